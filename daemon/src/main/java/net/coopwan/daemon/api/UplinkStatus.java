@@ -1,0 +1,15 @@
+package net.coopwan.daemon.api;
+
+/**
+ * A configured uplink and what the kernel says about its device.
+ *
+ * @param name    uplink name from the config
+ * @param device  kernel interface name
+ * @param enabled configured enabled
+ * @param state   {@link State#UP}, {@link State#DOWN}, {@link State#MISSING} (no such device) or {@link State#DISABLED}
+ * @param kernel  the device as the kernel reports it, null when missing
+ */
+public record UplinkStatus(String name, String device, boolean enabled, State state, NetInterface kernel) {
+
+    public enum State { UP, DOWN, MISSING, DISABLED }
+}

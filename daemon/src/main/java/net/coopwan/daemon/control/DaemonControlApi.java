@@ -1,0 +1,102 @@
+package net.coopwan.daemon.control;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Uplink;
+import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.Event;
+import net.coopwan.daemon.api.NetInterface;
+import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.api.Status;
+import net.coopwan.daemon.api.UplinkStatus;
+import net.coopwan.daemon.kernel.KernelInterfaces;
+import net.coopwan.daemon.main.ConfigHolder;
+import net.coopwan.daemon.main.Version;
+import net.coopwan.daemon.store.EventLog;
+
+/** The ControlApi every front-end calls. Holds no state of its own beyond what it is given. */
+public final class DaemonControlApi implements ControlApi {
+
+    private final ConfigHolder config;
+    private final KernelInterfaces kernel;
+    private final EventLog events;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final String hostname;
+    private final List<String> frontEnds = new CopyOnWriteArrayList<>();
+    private final Supplier<ReloadResult> reloader;
+
+    public DaemonControlApi(ConfigHolder config, KernelInterfaces kernel, EventLog events, Clock clock,
+                            String hostname, Supplier<ReloadResult> reloader) {
+        this.config = config;
+        this.kernel = kernel;
+        this.events = events;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.hostname = hostname;
+        this.reloader = reloader;
+    }
+
+    /** Called by the daemon as each front-end comes up. */
+    public void frontEndStarted(String where) {
+        frontEnds.add(where);
+    }
+
+    @Override
+    public Status status() {
+        List<UplinkStatus> ups = uplinks();
+        int up = 0;
+        int total = 0;
+        for (UplinkStatus u : ups) {
+            if (u.enabled()) {
+                total++;
+                if (u.state() == UplinkStatus.State.UP) {
+                    up++;
+                }
+            }
+        }
+        CoopwanConfig c = config.current();
+        return new Status(Version.get(), hostname, c.global().role().name().toLowerCase(), startedAt,
+                Duration.between(startedAt, clock.instant()).toSeconds(), config.sourceName(), up, total,
+                new ArrayList<>(frontEnds));
+    }
+
+    @Override
+    public List<UplinkStatus> uplinks() {
+        List<UplinkStatus> out = new ArrayList<>();
+        for (Uplink u : config.current().uplinks()) {
+            out.add(UplinkStates.of(u, kernel.byName(u.device()).orElse(null)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<NetInterface> interfaces() {
+        return kernel.list();
+    }
+
+    @Override
+    public List<Event> events(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be 1-1000, got " + limit);
+        }
+        return events.newest(limit);
+    }
+
+    @Override
+    public CoopwanConfig config() {
+        return config.current();
+    }
+
+    @Override
+    public ReloadResult reload() {
+        return reloader.get();
+    }
+}

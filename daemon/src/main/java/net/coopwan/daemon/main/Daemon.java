@@ -1,0 +1,195 @@
+package net.coopwan.daemon.main;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import net.coopwan.config.ConfigException;
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.control.DaemonControlApi;
+import net.coopwan.daemon.frontend.FrontEnd;
+import net.coopwan.daemon.frontend.FrontEndContext;
+import net.coopwan.daemon.kernel.KernelInterfaces;
+import net.coopwan.daemon.kernel.SysfsInterfaces;
+import net.coopwan.daemon.store.EventLog;
+import net.coopwan.daemon.store.Store;
+import net.coopwan.daemon.store.StoreException;
+import net.coopwan.daemon.uplink.UplinkMonitor;
+
+/**
+ * One running coopwan: store, ControlApi, uplink watch and front-ends, started in that order and
+ * stopped in reverse. Either everything starts or nothing stays running.
+ */
+public final class Daemon implements AutoCloseable {
+
+    /** How often uplink devices are polled; one second keeps a state change log line timely. */
+    static final long UPLINK_POLL_MS = 1000;
+
+    private final ConfigHolder config;
+    private final Store store;
+    private final EventLog events;
+    private final DaemonControlApi api;
+    private final Path stateDir;
+    private final ScheduledExecutorService timer;
+    private final Deque<FrontEnd> running = new ArrayDeque<>();
+    private final List<String> listening = new ArrayList<>();
+    private boolean closed;
+
+    private Daemon(ConfigHolder config, Store store, KernelInterfaces kernel, Path stateDir, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.stateDir = stateDir;
+        this.events = new EventLog(store, clock);
+        this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coopwan-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts a daemon.
+     *
+     * @param config       configuration source
+     * @param stateDir     where the H2 store lives
+     * @param kernel       kernel interface reader
+     * @param clock        time source
+     * @param withFrontEnds whether to start the ServiceLoader front-ends (tests of one front-end start it themselves)
+     */
+    public static Daemon start(ConfigHolder config, Path stateDir, KernelInterfaces kernel, Clock clock,
+                               boolean withFrontEnds) throws DaemonException {
+        Store store;
+        try {
+            store = Store.open(stateDir);
+        } catch (StoreException e) {
+            throw new DaemonException(DaemonException.STORE, e.getMessage(), e);
+        }
+        Daemon d = new Daemon(config, store, kernel, stateDir, clock);
+        d.events.record("daemon", "starting coopwan " + Version.get() + " as " + config.current().global().role()
+                .name().toLowerCase() + " with config " + config.sourceName() + ", state " + stateDir);
+        UplinkMonitor monitor = new UplinkMonitor(d.events);
+        monitor.observe(d.api.uplinks());
+        d.timer.scheduleWithFixedDelay(() -> {
+            try {
+                monitor.observe(d.api.uplinks());
+            } catch (RuntimeException e) {
+                d.events.record("daemon", "uplink poll failed: " + e);
+            }
+        }, UPLINK_POLL_MS, UPLINK_POLL_MS, TimeUnit.MILLISECONDS);
+        if (withFrontEnds) {
+            d.startFrontEnds();
+        }
+        return d;
+    }
+
+    /** The real daemon on this machine's /sys and clock. */
+    public static Daemon start(ConfigHolder config, Path stateDir) throws DaemonException {
+        return start(config, stateDir, new SysfsInterfaces(), Clock.systemUTC(), true);
+    }
+
+    private void startFrontEnds() throws DaemonException {
+        FrontEndContext ctx = context();
+        for (FrontEnd fe : ServiceLoader.load(FrontEnd.class)) {
+            if (!fe.enabled(ctx)) {
+                events.record("daemon", fe.name() + " disabled in config");
+                continue;
+            }
+            try {
+                String where = Objects.requireNonNull(fe.start(ctx), "front-end returned no address");
+                running.push(fe);
+                listening.add(where);
+                api.frontEndStarted(where);
+                events.record(fe.name(), "listening: " + where);
+            } catch (Exception e) {
+                String msg = fe.name() + " failed to start: " + e.getMessage();
+                events.record("daemon", msg);
+                close();
+                throw new DaemonException(DaemonException.FRONT_END, msg, e);
+            }
+        }
+    }
+
+    public FrontEndContext context() {
+        return new FrontEndContext(api, config.current(), stateDir);
+    }
+
+    public ControlApi api() {
+        return api;
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    /** Where each front-end listens, in start order. */
+    public List<String> listening() {
+        return List.copyOf(listening);
+    }
+
+    /** SIGHUP and the ControlApi's reload come here. */
+    public ReloadResult reload() {
+        if (config.file() == null) {
+            return new ReloadResult(false, "running on embedded defaults; start with --config FILE to reload from a file");
+        }
+        CoopwanConfig before = config.current();
+        try {
+            CoopwanConfig after = config.reload();
+            StringBuilder msg = new StringBuilder("reloaded " + config.file());
+            if (!before.web().equals(after.web()) || !before.snmp().equals(after.snmp())
+                    || !before.global().equals(after.global())) {
+                msg.append("; web, snmp and global settings take effect at the next restart");
+            }
+            events.record("config", msg.toString());
+            return new ReloadResult(true, msg.toString());
+        } catch (ConfigException e) {
+            String msg = "reload failed, keeping the last good config: " + e.getMessage();
+            events.record("config", msg);
+            return new ReloadResult(false, msg);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!running.isEmpty()) {
+            FrontEnd fe = running.pop();
+            try {
+                fe.stop();
+                events.record(fe.name(), "stopped");
+            } catch (RuntimeException e) {
+                events.record(fe.name(), "failed to stop cleanly: " + e);
+            }
+        }
+        timer.shutdownNow();
+        events.record("daemon", "stopped");
+        store.close();
+    }
+
+    private static String hostname() {
+        try {
+            Path p = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(p)) {
+                return Files.readString(p).trim();
+            }
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package net.coopwan.daemon.main;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+
+import net.coopwan.config.ConfigException;
+
+/**
+ * {@code coopwan run [--config FILE] [--state DIR]}: runs in the foreground until SIGTERM or
+ * SIGINT, reloading the config on SIGHUP. Exit codes: 0 stopped, 2 usage, 3 config, 4 state
+ * store, 5 a front-end could not start.
+ */
+public final class Main {
+
+    public static final String DEFAULT_STATE_DIR = "/var/lib/coopwan";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Path configFile = null;
+        Path stateDir = Path.of(DEFAULT_STATE_DIR);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--config", "-c" -> {
+                    if (++i >= args.length) {
+                        return usage(err, "--config needs a file");
+                    }
+                    configFile = Path.of(args[i]);
+                }
+                case "--state", "-s" -> {
+                    if (++i >= args.length) {
+                        return usage(err, "--state needs a directory");
+                    }
+                    stateDir = Path.of(args[i]);
+                }
+                case "--help", "-h" -> {
+                    usage(out, null);
+                    return 0;
+                }
+                default -> {
+                    return usage(err, "unknown argument '" + a + "'");
+                }
+            }
+        }
+        ConfigHolder config;
+        try {
+            config = configFile == null ? ConfigHolder.embeddedDefaults() : ConfigHolder.fromFile(configFile);
+        } catch (ConfigException e) {
+            err.println("coopwan: refusing to start: " + e.getMessage());
+            return DaemonException.CONFIG;
+        }
+        Logging.configure(config.current().global().logLevel());
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config, stateDir);
+        } catch (DaemonException e) {
+            err.println("coopwan: refusing to start: " + e.getMessage());
+            return e.exitCode();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "coopwan-shutdown"));
+        Signals.onHangup(daemon::reload);
+        long ms = ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
+        out.println("coopwan ready in " + ms + " ms");
+        for (String where : daemon.listening()) {
+            out.println("  " + where);
+        }
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static int usage(PrintStream s, String problem) {
+        if (problem != null) {
+            s.println("coopwan run: " + problem);
+        }
+        s.println("usage: coopwan run [--config FILE] [--state DIR]");
+        s.println("  --config FILE  UCI configuration (default: embedded defaults)");
+        s.println("  --state DIR    state directory for the H2 store (default: " + DEFAULT_STATE_DIR + ")");
+        return problem == null ? 0 : 2;
+    }
+}

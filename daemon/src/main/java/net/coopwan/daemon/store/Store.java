@@ -1,0 +1,144 @@
+package net.coopwan.daemon.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * The H2 database file {@code STATE_DIR/coopwan.mv.db}. One connection, used under this object's
+ * lock: the daemon writes a few rows per state change, so a pool would cost memory for nothing.
+ */
+public final class Store implements AutoCloseable {
+
+    private final Connection connection;
+    private final Path file;
+    private final FileLock lock;
+
+    private Store(Connection connection, Path file, FileLock lock) {
+        this.connection = connection;
+        this.file = file;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes {@code STATE_DIR/coopwan.lock} so two daemons never share one state directory. H2's own
+     * file lock does not stop a second open from the same JVM, and its error names H2 internals;
+     * this one names the other daemon's pid.
+     */
+    private static FileLock lockStateDir(Path stateDir) throws StoreException {
+        Path lockFile = stateDir.resolve("coopwan.lock");
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                String holder = Files.readString(lockFile).trim();
+                ch.close();
+                throw new StoreException("state directory " + stateDir + " is in use by another coopwan"
+                        + (holder.isEmpty() ? "" : " (pid " + holder + ")"));
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            return l;
+        } catch (IOException e) {
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new StoreException("cannot lock state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code stateDir} and brings its schema up to date.
+     *
+     * @throws StoreException when the directory cannot be used, another daemon holds the file,
+     *                        or the file was written by a newer coopwan
+     */
+    public static Store open(Path stateDir) throws StoreException {
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+        FileLock lock = lockStateDir(stateDir);
+        Path base = stateDir.toAbsolutePath().resolve("coopwan");
+        // FILE_LOCK=FILE: a second daemon on the same state directory is refused, not corrupting.
+        // DB_CLOSE_ON_EXIT=FALSE: we close in our own shutdown path, after the last event is written.
+        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024";
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, "coopwan", "");
+        } catch (SQLException e) {
+            release(lock);
+            throw new StoreException("cannot open state database " + base + ".mv.db: " + firstLine(e), e);
+        }
+        Store store = new Store(c, Path.of(base + ".mv.db"), lock);
+        try {
+            new Migrations(c).migrate();
+        } catch (SQLException | StoreException e) {
+            store.close();
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("schema migration failed on " + store.file + ": " + firstLine(e), e);
+        }
+        return store;
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** The connection; callers hold this object's monitor while using it. */
+    Connection connection() {
+        return connection;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Current schema version. */
+    public synchronized int schemaVersion() throws SQLException {
+        return Migrations.currentVersion(connection);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing on shutdown: nothing left to do with the error but drop it.
+        }
+        release(lock);
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.release();
+            lock.channel().close();
+        } catch (IOException e) {
+            // The lock goes with the process anyway.
+        }
+    }
+}
