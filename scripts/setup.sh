@@ -14,6 +14,7 @@ have chromium   || need+=(chromium)
 have chromedriver || need+=(chromium-driver)
 have ip         || need+=(iproute2)
 have curl       || need+=(curl)
+have unzip      || need+=(unzip)
 have mvn        || need+=(maven)
 have javac      || need+=(openjdk-17-jdk-headless)
 

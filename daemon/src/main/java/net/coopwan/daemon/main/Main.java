@@ -66,11 +66,11 @@ public final class Main {
             err.println("coopwan: refusing to start: " + e.getMessage());
             return e.exitCode();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "coopwan-shutdown"));
+        CountDownLatch stop = new CountDownLatch(1);
+        // SIGTERM (procd, systemd) and SIGINT (Ctrl-C) end the wait below; the daemon then stops in
+        // order and we exit 0. The hook covers any other way the JVM goes down.
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "coopwan-shutdown"));
+        Signals.onTerminate(stop::countDown);
         Signals.onHangup(daemon::reload);
         long ms = ProcessHandle.current().info().startInstant()
                 .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
@@ -80,10 +80,11 @@ public final class Main {
         }
         out.flush();
         try {
-            stopped.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        daemon.close();
         return 0;
     }
 

@@ -1,0 +1,2 @@
+/** The {@code coopwan} command: one entry point dispatching to the daemon, ctl and admin tools. */
+package net.coopwan.launcher;
