@@ -1,0 +1,228 @@
+package net.coopwan.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import net.coopwan.config.uci.UciOption;
+import net.coopwan.config.uci.UciSection;
+
+/**
+ * Typed, validated reads of one UCI section. Every failure is a {@link ConfigException} pointing at
+ * the offending statement's line (or the section header's, for a missing option), worded as
+ * {@code option 'port' in section 'web': must be 1-65535, got '99999'}.
+ *
+ * <p>An empty value counts as absent, as in libuci, where {@code option x ''} deletes the option.
+ */
+final class SectionReader {
+
+    /** The spellings OpenWrt's {@code config_get_bool} accepts. */
+    private static final List<String> TRUE = List.of("1", "yes", "on", "true", "enabled");
+    private static final List<String> FALSE = List.of("0", "no", "off", "false", "disabled");
+
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+    private static final Pattern IPV4 = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
+
+    private final Path file;
+    private final UciSection section;
+
+    SectionReader(Path file, UciSection section) {
+        this.file = file;
+        this.section = section;
+    }
+
+    UciSection section() {
+        return section;
+    }
+
+    // ---- errors ----
+
+    ConfigException error(String option, String message) {
+        Optional<UciOption> o = section.option(option);
+        int line = o.map(UciOption::line).filter(l -> l > 0).orElse(section.line());
+        UciOption.Kind kind = o.map(UciOption::kind).orElse(UciOption.Kind.OPTION);
+        return new ConfigException(file, line, locator(kind, option), message);
+    }
+
+    ConfigException error(UciOption statement, String message) {
+        int line = statement.line() > 0 ? statement.line() : section.line();
+        return new ConfigException(file, line, locator(statement.kind(), statement.name()), message);
+    }
+
+    ConfigException sectionError(String message) {
+        return new ConfigException(file, section.line(), "section '" + section.ref() + "'", message);
+    }
+
+    private String locator(UciOption.Kind kind, String option) {
+        return kind.keyword() + " '" + option + "' in section '" + section.ref() + "'";
+    }
+
+    /** Line of the option's statement, or of the section header when absent. */
+    int lineOf(String option) {
+        return section.option(option).map(UciOption::line).filter(l -> l > 0).orElse(section.line());
+    }
+
+    // ---- typed reads ----
+
+    /** The value, or empty when the option is missing or ''. A {@code list} is an error. */
+    Optional<String> raw(String option) throws ConfigException {
+        Optional<UciOption> o = section.option(option);
+        if (o.isEmpty()) {
+            return Optional.empty();
+        }
+        if (o.get().kind() == UciOption.Kind.LIST) {
+            throw error(option, "must be an 'option', not a 'list'");
+        }
+        String v = o.get().value();
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    String required(String option) throws ConfigException {
+        return raw(option).orElseThrow(() -> error(option, "is required"));
+    }
+
+    boolean bool(String option, boolean def) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            return def;
+        }
+        if (TRUE.contains(v.get())) {
+            return true;
+        }
+        if (FALSE.contains(v.get())) {
+            return false;
+        }
+        throw error(option, "must be a boolean (1/0, yes/no, on/off, true/false, enabled/disabled), got '" + v.get() + "'");
+    }
+
+    long number(String option, long min, long max, long def) throws ConfigException {
+        Optional<String> v = raw(option);
+        return v.isEmpty() ? def : parseNumber(option, v.get(), min, max);
+    }
+
+    /** A decimal integer in [min, max]; signs, blanks and other bases are rejected. */
+    long parseNumber(String option, String v, long min, long max) throws ConfigException {
+        if (DIGITS.matcher(v).matches()) {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw error(option, "must be " + min + "-" + max + ", got '" + v + "'");
+    }
+
+    int port(String option, int def) throws ConfigException {
+        return (int) number(option, 1, 65535, def);
+    }
+
+    String oneOf(String option, List<String> choices, String def) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            return def;
+        }
+        if (!choices.contains(v.get())) {
+            throw error(option, "must be one of " + String.join(", ", choices) + ", got '" + v.get() + "'");
+        }
+        return v.get();
+    }
+
+    /** A Linux interface name we can also put in a UCI file and a shell command safely. */
+    String ifname(String option, String def) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            if (def == null) {
+                throw error(option, "is required");
+            }
+            return def;
+        }
+        if (!isIfname(v.get())) {
+            throw error(option, "must be an interface name of at most 15 characters A-Z a-z 0-9 _ . -, got '" + v.get() + "'");
+        }
+        return v.get();
+    }
+
+    static boolean isIfname(String s) {
+        return IFNAME.matcher(s).matches() && !s.equals(".") && !s.equals("..");
+    }
+
+    /** An IPv4 or IPv6 address literal; host names are refused so loading never waits for DNS. */
+    String address(String option, String def) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            return def;
+        }
+        if (!isIpLiteral(v.get())) {
+            throw error(option, "must be an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::, got '" + v.get() + "'");
+        }
+        return v.get();
+    }
+
+    static boolean isIpLiteral(String s) {
+        if (IPV4.matcher(s).matches()) {
+            return true;
+        }
+        // With a ':' and only these characters, InetAddress parses an IPv6 literal and never
+        // resolves: invalid ones fail with "invalid IPv6 address" straight away.
+        if (s.indexOf(':') < 0 || !IPV6_CHARS.matcher(s).matches()) {
+            return false;
+        }
+        try {
+            java.net.InetAddress.getByName(s);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Printable ASCII without blanks, 1..max characters: names that survive any protocol. */
+    String token(String option, String def, int max) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            return def;
+        }
+        String s = v.get();
+        if (s.length() > max || !s.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw error(option, "must be 1-" + max + " printable ASCII characters without blanks, got '" + s + "'");
+        }
+        return s;
+    }
+
+    /** Free text of at most max UTF-8 bytes without control characters (an SNMP DisplayString). */
+    String text(String option, String def, int maxBytes) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            return def;
+        }
+        String s = v.get();
+        if (s.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            throw error(option, "must be at most " + maxBytes + " bytes, got " + s.getBytes(StandardCharsets.UTF_8).length);
+        }
+        if (s.chars().anyMatch(Character::isISOControl)) {
+            throw error(option, "must not contain control characters");
+        }
+        return s;
+    }
+
+    /**
+     * A secret: required when NEEDED, at least minLength characters. Its value never appears in a
+     * message, since messages end up in logs.
+     */
+    String secret(String option, boolean needed, int minLength, String why) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            if (needed) {
+                throw error(option, "is required " + why);
+            }
+            return "";
+        }
+        if (v.get().length() < minLength) {
+            throw error(option, "must be at least " + minLength + " characters, got " + v.get().length());
+        }
+        return v.get();
+    }
+}
