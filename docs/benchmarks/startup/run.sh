@@ -2,11 +2,12 @@
 # Start-up benchmark: time-to-ready and RSS of the packaged daemon, several runs per variant,
 # medians printed side by side. Usage: docs/benchmarks/startup/run.sh [RUNS]   (default 7)
 #
-# Variants: the daemon alone, then each front-end alone, then all of them, each without and with
+# Variants: the daemon with its control socket (always on: `coopwan ctl` and LuCI need it), then
+# with the web UI, with the SNMP agent, and with all front-ends, each without and with
 # the AppCDS archive that scripts/build.sh makes. "ready" is measured two ways: from our launch
 # to the "coopwan ready" line (wall clock, includes the launcher shell and JVM boot), and the
 # daemon's own figure (from process start, 10 ms resolution). RSS is VmRSS right after ready and
-# after 50 web + 20 control-socket requests.
+# after 50 web (when on) + 20 control-socket requests.
 set -euo pipefail
 source "$(cd "$(dirname "$0")/../../.." && pwd)/scripts/lib/common.sh"
 RUNS="${1:-7}"
@@ -21,13 +22,12 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # one_run VARIANT CDS -> prints "wall_ms self_ms rss_ready_kb rss_load_kb"
 one_run() {
 	local variant="$1" cds="$2" web snmp sock webon=0 snmpon=0 t0 t1 pid self r1 r2
-	web=$(free_port tcp); snmp=$(free_port udp); sock=""
+	web=$(free_port tcp); snmp=$(free_port udp); sock="$tmp/ctl.sock"
 	case "$variant" in
 		daemon) ;;
 		web) webon=1 ;;
 		snmp) snmpon=1 ;;
-		socket) sock="$tmp/ctl.sock" ;;
-		all) webon=1; snmpon=1; sock="$tmp/ctl.sock" ;;
+		all) webon=1; snmpon=1 ;;
 	esac
 	write_config "$tmp/coopwan" "$web" "$snmp" "$sock" "$webon" "$snmpon"
 	rm -rf "$tmp/state" "$tmp/log"
@@ -41,9 +41,7 @@ one_run() {
 	if [ "$webon" = 1 ]; then
 		for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$web/login"; done
 	fi
-	if [ -n "$sock" ]; then
-		for _ in $(seq 1 20); do COOPWAN_JAR="$JAR" COOPWAN_CDS="$CDS_FILE" "$LAUNCHER" ctl --socket "$sock" status > /dev/null; done
-	fi
+	for _ in $(seq 1 20); do COOPWAN_JAR="$JAR" COOPWAN_CDS="$CDS_FILE" "$LAUNCHER" ctl --socket "$sock" status > /dev/null; done
 	r2=$(rss_kb "$pid")
 	kill -TERM "$pid"; wait "$pid" || true
 	echo "$(( (t1 - t0) / 1000000 )) $self $r1 $r2"
@@ -51,7 +49,7 @@ one_run() {
 
 printf '%-8s %-6s %12s %12s %14s %14s\n' variant cds "ready_wall" "ready_self" "rss_ready_MB" "rss_loaded_MB"
 declare -A res
-for variant in daemon web snmp socket all; do
+for variant in daemon web snmp all; do
 	for cds in off on; do
 		archive=/nonexistent; [ "$cds" = on ] && archive="$CDS_FILE"
 		: > "$tmp/runs"

@@ -1,0 +1,100 @@
+package net.coopwan.daemon.main;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.coopwan.config.ConfigException;
+import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.api.Status;
+import net.coopwan.daemon.api.UplinkStatus;
+import net.coopwan.daemon.kernel.SysfsInterfaces;
+
+class DaemonTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String GOOD = "config global 'global'\n\toption control_socket ''\n\n"
+            + "config uplink 'wan'\n\toption device 'lo'\n";
+
+    private Daemon start(Path cfg) throws Exception {
+        return Daemon.start(ConfigHolder.fromFile(cfg), dir.resolve("state"), new SysfsInterfaces(),
+                Clock.systemUTC(), false);
+    }
+
+    @Test
+    void statusAndUplinksComeFromConfigAndKernel() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        Files.writeString(cfg, GOOD);
+        try (Daemon d = start(cfg)) {
+            Status s = d.api().status();
+            assertEquals("router", s.role());
+            assertEquals(cfg.toString(), s.configFile());
+            assertEquals(1, s.uplinksUp());
+            assertEquals(1, s.uplinksTotal());
+            UplinkStatus wan = d.api().uplinks().get(0);
+            assertEquals(UplinkStatus.State.UP, wan.state());
+            assertEquals(Files.readString(Path.of("/sys/class/net/lo/ifindex")).trim(),
+                    Integer.toString(wan.kernel().index()));
+            assertTrue(d.api().events(10).stream().anyMatch(e -> e.message().equals("lo up")));
+        }
+    }
+
+    @Test
+    void reloadAppliesAGoodFileAndKeepsTheLastGoodOneOnABadFile() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        Files.writeString(cfg, GOOD);
+        try (Daemon d = start(cfg)) {
+            Files.writeString(cfg, GOOD.replace("'lo'", "'coopwan-none0'"));
+            ReloadResult ok = d.api().reload();
+            assertTrue(ok.applied(), ok.message());
+            assertEquals("coopwan-none0", d.api().config().uplinks().get(0).device());
+            assertEquals(UplinkStatus.State.MISSING, d.api().uplinks().get(0).state());
+
+            Files.writeString(cfg, GOOD + "\toption enabled 'maybe'\n");
+            ReloadResult bad = d.api().reload();
+            assertFalse(bad.applied());
+            assertTrue(bad.message().contains(cfg + ":6:"), bad.message());
+            assertEquals("coopwan-none0", d.api().config().uplinks().get(0).device(), "last good config kept");
+            assertTrue(d.api().events(1).get(0).message().startsWith("reload failed, keeping the last good config"));
+        }
+    }
+
+    @Test
+    void embeddedDefaultsHaveNothingToReload() throws Exception {
+        try (Daemon d = Daemon.start(ConfigHolder.embeddedDefaults(), dir.resolve("state"), new SysfsInterfaces(),
+                Clock.systemUTC(), false)) {
+            ReloadResult r = d.api().reload();
+            assertFalse(r.applied());
+            assertTrue(r.message().contains("embedded defaults"), r.message());
+            assertEquals("(embedded defaults)", d.api().status().configFile());
+        }
+    }
+
+    @Test
+    void badRequestsAreClearErrors() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        Files.writeString(cfg, GOOD);
+        try (Daemon d = start(cfg)) {
+            assertThrows(IllegalArgumentException.class, () -> d.api().events(0));
+            assertThrows(IllegalArgumentException.class, () -> d.api().events(1001));
+            assertEquals(List.of(), d.listening());
+        }
+    }
+
+    @Test
+    void aMissingFileIsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigHolder.fromFile(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+}
