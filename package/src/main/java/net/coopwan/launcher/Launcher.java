@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 import net.coopwan.daemon.main.Main;
 import net.coopwan.daemon.main.Version;
-import net.coopwan.luci.CtlCommand;
+import net.coopwan.luci.ctl.CtlCommand;
 
 /**
  * {@code coopwan COMMAND [ARGS]}. The shaded jar's main class; each command lives with the module

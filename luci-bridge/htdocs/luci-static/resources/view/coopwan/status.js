@@ -1,0 +1,158 @@
+'use strict';
+'require view';
+'require rpc';
+'require poll';
+'require dom';
+'require ui';
+
+// Talks to the rpcd plugin /usr/libexec/rpcd/coopwan (ubus object "coopwan"),
+// which asks the daemon over its control socket. Array results come wrapped
+// in an object, as ubus requires, hence the "expect" keys.
+
+var callStatus = rpc.declare({
+	object: 'coopwan',
+	method: 'status'
+});
+
+var callUplinks = rpc.declare({
+	object: 'coopwan',
+	method: 'uplinks',
+	expect: { uplinks: [] }
+});
+
+var callEvents = rpc.declare({
+	object: 'coopwan',
+	method: 'events',
+	params: [ 'limit' ],
+	expect: { events: [] }
+});
+
+var callReload = rpc.declare({
+	object: 'coopwan',
+	method: 'reload'
+});
+
+/* Events shown under the tables: enough to see why an uplink went down. */
+var EVENTS_SHOWN = 10;
+
+/* Seconds between refreshes. Each refresh starts "coopwan ctl" (a JVM) three
+ * times on the router through the rpcd plugin, so not LuCI's usual 5 s. */
+var POLL_SECONDS = 30;
+
+function formatBytes(n) {
+	var units = [ 'B', 'KiB', 'MiB', 'GiB', 'TiB' ];
+	var i = 0;
+	n = Number(n) || 0;
+	while (n >= 1024 && i < units.length - 1) {
+		n /= 1024;
+		i++;
+	}
+	return (i == 0 ? String(n) : n.toFixed(1)) + ' ' + units[i];
+}
+
+function formatUptime(s) {
+	s = Number(s) || 0;
+	var d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),
+	    m = Math.floor(s % 3600 / 60), r = s % 60;
+	return (d > 0 ? d + 'd ' : '') + (d > 0 || h > 0 ? h + 'h ' : '') + (d > 0 || h > 0 || m > 0 ? m + 'm ' : '') + r + 's';
+}
+
+function row(cells, header) {
+	return E('tr', { 'class': header ? 'tr table-titles' : 'tr' }, cells.map(function(c) {
+		return E(header ? 'th' : 'td', { 'class': header ? 'th' : 'td' }, [ c == null ? '-' : String(c) ]);
+	}));
+}
+
+return view.extend({
+	load: function() {
+		return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN) ]);
+	},
+
+	renderStatus: function(st) {
+		if (!st || st.error)
+			return E('div', { 'class': 'alert-message warning' }, [
+				_('The coopwan daemon is not reachable: %s').format(st ? st.error : _('no answer'))
+			]);
+
+		var rows = [
+			[ _('Hostname'), st.hostname ],
+			[ _('Role'), st.role ],
+			[ _('Version'), st.version ],
+			[ _('Uptime'), formatUptime(st.uptimeSeconds) ],
+			[ _('Configuration'), st.configFile ],
+			[ _('Uplinks up'), st.uplinksUp + ' / ' + st.uplinksTotal ]
+		];
+		(st.frontEnds || []).forEach(function(fe) {
+			rows.push([ _('Front-end'), fe ]);
+		});
+
+		return E('table', { 'class': 'table', 'id': 'coopwan-status' }, rows.map(function(r) {
+			return E('tr', { 'class': 'tr' }, [
+				E('td', { 'class': 'td left', 'width': '33%' }, [ r[0] ]),
+				E('td', { 'class': 'td left' }, [ r[1] == null ? '-' : String(r[1]) ])
+			]);
+		}));
+	},
+
+	renderUplinks: function(list) {
+		var rows = [ row([ _('Name'), _('Device'), _('State'), _('Received'), _('Sent') ], true) ];
+		(list || []).forEach(function(u) {
+			var c = u.kernel ? u.kernel.counters : null;
+			rows.push(row([ u.name, u.device, u.state,
+				c ? formatBytes(c.rxBytes) : null, c ? formatBytes(c.txBytes) : null ]));
+		});
+		if (rows.length == 1)
+			rows.push(E('tr', { 'class': 'tr placeholder' }, [
+				E('td', { 'class': 'td' }, [ E('em', {}, [ _('No uplinks configured') ]) ])
+			]));
+		return E('table', { 'class': 'table', 'id': 'coopwan-uplinks' }, rows);
+	},
+
+	renderEvents: function(list) {
+		var rows = [ row([ _('Time'), _('Source'), _('Message') ], true) ];
+		(list || []).forEach(function(e) {
+			rows.push(row([ String(e.time || '').replace(/\.\d+Z$/, 'Z'), e.source, e.message ]));
+		});
+		return E('table', { 'class': 'table', 'id': 'coopwan-events' }, rows);
+	},
+
+	handleReload: function(ev) {
+		return callReload().then(function(r) {
+			var ok = r && r.applied;
+			ui.addNotification(null, E('p', {}, [ r ? (r.message || r.error) : _('no answer') ]), ok ? 'info' : 'warning');
+		});
+	},
+
+	render: function(data) {
+		var status = E('div', {}, [ this.renderStatus(data[0]) ]);
+		var uplinks = E('div', {}, [ this.renderUplinks(data[1]) ]);
+		var events = E('div', {}, [ this.renderEvents(data[2]) ]);
+
+		poll.add(L.bind(function() {
+			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN) ]).then(L.bind(function(d) {
+				dom.content(status, this.renderStatus(d[0]));
+				dom.content(uplinks, this.renderUplinks(d[1]));
+				dom.content(events, this.renderEvents(d[2]));
+			}, this));
+		}, this), POLL_SECONDS);
+
+		return E('div', { 'class': 'cbi-map' }, [
+			E('h2', {}, [ _('coopwan') ]),
+			E('div', { 'class': 'cbi-section' }, [ status ]),
+			E('h3', {}, [ _('Uplinks') ]),
+			E('div', { 'class': 'cbi-section' }, [ uplinks ]),
+			E('h3', {}, [ _('Recent events') ]),
+			E('div', { 'class': 'cbi-section' }, [ events ]),
+			E('div', { 'class': 'cbi-page-actions' }, [
+				E('button', {
+					'class': 'cbi-button cbi-button-action',
+					'click': ui.createHandlerFn(this, 'handleReload')
+				}, [ _('Reload configuration') ])
+			])
+		]);
+	},
+
+	handleSaveApply: null,
+	handleSave: null,
+	handleReset: null
+});

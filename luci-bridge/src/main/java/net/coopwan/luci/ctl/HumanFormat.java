@@ -1,0 +1,132 @@
+package net.coopwan.luci.ctl;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Readable output of {@code coopwan ctl} without {@code --json}. Works on the JSON the daemon
+ * sent, so a ctl of one version still prints what a daemon of another version sends.
+ */
+final class HumanFormat {
+
+    private HumanFormat() {
+    }
+
+    static String format(String command, JsonNode result) {
+        return switch (command) {
+            case "status" -> status(result);
+            case "uplinks" -> uplinks(result);
+            case "interfaces" -> interfaces(result);
+            case "events" -> events(result);
+            case "reload" -> result.path("message").asText() + "\n";
+            case "version" -> "coopwan " + result.path("version").asText("?") + " (control API "
+                    + result.path("api").asText("?") + ")\n";
+            default -> result.toPrettyString() + "\n";
+        };
+    }
+
+    static String status(JsonNode s) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"hostname", s.path("hostname").asText()});
+        lines.add(new String[] {"role", s.path("role").asText()});
+        lines.add(new String[] {"version", s.path("version").asText()});
+        lines.add(new String[] {"uptime", duration(s.path("uptimeSeconds").asLong())
+                + " (since " + time(s.path("startedAt").asText()) + ")"});
+        lines.add(new String[] {"config", s.path("configFile").asText()});
+        lines.add(new String[] {"uplinks", s.path("uplinksUp").asInt() + "/" + s.path("uplinksTotal").asInt() + " up"});
+        for (JsonNode fe : s.path("frontEnds")) {
+            lines.add(new String[] {"front-end", fe.asText()});
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] l : lines) {
+            sb.append(String.format(Locale.ROOT, "%-10s %s%n", l[0], l[1]));
+        }
+        return sb.toString();
+    }
+
+    static String uplinks(JsonNode list) {
+        Table t = new Table("NAME", "DEVICE", "STATE", "RX", "TX");
+        for (JsonNode u : list) {
+            JsonNode c = u.path("kernel").path("counters");
+            t.row(u.path("name").asText(), u.path("device").asText(), u.path("state").asText(),
+                    c.isMissingNode() ? "-" : bytes(c.path("rxBytes").asLong()),
+                    c.isMissingNode() ? "-" : bytes(c.path("txBytes").asLong()));
+        }
+        return t.render();
+    }
+
+    static String interfaces(JsonNode list) {
+        Table t = new Table("INDEX", "NAME", "STATE", "MTU", "MAC", "RX", "TX");
+        for (JsonNode i : list) {
+            JsonNode c = i.path("counters");
+            String mac = i.path("mac").asText();
+            t.row(i.path("index").asText(), i.path("name").asText(),
+                    i.path("operState").asText() + (i.path("adminUp").asBoolean() ? "" : " (admin down)"),
+                    i.path("mtu").asText(), mac.isEmpty() ? "-" : mac,
+                    bytes(c.path("rxBytes").asLong()), bytes(c.path("txBytes").asLong()));
+        }
+        return t.render();
+    }
+
+    /** Oldest first, as a log reads; the daemon sends newest first. */
+    static String events(JsonNode list) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode e : list) {
+            lines.add(time(e.path("time").asText()) + " " + e.path("source").asText() + ": "
+                    + e.path("message").asText() + "\n");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            sb.append(lines.get(i));
+        }
+        return sb.toString();
+    }
+
+    /** "3d 04h 05m 06s", leading zero units left out. */
+    static String duration(long seconds) {
+        long d = seconds / 86400;
+        long h = seconds % 86400 / 3600;
+        long m = seconds % 3600 / 60;
+        long s = seconds % 60;
+        if (d > 0) {
+            return String.format(Locale.ROOT, "%dd %02dh %02dm %02ds", d, h, m, s);
+        }
+        if (h > 0) {
+            return String.format(Locale.ROOT, "%dh %02dm %02ds", h, m, s);
+        }
+        if (m > 0) {
+            return String.format(Locale.ROOT, "%dm %02ds", m, s);
+        }
+        return s + "s";
+    }
+
+    /** IEC units, one decimal: "0 B", "1.5 KiB", "12.0 MiB". */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** An ISO instant to whole seconds; text that is not one is shown as sent. */
+    static String time(String iso) {
+        try {
+            return Instant.parse(iso).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return iso;
+        }
+    }
+}

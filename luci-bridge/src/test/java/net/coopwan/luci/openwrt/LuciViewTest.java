@@ -1,0 +1,157 @@
+package net.coopwan.luci.openwrt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import net.coopwan.daemon.api.Status;
+import net.coopwan.luci.client.ControlClient;
+import net.coopwan.luci.rpc.Json;
+import net.coopwan.luci.testsupport.RunningSocket;
+
+/**
+ * The whole LuCI path with a real daemon: its answers go through the rpcd plugin into the LuCI
+ * view, which node renders with stand-ins for LuCI's classes. One call runs the real
+ * {@code coopwan ctl} in a JVM, the rest feed the plugin the daemon's JSON through a stub.
+ */
+class LuciViewTest {
+
+    static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+    static final Path PLUGIN = MODULE.resolve("files/usr/libexec/rpcd/coopwan");
+    static final Path VIEW = MODULE.resolve("htdocs/luci-static/resources/view/coopwan/status.js");
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    static RunningSocket running;
+
+    @BeforeAll
+    static void start() throws Exception {
+        running = RunningSocket.start(dir.resolve("luci.sock"));
+        running.daemon.daemon().events().record("uplink wan", "lo up: a test event for the view");
+    }
+
+    @AfterAll
+    static void stop() {
+        running.close();
+    }
+
+    static boolean hasNode() {
+        for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(p, "node"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the plugin prints for METHOD when coopwan ctl printed the daemon's real result. */
+    static JsonNode viaPlugin(String method, String params) throws Exception {
+        JsonNode result;
+        try (ControlClient c = ControlClient.connect(running.socket, Duration.ofSeconds(10))) {
+            result = c.call(method, params == null ? null : Json.mapper().readTree(params));
+        }
+        Path d = Files.createTempDirectory(dir, method);
+        Files.writeString(d.resolve("out.json"), Json.mapper().writeValueAsString(result));
+        Path stub = d.resolve("ctl");
+        Files.writeString(stub, "#!/bin/sh\ncat '" + d.resolve("out.json") + "'\n");
+        stub.toFile().setExecutable(true);
+        Proc p = Proc.run(List.of("sh", PLUGIN.toString(), "call", method), Map.of("COOPWAN_CTL", stub.toString()),
+                params == null ? "{}" : params, TIMEOUT, d);
+        assertEquals(0, p.code(), p.err());
+        return Json.mapper().readTree(p.out());
+    }
+
+    static JsonNode render(ObjectNode fixture) throws Exception {
+        Path f = Files.createTempFile(dir, "fixture", ".json");
+        Files.writeString(f, Json.mapper().writeValueAsString(fixture));
+        Path harness = Path.of(LuciViewTest.class.getResource("/luci/render-view.js").toURI());
+        Proc p = Proc.run(List.of("node", harness.toString(), VIEW.toString(), f.toString()), Map.of(), null, TIMEOUT, null);
+        assertEquals(0, p.code(), p.err());
+        return Json.mapper().readTree(p.out());
+    }
+
+    @Test
+    void theViewShowsTheDaemonsAnswersThroughThePlugin() throws Exception {
+        assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
+        ObjectNode fixture = Json.mapper().createObjectNode();
+        fixture.set("status", viaPlugin("status", null));
+        fixture.set("uplinks", viaPlugin("uplinks", null));
+        fixture.set("events", viaPlugin("events", "{\"limit\":10}"));
+        fixture.set("reload", viaPlugin("reload", null));
+        JsonNode r = render(fixture);
+
+        List<String> methods = new ArrayList<>();
+        for (JsonNode d : r.get("declared")) {
+            assertEquals("coopwan", d.get("object").asText());
+            methods.add(d.get("method").asText());
+        }
+        JsonNode list = Json.mapper().readTree(Proc.run(List.of("sh", PLUGIN.toString(), "list"), Map.of(), null,
+                TIMEOUT, null).out());
+        for (String m : methods) {
+            assertTrue(list.has(m), "the view calls " + m + ", which the plugin does not list");
+        }
+        assertTrue(methods.containsAll(List.of("status", "uplinks")), methods.toString());
+
+        Status s = running.daemon.api().status();
+        String text = r.get("text").asText();
+        assertTrue(text.contains("Hostname | " + s.hostname()), text);
+        assertTrue(text.contains("Uplinks up | " + s.uplinksUp() + " / " + s.uplinksTotal()), text);
+        assertTrue(text.contains("wan | lo | " + running.daemon.api().uplinks().get(0).state()), text);
+        assertTrue(text.contains("| uplink wan | lo up: a test event for the view"), text);
+        // Times to the second: microseconds are noise on a status page.
+        assertTrue(text.matches("(?s).*\\n \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\| uplink wan \\| lo up: a test.*"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-uplinks"), r.get("ids").toString());
+        assertEquals(1, r.get("pollCount").asInt());
+        assertTrue(r.get("polled").asText().contains("Hostname | " + s.hostname()), r.get("polled").asText());
+        // Reload on embedded defaults is refused, and the view says why.
+        assertEquals("warning: " + running.daemon.api().reload().message(), r.get("reload").asText());
+    }
+
+    @Test
+    void anUnreachableDaemonIsShownAsSuch() throws Exception {
+        assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
+        ObjectNode fixture = Json.mapper().createObjectNode();
+        fixture.set("status", Json.mapper().readTree("{\"error\":\"coopwan ctl: cannot connect\",\"code\":3}"));
+        fixture.set("uplinks", Json.mapper().readTree("{\"error\":\"coopwan ctl: cannot connect\",\"code\":3}"));
+        JsonNode r = render(fixture);
+        String text = r.get("text").asText();
+        assertTrue(text.contains("not reachable: coopwan ctl: cannot connect"), text);
+        assertTrue(text.contains("No uplinks configured"), text);
+        assertFalse(text.contains("Hostname"), text);
+    }
+
+    @Test
+    void thePluginRunsTheRealCtlAgainstTheRealSocket() throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // Word-split by the plugin, so neither path may hold a blank; the quick-start flags keep it near a second.
+        Assumptions.assumeFalse(cp.contains(" ") || java.toString().contains(" "), "blank in class path");
+        String ctl = java + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp " + cp
+                + " net.coopwan.luci.ctl.CtlCommand --socket " + running.socket;
+        long t0 = System.nanoTime();
+        Proc p = Proc.run(List.of("sh", PLUGIN.toString(), "call", "status"), Map.of("COOPWAN_CTL", ctl), "{}",
+                TIMEOUT, dir);
+        System.out.println("rpcd plugin -> coopwan ctl (JVM) -> socket: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertEquals(0, p.code(), p.err());
+        JsonNode j = Json.mapper().readTree(p.out());
+        assertEquals(running.daemon.api().status().hostname(), j.get("hostname").asText(), p.out());
+    }
+}

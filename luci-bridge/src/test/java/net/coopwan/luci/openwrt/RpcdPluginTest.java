@@ -1,0 +1,179 @@
+package net.coopwan.luci.openwrt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import net.coopwan.luci.rpc.Json;
+import net.coopwan.luci.rpc.RpcMethods;
+
+/**
+ * The rpcd exec plugin run by {@code sh} (dash here, busybox ash on OpenWrt), with COOPWAN_CTL
+ * pointing at a stub that logs its arguments and prints canned output.
+ */
+class RpcdPluginTest {
+
+    static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+    static final Path PLUGIN = MODULE.resolve("files/usr/libexec/rpcd/coopwan");
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    Path stub;
+
+    /** A stand-in for "coopwan ctl": logs "$@", prints DIR/out.json and DIR/err.txt, exits with DIR/rc. */
+    @BeforeEach
+    void writeStub() throws Exception {
+        stub = dir.resolve("fake-ctl");
+        Files.writeString(stub, "#!/bin/sh\n"
+                + "echo \"$*\" >> '" + dir + "/args.log'\n"
+                + "[ -f '" + dir + "/out.json' ] && cat '" + dir + "/out.json'\n"
+                + "[ -f '" + dir + "/err.txt' ] && cat '" + dir + "/err.txt' >&2\n"
+                + "exit $(cat '" + dir + "/rc' 2>/dev/null || echo 0)\n");
+        stub.toFile().setExecutable(true);
+    }
+
+    Proc plugin(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sh", PLUGIN.toString()));
+        cmd.addAll(List.of(args));
+        Map<String, String> env = new HashMap<>();
+        env.put("COOPWAN_CTL", stub.toString());
+        return Proc.run(cmd, env, stdin, TIMEOUT, dir);
+    }
+
+    void answer(String json, String err, int rc) throws Exception {
+        if (json != null) {
+            Files.writeString(dir.resolve("out.json"), json);
+        }
+        if (err != null) {
+            Files.writeString(dir.resolve("err.txt"), err);
+        }
+        Files.writeString(dir.resolve("rc"), Integer.toString(rc));
+    }
+
+    List<String> ctlArgs() throws Exception {
+        return Files.readAllLines(dir.resolve("args.log"));
+    }
+
+    static JsonNode json(String s) throws Exception {
+        return Json.mapper().readTree(s);
+    }
+
+    @Test
+    void listNamesEveryMethodAsValidJson() throws Exception {
+        Proc p = plugin(null, "list");
+        assertEquals(0, p.code(), p.err());
+        JsonNode list = json(p.out());
+        assertTrue(list.isObject());
+        List<String> names = new ArrayList<>();
+        list.fieldNames().forEachRemaining(names::add);
+        assertEquals(new TreeSet<>(RpcMethods.NAMES), new TreeSet<>(names));
+        assertTrue(list.get("events").get("limit").isInt(), "limit must register as an integer: " + list);
+        assertEquals(0, list.get("status").size());
+    }
+
+    @Test
+    void callStatusPassesTheObjectThrough() throws Exception {
+        answer("{\"hostname\":\"r1\",\"uplinksUp\":1}", null, 0);
+        Proc p = plugin("{}", "call", "status");
+        assertEquals(0, p.code(), p.err());
+        assertEquals("r1", json(p.out()).get("hostname").asText());
+        assertEquals(List.of("--json status"), ctlArgs());
+    }
+
+    @Test
+    void arrayResultsAreWrappedInAnObject() throws Exception {
+        answer("[{\"name\":\"wan\"},{\"name\":\"lte\"}]", null, 0);
+        for (String m : List.of("uplinks", "interfaces")) {
+            Proc p = plugin("{}", "call", m);
+            JsonNode j = json(p.out());
+            assertTrue(j.isObject(), p.out());
+            assertEquals("lte", j.get(m).get(1).get("name").asText(), p.out());
+        }
+    }
+
+    @Test
+    void eventsPassesTheLimitFromStdin() throws Exception {
+        answer("[{\"id\":3}]", null, 0);
+        assertEquals(3, json(plugin("{ \"limit\": 7 }\n", "call", "events").out()).get("events").get(0).get("id").asInt());
+        plugin("{}\n", "call", "events");
+        plugin("", "call", "events");
+        assertEquals(List.of("--json events 7", "--json events", "--json events"), ctlArgs());
+    }
+
+    @Test
+    void aLimitThatIsNoNumberIsAnErrorWithoutCallingCtl() throws Exception {
+        Proc p = plugin("{\"limit\":\"many\"}\n", "call", "events");
+        JsonNode j = json(p.out());
+        assertTrue(j.get("error").asText().contains("limit"), p.out());
+        assertEquals(2, j.get("code").asInt());
+        assertFalse(Files.exists(dir.resolve("args.log")));
+    }
+
+    @Test
+    void aFailingCtlBecomesAnErrorObjectWithItsMessageEscaped() throws Exception {
+        answer(null, "coopwan ctl: cannot connect to /var/run/coopwan/coopwan.sock: is the \"daemon\" running?\n"
+                + "second line\twith a tab and a \\ backslash\n", 3);
+        Proc p = plugin("{}", "call", "status");
+        JsonNode j = json(p.out());
+        assertEquals(3, j.get("code").asInt(), p.out());
+        String m = j.get("error").asText();
+        assertTrue(m.contains("is the \"daemon\" running?") && m.contains("second line") && m.contains("\\ backslash"), m);
+    }
+
+    @Test
+    void aReloadThatKeptTheOldConfigStillShowsItsResult() throws Exception {
+        answer("{\"applied\":false,\"message\":\"reload failed: line 3\"}", "coopwan ctl: reload: reload failed", 1);
+        JsonNode j = json(plugin("{}", "call", "reload").out());
+        assertFalse(j.get("applied").asBoolean());
+        assertEquals("reload failed: line 3", j.get("message").asText());
+    }
+
+    @Test
+    void anUnknownMethodIsAnError() throws Exception {
+        Proc p = plugin("{}", "call", "shutdown");
+        assertEquals(2, p.code());
+        assertTrue(json(p.out()).get("error").asText().contains("shutdown"));
+    }
+
+    @Test
+    void aclGrantsReadMethodsAndReloadOnlyAsWrite() throws Exception {
+        JsonNode acl = json(Files.readString(MODULE.resolve("files/usr/share/rpcd/acl.d/luci-app-coopwan.json")));
+        JsonNode app = acl.get("luci-app-coopwan");
+        List<String> read = new ArrayList<>();
+        app.get("read").get("ubus").get("coopwan").forEach(n -> read.add(n.asText()));
+        List<String> write = new ArrayList<>();
+        app.get("write").get("ubus").get("coopwan").forEach(n -> write.add(n.asText()));
+        assertEquals(List.of("reload"), write);
+        assertFalse(read.contains("reload"), "reloading changes state: write permission only");
+        assertTrue(read.containsAll(List.of("status", "uplinks", "interfaces", "events")), read.toString());
+        TreeSet<String> all = new TreeSet<>(read);
+        all.addAll(write);
+        assertEquals(new TreeSet<>(RpcMethods.NAMES), all);
+    }
+
+    @Test
+    void menuPointsAtTheViewAndTheAcl() throws Exception {
+        JsonNode menu = json(Files.readString(MODULE.resolve("files/usr/share/luci/menu.d/luci-app-coopwan.json")));
+        JsonNode entry = menu.get("admin/status/coopwan");
+        assertEquals("view", entry.get("action").get("type").asText());
+        String path = entry.get("action").get("path").asText();
+        assertTrue(Files.isRegularFile(MODULE.resolve("htdocs/luci-static/resources/view/" + path + ".js")), path);
+        assertEquals("luci-app-coopwan", entry.get("depends").get("acl").get(0).asText());
+    }
+}

@@ -1,0 +1,88 @@
+package net.coopwan.luci.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.Event;
+import net.coopwan.daemon.api.NetInterface;
+import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.api.Status;
+import net.coopwan.daemon.api.UplinkStatus;
+
+/** Failures inside the daemon reach the client as JSON-RPC errors, not as a dropped connection. */
+class JsonRpcHandlerTest {
+
+    /** A ControlApi whose every call fails, as a broken store would make it. */
+    static final class FailingApi implements ControlApi {
+        @Override
+        public Status status() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public List<UplinkStatus> uplinks() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public List<NetInterface> interfaces() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public List<Event> events(int limit) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public CoopwanConfig config() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public ReloadResult reload() {
+            throw new IllegalStateException("store is closed");
+        }
+    }
+
+    static JsonNode handle(JsonRpcHandler h, String line) throws Exception {
+        return Json.mapper().readTree(h.handle(line.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aFailingApiIsAnInternalErrorWithTheIdAndReason() throws Exception {
+        JsonRpcHandler h = new JsonRpcHandler(new RpcMethods(new FailingApi()));
+        for (String m : RpcMethods.NAMES) {
+            JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\"}");
+            assertEquals(JsonRpc.INTERNAL_ERROR, r.get("error").get("code").asInt(), r.toString());
+            assertEquals(m, r.get("id").asText());
+            assertTrue(r.get("error").get("message").asText().contains("store is closed"), r.toString());
+        }
+    }
+
+    @Test
+    void responsesAreOneLine() throws Exception {
+        JsonRpcHandler h = new JsonRpcHandler(new RpcMethods(new FailingApi()));
+        byte[] out = h.handle("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\\ny\"}".getBytes(StandardCharsets.UTF_8));
+        String s = new String(out, StandardCharsets.UTF_8);
+        assertTrue(!s.contains("\n") && s.contains("x\\ny"), s);
+    }
+
+    @Test
+    void longClientTextIsClippedInMessages() throws Exception {
+        JsonRpcHandler h = new JsonRpcHandler(new RpcMethods(new FailingApi()));
+        String method = "m".repeat(5000);
+        JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\"}");
+        assertEquals(JsonRpc.METHOD_NOT_FOUND, r.get("error").get("code").asInt());
+        assertTrue(r.get("error").get("message").asText().length() < 300, r.toString());
+    }
+}

@@ -1,0 +1,81 @@
+package net.coopwan.luci.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Global;
+import net.coopwan.config.PeerLink;
+import net.coopwan.config.Snmp;
+import net.coopwan.config.Uplink;
+import net.coopwan.config.Web;
+import net.coopwan.daemon.testing.TestDaemon;
+import net.coopwan.luci.socket.ControlSocketFrontEnd;
+import net.coopwan.luci.socket.SocketLimits;
+
+/** A real TestDaemon with a started {@link ControlSocketFrontEnd} on a socket in a temp dir. */
+public final class RunningSocket implements AutoCloseable {
+
+    public final TestDaemon daemon;
+    public final ControlSocketFrontEnd frontEnd;
+    public final Path socket;
+    public final String startLine;
+    /** Nanoseconds start() took. */
+    public final long startNanos;
+    private boolean stopped;
+
+    private RunningSocket(TestDaemon daemon, ControlSocketFrontEnd frontEnd, Path socket, String startLine, long nanos) {
+        this.daemon = daemon;
+        this.frontEnd = frontEnd;
+        this.socket = socket;
+        this.startLine = startLine;
+        this.startNanos = nanos;
+    }
+
+    /** A config with one uplink "wan" on "lo" (present on every machine) and the given control socket. */
+    public static CoopwanConfig config(Path socket) {
+        return new CoopwanConfig(new Global(Global.Role.ROUTER, "info", socket.toString()),
+                List.of(new Uplink("wan", "lo", true, 0, 0)),
+                new PeerLink(false, "br-coop", 4790), List.of(),
+                new Web(false, "127.0.0.1", 8080, "admin", "", 600),
+                new Snmp(false, "127.0.0.1", 1161, "admin", "SHA-256", "authpass1", "AES-128", "privpass1", "", "", "", ""),
+                List.of());
+    }
+
+    public static RunningSocket start(Path socket) throws IOException {
+        return start(socket, SocketLimits.DEFAULTS);
+    }
+
+    public static RunningSocket start(Path socket, SocketLimits limits) throws IOException {
+        TestDaemon d = TestDaemon.start(config(socket));
+        try {
+            ControlSocketFrontEnd fe = new ControlSocketFrontEnd(limits);
+            long t0 = System.nanoTime();
+            String line = fe.start(d.context());
+            long nanos = System.nanoTime() - t0;
+            return new RunningSocket(d, fe, socket, line, nanos);
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** Stops the front-end only; the daemon stays for further checks. */
+    public void stopFrontEnd() {
+        if (!stopped) {
+            stopped = true;
+            frontEnd.stop();
+        }
+    }
+
+    public RawClient connect() throws IOException {
+        return RawClient.connect(socket);
+    }
+
+    @Override
+    public void close() {
+        stopFrontEnd();
+        daemon.close();
+    }
+}
