@@ -1,0 +1,5 @@
+package net.coopwan.webui.http;
+
+/** The JSON body of every API error: {@code {"error":"..."}}. */
+public record ApiError(String error) {
+}

@@ -1,0 +1,122 @@
+package net.coopwan.webui.pages;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.webui.api.Reloads;
+import net.coopwan.webui.auth.Flash;
+import net.coopwan.webui.auth.LoginOutcome;
+import net.coopwan.webui.auth.Logins;
+import net.coopwan.webui.auth.Session;
+import net.coopwan.webui.auth.SessionStore;
+import net.coopwan.webui.http.Public;
+import net.coopwan.webui.http.Responses;
+import net.coopwan.webui.http.SessionCookie;
+
+/**
+ * The pages. Forms post and then redirect (303) to a page, so a browser refresh never repeats a
+ * login or a reload. Login and CSRF checks are applied by {@link net.coopwan.webui.http.AccessFeature}.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
+public final class PageResource {
+
+    private final ControlApi api;
+    private final Logins logins;
+    private final SessionStore sessions;
+    private final Templates templates;
+
+    public PageResource(ControlApi api, Logins logins, SessionStore sessions, Templates templates) {
+        this.api = api;
+        this.logins = logins;
+        this.sessions = sessions;
+        this.templates = templates;
+    }
+
+    @GET
+    @Path("login")
+    @Public
+    public Response loginForm(@CookieParam(SessionCookie.NAME) String sessionId) {
+        if (sessionId != null && sessions.find(sessionId).isPresent()) {
+            return Responses.seeOther("/");
+        }
+        return Response.ok(loginPage("", null)).build();
+    }
+
+    @POST
+    @Path("login")
+    @Public
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response login(@FormParam("user") String user, @FormParam("password") String password,
+                          @Context HttpServletRequest http, @Context SecurityContext security) {
+        LoginOutcome outcome = logins.attempt(http.getRemoteAddr(), user, password);
+        if (outcome.isThrottled()) {
+            return Response.status(429).header(HttpHeaders.RETRY_AFTER, outcome.retryAfterSeconds())
+                    .entity(loginPage(user, "Too many failed logins from this address. Try again in "
+                            + outcome.retryAfterSeconds() + " seconds.")).build();
+        }
+        if (!outcome.ok()) {
+            return Response.status(401).entity(loginPage(user, "Wrong user name or password.")).build();
+        }
+        return Response.seeOther(java.net.URI.create("/"))
+                .header(HttpHeaders.SET_COOKIE, SessionCookie.set(outcome.session().id(), security.isSecure())).build();
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout(@Context HttpServletRequest http, @Context SecurityContext security) {
+        sessions.remove(session(http).id());
+        return Response.seeOther(java.net.URI.create("/login"))
+                .header(HttpHeaders.SET_COOKIE, SessionCookie.clear(security.isSecure())).build();
+    }
+
+    @GET
+    public Response status(@Context HttpServletRequest http) {
+        Session s = session(http);
+        Map<String, Object> model = new HashMap<>(StatusView.model(api.status(), api.uplinks(),
+                api.events(StatusView.EVENTS_SHOWN)));
+        model.put("user", s.user());
+        model.put("csrf", s.csrfToken());
+        model.put("shippedPassword", logins.shippedPasswordInUse());
+        sessions.takeFlash(s.id()).ifPresent(f -> model.put("flash", f));
+        return Response.ok(templates.render("status.ftlh", model)).build();
+    }
+
+    @POST
+    @Path("reload")
+    public Response reload(@Context HttpServletRequest http) {
+        Session s = session(http);
+        ReloadResult r = Reloads.run(api, s.user());
+        sessions.setFlash(s.id(), new Flash(r.applied(), r.message()));
+        return Responses.seeOther("/");
+    }
+
+    private String loginPage(String user, String error) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("user", user == null ? "" : user);
+        if (error != null) {
+            model.put("error", error);
+        }
+        return templates.render("login.ftlh", model);
+    }
+
+    private static Session session(HttpServletRequest http) {
+        return (Session) http.getAttribute(Session.REQUEST_ATTRIBUTE);
+    }
+}

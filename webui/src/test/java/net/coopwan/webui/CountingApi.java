@@ -1,0 +1,61 @@
+package net.coopwan.webui;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.Event;
+import net.coopwan.daemon.api.NetInterface;
+import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.api.Status;
+import net.coopwan.daemon.api.UplinkStatus;
+
+/**
+ * The real daemon's ControlApi, counting reloads: a refused write must not reach the daemon at
+ * all, and a reload of a daemon without a config file leaves no event to look for.
+ */
+final class CountingApi implements ControlApi {
+
+    private final ControlApi real;
+    private final AtomicInteger reloads = new AtomicInteger();
+
+    CountingApi(ControlApi real) {
+        this.real = real;
+    }
+
+    int reloads() {
+        return reloads.get();
+    }
+
+    @Override
+    public Status status() {
+        return real.status();
+    }
+
+    @Override
+    public List<UplinkStatus> uplinks() {
+        return real.uplinks();
+    }
+
+    @Override
+    public List<NetInterface> interfaces() {
+        return real.interfaces();
+    }
+
+    @Override
+    public List<Event> events(int limit) {
+        return real.events(limit);
+    }
+
+    @Override
+    public CoopwanConfig config() {
+        return real.config();
+    }
+
+    @Override
+    public ReloadResult reload() {
+        reloads.incrementAndGet();
+        return real.reload();
+    }
+}

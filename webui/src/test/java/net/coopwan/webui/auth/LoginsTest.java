@@ -1,0 +1,57 @@
+package net.coopwan.webui.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.config.PasswordHash;
+
+class LoginsTest {
+
+    private final TestClock clock = new TestClock();
+    private final SessionStore sessions = new SessionStore(Duration.ofMinutes(5), 4, clock);
+
+    private Logins logins(String password) {
+        return new Logins("admin", PasswordHash.hash(password.toCharArray()),
+                new LoginThrottle(2, Duration.ofMinutes(1), 16, clock), sessions);
+    }
+
+    @Test
+    void rightUserAndPasswordOpenASession() {
+        Logins l = logins("pw-1");
+        LoginOutcome ok = l.attempt("c", "admin", "pw-1");
+        assertTrue(ok.ok());
+        assertEquals("admin", ok.session().user());
+        assertTrue(sessions.find(ok.session().id()).isPresent());
+        assertFalse(l.attempt("c", "admin", "pw-2").ok());
+        assertFalse(l.attempt("c", "Admin", "pw-1").ok(), "user names are exact");
+        assertFalse(l.attempt("d", null, null).ok());
+    }
+
+    @Test
+    void throttledAttemptsDoNotEvenCheckThePassword() {
+        Logins l = logins("pw-1");
+        l.attempt("c", "admin", "x");
+        l.attempt("c", "admin", "y");
+        LoginOutcome o = l.attempt("c", "admin", "pw-1");
+        assertFalse(o.ok());
+        assertTrue(o.isThrottled());
+        assertTrue(o.retryAfterSeconds() > 0);
+    }
+
+    @Test
+    void theShippedPasswordIsNoticedAtLogin() {
+        Logins shipped = logins(Logins.SHIPPED_PASSWORD);
+        assertFalse(shipped.shippedPasswordInUse(), "unknown before any login");
+        assertTrue(shipped.attempt("c", "admin", "coopwan").ok());
+        assertTrue(shipped.shippedPasswordInUse());
+        // Same answer as the direct check the login spares us.
+        Logins other = logins("something-else");
+        assertTrue(other.attempt("c", "admin", "something-else").ok());
+        assertFalse(other.shippedPasswordInUse());
+    }
+}
