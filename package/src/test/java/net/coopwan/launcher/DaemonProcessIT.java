@@ -106,6 +106,36 @@ class DaemonProcessIT {
         }
     }
 
+    private static int apiLogin(int port, String password) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + password + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void passwdThenCtlReloadChangesTheWebPasswordWithoutARestart() throws Exception {
+        int web = TestDaemon.freeTcpPort();
+        Path cfg = dir.resolve("coopwan");
+        Files.writeString(cfg, config("lo", web, TestDaemon.freeUdpPort()));
+        try (DaemonProcess d = DaemonProcess.start(dir.resolve("log"), "run", "--config", cfg.toString(),
+                "--state", dir.resolve("state").toString())) {
+            d.await("coopwan ready in", START);
+            assertEquals(200, apiLogin(web, "it-secret"));
+            ProcessBuilder passwd = DaemonProcess.command("passwd", "--config", cfg.toString());
+            Process p = passwd.start();
+            p.getOutputStream().write("brand new secret\n".getBytes());
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+            DaemonProcess.Result reload = DaemonProcess.runToEnd(START, "ctl", "--socket",
+                    dir.resolve("ctl.sock").toString(), "reload");
+            assertEquals(0, reload.exit(), reload.output());
+            assertEquals(200, apiLogin(web, "brand new secret"));
+            assertTrue(apiLogin(web, "it-secret") >= 400, "the old password no longer logs in");
+        }
+    }
+
     @Test
     void refusesToStartOnABadConfigNamingFileAndLine() throws Exception {
         Path cfg = dir.resolve("coopwan");

@@ -18,10 +18,13 @@ import net.coopwan.daemon.api.UplinkStatus;
 final class CountingApi implements ControlApi {
 
     private final ControlApi real;
+    private final CoopwanConfig config;
     private final AtomicInteger reloads = new AtomicInteger();
 
-    CountingApi(ControlApi real) {
+    /** @param config what {@link #config()} answers: the configuration this front-end was started with */
+    CountingApi(ControlApi real, CoopwanConfig config) {
         this.real = real;
+        this.config = config;
     }
 
     int reloads() {
@@ -50,7 +53,7 @@ final class CountingApi implements ControlApi {
 
     @Override
     public CoopwanConfig config() {
-        return real.config();
+        return config;
     }
 
     @Override

@@ -31,10 +31,11 @@ final class WebUi implements AutoCloseable {
 
     private WebUi(TestDaemon daemon, String password) throws Exception {
         this.daemon = daemon;
-        this.api = new CountingApi(daemon.api());
+        CoopwanConfig config = config(password, TestDaemon.freeTcpPort());
+        this.api = new CountingApi(daemon.api(), config);
         this.web = new WebFrontEnd();
         long t0 = System.nanoTime();
-        this.startLine = web.start(context(daemon, api, password));
+        this.startLine = web.start(new FrontEndContext(api, config, daemon.stateDir()));
         this.startMillis = (System.nanoTime() - t0) / 1_000_000;
         this.http = new Http(web.uri());
     }
@@ -52,9 +53,10 @@ final class WebUi implements AutoCloseable {
 
     /** Another web front-end on the same daemon; closing it leaves the daemon running. */
     Extra another(String password) throws Exception {
-        CountingApi a = new CountingApi(daemon.api());
+        CoopwanConfig config = config(password, TestDaemon.freeTcpPort());
+        CountingApi a = new CountingApi(daemon.api(), config);
         WebFrontEnd w = new WebFrontEnd();
-        w.start(context(daemon, a, password));
+        w.start(new FrontEndContext(a, config, daemon.stateDir()));
         return new Extra(w, a, new Http(w.uri()));
     }
 
@@ -67,11 +69,6 @@ final class WebUi implements AutoCloseable {
 
     URI uri() {
         return web.uri();
-    }
-
-    static FrontEndContext context(TestDaemon d, CountingApi api, String password) {
-        FrontEndContext real = d.context();
-        return new FrontEndContext(api, config(password, TestDaemon.freeTcpPort()), real.stateDir());
     }
 
     static CoopwanConfig config(String password, int port) {

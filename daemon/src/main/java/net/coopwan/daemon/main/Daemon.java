@@ -178,9 +178,9 @@ public final class Daemon implements AutoCloseable {
         try {
             CoopwanConfig after = config.reload();
             StringBuilder msg = new StringBuilder("reloaded " + config.file());
-            if (!before.web().equals(after.web()) || !before.snmp().equals(after.snmp())
-                    || !before.global().equals(after.global())) {
-                msg.append("; web, snmp and global settings take effect at the next restart");
+            String restart = RestartNeeded.describe(before, after);
+            if (!restart.isEmpty()) {
+                msg.append("; ").append(restart).append(" take effect at the next restart");
             }
             events.record("config", msg.toString());
             return new ReloadResult(true, msg.toString());

@@ -71,6 +71,23 @@ class DaemonTest {
     }
 
     @Test
+    void reloadSaysWhichChangesWaitForARestart() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        String web = "\nconfig web 'web'\n\toption enabled '0'\n\toption port '8081'\n";
+        Files.writeString(cfg, GOOD + web);
+        try (Daemon d = start(cfg)) {
+            Files.writeString(cfg, GOOD.replace("'lo'", "'coopwan-none0'") + web);
+            ReloadResult uplinkOnly = d.api().reload();
+            assertEquals("reloaded " + cfg, uplinkOnly.message(), "uplinks apply at once");
+            Files.writeString(cfg, GOOD + web.replace("8081", "8082"));
+            ReloadResult port = d.api().reload();
+            assertTrue(port.applied());
+            assertTrue(port.message().endsWith("; web enabled/listen/port/session_timeout take effect at the next restart"),
+                    port.message());
+        }
+    }
+
+    @Test
     void embeddedDefaultsHaveNothingToReload() throws Exception {
         try (Daemon d = Daemon.start(ConfigHolder.embeddedDefaults(), dir.resolve("state"), new SysfsInterfaces(),
                 Clock.systemUTC(), false)) {

@@ -3,11 +3,13 @@ package net.coopwan.webui.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.coopwan.config.PasswordHash;
+import net.coopwan.config.Web;
 
 /**
  * Checks a user name and password against the configured user and hash, throttles failures per
@@ -20,21 +22,26 @@ public final class Logins {
 
     private static final Logger LOG = LoggerFactory.getLogger("coopwan.web");
 
-    private final String user;
-    private final String passwordHash;
+    /**
+     * The configured user and hash, read at every attempt: a reload after {@code coopwan passwd}
+     * applies the new password at once, without a restart.
+     */
+    private final Supplier<Web> credentials;
     private final LoginThrottle throttle;
     private final SessionStore sessions;
     /**
-     * Whether the configured hash is the shipped default, learnt at the first successful login:
-     * whoever logged in typed the password, so "it was 'coopwan'" is the same answer as
+     * Whether the configured hash is the shipped default, learnt at a successful login: whoever
+     * logged in typed the password, so "it was 'coopwan'" is the same answer as
      * verify("coopwan", hash) without paying a second key derivation at start-up or per page.
-     * Empty until then (no page is shown before a login anyway).
+     * Remembered with the hash it was learnt for, so a changed password clears it.
      */
-    private volatile Optional<Boolean> shippedPassword = Optional.empty();
+    private volatile Optional<Learnt> shippedPassword = Optional.empty();
 
-    public Logins(String user, String passwordHash, LoginThrottle throttle, SessionStore sessions) {
-        this.user = user;
-        this.passwordHash = passwordHash;
+    private record Learnt(String hash, boolean shipped) {
+    }
+
+    public Logins(Supplier<Web> credentials, LoginThrottle throttle, SessionStore sessions) {
+        this.credentials = credentials;
         this.throttle = throttle;
         this.sessions = sessions;
     }
@@ -50,9 +57,11 @@ public final class Logins {
             LOG.warn("web login from {} refused: too many failed logins, retry in {} s", client, wait);
             return LoginOutcome.throttled(wait);
         }
+        Web web = credentials.get();
+        String user = web.user();
         char[] pw = password == null ? new char[0] : password.toCharArray();
         // Always derive the key, also for a wrong user name, so timing does not reveal the user name.
-        boolean passwordOk = PasswordHash.verify(pw, passwordHash);
+        boolean passwordOk = PasswordHash.verify(pw, web.passwordHash());
         java.util.Arrays.fill(pw, '\0');
         boolean userOk = givenUser != null && MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8),
                 givenUser.getBytes(StandardCharsets.UTF_8));
@@ -62,7 +71,7 @@ public final class Logins {
             return LoginOutcome.rejected();
         }
         throttle.succeeded(client);
-        shippedPassword = Optional.of(SHIPPED_PASSWORD.equals(password));
+        shippedPassword = Optional.of(new Learnt(web.passwordHash(), SHIPPED_PASSWORD.equals(password)));
         Session s = sessions.create(user);
         LOG.info("web login from {} as '{}'", client, user);
         return LoginOutcome.accepted(s);
@@ -70,7 +79,8 @@ public final class Logins {
 
     /** True when a login has shown the password is still the shipped default. */
     public boolean shippedPasswordInUse() {
-        return shippedPassword.orElse(false);
+        String hash = credentials.get().passwordHash();
+        return shippedPassword.map(l -> l.shipped() && l.hash().equals(hash)).orElse(false);
     }
 
     /** Keeps control characters of a hostile user name out of the log. */

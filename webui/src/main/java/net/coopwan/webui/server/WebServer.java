@@ -82,7 +82,7 @@ public final class WebServer {
      */
     public static WebServer start(Web web, ControlApi api, Clock clock) throws Exception {
         SessionStore sessions = new SessionStore(Duration.ofSeconds(web.sessionTimeoutSeconds()), MAX_SESSIONS, clock);
-        Logins logins = new Logins(web.user(), web.passwordHash(),
+        Logins logins = new Logins(() -> api.config().web(),
                 new LoginThrottle(MAX_FAILURES, FAILURE_WINDOW, THROTTLE_CLIENTS, clock), sessions);
 
         // Threads: 1 acceptor + 1 selector + up to 6 for requests; plenty for an admin UI.

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
 import net.coopwan.config.PasswordHash;
+import net.coopwan.config.Web;
 
 class LoginsTest {
 
@@ -16,8 +18,24 @@ class LoginsTest {
     private final SessionStore sessions = new SessionStore(Duration.ofMinutes(5), 4, clock);
 
     private Logins logins(String password) {
-        return new Logins("admin", PasswordHash.hash(password.toCharArray()),
-                new LoginThrottle(2, Duration.ofMinutes(1), 16, clock), sessions);
+        Web web = web(password);
+        return new Logins(() -> web, new LoginThrottle(2, Duration.ofMinutes(1), 16, clock), sessions);
+    }
+
+    private static Web web(String password) {
+        return new Web(true, "127.0.0.1", 8080, "admin", PasswordHash.hash(password.toCharArray()), 600);
+    }
+
+    @Test
+    void aChangedPasswordAppliesAtTheNextAttemptAndClearsTheDefaultPasswordWarning() {
+        AtomicReference<Web> config = new AtomicReference<>(web(Logins.SHIPPED_PASSWORD));
+        Logins l = new Logins(config::get, new LoginThrottle(5, Duration.ofMinutes(1), 16, clock), sessions);
+        assertTrue(l.attempt("c", "admin", Logins.SHIPPED_PASSWORD).ok());
+        assertTrue(l.shippedPasswordInUse());
+        config.set(web("a new secret"));
+        assertFalse(l.shippedPasswordInUse(), "the warning was about the old hash");
+        assertFalse(l.attempt("c", "admin", Logins.SHIPPED_PASSWORD).ok(), "old password no longer works");
+        assertTrue(l.attempt("c", "admin", "a new secret").ok());
     }
 
     @Test
