@@ -27,7 +27,6 @@ import net.coopwan.daemon.kernel.KernelInterfaces;
 import net.coopwan.daemon.kernel.SysfsInterfaces;
 import net.coopwan.daemon.store.EventLog;
 import net.coopwan.daemon.store.Store;
-import net.coopwan.daemon.store.StoreException;
 import net.coopwan.daemon.uplink.UplinkMonitor;
 
 /**
@@ -40,7 +39,7 @@ public final class Daemon implements AutoCloseable {
     static final long UPLINK_POLL_MS = 1000;
 
     private final ConfigHolder config;
-    private final Store store;
+    private final FutureTask<Store> store;
     private final EventLog events;
     private final DaemonControlApi api;
     private final Path stateDir;
@@ -48,8 +47,10 @@ public final class Daemon implements AutoCloseable {
     private final Deque<FrontEnd> running = new ArrayDeque<>();
     private final List<String> listening = new ArrayList<>();
     private boolean closed;
+    /** Front-ends found disabled while the store opens, recorded once it is open. */
+    private final List<String> disabledFrontEnds = new ArrayList<>();
 
-    private Daemon(ConfigHolder config, Store store, KernelInterfaces kernel, Path stateDir, Clock clock) {
+    private Daemon(ConfigHolder config, FutureTask<Store> store, KernelInterfaces kernel, Path stateDir, Clock clock) {
         this.config = config;
         this.store = store;
         this.stateDir = stateDir;
@@ -73,13 +74,24 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ConfigHolder config, Path stateDir, KernelInterfaces kernel, Clock clock,
                                boolean withFrontEnds) throws DaemonException {
-        Store store;
+        // The H2 store opens on its own thread while the front-ends start: both are mostly class
+        // loading, and on 2 cores they overlap instead of adding up.
+        FutureTask<Store> opening = new FutureTask<>(() -> Store.open(stateDir));
+        new Thread(opening, "coopwan-store-open").start();
+        Daemon d = new Daemon(config, opening, kernel, stateDir, clock);
+        List<FrontEndStart> starts = withFrontEnds ? d.launchFrontEnds() : List.of();
         try {
-            store = Store.open(stateDir);
-        } catch (StoreException e) {
-            throw new DaemonException(DaemonException.STORE, e.getMessage(), e);
+            opening.get();
+        } catch (ExecutionException e) {
+            // A second daemon on the same state is the likely cause; say that, not "port in use".
+            d.abandon(starts);
+            Throwable cause = e.getCause();
+            throw new DaemonException(DaemonException.STORE, cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            d.abandon(starts);
+            throw new DaemonException(DaemonException.STORE, "interrupted while opening the state store", e);
         }
-        Daemon d = new Daemon(config, store, kernel, stateDir, clock);
         d.events.record("daemon", "starting coopwan " + Version.get() + " as " + config.current().global().role()
                 .name().toLowerCase() + " with config " + config.sourceName() + ", state " + stateDir);
         UplinkMonitor monitor = new UplinkMonitor(d.events);
@@ -91,9 +103,7 @@ public final class Daemon implements AutoCloseable {
                 d.events.record("daemon", "uplink poll failed: " + e);
             }
         }, UPLINK_POLL_MS, UPLINK_POLL_MS, TimeUnit.MILLISECONDS);
-        if (withFrontEnds) {
-            d.startFrontEnds();
-        }
+        d.awaitFrontEnds(starts);
         return d;
     }
 
@@ -102,34 +112,43 @@ public final class Daemon implements AutoCloseable {
         return start(config, stateDir, new SysfsInterfaces(), Clock.systemUTC(), true);
     }
 
+    /** A front-end starting on its own thread. */
+    private record FrontEndStart(FrontEnd frontEnd, FutureTask<String> task) {
+    }
+
     /**
      * Starts every enabled front-end, each on its own thread: most of their start-up is class
      * loading and initialisation that does not depend on the others, so on a 2-core router they
-     * overlap instead of adding up. Returns once all serve; if one fails, the others are stopped.
+     * overlap instead of adding up. {@link #awaitFrontEnds} collects them.
      */
-    private void startFrontEnds() throws DaemonException {
+    private List<FrontEndStart> launchFrontEnds() {
         FrontEndContext ctx = context();
-        List<FrontEnd> enabled = new ArrayList<>();
+        List<FrontEndStart> starts = new ArrayList<>();
         for (FrontEnd fe : ServiceLoader.load(FrontEnd.class)) {
-            if (fe.enabled(ctx)) {
-                enabled.add(fe);
-            } else {
-                events.record("daemon", fe.name() + " disabled in config");
+            if (!fe.enabled(ctx)) {
+                disabledFrontEnds.add(fe.name());
+                continue;
             }
-        }
-        List<FutureTask<String>> starts = new ArrayList<>();
-        for (FrontEnd fe : enabled) {
             FutureTask<String> task = new FutureTask<>(() -> Objects.requireNonNull(fe.start(ctx),
                     "front-end returned no address"));
-            starts.add(task);
             new Thread(task, "coopwan-start-" + fe.name()).start();
+            starts.add(new FrontEndStart(fe, task));
         }
+        return starts;
+    }
+
+    /** Returns once every front-end serves; if one failed, stops the others and the daemon. */
+    private void awaitFrontEnds(List<FrontEndStart> starts) throws DaemonException {
+        for (String name : disabledFrontEnds) {
+            events.record("daemon", name + " disabled in config");
+        }
+        disabledFrontEnds.clear();
         String failure = null;
         Throwable cause = null;
-        for (int i = 0; i < enabled.size(); i++) {
-            FrontEnd fe = enabled.get(i);
+        for (FrontEndStart s : starts) {
+            FrontEnd fe = s.frontEnd();
             try {
-                String where = starts.get(i).get();
+                String where = s.task().get();
                 running.push(fe);
                 listening.add(where);
                 api.frontEndStarted(where);
@@ -150,6 +169,22 @@ public final class Daemon implements AutoCloseable {
             close();
             throw new DaemonException(DaemonException.FRONT_END, failure, cause);
         }
+    }
+
+    /** The store failed: let the front-ends finish starting, then stop those that did. */
+    private void abandon(List<FrontEndStart> starts) {
+        for (FrontEndStart s : starts) {
+            try {
+                s.task().get();
+                s.frontEnd().stop();
+            } catch (ExecutionException | RuntimeException e) {
+                // It did not start, or failed to stop: either way nothing of it is left to stop.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        timer.shutdownNow();
     }
 
     public FrontEndContext context() {
@@ -208,7 +243,13 @@ public final class Daemon implements AutoCloseable {
         }
         timer.shutdownNow();
         events.record("daemon", "stopped");
-        store.close();
+        try {
+            store.get().close();
+        } catch (ExecutionException e) {
+            // Never opened: nothing to close.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String hostname() {

@@ -10,6 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +30,32 @@ public final class EventLog {
     private static final int PRUNE_EVERY = 100;
     private static final Logger LOG = LoggerFactory.getLogger("coopwan");
 
-    private final Store store;
+    private final Future<Store> store;
     private final Clock clock;
     private int sincePrune;
 
     public EventLog(Store store, Clock clock) {
+        this(CompletableFuture.completedFuture(store), clock);
+    }
+
+    /**
+     * An event log on a store still being opened (the daemon opens it while its front-ends start):
+     * reads and writes wait for it; if it never opens, events are only logged.
+     */
+    public EventLog(Future<Store> store, Clock clock) {
         this.store = store;
         this.clock = clock;
+    }
+
+    private Store store() throws SQLException {
+        try {
+            return store.get();
+        } catch (ExecutionException e) {
+            throw new SQLException("state store did not open: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the state store", e);
+        }
     }
 
     /**
@@ -43,8 +65,14 @@ public final class EventLog {
     public Event record(String source, String message) {
         Instant now = clock.instant();
         LOG.info("{}: {}", source, message);
-        synchronized (store) {
-            Connection c = store.connection();
+        Store s;
+        try {
+            s = store();
+        } catch (SQLException e) {
+            return new Event(-1, now, source, message);
+        }
+        synchronized (s) {
+            Connection c = s.connection();
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO event_log(at, source, message) VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 p.setTimestamp(1, Timestamp.from(now));
@@ -77,8 +105,15 @@ public final class EventLog {
 
     /** Newest first. */
     public List<Event> newest(int limit) {
-        synchronized (store) {
-            try (PreparedStatement p = store.connection().prepareStatement(
+        Store s;
+        try {
+            s = store();
+        } catch (SQLException e) {
+            LOG.warn("event log: cannot read events: {}", e.getMessage());
+            return List.of();
+        }
+        synchronized (s) {
+            try (PreparedStatement p = s.connection().prepareStatement(
                     "SELECT id, at, source, message FROM event_log ORDER BY id DESC LIMIT ?")) {
                 p.setInt(1, limit);
                 List<Event> out = new ArrayList<>();

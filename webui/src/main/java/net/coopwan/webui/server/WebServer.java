@@ -112,8 +112,11 @@ public final class WebServer {
         JsonMapper json = new JsonMapper();
         ServletHolder jersey = new ServletHolder("jersey",
                 new ServletContainer(jersey(api, logins, sessions, templates, json)));
-        // Initialise Jersey now, not on the first request: start() must return ready to serve.
-        jersey.setInitOrder(0);
+        // Jersey (with HK2) takes about half a second to initialise at C1: longer than the rest of the
+        // daemon's start. It is initialised right after start() by the warm-up below, not inside it,
+        // so the router's other services are not held back for the admin UI; the port is bound and
+        // a request that arrives meanwhile waits for the initialisation instead of being refused.
+        jersey.setInitOrder(-1);
         context.addServlet(jersey, "/*");
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
@@ -135,25 +138,23 @@ public final class WebServer {
     }
 
     /**
-     * Warms the first-request path on a spare, low-priority thread: parses the templates, builds
-     * Jackson's serializers for the API's records, and sends one GET /login to itself, which loads
-     * the classes of Jetty's and Jersey's request handling. Together that is about 0.3-0.5 s at C1
-     * that the first person or script would otherwise wait. The server already serves; a request
-     * that comes first just does the same work itself.
+     * Initialises Jersey and warms the first-request path on a spare thread: one GET /login to
+     * itself (which initialises the Jersey servlet and loads the classes of request handling), then
+     * the templates and Jackson's serializers for the API's records. The server already accepts
+     * connections; a request that comes first waits for the same work.
      */
     private static void warmUpInBackground(Templates templates, JsonMapper json, String host, int port) {
         Thread t = new Thread(() -> {
             try {
+                SelfRequest.get(host, port, "/login");
                 templates.warmUp();
                 JsonWarmUp.run(json.getContext(Object.class));
-                SelfRequest.get(host, port, "/login");
             } catch (RuntimeException | LinkageError e) {
                 // Only lost speed: the same work happens, and fails visibly, on the first request.
                 LOG.debug("web warm-up failed: {}", e.toString());
             }
         }, "coopwan-web-warmup");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
 
