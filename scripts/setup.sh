@@ -10,6 +10,7 @@ have iperf3     || need+=(iperf3)
 have snmpget    || need+=(snmp)
 have snmptrapd  || need+=(snmptrapd)
 have smilint    || need+=(smitools)
+compgen -G '/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib' >/dev/null || need+=(erlang-snmp)  # SNMPv2-SMI/-TC/-CONF for docs/COOPWAN-MIB.txt
 have chromium   || need+=(chromium)
 have chromedriver || need+=(chromium-driver)
 have ip         || need+=(iproute2)
