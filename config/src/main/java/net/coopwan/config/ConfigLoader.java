@@ -62,7 +62,7 @@ import net.coopwan.config.uci.UciSection;
  *                           not an uplink's device
  *   mode            wrr | adaptive | active-backup             adaptive
  *   mtu             576-9000                                   1400
- *   list member     uplink section names, at least one, each once
+ *   list member     uplink section names, each once (none: the bond carries nothing yet)
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -365,10 +365,9 @@ public final class ConfigLoader {
         private void checkBonds() throws ConfigException {
             for (SectionReader r : bondReaders) {
                 UciSection s = r.section();
+                // No member is allowed: an SNMP manager creates the bond row first and its member
+                // rows after (COOPWAN-MIB), and such a bond simply carries nothing yet.
                 List<UciOption> members = s.listStatements("member");
-                if (members.isEmpty()) {
-                    throw r.sectionError("needs at least one 'list member' naming an uplink section");
-                }
                 Map<String, UciOption> seen = new HashMap<>();
                 for (UciOption m : members) {
                     if (!uplinkReaders.containsKey(m.value())) {

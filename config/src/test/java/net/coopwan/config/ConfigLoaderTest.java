@@ -298,8 +298,6 @@ class ConfigLoaderTest {
                 P + "20: option 'mtu' in section 'b0': must be 576-9000, got '575'");
         fails(append("config bond 'b0'", "\toption mtu '9001'", "\tlist member 'wan'"),
                 P + "20: option 'mtu' in section 'b0': must be 576-9000, got '9001'");
-        fails(append("config bond 'b0'", "\toption mode 'wrr'"),
-                P + "19: section 'b0': needs at least one 'list member' naming an uplink section");
         fails(append("config bond 'b0'", "\tlist member 'wan'", "\tlist member 'dsl'"),
                 P + "21: list 'member' in section 'b0': no uplink section named 'dsl'");
         fails(append("config bond 'b0'", "\tlist member 'web'"),

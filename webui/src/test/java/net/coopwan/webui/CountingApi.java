@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.coopwan.config.CoopwanConfig;
+import net.coopwan.daemon.api.BondRequest;
+import net.coopwan.daemon.api.BondStatus;
+import net.coopwan.daemon.api.BondUpdate;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.NetInterface;
@@ -60,5 +63,40 @@ final class CountingApi implements ControlApi {
     public ReloadResult reload() {
         reloads.incrementAndGet();
         return real.reload();
+    }
+
+    @Override
+    public List<BondStatus> bonds() {
+        return real.bonds();
+    }
+
+    @Override
+    public BondStatus createBond(BondRequest request) {
+        return real.createBond(request);
+    }
+
+    @Override
+    public void destroyBond(String name) {
+        real.destroyBond(name);
+    }
+
+    @Override
+    public BondStatus updateBond(String name, BondUpdate update) {
+        return real.updateBond(name, update);
+    }
+
+    @Override
+    public BondStatus addBondMember(String bond, String uplink) {
+        return real.addBondMember(bond, uplink);
+    }
+
+    @Override
+    public BondStatus removeBondMember(String bond, String uplink) {
+        return real.removeBondMember(bond, uplink);
+    }
+
+    @Override
+    public BondStatus setBondActive(String name, boolean active) {
+        return real.setBondActive(name, active);
     }
 }

@@ -30,4 +30,50 @@ public interface ControlApi {
      * reported in the result, never thrown.
      */
     ReloadResult reload();
+
+    // ---- bonds (virtual bonded interfaces) ----
+    //
+    // Every front-end (SNMP bondTable, REST, 'coopwan ctl bond', LuCI) goes through these, so the
+    // rules live in one place: net.coopwan.daemon.bond.BondRules. A refused request throws
+    // ControlException and changes nothing: no interface, no file change, no event.
+
+    /** The configured bonds in config order, each with its interface's ifIndex and state. */
+    List<BondStatus> bonds();
+
+    /**
+     * Creates a bond: its TUN interface (up, with the MTU) and its {@code config bond} section,
+     * written atomically. If the interface cannot be made nothing is written; if the file cannot be
+     * written the interface is removed again.
+     *
+     * @throws ControlException INVALID_VALUE (name, mode, MTU), INCONSISTENT (unknown or repeated
+     *         member, name used by an uplink, section or kernel interface),
+     *         ALREADY_EXISTS (a bond of that name), RESOURCE_UNAVAILABLE (64 bonds or 16 members
+     *         reached, TUN refused, file not writable, daemon on embedded defaults)
+     */
+    BondStatus createBond(BondRequest request);
+
+    /** Removes the bond's section and its interface. @throws ControlException NOT_FOUND */
+    void destroyBond(String name);
+
+    /**
+     * Changes mode and/or MTU (null fields stay); an active interface gets the new MTU at once.
+     *
+     * @throws ControlException NOT_FOUND, INVALID_VALUE, RESOURCE_UNAVAILABLE
+     */
+    BondStatus updateBond(String name, BondUpdate update);
+
+    /** @throws ControlException NOT_FOUND (bond), INCONSISTENT (no such uplink), ALREADY_EXISTS, RESOURCE_UNAVAILABLE (16 members) */
+    BondStatus addBondMember(String bond, String uplink);
+
+    /** @throws ControlException NOT_FOUND (bond, or uplink not a member); the last member may go too */
+    BondStatus removeBondMember(String bond, String uplink);
+
+    /**
+     * Takes a bond's interface out of service (removes it, keeps the bond configured) or puts it
+     * back (SNMP notInService/active). Not persisted: a restart makes every configured bond active.
+     * Also retries a bond in state FAILED.
+     *
+     * @throws ControlException NOT_FOUND, RESOURCE_UNAVAILABLE (the interface cannot be made)
+     */
+    BondStatus setBondActive(String name, boolean active);
 }

@@ -10,12 +10,16 @@ import java.util.function.Supplier;
 
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.Uplink;
+import net.coopwan.daemon.api.BondRequest;
+import net.coopwan.daemon.api.BondStatus;
+import net.coopwan.daemon.api.BondUpdate;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.NetInterface;
 import net.coopwan.daemon.api.ReloadResult;
 import net.coopwan.daemon.api.Status;
 import net.coopwan.daemon.api.UplinkStatus;
+import net.coopwan.daemon.bond.BondManager;
 import net.coopwan.daemon.kernel.KernelInterfaces;
 import net.coopwan.daemon.main.ConfigHolder;
 import net.coopwan.daemon.main.Version;
@@ -32,9 +36,11 @@ public final class DaemonControlApi implements ControlApi {
     private final String hostname;
     private final List<String> frontEnds = new CopyOnWriteArrayList<>();
     private final Supplier<ReloadResult> reloader;
+    private final BondManager bonds;
 
     public DaemonControlApi(ConfigHolder config, KernelInterfaces kernel, EventLog events, Clock clock,
-                            String hostname, Supplier<ReloadResult> reloader) {
+                            String hostname, Supplier<ReloadResult> reloader, BondManager bonds) {
+        this.bonds = bonds;
         this.config = config;
         this.kernel = kernel;
         this.events = events;
@@ -98,5 +104,40 @@ public final class DaemonControlApi implements ControlApi {
     @Override
     public ReloadResult reload() {
         return reloader.get();
+    }
+
+    @Override
+    public List<BondStatus> bonds() {
+        return bonds.list();
+    }
+
+    @Override
+    public BondStatus createBond(BondRequest request) {
+        return bonds.create(request);
+    }
+
+    @Override
+    public void destroyBond(String name) {
+        bonds.destroy(name);
+    }
+
+    @Override
+    public BondStatus updateBond(String name, BondUpdate update) {
+        return bonds.update(name, update);
+    }
+
+    @Override
+    public BondStatus addBondMember(String bond, String uplink) {
+        return bonds.addMember(bond, uplink);
+    }
+
+    @Override
+    public BondStatus removeBondMember(String bond, String uplink) {
+        return bonds.removeMember(bond, uplink);
+    }
+
+    @Override
+    public BondStatus setBondActive(String name, boolean active) {
+        return bonds.setActive(name, active);
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import net.coopwan.config.ConfigException;
 import net.coopwan.config.ConfigLoader;
 import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.uci.UciDocument;
 
 /**
  * The configuration in force and where it came from. A reload swaps the whole immutable value
@@ -24,6 +25,25 @@ public final class ConfigHolder {
     /** From a file; the daemon refuses to start when it does not validate. */
     public static ConfigHolder fromFile(Path file) throws ConfigException {
         return new ConfigHolder(file, ConfigLoader.load(file));
+    }
+
+    /**
+     * Makes a configuration that a front-end has just validated and written to {@link #file()}
+     * the one in force, without reading the file again (a bond change, say). Callers serialise
+     * their read-modify-write with {@link #reload()} themselves (the daemon's bond manager does).
+     *
+     * @throws IllegalStateException when running on embedded defaults or when the document names
+     *         another file
+     */
+    public void install(ValidatedConfig written) {
+        if (file == null) {
+            throw new IllegalStateException("running on embedded defaults: there is no file to install a config from");
+        }
+        UciDocument doc = written.document();
+        if (doc.file() != null && !doc.file().equals(file)) {
+            throw new IllegalStateException("config for " + doc.file() + " offered to the holder of " + file);
+        }
+        current.set(written.config());
     }
 
     /** From the defaults embedded in the jar, for a first run without /etc/config/coopwan. */

@@ -20,6 +20,7 @@ import net.coopwan.config.ConfigException;
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.bond.BondManager;
 import net.coopwan.daemon.control.DaemonControlApi;
 import net.coopwan.daemon.frontend.FrontEnd;
 import net.coopwan.daemon.frontend.FrontEndContext;
@@ -27,6 +28,8 @@ import net.coopwan.daemon.kernel.KernelInterfaces;
 import net.coopwan.daemon.kernel.SysfsInterfaces;
 import net.coopwan.daemon.store.EventLog;
 import net.coopwan.daemon.store.Store;
+import net.coopwan.daemon.tun.LinuxTunDevices;
+import net.coopwan.daemon.tun.TunDevices;
 import net.coopwan.daemon.uplink.UplinkMonitor;
 
 /**
@@ -42,6 +45,7 @@ public final class Daemon implements AutoCloseable {
     private final FutureTask<Store> store;
     private final EventLog events;
     private final DaemonControlApi api;
+    private final BondManager bonds;
     private final Path stateDir;
     private final ScheduledExecutorService timer;
     private final Deque<FrontEnd> running = new ArrayDeque<>();
@@ -50,12 +54,14 @@ public final class Daemon implements AutoCloseable {
     /** Front-ends found disabled while the store opens, recorded once it is open. */
     private final List<String> disabledFrontEnds = new ArrayList<>();
 
-    private Daemon(ConfigHolder config, FutureTask<Store> store, KernelInterfaces kernel, Path stateDir, Clock clock) {
+    private Daemon(ConfigHolder config, FutureTask<Store> store, KernelInterfaces kernel, TunDevices tuns,
+                   Path stateDir, Clock clock) {
         this.config = config;
         this.store = store;
         this.stateDir = stateDir;
         this.events = new EventLog(store, clock);
-        this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload);
+        this.bonds = new BondManager(config, tuns, kernel, events);
+        this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -74,11 +80,26 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(ConfigHolder config, Path stateDir, KernelInterfaces kernel, Clock clock,
                                boolean withFrontEnds) throws DaemonException {
+        return start(config, stateDir, kernel, new LinuxTunDevices(), clock, withFrontEnds);
+    }
+
+    /**
+     * Starts a daemon.
+     *
+     * @param config       configuration source
+     * @param stateDir     where the H2 store lives
+     * @param kernel       kernel interface reader
+     * @param tuns         makes the bonds' TUN interfaces
+     * @param clock        time source
+     * @param withFrontEnds whether to start the ServiceLoader front-ends (tests of one front-end start it themselves)
+     */
+    public static Daemon start(ConfigHolder config, Path stateDir, KernelInterfaces kernel, TunDevices tuns,
+                               Clock clock, boolean withFrontEnds) throws DaemonException {
         // The H2 store opens on its own thread while the front-ends start: both are mostly class
         // loading, and on 2 cores they overlap instead of adding up.
         FutureTask<Store> opening = new FutureTask<>(() -> Store.open(stateDir));
         new Thread(opening, "coopwan-store-open").start();
-        Daemon d = new Daemon(config, opening, kernel, stateDir, clock);
+        Daemon d = new Daemon(config, opening, kernel, tuns, stateDir, clock);
         List<FrontEndStart> starts = withFrontEnds ? d.launchFrontEnds() : List.of();
         try {
             opening.get();
@@ -94,6 +115,10 @@ public final class Daemon implements AutoCloseable {
         }
         d.events.record("daemon", "starting coopwan " + Version.get() + " as " + config.current().global().role()
                 .name().toLowerCase() + " with config " + config.sourceName() + ", state " + stateDir);
+        // Bonds before the front-ends are awaited, so the first SNMP walk or page already shows
+        // their interfaces. A bond that cannot be made is an event and state FAILED, never a
+        // refusal to start: a router without its bond is better than a router without its daemon.
+        d.bonds.reconcile(config.current());
         UplinkMonitor monitor = new UplinkMonitor(d.events);
         monitor.observe(d.api.uplinks());
         d.timer.scheduleWithFixedDelay(() -> {
@@ -204,8 +229,18 @@ public final class Daemon implements AutoCloseable {
         return List.copyOf(listening);
     }
 
-    /** SIGHUP and the ControlApi's reload come here. */
+    /**
+     * SIGHUP and the ControlApi's reload come here. Holds the bond manager's monitor so that a bond
+     * change (which reads, edits and writes the file) never interleaves with a reload; bonds added
+     * to or removed from the file get or lose their interface.
+     */
     public ReloadResult reload() {
+        synchronized (bonds) {
+            return reloadLocked();
+        }
+    }
+
+    private ReloadResult reloadLocked() {
         if (config.file() == null) {
             return new ReloadResult(false, "running on embedded defaults; start with --config FILE to reload from a file");
         }
@@ -216,6 +251,10 @@ public final class Daemon implements AutoCloseable {
             String restart = RestartNeeded.describe(before, after);
             if (!restart.isEmpty()) {
                 msg.append("; ").append(restart).append(" take effect at the next restart");
+            }
+            List<String> bondChanges = bonds.reconcile(after);
+            if (!bondChanges.isEmpty()) {
+                msg.append("; bonds: ").append(String.join(", ", bondChanges));
             }
             events.record("config", msg.toString());
             return new ReloadResult(true, msg.toString());
@@ -242,6 +281,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         timer.shutdownNow();
+        bonds.close();
         events.record("daemon", "stopped");
         try {
             store.get().close();

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import net.coopwan.config.CoopwanConfig;
+import net.coopwan.daemon.api.BondRequest;
+import net.coopwan.daemon.api.BondStatus;
+import net.coopwan.daemon.api.BondUpdate;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.NetInterface;
@@ -50,6 +53,41 @@ class JsonRpcHandlerTest {
 
         @Override
         public ReloadResult reload() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public List<BondStatus> bonds() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public BondStatus createBond(BondRequest request) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public void destroyBond(String name) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public BondStatus updateBond(String name, BondUpdate update) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public BondStatus addBondMember(String bond, String uplink) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public BondStatus removeBondMember(String bond, String uplink) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public BondStatus setBondActive(String name, boolean active) {
             throw new IllegalStateException("store is closed");
         }
     }

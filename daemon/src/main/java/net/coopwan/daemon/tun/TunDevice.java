@@ -1,0 +1,42 @@
+package net.coopwan.daemon.tun;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One open TUN interface. Closing it removes the interface (it is not persistent). Reads and
+ * writes move exactly one IP packet per call.
+ */
+public interface TunDevice extends AutoCloseable {
+
+    /** The interface name. */
+    String name();
+
+    /** The kernel's ifindex (IF-MIB ifIndex), read when the device was opened. */
+    int ifIndex();
+
+    /** The file descriptor of the open /dev/net/tun, -1 once closed (or for devices without one). */
+    int fd();
+
+    /** Sets the interface MTU. @throws IOException naming the interface */
+    void setMtu(int mtu) throws IOException;
+
+    /** Sets or clears IFF_UP. @throws IOException naming the interface */
+    void setUp(boolean up) throws IOException;
+
+    /**
+     * Reads one packet into the direct buffer DST at its position (blocking); advances the position
+     * by the packet's length and returns it. A packet longer than the space remaining is truncated.
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * Writes the bytes from the direct buffer SRC's position to its limit as one packet; advances
+     * the position and returns the count.
+     */
+    int write(ByteBuffer src) throws IOException;
+
+    /** Removes the interface. Idempotent; never throws. */
+    @Override
+    void close();
+}
