@@ -284,6 +284,17 @@ class ApiTest {
         }
     }
 
+    @Test
+    void bondsAreRefusedWith503OnEmbeddedDefaults() {
+        Http.Login login = http.apiLogin(WebUi.USER, PASSWORD);
+        assertEquals("[]", http.get("/api/v1/bonds", login).body());
+        HttpResponse<String> r = http.write("POST", "/api/v1/bonds", login, "{\"name\": \"cwtnever0\"}");
+        assertEquals(503, r.statusCode(), r.body());
+        assertEquals("RESOURCE_UNAVAILABLE", Http.json(r).get("reason").asText());
+        assertTrue(Http.json(r).get("error").asText().length() > 10, r.body());
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net/cwtnever0")));
+    }
+
     /** Id of the newest event: any new event changes it. */
     private long eventCount() {
         return ui.daemon.api().events(1).get(0).id();

@@ -85,6 +85,30 @@ final class Http {
         return send(b);
     }
 
+    /**
+     * Any method with an optional JSON body, the session cookie (when login is not null) and the
+     * X-CSRF-Token header (when csrf is not null).
+     */
+    HttpResponse<String> call(String method, String path, Login login, String csrf, String json) {
+        HttpRequest.Builder b = request(path).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (login != null) {
+            b.header("Cookie", login.cookieHeader());
+        }
+        if (csrf != null) {
+            b.header("X-CSRF-Token", csrf);
+        }
+        return send(b);
+    }
+
+    /** {@link #call} with the login's own CSRF token. */
+    HttpResponse<String> write(String method, String path, Login login, String json) {
+        return call(method, path, login, login.csrf(), json);
+    }
+
     HttpResponse<String> apiLoginResponse(String user, String password) {
         return postJson("/api/v1/login", json(user, password));
     }

@@ -148,6 +148,27 @@ class PageTest {
     }
 
     @Test
+    void aRefusedBondShowsTheDaemonsMessage() {
+        Http.Login login = pageLogin(http, PASSWORD);
+        String page = http.get("/", login).body();
+        assertTrue(page.contains("id=\"bonds\"") && page.contains("id=\"create-bond\""), page);
+        assertTrue(page.contains("data-uplink=\"wan\""), page);
+        assertEquals(403, http.postForm("/bonds", "name=cwtnever1", login).statusCode());
+        HttpResponse<String> r = http.postForm("/bonds", "csrf=" + login.csrf() + "&name=cwtnever1&member=wan", login);
+        assertEquals(303, r.statusCode());
+        String message;
+        try {
+            ui.daemon.api().createBond(net.coopwan.daemon.api.BondRequest.of("cwtnever1", "wan"));
+            throw new AssertionError("embedded defaults must refuse bonds");
+        } catch (net.coopwan.daemon.api.ControlException e) {
+            message = e.getMessage();
+        }
+        String after = http.get("/", login).body();
+        assertTrue(after.contains("id=\"bond-result\">Bond not created: " + message.replace("'", "&#39;")) , after);
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net/cwtnever1")));
+    }
+
+    @Test
     void logoutNeedsTheCsrfFieldAndEndsTheSession() {
         Http.Login login = pageLogin(http, PASSWORD);
         assertEquals(403, http.postForm("/logout", "csrf=wrong", login).statusCode());

@@ -51,6 +51,36 @@ final class WebUi implements AutoCloseable {
         }
     }
 
+    /**
+     * Uplinks of {@link #startFromFile}: "wan" on lo and "lte" on a device that does not exist (a
+     * bond member need not be up). No web or snmp section: the front-end gets its own config.
+     */
+    static final String BOND_CONFIG = """
+            config global 'global'
+            \toption control_socket ''
+
+            config uplink 'wan'
+            \toption device 'lo'
+
+            config uplink 'lte'
+            \toption device 'cwtnodev0'
+            """;
+
+    /**
+     * A daemon running from a config FILE ({@link #BOND_CONFIG} written to {@code file}), as bonds
+     * need: on embedded defaults the daemon refuses them.
+     */
+    static WebUi startFromFile(String password, java.nio.file.Path file) throws Exception {
+        java.nio.file.Files.writeString(file, BOND_CONFIG);
+        TestDaemon d = TestDaemon.start(net.coopwan.daemon.main.ConfigHolder.fromFile(file));
+        try {
+            return new WebUi(d, password);
+        } catch (Exception | Error e) {
+            d.close();
+            throw e;
+        }
+    }
+
     /** Another web front-end on the same daemon; closing it leaves the daemon running. */
     Extra another(String password) throws Exception {
         CoopwanConfig config = config(password, TestDaemon.freeTcpPort());

@@ -93,7 +93,9 @@ public final class ControlClient implements AutoCloseable {
         boolean ours = rid != null && rid.canConvertToLong() && rid.asLong() == id;
         // An error with id null is the server talking about the connection (busy, line too long).
         if (error != null && error.isObject() && (ours || rid == null || rid.isNull())) {
-            throw new RpcException(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asText(""));
+            JsonNode reason = error.path("data").path("reason");
+            throw new RpcException(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asText(""),
+                    reason.isTextual() ? reason.asText() : null);
         }
         if (!ours || !response.has("result")) {
             throw new IOException(path + ": unexpected answer: " + new String(line, 0, Math.min(line.length, 200),

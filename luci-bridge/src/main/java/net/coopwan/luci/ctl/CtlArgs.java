@@ -1,6 +1,13 @@
 package net.coopwan.luci.ctl;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import net.coopwan.luci.rpc.RpcMethods;
 
@@ -11,10 +18,14 @@ import net.coopwan.luci.rpc.RpcMethods;
  * @param config      --config FILE, or null
  * @param json        --json: print the raw result
  * @param help        --help
- * @param command     one of {@link RpcMethods#NAMES}; null only with help
- * @param eventCount  N of {@code events N}, or null for the daemon's default
+ * @param command     the control socket method to call, one of {@link RpcMethods#NAMES}; null only with help
+ * @param params      its params, or null for none
+ * @param view        how to print the result: the method, or {@code bond.show} for one bond of {@code bonds}
+ * @param bond        the bond {@code bond show} picks from the list, else null
+ * @param paramsStdin {@code call METHOD -}: the params are the JSON read from standard input
  */
-record CtlArgs(Path socket, Path config, boolean json, boolean help, String command, Integer eventCount) {
+record CtlArgs(Path socket, Path config, boolean json, boolean help, String command, JsonNode params, String view,
+               String bond, boolean paramsStdin) {
 
     static final String USAGE = String.join("\n",
             "usage: coopwan ctl [--socket PATH | --config FILE] [--json] COMMAND",
@@ -25,6 +36,16 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "  events [N]    the newest N events (default 50, at most 1000), oldest first",
             "  reload        re-read the configuration file",
             "  version       the daemon's version",
+            "  bond list                       bonds: NAME MODE MTU MEMBERS IFINDEX STATE",
+            "  bond show NAME                  one bond",
+            "  bond create NAME [--mode M] [--mtu N] [--member UPLINK]...",
+            "                                  make a bond (modes wrr, adaptive, active-backup)",
+            "  bond destroy NAME               remove a bond and its interface",
+            "  bond set NAME [--mode M] [--mtu N]",
+            "                                  change a bond's mode or MTU",
+            "  bond add NAME UPLINK            add a member",
+            "  bond remove NAME UPLINK         remove a member",
+            "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
             "  --config FILE  take the control socket from this configuration (default /etc/config/coopwan,",
@@ -32,12 +53,21 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "  --json         print the result as JSON, for scripts",
             "exit codes: 0 ok, 1 the daemon answered with an error, 2 usage, 3 cannot reach the daemon");
 
+    /** The subcommands of {@code bond}. */
+    static final List<String> BOND_COMMANDS = List.of("list", "show", "create", "destroy", "set", "add", "remove");
+
+    /** The commands, as an error message lists them. */
+    static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, call";
+
     static CtlArgs parse(String[] args) throws UsageException {
         Path socket = null;
         Path config = null;
         boolean json = false;
         String command = null;
-        Integer count = null;
+        String mode = null;
+        Integer mtu = null;
+        List<String> members = new ArrayList<>();
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -45,22 +75,35 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                 case "--config", "-c" -> config = Path.of(value(args, ++i, a));
                 case "--json", "-j" -> json = true;
                 case "--help", "-h", "help" -> {
-                    return new CtlArgs(null, null, false, true, null, null);
+                    return new CtlArgs(null, null, false, true, null, null, null, null, false);
+                }
+                case "--mode", "--mtu", "--member" -> {
+                    String sub = words.size() > 0 ? words.get(0) : null;
+                    if (!"bond".equals(command) || !("create".equals(sub) || "set".equals(sub) && !"--member".equals(a))) {
+                        throw new UsageException("option '" + a + "' belongs to "
+                                + ("--member".equals(a) ? "bond create" : "bond create and bond set"));
+                    }
+                    String v = value(args, ++i, a);
+                    switch (a) {
+                        case "--mode" -> mode = v;
+                        case "--mtu" -> mtu = integer(v, "--mtu");
+                        default -> members.add(v);
+                    }
                 }
                 default -> {
-                    if (a.startsWith("-") && !(command != null && isNumber(a))) {
-                        throw new UsageException("unknown option '" + a + "'");
-                    }
                     if (command == null) {
-                        if (!RpcMethods.NAMES.contains(a)) {
-                            throw new UsageException("unknown command '" + a + "'; commands are "
-                                    + String.join(", ", RpcMethods.NAMES));
+                        if (a.startsWith("-")) {
+                            throw new UsageException("unknown option '" + a + "'");
+                        }
+                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "call")
+                                .contains(a)) {
+                            throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
                         command = a;
-                    } else if ("events".equals(command) && count == null) {
-                        count = eventCount(a);
+                    } else if (a.startsWith("-") && !isNumber(a) && !("call".equals(command) && "-".equals(a))) {
+                        throw new UsageException("unknown option '" + a + "'");
                     } else {
-                        throw new UsageException("unexpected argument '" + a + "' after " + command);
+                        words.add(a);
                     }
                 }
             }
@@ -71,7 +114,130 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
         if (socket != null && config != null) {
             throw new UsageException("give either --socket or --config, not both");
         }
-        return new CtlArgs(socket, config, json, false, command, count);
+        return switch (command) {
+            case "bond" -> bond(socket, config, json, words, mode, mtu, members);
+            case "call" -> call(socket, config, json, words);
+            case "events" -> {
+                if (words.size() > 1) {
+                    throw new UsageException("unexpected argument '" + words.get(1) + "' after events");
+                }
+                ObjectNode p = null;
+                if (words.size() == 1) {
+                    p = JsonNodeFactory.instance.objectNode();
+                    p.put("limit", eventCount(words.get(0)));
+                }
+                yield new CtlArgs(socket, config, json, false, command, p, command, null, false);
+            }
+            default -> {
+                if (!words.isEmpty()) {
+                    throw new UsageException("unexpected argument '" + words.get(0) + "' after " + command);
+                }
+                yield new CtlArgs(socket, config, json, false, command, null, command, null, false);
+            }
+        };
+    }
+
+    private static CtlArgs bond(Path socket, Path config, boolean json, List<String> words, String mode, Integer mtu,
+                                List<String> members) throws UsageException {
+        if (words.isEmpty()) {
+            throw new UsageException("bond needs a subcommand: " + String.join(", ", BOND_COMMANDS));
+        }
+        String sub = words.get(0);
+        List<String> rest = words.subList(1, words.size());
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        return switch (sub) {
+            case "list" -> {
+                operands(sub, rest, 0, "");
+                yield new CtlArgs(socket, config, json, false, "bonds", null, "bonds", null, false);
+            }
+            case "show" -> {
+                operands(sub, rest, 1, " NAME");
+                yield new CtlArgs(socket, config, json, false, "bonds", null, "bond.show", rest.get(0), false);
+            }
+            case "create" -> {
+                operands(sub, rest, 1, " NAME [--mode M] [--mtu N] [--member UPLINK]...");
+                p.put("name", rest.get(0));
+                if (mode != null) {
+                    p.put("mode", mode);
+                }
+                if (mtu != null) {
+                    p.put("mtu", mtu);
+                }
+                if (!members.isEmpty()) {
+                    ArrayNode m = p.putArray("members");
+                    members.forEach(m::add);
+                }
+                yield new CtlArgs(socket, config, json, false, "bond.create", p, "bond.create", null, false);
+            }
+            case "destroy" -> {
+                operands(sub, rest, 1, " NAME");
+                p.put("name", rest.get(0));
+                yield new CtlArgs(socket, config, json, false, "bond.destroy", p, "bond.destroy", null, false);
+            }
+            case "set" -> {
+                operands(sub, rest, 1, " NAME [--mode M] [--mtu N]");
+                if (mode == null && mtu == null) {
+                    throw new UsageException("bond set " + rest.get(0) + ": give --mode M, --mtu N or both");
+                }
+                p.put("name", rest.get(0));
+                if (mode != null) {
+                    p.put("mode", mode);
+                }
+                if (mtu != null) {
+                    p.put("mtu", mtu);
+                }
+                yield new CtlArgs(socket, config, json, false, "bond.update", p, "bond.update", null, false);
+            }
+            case "add", "remove" -> {
+                operands(sub, rest, 2, " NAME UPLINK");
+                p.put("bond", rest.get(0));
+                p.put("uplink", rest.get(1));
+                String method = "add".equals(sub) ? "bond.member.add" : "bond.member.remove";
+                yield new CtlArgs(socket, config, json, false, method, p, method, null, false);
+            }
+            default -> throw new UsageException("unknown bond subcommand '" + sub + "'; subcommands are "
+                    + String.join(", ", BOND_COMMANDS));
+        };
+    }
+
+    private static void operands(String sub, List<String> rest, int n, String synopsis) throws UsageException {
+        if (rest.size() != n) {
+            throw new UsageException("usage: coopwan ctl bond " + sub + synopsis);
+        }
+    }
+
+    private static CtlArgs call(Path socket, Path config, boolean json, List<String> words) throws UsageException {
+        if (words.isEmpty() || words.size() > 2) {
+            throw new UsageException("usage: coopwan ctl call METHOD [PARAMS | -]");
+        }
+        String method = words.get(0);
+        if (!RpcMethods.NAMES.contains(method)) {
+            throw new UsageException("unknown method '" + method + "'; methods are " + String.join(", ", RpcMethods.NAMES));
+        }
+        if (words.size() == 1) {
+            return new CtlArgs(socket, config, json, false, method, null, method, null, false);
+        }
+        if ("-".equals(words.get(1))) {
+            return new CtlArgs(socket, config, json, false, method, null, method, null, true);
+        }
+        return new CtlArgs(socket, config, json, false, method, parseParams(words.get(1)), method, null, false);
+    }
+
+    /** PARAMS of {@code call}: a JSON object or array; blank means none. */
+    static JsonNode parseParams(String text) throws UsageException {
+        if (text.isBlank()) {
+            return null;
+        }
+        JsonNode p;
+        try {
+            p = net.coopwan.luci.rpc.Json.mapper().readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UsageException("params are not JSON: " + e.getOriginalMessage());
+        }
+        if (p == null || !(p.isObject() || p.isArray())) {
+            throw new UsageException("params must be a JSON object or array");
+        }
+        return p.isEmpty() ? null : p;
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
@@ -83,6 +249,18 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
 
     private static boolean isNumber(String s) {
         return s.matches("[+-]?\\d+");
+    }
+
+    /** Any int; the range is the daemon's rule, and its error says so. */
+    private static int integer(String s, String what) throws UsageException {
+        if (!isNumber(s)) {
+            throw new UsageException(what + " needs a whole number, got '" + s + "'");
+        }
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException(what + ": " + s + " is out of range");
+        }
     }
 
     /** Any int; the range (1-1000) is the daemon's rule, and its error says so. */

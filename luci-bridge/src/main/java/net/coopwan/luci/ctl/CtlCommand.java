@@ -1,6 +1,8 @@
 package net.coopwan.luci.ctl;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -8,8 +10,6 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import net.coopwan.config.ConfigException;
 import net.coopwan.config.ConfigLoader;
@@ -42,11 +42,16 @@ public final class CtlCommand {
 
     /** Runs one command; never calls System.exit, so the launcher and tests can call it. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, SYSTEM_CONFIG);
+        return run(args, System.in, out, err, SYSTEM_CONFIG);
     }
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the system configuration file given. */
     static int run(String[] args, PrintStream out, PrintStream err, Path systemConfig) {
+        return run(args, InputStream.nullInputStream(), out, err, systemConfig);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with standard input (for {@code call METHOD -}) given. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path systemConfig) {
         CtlArgs a;
         try {
             a = CtlArgs.parse(args);
@@ -58,6 +63,23 @@ public final class CtlCommand {
         if (a.help()) {
             out.println(CtlArgs.USAGE);
             return OK;
+        }
+        JsonNode params = a.params();
+        if (a.paramsStdin()) {
+            try {
+                // rpcd hands ubus params over as one JSON object on stdin; at most 64 KiB as a line on the socket.
+                byte[] bytes = in.readNBytes(64 * 1024 + 1);
+                if (bytes.length > 64 * 1024) {
+                    throw new UsageException("params on stdin larger than 64 KiB");
+                }
+                params = CtlArgs.parseParams(new String(bytes, StandardCharsets.UTF_8));
+            } catch (UsageException e) {
+                err.println("coopwan ctl: " + a.command() + ": " + e.getMessage());
+                return USAGE;
+            } catch (IOException e) {
+                err.println("coopwan ctl: cannot read params from stdin: " + e.getMessage());
+                return USAGE;
+            }
         }
         Path socket;
         try {
@@ -73,16 +95,31 @@ public final class CtlCommand {
         }
         JsonNode result;
         try (ControlClient client = connect(socket)) {
-            result = client.call(a.command(), params(a));
+            result = client.call(a.command(), params);
         } catch (Unreachable e) {
             err.println("coopwan ctl: cannot connect to " + socket + ": is the daemon running? (" + e.getMessage() + ")");
             return UNREACHABLE;
         } catch (RpcException e) {
-            err.println("coopwan ctl: " + a.command() + ": " + e.getMessage() + " (error " + e.code() + ")");
+            err.println("coopwan ctl: " + a.command() + ": " + e.getMessage() + " ("
+                    + (e.reason() == null ? "" : e.reason() + ", ") + "error " + e.code() + ")");
             return DAEMON_ERROR;
         } catch (IOException e) {
             err.println("coopwan ctl: " + e.getMessage());
             return UNREACHABLE;
+        }
+        if (a.bond() != null) {
+            // bond show NAME: the one bond out of the list; the daemon's own words for a missing one.
+            JsonNode one = null;
+            for (JsonNode b : result) {
+                if (a.bond().equals(b.path("name").asText())) {
+                    one = b;
+                }
+            }
+            if (one == null) {
+                err.println("coopwan ctl: bond show: no bond named '" + a.bond() + "' (NOT_FOUND)");
+                return DAEMON_ERROR;
+            }
+            result = one;
         }
         print(a, result, out);
         if ("reload".equals(a.command()) && !result.path("applied").asBoolean(true)) {
@@ -100,18 +137,9 @@ public final class CtlCommand {
                 throw new IllegalStateException("a parsed JSON tree cannot fail to print", e);
             }
         } else {
-            out.print(HumanFormat.format(a.command(), result));
+            out.print(HumanFormat.format(a.view(), result));
         }
         out.flush();
-    }
-
-    private static JsonNode params(CtlArgs a) {
-        if (a.eventCount() == null) {
-            return null;
-        }
-        ObjectNode p = JsonNodeFactory.instance.objectNode();
-        p.put("limit", a.eventCount());
-        return p;
     }
 
     /** --socket, else control_socket of --config FILE, else of /etc/config/coopwan, else of the defaults; null if disabled. */

@@ -27,6 +27,10 @@ final class HumanFormat {
             case "reload" -> result.path("message").asText() + "\n";
             case "version" -> "coopwan " + result.path("version").asText("?") + " (control API "
                     + result.path("api").asText("?") + ")\n";
+            case "bonds" -> bonds(result);
+            case "bond.show", "bond.update", "bond.member.add", "bond.member.remove" -> bond(result);
+            case "bond.create" -> "created bond " + result.path("name").asText() + "\n" + bond(result);
+            case "bond.destroy" -> "destroyed bond " + result.path("destroyed").asText() + "\n";
             default -> result.toPrettyString() + "\n";
         };
     }
@@ -48,6 +52,42 @@ final class HumanFormat {
             sb.append(String.format(Locale.ROOT, "%-10s %s%n", l[0], l[1]));
         }
         return sb.toString();
+    }
+
+    static String bonds(JsonNode list) {
+        Table t = new Table("NAME", "MODE", "MTU", "MEMBERS", "IFINDEX", "STATE");
+        for (JsonNode b : list) {
+            t.row(b.path("name").asText(), b.path("mode").asText(), b.path("mtu").asText(), members(b),
+                    ifIndex(b), b.path("state").asText());
+        }
+        return t.render();
+    }
+
+    /** One bond, a line per field. */
+    static String bond(JsonNode b) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-8s %s%n", "name", b.path("name").asText()));
+        sb.append(String.format(Locale.ROOT, "%-8s %s%n", "mode", b.path("mode").asText()));
+        sb.append(String.format(Locale.ROOT, "%-8s %s%n", "mtu", b.path("mtu").asText()));
+        sb.append(String.format(Locale.ROOT, "%-8s %s%n", "members", members(b)));
+        sb.append(String.format(Locale.ROOT, "%-8s %s%n", "ifindex", ifIndex(b)));
+        sb.append(String.format(Locale.ROOT, "%-8s %s%n", "state", b.path("state").asText()));
+        String problem = b.path("problem").asText("");
+        if (!problem.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%-8s %s%n", "problem", problem));
+        }
+        return sb.toString();
+    }
+
+    private static String members(JsonNode b) {
+        List<String> m = new ArrayList<>();
+        b.path("members").forEach(n -> m.add(n.asText()));
+        return m.isEmpty() ? "-" : String.join(",", m);
+    }
+
+    private static String ifIndex(JsonNode b) {
+        int i = b.path("ifIndex").asInt();
+        return i > 0 ? Integer.toString(i) : "-";
     }
 
     static String uplinks(JsonNode list) {

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import net.coopwan.daemon.api.ControlException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +136,9 @@ public final class JsonRpcHandler {
             return JsonRpc.result(id, methods.call(method, params));
         } catch (RpcException e) {
             return JsonRpc.error(id, e.code(), e.getMessage());
+        } catch (ControlException e) {
+            // The daemon refused; nothing changed. Its reason picks the code.
+            return JsonRpc.refused(id, e);
         } catch (IllegalArgumentException e) {
             // ControlApi's way of saying a param is out of its range (e.g. events limit 0).
             return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, method + ": " + e.getMessage());

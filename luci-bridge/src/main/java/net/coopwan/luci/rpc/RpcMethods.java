@@ -1,21 +1,33 @@
 package net.coopwan.luci.rpc;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import net.coopwan.daemon.api.BondRequest;
+import net.coopwan.daemon.api.BondUpdate;
 import net.coopwan.daemon.api.ControlApi;
 
 /**
  * The methods of the control socket, each a thin call into {@link ControlApi}. Only the shape of
  * params is checked here; rules such as the 1-1000 range of an event limit stay in ControlApi,
- * whose {@link IllegalArgumentException} becomes {@link JsonRpc#INVALID_PARAMS}.
+ * whose {@link IllegalArgumentException} becomes {@link JsonRpc#INVALID_PARAMS}, and every rule on
+ * bonds stays in ControlApi, whose {@link net.coopwan.daemon.api.ControlException} becomes the
+ * error of its reason ({@link JsonRpc#code}).
  */
 public final class RpcMethods {
 
     /** Every method, in the order {@code coopwan ctl} and the rpcd plugin list them. */
-    public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version");
+    public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
+            "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove");
+
+    /** The methods that change the router: rpcd's ACL grants them as "write". */
+    public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
+            "bond.member.add", "bond.member.remove");
 
     /** See {@link VersionInfo#api()}. */
     public static final int API_VERSION = 1;
@@ -54,6 +66,34 @@ public final class RpcMethods {
             case "version":
                 noParams(method, params);
                 return new VersionInfo(api.status().version(), API_VERSION);
+            case "bonds":
+                noParams(method, params);
+                return api.bonds();
+            case "bond.create": {
+                Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu", "members"));
+                return api.createBond(new BondRequest(p.string("name"), p.optString("mode"), p.optInt("mtu"),
+                        p.optStrings("members")));
+            }
+            case "bond.destroy": {
+                Params p = Params.of(method, params, Set.of("name"), Set.of());
+                String name = p.string("name");
+                api.destroyBond(name);
+                Map<String, String> done = new LinkedHashMap<>();
+                done.put("destroyed", name);
+                return done;
+            }
+            case "bond.update": {
+                Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu"));
+                return api.updateBond(p.string("name"), new BondUpdate(p.optString("mode"), p.optInt("mtu")));
+            }
+            case "bond.member.add": {
+                Params p = Params.of(method, params, Set.of("bond", "uplink"), Set.of());
+                return api.addBondMember(p.string("bond"), p.string("uplink"));
+            }
+            case "bond.member.remove": {
+                Params p = Params.of(method, params, Set.of("bond", "uplink"), Set.of());
+                return api.removeBondMember(p.string("bond"), p.string("uplink"));
+            }
             default:
                 throw new RpcException(JsonRpc.METHOD_NOT_FOUND, "method not found: '" + JsonRpcHandler.clip(method)
                         + "'; methods are " + String.join(", ", NAMES));
@@ -92,5 +132,89 @@ public final class RpcMethods {
                     "events: limit must be an integer, got " + JsonRpcHandler.clip(limit.toString()));
         }
         return limit.intValue();
+    }
+
+    /**
+     * Named params of a bond method: an object with the required keys, optional ones, nothing
+     * else, each of the JSON type its ControlApi argument has. Values are the daemon's to judge.
+     */
+    private record Params(String method, JsonNode node) {
+
+        static Params of(String method, JsonNode params, Set<String> required, Set<String> optional) throws RpcException {
+            if (params == null || !params.isObject()) {
+                throw new RpcException(JsonRpc.INVALID_PARAMS, method + " takes named params: " + describe(required, optional));
+            }
+            for (Map.Entry<String, JsonNode> e : params.properties()) {
+                if (!required.contains(e.getKey()) && !optional.contains(e.getKey())) {
+                    throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": unknown param '"
+                            + JsonRpcHandler.clip(e.getKey()) + "'; params are " + describe(required, optional));
+                }
+            }
+            for (String r : required) {
+                if (!params.hasNonNull(r)) {
+                    throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": param '" + r + "' is required; params are "
+                            + describe(required, optional));
+                }
+            }
+            return new Params(method, params);
+        }
+
+        private static String describe(Set<String> required, Set<String> optional) {
+            List<String> all = new ArrayList<>(new java.util.TreeSet<>(required));
+            new java.util.TreeSet<>(optional).forEach(o -> all.add(o + "?"));
+            return "{" + String.join(", ", all) + "}";
+        }
+
+        String string(String key) throws RpcException {
+            String s = optString(key);
+            if (s == null) {
+                throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": param '" + key + "' is required");
+            }
+            return s;
+        }
+
+        String optString(String key) throws RpcException {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": " + key + " must be a string, got "
+                        + JsonRpcHandler.clip(v.toString()));
+            }
+            return v.textValue();
+        }
+
+        Integer optInt(String key) throws RpcException {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": " + key + " must be an integer, got "
+                        + JsonRpcHandler.clip(v.toString()));
+            }
+            return v.intValue();
+        }
+
+        List<String> optStrings(String key) throws RpcException {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": " + key + " must be an array of strings, got "
+                        + JsonRpcHandler.clip(v.toString()));
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : v) {
+                if (!e.isTextual()) {
+                    throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": " + key + " must be an array of strings, got "
+                            + JsonRpcHandler.clip(v.toString()));
+                }
+                out.add(e.textValue());
+            }
+            return out;
+        }
     }
 }

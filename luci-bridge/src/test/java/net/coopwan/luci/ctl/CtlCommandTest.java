@@ -161,6 +161,16 @@ class CtlCommandTest {
     }
 
     @Test
+    void bondsOnEmbeddedDefaultsExitOneWithTheDaemonsMessage() {
+        Run r = ctl("--socket", sock(), "bond", "create", "cwtnever3", "--member", "wan");
+        assertEquals(CtlCommand.DAEMON_ERROR, r.code(), r.err());
+        assertTrue(r.err().startsWith("coopwan ctl: bond.create: ") && r.err().contains("(RESOURCE_UNAVAILABLE, error -32014)"),
+                r.err());
+        assertEquals("", r.out());
+        assertEquals("NAME  MODE  MTU  MEMBERS  IFINDEX  STATE\n", ctl("--socket", sock(), "bond", "list").out());
+    }
+
+    @Test
     void noDaemonExitsThreeWithAHint() {
         Path missing = dir.resolve("nobody-here.sock");
         Run r = ctl("--socket", missing.toString(), "status");
@@ -181,7 +191,10 @@ class CtlCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "frobnicate", "--verbose status", "status extra", "events abc", "events 1 2",
-            "--socket", "status --socket", "--socket /a.sock --config /b status"})
+            "--socket", "status --socket", "--socket /a.sock --config /b status",
+            "bond", "bond frobnicate", "bond list x", "bond show", "bond create", "bond create a b", "bond create a --mtu big",
+            "bond create a --mtu", "bond create a --weight 3", "bond destroy", "bond set a", "bond set a --member wan",
+            "bond add a", "bond remove a b c", "status --mode wrr", "call", "call nosuch", "call bonds {", "call bonds 5"})
     void badUsageExitsTwo(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         Run r = ctl(args);
@@ -195,7 +208,8 @@ class CtlCommandTest {
     void helpListsEveryCommand() {
         Run r = ctl("--help");
         assertEquals(0, r.code());
-        for (String m : RpcMethods.NAMES) {
+        for (String m : List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond list", "bond show",
+                "bond create", "bond destroy", "bond set", "bond add", "bond remove", "call")) {
             assertTrue(r.out().contains("  " + m), m + " missing from " + r.out());
         }
     }

@@ -85,6 +85,49 @@ class RpcdPluginTest {
         assertEquals(new TreeSet<>(RpcMethods.NAMES), new TreeSet<>(names));
         assertTrue(list.get("events").get("limit").isInt(), "limit must register as an integer: " + list);
         assertEquals(0, list.get("status").size());
+        assertTrue(list.get("bond.create").get("mtu").isInt() && list.get("bond.create").get("members").isArray(), list.toString());
+        assertTrue(list.get("bond.create").get("name").isTextual() && list.get("bond.update").get("mode").isTextual());
+        assertEquals(new TreeSet<>(List.of("bond", "uplink")), fields(list.get("bond.member.add")));
+        assertEquals(new TreeSet<>(List.of("bond", "uplink")), fields(list.get("bond.member.remove")));
+        assertEquals(new TreeSet<>(List.of("name")), fields(list.get("bond.destroy")));
+        assertEquals(0, list.get("bonds").size());
+    }
+
+    private static TreeSet<String> fields(JsonNode o) {
+        TreeSet<String> f = new TreeSet<>();
+        o.fieldNames().forEachRemaining(f::add);
+        return f;
+    }
+
+    @Test
+    void bondsIsWrappedAndBondWritesPassTheirParamsOnStdin() throws Exception {
+        // This stub also keeps what it read on stdin.
+        Files.writeString(stub, "#!/bin/sh\n"
+                + "echo \"$*\" >> '" + dir + "/args.log'\n"
+                + "case \"$*\" in *' -') cat >> '" + dir + "/stdin.log' ;; esac\n"
+                + "cat '" + dir + "/out.json'\n");
+        answer("[{\"name\":\"bond0\"}]", null, 0);
+        assertEquals("bond0", json(plugin("{}", "call", "bonds").out()).get("bonds").get(0).get("name").asText());
+        answer("{\"name\":\"bond0\",\"ifIndex\":9}", null, 0);
+        String params = "{\"name\":\"bond0\",\"mode\":\"wrr\",\"members\":[\"wan\",\"lte\"]}";
+        Proc p = plugin(params + "\n", "call", "bond.create");
+        assertEquals(0, p.code(), p.err());
+        assertEquals(9, json(p.out()).get("ifIndex").asInt(), p.out());
+        for (String m : List.of("bond.destroy", "bond.update", "bond.member.add", "bond.member.remove")) {
+            plugin("{\"m\":\"" + m + "\"}\n", "call", m);
+        }
+        assertEquals(List.of("--json call bonds", "--json call bond.create -", "--json call bond.destroy -",
+                "--json call bond.update -", "--json call bond.member.add -", "--json call bond.member.remove -"), ctlArgs());
+        assertEquals(List.of(params, "{\"m\":\"bond.destroy\"}", "{\"m\":\"bond.update\"}", "{\"m\":\"bond.member.add\"}",
+                "{\"m\":\"bond.member.remove\"}"), Files.readAllLines(dir.resolve("stdin.log")));
+    }
+
+    @Test
+    void aRefusedBondRequestIsAnErrorObjectNamingTheReason() throws Exception {
+        answer(null, "coopwan ctl: bond.create: bond 'bond0' exists already (ALREADY_EXISTS, error -32013)\n", 1);
+        JsonNode j = json(plugin("{\"name\":\"bond0\"}", "call", "bond.create").out());
+        assertEquals(1, j.get("code").asInt());
+        assertTrue(j.get("error").asText().contains("ALREADY_EXISTS"), j.toString());
     }
 
     @Test
@@ -152,16 +195,18 @@ class RpcdPluginTest {
     }
 
     @Test
-    void aclGrantsReadMethodsAndReloadOnlyAsWrite() throws Exception {
+    void aclGrantsReadMethodsAndChangesOnlyAsWrite() throws Exception {
         JsonNode acl = json(Files.readString(MODULE.resolve("files/usr/share/rpcd/acl.d/luci-app-coopwan.json")));
         JsonNode app = acl.get("luci-app-coopwan");
         List<String> read = new ArrayList<>();
         app.get("read").get("ubus").get("coopwan").forEach(n -> read.add(n.asText()));
         List<String> write = new ArrayList<>();
         app.get("write").get("ubus").get("coopwan").forEach(n -> write.add(n.asText()));
-        assertEquals(List.of("reload"), write);
-        assertFalse(read.contains("reload"), "reloading changes state: write permission only");
-        assertTrue(read.containsAll(List.of("status", "uplinks", "interfaces", "events")), read.toString());
+        assertEquals(new TreeSet<>(RpcMethods.WRITES), new TreeSet<>(write));
+        for (String w : RpcMethods.WRITES) {
+            assertFalse(read.contains(w), w + " changes state: write permission only");
+        }
+        assertTrue(read.containsAll(List.of("status", "uplinks", "interfaces", "events", "bonds")), read.toString());
         TreeSet<String> all = new TreeSet<>(read);
         all.addAll(write);
         assertEquals(new TreeSet<>(RpcMethods.NAMES), all);

@@ -99,8 +99,13 @@ class JsonRpcHandlerTest {
     @Test
     void aFailingApiIsAnInternalErrorWithTheIdAndReason() throws Exception {
         JsonRpcHandler h = new JsonRpcHandler(new RpcMethods(new FailingApi()));
+        java.util.Map<String, String> params = java.util.Map.of("bond.create", "{\"name\":\"b\"}",
+                "bond.destroy", "{\"name\":\"b\"}", "bond.update", "{\"name\":\"b\",\"mtu\":1400}",
+                "bond.member.add", "{\"bond\":\"b\",\"uplink\":\"wan\"}",
+                "bond.member.remove", "{\"bond\":\"b\",\"uplink\":\"wan\"}");
         for (String m : RpcMethods.NAMES) {
-            JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\"}");
+            JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\""
+                    + (params.containsKey(m) ? ",\"params\":" + params.get(m) : "") + "}");
             assertEquals(JsonRpc.INTERNAL_ERROR, r.get("error").get("code").asInt(), r.toString());
             assertEquals(m, r.get("id").asText());
             assertTrue(r.get("error").get("message").asText().contains("store is closed"), r.toString());

@@ -194,4 +194,15 @@ class ControlSocketMethodsTest {
             assertEquals(99, r.get("id").asInt());
         }
     }
+
+    @Test
+    void bondsAreRefusedOnEmbeddedDefaultsWithResourceUnavailable() throws Exception {
+        try (RawClient c = running.connect()) {
+            assertEquals(0, c.call("bonds", null).size());
+            JsonNode r = c.ask("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"bond.create\",\"params\":{\"name\":\"cwtnever2\"}}");
+            assertEquals(net.coopwan.luci.rpc.JsonRpc.RESOURCE_UNAVAILABLE, r.get("error").get("code").asInt(), r.toString());
+            assertEquals("RESOURCE_UNAVAILABLE", r.get("error").get("data").get("reason").asText());
+            assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net/cwtnever2")));
+        }
+    }
 }

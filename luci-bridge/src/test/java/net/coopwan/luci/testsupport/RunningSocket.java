@@ -47,8 +47,38 @@ public final class RunningSocket implements AutoCloseable {
         return start(socket, SocketLimits.DEFAULTS);
     }
 
+    /**
+     * A daemon running from a config FILE, as bonds need (on embedded defaults it refuses them):
+     * uplinks "wan" on lo and "lte" on a device that does not exist, the control socket at
+     * {@code socket}. The file is written next to the socket.
+     */
+    public static RunningSocket startFromFile(Path socket) throws IOException {
+        Path file = socket.resolveSibling("coopwan.conf");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, """
+                config global 'global'
+                \toption control_socket '%s'
+
+                config uplink 'wan'
+                \toption device 'lo'
+
+                config uplink 'lte'
+                \toption device 'cwtnodev0'
+                """.formatted(socket));
+        TestDaemon d;
+        try {
+            d = TestDaemon.start(net.coopwan.daemon.main.ConfigHolder.fromFile(file));
+        } catch (net.coopwan.config.ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+        return start(d, socket, SocketLimits.DEFAULTS);
+    }
+
     public static RunningSocket start(Path socket, SocketLimits limits) throws IOException {
-        TestDaemon d = TestDaemon.start(config(socket));
+        return start(TestDaemon.start(config(socket)), socket, limits);
+    }
+
+    private static RunningSocket start(TestDaemon d, Path socket, SocketLimits limits) throws IOException {
         try {
             ControlSocketFrontEnd fe = new ControlSocketFrontEnd(limits);
             long t0 = System.nanoTime();

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import net.coopwan.daemon.api.ControlException;
+
 /**
  * Turns every exception into a clear answer for its audience. A bug gives a 500 that says to look
  * at the log, where the stack trace goes; the client never sees one.
@@ -27,9 +29,47 @@ public final class ErrorMappers {
     private ErrorMappers() {
     }
 
-    /** The three mappers, to register with Jersey. */
+    /** The four mappers, to register with Jersey. */
     public static Object[] all(Responses responses) {
-        return new Object[] {new Http(responses), new Json(responses), new Unexpected(responses)};
+        return new Object[] {new Http(responses), new Json(responses), new Control(responses), new Unexpected(responses)};
+    }
+
+    /**
+     * The HTTP status for each reason the daemon's ControlApi gives when it refuses a request: the
+     * one place the web UI maps them (docs/management.md has the same table).
+     */
+    public static int status(ControlException.Reason reason) {
+        return switch (reason) {
+            case INVALID_VALUE -> 400;
+            case INCONSISTENT, ALREADY_EXISTS -> 409;
+            case NOT_FOUND -> 404;
+            case RESOURCE_UNAVAILABLE -> 503;
+        };
+    }
+
+    /**
+     * A request the daemon refused ({@link ControlException}): nothing changed. The API gets
+     * {@code {"error": MESSAGE, "reason": REASON}} with {@link #status}; a page gets the error page.
+     */
+    public static final class Control implements ExceptionMapper<ControlException> {
+        private final Responses responses;
+        @Context
+        private UriInfo uri;
+
+        Control(Responses responses) {
+            this.responses = responses;
+        }
+
+        @Override
+        public Response toResponse(ControlException e) {
+            int status = status(e.reason());
+            Audience audience = Audience.of(uri.getPath());
+            if (audience == Audience.API) {
+                return Response.status(status).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                        .entity(new ApiReasonError(e.getMessage(), e.reason().name())).build();
+            }
+            return responses.error(audience, status, "Request refused", e.getMessage());
+        }
     }
 
     /** 404, 405, 415 and the other errors JAX-RS raises itself. */

@@ -1,6 +1,7 @@
 package net.coopwan.webui.pages;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -17,7 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
+import net.coopwan.daemon.api.BondRequest;
+import net.coopwan.daemon.api.BondStatus;
 import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.ControlException;
 import net.coopwan.daemon.api.ReloadResult;
 import net.coopwan.webui.api.Reloads;
 import net.coopwan.webui.auth.Flash;
@@ -36,6 +41,9 @@ import net.coopwan.webui.http.SessionCookie;
 @Path("/")
 @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
 public final class PageResource {
+
+    /** HTML id of the message that reports a bond form's outcome. */
+    static final String BOND_RESULT = "bond-result";
 
     private final ControlApi api;
     private final Logins logins;
@@ -90,7 +98,7 @@ public final class PageResource {
     public Response status(@Context HttpServletRequest http) {
         Session s = session(http);
         Map<String, Object> model = new HashMap<>(StatusView.model(api.status(), api.uplinks(),
-                api.events(StatusView.EVENTS_SHOWN)));
+                api.events(StatusView.EVENTS_SHOWN), api.bonds()));
         model.put("user", s.user());
         model.put("csrf", s.csrfToken());
         model.put("shippedPassword", logins.shippedPasswordInUse());
@@ -105,6 +113,54 @@ public final class PageResource {
         ReloadResult r = Reloads.run(api, s.user());
         sessions.setFlash(s.id(), new Flash(r.applied(), r.message()));
         return Responses.seeOther("/");
+    }
+
+    /**
+     * The create-bond form: name, mode, MTU (blank for the daemon's default) and member
+     * checkboxes. The outcome, or the daemon's reason for refusing, is the next page's message.
+     */
+    @POST
+    @Path("bonds")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response createBond(@FormParam("name") String name, @FormParam("mode") String mode,
+                               @FormParam("mtu") String mtu, @FormParam("member") List<String> members,
+                               @Context HttpServletRequest http) {
+        Session s = session(http);
+        Flash flash;
+        Integer m = null;
+        String text = mtu == null ? "" : mtu.trim();
+        if (!text.isEmpty() && !text.matches("\\d{1,9}")) {
+            flash = new Flash(false, "Bond not created: MTU must be a whole number, got '" + text + "'.", BOND_RESULT);
+        } else {
+            if (!text.isEmpty()) {
+                m = Integer.parseInt(text);
+            }
+            try {
+                BondStatus b = api.createBond(new BondRequest(name == null ? "" : name.trim(),
+                        mode == null || mode.isEmpty() ? null : mode, m, members));
+                flash = new Flash(true, "Bond " + b.name() + " created" + (b.ifIndex() > 0 ? " as ifindex " + b.ifIndex() : "")
+                        + ".", BOND_RESULT);
+            } catch (ControlException e) {
+                flash = new Flash(false, "Bond not created: " + e.getMessage(), BOND_RESULT);
+            }
+        }
+        sessions.setFlash(s.id(), flash);
+        return Responses.seeOther("/#bonds");
+    }
+
+    @POST
+    @Path("bonds/{name}/delete")
+    public Response deleteBond(@PathParam("name") String name, @Context HttpServletRequest http) {
+        Session s = session(http);
+        Flash flash;
+        try {
+            api.destroyBond(name);
+            flash = new Flash(true, "Bond " + name + " deleted.", BOND_RESULT);
+        } catch (ControlException e) {
+            flash = new Flash(false, "Bond not deleted: " + e.getMessage(), BOND_RESULT);
+        }
+        sessions.setFlash(s.id(), flash);
+        return Responses.seeOther("/#bonds");
     }
 
     private String loginPage(String user, String error) {

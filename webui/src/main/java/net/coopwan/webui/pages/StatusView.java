@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import net.coopwan.daemon.api.BondStatus;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.InterfaceCounters;
 import net.coopwan.daemon.api.NetInterface;
@@ -22,13 +23,21 @@ final class StatusView {
                      String mac, String rx, String tx, String errors) {
     }
 
+    /** One bond row; {@code stateClass} the CSS class of its state. */
+    public record BondRow(String name, String mode, String mtu, String members, String ifIndex, String state,
+                          String stateClass, String problem) {
+    }
+
+    /** The modes the create form offers, in the daemon's UCI spelling; the daemon checks what is sent. */
+    static final List<String> BOND_MODES = List.of("adaptive", "wrr", "active-backup");
+
     public record EventRow(String time, String source, String message) {
     }
 
     private StatusView() {
     }
 
-    static Map<String, Object> model(Status status, List<UplinkStatus> uplinks, List<Event> events) {
+    static Map<String, Object> model(Status status, List<UplinkStatus> uplinks, List<Event> events, List<BondStatus> bonds) {
         Map<String, Object> m = new HashMap<>();
         m.put("hostname", status.hostname());
         m.put("role", status.role());
@@ -49,6 +58,18 @@ final class StatusView {
             ev.add(new EventRow(Formats.time(e.time()), e.source(), e.message()));
         }
         m.put("events", ev);
+        List<BondRow> br = new ArrayList<>();
+        for (BondStatus b : bonds) {
+            String state = b.state().name();
+            br.add(new BondRow(b.name(), b.mode(), Integer.toString(b.mtu()),
+                    b.members().isEmpty() ? "none" : String.join(", ", b.members()),
+                    b.ifIndex() > 0 ? Integer.toString(b.ifIndex()) : "-", state,
+                    "state-" + (b.state() == BondStatus.State.ACTIVE ? "up" : b.state() == BondStatus.State.FAILED ? "down" : "disabled"),
+                    b.problem()));
+        }
+        m.put("bonds", br);
+        m.put("bondModes", BOND_MODES);
+        m.put("uplinkNames", uplinks.stream().map(UplinkStatus::name).toList());
         return m;
     }
 

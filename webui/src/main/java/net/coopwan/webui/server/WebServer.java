@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import net.coopwan.config.Web;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.webui.api.ApiResource;
+import net.coopwan.webui.api.BondResource;
 import net.coopwan.webui.auth.LoginThrottle;
 import net.coopwan.webui.auth.Logins;
 import net.coopwan.webui.auth.SessionStore;
@@ -185,17 +186,20 @@ public final class WebServer {
         ApiResource apiResource = new ApiResource(api, logins, sessions);
         PageResource pageResource = new PageResource(api, logins, sessions, templates);
         StaticResource staticResource = new StaticResource();
+        BondResource bondResource = new BondResource(api);
         rc.register(new AbstractBinder() {
             @Override
             protected void configure() {
                 bind(apiResource).to(ApiResource.class);
                 bind(pageResource).to(PageResource.class);
                 bind(staticResource).to(StaticResource.class);
+                bind(bondResource).to(BondResource.class);
             }
         });
         rc.register(ApiResource.class);
         rc.register(PageResource.class);
         rc.register(StaticResource.class);
+        rc.register(BondResource.class);
         return rc;
     }
 

@@ -11,46 +11,67 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
-import net.coopwan.config.CoopwanConfig;
-import net.coopwan.config.Global;
 import net.coopwan.config.PasswordHash;
-import net.coopwan.config.PeerLink;
-import net.coopwan.config.Snmp;
-import net.coopwan.config.Uplink;
-import net.coopwan.config.Web;
 import net.coopwan.daemon.api.ReloadResult;
 import net.coopwan.daemon.api.Status;
+import net.coopwan.daemon.main.ConfigHolder;
 import net.coopwan.daemon.testing.TestDaemon;
+import net.coopwan.daemon.testing.TestInterfaces;
 import net.coopwan.webui.WebFrontEnd;
 
 /**
  * A person's first visit, in headless Chromium: redirected to the login page, logs in with the
  * shipped password, sees the router's status with the default-password warning, reloads the
- * configuration and sees the result. Leaves target/webui-status.png to look at.
+ * configuration and sees the result, creates a bond with the form (a real interface, shown with its
+ * ifindex), is told why a second one of that name is refused, and deletes it. Leaves target/webui-status.png to look at.
  */
 class BrowserTest {
 
     static final Path SCREENSHOT = Path.of("target", "webui-status.png");
 
+    /** Bond names that the extension deletes after the test if an interface of that name is left. */
+    @RegisterExtension
+    final TestInterfaces ifs = new TestInterfaces();
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The daemon runs from a config file, as bonds need (on embedded defaults it refuses them):
+     * one uplink "wan" on lo, the web UI on a free port with the shipped password.
+     */
+    private Path configFile() throws IOException {
+        Path file = dir.resolve("coopwan");
+        Files.writeString(file, """
+                config global 'global'
+                \toption control_socket ''
+
+                config uplink 'wan'
+                \toption device 'lo'
+
+                config web 'web'
+                \toption listen '127.0.0.1'
+                \toption port '%d'
+                \toption user 'admin'
+                \toption password_hash '%s'
+                \toption session_timeout '600'
+                """.formatted(TestDaemon.freeTcpPort(), PasswordHash.hash("coopwan".toCharArray())));
+        return file;
+    }
+
     @Test
-    void loginSeeStatusAndReload() throws Exception {
-        CoopwanConfig config = new CoopwanConfig(
-                new Global(Global.Role.ROUTER, "info", "/nonexistent/coopwan.sock"),
-                List.of(new Uplink("wan", "lo", true, 0, 0)),
-                new PeerLink(false, "br-coop", 4790),
-                List.of(),
-                new Web(true, "127.0.0.1", TestDaemon.freeTcpPort(), "admin",
-                        PasswordHash.hash("coopwan".toCharArray()), 600),
-                new Snmp(false, "127.0.0.1", 0, "admin", "SHA-256", "authpass1", "AES-128", "privpass1", "", "", "", ""),
-                List.of());
+    void loginSeeStatusReloadAndCreateAndDeleteABond() throws Exception {
         Files.deleteIfExists(SCREENSHOT);
-        try (TestDaemon daemon = TestDaemon.start(config)) {
+        String bond = ifs.name();
+        try (TestDaemon daemon = TestDaemon.start(ConfigHolder.fromFile(configFile()))) {
             WebFrontEnd web = new WebFrontEnd();
             web.start(daemon.context());
             try (WebDriver browser = WebDriver.start(Path.of("target", "chromedriver.log"))) {
                 try {
-                    run(browser, web.uri(), daemon);
+                    run(browser, web.uri(), daemon, bond);
                 } catch (AssertionError | RuntimeException e) {
                     saveFailure(browser);
                     throw e;
@@ -71,7 +92,7 @@ class BrowserTest {
         }
     }
 
-    private static void run(WebDriver browser, URI site, TestDaemon daemon) throws IOException {
+    private static void run(WebDriver browser, URI site, TestDaemon daemon, String bond) throws Exception {
         browser.navigate(site);
         assertEquals(site.resolve("/login").toString(), browser.currentUrl(), "not logged in: sent to the login page");
 
@@ -98,8 +119,38 @@ class BrowserTest {
         ReloadResult expected = daemon.api().reload();
         assertEquals(expected.message(), shown);
         assertEquals(site.toString(), browser.currentUrl(), "post/redirect/get back to the status page");
+
+        // A bond through the form: a real interface, shown in the table with its ifindex.
+        assertTrue(browser.displayed(browser.find("#no-bonds")));
+        browser.type(browser.find("#bond-name"), bond);
+        browser.type(browser.find("#bond-mtu"), "1300");
+        browser.click(browser.find("input.bond-member[data-uplink='wan']"));
+        browser.click(browser.find("#create-bond-submit"));
+        assertTrue(TestInterfaces.exists(bond), "the form made a kernel interface");
+        String ifIndex = TestInterfaces.sys(bond, "ifindex");
+        assertEquals("1300", TestInterfaces.sys(bond, "mtu"));
+        assertEquals("Bond " + bond + " created as ifindex " + ifIndex + ".", browser.text(browser.find("#bond-result")));
+        String row = "tr.bond[data-name='" + bond + "'] ";
+        assertEquals(ifIndex, browser.text(browser.find(row + "td.ifindex")));
+        assertEquals("adaptive", browser.text(browser.find(row + "td.mode")));
+        assertEquals("wan", browser.text(browser.find(row + "td.members")));
+        assertEquals("ACTIVE", browser.text(browser.find(row + ".state")));
+        assertEquals(site.resolve("/#bonds").toString(), browser.currentUrl(), "post/redirect/get");
         browser.screenshot(SCREENSHOT);
         assertTrue(Files.size(SCREENSHOT) > 10_000, "screenshot looks empty");
+
+        // The same name again: the daemon's refusal is the message.
+        browser.type(browser.find("#bond-name"), bond);
+        browser.click(browser.find("#create-bond-submit"));
+        WebDriver.Element refused = browser.find("#bond-result");
+        assertTrue(browser.text(refused).startsWith("Bond not created: "), browser.text(refused));
+        assertEquals("rgba(207, 34, 46, 1)", browser.css(refused, "color"), "a refusal is shown red");
+
+        browser.click(browser.find(row + "button.delete-bond"));
+        assertEquals("Bond " + bond + " deleted.", browser.text(browser.find("#bond-result")));
+        assertTrue(browser.displayed(browser.find("#no-bonds")));
+        assertFalse(TestInterfaces.exists(bond), "Delete removed the interface");
+        assertEquals(List.of(), daemon.api().bonds());
 
         browser.click(browser.find("#logout"));
         assertFalse(browser.find("#login").id().isEmpty());
