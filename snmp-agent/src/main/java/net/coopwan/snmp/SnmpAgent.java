@@ -3,12 +3,15 @@ package net.coopwan.snmp;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Function;
 
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.Snmp;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.frontend.FrontEndContext;
+import net.coopwan.snmp.mib.BondMib;
 import net.coopwan.snmp.mib.IfMib;
 import net.coopwan.snmp.mib.SystemGroup;
 import net.coopwan.snmp.security.AccessPolicy;
@@ -28,9 +31,9 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
 import org.snmp4j.util.ThreadPool;
 
 /**
- * One running SNMP agent: SNMPv3 USM/VACM, optional read-only v2c, SNMPv2-MIB system group and
- * IF-MIB, on one UDP socket. {@link #start} returns once the socket answers; {@link #close} releases
- * the socket and the worker threads.
+ * One running SNMP agent: SNMPv3 USM/VACM, optional read-only v2c, SNMPv2-MIB system group,
+ * IF-MIB and COOPWAN-MIB (uplinks, bonds), on one UDP socket. {@link #start} returns once the
+ * socket answers; {@link #close} releases the socket and the worker threads.
  *
  * <p>Each agent has its own security models, protocols and counters (not SNMP4J's JVM-wide
  * singletons), so a restart in the same JVM, or two agents in one test, do not share users.
@@ -61,6 +64,14 @@ public final class SnmpAgent implements AutoCloseable {
      * @throws IOException              when the port cannot be bound or the engine state not stored
      */
     public static SnmpAgent start(FrontEndContext context) throws IOException {
+        return start(context, BondMib.PENDING_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(FrontEndContext)}, with the time a bond row made with createAndWait may stay
+     * not active before the agent discards it (5 minutes in service; tests shorten it).
+     */
+    public static SnmpAgent start(FrontEndContext context, Duration pendingTimeout) throws IOException {
         AgentSettings settings = AgentSettings.from(context.config().snmp());
         // A report about a wrong digest cannot be authenticated to a manager that has the wrong key:
         // sent with authentication it is dropped and the admin sees a timeout; sent noAuthNoPriv
@@ -91,6 +102,8 @@ public final class SnmpAgent implements AutoCloseable {
             AccessPolicy.apply(manager.getUsm(), manager.getVacmMIB(), manager.getSnmpCommunityMIB(), engineId,
                     settings.v3(), settings.v2cCommunity());
             registerMibs(server, api, hostname);
+            new BondMib(api, engineStateDir(context.stateDir()), Clock.systemUTC(), pendingTimeout)
+                    .registerMOs(server, null);
 
             manager.run();
             if (!transport.isListening()) {

@@ -1,7 +1,10 @@
 /**
  * The MIB objects coopwan serves on top of SNMP4J's framework MIBs: the SNMPv2-MIB system group's
- * values (read-only, from the configuration) and IF-MIB ifNumber/ifTable/ifXTable built from
- * {@code ControlApi.interfaces()}. Everything here reads the daemon through suppliers on request and
- * holds no state of its own beyond a one-second cache.
+ * values (read-only, from the configuration), IF-MIB ifNumber/ifTable/ifXTable built from
+ * {@code ControlApi.interfaces()} (one-second cache), and COOPWAN-MIB's uplinkTable, bondNextIndex,
+ * bondTable and bondMemberTable ({@link net.coopwan.snmp.mib.BondMib}). The bond tables are the only
+ * writable objects; their sets become {@code ControlApi} calls, and the only state the agent keeps
+ * is what the MIB puts in the agent: createAndWait rows not yet active, notInService member rows,
+ * and the name-to-index maps of uplinks and bonds ({@link net.coopwan.snmp.mib.IndexFile}).
  */
 package net.coopwan.snmp.mib;

@@ -2,6 +2,7 @@ package net.coopwan.snmp.security;
 
 import java.nio.charset.StandardCharsets;
 
+import net.coopwan.snmp.mib.CoopwanMib;
 import org.snmp4j.agent.mo.snmp.SnmpCommunityMIB;
 import org.snmp4j.agent.mo.snmp.StorageType;
 import org.snmp4j.agent.mo.snmp.VacmMIB;
@@ -17,11 +18,12 @@ import org.snmp4j.smi.OctetString;
  * file is the only place security is configured, so it is never stored twice).
  *
  * <ul>
- * <li>The v3 user, authPriv only: read view all of 1.3.6.1; write view 1.3.6.1 except the SNMP
- *     framework subtree 1.3.6.1.6.3 (USM, VACM, community, target tables), so no one can add users
- *     or views at run time that the configuration does not show. Objects are read-only where they
- *     say so (today everything coopwan serves). noAuthNoPriv and authNoPriv requests by that user
- *     match no VACM access entry and get authorizationError.</li>
+ * <li>The v3 user, authPriv only: read view all of 1.3.6.1; write view only COOPWAN-MIB's module
+ *     subtree (1.3.6.1.4.1.8072.9999.9999.2, where bondTable and bondMemberTable are the only
+ *     writable objects). Everything else, in particular the SNMP framework subtree 1.3.6.1.6.3 (USM,
+ *     VACM, community, target tables), is outside it and a set gets noAccess, so no one can add
+ *     users or views at run time that the configuration does not show. noAuthNoPriv and authNoPriv
+ *     requests by that user match no VACM access entry and get authorizationError.</li>
  * <li>The v2c community (v1 too, same rights), only when configured: read view 1.3.6.1 minus the
  *     security configuration (USM 1.3.6.1.6.3.15, VACM .16, community table .18: a cleartext
  *     protocol should not reveal user names, views or the community table itself); no write view,
@@ -39,7 +41,6 @@ public final class AccessPolicy {
     static final OctetString NO_VIEW = new OctetString();
 
     static final OID INTERNET = new OID("1.3.6.1");
-    static final OID SNMP_MODULES = new OID("1.3.6.1.6.3");
     static final OID USM_MIB = new OID("1.3.6.1.6.3.15");
     static final OID VACM_MIB = new OID("1.3.6.1.6.3.16");
     static final OID COMMUNITY_MIB = new OID("1.3.6.1.6.3.18");
@@ -59,8 +60,7 @@ public final class AccessPolicy {
         vacm.addAccess(V3_GROUP, new OctetString(), SecurityModel.SECURITY_MODEL_USM, SecurityLevel.AUTH_PRIV,
                 VacmMIB.vacmExactMatch, VIEW_ALL, VIEW_WRITE, NO_VIEW, STORAGE);
         include(vacm, VIEW_ALL, INTERNET);
-        include(vacm, VIEW_WRITE, INTERNET);
-        exclude(vacm, VIEW_WRITE, SNMP_MODULES);
+        include(vacm, VIEW_WRITE, CoopwanMib.COOPWAN_MIB);
 
         if (v2cCommunity != null && !v2cCommunity.isEmpty()) {
             communities.addSnmpCommunityEntry(new OctetString("coopwan-ro"),
