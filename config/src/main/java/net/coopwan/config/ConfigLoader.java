@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import net.coopwan.config.uci.UciDocument;
 import net.coopwan.config.uci.UciOption;
@@ -58,6 +60,9 @@ import net.coopwan.config.uci.UciSection;
  *   v3_priv_pass    at least 8 characters; required when enabled
  *   v2c_community   read-only community, '' = v1/v2c off       ''
  *   sys_name, sys_contact, sys_location  at most 255 bytes     '' (sys_name '' = host name)
+ *   list notify     'trap|inform udp:ADDRESS:PORT [v3|v2c]'    none; ADDRESS an IP literal (IPv6
+ *                   in brackets), each target once, v3 (authPriv as v3_user) unless v2c,
+ *                   which needs v2c_community
  * config bond 'NAME'        any number; NAME is the interface name (at most 15 characters),
  *                           not an uplink's device
  *   mode            wrr | adaptive | active-backup             adaptive
@@ -329,8 +334,26 @@ public final class ConfigLoader {
                 throw r.error("v2c_community",
                         "must be 1-64 printable ASCII characters without blanks, or '' to turn SNMPv1/v2c off");
             }
+            String sysName = r.text("sys_name", "", 255);
+            String sysContact = r.text("sys_contact", "", 255);
+            String sysLocation = r.text("sys_location", "", 255);
+            List<NotifyTarget> notify = new ArrayList<>();
+            Set<String> seenTargets = new HashSet<>();
+            for (UciOption o : r.section().listStatements("notify")) {
+                if (o.value().isEmpty()) {
+                    continue;
+                }
+                NotifyTarget t = r.notifyTarget(o);
+                if (t.security() == NotifyTarget.Security.V2C && community.isEmpty()) {
+                    throw r.error(o, "'" + o.value() + "' needs option 'v2c_community' to be set");
+                }
+                if (!seenTargets.add(t.toString())) {
+                    throw r.error(o, "names '" + t + "' twice");
+                }
+                notify.add(t);
+            }
             return new Snmp(enabled, listen, port, user, authProto, authPass, privProto, privPass, community,
-                    r.text("sys_name", "", 255), r.text("sys_contact", "", 255), r.text("sys_location", "", 255));
+                    sysName, sysContact, sysLocation, notify);
         }
 
         private void bond(SectionReader r) throws ConfigException {

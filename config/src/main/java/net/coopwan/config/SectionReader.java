@@ -225,4 +225,67 @@ final class SectionReader {
         }
         return v.get();
     }
+
+    /**
+     * One {@code list notify} value: {@code trap|inform udp:ADDRESS:PORT [v3|v2c]}, ADDRESS an IP
+     * literal (an IPv6 one in brackets), PORT 1-65535.
+     */
+    NotifyTarget notifyTarget(UciOption o) throws ConfigException {
+        String shape = "must be 'trap|inform udp:ADDRESS:PORT [v3|v2c]', e.g. 'trap udp:192.0.2.1:162'";
+        String[] words = o.value().trim().split("\\s+");
+        if (words.length < 2 || words.length > 3) {
+            throw error(o, shape + ", got '" + o.value() + "'");
+        }
+        NotifyTarget.Kind kind = switch (words[0]) {
+            case "trap" -> NotifyTarget.Kind.TRAP;
+            case "inform" -> NotifyTarget.Kind.INFORM;
+            default -> throw error(o, "unknown notification type '" + words[0] + "': must be trap or inform");
+        };
+        NotifyTarget.Security security = NotifyTarget.Security.V3;
+        if (words.length == 3) {
+            security = switch (words[2]) {
+                case "v3" -> NotifyTarget.Security.V3;
+                case "v2c" -> NotifyTarget.Security.V2C;
+                default -> throw error(o, "unknown security '" + words[2] + "': must be v3 or v2c");
+            };
+        }
+        String target = words[1];
+        if (!target.startsWith("udp:")) {
+            throw error(o, shape + ", got '" + o.value() + "'");
+        }
+        String hostPort = target.substring(4);
+        String host;
+        String portText;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0 || close + 1 >= hostPort.length() || hostPort.charAt(close + 1) != ':') {
+                throw error(o, shape + ", got '" + o.value() + "'");
+            }
+            host = hostPort.substring(1, close);
+            portText = hostPort.substring(close + 2);
+            if (host.indexOf(':') < 0) {
+                throw error(o, "brackets are for IPv6 addresses, got '" + host + "'");
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0) {
+                throw error(o, shape + ", got '" + o.value() + "'");
+            }
+            host = hostPort.substring(0, colon);
+            portText = hostPort.substring(colon + 1);
+            if (host.indexOf(':') >= 0) {
+                throw error(o, "an IPv6 address goes in brackets, e.g. udp:[2001:db8::1]:162, got '" + hostPort + "'");
+            }
+        }
+        if (!isIpLiteral(host)) {
+            throw error(o, "must name an IPv4 or IPv6 address such as 192.0.2.1 or [2001:db8::1], got '" + host + "'");
+        }
+        int port;
+        if (DIGITS.matcher(portText).matches() && Long.parseLong(portText) >= 1 && Long.parseLong(portText) <= 65535) {
+            port = Integer.parseInt(portText);
+        } else {
+            throw error(o, "port must be 1-65535, got '" + portText + "'");
+        }
+        return new NotifyTarget(kind, host, port, security);
+    }
 }

@@ -15,11 +15,26 @@ package net.coopwan.config;
  * @param sysName        SNMPv2-MIB sysName, empty for the host name
  * @param sysContact     SNMPv2-MIB sysContact
  * @param sysLocation    SNMPv2-MIB sysLocation
+ * @param notifyTargets  where notifications go ({@code list notify}), in file order; empty: none sent
  */
 public record Snmp(boolean enabled, String listen, int port,
                    String v3User, String v3AuthProtocol, String v3AuthPass,
                    String v3PrivProtocol, String v3PrivPass,
-                   String v2cCommunity, String sysName, String sysContact, String sysLocation) {
+                   String v2cCommunity, String sysName, String sysContact, String sysLocation,
+                   java.util.List<NotifyTarget> notifyTargets) {
+
+    public Snmp {
+        notifyTargets = notifyTargets == null ? java.util.List.of() : java.util.List.copyOf(notifyTargets);
+    }
+
+    /** Without notification targets (the shape before {@code list notify} existed). */
+    public Snmp(boolean enabled, String listen, int port,
+                String v3User, String v3AuthProtocol, String v3AuthPass,
+                String v3PrivProtocol, String v3PrivPass,
+                String v2cCommunity, String sysName, String sysContact, String sysLocation) {
+        this(enabled, listen, port, v3User, v3AuthProtocol, v3AuthPass, v3PrivProtocol, v3PrivPass, v2cCommunity,
+                sysName, sysContact, sysLocation, java.util.List.of());
+    }
 
     /** Configs get logged; pass phrases and the community are passwords and are left out. */
     @Override
@@ -28,7 +43,7 @@ public record Snmp(boolean enabled, String listen, int port,
                 + ", v3AuthProtocol=" + v3AuthProtocol + ", v3AuthPass=" + redacted(v3AuthPass)
                 + ", v3PrivProtocol=" + v3PrivProtocol + ", v3PrivPass=" + redacted(v3PrivPass)
                 + ", v2cCommunity=" + redacted(v2cCommunity) + ", sysName=" + sysName + ", sysContact=" + sysContact
-                + ", sysLocation=" + sysLocation + "]";
+                + ", sysLocation=" + sysLocation + ", notify=" + notifyTargets + "]";
     }
 
     private static String redacted(String secret) {

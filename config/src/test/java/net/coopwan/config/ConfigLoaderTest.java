@@ -283,6 +283,42 @@ class ConfigLoaderTest {
         assertFalse(s.toString().contains("authpass1") || s.toString().contains("public"), "secrets are not printed");
     }
 
+    @Test
+    void snmpNotifyTargets() throws ConfigException {
+        Snmp s = load(BASE + String.join("\n", "\toption v2c_community 'public'",
+                "\tlist notify 'trap udp:192.0.2.1:162'", "\tlist notify 'inform udp:[2001:db8::1]:10162 v2c'",
+                "\tlist notify 'inform  udp:192.0.2.1:163   v3'") + "\n").snmp();
+        assertEquals(List.of(
+                new NotifyTarget(NotifyTarget.Kind.TRAP, "192.0.2.1", 162, NotifyTarget.Security.V3),
+                new NotifyTarget(NotifyTarget.Kind.INFORM, "2001:db8::1", 10162, NotifyTarget.Security.V2C),
+                new NotifyTarget(NotifyTarget.Kind.INFORM, "192.0.2.1", 163, NotifyTarget.Security.V3)), s.notifyTargets());
+        assertEquals("inform udp:[2001:db8::1]:10162 v2c", s.notifyTargets().get(1).toString());
+        assertEquals(List.of(), load(BASE).snmp().notifyTargets());
+        assertEquals(List.of(), load(BASE + "\tlist notify ''\n").snmp().notifyTargets());
+    }
+
+    @Test
+    void snmpNotifyErrors() {
+        String at = P + "18: list 'notify' in section 'snmp': ";
+        fails(BASE + "\tlist notify 'trap udp:router.lan:162'\n",
+                at + "must name an IPv4 or IPv6 address such as 192.0.2.1 or [2001:db8::1], got 'router.lan'");
+        fails(BASE + "\tlist notify 'trap udp:192.0.2.1:0'\n", at + "port must be 1-65535, got '0'");
+        fails(BASE + "\tlist notify 'trap udp:192.0.2.1:65536'\n", at + "port must be 1-65535, got '65536'");
+        fails(BASE + "\tlist notify 'trap udp:192.0.2.1'\n",
+                at + "must be 'trap|inform udp:ADDRESS:PORT [v3|v2c]', e.g. 'trap udp:192.0.2.1:162', got 'trap udp:192.0.2.1'");
+        fails(BASE + "\tlist notify 'trap tcp:192.0.2.1:162'\n",
+                at + "must be 'trap|inform udp:ADDRESS:PORT [v3|v2c]', e.g. 'trap udp:192.0.2.1:162', got 'trap tcp:192.0.2.1:162'");
+        fails(BASE + "\tlist notify 'notify udp:192.0.2.1:162'\n",
+                at + "unknown notification type 'notify': must be trap or inform");
+        fails(BASE + "\tlist notify 'trap udp:192.0.2.1:162 v1'\n", at + "unknown security 'v1': must be v3 or v2c");
+        fails(BASE + "\tlist notify 'trap udp:2001:db8::1:162'\n",
+                at + "an IPv6 address goes in brackets, e.g. udp:[2001:db8::1]:162, got '2001:db8::1:162'");
+        fails(BASE + "\tlist notify 'trap udp:192.0.2.1:162 v2c'\n",
+                at + "'trap udp:192.0.2.1:162 v2c' needs option 'v2c_community' to be set");
+        fails(BASE + "\tlist notify 'trap udp:192.0.2.1:162'\n\tlist notify 'trap  udp:192.0.2.1:162 v3'\n",
+                P + "19: list 'notify' in section 'snmp': names 'trap udp:192.0.2.1:162 v3' twice");
+    }
+
     // ---- bond ----
 
     @Test

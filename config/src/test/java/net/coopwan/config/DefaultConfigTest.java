@@ -123,4 +123,15 @@ class DefaultConfigTest {
         CoopwanConfig c = ConfigLoader.load(UciDocument.parse(withLte, null));
         assertEquals(List.of(new Bond("bond0", Bond.Mode.ADAPTIVE, 1400, List.of("wan", "lte"))), c.bonds());
     }
+
+    /** The commented-out notification targets, uncommented, load. */
+    @Test
+    void notifyExamplesWorkWhenUncommented() throws Exception {
+        String text = shippedText().replace("\t#list notify", "\tlist notify");
+        CoopwanConfig c = ConfigLoader.load(UciDocument.parse(text, null));
+        assertEquals(List.of(
+                new NotifyTarget(NotifyTarget.Kind.TRAP, "192.0.2.10", 162, NotifyTarget.Security.V3),
+                new NotifyTarget(NotifyTarget.Kind.INFORM, "2001:db8::10", 162, NotifyTarget.Security.V3)),
+                c.snmp().notifyTargets());
+    }
 }

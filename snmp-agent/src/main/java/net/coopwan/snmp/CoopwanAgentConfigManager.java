@@ -25,7 +25,8 @@ import org.snmp4j.util.WorkerPool;
  * <li>no TLS security model (no TLS transport is offered);</li>
  * <li>v1 and v2c message processing only when a community is configured: otherwise such messages are
  *     dropped before any community lookup;</li>
- * <li>no coldStart notification at launch (no notification targets exist yet).</li>
+ * <li>no coldStart notification at launch: SNMP-TARGET-MIB stays empty; COOPWAN-MIB notifications go
+ *     to the UCI {@code list notify} targets through {@link NotificationSender}.</li>
  * </ul>
  * No configuration factory and no persistence provider: everything comes from the UCI file.
  */
@@ -65,6 +66,7 @@ final class CoopwanAgentConfigManager extends AgentConfigManager {
 
     @Override
     protected void fireLaunchNotifications() {
-        // No notification targets are configured yet; a coldStart would go nowhere.
+        // SNMP-TARGET-MIB is empty (targets are the UCI file's, served by NotificationSender): a
+        // coldStart from here would go nowhere.
     }
 }

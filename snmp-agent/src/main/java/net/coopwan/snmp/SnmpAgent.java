@@ -47,13 +47,17 @@ public final class SnmpAgent implements AutoCloseable {
     private final EngineState engine;
     private final CoopwanAgentConfigManager manager;
     private final ThreadPool workers;
+    private final NotificationSender notifications;
+    private final AutoCloseable subscription;
 
     private SnmpAgent(AgentSettings settings, EngineState engine, CoopwanAgentConfigManager manager,
-                      ThreadPool workers) {
+                      ThreadPool workers, NotificationSender notifications, AutoCloseable subscription) {
         this.settings = settings;
         this.engine = engine;
         this.manager = manager;
         this.workers = workers;
+        this.notifications = notifications;
+        this.subscription = subscription;
     }
 
     /**
@@ -72,6 +76,15 @@ public final class SnmpAgent implements AutoCloseable {
      * not active before the agent discards it (5 minutes in service; tests shorten it).
      */
     public static SnmpAgent start(FrontEndContext context, Duration pendingTimeout) throws IOException {
+        return start(context, pendingTimeout, NotificationSender.INFORM_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(FrontEndContext, Duration)}, with the time an inform waits for its
+     * acknowledgement per try (5 s in service; tests shorten it).
+     */
+    public static SnmpAgent start(FrontEndContext context, Duration pendingTimeout, Duration informTimeout)
+            throws IOException {
         AgentSettings settings = AgentSettings.from(context.config().snmp());
         // A report about a wrong digest cannot be authenticated to a manager that has the wrong key:
         // sent with authentication it is dropped and the admin sees a timeout; sent noAuthNoPriv
@@ -82,6 +95,7 @@ public final class SnmpAgent implements AutoCloseable {
         // Bind first: a port in use is the likeliest failure and costs no boot count.
         DefaultUdpTransportMapping transport = bind(settings);
         ThreadPool workers = null;
+        NotificationSender notifications = null;
         try {
             EngineState engine = new EngineStateFile(engineStateDir(context.stateDir())).boot();
             OctetString engineId = new OctetString(engine.engineId());
@@ -102,20 +116,31 @@ public final class SnmpAgent implements AutoCloseable {
             AccessPolicy.apply(manager.getUsm(), manager.getVacmMIB(), manager.getSnmpCommunityMIB(), engineId,
                     settings.v3(), settings.v2cCommunity());
             registerMibs(server, api, hostname);
-            new BondMib(api, engineStateDir(context.stateDir()), Clock.systemUTC(), pendingTimeout)
-                    .registerMOs(server, null);
+            BondMib bondMib = new BondMib(api, engineStateDir(context.stateDir()), Clock.systemUTC(), pendingTimeout);
+            bondMib.registerMOs(server, null);
 
             manager.run();
             if (!transport.isListening()) {
                 throw new IOException("SNMP agent could not listen on " + settings.endpoint());
             }
-            return new SnmpAgent(settings, engine, manager, workers);
+            notifications = new NotificationSender(engine.engineId(), engine.engineBoots(), settings.v3(), api::config,
+                    bondMib::uplinkIndex, informTimeout);
+            AutoCloseable subscription = api.subscribe(notifications::onStateChange);
+            return new SnmpAgent(settings, engine, manager, workers, notifications, subscription);
         } catch (DuplicateRegistrationException e) {
+            closeQuietly(notifications);
             cleanUp(transport, workers);
             throw new IllegalStateException("SNMP agent: two MIB objects claim one OID: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(notifications);
             cleanUp(transport, workers);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(NotificationSender notifications) {
+        if (notifications != null) {
+            notifications.close();
         }
     }
 
@@ -200,9 +225,20 @@ public final class SnmpAgent implements AutoCloseable {
         return stateDir.resolve("snmp");
     }
 
+    /** What became of the notifications sent since start. */
+    public NotificationSender.Counts notificationCounts() {
+        return notifications.counts();
+    }
+
     @Override
     public void close() {
         try {
+            subscription.close();
+        } catch (Exception e) {
+            // Unsubscribing cannot fail in the daemon; nothing to add to a stop.
+        }
+        try {
+            notifications.close();
             manager.shutdown();
         } finally {
             workers.stop();

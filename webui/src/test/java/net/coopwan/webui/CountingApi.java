@@ -99,4 +99,9 @@ final class CountingApi implements ControlApi {
     public BondStatus setBondActive(String name, boolean active) {
         return real.setBondActive(name, active);
     }
+
+    @Override
+    public AutoCloseable subscribe(java.util.function.Consumer<? super net.coopwan.daemon.api.StateChange> listener) {
+        return real.subscribe(listener);
+    }
 }

@@ -1,6 +1,7 @@
 package net.coopwan.daemon.api;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import net.coopwan.config.CoopwanConfig;
 
@@ -76,4 +77,15 @@ public interface ControlApi {
      * @throws ControlException NOT_FOUND, RESOURCE_UNAVAILABLE (the interface cannot be made)
      */
     BondStatus setBondActive(String name, boolean active);
+
+    // ---- state changes ----
+
+    /**
+     * Calls {@code listener} with each {@link StateChange} (an uplink going down or up, ...) from
+     * now on, on the daemon's thread that saw it: the listener must return quickly and queue any
+     * slow work (network I/O) elsewhere. A listener that throws is logged and the others still run.
+     *
+     * @return closing it unsubscribes; closing twice is harmless
+     */
+    AutoCloseable subscribe(Consumer<? super StateChange> listener);
 }

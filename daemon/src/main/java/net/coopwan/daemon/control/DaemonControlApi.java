@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import net.coopwan.config.CoopwanConfig;
@@ -17,6 +18,7 @@ import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.NetInterface;
 import net.coopwan.daemon.api.ReloadResult;
+import net.coopwan.daemon.api.StateChange;
 import net.coopwan.daemon.api.Status;
 import net.coopwan.daemon.api.UplinkStatus;
 import net.coopwan.daemon.bond.BondManager;
@@ -37,9 +39,13 @@ public final class DaemonControlApi implements ControlApi {
     private final List<String> frontEnds = new CopyOnWriteArrayList<>();
     private final Supplier<ReloadResult> reloader;
     private final BondManager bonds;
+    private final StateChanges changes;
 
+    /** @param changes where the daemon's monitors publish; {@link #subscribe} adds listeners to it */
     public DaemonControlApi(ConfigHolder config, KernelInterfaces kernel, EventLog events, Clock clock,
-                            String hostname, Supplier<ReloadResult> reloader, BondManager bonds) {
+                            String hostname, Supplier<ReloadResult> reloader, BondManager bonds,
+                            StateChanges changes) {
+        this.changes = changes;
         this.bonds = bonds;
         this.config = config;
         this.kernel = kernel;
@@ -139,5 +145,10 @@ public final class DaemonControlApi implements ControlApi {
     @Override
     public BondStatus setBondActive(String name, boolean active) {
         return bonds.setActive(name, active);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<? super StateChange> listener) {
+        return changes.subscribe(listener);
     }
 }

@@ -22,6 +22,7 @@ import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.ReloadResult;
 import net.coopwan.daemon.bond.BondManager;
 import net.coopwan.daemon.control.DaemonControlApi;
+import net.coopwan.daemon.control.StateChanges;
 import net.coopwan.daemon.frontend.FrontEnd;
 import net.coopwan.daemon.frontend.FrontEndContext;
 import net.coopwan.daemon.kernel.KernelInterfaces;
@@ -46,6 +47,8 @@ public final class Daemon implements AutoCloseable {
     private final EventLog events;
     private final DaemonControlApi api;
     private final BondManager bonds;
+    private final StateChanges changes = new StateChanges();
+    private final Clock clock;
     private final Path stateDir;
     private final ScheduledExecutorService timer;
     private final Deque<FrontEnd> running = new ArrayDeque<>();
@@ -61,7 +64,8 @@ public final class Daemon implements AutoCloseable {
         this.stateDir = stateDir;
         this.events = new EventLog(store, clock);
         this.bonds = new BondManager(config, tuns, kernel, events);
-        this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds);
+        this.clock = clock;
+        this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds, changes);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -119,7 +123,7 @@ public final class Daemon implements AutoCloseable {
         // their interfaces. A bond that cannot be made is an event and state FAILED, never a
         // refusal to start: a router without its bond is better than a router without its daemon.
         d.bonds.reconcile(config.current());
-        UplinkMonitor monitor = new UplinkMonitor(d.events);
+        UplinkMonitor monitor = new UplinkMonitor(d.events, d.changes::publish, d.clock);
         monitor.observe(d.api.uplinks());
         d.timer.scheduleWithFixedDelay(() -> {
             try {

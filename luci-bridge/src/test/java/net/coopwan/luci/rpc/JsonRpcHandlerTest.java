@@ -90,6 +90,11 @@ class JsonRpcHandlerTest {
         public BondStatus setBondActive(String name, boolean active) {
             throw new IllegalStateException("store is closed");
         }
+
+        @Override
+        public AutoCloseable subscribe(java.util.function.Consumer<? super net.coopwan.daemon.api.StateChange> listener) {
+            throw new IllegalStateException("store is closed");
+        }
     }
 
     static JsonNode handle(JsonRpcHandler h, String line) throws Exception {

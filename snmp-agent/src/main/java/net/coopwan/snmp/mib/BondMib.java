@@ -354,6 +354,21 @@ public final class BondMib implements MOGroup {
                 Collections.unmodifiableSortedMap(memberRows), next, configured, uplinkNames, config);
     }
 
+    /**
+     * The uplinkIndex of an uplink, as the uplinkTable shows it (notification varbinds use it). A
+     * name not seen yet gets its index now, kept like any other.
+     */
+    public synchronized int uplinkIndex(String name) {
+        Integer i = uplinkIndexes.get(name);
+        if (i == null) {
+            i = lowestFree(new HashSet<>(uplinkIndexes.values()));
+            uplinkIndexes.put(name, i);
+            indexFile.write(uplinkIndexes, bondIndexes);
+            dirty = true;
+        }
+        return i;
+    }
+
     private String nameOfUplink(int index) {
         return uplinkIndexes.entrySet().stream().filter(e -> e.getValue() == index).map(Map.Entry::getKey)
                 .findFirst().orElse("");
