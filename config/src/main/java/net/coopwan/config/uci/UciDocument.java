@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import net.coopwan.config.AtomicFile;
 import net.coopwan.config.ConfigException;
 
 /**
@@ -300,9 +301,9 @@ public final class UciDocument {
         return text().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Replaces TARGET atomically with this document, see {@link UciWriter#writeAtomically(Path, byte[])}. */
+    /** Replaces TARGET atomically with this document, see {@link AtomicFile#write(Path, byte[])}. */
     public void write(Path target) throws IOException {
-        UciWriter.writeAtomically(target, toBytes());
+        AtomicFile.write(target, toBytes());
     }
 
     @Override

@@ -4,7 +4,7 @@
  *
  * <p>{@link net.coopwan.config.uci.UciDocument} is an immutable document; edits return a new one in
  * which only the touched lines change, so an unmodified document writes back byte for byte.
- * {@link net.coopwan.config.uci.UciWriter} replaces the file atomically (temp file, fsync, rename).
+ * {@link net.coopwan.config.AtomicFile} replaces the file atomically (temp file, fsync, rename).
  *
  * <p>The syntax follows libuci's parser ({@code file.c}):
  * <ul>

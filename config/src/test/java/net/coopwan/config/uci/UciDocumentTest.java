@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import net.coopwan.config.ConfigException;
 import net.coopwan.config.ConfigLoader;
@@ -205,5 +209,16 @@ class UciDocumentTest {
         int header = bad.section("web").orElseThrow().line();
         assertEquals("classpath:/net/coopwan/config/coopwan.default:" + header
                 + ": option 'port' in section 'web': must be 1-65535, got '99999'", e.getMessage());
+    }
+
+    @Test
+    void editAndWriteBackPreservesTheRestAndLeavesNoTempFile(@TempDir Path dir) throws IOException, ConfigException {
+        Path f = dir.resolve("coopwan");
+        Files.writeString(f, HAND);
+        UciDocument.read(f).withOption("web", "port", "9090").write(f);
+        assertEquals(HAND.replace("'8080' # http", "'9090' # http"), Files.readString(f));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(f), files.toList());
+        }
     }
 }

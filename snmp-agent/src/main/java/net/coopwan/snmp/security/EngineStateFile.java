@@ -3,22 +3,20 @@ package net.coopwan.snmp.security;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import net.coopwan.config.AtomicFile;
 
 /**
  * Keeps the SNMP engine ID and boot counter in a small text file ({@code engine.properties} in
@@ -134,27 +132,8 @@ public final class EngineStateFile {
         String text = "# coopwan SNMP engine state (RFC 3414). Do not edit: engineBoots must only increase.\n"
                 + "engineId=" + state.engineIdHex() + "\n"
                 + "engineBoots=" + state.engineBoots() + "\n";
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            // The boot only counts once it survives a power cut.
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        // The rename itself must reach the disk too; not every file system can sync a directory.
-        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot sync directory {}: {}", file.getParent(), e.toString());
-        }
+        // Synced file and directory: the boot only counts once it survives a power cut.
+        AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] newEngineId() {

@@ -1,4 +1,4 @@
-package net.coopwan.config.uci;
+package net.coopwan.config;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,9 +18,9 @@ import java.nio.file.attribute.PosixFileAttributes;
  * ever see the old or the new content, never a mix: write a temp file in the same directory, fsync
  * it, rename it over the target, fsync the directory.
  */
-public final class UciWriter {
+public final class AtomicFile {
 
-    private UciWriter() {
+    private AtomicFile() {
     }
 
     /** Writes content to an output stream; lets tests fail half-way through. */
@@ -35,11 +35,11 @@ public final class UciWriter {
      * config holds SNMP pass phrases. If TARGET is a symbolic link, the file it points to is
      * replaced and the link stays. On any failure TARGET is untouched and the temp file removed.
      */
-    public static void writeAtomically(Path target, byte[] content) throws IOException {
-        writeAtomically(target, out -> out.write(content));
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content));
     }
 
-    static void writeAtomically(Path target, Content content) throws IOException {
+    static void write(Path target, Content content) throws IOException {
         Path real = Files.isSymbolicLink(target) ? target.toRealPath() : target.toAbsolutePath();
         Path dir = real.getParent();
         PosixFileAttributes old = null;

@@ -1,4 +1,4 @@
-package net.coopwan.config.uci;
+package net.coopwan.config;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,9 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import net.coopwan.config.ConfigException;
-
-class UciWriterTest {
+class AtomicFileTest {
 
     @TempDir
     Path dir;
@@ -34,23 +32,14 @@ class UciWriterTest {
     }
 
     @Test
-    void editAndWriteBackPreservesTheRest() throws IOException, ConfigException {
-        Path f = dir.resolve("coopwan");
-        Files.writeString(f, UciDocumentTest.HAND);
-        UciDocument.read(f).withOption("web", "port", "9090").write(f);
-        assertEquals(UciDocumentTest.HAND.replace("'8080' # http", "'9090' # http"), Files.readString(f));
-        assertEquals(List.of(f), files());
-    }
-
-    @Test
     void keepsTheFileModeAndCreatesNewFilesPrivate() throws IOException {
         Path f = dir.resolve("coopwan");
         Files.writeString(f, "old\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
-        UciWriter.writeAtomically(f, "new\n".getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(f, "new\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         Path g = dir.resolve("fresh");
-        UciWriter.writeAtomically(g, "x\n".getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(g, "x\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(g)));
     }
 
@@ -60,7 +49,7 @@ class UciWriterTest {
         Path link = dir.resolve("link");
         Files.writeString(real, "old\n");
         Files.createSymbolicLink(link, real.getFileName());
-        UciWriter.writeAtomically(link, "new\n".getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(link, "new\n".getBytes(StandardCharsets.UTF_8));
         assertTrue(Files.isSymbolicLink(link));
         assertEquals("new\n", Files.readString(real));
     }
@@ -69,7 +58,7 @@ class UciWriterTest {
     void aFailureHalfWayLeavesTheTargetAndNoTempFile() throws IOException {
         Path f = dir.resolve("coopwan");
         Files.writeString(f, "intact\n");
-        IOException e = assertThrows(IOException.class, () -> UciWriter.writeAtomically(f, out -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(f, out -> {
             out.write("half of the new con".getBytes(StandardCharsets.UTF_8));
             throw new IOException("disk full");
         }));
@@ -84,7 +73,7 @@ class UciWriterTest {
         Path target = dir.resolve("occupied");
         Files.createDirectory(target);
         Files.writeString(target.resolve("inside"), "x");
-        assertThrows(IOException.class, () -> UciWriter.writeAtomically(target, new byte[] {1}));
+        assertThrows(IOException.class, () -> AtomicFile.write(target, new byte[] {1}));
         assertEquals(List.of(target), files());
     }
 
@@ -116,7 +105,7 @@ class UciWriterTest {
         reader.start();
         try {
             for (int i = 0; i < 60; i++) {
-                UciWriter.writeAtomically(f, i % 2 == 0 ? b : a);
+                AtomicFile.write(f, i % 2 == 0 ? b : a);
             }
         } finally {
             done.set(true);
