@@ -6,36 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+
 import org.junit.jupiter.api.Test;
 
+import net.coopwan.daemon.testing.ManualClock;
+
 class PairingCodeAndAttemptsTest {
-    /** A settable clock. */
-    static final class FakeClock extends Clock {
-        Instant now = Instant.parse("2026-11-24T04:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void codeIsEightDigitsShownGrouped() throws Exception {
@@ -59,7 +37,7 @@ class PairingCodeAndAttemptsTest {
 
     @Test
     void fiveWrongCodesPerPeerPerHourThenLockedOut() throws Exception {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-24T04:00:00Z"));
         PairingAttempts att = new PairingAttempts(clock);
         for (int i = 0; i < 5; i++) {
             assertTrue(att.check("router-b").allowed());
@@ -73,9 +51,9 @@ class PairingCodeAndAttemptsTest {
         assertEquals(PairingFailure.LOCKED_OUT, assertThrows(PairingException.class, () -> att.require("router-b")).failure());
         assertTrue(att.check("router-c").allowed(), "another peer is not locked out");
         // the oldest failure (04:00) leaves the window at 05:00
-        clock.now = Instant.parse("2026-11-24T04:59:59Z");
+        clock.set(Instant.parse("2026-11-24T04:59:59Z"));
         assertFalse(att.check("router-b").allowed());
-        clock.now = Instant.parse("2026-11-24T05:00:00Z");
+        clock.set(Instant.parse("2026-11-24T05:00:00Z"));
         assertTrue(att.check("router-b").allowed());
         assertEquals(4, att.failures("router-b"));
         assertEquals(3, att.refused());
@@ -83,7 +61,7 @@ class PairingCodeAndAttemptsTest {
 
     @Test
     void chargeBeforeRound3AndRefundOnSuccess() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-24T04:00:00Z"));
         PairingAttempts att = new PairingAttempts(clock, 3, 4, Duration.ofHours(1));
         att.recordFailure("b");
         att.recordFailure("b");          // charged before round 3 ...
@@ -100,7 +78,7 @@ class PairingCodeAndAttemptsTest {
 
     @Test
     void rotatingPeerIdsHitTheTotalLimit() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-24T04:00:00Z"));
         PairingAttempts att = new PairingAttempts(clock);
         for (int i = 0; i < 20; i++) {
             assertTrue(att.check("attacker-" + i).allowed());
@@ -113,7 +91,7 @@ class PairingCodeAndAttemptsTest {
 
     @Test
     void clockSteppingBackDoesNotLockForever() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-24T04:00:00Z"));
         PairingAttempts att = new PairingAttempts(clock, 1, 5, Duration.ofHours(1));
         att.recordFailure("b");
         clock.advance(Duration.ofDays(-30));

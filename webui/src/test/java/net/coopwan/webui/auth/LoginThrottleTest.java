@@ -7,9 +7,11 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import net.coopwan.daemon.testing.ManualClock;
+
 class LoginThrottleTest {
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final LoginThrottle throttle = new LoginThrottle(5, Duration.ofSeconds(60), 3, clock);
 
     @Test

@@ -9,12 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import net.coopwan.daemon.testing.ManualClock;
+
 import net.coopwan.config.PasswordHash;
 import net.coopwan.config.Web;
 
 class LoginsTest {
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final SessionStore sessions = new SessionStore(Duration.ofMinutes(5), 4, clock);
 
     private Logins logins(String password) {

@@ -12,9 +12,11 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import net.coopwan.daemon.testing.ManualClock;
+
 class SessionStoreTest {
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
 
     @Test
     void idsAndTokensAreRandomAndDistinct() {

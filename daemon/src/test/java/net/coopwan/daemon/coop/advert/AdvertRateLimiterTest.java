@@ -5,44 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import net.coopwan.daemon.testing.ManualClock;
+
 class AdvertRateLimiterTest {
-
-    /** A clock the test moves by hand. */
-    static final class FakeClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advanceMillis(long ms) {
-            now = now.plusMillis(ms);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void atMostOneAdvertPerSecondPerInterface() {
-        FakeClock c = new FakeClock();
+        ManualClock c = new ManualClock();
         AdvertRateLimiter l = AdvertRateLimiter.withDefaults(c, new Random(1));
         assertTrue(l.tryAcquire("wlan1"));
         assertFalse(l.tryAcquire("wlan1"));
@@ -66,10 +41,10 @@ class AdvertRateLimiterTest {
 
     @Test
     void periodicAdvertsEveryTwoSecondsWithoutJitter() {
-        FakeClock c = new FakeClock();
+        ManualClock c = new ManualClock();
         AdvertRateLimiter l = new AdvertRateLimiter(c, Duration.ofSeconds(2), Duration.ofSeconds(1), 0, new Random(1));
         assertTrue(l.periodicDue("wlan1"), "first advert at once");
-        assertEquals(c.now.plusSeconds(2), l.nextPeriodic("wlan1"));
+        assertEquals(c.instant().plusSeconds(2), l.nextPeriodic("wlan1"));
         c.advanceMillis(1999);
         assertFalse(l.periodicDue("wlan1"));
         c.advanceMillis(1);
@@ -86,7 +61,7 @@ class AdvertRateLimiterTest {
 
     @Test
     void jitterStaysWithinTwentyFivePercentAndAboveTheMinimumInterval() {
-        FakeClock c = new FakeClock();
+        ManualClock c = new ManualClock();
         AdvertRateLimiter l = AdvertRateLimiter.withDefaults(c, new Random(7));
         long min = Long.MAX_VALUE;
         long max = 0;
@@ -95,11 +70,11 @@ class AdvertRateLimiterTest {
         for (int ms = 0; ms < 600_000; ms += 10) { // 10 minutes polled every 10 ms
             if (l.periodicDue("wlan1")) {
                 if (last != null) {
-                    long gap = Duration.between(last, c.now).toMillis();
+                    long gap = Duration.between(last, c.instant()).toMillis();
                     min = Math.min(min, gap);
                     max = Math.max(max, gap);
                 }
-                last = c.now;
+                last = c.instant();
                 adverts++;
             }
             c.advanceMillis(10);
@@ -111,7 +86,7 @@ class AdvertRateLimiterTest {
 
     @Test
     void aClockSteppedBackDoesNotSilenceAdverts() {
-        FakeClock c = new FakeClock();
+        ManualClock c = new ManualClock();
         AdvertRateLimiter l = AdvertRateLimiter.withDefaults(c, new Random(1));
         assertTrue(l.periodicDue("wlan1"));
         c.advanceMillis(-3_600_000);
@@ -121,7 +96,7 @@ class AdvertRateLimiterTest {
 
     @Test
     void forgetDropsTheStateAndBadSettingsAreRefused() {
-        FakeClock c = new FakeClock();
+        ManualClock c = new ManualClock();
         AdvertRateLimiter l = AdvertRateLimiter.withDefaults(c, new Random(1));
         assertTrue(l.tryAcquire("wlan1"));
         l.forget("wlan1");
