@@ -19,7 +19,8 @@ final class Migrations {
 
     /** Every migration this code knows, in order. Append only; never edit a released one. */
     static final List<String> DESCRIPTIONS = List.of(
-            "event log");
+            "event log",
+            "peers, pending approvals and agreements");
 
     private final Connection connection;
 
