@@ -238,7 +238,7 @@ class ConfigLoaderTest {
         assertEquals(new Web(false, "::", 80, "root@lan", "", 86400), load(replace("\toption password_hash '" + HASH + "'",
                 "\toption enabled '0'\n\toption listen '::'\n\toption port '80'\n\toption user 'root@lan'"
                         + "\n\toption session_timeout '86400'")).web());
-        for (String a : List.of("0.0.0.0", "192.168.1.1", "::1", "fd00::1", "::ffff:10.0.0.1")) {
+        for (String a : List.of("0.0.0.0", "100.64.1.1", "::1", "fd00::1", "::ffff:100.64.0.1")) {
             assertEquals(a, load(replace("\toption user 'admin'", "\toption listen '" + a + "'")).web().listen());
         }
     }

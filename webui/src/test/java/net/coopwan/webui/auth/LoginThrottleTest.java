@@ -17,17 +17,17 @@ class LoginThrottleTest {
     @Test
     void theSixthAttemptInAMinuteWaitsUntilTheOldestFailureExpires() {
         for (int i = 0; i < 5; i++) {
-            assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"), "attempt " + (i + 1) + " allowed");
-            throttle.failed("10.0.0.1");
+            assertEquals(0, throttle.retryAfterSeconds("100.64.0.1"), "attempt " + (i + 1) + " allowed");
+            throttle.failed("100.64.0.1");
             clock.advance(Duration.ofSeconds(10));
         }
         // Failures at 0, 10, 20, 30, 40 s; now 50 s: the one at 0 s leaves the window at 60 s.
-        assertEquals(10, throttle.retryAfterSeconds("10.0.0.1"));
-        assertEquals(0, throttle.retryAfterSeconds("10.0.0.2"), "other clients are not affected");
+        assertEquals(10, throttle.retryAfterSeconds("100.64.0.1"));
+        assertEquals(0, throttle.retryAfterSeconds("100.64.0.2"), "other clients are not affected");
         clock.advance(Duration.ofMillis(9_500));
-        assertEquals(1, throttle.retryAfterSeconds("10.0.0.1"), "rounded up, never 0 while refused");
+        assertEquals(1, throttle.retryAfterSeconds("100.64.0.1"), "rounded up, never 0 while refused");
         clock.advance(Duration.ofMillis(500));
-        assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"));
+        assertEquals(0, throttle.retryAfterSeconds("100.64.0.1"));
     }
 
     @Test
