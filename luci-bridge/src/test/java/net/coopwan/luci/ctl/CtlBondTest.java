@@ -10,52 +10,17 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import net.coopwan.daemon.api.BondStatus;
-import net.coopwan.daemon.api.ControlApi;
-import net.coopwan.daemon.testing.TestInterfaces;
 import net.coopwan.luci.rpc.Json;
-import net.coopwan.luci.testsupport.RunningSocket;
+import net.coopwan.luci.testsupport.BondDaemonTest;
 
 /** {@code coopwan ctl bond ...} against a daemon running from a config file: real TUN interfaces. */
-class CtlBondTest {
-
-    @TempDir
-    static Path dir;
-    static RunningSocket running;
-    static ControlApi api;
-
-    @RegisterExtension
-    final TestInterfaces ifs = new TestInterfaces();
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningSocket.startFromFile(dir.resolve("ctl-bonds.sock"));
-        api = running.daemon.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        running.close();
-    }
-
-    @AfterEach
-    void removeBonds() {
-        for (BondStatus b : api.bonds()) {
-            api.destroyBond(b.name());
-        }
-    }
+class CtlBondTest extends BondDaemonTest {
 
     record Run(int code, String out, String err) {
     }

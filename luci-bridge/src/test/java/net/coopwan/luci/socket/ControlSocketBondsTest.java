@@ -7,55 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import net.coopwan.daemon.api.BondStatus;
-import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.ControlException;
-import net.coopwan.daemon.testing.TestInterfaces;
 import net.coopwan.luci.rpc.JsonRpc;
+import net.coopwan.luci.testsupport.BondDaemonTest;
 import net.coopwan.luci.testsupport.RawClient;
-import net.coopwan.luci.testsupport.RunningSocket;
 
 /** The bond methods of the control socket against a daemon running from a config file: real TUN interfaces. */
-class ControlSocketBondsTest {
-
-    @TempDir
-    static Path dir;
-    static RunningSocket running;
-    static ControlApi api;
-
-    @RegisterExtension
-    final TestInterfaces ifs = new TestInterfaces();
-
-    @BeforeAll
-    static void start() throws Exception {
-        running = RunningSocket.startFromFile(dir.resolve("run/coopwan.sock"));
-        api = running.daemon.api();
-    }
-
-    @AfterAll
-    static void stop() {
-        running.close();
-    }
-
-    @AfterEach
-    void removeBonds() {
-        for (BondStatus b : api.bonds()) {
-            api.destroyBond(b.name());
-        }
-    }
+class ControlSocketBondsTest extends BondDaemonTest {
 
     static JsonNode ask(RawClient c, String method, String params) throws Exception {
         return c.ask("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"" + method + "\""
