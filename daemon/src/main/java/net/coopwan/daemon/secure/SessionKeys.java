@@ -205,6 +205,28 @@ public final class SessionKeys {
         return newOpener(ReplayWindow.DEFAULT_BITS);
     }
 
+    /**
+     * A sealer for what this router sends on member link {@code link} (0..255) of a bonded
+     * tunnel. Every link numbers its own packets from 0, so the link goes into the nonce prefix
+     * ({@code (link + 1) << 8 | direction}): no two links, and neither link and the plain
+     * {@link #newSealer()}, can ever produce the same nonce under this session's key.
+     */
+    public AeadSealer newSealer(int link) {
+        return new AeadSealer(sendKey, linkPrefix(role == Role.INITIATOR ? PREFIX_I2R : PREFIX_R2I, link));
+    }
+
+    /** The opener matching the peer's {@link #newSealer(int)} on link {@code link}. */
+    public AeadOpener newOpener(int link, int windowBits) {
+        return new AeadOpener(receiveKey, linkPrefix(role == Role.INITIATOR ? PREFIX_R2I : PREFIX_I2R, link), windowBits);
+    }
+
+    private static int linkPrefix(int direction, int link) {
+        if (link < 0 || link > 255) {
+            throw new IllegalArgumentException("link index must be 0..255, got " + link);
+        }
+        return ((link + 1) << 8) | direction;
+    }
+
     /** Test access to the raw keys (package-private). */
     byte[] sendKey() {
         return sendKey.clone();
