@@ -7,6 +7,7 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
+import jnr.ffi.types.u_int64_t;
 import jnr.ffi.types.uintptr_t;
 import jnr.ffi.annotations.IgnoreError;
 
@@ -33,6 +34,13 @@ public interface LibC {
     @SaveError
     @ssize_t
     long write(int fd, @In ByteBuffer buf, @size_t long count);
+
+    /** {@code poll(struct pollfd *fds, nfds, timeout)}: 8 bytes per fd (int fd, short events, short revents). */
+    @SaveError
+    int poll(@In @Out byte[] fds, @u_int64_t long nfds, int timeoutMillis);
+
+    @SaveError
+    int fcntl(int fd, int cmd, int arg);
 
     String strerror(int errnum);
 }

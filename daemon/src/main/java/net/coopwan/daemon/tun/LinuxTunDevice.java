@@ -11,6 +11,8 @@ final class LinuxTunDevice implements TunDevice {
     private final String name;
     private final int ifIndex;
     private volatile int fd;
+    /** struct pollfd of the one reading thread (one reader per device). */
+    private final byte[] pollfd = new byte[8];
 
     LinuxTunDevice(String name, int fd, int ifIndex) {
         this.name = name;
@@ -74,14 +76,44 @@ final class LinuxTunDevice implements TunDevice {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        requireDirect(dst);
-        int f = ensureOpen();
-        long n = LinuxTunDevices.libc(name).read(f, dst, dst.remaining());
-        if (n < 0) {
-            throw new IOException("interface '" + name + "': read: " + LinuxTunDevices.describe(LinuxTunDevices.errno()));
+        while (true) {
+            int n = read(dst, 250);
+            if (n > 0) {
+                return n;
+            }
         }
-        dst.position(dst.position() + (int) n);
-        return (int) n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, int timeoutMillis) throws IOException {
+        requireDirect(dst);
+        LibC c = LinuxTunDevices.libc(name);
+        while (true) {
+            int f = ensureOpen();
+            long n = c.read(f, dst, dst.remaining());
+            if (n >= 0) {
+                dst.position(dst.position() + (int) n);
+                return (int) n;
+            }
+            int e = LinuxTunDevices.errno();
+            if (e == LinuxTunDevices.EINTR) {
+                continue;
+            }
+            if (e != LinuxTunDevices.EAGAIN) {
+                throw new IOException("interface '" + name + "': read: " + LinuxTunDevices.describe(e));
+            }
+            // Nothing queued: wait in poll(). Under load the read above succeeds and poll is
+            // never called, so an idle wait costs a syscall but a busy path does not.
+            ByteBuffer.wrap(pollfd).order(java.nio.ByteOrder.nativeOrder())
+                    .putInt(0, f).putShort(4, LinuxTunDevices.POLLIN).putShort(6, (short) 0);
+            int r = c.poll(pollfd, 1, timeoutMillis);
+            if (r == 0) {
+                return 0;
+            }
+            if (r < 0 && LinuxTunDevices.errno() != LinuxTunDevices.EINTR) {
+                throw new IOException("interface '" + name + "': poll: " + LinuxTunDevices.describe(LinuxTunDevices.errno()));
+            }
+        }
     }
 
     @Override
@@ -89,6 +121,9 @@ final class LinuxTunDevice implements TunDevice {
         requireDirect(src);
         int f = ensureOpen();
         long n = LinuxTunDevices.libc(name).write(f, src, src.remaining());
+        if (n < 0 && LinuxTunDevices.errno() == LinuxTunDevices.EAGAIN) {
+            return 0; // the kernel's queue is full: the packet is dropped, as a full NIC ring would
+        }
         if (n < 0) {
             throw new IOException("interface '" + name + "': write: " + LinuxTunDevices.describe(LinuxTunDevices.errno()));
         }

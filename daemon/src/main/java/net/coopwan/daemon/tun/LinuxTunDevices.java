@@ -40,6 +40,11 @@ public final class LinuxTunDevices implements TunDevices {
     static final int EBUSY = 16;
     static final int ENODEV = 19;
     static final int EINVAL = 22;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final short POLLIN = 1;
 
     private static final String ARCH = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     /** MIPS, PowerPC and SPARC encode "write" as 4 in 3 direction bits at 29; the others as 1 in 2 bits at 30. */
@@ -49,6 +54,7 @@ public final class LinuxTunDevices implements TunDevices {
     static final long TUNSETIFF = (IOC_WRITE_HIGH ? 0x80000000L : 0x40000000L) | (4L << 16) | ('T' << 8) | 202;
     /** MIPS swapped SOCK_STREAM and SOCK_DGRAM. */
     static final int SOCK_DGRAM = ARCH.startsWith("mips") ? 1 : 2;
+    static final int O_NONBLOCK = ARCH.startsWith("mips") ? 0x80 : (ARCH.startsWith("sparc") ? 0x4000 : 0x800);
 
     private final Path sysClassNet;
 
@@ -132,6 +138,12 @@ public final class LinuxTunDevices implements TunDevices {
             String got = new String(ifr, 0, strlen(ifr), StandardCharsets.US_ASCII);
             if (!got.equals(name)) {
                 throw new IOException("cannot create interface '" + name + "': the kernel named it '" + got + "'");
+            }
+            // Non-blocking, so a reader waits in poll() with a timeout and can notice close();
+            // a blocking read() on a TUN is not woken by closing the fd from another thread.
+            int fl = c.fcntl(fd, F_GETFL, 0);
+            if (fl < 0 || c.fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+                throw new IOException("cannot create interface '" + name + "': fcntl O_NONBLOCK: " + describe(errno()));
             }
             int ifIndex = readIfIndex(name);
             LinuxTunDevice dev = new LinuxTunDevice(name, fd, ifIndex);

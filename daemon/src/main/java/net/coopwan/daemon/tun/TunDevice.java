@@ -31,8 +31,17 @@ public interface TunDevice extends AutoCloseable {
     int read(ByteBuffer dst) throws IOException;
 
     /**
+     * As {@link #read(ByteBuffer)} but waits at most {@code timeoutMillis}: returns 0 when no
+     * packet came, so a reader thread can notice that it should stop.
+     */
+    default int read(ByteBuffer dst, int timeoutMillis) throws IOException {
+        return read(dst);
+    }
+
+    /**
      * Writes the bytes from the direct buffer SRC's position to its limit as one packet; advances
-     * the position and returns the count.
+     * the position and returns the count, or returns 0 (position unchanged) when the kernel's
+     * queue is full and the packet was dropped.
      */
     int write(ByteBuffer src) throws IOException;
 

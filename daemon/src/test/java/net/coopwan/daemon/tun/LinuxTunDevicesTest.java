@@ -81,6 +81,30 @@ class LinuxTunDevicesTest {
     }
 
     @Test
+    void aReadWithATimeoutReturnsZeroAndCloseWakesABlockedReader() throws Exception {
+        String name = ifs.name();
+        TunDevice tun = new LinuxTunDevices().open(name);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(2048);
+        long t0 = System.nanoTime();
+        org.junit.jupiter.api.Assertions.assertEquals(0, tun.read(b, 100));
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        org.junit.jupiter.api.Assertions.assertTrue(waited >= 90 && waited < 2000, "waited " + waited + " ms");
+
+        java.util.concurrent.CompletableFuture<Throwable> reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                tun.read(b);
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        });
+        Thread.sleep(100);
+        tun.close();
+        Throwable e = reader.get(3, java.util.concurrent.TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertTrue(e instanceof java.io.IOException && e.getMessage().contains("closed"), String.valueOf(e));
+    }
+
+    @Test
     void ioctlNumbersAreLinuxs() {
         assertEquals(0x400454caL, LinuxTunDevices.TUNSETIFF, "x86/ARM _IOW('T', 202, int)");
     }
