@@ -17,6 +17,7 @@ final class Absent {
                 || e.contains("no such file or directory") // rule del: no such rule
                 || e.contains("does not exist")            // table flush, addr show on a missing device
                 || e.contains("cannot find device")        // route/addr/link on a missing device
-                || e.contains("cannot assign requested address"); // addr del: address already gone
+                || e.contains("address not found")         // addr del: address already gone (iproute2 6)
+                || e.contains("cannot assign requested address"); // addr del: same, older kernels
     }
 }

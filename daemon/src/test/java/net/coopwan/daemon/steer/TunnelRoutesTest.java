@@ -32,6 +32,8 @@ class TunnelRoutesTest {
     void removingWhatIsAbsentIsSuccessButOtherFailuresAreNot() {
         os.answer("ip -4 route del 198.18.0.0/15 dev cw-b0", new CommandResult(2, "", "RTNETLINK answers: No such process\n"));
         tun.removeRoute("cw-b0", "198.18.0.0/15", 0);
+        os.answer("ip -4 addr del 100.64.77.1/30 dev cw-b0", new CommandResult(2, "", "Error: ipv4: Address not found.\n"));
+        tun.removeAddress("cw-b0", "100.64.77.1/30");
         os.answer("ip -4 route del 198.18.2.0/24 dev cw-b0", new CommandResult(2, "", "RTNETLINK answers: Operation not permitted\n"));
         assertThrows(SteerException.class, () -> tun.removeRoute("cw-b0", "198.18.2.0/24", 0));
     }
