@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link CommandRunner} on {@link ProcessBuilder}. Stdout and stderr are drained by two short-lived
- * threads while the caller waits, so a chatty command (a long {@code ip rule show}) can never fill
- * a pipe and hang; the wait is bounded and a command that overruns is killed. Commands are rare
+ * {@link CommandRunner} on {@link ProcessBuilder}. Stdin is fed and stdout and stderr are drained
+ * by short-lived threads while the caller waits, so neither a chatty command (a long {@code ip rule
+ * show}) nor one that never reads its input can fill a pipe and hang us; the wait is bounded and a
+ * command that overruns is killed. Commands are rare
  * (an uplink change, not a packet), so a thread per stream costs nothing that matters.
  *
  * <p>Output is capped at {@link #MAX_OUTPUT} bytes per stream: the daemon never needs more and a
@@ -38,15 +39,9 @@ public final class ProcessCommandRunner implements CommandRunner {
         Drain err = new Drain(p.getErrorStream());
         out.start();
         err.start();
+        Feed feed = new Feed(p.getOutputStream(), stdin);
+        feed.start();
         try {
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // The command closed its stdin early (it exited, or does not read); its exit status
-                // and stderr below say why, which is more useful than this broken pipe.
-            }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(1, TimeUnit.SECONDS);
@@ -65,6 +60,34 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     private static String stderrSuffix(String stderr) {
         return stderr.isBlank() ? "" : ": " + stderr.strip();
+    }
+
+    /**
+     * Writes stdin on its own thread, so a command that never reads it cannot block us past the
+     * timeout once the pipe buffer is full.
+     */
+    private static final class Feed extends Thread {
+        private final OutputStream out;
+        private final String text;
+
+        Feed(OutputStream out, String text) {
+            super("steer-feed");
+            setDaemon(true);
+            this.out = out;
+            this.text = text;
+        }
+
+        @Override
+        public void run() {
+            try (out) {
+                if (text != null) {
+                    out.write(text.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // The command closed its stdin early (it exited, or does not read); its exit status
+                // and stderr say why, which is more useful than this broken pipe.
+            }
+        }
     }
 
     /** Reads one stream to its end (or the cap) on its own daemon thread. */

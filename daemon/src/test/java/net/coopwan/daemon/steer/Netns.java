@@ -29,7 +29,12 @@ final class Netns implements AutoCloseable {
         RANDOM.nextBytes(b);
         Netns ns = new Netns(PREFIX + HexFormat.of().formatHex(b));
         HOST.check(List.of("ip", "netns", "add", ns.name), null, T);
-        ns.sh("ip", "link", "set", "lo", "up");
+        try {
+            ns.sh("ip", "link", "set", "lo", "up");
+        } catch (RuntimeException e) {
+            ns.close();
+            throw e;
+        }
         return ns;
     }
 

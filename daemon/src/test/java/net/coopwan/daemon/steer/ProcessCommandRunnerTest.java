@@ -42,6 +42,14 @@ class ProcessCommandRunnerTest {
     }
 
     @Test
+    void aCommandThatNeverReadsItsLargeStdinStillTimesOut() {
+        String big = "x".repeat(4 << 20); // far beyond any pipe buffer
+        long t0 = System.nanoTime();
+        assertThrows(SteerException.class, () -> runner.run(List.of("sleep", "30"), big, Duration.ofMillis(300)));
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "bounded wait");
+    }
+
+    @Test
     void checkThrowsWithCommandLineAndStderr() {
         SteerException e = assertThrows(SteerException.class,
                 () -> runner.check(List.of("sh", "-c", "echo bad thing >&2; exit 1"), null, T));

@@ -39,6 +39,12 @@ class TunnelRoutesTest {
     }
 
     @Test
+    void netnsRunnerPrefixesEveryCommand() {
+        new TunnelRoutes(new NetnsCommandRunner(os, "cws00aa11"), SteerRanges.DEFAULTS).linkUp("cw-b0");
+        assertEquals(List.of("ip netns exec cws00aa11 ip link set dev cw-b0 up"), os.lines());
+    }
+
+    @Test
     void refusesBadInput() {
         assertThrows(IllegalArgumentException.class, () -> tun.routeVia("cw-b0", "198.18.0.1/15", 0));
         assertThrows(IllegalArgumentException.class, () -> tun.routeVia("cw-b0", "198.18.0.0/15", 254));
