@@ -1,0 +1,233 @@
+package net.coopwan.daemon.datapath;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.coopwan.daemon.measure.BondWeights;
+import net.coopwan.daemon.measure.MeasurementRound;
+import net.coopwan.daemon.measure.SlopsSearch;
+import net.coopwan.daemon.measure.SlopsStreamConfig;
+import net.coopwan.daemon.measure.SlopsStreamPlan;
+import net.coopwan.daemon.measure.StreamVerdict;
+import net.coopwan.daemon.measure.WeightBoard;
+import net.coopwan.daemon.tunnel.Frame;
+import net.coopwan.daemon.tunnel.PacketType;
+import net.coopwan.daemon.tunnel.TunnelHeader;
+
+/**
+ * Adaptive mode (seed 002 W1): measure each member link's available upstream bandwidth with
+ * SLoPS streams through its tunnel, set the weights A_i / A_min in one step when every link is
+ * measured, repeat every period. Runs on its own thread because a stream is paced (K packets T
+ * apart) and its verdict is awaited; the data path is never blocked by it.
+ *
+ * <p>Links are measured one after another, not together: a router's CPU and (often) its LAN
+ * side are shared by the links, and two streams at once would disturb each other's delays.
+ */
+final class AdaptiveWeights implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdaptiveWeights.class);
+    /** Rmax when the uplink's nominal rate is not configured: 100 Mbit/s. */
+    static final double UNKNOWN_RMAX_BPS = 100e6;
+    static final long VERDICT_WAIT_NANOS = 500_000_000L;
+
+    private record Verdict(int link, int stream, StreamVerdict verdict) {
+    }
+
+    private final BondDataPath path;
+    private final BondDataPath.Settings settings;
+    private final BondDataPath.Adaptive config;
+    private final BlockingQueue<Verdict> verdicts = new ArrayBlockingQueue<>(64);
+    private final Frame frame = new Frame();
+    private final WeightBoard board;
+    private volatile boolean running = true;
+    private Thread thread;
+    private int streamId;
+
+    AdaptiveWeights(BondDataPath path, BondDataPath.Settings settings) {
+        this.path = path;
+        this.settings = settings;
+        this.config = settings.adaptive();
+        this.board = new WeightBoard(BondWeights.equal(Math.max(1, settings.members().size())));
+    }
+
+    private double rmax(int i) {
+        long kbps = settings.members().get(i).upKbps();
+        return kbps > 0 ? kbps * 1000.0 : UNKNOWN_RMAX_BPS;
+    }
+
+    /** Until the first measurement: weights from the nominal rates when all are known, else equal. */
+    void applyNominal() {
+        int n = settings.members().size();
+        if (n == 0) {
+            return;
+        }
+        double[] a = new double[n];
+        boolean all = true;
+        for (int i = 0; i < n; i++) {
+            a[i] = settings.members().get(i).upKbps();
+            all &= a[i] > 0;
+        }
+        apply(all ? BondWeights.fromAvailable(a) : BondWeights.equal(n), "nominal rates");
+    }
+
+    private void apply(BondWeights w, String why) {
+        if (!w.usable()) {
+            LOG.warn("bond {}: every member measured 0 bit/s; keeping the last weights", settings.bond());
+            return;
+        }
+        path.scheduler().setWeights(w.toArray());
+        LOG.info("bond {}: weights {} ({})", settings.bond(), Arrays.toString(round(w.toArray())), why);
+    }
+
+    private static double[] round(double[] w) {
+        double[] r = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            r[i] = Math.round(w[i] * 100) / 100.0;
+        }
+        return r;
+    }
+
+    void start() {
+        if (config == null || settings.members().isEmpty()) {
+            return;
+        }
+        thread = new Thread(this, "bond-" + settings.bond() + "-slops");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Receiver thread: a SLOPS_VERDICT arrived. */
+    void onVerdict(int link, Frame f, int len) {
+        if (len < 5) {
+            return;
+        }
+        ByteBuffer b = f.buffer();
+        int stream = b.getInt(TunnelHeader.LENGTH);
+        int v = b.get(TunnelHeader.LENGTH + 4) & 0xff;
+        if (v < StreamVerdict.values().length) {
+            verdicts.offer(new Verdict(link, stream, StreamVerdict.values()[v]));
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                while (running && !path.established()) {
+                    Thread.sleep(200);
+                }
+                Thread.sleep(1000); // let links come up after (re)connecting
+                measureRound();
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(config.periodNanos()));
+            }
+        } catch (InterruptedException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.error("bond {}: adaptive weights stopped: {}", settings.bond(), e.toString(), e);
+        }
+    }
+
+    private void measureRound() throws InterruptedException {
+        int n = settings.members().size();
+        List<SlopsSearch.Config> links = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            links.add(new SlopsSearch.Config(rmax(i), config.widthBps(), SlopsSearch.Config.DEFAULT_GREY_REPEATS));
+        }
+        MeasurementRound round = new MeasurementRound(
+                new MeasurementRound.Config(true, Math.max(10_000_000_000L, config.periodNanos())), links, board);
+        SlopsStreamConfig sc = new SlopsStreamConfig(config.packets(), 8L * config.packetBytes(), 512, 0.2);
+        long t0 = System.nanoTime();
+        int streams = 0;
+        for (int i = 0; i < n && running; i++) {
+            while (running && !round.isFinished(i)) {
+                if (!path.scheduler().usable(i)) {
+                    round.abandon(i);
+                    break;
+                }
+                double rate = round.nextRateBps(i);
+                StreamVerdict v = stream(i, SlopsStreamPlan.of(rate, sc), round);
+                streams++;
+                round.onVerdict(i, v);
+            }
+        }
+        if (round.isComplete()) {
+            double[] a = new double[n];
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                a[i] = round.availableBps(i);
+                sb.append(i == 0 ? "" : ", ").append(settings.members().get(i).uplink()).append(' ')
+                        .append(Math.round(a[i] / 1000)).append(" kbit/s");
+            }
+            apply(round.result(), "SLoPS: " + sb + "; " + streams + " streams in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            path.sendWeights(System.nanoTime());
+        }
+    }
+
+    /** Sends one paced stream on {@code link} and waits for its verdict. */
+    private StreamVerdict stream(int link, SlopsStreamPlan plan, MeasurementRound round) throws InterruptedException {
+        int id = ++streamId;
+        verdicts.clear();
+        int payload = Math.max(SlopsResponder.PROBE_HEADER, plan.packetBytes());
+        long txBefore = path.peer().counters.txBytes(link);
+        long start = System.nanoTime();
+        long probeBytes = 0;
+        for (int k = 0; k < plan.packets() && running; k++) {
+            long due = plan.dueNanos(k, start);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            ByteBuffer p = frame.payloadSpace();
+            p.putInt(id).putShort((short) k).putShort((short) plan.packets());
+            if (path.peer().sendControl(frame, payload, link, PacketType.SLOPS_PROBE, System.nanoTime()) >= 0) {
+                probeBytes += frame.length();
+            }
+        }
+        long duration = Math.max(1, System.nanoTime() - start);
+        long own = path.peer().counters.txBytes(link) - txBefore - probeBytes;
+        round.onOwnGoodput(link, Math.max(0, own) * 8e9 / duration);
+        StreamVerdict v = awaitVerdict(link, id);
+        if (v == null) {
+            ByteBuffer p = frame.payloadSpace();
+            p.putInt(id);
+            path.peer().sendControl(frame, 4, link, PacketType.SLOPS_REQUEST, System.nanoTime());
+            v = awaitVerdict(link, id);
+        }
+        return v == null ? StreamVerdict.LOST : v;
+    }
+
+    private StreamVerdict awaitVerdict(int link, int id) throws InterruptedException {
+        long deadline = System.nanoTime() + VERDICT_WAIT_NANOS;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            Verdict v = verdicts.poll(left, TimeUnit.NANOSECONDS);
+            if (v != null && v.link() == link && v.stream() == id) {
+                return v.verdict();
+            }
+        }
+    }
+}

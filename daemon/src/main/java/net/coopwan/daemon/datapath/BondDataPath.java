@@ -1,0 +1,489 @@
+package net.coopwan.daemon.datapath;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.coopwan.config.Bond;
+import net.coopwan.daemon.measure.LinkHealth;
+import net.coopwan.daemon.measure.LinkHealthConfig;
+import net.coopwan.daemon.measure.PctPdtTrendTest;
+import net.coopwan.daemon.reorder.ReorderBuffer;
+import net.coopwan.daemon.schedule.LinkScheduler;
+import net.coopwan.daemon.schedule.SchedulerMode;
+import net.coopwan.daemon.secure.SessionKeys;
+import net.coopwan.daemon.tun.TunDevice;
+import net.coopwan.daemon.tunnel.DropCounters;
+import net.coopwan.daemon.tunnel.Frame;
+import net.coopwan.daemon.tunnel.PacketType;
+import net.coopwan.daemon.tunnel.TunnelDrop;
+import net.coopwan.daemon.tunnel.TunnelHandshake;
+import net.coopwan.daemon.tunnel.TunnelHeader;
+import net.coopwan.daemon.tunnel.TunnelSession;
+
+/**
+ * The router's side of one bond with a far end (seed 002, Fig. 2): one UDP tunnel per member
+ * uplink, each sent from that uplink's own address, all to one concentrator; inner packets read
+ * from the bond's TUN are spread per packet over the live links by the bond's scheduler, and
+ * what comes back is reordered per flow and written to the TUN.
+ *
+ * <p>States, written out: CONNECTING (handshake inits on every bound link, retried with
+ * exponential backoff 250 ms .. 8 s) → ESTABLISHED (response verified) → CONNECTING again when
+ * every link has been silent for twice the dead time (the concentrator restarted or the path
+ * is gone). One log line per change, with the reason.
+ */
+public final class BondDataPath implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BondDataPath.class);
+    static final long FIRST_RETRY_NANOS = 250_000_000L;
+    static final long MAX_RETRY_NANOS = 8_000_000_000L;
+    static final long REBIND_NANOS = 1_000_000_000L;
+    static final long TICK_NANOS = 10_000_000L;
+
+    /** One member uplink as configured. */
+    public record Member(String uplink, int uplinkIndex, String device, String gateway, long upKbps) {
+    }
+
+    /** Everything the data path of one bond needs; built from the configuration by the caller. */
+    public record Settings(String bond, Bond.Mode mode, List<Member> members, InetSocketAddress concentrator,
+            String clientId, byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive) {
+        public Settings {
+            members = List.copyOf(members);
+            if (members.size() > TunnelHeader.MAX_LINKS) {
+                throw new IllegalArgumentException("a bond has at most " + TunnelHeader.MAX_LINKS + " members");
+            }
+            Objects.requireNonNull(concentrator, "concentrator");
+            psk = psk.clone();
+        }
+    }
+
+    /** SLoPS settings of adaptive mode (null: weights only from nominal rates). */
+    public record Adaptive(long periodNanos, double widthBps, int packets, int packetBytes) {
+    }
+
+    enum State { CONNECTING, ESTABLISHED, CLOSED }
+
+    private final Settings settings;
+    private final TunDevice tun;
+    private final UplinkBinder binder;
+    private final LinkScheduler scheduler;
+    private final TunnelPeer peer;
+    private final DropCounters drops = new DropCounters();
+    private final TunnelHandshake.Initiator initiator;
+    private final LinkHealth[] health;
+    private final DatagramChannel[] channels;
+    private final Inet4Address[] sources;
+    private final long[] lastProbe;
+    private final DatagramPump pump;
+    private final TimerLoop timer;
+    private final Frame timerFrame = new Frame();
+    private final Thread[] threads = new Thread[3];
+    private final AdaptiveWeights adaptive;
+    private volatile State state = State.CONNECTING;
+    private volatile boolean running = true;
+    private long nextAttempt;
+    private long retryNanos = FIRST_RETRY_NANOS;
+    private long lastRebind;
+    private long lastHeardAny;
+    private long lastWeightsSent;
+
+    public BondDataPath(Settings settings, TunDevice tun, UplinkBinder binder) throws IOException {
+        this.settings = settings;
+        this.tun = tun;
+        this.binder = binder;
+        int n = settings.members().size();
+        this.scheduler = SchedulerMode.of(settings.mode()).create(Math.max(1, n));
+        for (int i = 0; i < n; i++) {
+            scheduler.setUsable(i, false);
+        }
+        this.health = new LinkHealth[n];
+        for (int i = 0; i < n; i++) {
+            health[i] = new LinkHealth(settings.health(), new PctPdtTrendTest());
+        }
+        this.channels = new DatagramChannel[n];
+        this.sources = new Inet4Address[n];
+        this.lastProbe = new long[n];
+        this.initiator = new TunnelHandshake.Initiator(settings.clientId(), settings.psk(), new SecureRandom());
+        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withMaxWaitNanos(settings.reorderWaitNanos());
+        this.peer = new TunnelPeer(Math.max(1, n), scheduler, this::send, rc, this::writeTun, drops, new Extension());
+        this.adaptive = settings.mode() == Bond.Mode.ADAPTIVE ? new AdaptiveWeights(this, settings) : null;
+        if (adaptive != null) {
+            adaptive.applyNominal();
+        }
+        this.pump = new DatagramPump("bond " + settings.bond(), new Receiver());
+        this.timer = new TimerLoop("bond " + settings.bond(), TICK_NANOS, this::tick);
+    }
+
+    public void start() {
+        threads[0] = new Thread(pump, "bond-" + settings.bond() + "-rx");
+        threads[1] = new Thread(this::sendLoop, "bond-" + settings.bond() + "-tx");
+        threads[2] = new Thread(timer, "bond-" + settings.bond() + "-timer");
+        for (Thread t : threads) {
+            t.setDaemon(true);
+            t.start();
+        }
+        if (adaptive != null) {
+            adaptive.start();
+        }
+        LOG.info("bond {}: data path started, {} member(s), far end {} as '{}', mode {}", settings.bond(),
+                settings.members().size(), settings.concentrator(), settings.clientId(), settings.mode().uciName());
+    }
+
+    public String name() {
+        return settings.bond();
+    }
+
+    public boolean established() {
+        return state == State.ESTABLISHED;
+    }
+
+    public DropCounters drops() {
+        return drops;
+    }
+
+    public LinkHealth.State linkState(int member) {
+        synchronized (health[member]) {
+            return health[member].state();
+        }
+    }
+
+    public net.coopwan.daemon.measure.LinkHealthSnapshot linkHealth(int member) {
+        return health[member].snapshot();
+    }
+
+    public double weight(int member) {
+        return scheduler instanceof net.coopwan.daemon.schedule.SnapshotHolder h ? h.weight(member) : 1.0;
+    }
+
+    public long txPackets(int member) {
+        return peer.counters.txPackets(member);
+    }
+
+    public long txBytes(int member) {
+        return peer.counters.txBytes(member);
+    }
+
+    public long rxPackets(int member) {
+        return peer.counters.rxPackets(member);
+    }
+
+    public long rxBytes(int member) {
+        return peer.counters.rxBytes(member);
+    }
+
+    public long droppedNoLink() {
+        return peer.noLink();
+    }
+
+    TunnelPeer peer() {
+        return peer;
+    }
+
+    LinkScheduler scheduler() {
+        return scheduler;
+    }
+
+    int members() {
+        return settings.members().size();
+    }
+
+    // ------------------------------------------------------------------ send side
+
+    private void sendLoop() {
+        Frame f = new Frame();
+        try {
+            while (running) {
+                int n = tun.read(f.payloadSpace(), 250);
+                if (n > 0) {
+                    peer.sendData(f, n, System.nanoTime());
+                }
+            }
+        } catch (IOException e) {
+            if (running) {
+                LOG.error("bond {}: TUN read failed, sending stops: {}", settings.bond(), e.getMessage());
+            }
+        }
+    }
+
+    private boolean send(int link, ByteBuffer datagram) {
+        DatagramChannel ch = channels[link];
+        if (ch == null) {
+            return false;
+        }
+        try {
+            return ch.write(datagram) > 0;
+        } catch (IOException e) {
+            return false; // unreachable uplink: health takes the link out
+        }
+    }
+
+    private void writeTun(ByteBuffer packet) {
+        try {
+            tun.write(packet);
+        } catch (IOException e) {
+            if (running) {
+                LOG.warn("bond {}: TUN write failed: {}", settings.bond(), e.getMessage());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ timer
+
+    private void tick(long now) {
+        if (now - lastRebind >= REBIND_NANOS || lastRebind == 0) {
+            lastRebind = now;
+            rebind();
+        }
+        switch (state) {
+            case CONNECTING -> {
+                if (now - nextAttempt >= 0) {
+                    sendInits(now);
+                    nextAttempt = now + retryNanos + (long) (Math.random() * retryNanos / 4);
+                    retryNanos = Math.min(MAX_RETRY_NANOS, retryNanos * 2);
+                }
+            }
+            case ESTABLISHED -> {
+                keepAlive(now);
+                if (now - lastHeardAny > 2 * settings.health().deadAfterNanos()) {
+                    reconnect(now, "nothing heard on any link for " + (now - lastHeardAny) / 1_000_000 + " ms");
+                }
+                if (adaptive != null && now - lastWeightsSent > 1_000_000_000L) {
+                    lastWeightsSent = now;
+                    sendWeights(now);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void sendInits(long now) {
+        int sent = 0;
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] != null) {
+                initiator.writeInit(timerFrame, i, TunnelPeer.micros(now));
+                if (send(i, timerFrame.datagram())) {
+                    sent++;
+                }
+            }
+        }
+        if (sent == 0) {
+            LOG.debug("bond {}: no member link can send a handshake yet", settings.bond());
+        }
+    }
+
+    private void keepAlive(long now) {
+        for (int i = 0; i < channels.length; i++) {
+            LinkHealth h = health[i];
+            boolean changed;
+            synchronized (h) {
+                if (channels[i] != null && now - lastProbe[i] >= settings.health().probeIntervalNanos()) {
+                    lastProbe[i] = now;
+                    long pn = peer.sendControl(timerFrame, 0, i, PacketType.PROBE, now);
+                    if (pn >= 0) {
+                        h.onProbeSent(pn, now);
+                    }
+                }
+                changed = h.tick(now);
+            }
+            if (changed) {
+                boolean up = h.state() == LinkHealth.State.UP;
+                scheduler.setUsable(i, up);
+                Member m = settings.members().get(i);
+                LOG.info("bond {}: member {} ({}) {}", settings.bond(), m.uplink(), m.device(), up
+                        ? "up, rtt " + h.snapshot().srttNanos() / 1000 + " µs"
+                        : "down: nothing heard for " + settings.health().deadAfterNanos() / 1_000_000 + " ms");
+            }
+        }
+    }
+
+    void sendWeights(long now) {
+        int n = members();
+        ByteBuffer p = timerFrame.payloadSpace();
+        for (int i = 0; i < n; i++) {
+            p.putFloat((float) weight(i));
+        }
+        for (int i = 0; i < n; i++) {
+            if (scheduler.usable(i)) {
+                peer.sendControl(timerFrame, 4 * n, i, PacketType.WEIGHTS, now);
+                return;
+            }
+        }
+    }
+
+    private void reconnect(long now, String why) {
+        state = State.CONNECTING;
+        retryNanos = FIRST_RETRY_NANOS;
+        nextAttempt = now;
+        LOG.info("bond {}: reconnecting to {}: {}", settings.bond(), settings.concentrator(), why);
+    }
+
+    /** Binds each member's socket to its uplink's current address; rebinds when it changed. */
+    private void rebind() {
+        for (int i = 0; i < channels.length; i++) {
+            Member m = settings.members().get(i);
+            Optional<Inet4Address> src = binder.sourceAddress(m.device());
+            Inet4Address want = src.orElse(null);
+            if (Objects.equals(want, sources[i]) && (want == null || channels[i] != null)) {
+                continue;
+            }
+            closeChannel(i);
+            if (want == null) {
+                LOG.info("bond {}: member {} ({}) has no IPv4 address: not used", settings.bond(), m.uplink(), m.device());
+                sources[i] = null;
+                continue;
+            }
+            try {
+                binder.route(m.uplinkIndex(), m.device(), want, m.gateway());
+                DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+                ch.bind(new InetSocketAddress(want, 0));
+                ch.connect(settings.concentrator());
+                pump.register(i, ch);
+                channels[i] = ch;
+                sources[i] = want;
+                LOG.info("bond {}: member {} ({}) sends from {}", settings.bond(), m.uplink(), m.device(),
+                        ch.getLocalAddress());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("bond {}: member {} ({}): cannot open its tunnel from {}: {}", settings.bond(), m.uplink(),
+                        m.device(), want.getHostAddress(), e.getMessage());
+                closeChannel(i);
+            }
+        }
+    }
+
+    private void closeChannel(int i) {
+        DatagramChannel ch = channels[i];
+        channels[i] = null;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        if (sources[i] != null) {
+            Member m = settings.members().get(i);
+            binder.unroute(m.uplinkIndex(), m.device(), sources[i]);
+            sources[i] = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ receive side
+
+    private final class Receiver implements DatagramPump.Handler {
+        @Override
+        public void onDatagram(int index, Frame f, SocketAddress source) {
+            long now = System.nanoTime();
+            ByteBuffer b = f.buffer();
+            TunnelDrop d = TunnelHeader.check(b, 0, f.length());
+            if (d != null) {
+                drops.count(d);
+                return;
+            }
+            PacketType type = TunnelHeader.type(b, 0);
+            if (type == PacketType.HANDSHAKE_RESPONSE) {
+                SessionKeys keys = initiator.onResponse(f, drops);
+                if (keys != null) {
+                    established(new TunnelSession(keys), index, now);
+                }
+                return;
+            }
+            if (type == PacketType.HANDSHAKE_INIT) {
+                drops.count(TunnelDrop.HANDSHAKE_UNEXPECTED);
+                return;
+            }
+            if (TunnelHeader.link(b, 0) != index) {
+                drops.count(TunnelDrop.BAD_LINK); // a link's packets come back on that link's socket
+                return;
+            }
+            peer.onDatagram(f, now);
+        }
+
+        @Override
+        public long onIdle(long nowNanos) {
+            return Math.min(peer.pollReorder(nowNanos), nowNanos + 100_000_000L);
+        }
+    }
+
+    private void established(TunnelSession s, int link, long now) {
+        peer.session(s);
+        lastHeardAny = now;
+        state = State.ESTABLISHED;
+        retryNanos = FIRST_RETRY_NANOS;
+        LOG.info("bond {}: session {} with {} established over member {}", settings.bond(),
+                Integer.toHexString(s.tunnelId()), settings.concentrator(), settings.members().get(link).uplink());
+        // Probe every link at once: confirms the session at the far end and brings links up.
+        for (int i = 0; i < lastProbe.length; i++) {
+            lastProbe[i] = now - settings.health().probeIntervalNanos();
+        }
+    }
+
+    private final class Extension implements TunnelPeer.Extension {
+        @Override
+        public void onHeard(int link, PacketType type, int owdMicros, long nowNanos) {
+            lastHeardAny = nowNanos;
+            LinkHealth h = health[link];
+            synchronized (h) {
+                h.onPacketHeard(nowNanos);
+                if (type == PacketType.PROBE_ECHO || type == PacketType.PROBE) {
+                    h.onOneWayDelay(owdMicros);
+                }
+            }
+        }
+
+        @Override
+        public void onEcho(int link, long probePn, long nowNanos) {
+            LinkHealth h = health[link];
+            synchronized (h) {
+                h.onProbeEcho(probePn, nowNanos);
+            }
+        }
+
+        @Override
+        public void onControl(int link, PacketType type, Frame frame, int payloadLength, long nowNanos) {
+            if (adaptive != null && type == PacketType.SLOPS_VERDICT) {
+                adaptive.onVerdict(link, frame, payloadLength);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        running = false;
+        if (adaptive != null) {
+            adaptive.stop();
+        }
+        pump.stop();
+        timer.stop();
+        for (Thread t : threads) {
+            if (t != null) {
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        for (int i = 0; i < channels.length; i++) {
+            closeChannel(i);
+        }
+        LOG.info("bond {}: data path stopped; drops {}", settings.bond(), drops.snapshot());
+    }
+}

@@ -1,0 +1,270 @@
+package net.coopwan.daemon.datapath;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.coopwan.daemon.reorder.ReorderBuffer;
+import net.coopwan.daemon.tun.TunDevice;
+import net.coopwan.daemon.tunnel.DropCounters;
+import net.coopwan.daemon.tunnel.Frame;
+import net.coopwan.daemon.tunnel.PacketType;
+import net.coopwan.daemon.tunnel.TunnelDrop;
+import net.coopwan.daemon.tunnel.TunnelHandshake;
+import net.coopwan.daemon.tunnel.TunnelHeader;
+import net.coopwan.daemon.tunnel.TunnelSession;
+
+/**
+ * The far end of bonded tunnels (DESIGN.md "concentrator"): one UDP socket for every client and
+ * link, one TUN into which opened inner packets go (the kernel then routes and masquerades them
+ * to the internet), and the way back: packets the kernel routes into the TUN for a client's
+ * inner address are spread over that client's live links.
+ *
+ * <p>Kernel set-up (TUN address, NAT) is the caller's job; this class only moves packets.
+ */
+public final class Concentrator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Concentrator.class);
+
+    /** One client router as configured: its id, pre-shared key and inner IPv4 address. */
+    public record Client(String name, byte[] key, java.net.Inet4Address address) {
+    }
+
+    /** Timers and sizes; see docs/PROTOCOL.md section 4. */
+    public record Settings(InetSocketAddress listen, long deadAfterNanos, long reorderWaitNanos, int mtu) {
+    }
+
+    private final Settings settings;
+    private final TunDevice tun;
+    private final DatagramChannel channel;
+    private final DropCounters drops = new DropCounters();
+    private final Map<String, ClientSession> byName = new HashMap<>();
+    private final Map<Integer, ClientSession> byAddress = new HashMap<>();
+    private final Map<Integer, ClientSession> byTunnel = new ConcurrentHashMap<>();
+    private final TunnelHandshake.Responder responder;
+    private final DatagramPump pump;
+    private final TimerLoop timer;
+    private final Thread[] threads = new Thread[3];
+    private volatile boolean running = true;
+
+    public Concentrator(Settings settings, TunDevice tun, List<Client> clients) throws IOException {
+        this.settings = settings;
+        this.tun = tun;
+        boolean v6 = settings.listen().getAddress() instanceof java.net.Inet6Address;
+        this.channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            channel.bind(settings.listen());
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("concentrator: cannot listen on UDP " + settings.listen() + ": " + e.getMessage(), e);
+        }
+        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withMaxWaitNanos(settings.reorderWaitNanos());
+        for (Client c : clients) {
+            ClientSession[] self = new ClientSession[1];
+            ClientSession s = new ClientSession(c.name(), c.key(), InnerPacket.ipv4(c.address()), settings.deadAfterNanos(),
+                    rc, this::writeTun, (link, datagram) -> sendTo(self[0], link, datagram), drops);
+            self[0] = s;
+            byName.put(c.name(), s);
+            byAddress.put(s.innerAddress, s);
+        }
+        this.responder = new TunnelHandshake.Responder(id -> {
+            ClientSession s = byName.get(id);
+            return s == null ? null : s.psk;
+        }, new SecureRandom());
+        this.pump = new DatagramPump("concentrator", new Receiver());
+        pump.register(0, channel);
+        this.timer = new TimerLoop("concentrator", 20_000_000L, now -> byName.values().forEach(c -> c.tick(now)));
+    }
+
+    /** Starts the receiver, sender and timer threads. */
+    public void start() {
+        threads[0] = new Thread(pump, "concentrator-rx");
+        threads[1] = new Thread(this::sendLoop, "concentrator-tx");
+        threads[2] = new Thread(timer, "concentrator-timer");
+        for (Thread t : threads) {
+            t.setDaemon(true);
+            t.start();
+        }
+        LOG.info("concentrator: listening on UDP {} for {} client(s), TUN {}", settings.listen(), byName.size(), tun.name());
+    }
+
+    public DropCounters drops() {
+        return drops;
+    }
+
+    /** The local UDP address (for tests that bind port 0). */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** True once {@code client} has a confirmed session. */
+    public boolean established(String client) {
+        ClientSession s = byName.get(client);
+        return s != null && s.peer.session() != null;
+    }
+
+    private void writeTun(ByteBuffer packet) {
+        try {
+            tun.write(packet);
+        } catch (IOException e) {
+            if (running) {
+                LOG.warn("concentrator: TUN {} write failed: {}", tun.name(), e.getMessage());
+            }
+        }
+    }
+
+    private boolean sendTo(ClientSession s, int link, ByteBuffer datagram) {
+        InetSocketAddress to = s.remote(link);
+        if (to == null) {
+            return false;
+        }
+        try {
+            return channel.send(datagram, to) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** TUN to clients: the kernel routed a packet to a client's inner address. */
+    private void sendLoop() {
+        Frame f = new Frame();
+        try {
+            while (running) {
+                ByteBuffer in = f.payloadSpace();
+                int n = tun.read(in, 250);
+                if (n <= 0) {
+                    continue;
+                }
+                if (InnerPacket.version(f.buffer(), TunnelHeader.LENGTH, n) != 4) {
+                    continue; // IPv6 through the bond: not yet (router side masquerades to IPv4)
+                }
+                ClientSession s = byAddress.get(InnerPacket.ipv4Destination(f.buffer(), TunnelHeader.LENGTH));
+                if (s != null) {
+                    s.peer.sendData(f, n, System.nanoTime());
+                }
+            }
+        } catch (IOException e) {
+            if (running) {
+                LOG.error("concentrator: TUN {} read failed, the way back stops: {}", tun.name(), e.getMessage());
+            }
+        }
+    }
+
+    private final class Receiver implements DatagramPump.Handler {
+        @Override
+        public void onDatagram(int index, Frame f, SocketAddress source) {
+            long now = System.nanoTime();
+            ByteBuffer b = f.buffer();
+            TunnelDrop d = TunnelHeader.check(b, 0, f.length());
+            if (d != null) {
+                drops.count(d);
+                return;
+            }
+            PacketType type = TunnelHeader.type(b, 0);
+            if (type == PacketType.HANDSHAKE_INIT) {
+                handshake(f, (InetSocketAddress) source, now);
+                return;
+            }
+            if (type == PacketType.HANDSHAKE_RESPONSE) {
+                drops.count(TunnelDrop.HANDSHAKE_UNEXPECTED);
+                return;
+            }
+            int id = TunnelHeader.tunnelId(b, 0);
+            int link = TunnelHeader.link(b, 0);
+            ClientSession s = byTunnel.get(id);
+            if (s == null) {
+                drops.count(TunnelDrop.UNKNOWN_TUNNEL);
+                return;
+            }
+            TunnelSession current = s.peer.session();
+            if (current != null && current.tunnelId() == id) {
+                if (s.peer.openAndDispatch(current, f, now)) {
+                    s.heardFrom(link, (InetSocketAddress) source, now);
+                }
+                return;
+            }
+            TunnelSession candidate = s.candidate(id);
+            if (candidate == null) {
+                byTunnel.remove(id, s);
+                drops.count(TunnelDrop.UNKNOWN_TUNNEL);
+                return;
+            }
+            // The first packet that opens under a candidate confirms it.
+            s.heardFrom(link, (InetSocketAddress) source, now);
+            if (s.peer.openAndDispatch(candidate, f, now)) {
+                TunnelSession old = s.peer.session();
+                s.promote(candidate, link, source instanceof InetSocketAddress a ? a : null);
+                if (old != null) {
+                    byTunnel.remove(old.tunnelId(), s);
+                }
+            }
+        }
+
+        private void handshake(Frame f, InetSocketAddress source, long now) {
+            String claimed = TunnelHandshake.Responder.claimedClient(f);
+            ClientSession s = claimed == null ? null : byName.get(claimed);
+            if (s != null && !s.admitInit(now)) {
+                drops.count(TunnelDrop.HANDSHAKE_RATE_LIMITED);
+                return;
+            }
+            TunnelHandshake.Accepted a = responder.accept(f, drops);
+            if (a == null) {
+                return;
+            }
+            TunnelSession ts = new TunnelSession(a.keys());
+            TunnelSession evicted = s.addCandidate(ts);
+            if (evicted != null) {
+                byTunnel.remove(evicted.tunnelId(), s);
+            }
+            byTunnel.put(ts.tunnelId(), s);
+            try {
+                channel.send(f.datagram(), source);
+            } catch (IOException e) {
+                LOG.debug("concentrator: cannot answer handshake of {}: {}", claimed, e.getMessage());
+            }
+        }
+
+        @Override
+        public long onIdle(long nowNanos) {
+            long next = nowNanos + 100_000_000L;
+            for (ClientSession s : byName.values()) {
+                next = Math.min(next, s.peer.pollReorder(nowNanos));
+            }
+            return next;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        pump.stop();
+        timer.stop();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Thread t : threads) {
+            if (t != null) {
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        LOG.info("concentrator: stopped; drops {}", drops.snapshot());
+    }
+}

@@ -1,0 +1,208 @@
+package net.coopwan.daemon.datapath;
+
+import java.nio.ByteBuffer;
+
+import net.coopwan.daemon.reorder.FlowHash;
+import net.coopwan.daemon.reorder.PacketSink;
+import net.coopwan.daemon.reorder.ReorderBuffer;
+import net.coopwan.daemon.schedule.LinkScheduler;
+import net.coopwan.daemon.tunnel.DropCounters;
+import net.coopwan.daemon.tunnel.Frame;
+import net.coopwan.daemon.tunnel.PacketType;
+import net.coopwan.daemon.tunnel.TunnelDrop;
+import net.coopwan.daemon.tunnel.TunnelHeader;
+import net.coopwan.daemon.tunnel.TunnelSession;
+
+/**
+ * What both ends of a bonded tunnel do alike, for one far end: number each inner packet within
+ * its flow bucket, pick a member link, seal and send; and on receipt open, answer probes, and
+ * pass data through the per-flow reorder buffer to the TUN. The router has one of these; the
+ * concentrator one per client. Role-specific packets go to {@link Extension}.
+ *
+ * <p>Threads: {@link #sendData} only from the one sender thread; {@link #onDatagram} and
+ * {@link #pollReorder} only from the one receiver thread; {@link #sendControl} from any.
+ */
+final class TunnelPeer {
+
+    /** What differs between the router and the concentrator. */
+    interface Extension {
+        /** A data packet, opened, before it goes to the reorder buffer: false drops it as NOT_ALLOWED. */
+        default boolean allowInbound(ByteBuffer packet, int at, int length) {
+            return true;
+        }
+
+        /** A PROBE_ECHO on {@code link}: {@code probePn} is the echoed probe's packet number. */
+        default void onEcho(int link, long probePn, long nowNanos) {
+        }
+
+        /** Any authenticated packet on {@code link}, with its one-way delay sample in µs. */
+        default void onHeard(int link, PacketType type, int owdMicros, long nowNanos) {
+        }
+
+        /** SLoPS and weights packets: the payload is at the frame's payload offset. */
+        default void onControl(int link, PacketType type, Frame frame, int payloadLength, long nowNanos) {
+        }
+    }
+
+    final int links;
+    final LinkScheduler scheduler;
+    final LinkCounters counters;
+    final DropCounters drops;
+    private final LinkSender sender;
+    private final Extension extension;
+    private final FlowHash flowHash = new FlowHash();
+    private final int[] flowSeq = new int[FlowHash.BUCKETS];
+    private final ReorderBuffer reorder;
+    private final Frame reply = new Frame();
+    private volatile TunnelSession session;
+    private long noLink;
+    private long notSealed;
+
+    TunnelPeer(int links, LinkScheduler scheduler, LinkSender sender, ReorderBuffer.Config reorderConfig,
+            PacketSink tunSink, DropCounters drops, Extension extension) {
+        this.links = links;
+        this.scheduler = scheduler;
+        this.sender = sender;
+        this.counters = new LinkCounters(links);
+        this.drops = drops;
+        this.extension = extension;
+        this.reorder = new ReorderBuffer(reorderConfig, tunSink);
+    }
+
+    TunnelSession session() {
+        return session;
+    }
+
+    /** Installs new session keys; the reorder buffer is flushed (the far end restarted its numbering). */
+    void session(TunnelSession s) {
+        this.session = s;
+    }
+
+    /** Inner packets dropped because no link was usable. */
+    long noLink() {
+        return noLink;
+    }
+
+    static int micros(long nanos) {
+        return (int) (nanos / 1000);
+    }
+
+    /**
+     * Sends the inner packet of {@code length} bytes at the payload offset of {@code f}.
+     * Sender thread only. Returns false when it was dropped (no session, no usable link).
+     */
+    boolean sendData(Frame f, int length, long nowNanos) {
+        TunnelSession s = session;
+        if (s == null) {
+            noLink++;
+            return false;
+        }
+        int link = scheduler.pick(length);
+        if (link < 0) {
+            noLink++;
+            return false;
+        }
+        int bucket = flowHash.bucket(f.buffer(), TunnelHeader.LENGTH, length);
+        int seq = flowSeq[bucket]++;
+        if (s.seal(f, length, link, PacketType.DATA, bucket, seq, micros(nowNanos)) < 0) {
+            notSealed++;
+            return false;
+        }
+        return put(link, f);
+    }
+
+    /**
+     * Seals and sends a control packet whose payload is already at the payload offset of
+     * {@code f}. Returns its packet number, or -1 when it was not sent.
+     */
+    long sendControl(Frame f, int payloadLength, int link, PacketType type, long nowNanos) {
+        TunnelSession s = session;
+        if (s == null) {
+            return -1;
+        }
+        long pn = s.seal(f, payloadLength, link, type, TunnelHeader.NO_BUCKET, 0, micros(nowNanos));
+        if (pn < 0) {
+            notSealed++;
+            return -1;
+        }
+        return put(link, f) ? pn : -1;
+    }
+
+    private boolean put(int link, Frame f) {
+        int len = f.length();
+        if (sender.send(link, f.datagram())) {
+            counters.sent(link, len);
+            return true;
+        }
+        counters.sendFailed(link);
+        return false;
+    }
+
+    /**
+     * A sealed datagram for this peer's session (the caller checked header and tunnel id).
+     * Receiver thread only. Returns false when it did not open (counted).
+     */
+    boolean onDatagram(Frame f, long nowNanos) {
+        TunnelSession s = session;
+        if (s == null || TunnelHeader.tunnelId(f.buffer(), 0) != s.tunnelId()) {
+            drops.count(TunnelDrop.UNKNOWN_TUNNEL);
+            return false;
+        }
+        return openAndDispatch(s, f, nowNanos);
+    }
+
+    /** Opens with {@code s} (the current or a candidate session) and handles the packet. */
+    boolean openAndDispatch(TunnelSession s, Frame f, long nowNanos) {
+        ByteBuffer b = f.buffer();
+        int link = TunnelHeader.link(b, 0);
+        if (link >= links) {
+            drops.count(TunnelDrop.BAD_LINK);
+            return false;
+        }
+        TunnelDrop d = s.open(f);
+        if (d != null) {
+            drops.count(d);
+            return false;
+        }
+        int len = TunnelSession.payloadLength(f);
+        counters.received(link, f.length());
+        PacketType type = TunnelHeader.type(b, 0);
+        int owd = micros(nowNanos) - TunnelHeader.sendMicros(b, 0);
+        extension.onHeard(link, type, owd, nowNanos);
+        switch (type) {
+            case DATA -> {
+                if (InnerPacket.version(b, TunnelHeader.LENGTH, len) == 0
+                        || !extension.allowInbound(b, TunnelHeader.LENGTH, len)) {
+                    drops.count(TunnelDrop.NOT_ALLOWED);
+                    return true;
+                }
+                reorder.offer(TunnelHeader.bucket(b, 0), TunnelHeader.flowSeq(b, 0), f.payload(len), nowNanos);
+            }
+            case PROBE -> {
+                long pn = TunnelHeader.packetNumber(b, 0);
+                ByteBuffer p = reply.payloadSpace();
+                p.putLong(pn).putInt(TunnelHeader.sendMicros(b, 0));
+                sendControl(reply, 12, link, PacketType.PROBE_ECHO, nowNanos);
+            }
+            case PROBE_ECHO -> {
+                if (len < 12) {
+                    drops.count(TunnelDrop.BAD_PAYLOAD);
+                    return true;
+                }
+                extension.onEcho(link, b.getLong(TunnelHeader.LENGTH), nowNanos);
+            }
+            default -> extension.onControl(link, type, f, len, nowNanos);
+        }
+        return true;
+    }
+
+    /** Releases held packets whose wait is over; returns the next deadline. Receiver thread only. */
+    long pollReorder(long nowNanos) {
+        reorder.poll(nowNanos);
+        return reorder.nextDeadlineNanos();
+    }
+
+    ReorderBuffer reorder() {
+        return reorder;
+    }
+}
