@@ -9,11 +9,18 @@ import java.util.List;
  * @param mode    how packets are spread over the members
  * @param mtu     MTU of the bond interface
  * @param members names of {@link Uplink} sections
+ * @param tunnel  the far end of the bond's tunnels (one per member, all to one concentrator),
+ *                or null while the bond has none configured
  */
-public record Bond(String name, Mode mode, int mtu, List<String> members) {
+public record Bond(String name, Mode mode, int mtu, List<String> members, BondTunnel tunnel) {
 
     public Bond {
         members = List.copyOf(members);
+    }
+
+    /** A bond without a far end yet. */
+    public Bond(String name, Mode mode, int mtu, List<String> members) {
+        this(name, mode, mtu, members, null);
     }
 
     public enum Mode {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import net.coopwan.config.uci.UciDocument;
 import net.coopwan.config.uci.UciOption;
@@ -33,6 +34,9 @@ import net.coopwan.config.uci.UciSection;
  *   enabled         boolean                                    1
  *   down_kbps       0-10000000, 0 = unknown                    0
  *   up_kbps         0-10000000, 0 = unknown                    0
+ *                   (both nominal: the data plane's SLoPS starts from them as Rmax)
+ *   gateway         IPv4 literal of the next hop               '' = the kernel's default route
+ *                                                              on the device
  * config peer               at most one
  *   enabled         boolean                                    0
  *   device          interface name; if enabled, not an uplink's br-coop
@@ -68,10 +72,34 @@ import net.coopwan.config.uci.UciSection;
  *   mode            wrr | adaptive | active-backup             adaptive
  *   mtu             576-9000                                   1400
  *   list member     uplink section names, each once (none: the bond carries nothing yet)
+ *   concentrator    ADDRESS:PORT, an IP literal (IPv6 in       '' = no far end yet
+ *                   brackets) and the UDP port of the far end
+ *   client_id       1-32 of A-Z a-z 0-9 _                      the bond name
+ *   key             32 bytes in base64; required with concentrator
+ *   address         IPv4/PREFIX (prefix 1-30) of the bond inside the tunnel; required with concentrator
+ *                   (concentrator + client_id once per file: the far end tells routers apart by it)
+ * config concentrator       at most one; required when global's role is concentrator
+ *   listen          IPv4/IPv6 literal                          0.0.0.0
+ *   port            1-65535 (UDP)                              4791
+ *   device          interface name of the TUN                  cwc0
+ *   address         IPv4/PREFIX (prefix 1-30) of the TUN (required)
+ *   wan_device      interface name, not device                 '' = any but the TUN
+ * config client 'NAME'      any number; NAME the client_id of a router's bond, at most 32 characters
+ *   key             32 bytes in base64 (required)
+ *   address         IPv4 literal (required), a host of the concentrator's network, not its
+ *                   own address, each once
+ * config dataplane          at most one
+ *   keepalive_ms    20-10000                                   100
+ *   dead_after_ms   60-60000, more than keepalive_ms           500
+ *   reorder_wait_ms 0-1000                                     30
+ *   slops_period_s  0 = never, else 5-86400                    30
+ *   slops_precision_kbps 1-1000000                             100
+ *   slops_packets   10-10000                                   100
+ *   slops_packet_bytes 64-1400                                 1000
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
- * (password hash, SNMP pass phrases) never default: a service that needs one and lacks it is an
+ * (password hash, SNMP pass phrases, tunnel keys) never default: a service that needs one and lacks it is an
  * error rather than silently running with a well-known password. The shipped file
  * {@code coopwan.default} spells out every default above; a test keeps the two in step.
  */
@@ -83,6 +111,8 @@ public final class ConfigLoader {
 
     static final String DEFAULT_CONTROL_SOCKET = "/var/run/coopwan/coopwan.sock";
     static final long MAX_KBPS = 10_000_000;
+    /** A client_id is a section name on the concentrator, so UCI's name characters only. */
+    static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_]{1,32}");
     /** sun_path is 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
@@ -153,6 +183,15 @@ public final class ConfigLoader {
         private final Map<CooperationType, SectionReader> enabledOffers = new HashMap<>();
         private final List<Bond> bonds = new ArrayList<>();
         private final List<SectionReader> bondReaders = new ArrayList<>();
+        /** "host port client_id" of each bond's far end, to the bond that uses it. */
+        private final Map<String, SectionReader> bondTunnelIds = new HashMap<>();
+        private SectionReader globalReader;
+        private Concentrator concentrator;
+        private SectionReader concentratorReader;
+        private Ipv4Prefix concentratorNet;
+        private final List<TunnelClient> clients = new ArrayList<>();
+        private final List<SectionReader> clientReaders = new ArrayList<>();
+        private DataPlane dataPlane;
 
         Mapper(UciDocument doc) {
             this.doc = doc;
@@ -165,7 +204,10 @@ public final class ConfigLoader {
             for (UciSection s : doc.sections()) {
                 SectionReader r = new SectionReader(file, s);
                 switch (s.type()) {
-                    case "global" -> global = global(once(r));
+                    case "global" -> {
+                        global = global(once(r));
+                        globalReader = r;
+                    }
                     case "uplink" -> uplink(r);
                     case "peer" -> {
                         peer = peer(once(r));
@@ -175,6 +217,12 @@ public final class ConfigLoader {
                     case "web" -> web = web(once(r));
                     case "snmp" -> snmp = snmp(once(r));
                     case "bond" -> bond(r);
+                    case "concentrator" -> {
+                        concentrator = concentrator(once(r));
+                        concentratorReader = r;
+                    }
+                    case "client" -> client(r);
+                    case "dataplane" -> dataPlane = dataPlane(once(r));
                     default -> {
                         // Unknown types are someone else's (or a newer version's): ignore.
                     }
@@ -192,9 +240,13 @@ public final class ConfigLoader {
             if (snmp == null) {
                 snmp = new Snmp(false, "127.0.0.1", 1161, "coopwan", "SHA-256", "", "AES-128", "", "", "", "", "");
             }
+            if (dataPlane == null) {
+                dataPlane = DataPlane.defaults();
+            }
             checkPeerDevice();
             checkBonds();
-            return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds);
+            checkConcentrator();
+            return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane);
         }
 
         /** libuci would merge two sections of one name; here that is ambiguous, so an error. */
@@ -238,8 +290,15 @@ public final class ConfigLoader {
                 throw r.sectionError("an uplink section needs a name: config uplink 'NAME'");
             }
             String device = r.ifname("device", null);
-            Uplink u = new Uplink(s.ref(), device, r.bool("enabled", true),
-                    r.number("down_kbps", 0, MAX_KBPS, 0), r.number("up_kbps", 0, MAX_KBPS, 0));
+            boolean enabled = r.bool("enabled", true);
+            long down = r.number("down_kbps", 0, MAX_KBPS, 0);
+            long up = r.number("up_kbps", 0, MAX_KBPS, 0);
+            String gateway = r.raw("gateway").orElse(null);
+            if (gateway != null && (!SectionReader.isIpv4(gateway) || gateway.equals("0.0.0.0"))) {
+                throw r.error("gateway", "must be an IPv4 address such as 100.64.0.1, or '' for the gateway of the"
+                        + " default route on the device, got '" + gateway + "'");
+            }
+            Uplink u = new Uplink(s.ref(), device, enabled, down, up, gateway);
             Uplink other = uplinkByDevice.putIfAbsent(device, u);
             if (other != null) {
                 SectionReader first = uplinkReaders.get(other.name());
@@ -369,8 +428,128 @@ public final class ConfigLoader {
             int mtu = (int) r.number("mtu", 576, 9000, 1400);
             // Members are checked once every uplink is known: a bond may come first in the file.
             List<String> members = s.list("member");
-            bonds.add(new Bond(s.ref(), mode, mtu, members));
+            bonds.add(new Bond(s.ref(), mode, mtu, members, bondTunnel(r)));
             bondReaders.add(r);
+        }
+
+        /**
+         * The bond's far end, or null without {@code concentrator}. The companions are checked
+         * even then, so blanking {@code concentrator} to park a tunnel keeps a file that works
+         * when it is set again.
+         */
+        private BondTunnel bondTunnel(SectionReader r) throws ConfigException {
+            String name = r.section().ref();
+            SectionReader.HostPort far = r.hostPort("concentrator", "198.18.0.1:4791", "[2001:db8::1]:4791");
+            String clientId = r.raw("client_id").orElse(name);
+            if (!CLIENT_ID.matcher(clientId).matches()) {
+                throw r.error("client_id", "must be 1-32 characters A-Z a-z 0-9 _ (it names a 'client' section on the"
+                        + " concentrator), got '" + clientId + "'");
+            }
+            String why = "when option 'concentrator' is set";
+            String key = r.tunnelKey("key", far != null, why);
+            Ipv4Prefix address = far != null || r.raw("address").isPresent() ? r.ipv4Prefix("address", why) : null;
+            if (far == null) {
+                return null;
+            }
+            String id = far.host() + " " + far.port() + " " + clientId;
+            SectionReader other = bondTunnelIds.putIfAbsent(id, r);
+            if (other != null) {
+                throw r.error("client_id", "bond '" + other.section().ref() + "' (line " + other.section().line()
+                        + ") already reaches " + r.raw("concentrator").orElseThrow() + " as client '" + clientId
+                        + "'; give each bond its own client_id");
+            }
+            return new BondTunnel(far.host(), far.port(), clientId, key, address.address(), address.length());
+        }
+
+        private Concentrator concentrator(SectionReader r) throws ConfigException {
+            String listen = r.address("listen", "0.0.0.0");
+            int port = r.port("port", 4791);
+            String device = r.ifname("device", "cwc0");
+            Ipv4Prefix address = r.ipv4Prefix("address", "");
+            String wan = r.ifname("wan_device", "");
+            if (wan.equals(device)) {
+                throw r.error("wan_device", "must not be the tunnel device '" + device
+                        + "'; '' means any interface but the tunnel device");
+            }
+            concentratorNet = address;
+            return new Concentrator(listen, port, device, address.address(), address.length(), wan);
+        }
+
+        /** Checked against the concentrator's network once the whole file is read. */
+        private void client(SectionReader r) throws ConfigException {
+            UciSection s = r.section();
+            if (s.anonymous()) {
+                throw r.sectionError("a client section needs a name, the client_id of the router's bond:"
+                        + " config client 'NAME'");
+            }
+            if (!CLIENT_ID.matcher(s.ref()).matches()) {
+                throw r.sectionError("a client name is a router's client_id: at most 32 characters A-Z a-z 0-9 _, got '"
+                        + s.ref() + "'");
+            }
+            String key = r.tunnelKey("key", true, "");
+            String address = r.required("address");
+            if (!SectionReader.isIpv4(address)) {
+                throw r.error("address", "must be an IPv4 address without a prefix, such as 100.64.100.2 (the"
+                        + " concentrator's prefix applies), got '" + address + "'");
+            }
+            clients.add(new TunnelClient(s.ref(), key, address));
+            clientReaders.add(r);
+        }
+
+        private DataPlane dataPlane(SectionReader r) throws ConfigException {
+            DataPlane d = DataPlane.defaults();
+            int keepalive = (int) r.number("keepalive_ms", 20, 10_000, d.keepaliveMs());
+            int dead = (int) r.number("dead_after_ms", 60, 60_000, d.deadAfterMs());
+            if (dead <= keepalive) {
+                throw r.error("dead_after_ms", "must be more than keepalive_ms (" + keepalive + "), got '" + dead + "'"
+                        + (r.raw("dead_after_ms").isEmpty() ? " (the default)" : ""));
+            }
+            int reorder = (int) r.number("reorder_wait_ms", 0, 1000, d.reorderWaitMs());
+            int period = d.slopsPeriodSeconds();
+            Optional<String> p = r.raw("slops_period_s");
+            if (p.isPresent()) {
+                try {
+                    period = p.get().equals("0") ? 0 : (int) r.parseNumber("slops_period_s", p.get(), 5, 86_400);
+                } catch (ConfigException e) {
+                    throw r.error("slops_period_s", "must be 0 (never re-measure) or 5-86400, got '" + p.get() + "'");
+                }
+            }
+            long precision = r.number("slops_precision_kbps", 1, 1_000_000, d.slopsPrecisionKbps());
+            int packets = (int) r.number("slops_packets", 10, 10_000, d.slopsPackets());
+            int bytes = (int) r.number("slops_packet_bytes", 64, 1400, d.slopsPacketBytes());
+            return new DataPlane(keepalive, dead, reorder, period, precision, packets, bytes);
+        }
+
+        /** The role needs its section; clients must fit the concentrator's network, once each. */
+        private void checkConcentrator() throws ConfigException {
+            if (global.role() == Global.Role.CONCENTRATOR && concentrator == null) {
+                throw globalReader.error("role", "'concentrator' needs a 'config concentrator' section");
+            }
+            Map<String, SectionReader> byAddress = new HashMap<>();
+            for (SectionReader r : clientReaders) {
+                String address = r.section().get("address").orElseThrow();
+                SectionReader prior = byAddress.putIfAbsent(address, r);
+                if (prior != null) {
+                    throw r.error("address", "'" + address + "' is already the address of client '"
+                            + prior.section().ref() + "' (line " + prior.lineOf("address") + ")");
+                }
+                if (concentratorNet == null) {
+                    continue;
+                }
+                String where = " (section '" + concentratorReader.section().ref() + "', line "
+                        + concentratorReader.lineOf("address") + ")";
+                if (!concentratorNet.contains(address)) {
+                    throw r.error("address", "'" + address + "' is outside the concentrator's network "
+                            + concentratorNet.network() + where);
+                }
+                if (concentratorNet.isNetworkOrBroadcast(address)) {
+                    throw r.error("address", "'" + address + "' is the network or broadcast address of "
+                            + concentratorNet.network());
+                }
+                if (address.equals(concentratorNet.address())) {
+                    throw r.error("address", "'" + address + "' is the concentrator's own address" + where);
+                }
+            }
         }
 
         /** The peer link must be its own interface, not one of the WAN uplinks. */

@@ -5,6 +5,10 @@ import java.util.List;
 /**
  * The whole validated configuration. Immutable: a reload builds a new one and swaps it in,
  * so a bad file never leaves the daemon half-configured.
+ *
+ * <p>{@code concentrator} and {@code clients} are kept whatever the role, so that a file can be
+ * checked before its role is switched; only a daemon whose {@link Global#role()} is
+ * {@link Global.Role#CONCENTRATOR} acts on them.
  */
 public record CoopwanConfig(
         Global global,
@@ -13,11 +17,24 @@ public record CoopwanConfig(
         List<CooperationOffer> offers,
         Web web,
         Snmp snmp,
-        List<Bond> bonds) {
+        List<Bond> bonds,
+        Concentrator concentrator,
+        List<TunnelClient> clients,
+        DataPlane dataPlane) {
 
     public CoopwanConfig {
         uplinks = List.copyOf(uplinks);
         offers = List.copyOf(offers);
         bonds = List.copyOf(bonds);
+        clients = List.copyOf(clients);
+        if (dataPlane == null) {
+            dataPlane = DataPlane.defaults();
+        }
+    }
+
+    /** A configuration without a concentrator, without clients, with the default data plane. */
+    public CoopwanConfig(Global global, List<Uplink> uplinks, PeerLink peer, List<CooperationOffer> offers, Web web,
+            Snmp snmp, List<Bond> bonds) {
+        this(global, uplinks, peer, offers, web, snmp, bonds, null, List.of(), DataPlane.defaults());
     }
 }

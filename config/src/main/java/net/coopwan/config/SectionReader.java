@@ -179,6 +179,101 @@ final class SectionReader {
         }
     }
 
+    private static String isRequired(String why) {
+        return why.isEmpty() ? "is required" : "is required " + why;
+    }
+
+    static boolean isIpv4(String s) {
+        return IPV4.matcher(s).matches();
+    }
+
+    /**
+     * {@code ADDRESS/PREFIX}: an IPv4 host address of an interface and its network's prefix
+     * length, 1-30 (a /31 or /32 leaves no room for both ends of a tunnel network).
+     */
+    Ipv4Prefix ipv4Prefix(String option, String why) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            throw error(option, isRequired(why));
+        }
+        String s = v.get();
+        int slash = s.indexOf('/');
+        String addr = slash < 0 ? s : s.substring(0, slash);
+        String len = slash < 0 ? "" : s.substring(slash + 1);
+        if (!isIpv4(addr) || !len.matches("[1-9][0-9]?") || Integer.parseInt(len) > 30) {
+            throw error(option, "must be an IPv4 address and a prefix length of 1-30, such as 100.64.100.2/24, got '"
+                    + s + "'");
+        }
+        Ipv4Prefix p = new Ipv4Prefix(addr, Integer.parseInt(len));
+        if (p.isNetworkOrBroadcast(addr)) {
+            throw error(option, "'" + addr + "' is the network or broadcast address of " + p.network()
+                    + "; give a host address");
+        }
+        return p;
+    }
+
+    /** {@code ADDRESS:PORT} of a UDP peer; ADDRESS an IP literal, an IPv6 one in brackets. */
+    record HostPort(String host, int port) {
+    }
+
+    HostPort hostPort(String option, String example4, String example6) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            return null;
+        }
+        String s = v.get();
+        String shape = "must be ADDRESS:PORT such as " + example4 + " or " + example6 + ", got '" + s + "'";
+        String host;
+        String portText;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
+                throw error(option, shape);
+            }
+            host = s.substring(1, close);
+            portText = s.substring(close + 2);
+            if (host.indexOf(':') < 0) {
+                throw error(option, "brackets are for IPv6 addresses, got '" + host + "'");
+            }
+        } else {
+            int colon = s.lastIndexOf(':');
+            if (colon < 0) {
+                throw error(option, shape);
+            }
+            host = s.substring(0, colon);
+            portText = s.substring(colon + 1);
+            if (host.indexOf(':') >= 0) {
+                throw error(option, "an IPv6 address goes in brackets, e.g. " + example6 + ", got '" + s + "'");
+            }
+        }
+        if (!isIpLiteral(host)) {
+            throw error(option, "must name an IPv4 or IPv6 address, not a host name, got '" + host + "'");
+        }
+        if (!DIGITS.matcher(portText).matches() || Long.parseLong(portText) < 1 || Long.parseLong(portText) > 65535) {
+            throw error(option, "port must be 1-65535, got '" + portText + "'");
+        }
+        return new HostPort(host, Integer.parseInt(portText));
+    }
+
+    /**
+     * A tunnel key, see {@link TunnelKey}: required when NEEDED, else null when absent. Like
+     * {@link #secret}, its value never appears in a message.
+     */
+    String tunnelKey(String option, boolean needed, String why) throws ConfigException {
+        Optional<String> v = raw(option);
+        if (v.isEmpty()) {
+            if (needed) {
+                throw error(option, isRequired(why));
+            }
+            return null;
+        }
+        String problem = TunnelKey.problem(v.get());
+        if (problem != null) {
+            throw error(option, problem);
+        }
+        return v.get();
+    }
+
     /** Printable ASCII without blanks, 1..max characters: names that survive any protocol. */
     String token(String option, String def, int max) throws ConfigException {
         Optional<String> v = raw(option);

@@ -98,8 +98,10 @@ class ConfigLoaderTest {
 
     @Test
     void globalValues() throws ConfigException {
+        // A concentrator needs its section (see TunnelConfigTest).
         Global g = load(replace("\toption role 'router'",
-                "\toption role 'concentrator'\n\toption log_level 'debug'\n\toption control_socket '/" + "s".repeat(106) + "'"))
+                "\toption role 'concentrator'\n\toption log_level 'debug'\n\toption control_socket '/" + "s".repeat(106) + "'")
+                + "\nconfig concentrator\n\toption address '100.64.100.1/24'\n")
                 .global();
         assertEquals(new Global(Global.Role.CONCENTRATOR, "debug", "/" + "s".repeat(106)), g);
     }

@@ -50,6 +50,33 @@ class DefaultConfigTest {
         assertEquals(new Snmp(true, "127.0.0.1", 1161, "coopwan", "SHA-256", "coopwan-auth", "AES-128", "coopwan-priv",
                 "", "", "", ""), c.snmp());
         assertEquals(List.of(), c.bonds());
+        // The bonding data plane: nothing configured but its timers, at their defaults.
+        assertEquals(null, c.uplinks().get(0).gateway());
+        assertEquals(null, c.concentrator());
+        assertEquals(List.of(), c.clients());
+        assertEquals(DataPlane.defaults(), c.dataPlane());
+        assertEquals(new DataPlane(100, 500, 30, 30, 100, 100, 1000), c.dataPlane());
+    }
+
+    /**
+     * The commented-out example starting at HEADER, up to the next blank line, without the
+     * leading '#'.
+     */
+    static String example(String text, String header) {
+        int at = text.indexOf("#" + header + "\n");
+        assertTrue(at >= 0, header);
+        int end = text.indexOf("\n\n", at);
+        return text.substring(at, end < 0 ? text.length() : end + 1).replaceAll("(?m)^#", "");
+    }
+
+    /** The shipped file plus the examples at these headers, uncommented. */
+    static CoopwanConfig withExamples(String extra, String... headers) throws Exception {
+        String text = shippedText();
+        StringBuilder sb = new StringBuilder(text).append(extra);
+        for (String h : headers) {
+            sb.append('\n').append(example(text, h));
+        }
+        return ConfigLoader.load(UciDocument.parse(sb.toString(), null));
     }
 
     @Test
@@ -116,12 +143,51 @@ class DefaultConfigTest {
     /** The commented-out bond example, uncommented, is a working bond. */
     @Test
     void bondExampleWorksWhenUncommented() throws Exception {
+        CoopwanConfig c = withExamples("\nconfig uplink 'lte'\n\toption device 'wwan0'\n", "config bond 'bond0'");
+        String key = c.bonds().get(0).tunnel().key();
+        assertEquals(List.of(new Bond("bond0", Bond.Mode.ADAPTIVE, 1400, List.of("wan", "lte"),
+                new BondTunnel("198.18.0.1", 4791, "home1", key, "100.64.100.2", 24))), c.bonds());
+        assertEquals(32, c.bonds().get(0).tunnel().keyBytes().length);
+    }
+
+    /** The concentrator and client examples, uncommented, are the far end of the bond example. */
+    @Test
+    void concentratorExamplesWorkWhenUncommented() throws Exception {
         String text = shippedText();
-        int at = text.indexOf("#config bond 'bond0'");
-        String example = text.substring(at).replaceAll("(?m)^#", "");
-        String withLte = text.substring(0, at) + "config uplink 'lte'\n\toption device 'wwan0'\n\n" + example;
-        CoopwanConfig c = ConfigLoader.load(UciDocument.parse(withLte, null));
-        assertEquals(List.of(new Bond("bond0", Bond.Mode.ADAPTIVE, 1400, List.of("wan", "lte"))), c.bonds());
+        CoopwanConfig c = withExamples("", "config concentrator 'concentrator'", "config client 'home1'");
+        assertEquals(new Concentrator("0.0.0.0", 4791, "cwc0", "100.64.100.1", 24, ""), c.concentrator());
+        BondTunnel bond = withExamples("\nconfig uplink 'lte'\n\toption device 'wwan0'\n", "config bond 'bond0'")
+                .bonds().get(0).tunnel();
+        assertEquals(List.of(new TunnelClient(bond.clientId(), bond.key(), bond.address())), c.clients());
+        // As a concentrator, too (the role needs the section).
+        String asConcentrator = text.replace("\toption role 'router'", "\toption role 'concentrator'")
+                + "\n" + example(text, "config concentrator 'concentrator'");
+        assertEquals(Global.Role.CONCENTRATOR, ConfigLoader.load(UciDocument.parse(asConcentrator, null)).global().role());
+    }
+
+    /** The data plane example spells out the defaults, every option the loader reads, in order. */
+    @Test
+    void dataPlaneExampleIsTheDefaults() throws Exception {
+        assertEquals(DataPlane.defaults(), withExamples("", "config dataplane 'dataplane'").dataPlane());
+        Map<String, List<String>> documented = Map.of(
+                "config dataplane 'dataplane'", List.of("keepalive_ms", "dead_after_ms", "reorder_wait_ms",
+                        "slops_period_s", "slops_precision_kbps", "slops_packets", "slops_packet_bytes"),
+                "config concentrator 'concentrator'", List.of("listen", "port", "device", "address", "wan_device"),
+                "config client 'home1'", List.of("key", "address"),
+                "config bond 'bond0'", List.of("mode", "mtu", "member", "member", "concentrator", "client_id", "key",
+                        "address"));
+        for (Map.Entry<String, List<String>> e : documented.entrySet()) {
+            UciSection s = UciDocument.parse(example(shippedText(), e.getKey()), null).sections().get(0);
+            assertEquals(e.getValue(), s.statements().stream().map(UciOption::name).toList(), e.getKey());
+        }
+    }
+
+    /** The commented-out gateway, uncommented, sets the uplink's next hop. */
+    @Test
+    void gatewayExampleWorksWhenUncommented() throws Exception {
+        String text = shippedText().replace("\t#option gateway", "\toption gateway");
+        assertEquals(new Uplink("wan", "eth1", true, 0, 0, "100.64.0.1"),
+                ConfigLoader.load(UciDocument.parse(text, null)).uplinks().get(0));
     }
 
     /** The commented-out notification targets, uncommented, load. */
