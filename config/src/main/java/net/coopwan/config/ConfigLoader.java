@@ -92,7 +92,7 @@ import net.coopwan.config.uci.UciSection;
  *   keepalive_ms    20-10000                                   100
  *   dead_after_ms   60-60000, more than keepalive_ms           500
  *   reorder_wait_ms 0-1000                                     30
- *   slops_period_s  0 = never, else 5-86400                    30
+ *   slops_period_s  0 = never, else 10-86400                  300
  *   slops_precision_kbps 1-1000000                             100
  *   slops_packets   10-10000                                   100
  *   slops_packet_bytes 64-1400                                 1000
@@ -509,9 +509,9 @@ public final class ConfigLoader {
             Optional<String> p = r.raw("slops_period_s");
             if (p.isPresent()) {
                 try {
-                    period = p.get().equals("0") ? 0 : (int) r.parseNumber("slops_period_s", p.get(), 5, 86_400);
+                    period = p.get().equals("0") ? 0 : (int) r.parseNumber("slops_period_s", p.get(), 10, 86_400);
                 } catch (ConfigException e) {
-                    throw r.error("slops_period_s", "must be 0 (never re-measure) or 5-86400, got '" + p.get() + "'");
+                    throw r.error("slops_period_s", "must be 0 (never re-measure) or 10-86400, got '" + p.get() + "'");
                 }
             }
             long precision = r.number("slops_precision_kbps", 1, 1_000_000, d.slopsPrecisionKbps());

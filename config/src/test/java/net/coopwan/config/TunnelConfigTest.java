@@ -346,7 +346,7 @@ class TunnelConfigTest {
                 "\toption reorder_wait_ms '1000'", "\toption slops_period_s '86400'", "\toption slops_precision_kbps '1000000'",
                 "\toption slops_packets '10000'", "\toption slops_packet_bytes '1400'")).dataPlane();
         assertEquals(new DataPlane(10_000, 60_000, 1000, 86_400, 1_000_000, 10_000, 1400), d);
-        assertEquals(5, load(append("config dataplane", "\toption slops_period_s '5'")).dataPlane().slopsPeriodSeconds());
+        assertEquals(10, load(append("config dataplane", "\toption slops_period_s '10'")).dataPlane().slopsPeriodSeconds());
     }
 
     @Test
@@ -371,9 +371,9 @@ class TunnelConfigTest {
                         at + "'" + r[0] + "' in section 'dataplane': must be " + r[1] + ", got '" + v + "'");
             }
         }
-        for (String v : List.of("1", "4", "86401", "00", "-5", "never")) {
+        for (String v : List.of("1", "4", "9", "86401", "00", "-5", "never")) {
             fails(append("config dataplane 'dataplane'", "\toption slops_period_s '" + v + "'"),
-                    at + "'slops_period_s' in section 'dataplane': must be 0 (never re-measure) or 5-86400, got '" + v + "'");
+                    at + "'slops_period_s' in section 'dataplane': must be 0 (never re-measure) or 10-86400, got '" + v + "'");
         }
         fails(append("config dataplane 'dataplane'", "\toption keepalive_ms '200'", "\toption dead_after_ms '200'"),
                 P + "21: option 'dead_after_ms' in section 'dataplane': must be more than keepalive_ms (200), got '200'");
