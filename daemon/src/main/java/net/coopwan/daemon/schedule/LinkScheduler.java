@@ -1,0 +1,52 @@
+package net.coopwan.daemon.schedule;
+
+/**
+ * Chooses the member link for each packet a bond sends.
+ *
+ * <p>Threading contract: {@link #pick} is called by exactly one sender thread, once per packet,
+ * and allocates nothing. {@link #setWeights} and {@link #setUsable} may be called from any other
+ * thread (the measurement loop, the keepalive watcher, the control API); they publish a new
+ * immutable snapshot through a volatile field, and the sender applies it at its next pick. So the
+ * sender never sees half of a weight vector (W6: a measurement round's weights apply at once) and
+ * never takes a lock.
+ *
+ * <p>A link is <em>eligible</em> when it is usable and its weight is positive. A weight of 0 is
+ * how a measurement says "no bandwidth" (seed 002 W3): such a link carries nothing until a later
+ * vector gives it a positive weight.
+ */
+public interface LinkScheduler {
+
+    /** Returned by {@link #pick} when no link is eligible (the bond is down). */
+    int NONE = -1;
+
+    /** Most member links a scheduler takes: {@code BondRules.MAX_MEMBERS}, so pick stays a short loop. */
+    int MAX_LINKS = 16;
+
+    /**
+     * Link for this packet.
+     *
+     * @param packetBytes size of the packet as it will be sent; values below 1 count as 1
+     * @return member index 0..links()-1, or {@link #NONE}
+     */
+    int pick(int packetBytes);
+
+    /** Number of member links (fixed for the scheduler's life; a membership change builds a new one). */
+    int links();
+
+    /**
+     * Replaces the whole weight vector at once.
+     *
+     * @param weights one finite, non-negative value per link; only ratios matter
+     * @throws IllegalArgumentException wrong length, negative, NaN or infinite value
+     */
+    void setWeights(double[] weights);
+
+    /** Marks one link usable or not (tunnel up and keepalive answered, or not). */
+    void setUsable(int link, boolean usable);
+
+    /** Whether the link is usable in the newest published snapshot (not necessarily applied yet). */
+    boolean usable(int link);
+
+    /** The link's weight in the newest published snapshot, as given (not normalised). */
+    double weight(int link);
+}
