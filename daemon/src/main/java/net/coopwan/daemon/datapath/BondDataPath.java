@@ -81,7 +81,8 @@ public final class BondDataPath implements AutoCloseable {
     private final TunnelPeer peer;
     private final DropCounters drops = new DropCounters();
     private final TunnelHandshake.Initiator initiator;
-    private final LinkHealth[] health;
+    /** Replaced with each session; elements are read by the timer and receiver threads. */
+    private volatile LinkHealth[] health;
     private final DatagramChannel[] channels;
     private final Inet4Address[] sources;
     private final long[] lastProbe;
@@ -153,8 +154,9 @@ public final class BondDataPath implements AutoCloseable {
     }
 
     public LinkHealth.State linkState(int member) {
-        synchronized (health[member]) {
-            return health[member].state();
+        LinkHealth h = health[member];
+        synchronized (h) {
+            return h.state();
         }
     }
 
@@ -163,7 +165,7 @@ public final class BondDataPath implements AutoCloseable {
     }
 
     public double weight(int member) {
-        return scheduler instanceof net.coopwan.daemon.schedule.SnapshotHolder h ? h.weight(member) : 1.0;
+        return scheduler.weight(member);
     }
 
     public long txPackets(int member) {
@@ -269,6 +271,7 @@ public final class BondDataPath implements AutoCloseable {
     }
 
     private void sendInits(long now) {
+        initiator.newAttempt();
         int sent = 0;
         for (int i = 0; i < channels.length; i++) {
             if (channels[i] != null) {
@@ -419,6 +422,13 @@ public final class BondDataPath implements AutoCloseable {
     }
 
     private void established(TunnelSession s, int link, long now) {
+        // Packet numbers restart with the session: so does what health knows of each link.
+        LinkHealth[] fresh = new LinkHealth[health.length];
+        for (int i = 0; i < fresh.length; i++) {
+            fresh[i] = new LinkHealth(settings.health(), new PctPdtTrendTest());
+            scheduler.setUsable(i, false);
+        }
+        health = fresh;
         peer.session(s);
         lastHeardAny = now;
         state = State.ESTABLISHED;

@@ -98,10 +98,24 @@ public final class TunnelHandshake {
             this.random = random;
         }
 
-        /** Writes a new INIT into {@code f} (sets its length), forgetting any earlier attempt. */
-        public synchronized void writeInit(Frame f, int link, int sendMicros) {
+        /**
+         * Starts a new attempt: a new ephemeral key and init id; responses to earlier attempts
+         * are refused from now on.
+         */
+        public synchronized void newAttempt() {
             ephemeral = SessionKeys.Ephemeral.generate(random);
             initId = random.nextLong();
+        }
+
+        /**
+         * Writes the current attempt's INIT for {@code link} into {@code f} (sets its length),
+         * starting an attempt if none is in flight. The same attempt may go out on every link:
+         * the first response that verifies wins.
+         */
+        public synchronized void writeInit(Frame f, int link, int sendMicros) {
+            if (ephemeral == null) {
+                newAttempt();
+            }
             ByteBuffer b = f.buffer();
             TunnelHeader.write(b, 0, PacketType.HANDSHAKE_INIT, link, 0, initId, TunnelHeader.NO_BUCKET, 0, sendMicros);
             byte[] id = clientId.getBytes(StandardCharsets.US_ASCII);
