@@ -24,11 +24,13 @@
  *       restored); the clock offset cancels.</li>
  *   <li>{@link net.coopwan.daemon.measure.TrendTest} with pathload's {@link
  *       net.coopwan.daemon.measure.PctPdtTrendTest} (PCT/PDT on group medians, S4: the seed
- *       names no statistic).</li>
+ *       names no statistic), plus our floor: medians spanning less than 200 us are flat, so
+ *       timestamp rounding on a quiet path is not read as a trend.</li>
  *   <li>{@link net.coopwan.daemon.measure.SlopsSearch}: the bisection of S6 with the midpoint
  *       misprint fixed (S7: R(i+1) = (Rmin + Rmax) / 2), stop when Rmax - Rmin &lt; w, report
  *       (Rmin + Rmax) / 2 or 0 if Rmin never moved (S8). GREY is repeated once, then counts as
- *       INCREASING; LOST counts as INCREASING.</li>
+ *       INCREASING; LOST counts as INCREASING. One stream per rate, as in the seed; a noisy
+ *       path is therefore underestimated now and then (pathload's fleets are not done).</li>
  * </ul>
  *
  * <h2>Weights (W1-W7)</h2>
