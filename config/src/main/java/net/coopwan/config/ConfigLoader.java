@@ -89,7 +89,7 @@ import net.coopwan.config.uci.UciSection;
  *   address         IPv4 literal (required), a host of the concentrator's network, not its
  *                   own address, each once
  * config dataplane          at most one
- *   keepalive_ms    20-10000                                   100
+ *   keepalive_ms    20-10000                                   50
  *   dead_after_ms   60-60000, more than keepalive_ms           500
  *   reorder_wait_ms 0-1000                                     30
  *   slops_period_s  0 = never, else 10-86400                  300
