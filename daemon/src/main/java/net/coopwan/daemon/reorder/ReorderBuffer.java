@@ -302,7 +302,10 @@ public final class ReorderBuffer {
         return (int) (reordered - before);
     }
 
-    /** When the oldest held packet is due; {@link Long#MAX_VALUE} when nothing is held. */
+    /**
+     * When the oldest held packet is due; {@link Long#MAX_VALUE} when nothing is held. Like any
+     * nanoTime value, compare it by subtraction ({@code now - deadline >= 0}), not with {@code <}.
+     */
     public long nextDeadlineNanos() {
         return oldest == NIL ? Long.MAX_VALUE : slotArrival[oldest] + maxWait;
     }

@@ -168,6 +168,22 @@ class WeightedRoundRobinTest {
         assertEquals(300, c[1], 1);
     }
 
+    /**
+     * A link whose weight grows a thousandfold must not be starved by the lead it ran up in old
+     * units (its last packet counted 1000 times its size): a changed weight is rebased too.
+     */
+    @Test
+    void weightGrowthDoesNotStarve() {
+        WeightedRoundRobin s = new WeightedRoundRobin(2);
+        s.setWeights(new double[] {1000, 1});
+        int[] c = count(s, 2500, 1500);
+        assertEquals(2, c[1], 1); // each of its packets put it 1000 packets' worth ahead
+        s.setWeights(new double[] {1, 1});
+        c = count(s, 100, 1500);
+        assertEquals(50, c[0], 1);
+        assertEquals(50, c[1], 1);
+    }
+
     @Test
     void badWeightsRejectedOnTheCallersThread() {
         WeightedRoundRobin s = new WeightedRoundRobin(2);
