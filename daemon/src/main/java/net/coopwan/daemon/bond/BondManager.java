@@ -68,6 +68,7 @@ public final class BondManager implements AutoCloseable {
     private final KernelInterfaces kernel;
     private final EventLog events;
     private final ConfigWriter writer;
+    private volatile BondRuntime runtime = BondRuntime.NONE;
     private final Map<String, Live> live = new LinkedHashMap<>();
     private boolean closed;
 
@@ -82,6 +83,17 @@ public final class BondManager implements AutoCloseable {
         this.kernel = Objects.requireNonNull(kernel);
         this.events = Objects.requireNonNull(events);
         this.writer = Objects.requireNonNull(writer);
+    }
+
+    /** Sets what runs behind the interfaces (the data paths); before the first reconcile. */
+    public synchronized void runtime(BondRuntime runtime) {
+        this.runtime = Objects.requireNonNull(runtime);
+    }
+
+    /** Stops the bond's data path, then removes its interface. */
+    private void closeTun(String name, Live l) {
+        runtime.detach(name);
+        l.tun.close();
     }
 
     // ---- queries ----
@@ -186,7 +198,7 @@ public final class BondManager implements AutoCloseable {
         int ifIndex = 0;
         if (l != null && l.tun != null) {
             ifIndex = l.tun.ifIndex();
-            l.tun.close();
+            closeTun(name, l);
         }
         events.record(source(name), "destroyed (" + b.mode().uciName() + ", mtu " + b.mtu() + ", "
                 + members(b.members()) + ")" + (ifIndex > 0 ? ", interface ifindex " + ifIndex + " removed" : ""));
@@ -287,7 +299,7 @@ public final class BondManager implements AutoCloseable {
             if (l.tun != null || !l.inactive) {
                 int ifIndex = l.tun == null ? 0 : l.tun.ifIndex();
                 if (l.tun != null) {
-                    l.tun.close();
+                    closeTun(name, l);
                     l.tun = null;
                 }
                 l.inactive = true;
@@ -306,6 +318,7 @@ public final class BondManager implements AutoCloseable {
             l.inactive = false;
             l.problem = "";
             events.record(source(name), "in service as ifindex " + l.tun.ifIndex());
+            syncRuntime(b, l, config.current(), new ArrayList<>());
         }
         return status(b);
     }
@@ -331,7 +344,7 @@ public final class BondManager implements AutoCloseable {
                 it.remove();
                 if (e.getValue().tun != null) {
                     int ifIndex = e.getValue().tun.ifIndex();
-                    e.getValue().tun.close();
+                    closeTun(e.getKey(), e.getValue());
                     events.record(source(e.getKey()), "no longer configured, interface ifindex " + ifIndex + " removed");
                     done.add(e.getKey() + " removed");
                 }
@@ -371,8 +384,20 @@ public final class BondManager implements AutoCloseable {
                     done.add(b.name() + " mtu failed");
                 }
             }
+            syncRuntime(b, l, target, done);
         }
         return done;
+    }
+
+    private void syncRuntime(Bond b, Live l, CoopwanConfig target, List<String> done) {
+        if (l.tun == null) {
+            return;
+        }
+        String change = runtime.sync(b, l.tun, target);
+        if (change != null) {
+            events.record(source(b.name()), change);
+            done.add(b.name() + " data path");
+        }
     }
 
     /**
@@ -394,11 +419,12 @@ public final class BondManager implements AutoCloseable {
             TunDevice t = e.getValue().tun;
             if (t != null) {
                 int ifIndex = t.ifIndex();
-                t.close();
+                closeTun(e.getKey(), e.getValue());
                 events.record(source(e.getKey()), "interface ifindex " + ifIndex + " removed (daemon stopping)");
             }
         }
         live.clear();
+        runtime.close();
     }
 
     // ---- helpers ----

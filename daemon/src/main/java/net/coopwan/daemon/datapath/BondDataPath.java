@@ -116,7 +116,7 @@ public final class BondDataPath implements AutoCloseable {
         this.sources = new Inet4Address[n];
         this.lastProbe = new long[n];
         this.initiator = new TunnelHandshake.Initiator(settings.clientId(), settings.psk(), new SecureRandom());
-        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withMaxWaitNanos(settings.reorderWaitNanos());
+        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS).withMaxWaitNanos(settings.reorderWaitNanos());
         this.peer = new TunnelPeer(Math.max(1, n), scheduler, this::send, rc, this::writeTun, drops, new Extension());
         this.adaptive = settings.mode() == Bond.Mode.ADAPTIVE ? new AdaptiveWeights(this, settings) : null;
         if (adaptive != null) {

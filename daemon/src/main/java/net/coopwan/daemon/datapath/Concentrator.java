@@ -70,7 +70,7 @@ public final class Concentrator implements AutoCloseable {
             channel.close();
             throw new IOException("concentrator: cannot listen on UDP " + settings.listen() + ": " + e.getMessage(), e);
         }
-        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withMaxWaitNanos(settings.reorderWaitNanos());
+        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS).withMaxWaitNanos(settings.reorderWaitNanos());
         for (Client c : clients) {
             ClientSession[] self = new ClientSession[1];
             ClientSession s = new ClientSession(c.name(), c.key(), InnerPacket.ipv4(c.address()), settings.deadAfterNanos(),

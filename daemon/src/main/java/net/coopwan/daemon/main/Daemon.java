@@ -1,5 +1,6 @@
 package net.coopwan.daemon.main;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,12 @@ import java.util.concurrent.TimeUnit;
 
 import net.coopwan.config.ConfigException;
 import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Global;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.ReloadResult;
 import net.coopwan.daemon.bond.BondManager;
+import net.coopwan.daemon.datapath.ConcentratorService;
+import net.coopwan.daemon.datapath.DataPlaneKernel;
 import net.coopwan.daemon.control.DaemonControlApi;
 import net.coopwan.daemon.control.StateChanges;
 import net.coopwan.daemon.frontend.FrontEnd;
@@ -47,6 +51,8 @@ public final class Daemon implements AutoCloseable {
     private final EventLog events;
     private final DaemonControlApi api;
     private final BondManager bonds;
+    private final DataPlaneKernel kernelSteering;
+    private ConcentratorService concentrator;
     private final StateChanges changes = new StateChanges();
     private final Clock clock;
     private final Path stateDir;
@@ -64,6 +70,8 @@ public final class Daemon implements AutoCloseable {
         this.stateDir = stateDir;
         this.events = new EventLog(store, clock);
         this.bonds = new BondManager(config, tuns, kernel, events);
+        this.kernelSteering = new DataPlaneKernel(tuns);
+        bonds.runtime(kernelSteering.bondRuntime());
         this.clock = clock;
         this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds, changes);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,6 +131,7 @@ public final class Daemon implements AutoCloseable {
         // their interfaces. A bond that cannot be made is an event and state FAILED, never a
         // refusal to start: a router without its bond is better than a router without its daemon.
         d.bonds.reconcile(config.current());
+        d.syncConcentrator(config.current());
         UplinkMonitor monitor = new UplinkMonitor(d.events, d.changes::publish, d.clock);
         monitor.observe(d.api.uplinks());
         d.timer.scheduleWithFixedDelay(() -> {
@@ -257,6 +266,10 @@ public final class Daemon implements AutoCloseable {
                 msg.append("; ").append(restart).append(" take effect at the next restart");
             }
             List<String> bondChanges = bonds.reconcile(after);
+            String conc = syncConcentrator(after);
+            if (conc != null) {
+                msg.append("; ").append(conc);
+            }
             if (!bondChanges.isEmpty()) {
                 msg.append("; bonds: ").append(String.join(", ", bondChanges));
             }
@@ -286,6 +299,11 @@ public final class Daemon implements AutoCloseable {
         }
         timer.shutdownNow();
         bonds.close();
+        if (concentrator != null) {
+            concentrator.close();
+            concentrator = null;
+        }
+        kernelSteering.close();
         events.record("daemon", "stopped");
         try {
             store.get().close();
@@ -294,6 +312,48 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Starts, restarts (its settings changed) or stops the concentrator to match {@code c}.
+     * A failure is an event and the daemon goes on: its front-ends still show why.
+     *
+     * @return what changed, or null
+     */
+    private synchronized String syncConcentrator(CoopwanConfig c) {
+        boolean wanted = c.global().role() == Global.Role.CONCENTRATOR;
+        if (concentrator != null && wanted && concentrator.fingerprint().equals(ConcentratorService.Fingerprint.of(c))) {
+            return null;
+        }
+        String what = null;
+        if (concentrator != null) {
+            concentrator.close();
+            concentrator = null;
+            what = "concentrator stopped";
+        }
+        if (wanted && !closed) {
+            try {
+                concentrator = kernelSteering.startConcentrator(c);
+                what = what == null ? "concentrator started" : "concentrator restarted (configuration changed)";
+                events.record("concentrator", "listening on UDP " + c.concentrator().listen() + ":" + c.concentrator().port()
+                        + " for " + c.clients().size() + " client(s), TUN " + c.concentrator().device() + " "
+                        + c.concentrator().address() + "/" + c.concentrator().prefixLength());
+            } catch (IOException | RuntimeException e) {
+                what = "concentrator failed: " + e.getMessage();
+                events.record("concentrator", "not started: " + e.getMessage());
+            }
+        }
+        return what;
+    }
+
+    /** The concentrator's runtime, when this daemon is one (tests and status). */
+    public synchronized ConcentratorService concentrator() {
+        return concentrator;
+    }
+
+    /** The data path of a router's bond, when it has one (tests and status). */
+    public net.coopwan.daemon.datapath.BondDataPath bondDataPath(String bond) {
+        return kernelSteering.bondRuntime().path(bond);
     }
 
     private static String hostname() {

@@ -318,6 +318,15 @@ public final class ReorderBuffer {
         }
     }
 
+    /**
+     * Delivers everything held, then forgets every flow: the far end started a new session and
+     * numbers its flows from 0 again (a backward jump would otherwise look "very old").
+     */
+    public void reset() {
+        flushAll();
+        behind.resetAll();
+    }
+
     private boolean isHeld(int bucket, int seq) {
         for (int s = tail[bucket]; s != NIL; s = prevInBucket[s]) {
             int c = slotSeq[s] - seq;

@@ -94,6 +94,22 @@ class ReorderBufferTest {
         assertEquals(0, rb.gapsSkipped());
     }
 
+    /** A new session of the far end numbers from 0 again: after reset that is in order, not "very old". */
+    @Test
+    void resetDeliversWhatIsHeldAndForgetsTheFlows() {
+        for (int i = 0; i < 10; i++) {
+            offer(1, 500 + i, i * MS);
+        }
+        offer(1, 512, 11 * MS); // held behind the missing 510, 511
+        rb.reset();
+        assertEquals(11, out.seqs(1).size(), "the held packet went out");
+        assertEquals(0, rb.held());
+        offer(1, 0, 12 * MS);
+        offer(1, 1, 13 * MS);
+        assertEquals(List.of(0, 1), out.seqs(1).subList(11, 13));
+        assertEquals(0, rb.tooOld());
+    }
+
     /** A loss: the packet after it waits exactly maxWait, not a nanosecond more or less. */
     @Test
     void lossSkippedAfterExactlyMaxWait() {
