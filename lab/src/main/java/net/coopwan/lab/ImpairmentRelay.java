@@ -492,94 +492,131 @@ public final class ImpairmentRelay implements AutoCloseable {
      * [--lifetime-ms N]}; each impairment flag also as {@code --up-...} and {@code --down-...}.
      */
     public static void main(String[] args) throws Exception {
-        Integer listenPort = null;
-        InetSocketAddress upstreamAddr = null;
-        Integer controlPort = null;
-        long seed = 1;
-        long lifetimeMs = 0;
-        List<String[]> settings = new ArrayList<>();
-        List<String[]> outages = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--listen":
-                    listenPort = Integer.parseInt(args[++i]);
-                    break;
-                case "--upstream": {
-                    String v = args[++i];
-                    int colon = v.lastIndexOf(':');
-                    upstreamAddr = new InetSocketAddress(InetAddress.getByName(v.substring(0, colon)),
-                            Integer.parseInt(v.substring(colon + 1)));
-                    break;
-                }
-                case "--control-port":
-                    controlPort = Integer.parseInt(args[++i]);
-                    break;
-                case "--seed":
-                    seed = Long.parseLong(args[++i]);
-                    break;
-                case "--lifetime-ms":
-                    lifetimeMs = Long.parseLong(args[++i]);
-                    break;
-                default: {
-                    String dir = "both";
-                    String flag = a;
-                    if (flag.startsWith("--up-")) {
-                        dir = "up";
-                        flag = "--" + flag.substring(5);
-                    } else if (flag.startsWith("--down-")) {
-                        dir = "down";
-                        flag = "--" + flag.substring(7);
-                    }
-                    String setting = switch (flag) {
-                        case "--delay-ms" -> "delay";
-                        case "--jitter-ms" -> "jitter";
-                        case "--loss-pct" -> "loss";
-                        case "--rate-kbps" -> "rate";
-                        case "--queue-ms" -> "queue";
-                        case "--reorder" -> "reorder";
-                        case "--outage" -> "outage";
-                        default -> throw usage("unknown flag " + a);
-                    };
-                    if (setting.equals("reorder")) {
-                        settings.add(new String[] {dir, setting, "on"});
-                    } else if (setting.equals("outage")) {
-                        outages.add(new String[] {dir, args[++i]});
-                    } else {
-                        settings.add(new String[] {dir, setting, args[++i]});
-                    }
-                }
-            }
-        }
-        if (listenPort == null || upstreamAddr == null) {
-            throw usage("--listen and --upstream are required");
-        }
-        ImpairmentRelay relay = new ImpairmentRelay(listenPort, upstreamAddr, seed);
-        for (String[] s : settings) {
-            for (Direction d : relay.directions(s[0])) {
-                set(d.model, s[1], s[2]);
-            }
-        }
-        for (String[] o : outages) {
-            String[] p = o[1].split(":");
-            for (Direction d : relay.directions(o[0])) {
-                d.model.scheduleOutage(Long.parseLong(p[0]), Long.parseLong(p[1]));
-            }
+        Options o;
+        ImpairmentRelay relay;
+        try {
+            o = Options.parse(args);
+            relay = o.create();
+        } catch (IllegalArgumentException e) {
+            System.err.println("relay: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         relay.start();
-        if (controlPort != null) {
-            relay.serveControl(controlPort);
+        if (o.controlPort != null) {
+            relay.serveControl(o.controlPort);
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         relay.serveStdin(out);
-        out.println("ready listen=" + relay.listenPort() + " upstream=" + upstreamAddr.getAddress().getHostAddress()
-                + ":" + upstreamAddr.getPort() + (controlPort == null ? "" : " control=127.0.0.1:" + controlPort));
-        if (lifetimeMs > 0) {
-            Thread.sleep(lifetimeMs);
+        out.println("ready listen=" + relay.listenPort() + " upstream=" + o.upstream.getAddress().getHostAddress()
+                + ":" + o.upstream.getPort() + (o.controlPort == null ? "" : " control=127.0.0.1:" + o.controlPort));
+        if (o.lifetimeMs > 0) {
+            Thread.sleep(o.lifetimeMs);
             relay.close();
             System.exit(0);
         }
         Thread.currentThread().join();
+    }
+
+    /** The command line, parsed; {@link #create()} makes the relay with its impairments set. */
+    static final class Options {
+        int listenPort = -1;
+        InetSocketAddress upstream;
+        Integer controlPort;
+        long seed = 1;
+        long lifetimeMs;
+        final List<String[]> settings = new ArrayList<>();
+        final List<String[]> outages = new ArrayList<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            try {
+                for (int i = 0; i < args.length; i++) {
+                    String a = args[i];
+                    switch (a) {
+                        case "--listen" -> o.listenPort = Integer.parseInt(args[++i]);
+                        case "--upstream" -> o.upstream = address(args[++i]);
+                        case "--control-port" -> o.controlPort = Integer.parseInt(args[++i]);
+                        case "--seed" -> o.seed = Long.parseLong(args[++i]);
+                        case "--lifetime-ms" -> o.lifetimeMs = Long.parseLong(args[++i]);
+                        default -> i = o.impairment(args, i);
+                    }
+                }
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                throw usage("bad or missing value: " + e.getMessage());
+            }
+            if (o.listenPort < 0 || o.upstream == null) {
+                throw usage("--listen and --upstream are required");
+            }
+            return o;
+        }
+
+        /** An impairment flag, plain (both directions) or with an up-/down- prefix. */
+        private int impairment(String[] args, int i) {
+            String a = args[i];
+            String dir = "both";
+            String flag = a;
+            if (flag.startsWith("--up-")) {
+                dir = "up";
+                flag = "--" + flag.substring(5);
+            } else if (flag.startsWith("--down-")) {
+                dir = "down";
+                flag = "--" + flag.substring(7);
+            }
+            String setting = switch (flag) {
+                case "--delay-ms" -> "delay";
+                case "--jitter-ms" -> "jitter";
+                case "--loss-pct" -> "loss";
+                case "--rate-kbps" -> "rate";
+                case "--queue-ms" -> "queue";
+                case "--reorder" -> "reorder";
+                case "--outage" -> "outage";
+                default -> throw usage("unknown flag " + a);
+            };
+            if (setting.equals("reorder")) {
+                settings.add(new String[] {dir, setting, "on"});
+                return i;
+            }
+            String value = args[++i];
+            if (setting.equals("outage")) {
+                String[] p = value.split(":");
+                if (p.length != 2) {
+                    throw usage("--outage wants START_MS:DURATION_MS, got " + value);
+                }
+                outages.add(new String[] {dir, p[0], p[1]});
+            } else {
+                settings.add(new String[] {dir, setting, value});
+            }
+            return i;
+        }
+
+        private static InetSocketAddress address(String v) {
+            int colon = v.lastIndexOf(':');
+            if (colon < 0) {
+                throw usage("address wants ADDR:PORT, got " + v);
+            }
+            return new InetSocketAddress(v.substring(0, colon), Integer.parseInt(v.substring(colon + 1)));
+        }
+
+        ImpairmentRelay create() throws IOException {
+            ImpairmentRelay relay = new ImpairmentRelay(listenPort, upstream, seed);
+            try {
+                for (String[] s : settings) {
+                    for (Direction d : relay.directions(s[0])) {
+                        set(d.model, s[1], s[2]);
+                    }
+                }
+                for (String[] o : outages) {
+                    for (Direction d : relay.directions(o[0])) {
+                        d.model.scheduleOutage(Long.parseLong(o[1]), Long.parseLong(o[2]));
+                    }
+                }
+            } catch (RuntimeException e) {
+                relay.close();
+                throw usage(e.getMessage());
+            }
+            return relay;
+        }
     }
 
     private static IllegalArgumentException usage(String why) {
