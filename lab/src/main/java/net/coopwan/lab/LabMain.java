@@ -105,8 +105,19 @@ public final class LabMain {
         return 0;
     }
 
+    /** The prefix's namespaces in topology order: lan, router, isp-1.., inet, server. */
     private static List<String> namespaces(String prefix) {
-        return Lab.labNamespaces().stream().filter(n -> n.startsWith(prefix + "-")).toList();
+        List<String> order = List.of("lan", "router", "isp-", "inet", "server");
+        return Lab.labNamespaces().stream().filter(n -> n.startsWith(prefix + "-"))
+                .sorted(java.util.Comparator.<String>comparingInt(n -> {
+                    String role = n.substring(prefix.length() + 1);
+                    for (int i = 0; i < order.size(); i++) {
+                        if (role.startsWith(order.get(i))) {
+                            return i;
+                        }
+                    }
+                    return order.size();
+                }).thenComparing(n -> n)).toList();
     }
 
     private static String current() {
