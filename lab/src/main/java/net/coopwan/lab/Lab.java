@@ -64,6 +64,7 @@ public final class Lab implements AutoCloseable {
     /** Ports of a relay inside its ISP namespace (namespaces isolate them, so fixed is fine). */
     public static final int RELAY_LISTEN_PORT = 14791;
     public static final int RELAY_CONTROL_PORT = 14790;
+    public static final int IPERF3_PORT = 5201;
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern PREFIX = Pattern.compile("^(" + PREFIX_START + "[0-9a-f]{5})-\\S+");
@@ -101,6 +102,7 @@ public final class Lab implements AutoCloseable {
         private boolean relays;
         private int tunnelPort = DEFAULT_TUNNEL_PORT;
         private long relaySeed = 1;
+        private boolean iperf3Server;
         private Path logDir;
 
         public Builder isps(int n) {
@@ -125,6 +127,12 @@ public final class Lab implements AutoCloseable {
         /** Seed of relay N is this plus N, so loss patterns repeat from run to run. */
         public Builder relaySeed(long seed) {
             this.relaySeed = seed;
+            return this;
+        }
+
+        /** Run {@code iperf3 -s} on the server (port 5201) once the lab is built. */
+        public Builder iperf3Server(boolean on) {
+            this.iperf3Server = on;
             return this;
         }
 
@@ -160,6 +168,9 @@ public final class Lab implements AutoCloseable {
                 for (int i = 1; i <= isps; i++) {
                     startRelay(i, b.relaySeed + i);
                 }
+            }
+            if (b.iperf3Server) {
+                startIperf3Server();
             }
         } catch (IOException | RuntimeException | Error e) {
             close();
@@ -283,6 +294,34 @@ public final class Lab implements AutoCloseable {
         } catch (IOException e) {
             throw new LabException("cannot start " + pb.command() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code iperf3 -s} on the server's address (port {@value #IPERF3_PORT}) and waits until it
+     * listens; killed on close.
+     */
+    public void startIperf3Server() {
+        if (findOnPath("iperf3").isEmpty()) {
+            throw new LabException("iperf3 is not installed (scripts/setup.sh installs it)");
+        }
+        Process p = spawn(SERVER, logDir.resolve("iperf3-server.log"), "iperf3", "-s", "-B", SERVER_ADDRESS,
+                "-p", Integer.toString(IPERF3_PORT));
+        for (int i = 0; i < 100; i++) {
+            String listening = exec(SERVER, COMMAND_TIMEOUT, "ss", "-Hltn", "sport = :" + IPERF3_PORT).stdout();
+            if (!listening.isBlank()) {
+                return;
+            }
+            if (!p.isAlive()) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new LabException("iperf3 -s did not start on " + ns(SERVER) + "; see " + logDir);
     }
 
     /** Pings address from the role's namespace (two echo requests; ok when one is answered). */

@@ -38,7 +38,7 @@ public final class LabMain {
     }
 
     private static int up(String[] args) {
-        Lab.Builder b = Lab.builder();
+        Lab.Builder b = Lab.builder().iperf3Server(Lab.findOnPath("iperf3").isPresent());
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--isps" -> b.isps(Integer.parseInt(args[++i]));

@@ -111,6 +111,19 @@ class LabTest {
     }
 
     @Test
+    void downstreamRateLimitShowsInIperf3() {
+        try (Lab lab = Lab.builder().isps(1).iperf3Server(true).build()) {
+            lab.setRate(1, Lab.Way.DOWNSTREAM, 4000);
+            // -R: the server sends, so the data crosses isp-1's egress towards the router.
+            Result r = lab.exec(Lab.LAN, Duration.ofSeconds(15), "iperf3", "-c", Lab.SERVER_ADDRESS, "-R", "-t", "2",
+                    "-O", "1", "-f", "k").orThrow();
+            String receiver = r.stdout().lines().filter(l -> l.contains("receiver")).findFirst().orElseThrow();
+            double kbps = Double.parseDouble(receiver.replaceAll(".*?([0-9.]+) Kbits/sec.*", "$1"));
+            assertTrue(Math.abs(kbps - 4000) <= 600, "iperf3 saw " + kbps + " kbit/s: " + receiver);
+        }
+    }
+
+    @Test
     void removeLeftoversDeletesLabsWhoseOwnerIsGoneAndKeepsLiveOnes() throws Exception {
         String orphan = "cwlfff" + String.format("%02x", (int) (ProcessHandle.current().pid() % 256));
         Files.createDirectories(Lab.RUN_DIR);
