@@ -426,8 +426,10 @@ public final class Lab implements AutoCloseable {
             // rp_filter off: the router answers on wan2 for traffic a strict reverse-path check
             // would expect on wan1 (both are default routes). Set before links move in, so new
             // interfaces inherit "default".
-            exec(role, COMMAND_TIMEOUT, "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0",
-                    "net.ipv4.conf.default.rp_filter=0", "net.ipv4.ip_forward=" + (forwards ? 1 : 0)).orThrow();
+            // Plain writes to /proc/sys rather than sysctl(8), which a minimal system may lack.
+            exec(role, COMMAND_TIMEOUT, "sh", "-c", "echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter"
+                    + " && echo 0 > /proc/sys/net/ipv4/conf/default/rp_filter"
+                    + " && echo " + (forwards ? 1 : 0) + " > /proc/sys/net/ipv4/ip_forward").orThrow();
         }
         veth(LAN, "eth0", ROUTER, "lan0");
         for (int i = 1; i <= isps; i++) {
@@ -510,7 +512,7 @@ public final class Lab implements AutoCloseable {
         if (!isRoot()) {
             throw new LabException("the lab needs root (network namespaces); run the tests as root");
         }
-        for (String tool : List.of("ip", "nft", "sysctl")) {
+        for (String tool : List.of("ip", "nft", "tc")) {
             if (findOnPath(tool).isEmpty()) {
                 throw new LabException(tool + " is not installed; the lab needs it (scripts/setup.sh)");
             }
