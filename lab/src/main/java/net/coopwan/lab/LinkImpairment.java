@@ -1,0 +1,207 @@
+package net.coopwan.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One direction of an impaired link, as a pure model: given when a datagram arrives and its size,
+ * {@link #admit} says when to release it, or why it is dropped. Time is passed in as
+ * {@code nowNanos}, so tests drive it without sleeping.
+ *
+ * <p>Order of checks for an arriving datagram: outage (dropped if it arrives while an outage is on),
+ * then loss (Bernoulli with a seeded {@link Random}), then the rate limit. The rate limit is a
+ * serialising link with a FIFO of at most {@code queueMs} of backlog: a datagram leaves when the link
+ * has sent everything before it, taking {@code (payload + 28) * 8 / rate} (28 = IPv4 + UDP headers);
+ * if the backlog at arrival exceeds {@code queueMs} it is tail-dropped. Then delay plus jitter,
+ * uniform in [-jitter, +jitter], never before the datagram has left the rate limiter.
+ *
+ * <p>Reordering: by default release times are kept monotone (a datagram is never released before
+ * the one admitted ahead of it), so jitter varies the gaps but never reorders, like a single queue.
+ * With {@code reorder} on, release times are used as drawn, so datagrams closer together than the
+ * jitter swap places, as much as the jitter implies and no more.
+ */
+public final class LinkImpairment {
+    /** Why {@link #admit} refused a datagram; negative so it never looks like a release time. */
+    public static final long DROP_OUTAGE = -1;
+    public static final long DROP_LOSS = -2;
+    public static final long DROP_QUEUE = -3;
+
+    static final int HEADER_BYTES = 28;
+    private static final long MS = 1_000_000L;
+
+    private final Random random;
+    private final long startNanos;
+    private double delayMs;
+    private double jitterMs;
+    private double lossPct;
+    private long rateKbps;
+    private double queueMs = 200;
+    private boolean reorder;
+    /** Outage windows as absolute [start, end) nanos pairs; expired ones are pruned. */
+    private final List<long[]> outages = new ArrayList<>();
+    private long linkFreeAt = Long.MIN_VALUE;
+    private long lastRelease = Long.MIN_VALUE;
+
+    private long received;
+    private long forwarded;
+    private long droppedLoss;
+    private long droppedQueue;
+    private long droppedOutage;
+    private long errors;
+
+    public LinkImpairment(long seed, long startNanos) {
+        this.random = new Random(seed);
+        this.startNanos = startNanos;
+    }
+
+    /** Counters of one direction; {@code received = forwarded + dropped* + errors + queued}. */
+    public record Stats(long received, long forwarded, long droppedLoss, long droppedQueue, long droppedOutage,
+                        long errors, long queued) {
+        public boolean addsUp() {
+            return received == forwarded + droppedLoss + droppedQueue + droppedOutage + errors + queued;
+        }
+
+        public long dropped() {
+            return droppedLoss + droppedQueue + droppedOutage;
+        }
+    }
+
+    /** Release time in nanos (same clock as nowNanos), or one of the negative DROP_ reasons. */
+    public synchronized long admit(long nowNanos, int payloadBytes) {
+        received++;
+        if (inOutage(nowNanos)) {
+            droppedOutage++;
+            return DROP_OUTAGE;
+        }
+        if (lossPct > 0 && random.nextDouble() * 100 < lossPct) {
+            droppedLoss++;
+            return DROP_LOSS;
+        }
+        long departure = nowNanos;
+        if (rateKbps > 0) {
+            long backlog = linkFreeAt == Long.MIN_VALUE ? 0 : Math.max(0, linkFreeAt - nowNanos);
+            if (backlog > (long) (queueMs * MS)) {
+                droppedQueue++;
+                return DROP_QUEUE;
+            }
+            long serialise = (payloadBytes + HEADER_BYTES) * 8L * 1_000_000L / rateKbps;
+            departure = Math.max(nowNanos, linkFreeAt) + serialise;
+            linkFreeAt = departure;
+        }
+        long release = departure + (long) (delayMs * MS);
+        if (jitterMs > 0) {
+            release += (long) ((random.nextDouble() * 2 - 1) * jitterMs * MS);
+            release = Math.max(release, departure);
+        }
+        if (!reorder) {
+            release = Math.max(release, lastRelease);
+            lastRelease = release;
+        }
+        return release;
+    }
+
+    /** Counts a datagram that arrived but could not be queued (the relay's memory bound). */
+    public synchronized void dropOverflow() {
+        received++;
+        droppedQueue++;
+    }
+
+    public synchronized void forwarded() {
+        forwarded++;
+    }
+
+    public synchronized void error() {
+        errors++;
+    }
+
+    private boolean inOutage(long now) {
+        boolean on = false;
+        for (int i = outages.size() - 1; i >= 0; i--) {
+            long[] w = outages.get(i);
+            if (now >= w[1]) {
+                outages.remove(i);
+            } else if (now >= w[0]) {
+                on = true;
+            }
+        }
+        return on;
+    }
+
+    /** An outage from startOffsetMs after the relay started, lasting durationMs. */
+    public synchronized void scheduleOutage(long startOffsetMs, long durationMs) {
+        long s = startNanos + startOffsetMs * MS;
+        outages.add(new long[] {s, s + durationMs * MS});
+    }
+
+    /** An outage starting now. */
+    public synchronized void outageNow(long nowNanos, long durationMs) {
+        outages.add(new long[] {nowNanos, nowNanos + durationMs * MS});
+    }
+
+    public synchronized void setDelayMs(double v) {
+        delayMs = nonNegative(v, "delay");
+    }
+
+    public synchronized void setJitterMs(double v) {
+        jitterMs = nonNegative(v, "jitter");
+    }
+
+    public synchronized void setLossPct(double v) {
+        if (v < 0 || v > 100) {
+            throw new IllegalArgumentException("loss must be 0..100, got " + v);
+        }
+        lossPct = v;
+    }
+
+    /** 0 means unlimited. */
+    public synchronized void setRateKbps(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("rate must be >= 0, got " + v);
+        }
+        rateKbps = v;
+        linkFreeAt = Long.MIN_VALUE;
+    }
+
+    public synchronized void setQueueMs(double v) {
+        queueMs = nonNegative(v, "queue");
+    }
+
+    public synchronized void setReorder(boolean v) {
+        reorder = v;
+    }
+
+    /** No impairment, no outages, counters zero. */
+    public synchronized void reset() {
+        delayMs = 0;
+        jitterMs = 0;
+        lossPct = 0;
+        rateKbps = 0;
+        queueMs = 200;
+        reorder = false;
+        outages.clear();
+        linkFreeAt = Long.MIN_VALUE;
+        lastRelease = Long.MIN_VALUE;
+        received = forwarded = droppedLoss = droppedQueue = droppedOutage = errors = 0;
+    }
+
+    /**
+     * Counters, with {@code queued} as counted by whoever holds the admitted datagrams (the relay's
+     * release queue), so {@link Stats#addsUp()} is a real check, not arithmetic.
+     */
+    public synchronized Stats stats(long queued) {
+        return new Stats(received, forwarded, droppedLoss, droppedQueue, droppedOutage, errors, queued);
+    }
+
+    public synchronized String settings() {
+        return "delay=" + delayMs + " jitter=" + jitterMs + " loss=" + lossPct + " rate=" + rateKbps
+                + " queue=" + queueMs + " reorder=" + reorder + " outages=" + outages.size();
+    }
+
+    private static double nonNegative(double v, String what) {
+        if (v < 0 || Double.isNaN(v)) {
+            throw new IllegalArgumentException(what + " must be >= 0, got " + v);
+        }
+        return v;
+    }
+}
