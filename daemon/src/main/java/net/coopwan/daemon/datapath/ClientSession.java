@@ -87,16 +87,23 @@ final class ClientSession implements TunnelPeer.Extension {
         return null;
     }
 
-    /** Makes a confirmed candidate current. */
+    /** A candidate was confirmed (the peer makes it its session right after). Receiver thread. */
     synchronized void promote(TunnelSession s, int link, InetSocketAddress from) {
         candidates.clear();
         boolean first = peer.session() == null;
-        peer.session(s);
         LOG.info("client {}: session {} established over link {} from {}{}", name,
                 Integer.toHexString(s.tunnelId()), link, from, first ? "" : " (replaces the previous session)");
     }
 
-    /** Records where {@code link} is heard from (receiver thread). */
+    /** Source of the datagram being opened; set by the receiver thread before it opens one. */
+    InetSocketAddress arrivingFrom;
+
+    @Override
+    public void onHeard(int link, PacketType type, int owdMicros, long nowNanos) {
+        heardFrom(link, arrivingFrom, nowNanos);
+    }
+
+    /** Records where {@code link} is heard from (receiver thread, authenticated packets only). */
     void heardFrom(int link, InetSocketAddress from, long nowNanos) {
         InetSocketAddress old = remote.get(link);
         if (!from.equals(old)) {

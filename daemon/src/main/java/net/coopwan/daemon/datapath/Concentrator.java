@@ -188,11 +188,11 @@ public final class Concentrator implements AutoCloseable {
                 drops.count(TunnelDrop.UNKNOWN_TUNNEL);
                 return;
             }
+            // Where the packet came from, for the session's onHeard (called only if it opens).
+            s.arrivingFrom = (InetSocketAddress) source;
             TunnelSession current = s.peer.session();
             if (current != null && current.tunnelId() == id) {
-                if (s.peer.openAndDispatch(current, f, now)) {
-                    s.heardFrom(link, (InetSocketAddress) source, now);
-                }
+                s.peer.openAndDispatch(current, f, now);
                 return;
             }
             TunnelSession candidate = s.candidate(id);
@@ -202,10 +202,8 @@ public final class Concentrator implements AutoCloseable {
                 return;
             }
             // The first packet that opens under a candidate confirms it.
-            s.heardFrom(link, (InetSocketAddress) source, now);
-            if (s.peer.openAndDispatch(candidate, f, now)) {
-                TunnelSession old = s.peer.session();
-                s.promote(candidate, link, source instanceof InetSocketAddress a ? a : null);
+            TunnelSession old = s.peer.session();
+            if (s.peer.openAndDispatch(candidate, f, now, () -> s.promote(candidate, link, (InetSocketAddress) source))) {
                 if (old != null) {
                     byTunnel.remove(old.tunnelId(), s);
                 }

@@ -57,7 +57,11 @@ final class TunnelPeer {
     private final LinkSender sender;
     private final Extension extension;
     private final FlowHash flowHash = new FlowHash();
-    private final int[] flowSeq = new int[FlowHash.BUCKETS];
+    /** Per-session state the sender uses: keys and the flows' next numbers (from 0 each session). */
+    private record Sending(TunnelSession session, int[] flowSeq) {
+    }
+
+    private volatile Sending sending;
     private final ReorderBuffer reorder;
     private final Frame reply = new Frame();
     private volatile TunnelSession session;
@@ -72,7 +76,7 @@ final class TunnelPeer {
         this.counters = new LinkCounters(links);
         this.drops = drops;
         this.extension = extension;
-        this.reorder = new ReorderBuffer(reorderConfig, tunSink);
+        this.reorder = new ReorderBuffer(reorderConfig, tunSink, true);
     }
 
     TunnelSession session() {
@@ -86,6 +90,7 @@ final class TunnelPeer {
     void session(TunnelSession s) {
         reorder.reset();
         this.session = s;
+        this.sending = new Sending(s, new int[FlowHash.BUCKETS]);
     }
 
     /** Inner packets dropped because no link was usable. */
@@ -102,11 +107,13 @@ final class TunnelPeer {
      * Sender thread only. Returns false when it was dropped (no session, no usable link).
      */
     boolean sendData(Frame f, int length, long nowNanos) {
-        TunnelSession s = session;
-        if (s == null) {
+        Sending st = sending;
+        if (st == null) {
             noLink++;
             return false;
         }
+        TunnelSession s = st.session();
+        int[] flowSeq = st.flowSeq();
         int link = scheduler.pick(length);
         if (link < 0) {
             noLink++;
@@ -161,8 +168,17 @@ final class TunnelPeer {
         return openAndDispatch(s, f, nowNanos);
     }
 
-    /** Opens with {@code s} (the current or a candidate session) and handles the packet. */
+    /** Opens with {@code s} (the current session) and handles the packet. */
     boolean openAndDispatch(TunnelSession s, Frame f, long nowNanos) {
+        return openAndDispatch(s, f, nowNanos, null);
+    }
+
+    /**
+     * Opens with {@code s} and handles the packet. When {@code confirmed} is given (s is a
+     * candidate session) and the packet opens, s becomes the session before the packet is
+     * handled, so its data goes into the new session's flows; {@code confirmed} is told first.
+     */
+    boolean openAndDispatch(TunnelSession s, Frame f, long nowNanos, Runnable confirmed) {
         ByteBuffer b = f.buffer();
         int link = TunnelHeader.link(b, 0);
         if (link >= links) {
@@ -173,6 +189,10 @@ final class TunnelPeer {
         if (d != null) {
             drops.count(d);
             return false;
+        }
+        if (confirmed != null) {
+            confirmed.run();
+            session(s);
         }
         int len = TunnelSession.payloadLength(f);
         counters.received(link, f.length());

@@ -145,12 +145,23 @@ public final class ReorderBuffer {
     private long oversize;
     private long jumps;
     private long invalid;
+    private final boolean flowsStartAtZero;
 
     public ReorderBuffer(PacketSink sink) {
         this(Config.defaults(), sink);
     }
 
     public ReorderBuffer(Config config, PacketSink sink) {
+        this(config, sink, false);
+    }
+
+    /**
+     * @param flowsStartAtZero the sender numbers each flow from 0 within a session (the tunnel
+     *     does), so a flow's first packet to arrive is held if lower numbers are missing;
+     *     otherwise the first packet seen sets the expectation
+     */
+    public ReorderBuffer(Config config, PacketSink sink, boolean flowsStartAtZero) {
+        this.flowsStartAtZero = flowsStartAtZero;
         this.config = config;
         this.sink = sink;
         this.maxWait = config.maxWaitNanos();
@@ -196,11 +207,17 @@ public final class ReorderBuffer {
             return;
         }
         if (!behind.started(bucket)) {
-            behind.accept(bucket, seq);
-            frontier[bucket] = seq + 1;
-            inOrder++;
-            sink.deliver(packet);
-            return;
+            if (!flowsStartAtZero || seq <= 0 || seq > window) {
+                behind.accept(bucket, seq);
+                frontier[bucket] = seq + 1;
+                inOrder++;
+                sink.deliver(packet);
+                return;
+            }
+            // The sender numbers every flow of a session from 0: a first packet numbered 3 was
+            // overtaken by 0..2, which are still on their way (another link). Expect 0.
+            behind.accept(bucket, -1);
+            frontier[bucket] = 0;
         }
         int d = seq - frontier[bucket];
         if (d < 0) {

@@ -94,6 +94,24 @@ class ReorderBufferTest {
         assertEquals(0, rb.gapsSkipped());
     }
 
+    /** The tunnel numbers each flow from 0: a first arrival numbered 2 waits for 0 and 1. */
+    @Test
+    void withFlowsStartingAtZeroTheFirstArrivalWaitsForLowerNumbers() {
+        rb = new ReorderBuffer(Config.defaults(), out, true);
+        offer(4, 2, 0);
+        assertEquals(List.of(), out.seqs(4));
+        offer(4, 0, 1 * MS);
+        offer(4, 1, 2 * MS);
+        assertEquals(List.of(0, 1, 2), out.seqs(4));
+        // a flow whose 0 never comes is released after the wait, like any gap
+        offer(5, 3, 10 * MS);
+        poll(10 * MS + WAIT);
+        assertEquals(List.of(3), out.seqs(5));
+        // far beyond the window it is not a first packet of this session's numbering: taken as is
+        offer(6, 5000, 50 * MS);
+        assertEquals(List.of(5000), out.seqs(6));
+    }
+
     /** A new session of the far end numbers from 0 again: after reset that is in order, not "very old". */
     @Test
     void resetDeliversWhatIsHeldAndForgetsTheFlows() {
