@@ -12,9 +12,16 @@ import java.util.List;
  * @param ifIndex kernel ifindex (IF-MIB ifIndex) of its interface, 0 while it has none
  * @param state   whether the interface exists
  * @param problem why the interface is missing when {@link State#FAILED}, else ""
+ * @param tunnel  the data path towards the far end in words ("established with 198.18.0.1:4791",
+ *                "connecting to ..."), "" when the bond has no far end or no interface
  */
 public record BondStatus(String name, String mode, int mtu, List<String> members, int ifIndex, State state,
-                         String problem) {
+                         String problem, String tunnel) {
+
+    public BondStatus(String name, String mode, int mtu, List<String> members, int ifIndex, State state,
+                      String problem) {
+        this(name, mode, mtu, members, ifIndex, state, problem, "");
+    }
 
     public BondStatus {
         members = List.copyOf(members);

@@ -124,7 +124,8 @@ public final class BondManager implements AutoCloseable {
             state = BondStatus.State.FAILED;
             problem = l == null || l.problem.isEmpty() ? "no interface" : l.problem;
         }
-        return new BondStatus(b.name(), b.mode().uciName(), b.mtu(), b.members(), ifIndex, state, problem);
+        return new BondStatus(b.name(), b.mode().uciName(), b.mtu(), b.members(), ifIndex, state, problem,
+                runtime.describe(b.name()));
     }
 
     private static Optional<Bond> find(CoopwanConfig c, String name) {

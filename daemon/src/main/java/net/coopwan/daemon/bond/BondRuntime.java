@@ -20,6 +20,11 @@ public interface BondRuntime extends AutoCloseable {
      */
     String sync(Bond bond, TunDevice tun, CoopwanConfig config);
 
+    /** The bond's data path in words for status output, "" when it has none. */
+    default String describe(String bond) {
+        return "";
+    }
+
     /** The bond's interface is about to go: stop its data path. Idempotent. */
     void detach(String bond);
 

@@ -56,6 +56,13 @@ public final class DaemonControlApi implements ControlApi {
         this.reloader = reloader;
     }
 
+    private volatile java.util.function.Function<String, net.coopwan.daemon.api.LinkMeasurement> measurements = u -> null;
+
+    /** Where uplinks' tunnel measurements come from (the bonds' data paths). */
+    public void measurements(java.util.function.Function<String, net.coopwan.daemon.api.LinkMeasurement> source) {
+        this.measurements = java.util.Objects.requireNonNull(source);
+    }
+
     /** Called by the daemon as each front-end comes up. */
     public void frontEndStarted(String where) {
         frontEnds.add(where);
@@ -84,7 +91,7 @@ public final class DaemonControlApi implements ControlApi {
     public List<UplinkStatus> uplinks() {
         List<UplinkStatus> out = new ArrayList<>();
         for (Uplink u : config.current().uplinks()) {
-            out.add(UplinkStates.of(u, kernel.byName(u.device()).orElse(null)));
+            out.add(UplinkStates.of(u, kernel.byName(u.device()).orElse(null), measurements.apply(u.name())));
         }
         return out;
     }

@@ -188,6 +188,37 @@ public final class BondDataPath implements AutoCloseable {
         return peer.noLink();
     }
 
+    /** This bond's measurement of member {@code uplink}, or null if it is not a member. */
+    public net.coopwan.daemon.api.LinkMeasurement measurement(String uplink) {
+        List<Member> ms = settings.members();
+        for (int i = 0; i < ms.size(); i++) {
+            if (ms.get(i).uplink().equals(uplink)) {
+                net.coopwan.daemon.measure.LinkHealthSnapshot h = linkHealth(i);
+                boolean up = h.state() == LinkHealth.State.UP;
+                return new net.coopwan.daemon.api.LinkMeasurement(settings.bond(), up, h.srttNanos() / 1000,
+                        h.rttvarNanos() / 1000, h.lossPercent(), up ? weight(i) : 0, txBytes(i), rxBytes(i));
+            }
+        }
+        return null;
+    }
+
+    /** The data path in words, for status output. */
+    public String describe() {
+        int up = 0;
+        for (int i = 0; i < members(); i++) {
+            up += linkState(i) == LinkHealth.State.UP ? 1 : 0;
+        }
+        return switch (state) {
+            case ESTABLISHED -> "established with " + hostPort() + ", " + up + " of " + members() + " links up";
+            case CONNECTING -> "connecting to " + hostPort();
+            case CLOSED -> "stopped";
+        };
+    }
+
+    private String hostPort() {
+        return settings.concentrator().getAddress().getHostAddress() + ":" + settings.concentrator().getPort();
+    }
+
     TunnelPeer peer() {
         return peer;
     }

@@ -17,6 +17,7 @@ import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.DataPlane;
 import net.coopwan.config.Global;
 import net.coopwan.config.Uplink;
+import net.coopwan.daemon.api.LinkMeasurement;
 import net.coopwan.daemon.bond.BondRuntime;
 import net.coopwan.daemon.measure.LinkHealthConfig;
 import net.coopwan.daemon.steer.Masquerade;
@@ -118,6 +119,23 @@ public final class BondDataPaths implements BondRuntime {
         InetSocketAddress far = new InetSocketAddress(InetAddress.getByName(t.concentratorHost()), t.concentratorPort());
         return new BondDataPath.Settings(bond.name(), bond.mode(), members, far, t.clientId(), t.keyBytes(), health,
                 dp.reorderWaitMs() * 1_000_000L, adaptive);
+    }
+
+    /** The first running bond's measurement of {@code uplink}, or null when no data path uses it. */
+    public synchronized LinkMeasurement measurement(String uplink) {
+        for (Running r : running.values()) {
+            LinkMeasurement m = r.path().measurement(uplink);
+            if (m != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized String describe(String bond) {
+        Running r = running.get(bond);
+        return r == null ? "" : r.path().describe();
     }
 
     @Override

@@ -74,6 +74,7 @@ public final class Daemon implements AutoCloseable {
         bonds.runtime(kernelSteering.bondRuntime());
         this.clock = clock;
         this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds, changes);
+        api.measurements(kernelSteering.bondRuntime()::measurement);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);

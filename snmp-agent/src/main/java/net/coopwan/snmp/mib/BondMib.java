@@ -25,6 +25,7 @@ import net.coopwan.daemon.api.BondUpdate;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.api.ControlException;
 import net.coopwan.daemon.api.InterfaceCounters;
+import net.coopwan.daemon.api.LinkMeasurement;
 import net.coopwan.daemon.api.UplinkStatus;
 import net.coopwan.daemon.bond.BondRules;
 import org.slf4j.Logger;
@@ -398,11 +399,13 @@ public final class BondMib implements MOGroup {
     /**
      * uplinkRateDown/Up are the configured rates (the MIB: "the measured estimate where the data
      * plane has one, else the configured"). uplinkRtt, uplinkJitter, uplinkLoss and uplinkWeight
-     * are 0 ("no measurement") until the data plane measures them; counters are the kernel's.
+     * come from the bond data path that uses the uplink, 0 ("no measurement") when none does;
+     * the weight in hundredths (100 = 1). Counters are the kernel's.
      */
     private static Variable[] uplinkValues(UplinkStatus u, Uplink configured) {
         InterfaceCounters c = u.kernel() == null || u.kernel().counters() == null ? InterfaceCounters.ZERO
                 : u.kernel().counters();
+        LinkMeasurement t = u.tunnel();
         int state = switch (u.state()) {
             case UP -> 1;
             case DOWN -> 2;
@@ -413,7 +416,9 @@ public final class BondMib implements MOGroup {
                 text(u.name()), text(u.device()), new Integer32(u.kernel() == null ? 0 : u.kernel().index()),
                 new Integer32(state),
                 gauge(configured == null ? 0 : configured.downKbps()), gauge(configured == null ? 0 : configured.upKbps()),
-                new Gauge32(0), new Gauge32(0), new Gauge32(0), new Gauge32(0),
+                gauge(t == null ? 0 : t.rttMicros()), gauge(t == null ? 0 : t.jitterMicros()),
+                gauge(t == null ? 0 : Math.round(t.lossPercent() * 100)),
+                gauge(t == null ? 0 : Math.min(65535, Math.round(t.weight() * 100))),
                 new Counter64(c.rxBytes()), new Counter64(c.txBytes()), new Counter64(c.rxPackets()),
                 new Counter64(c.txPackets())};
     }

@@ -20,12 +20,12 @@ final class StatusView {
 
     /** One uplink row. {@code state} is UP/DOWN/MISSING/DISABLED; {@code stateClass} the CSS class for it. */
     public record UplinkRow(String name, String device, String state, String stateClass, String kernelState, String mtu,
-                     String mac, String rx, String tx, String errors) {
+                     String mac, String rx, String tx, String errors, String tunnel) {
     }
 
     /** One bond row; {@code stateClass} the CSS class of its state. */
     public record BondRow(String name, String mode, String mtu, String members, String ifIndex, String state,
-                          String stateClass, String problem) {
+                          String stateClass, String problem, String tunnel) {
     }
 
     /** The modes the create form offers, in the daemon's UCI spelling; the daemon checks what is sent. */
@@ -65,7 +65,7 @@ final class StatusView {
                     b.members().isEmpty() ? "none" : String.join(", ", b.members()),
                     b.ifIndex() > 0 ? Integer.toString(b.ifIndex()) : "-", state,
                     "state-" + (b.state() == BondStatus.State.ACTIVE ? "up" : b.state() == BondStatus.State.FAILED ? "down" : "disabled"),
-                    b.problem()));
+                    b.problem(), b.tunnel() == null || b.tunnel().isEmpty() ? "-" : b.tunnel()));
         }
         m.put("bonds", br);
         m.put("bondModes", BOND_MODES);
@@ -78,7 +78,7 @@ final class StatusView {
         String css = "state-" + state.toLowerCase(java.util.Locale.ROOT);
         NetInterface k = u.kernel();
         if (k == null) {
-            return new UplinkRow(u.name(), u.device(), state, css, "no such device", "", "", "", "", "");
+            return new UplinkRow(u.name(), u.device(), state, css, "no such device", "", "", "", "", "", tunnel(u));
         }
         InterfaceCounters c = k.counters();
         return new UplinkRow(u.name(), u.device(), state, css,
@@ -86,6 +86,20 @@ final class StatusView {
                 Integer.toString(k.mtu()), k.mac().isEmpty() ? "none" : k.mac(),
                 Formats.bytes(c.rxBytes()) + " / " + c.rxPackets() + " pkts",
                 Formats.bytes(c.txBytes()) + " / " + c.txPackets() + " pkts",
-                "rx " + c.rxErrors() + " err " + c.rxDropped() + " drop, tx " + c.txErrors() + " err " + c.txDropped() + " drop");
+                "rx " + c.rxErrors() + " err " + c.rxDropped() + " drop, tx " + c.txErrors() + " err " + c.txDropped() + " drop",
+                tunnel(u));
+    }
+
+    /** What the bond data path measures on the uplink, in words; "-" when no tunnel uses it. */
+    static String tunnel(UplinkStatus u) {
+        var t = u.tunnel();
+        if (t == null) {
+            return "-";
+        }
+        if (!t.up()) {
+            return t.bond() + ": down";
+        }
+        return String.format(java.util.Locale.ROOT, "%s: rtt %.1f ms, jitter %.1f ms, loss %.1f %%, weight %.2f",
+                t.bond(), t.rttMicros() / 1000.0, t.jitterMicros() / 1000.0, t.lossPercent(), t.weight());
     }
 }
