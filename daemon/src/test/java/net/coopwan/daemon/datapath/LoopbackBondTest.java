@@ -193,4 +193,36 @@ class LoopbackBondTest {
         assertEquals(7, MemoryTun.seqOf(got));
         assertTrue(ms < 5000, "reconnected after " + ms + " ms");
     }
+
+    /** Junk at the concentrator's port: every datagram a counted drop, the bond carries on. */
+    @Test
+    void junkDatagramsAreCountedDropsAndTheBondKeepsWorking() throws Exception {
+        Concentrator c = concentrator(0);
+        BondDataPath p = router(Bond.Mode.WEIGHTED_ROUND_ROBIN, c.localAddress());
+        await("session", 5000, () -> p.established() && bothUp(p) && c.established("home1"));
+        java.util.Random rnd = new java.util.Random(4);
+        long before = c.drops().total();
+        int sent = 3000;
+        try (java.nio.channels.DatagramChannel junk = java.nio.channels.DatagramChannel.open()) {
+            for (int i = 0; i < sent; i++) {
+                byte[] d = new byte[rnd.nextInt(200)];
+                rnd.nextBytes(d);
+                if (d.length > 4 && i % 2 == 0) {
+                    d[0] = 1; // a valid version, a random type: reaches the deeper checks
+                    d[1] = (byte) (1 + rnd.nextInt(9));
+                    d[3] = (byte) rnd.nextInt(2);
+                }
+                junk.send(java.nio.ByteBuffer.wrap(d), c.localAddress());
+                if (i % 500 == 499) {
+                    Thread.sleep(20); // stay within the socket buffer: every datagram is counted
+                }
+            }
+        }
+        await("every junk datagram counted", 5000, () -> c.drops().total() - before >= sent - 5);
+        assertTrue(c.established("home1"));
+        routerTun.inject(MemoryTun.udp(ROUTER, SERVER, 1, 2, 100, 42));
+        byte[] got = concTun.written.poll(5, TimeUnit.SECONDS);
+        assertNotNull(got, "the bond still carries traffic after the junk; drops " + c.drops().snapshot());
+        assertEquals(42, MemoryTun.seqOf(got));
+    }
 }
