@@ -76,6 +76,10 @@ final class HumanFormat {
         if (!problem.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%-8s %s%n", "problem", problem));
         }
+        String tunnel = b.path("tunnel").asText("");
+        if (!tunnel.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%-8s %s%n", "far end", tunnel));
+        }
         return sb.toString();
     }
 
@@ -91,14 +95,26 @@ final class HumanFormat {
     }
 
     static String uplinks(JsonNode list) {
-        Table t = new Table("NAME", "DEVICE", "STATE", "RX", "TX");
+        Table t = new Table("NAME", "DEVICE", "STATE", "RX", "TX", "TUNNEL");
         for (JsonNode u : list) {
             JsonNode c = u.path("kernel").path("counters");
             t.row(u.path("name").asText(), u.path("device").asText(), u.path("state").asText(),
                     c.isMissingNode() ? "-" : bytes(c.path("rxBytes").asLong()),
-                    c.isMissingNode() ? "-" : bytes(c.path("txBytes").asLong()));
+                    c.isMissingNode() ? "-" : bytes(c.path("txBytes").asLong()), tunnel(u.path("tunnel")));
         }
         return t.render();
+    }
+
+    /** A bond data path's view of an uplink: "bond0 up rtt 12.3ms loss 0.0% w 2.00", or "-". */
+    private static String tunnel(JsonNode t) {
+        if (t.isMissingNode() || t.isNull()) {
+            return "-";
+        }
+        if (!t.path("up").asBoolean()) {
+            return t.path("bond").asText() + " down";
+        }
+        return String.format(Locale.ROOT, "%s up rtt %.1fms loss %.1f%% w %.2f", t.path("bond").asText(),
+                t.path("rttMicros").asLong() / 1000.0, t.path("lossPercent").asDouble(), t.path("weight").asDouble());
     }
 
     static String interfaces(JsonNode list) {

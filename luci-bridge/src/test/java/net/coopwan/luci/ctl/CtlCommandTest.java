@@ -124,9 +124,9 @@ class CtlCommandTest {
         Run r = ctl("--socket", sock(), "uplinks");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.lines();
-        assertTrue(lines.get(0).matches("NAME\\s+DEVICE\\s+STATE\\s+RX\\s+TX"), lines.get(0));
+        assertTrue(lines.get(0).matches("NAME\\s+DEVICE\\s+STATE\\s+RX\\s+TX\\s+TUNNEL"), lines.get(0));
         assertEquals(api.uplinks().size() + 1, lines.size(), r.out());
-        assertTrue(lines.get(1).matches("wan\\s+lo\\s+" + api.uplinks().get(0).state() + "\\s+\\d.*B\\s+\\d.*B"), lines.get(1));
+        assertTrue(lines.get(1).matches("wan\\s+lo\\s+" + api.uplinks().get(0).state() + "\\s+\\d.*B\\s+\\d.*B\\s+-"), lines.get(1));
     }
 
     @Test

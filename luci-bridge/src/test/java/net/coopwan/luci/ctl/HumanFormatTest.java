@@ -42,6 +42,19 @@ class HumanFormatTest {
     void anUplinkWithoutKernelDeviceShowsDashes() throws Exception {
         String out = HumanFormat.uplinks(Json.mapper().readTree(
                 "[{\"name\":\"lte\",\"device\":\"wwan0\",\"state\":\"MISSING\",\"kernel\":null}]"));
-        assertEquals("NAME  DEVICE  STATE    RX  TX\nlte   wwan0   MISSING  -   -\n", out);
+        assertEquals("NAME  DEVICE  STATE    RX  TX  TUNNEL\nlte   wwan0   MISSING  -   -   -\n", out);
+    }
+
+    @Test
+    void anUplinkInABondWithAFarEndShowsItsTunnel() throws Exception {
+        String out = HumanFormat.uplinks(Json.mapper().readTree(
+                "[{\"name\":\"wan1\",\"device\":\"eth1\",\"state\":\"UP\",\"kernel\":null,\"tunnel\":"
+                + "{\"bond\":\"bond0\",\"up\":true,\"rttMicros\":12345,\"jitterMicros\":100,\"lossPercent\":1.5,"
+                + "\"weight\":2.0,\"txBytes\":1,\"rxBytes\":2}},"
+                + "{\"name\":\"wan2\",\"device\":\"eth2\",\"state\":\"UP\",\"kernel\":null,\"tunnel\":"
+                + "{\"bond\":\"bond0\",\"up\":false}}]"));
+        assertEquals("NAME  DEVICE  STATE  RX  TX  TUNNEL\n"
+                + "wan1  eth1    UP     -   -   bond0 up rtt 12.3ms loss 1.5% w 2.00\n"
+                + "wan2  eth2    UP     -   -   bond0 down\n", out);
     }
 }
