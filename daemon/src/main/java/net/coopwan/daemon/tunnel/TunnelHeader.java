@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  *
  * <ul>
  *   <li>ver = 1; type = {@link PacketType#code()}; flags = 0 (reserved, covered by the tag);
- *   <li>link: the member link index (0..7) chosen by the router; both directions of one link use it;
+ *   <li>link: the member link index (0..15) chosen by the router; both directions of one link use it;
  *   <li>tunnel id: the session's key id (0 in a handshake init), so the receiver finds the keys;
  *   <li>packet number: per session, link and direction; the AEAD nonce, the replay-window index
  *       and the link's sequence number for loss counting, all in one field;
@@ -32,7 +32,8 @@ import java.nio.ByteBuffer;
 public final class TunnelHeader {
     public static final int VERSION = 1;
     public static final int LENGTH = 28;
-    public static final int MAX_LINKS = 8;
+    /** As many as a bond may have members ({@code BondRules.MAX_MEMBERS}). */
+    public static final int MAX_LINKS = 16;
     public static final int NO_BUCKET = 0xFFFF;
     /** Header + Poly1305 tag: what the tunnel adds to an inner packet, before UDP/IP. */
     public static final int OVERHEAD = LENGTH + 16;
