@@ -33,6 +33,11 @@ class LoopbackBondTest {
     static final int ROUTER = MemoryTun.addr(100, 64, 100, 2);
     static final int SERVER = MemoryTun.addr(198, 18, 9, 2);
     static final byte[] PSK = new byte[32];
+    /**
+     * Generous reorder wait: these tests check order and delivery, not timing, and must not
+     * depend on the receiver thread being scheduled within 30 ms on a busy 2-core machine.
+     */
+    static final long REORDER_WAIT = 500_000_000L;
 
     static {
         for (int i = 0; i < 32; i++) {
@@ -72,7 +77,7 @@ class LoopbackBondTest {
 
     private Concentrator concentrator(int port) throws Exception {
         Concentrator c = new Concentrator(new Concentrator.Settings(new InetSocketAddress("127.0.0.1", port),
-                500_000_000L, 30_000_000L, 1400),
+                500_000_000L, REORDER_WAIT, 1400),
                 concTun, List.of(new Concentrator.Client("home1", PSK, (Inet4Address) InetAddress.getByName("100.64.100.2"))));
         c.start();
         open.add(c);
@@ -85,7 +90,7 @@ class LoopbackBondTest {
         BondDataPath.Settings s = new BondDataPath.Settings("bond0", mode,
                 List.of(new BondDataPath.Member("wan1", 0, "lo-a", null, 0),
                         new BondDataPath.Member("wan2", 1, "lo-b", null, 0)),
-                far, "home1", PSK, LinkHealthConfig.DEFAULT, 30_000_000L, null);
+                far, "home1", PSK, LinkHealthConfig.DEFAULT, REORDER_WAIT, null);
         BondDataPath p = new BondDataPath(s, routerTun, binder);
         p.start();
         open.add(p);
