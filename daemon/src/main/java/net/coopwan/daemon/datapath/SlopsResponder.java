@@ -19,7 +19,7 @@ import net.coopwan.daemon.tunnel.TunnelHeader;
  * ({@link PacketType#SLOPS_REQUEST}) because that probe was lost.
  *
  * <pre>
- * SLOPS_PROBE payload:   stream id (4) | index (2) | count K (2) | padding to L/8 bytes
+ * SLOPS_PROBE payload:   stream id (4) | index (2) | count K (2) | floor µs (4) | padding to L/8 bytes
  * SLOPS_REQUEST payload: stream id (4)
  * SLOPS_VERDICT payload: stream id (4) | verdict (1: 0 increasing, 1 not increasing, 2 grey, 3 lost) | received (2)
  * </pre>
@@ -27,8 +27,8 @@ import net.coopwan.daemon.tunnel.TunnelHeader;
  * Receiver thread only.
  */
 final class SlopsResponder {
-    static final int PROBE_HEADER = 8;
-    private final TrendTest trend = new PctPdtTrendTest();
+    static final int PROBE_HEADER = 12;
+    private final TrendTest[] trends = new TrendTest[TunnelHeader.MAX_LINKS];
     private final SlopsStreamReceiver[] receivers = new SlopsStreamReceiver[TunnelHeader.MAX_LINKS];
     private final int[] streamIds = new int[TunnelHeader.MAX_LINKS];
     private final Frame reply = new Frame();
@@ -51,10 +51,14 @@ final class SlopsResponder {
             }
             SlopsStreamReceiver r = receivers[link];
             if (r == null || stream != streamIds[link]) {
-                // a new stream: the sender numbers them, K comes with every probe
+                // a new stream: the sender numbers them; K and the noise floor come with every probe
                 r = new SlopsStreamReceiver(new SlopsStreamConfig(count, 8L * Math.max(64, len), 512, 0.2));
                 receivers[link] = r;
                 streamIds[link] = stream;
+                long floor = Math.max(0, Math.min(1_000_000, b.getInt(at + 8)));
+                PctPdtTrendTest.Config d = PctPdtTrendTest.Config.DEFAULT;
+                trends[link] = new PctPdtTrendTest(new PctPdtTrendTest.Config(d.minSamples(), d.pctIncreasing(),
+                        d.pctNotIncreasing(), d.pdtIncreasing(), d.pdtNotIncreasing(), Math.max(d.minSpreadMicros(), floor)));
             }
             // OWD = arrival - send; only its trend matters, so a clock offset (and the 32-bit
             // wrap of the header's send time, taken as a difference) cancels (S3).
@@ -85,7 +89,7 @@ final class SlopsResponder {
 
     private void answer(TunnelPeer peer, int link, int stream, long nowNanos) {
         SlopsStreamReceiver r = receivers[link];
-        StreamVerdict v = r.verdict(trend);
+        StreamVerdict v = r.verdict(trends[link]);
         ByteBuffer p = reply.payloadSpace();
         p.putInt(stream).put((byte) v.ordinal()).putShort((short) r.received());
         peer.sendControl(reply, 7, link, PacketType.SLOPS_VERDICT, nowNanos);
