@@ -64,6 +64,10 @@ final class TunnelPeer {
     private volatile Sending sending;
     private final ReorderBuffer reorder;
     private final Frame reply = new Frame();
+    private final DelaySpread spread;
+    private final long minReorderWaitNanos;
+    /** Longest reorder wait the spread may ask for: about Linux's minimum RTO, so a real loss is not held longer. */
+    static final long MAX_REORDER_WAIT_NANOS = 200_000_000L;
     private volatile TunnelSession session;
     private long noLink;
     private long notSealed;
@@ -77,6 +81,8 @@ final class TunnelPeer {
         this.drops = drops;
         this.extension = extension;
         this.reorder = new ReorderBuffer(reorderConfig, tunSink, true);
+        this.minReorderWaitNanos = reorderConfig.maxWaitNanos();
+        this.spread = new DelaySpread(links, 1_000_000_000L);
     }
 
     TunnelSession session() {
@@ -198,6 +204,7 @@ final class TunnelPeer {
         counters.received(link, f.length());
         PacketType type = TunnelHeader.type(b, 0);
         int owd = micros(nowNanos) - TunnelHeader.sendMicros(b, 0);
+        spread.sample(link, owd, nowNanos);
         extension.onHeard(link, type, owd, nowNanos);
         switch (type) {
             case DATA -> {
@@ -228,8 +235,24 @@ final class TunnelPeer {
 
     /** Releases held packets whose wait is over; returns the next deadline. Receiver thread only. */
     long pollReorder(long nowNanos) {
+        adaptReorderWait(nowNanos);
         reorder.poll(nowNanos);
         return reorder.nextDeadlineNanos();
+    }
+
+    /**
+     * The reorder wait follows the delay spread between links: the configured wait, or the
+     * spread plus a quarter and 5 ms when that is longer, at most {@link #MAX_REORDER_WAIT_NANOS}.
+     */
+    private void adaptReorderWait(long nowNanos) {
+        long s = spread.spreadMicros(nowNanos) * 1000;
+        long want = Math.min(MAX_REORDER_WAIT_NANOS, Math.max(minReorderWaitNanos, s + s / 4 + 5_000_000L));
+        if (s == 0) {
+            want = minReorderWaitNanos;
+        }
+        if (want != reorder.maxWaitNanos()) {
+            reorder.maxWaitNanos(want);
+        }
     }
 
     ReorderBuffer reorder() {

@@ -111,7 +111,7 @@ public final class ReorderBuffer {
 
     private final Config config;
     private final PacketSink sink;
-    private final long maxWait;
+    private long maxWait;
     private final int window;
 
     // Per bucket.
@@ -325,6 +325,23 @@ public final class ReorderBuffer {
      */
     public long nextDeadlineNanos() {
         return oldest == NIL ? Long.MAX_VALUE : slotArrival[oldest] + maxWait;
+    }
+
+    /**
+     * Changes how long a gap is waited for, from now on (packets already held keep their
+     * arrival time, so a shorter wait releases them sooner). The owner sets it from the measured
+     * delay spread between links.
+     */
+    public void maxWaitNanos(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("max wait " + nanos);
+        }
+        this.maxWait = nanos;
+    }
+
+    /** The wait in force. */
+    public long maxWaitNanos() {
+        return maxWait;
     }
 
     /** Delivers everything held, bucket by bucket in order (shutdown, session change). */
