@@ -12,7 +12,10 @@ import java.util.List;
 /**
  * The packaged daemon twice in the lab: a concentrator in inet and a router in router whose
  * bond bond0 has one tunnel per ISP, with the lan namespace's traffic routed into the bond.
- * Used by the bonding integration test and by the benchmarks (docs/benchmarks/bonding).
+ * Used by the bonding integration test, the benchmarks (docs/benchmarks/bonding) and the demo
+ * ({@link LabDemo}). The jar and launcher come from the system properties {@code coopwan.jar} and
+ * {@code coopwan.launcher} (defaults: package/target/coopwan.jar and package/files/coopwan as
+ * seen from the package module).
  */
 public final class BondLab implements AutoCloseable {
     public static final String BOND_ADDRESS = "100.64.100.2";
@@ -54,6 +57,17 @@ public final class BondLab implements AutoCloseable {
             "--state", state.toString()};
     }
 
+    /** {@code coopwan ctl --socket SOCKET ARGS} through the launcher, to run in a namespace. */
+    public static String[] ctl(Path socket, String... args) {
+        String jar = System.getProperty("coopwan.jar", "target/coopwan.jar");
+        String launcher = System.getProperty("coopwan.launcher", "files/coopwan");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("env",
+                "COOPWAN_JAR=" + Path.of(jar).toAbsolutePath(), "COOPWAN_CDS=/nonexistent", "sh",
+                Path.of(launcher).toAbsolutePath().toString(), "ctl", "--socket", socket.toString()));
+        cmd.addAll(java.util.List.of(args));
+        return cmd.toArray(new String[0]);
+    }
+
     /** Starts the concentrator (inet). */
     public void startConcentrator(String dataplane) throws IOException {
         Path conf = dir.resolve("concentrator.conf");
@@ -80,6 +94,18 @@ public final class BondLab implements AutoCloseable {
      * rates (0 = unknown), {@code mode} wrr, adaptive or active-backup.
      */
     public void startRouter(String mode, long[] upKbps, String dataplane) throws IOException {
+        int[] all = new int[lab.isps()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i + 1;
+        }
+        startRouter(mode, upKbps, dataplane, all);
+    }
+
+    /**
+     * Like {@link #startRouter(String, long[], String)}, with only the given ISPs (1-based) as
+     * members of bond0; every ISP is still configured as an uplink.
+     */
+    public void startRouter(String mode, long[] upKbps, String dataplane, int... memberIsps) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "config global 'global'",
                 "\toption role 'router'",
@@ -91,6 +117,8 @@ public final class BondLab implements AutoCloseable {
             lines.add("\toption gateway '" + Lab.ispGateway(i) + "'");
             lines.add("\toption up_kbps '" + upKbps[i - 1] + "'");
             lines.add("\toption down_kbps '" + upKbps[i - 1] + "'");
+        }
+        for (int i : memberIsps) {
             members.append("\tlist member 'wan").append(i).append("'\n");
         }
         lines.add("config bond 'bond0'");
@@ -112,6 +140,12 @@ public final class BondLab implements AutoCloseable {
     public void routeLanIntoBond() {
         lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "route", "replace", "default", "dev", "bond0", "table", "200").orThrow();
         lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "rule", "add", "iif", "lan0", "lookup", "200", "priority", "100").orThrow();
+    }
+
+    /** Undoes {@link #routeLanIntoBond()} (for a next bond in the same lab); never throws. */
+    public void unrouteLan() {
+        lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "rule", "del", "priority", "100");
+        lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "route", "flush", "table", "200");
     }
 
     /** Waits until the router's log shows {@code count} members up; false on timeout. */
