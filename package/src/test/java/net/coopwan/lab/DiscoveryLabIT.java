@@ -218,6 +218,8 @@ class DiscoveryLabIT {
             assertEquals(1, routers(a).size(), routers(a).toString());
             assertEquals(List.of("duplication"), JSON.convertValue(ofB.get("offers"), List.class));
             assertTrue(ofB.get("willing").asBoolean());
+            assertEquals(b.peers().get("nonce").asText(), ofB.get("nonce").asText(), "a lists b under b's own nonce");
+            assertEquals(a.peers().get("nonce").asText(), routers(b).get(0).get("nonce").asText());
             assertEquals("512-1023 Mbit/s", ofB.get("downstream").asText());
             assertTrue(a.logText().contains("peer link: router " + ofB.get("nonce").asText() + " (100.64.77.2) seen, offers [duplication]"),
                     a.logText());

@@ -134,6 +134,8 @@ class ApiTest {
             JsonNode on = Http.json(http.get("/api/v1/nearby", login));
             assertEquals(true, on.get("enabled").asBoolean());
             assertEquals(4, on.get("drops").get("CHECKSUM_MISMATCH").asLong());
+            assertEquals("e954", on.get("nonce").asText());
+            assertEquals("duplication", on.get("offers").get(1).asText());
             assertEquals(2, on.get("routers").size());
             JsonNode r = on.get("routers").get(0);
             assertEquals("100.64.77.2", r.get("address").asText());
@@ -151,7 +153,8 @@ class ApiTest {
         drops.put("BAD_MAGIC", 0L);
         drops.put("CHECKSUM_MISMATCH", 4L);
         return new net.coopwan.daemon.api.DiscoveryStatus(true, "br-coop", 4790,
-                "advertising on 100.64.77.1:4790, broadcast 100.64.77.255", 9, 20, 6, 9, drops, 0, List.of(
+                "advertising on 100.64.77.1:4790, broadcast 100.64.77.255", "e954",
+                List.of("emergency", "duplication"), 9, 20, 6, 9, drops, 0, List.of(
                         new net.coopwan.daemon.api.NearbyRouter("100.64.77.2", "beef", true, List.of("emergency"),
                                 "unknown", "512-1023 Mbit/s", "undisclosed", 2, Instant.parse("2026-01-01T00:00:00Z"),
                                 Instant.parse("2026-01-01T00:00:06Z"), 4),

@@ -200,6 +200,7 @@ class PageTest {
             assertFalse(on.contains("Cooperation is off"), on);
             assertTrue(on.contains("br-coop port 4790: advertising on 100.64.77.1:4790"), on);
             assertTrue(on.contains("dropped 4 (CHECKSUM_MISMATCH 4)"), on);
+            assertTrue(on.contains("This router: nonce e954, offers emergency, duplication"), on);
             assertTrue(on.contains("data-address=\"100.64.77.2\""), on);
             assertTrue(on.contains("<td class=\"offers\">emergency</td>"), on);
             assertTrue(on.contains("<td class=\"offers\">none</td>"), on);

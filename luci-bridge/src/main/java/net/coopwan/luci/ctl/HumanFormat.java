@@ -66,6 +66,10 @@ final class HumanFormat {
         StringBuilder sb = new StringBuilder();
         sb.append("peer link ").append(d.path("device").asText()).append(" port ").append(d.path("port").asText())
                 .append(": ").append(d.path("state").asText()).append('\n');
+        List<String> own = new ArrayList<>();
+        d.path("offers").forEach(n -> own.add(n.asText()));
+        sb.append("this router: nonce ").append(d.path("nonce").asText()).append(", offers ")
+                .append(own.isEmpty() ? "none (not willing)" : String.join(",", own)).append('\n');
         sb.append("adverts sent ").append(d.path("advertsSent").asLong()).append(", received ")
                 .append(d.path("advertsReceived").asLong()).append(", own ").append(d.path("ownAdverts").asLong());
         List<String> dropped = new ArrayList<>();

@@ -103,6 +103,8 @@ final class StatusView {
             c.append(", evicted ").append(d.evictions());
         }
         m.put("peerCounters", c.toString());
+        m.put("peerSelf", "This router: nonce " + d.nonce() + ", offers "
+                + (d.offers().isEmpty() ? "none (not willing)" : String.join(", ", d.offers())));
         List<NearbyRow> rows = new ArrayList<>();
         for (NearbyRouter r : d.routers()) {
             rows.add(new NearbyRow(r.address(), r.nonce(), r.willing() ? "yes" : "no",

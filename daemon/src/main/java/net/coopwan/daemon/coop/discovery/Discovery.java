@@ -364,7 +364,9 @@ public final class Discovery implements AutoCloseable {
         }
         Map<String, Long> d = new LinkedHashMap<>();
         drops.snapshot().forEach((r, n) -> d.put(r.name(), n));
-        return new DiscoveryStatus(true, peer.device(), peer.port(), state, sent.get(), datagrams.get(), accepted.get(),
+        AdvertInfo own = info;
+        return new DiscoveryStatus(true, peer.device(), peer.port(), state, hex(nonce),
+                own.willing() ? OwnAdvert.offerNames(own) : List.of(), sent.get(), datagrams.get(), accepted.get(),
                 table.ownAdverts(), d, table.evictions(), routers);
     }
 

@@ -100,6 +100,8 @@ class DiscoveryTest {
         assertEquals(clock.instant(), r.lastSeen());
         assertEquals(clock.instant().minusSeconds(2), r.firstSeen());
         assertEquals(2, s.advertsReceived());
+        assertEquals(Discovery.hex(d.nonce()), s.nonce());
+        assertEquals(List.of("emergency", "duplication"), s.offers());
         assertEquals(List.of("peer link: router beef (100.64.77.2) seen, offers [bandwidth_sharing]"), log);
 
         nanos.addAndGet(7 * S);
