@@ -27,6 +27,11 @@ var callEvents = rpc.declare({
 	expect: { events: [] }
 });
 
+var callNearby = rpc.declare({
+	object: 'coopwan',
+	method: 'nearby'
+});
+
 var callReload = rpc.declare({
 	object: 'coopwan',
 	method: 'reload'
@@ -35,7 +40,7 @@ var callReload = rpc.declare({
 /* Events shown under the tables: enough to see why an uplink went down. */
 var EVENTS_SHOWN = 10;
 
-/* Seconds between refreshes. Each refresh starts "coopwan ctl" (a JVM) three
+/* Seconds between refreshes. Each refresh starts "coopwan ctl" (a JVM) four
  * times on the router through the rpcd plugin, so not LuCI's usual 5 s. */
 var POLL_SECONDS = 30;
 
@@ -65,7 +70,7 @@ function row(cells, header) {
 
 return view.extend({
 	load: function() {
-		return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN) ]);
+		return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callNearby() ]);
 	},
 
 	renderStatus: function(st) {
@@ -108,6 +113,28 @@ return view.extend({
 		return E('table', { 'class': 'table', 'id': 'coopwan-uplinks' }, rows);
 	},
 
+	/* The routers heard on the peer link (method "nearby", a DiscoveryStatus). */
+	renderNearby: function(d) {
+		if (!d || d.error)
+			return E('em', {}, [ _('Not available: %s').format(d && d.error ? d.error : _('no answer')) ]);
+		if (!d.enabled)
+			return E('em', { 'id': 'coopwan-peer-off' }, [ _('Cooperation is off (peer.enabled 0)') ]);
+		var rows = [ row([ _('Address'), _('Nonce'), _('Willing'), _('Offers'), _('Down'), _('Up'), _('Last seen') ], true) ];
+		(d.routers || []).forEach(function(r) {
+			rows.push(row([ r.address, r.nonce, r.willing ? _('yes') : _('no'),
+				(r.offers || []).length ? r.offers.join(', ') : _('none'), r.downstream, r.upstream,
+				String(r.lastSeen || '').replace(/\.\d+Z$/, 'Z') ]));
+		});
+		if (rows.length == 1)
+			rows.push(E('tr', { 'class': 'tr placeholder' }, [
+				E('td', { 'class': 'td' }, [ E('em', {}, [ _('No router heard on the peer link') ]) ])
+			]));
+		return E('div', {}, [
+			E('p', {}, [ d.device + ': ' + d.state ]),
+			E('table', { 'class': 'table', 'id': 'coopwan-nearby' }, rows)
+		]);
+	},
+
 	renderEvents: function(list) {
 		var rows = [ row([ _('Time'), _('Source'), _('Message') ], true) ];
 		(list || []).forEach(function(e) {
@@ -127,12 +154,14 @@ return view.extend({
 		var status = E('div', {}, [ this.renderStatus(data[0]) ]);
 		var uplinks = E('div', {}, [ this.renderUplinks(data[1]) ]);
 		var events = E('div', {}, [ this.renderEvents(data[2]) ]);
+		var nearby = E('div', {}, [ this.renderNearby(data[3]) ]);
 
 		poll.add(L.bind(function() {
-			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN) ]).then(L.bind(function(d) {
+			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callNearby() ]).then(L.bind(function(d) {
 				dom.content(status, this.renderStatus(d[0]));
 				dom.content(uplinks, this.renderUplinks(d[1]));
 				dom.content(events, this.renderEvents(d[2]));
+				dom.content(nearby, this.renderNearby(d[3]));
 			}, this));
 		}, this), POLL_SECONDS);
 
@@ -141,6 +170,8 @@ return view.extend({
 			E('div', { 'class': 'cbi-section' }, [ status ]),
 			E('h3', {}, [ _('Uplinks') ]),
 			E('div', { 'class': 'cbi-section' }, [ uplinks ]),
+			E('h3', {}, [ _('Nearby routers') ]),
+			E('div', { 'class': 'cbi-section' }, [ nearby ]),
 			E('h3', {}, [ _('Recent events') ]),
 			E('div', { 'class': 'cbi-section' }, [ events ]),
 			E('div', { 'class': 'cbi-page-actions' }, [

@@ -123,6 +123,47 @@ class ApiTest {
     }
 
     @Test
+    void nearbyIsTheDiscoveryStatus() {
+        Http.Login login = http.apiLogin(WebUi.USER, PASSWORD);
+        try {
+            JsonNode off = Http.json(http.get("/api/v1/nearby", login));
+            assertEquals(false, off.get("enabled").asBoolean());
+            assertEquals("br-coop", off.get("device").asText());
+            assertEquals(0, off.get("routers").size());
+            ui.api.discovery = twoRoutersHeard();
+            JsonNode on = Http.json(http.get("/api/v1/nearby", login));
+            assertEquals(true, on.get("enabled").asBoolean());
+            assertEquals(4, on.get("drops").get("CHECKSUM_MISMATCH").asLong());
+            assertEquals("e954", on.get("nonce").asText());
+            assertEquals("duplication", on.get("offers").get(1).asText());
+            assertEquals(2, on.get("routers").size());
+            JsonNode r = on.get("routers").get(0);
+            assertEquals("100.64.77.2", r.get("address").asText());
+            assertEquals("beef", r.get("nonce").asText());
+            assertEquals("emergency", r.get("offers").get(0).asText());
+            assertEquals("2026-01-01T00:00:06Z", r.get("lastSeen").asText());
+            assertEquals(401, http.get("/api/v1/nearby").statusCode());
+        } finally {
+            ui.api.discovery = null;
+        }
+    }
+
+    static net.coopwan.daemon.api.DiscoveryStatus twoRoutersHeard() {
+        java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>();
+        drops.put("BAD_MAGIC", 0L);
+        drops.put("CHECKSUM_MISMATCH", 4L);
+        return new net.coopwan.daemon.api.DiscoveryStatus(true, "br-coop", 4790,
+                "advertising on 100.64.77.1:4790, broadcast 100.64.77.255", "e954",
+                List.of("emergency", "duplication"), 9, 20, 6, 9, drops, 0, List.of(
+                        new net.coopwan.daemon.api.NearbyRouter("100.64.77.2", "beef", true, List.of("emergency"),
+                                "unknown", "512-1023 Mbit/s", "undisclosed", 2, Instant.parse("2026-01-01T00:00:00Z"),
+                                Instant.parse("2026-01-01T00:00:06Z"), 4),
+                        new net.coopwan.daemon.api.NearbyRouter("100.64.77.3", "<b>x", false, List.of(), "dsl",
+                                "undisclosed", "undisclosed", 0, Instant.parse("2026-01-01T00:00:01Z"),
+                                Instant.parse("2026-01-01T00:00:05Z"), 2)));
+    }
+
+    @Test
     void uplinksAndInterfacesAreTheKernelsView() {
         Http.Login login = http.apiLogin(WebUi.USER, PASSWORD);
         JsonNode uplinks = Http.json(http.get("/api/v1/uplinks", login));

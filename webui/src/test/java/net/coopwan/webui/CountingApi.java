@@ -30,6 +30,15 @@ final class CountingApi implements ControlApi {
         this.config = config;
     }
 
+    /** What {@link #discovery()} answers instead of the daemon when set (the test daemon's peer link is off). */
+    volatile net.coopwan.daemon.api.DiscoveryStatus discovery;
+
+    @Override
+    public net.coopwan.daemon.api.DiscoveryStatus discovery() {
+        net.coopwan.daemon.api.DiscoveryStatus d = discovery;
+        return d != null ? d : real.discovery();
+    }
+
     int reloads() {
         return reloads.get();
     }

@@ -189,6 +189,28 @@ class PageTest {
     }
 
     @Test
+    void nearbyRoutersSectionShowsOffOrTheTable() {
+        Http.Login login = pageLogin(http, PASSWORD);
+        String off = http.get("/", login).body();
+        assertTrue(off.contains("<h2>Nearby routers</h2>"), off);
+        assertTrue(off.contains("Cooperation is off (peer.enabled 0)"), off);
+        try {
+            ui.api.discovery = ApiTest.twoRoutersHeard();
+            String on = http.get("/", login).body();
+            assertFalse(on.contains("Cooperation is off"), on);
+            assertTrue(on.contains("br-coop port 4790: advertising on 100.64.77.1:4790"), on);
+            assertTrue(on.contains("dropped 4 (CHECKSUM_MISMATCH 4)"), on);
+            assertTrue(on.contains("This router: nonce e954, offers emergency, duplication"), on);
+            assertTrue(on.contains("data-address=\"100.64.77.2\""), on);
+            assertTrue(on.contains("<td class=\"offers\">emergency</td>"), on);
+            assertTrue(on.contains("<td class=\"offers\">none</td>"), on);
+            assertTrue(on.contains("&lt;b&gt;x") && !on.contains("<b>x"), "the nonce text is escaped");
+        } finally {
+            ui.api.discovery = null;
+        }
+    }
+
+    @Test
     void eventTextIsEscaped() {
         ui.daemon.daemon().events().record("test<b>", "<script>alert('x')</script> & more");
         Http.Login login = pageLogin(http, PASSWORD);

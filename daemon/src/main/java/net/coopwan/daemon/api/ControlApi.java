@@ -78,6 +78,18 @@ public interface ControlApi {
      */
     BondStatus setBondActive(String name, boolean active);
 
+    // ---- cooperation: discovery ----
+
+    /**
+     * The discovery beacon on the inter-router link and the routers heard on it (seed 001
+     * [0112]). With {@code peer.enabled 0} a status with {@code enabled} false and nothing else.
+     * The default is that: an implementation without discovery.
+     */
+    default DiscoveryStatus discovery() {
+        CoopwanConfig c = config();
+        return DiscoveryStatus.off(c.peer().device(), c.peer().port());
+    }
+
     // ---- state changes ----
 
     /**

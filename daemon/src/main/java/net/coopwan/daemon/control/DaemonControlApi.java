@@ -63,6 +63,13 @@ public final class DaemonControlApi implements ControlApi {
         this.measurements = java.util.Objects.requireNonNull(source);
     }
 
+    private volatile Supplier<net.coopwan.daemon.api.DiscoveryStatus> discovery = () -> null;
+
+    /** Where the discovery status comes from; the source returns null while discovery is off. */
+    public void discovery(Supplier<net.coopwan.daemon.api.DiscoveryStatus> source) {
+        this.discovery = java.util.Objects.requireNonNull(source);
+    }
+
     /** Called by the daemon as each front-end comes up. */
     public void frontEndStarted(String where) {
         frontEnds.add(where);
@@ -152,6 +159,16 @@ public final class DaemonControlApi implements ControlApi {
     @Override
     public BondStatus setBondActive(String name, boolean active) {
         return bonds.setActive(name, active);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.DiscoveryStatus discovery() {
+        net.coopwan.daemon.api.DiscoveryStatus d = discovery.get();
+        if (d != null) {
+            return d;
+        }
+        CoopwanConfig c = config.current();
+        return net.coopwan.daemon.api.DiscoveryStatus.off(c.peer().device(), c.peer().port());
     }
 
     @Override

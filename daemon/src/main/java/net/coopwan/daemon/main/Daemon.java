@@ -53,6 +53,8 @@ public final class Daemon implements AutoCloseable {
     private final BondManager bonds;
     private final DataPlaneKernel kernelSteering;
     private ConcentratorService concentrator;
+    /** The discovery beacon while {@code peer.enabled}; written under this, read by status calls. */
+    private volatile net.coopwan.daemon.coop.discovery.Discovery discovery;
     private final StateChanges changes = new StateChanges();
     private final Clock clock;
     private final Path stateDir;
@@ -75,6 +77,7 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds, changes);
         api.measurements(kernelSteering.bondRuntime()::measurement);
+        api.discovery(this::discoveryStatus);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -133,6 +136,7 @@ public final class Daemon implements AutoCloseable {
         // refusal to start: a router without its bond is better than a router without its daemon.
         d.bonds.reconcile(config.current());
         d.syncConcentrator(config.current());
+        d.syncDiscovery(config.current());
         UplinkMonitor monitor = new UplinkMonitor(d.events, d.changes::publish, d.clock);
         monitor.observe(d.api.uplinks());
         d.timer.scheduleWithFixedDelay(() -> {
@@ -271,6 +275,10 @@ public final class Daemon implements AutoCloseable {
             if (conc != null) {
                 msg.append("; ").append(conc);
             }
+            String disc = syncDiscovery(after);
+            if (disc != null) {
+                msg.append("; ").append(disc);
+            }
             if (!bondChanges.isEmpty()) {
                 msg.append("; bonds: ").append(String.join(", ", bondChanges));
             }
@@ -299,6 +307,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         timer.shutdownNow();
+        syncDiscovery(null);
         bonds.close();
         if (concentrator != null) {
             concentrator.close();
@@ -345,6 +354,39 @@ public final class Daemon implements AutoCloseable {
             }
         }
         return what;
+    }
+
+    /**
+     * Starts, restarts (peer device or port changed) or stops the discovery beacon to match
+     * {@code c} ({@code null}: stop); a reload with the same peer link only rebuilds the advert
+     * from the offers. A failure to bind is the beacon's own state ("waiting for ..."), never a
+     * refusal to start.
+     *
+     * @return what changed, or null
+     */
+    private synchronized String syncDiscovery(CoopwanConfig c) {
+        boolean wanted = c != null && c.peer().enabled() && !closed;
+        if (discovery != null && wanted && discovery.peer().equals(c.peer())) {
+            discovery.update(c);
+            return null;
+        }
+        String what = null;
+        if (discovery != null) {
+            discovery.close();
+            discovery = null;
+            what = "discovery stopped";
+        }
+        if (wanted) {
+            discovery = net.coopwan.daemon.coop.discovery.Discovery.create(c, line -> events.record("peer", line));
+            discovery.start();
+            what = what == null ? "discovery started" : "discovery restarted (peer link changed)";
+        }
+        return what;
+    }
+
+    private net.coopwan.daemon.api.DiscoveryStatus discoveryStatus() {
+        net.coopwan.daemon.coop.discovery.Discovery d = discovery;
+        return d == null ? null : d.status();
     }
 
     /** The concentrator's runtime, when this daemon is one (tests and status). */

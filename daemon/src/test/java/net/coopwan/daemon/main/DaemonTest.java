@@ -88,6 +88,48 @@ class DaemonTest {
     }
 
     @Test
+    void thePeerLinkStartsReloadsAndStopsDiscovery() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        String peer = "config peer 'peer'\n\toption enabled '1'\n\toption device 'cwdnone0'\n";
+        String offer = "config offer 'dup'\n\toption type 'duplication'\n\toption enabled '1'\n";
+        Files.writeString(cfg, GOOD);
+        try (Daemon d = start(cfg)) {
+            assertFalse(d.api().discovery().enabled());
+            assertEquals("off", d.api().discovery().state());
+
+            Files.writeString(cfg, GOOD + peer);
+            ReloadResult on = d.api().reload();
+            assertTrue(on.message().contains("discovery started"), on.message());
+            var s = d.api().discovery();
+            assertTrue(s.enabled());
+            assertEquals("cwdnone0", s.device());
+            assertEquals(4790, s.port());
+            assertEquals(List.of(), s.offers());
+            String nonce = s.nonce();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (!d.api().discovery().state().startsWith("waiting for cwdnone0") && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertTrue(d.api().discovery().state().startsWith("waiting for cwdnone0: no interface cwdnone0"),
+                    d.api().discovery().state());
+
+            Files.writeString(cfg, GOOD + peer + offer);
+            ReloadResult offers = d.api().reload();
+            assertFalse(offers.message().contains("discovery"), "same peer link: the beacon goes on: " + offers.message());
+            assertEquals(List.of("duplication"), d.api().discovery().offers());
+            assertEquals(nonce, d.api().discovery().nonce());
+
+            Files.writeString(cfg, GOOD + peer.replace("cwdnone0", "cwdnone1") + offer);
+            assertTrue(d.api().reload().message().contains("discovery restarted (peer link changed)"));
+            assertEquals("cwdnone1", d.api().discovery().device());
+
+            Files.writeString(cfg, GOOD);
+            assertTrue(d.api().reload().message().contains("discovery stopped"));
+            assertFalse(d.api().discovery().enabled());
+        }
+    }
+
+    @Test
     void embeddedDefaultsHaveNothingToReload() throws Exception {
         try (Daemon d = Daemon.start(ConfigHolder.embeddedDefaults(), dir.resolve("state"), new SysfsInterfaces(),
                 Clock.systemUTC(), false)) {

@@ -45,6 +45,8 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "                                  change a bond's mode or MTU",
             "  bond add NAME UPLINK            add a member",
             "  bond remove NAME UPLINK         remove a member",
+            "  peers         discovery on the peer link and the routers heard: ADDRESS NONCE WILLING OFFERS",
+            "                UPLINK DOWN UP LAST-SEEN ADVERTS (JSON-RPC method nearby)",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -57,7 +59,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
     static final List<String> BOND_COMMANDS = List.of("list", "show", "create", "destroy", "set", "add", "remove");
 
     /** The commands, as an error message lists them. */
-    static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, call";
+    static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, call";
 
     static CtlArgs parse(String[] args) throws UsageException {
         Path socket = null;
@@ -95,7 +97,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                         if (a.startsWith("-")) {
                             throw new UsageException("unknown option '" + a + "'");
                         }
-                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "call")
+                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "call")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
@@ -117,6 +119,12 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
         return switch (command) {
             case "bond" -> bond(socket, config, json, words, mode, mtu, members);
             case "call" -> call(socket, config, json, words);
+            case "peers" -> {
+                if (!words.isEmpty()) {
+                    throw new UsageException("unexpected argument '" + words.get(0) + "' after peers");
+                }
+                yield new CtlArgs(socket, config, json, false, "nearby", null, "nearby", null, false);
+            }
             case "events" -> {
                 if (words.size() > 1) {
                     throw new UsageException("unexpected argument '" + words.get(1) + "' after events");

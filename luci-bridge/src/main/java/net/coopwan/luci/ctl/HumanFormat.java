@@ -28,6 +28,7 @@ final class HumanFormat {
             case "version" -> "coopwan " + result.path("version").asText("?") + " (control API "
                     + result.path("api").asText("?") + ")\n";
             case "bonds" -> bonds(result);
+            case "nearby" -> nearby(result);
             case "bond.show", "bond.update", "bond.member.add", "bond.member.remove" -> bond(result);
             case "bond.create" -> "created bond " + result.path("name").asText() + "\n" + bond(result);
             case "bond.destroy" -> "destroyed bond " + result.path("destroyed").asText() + "\n";
@@ -52,6 +53,50 @@ final class HumanFormat {
             sb.append(String.format(Locale.ROOT, "%-10s %s%n", l[0], l[1]));
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code peers}: a line on the beacon, the routers heard as a table, and the drop counters
+     * that are not zero. With discovery off, one line saying how to turn it on.
+     */
+    static String nearby(JsonNode d) {
+        if (!d.path("enabled").asBoolean()) {
+            return "Cooperation is off (peer.enabled 0)\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("peer link ").append(d.path("device").asText()).append(" port ").append(d.path("port").asText())
+                .append(": ").append(d.path("state").asText()).append('\n');
+        List<String> own = new ArrayList<>();
+        d.path("offers").forEach(n -> own.add(n.asText()));
+        sb.append("this router: nonce ").append(d.path("nonce").asText()).append(", offers ")
+                .append(own.isEmpty() ? "none (not willing)" : String.join(",", own)).append('\n');
+        sb.append("adverts sent ").append(d.path("advertsSent").asLong()).append(", received ")
+                .append(d.path("advertsReceived").asLong()).append(", own ").append(d.path("ownAdverts").asLong());
+        List<String> dropped = new ArrayList<>();
+        d.path("drops").properties().forEach(e -> {
+            if (e.getValue().asLong() > 0) {
+                dropped.add(e.getKey() + " " + e.getValue().asLong());
+            }
+        });
+        sb.append(", dropped ").append(dropped.isEmpty() ? "0" : String.join(", ", dropped));
+        if (d.path("evictions").asLong() > 0) {
+            sb.append(", evicted ").append(d.path("evictions").asLong());
+        }
+        sb.append('\n');
+        JsonNode routers = d.path("routers");
+        if (routers.isEmpty()) {
+            return sb.append("no router heard\n").toString();
+        }
+        Table t = new Table("ADDRESS", "NONCE", "WILLING", "OFFERS", "UPLINK", "DOWN", "UP", "LAST-SEEN", "ADVERTS");
+        for (JsonNode r : routers) {
+            List<String> offers = new ArrayList<>();
+            r.path("offers").forEach(n -> offers.add(n.asText()));
+            t.row(r.path("address").asText(), r.path("nonce").asText(), r.path("willing").asBoolean() ? "yes" : "no",
+                    offers.isEmpty() ? "-" : String.join(",", offers), r.path("uplinkType").asText(),
+                    r.path("downstream").asText().replace(" ", ""), r.path("upstream").asText().replace(" ", ""),
+                    time(r.path("lastSeen").asText()), r.path("adverts").asText());
+        }
+        return sb.append(t.render()).toString();
     }
 
     static String bonds(JsonNode list) {

@@ -23,7 +23,7 @@ public final class RpcMethods {
 
     /** Every method, in the order {@code coopwan ctl} and the rpcd plugin list them. */
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
-            "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove");
+            "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
@@ -69,6 +69,9 @@ public final class RpcMethods {
             case "bonds":
                 noParams(method, params);
                 return api.bonds();
+            case "nearby":
+                noParams(method, params);
+                return api.discovery();
             case "bond.create": {
                 Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu", "members"));
                 return api.createBond(new BondRequest(p.string("name"), p.optString("mode"), p.optInt("mtu"),

@@ -130,6 +130,21 @@ class CtlCommandTest {
     }
 
     @Test
+    void peersSaysCooperationIsOffWhenThePeerLinkIsDisabled() throws Exception {
+        Run r = ctl("--socket", sock(), "peers");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Cooperation is off (peer.enabled 0)\n", r.out());
+        Run j = ctl("--socket", sock(), "--json", "peers");
+        assertEquals(0, j.code(), j.err());
+        JsonNode d = Json.mapper().readTree(j.out());
+        assertEquals(false, d.get("enabled").asBoolean());
+        assertEquals(api.config().peer().device(), d.get("device").asText());
+        assertEquals(0, d.get("routers").size());
+        Run bad = ctl("--socket", sock(), "peers", "x");
+        assertEquals(CtlCommand.USAGE, bad.code());
+    }
+
+    @Test
     void interfacesListsEveryKernelInterface() {
         Run r = ctl("--socket", sock(), "interfaces");
         assertEquals(0, r.code(), r.err());
@@ -209,7 +224,7 @@ class CtlCommandTest {
         Run r = ctl("--help");
         assertEquals(0, r.code());
         for (String m : List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond list", "bond show",
-                "bond create", "bond destroy", "bond set", "bond add", "bond remove", "call")) {
+                "bond create", "bond destroy", "bond set", "bond add", "bond remove", "peers", "call")) {
             assertTrue(r.out().contains("  " + m), m + " missing from " + r.out());
         }
     }

@@ -57,4 +57,31 @@ class HumanFormatTest {
                 + "wan1  eth1    UP     -   -   bond0 up rtt 12.3ms loss 1.5% w 2.00\n"
                 + "wan2  eth2    UP     -   -   bond0 down\n", out);
     }
+
+    @Test
+    void peersIsATableOfTheRoutersHeardWithTheDropsThatHappened() throws Exception {
+        net.coopwan.daemon.api.NearbyRouter r = new net.coopwan.daemon.api.NearbyRouter("100.64.77.2", "beef", true,
+                java.util.List.of("emergency", "duplication"), "unknown", "512-1023 Mbit/s", "256-511 Mbit/s", 3,
+                java.time.Instant.parse("2026-01-01T00:00:00.250Z"), java.time.Instant.parse("2026-01-01T00:00:04.750Z"), 3);
+        java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>();
+        drops.put("BAD_MAGIC", 0L);
+        drops.put("CHECKSUM_MISMATCH", 2L);
+        net.coopwan.daemon.api.DiscoveryStatus d = new net.coopwan.daemon.api.DiscoveryStatus(true, "br-coop", 4790,
+                "advertising on 100.64.77.1:4790, broadcast 100.64.77.255", "e954",
+                java.util.List.of("emergency"), 5, 12, 3, 5, drops, 0, java.util.List.of(r));
+        String out = HumanFormat.format("nearby", Json.mapper().readTree(Json.mapper().writeValueAsString(d)));
+        assertEquals("peer link br-coop port 4790: advertising on 100.64.77.1:4790, broadcast 100.64.77.255\n"
+                + "this router: nonce e954, offers emergency\n"
+                + "adverts sent 5, received 3, own 5, dropped CHECKSUM_MISMATCH 2\n"
+                + "ADDRESS      NONCE  WILLING  OFFERS                 UPLINK   DOWN            UP             LAST-SEEN             ADVERTS\n"
+                + "100.64.77.2  beef   yes      emergency,duplication  unknown  512-1023Mbit/s  256-511Mbit/s  2026-01-01T00:00:04Z  3\n",
+                out);
+    }
+
+    @Test
+    void peersWithDiscoveryOffSaysHowToTurnItOn() throws Exception {
+        String out = HumanFormat.format("nearby", Json.mapper().readTree(Json.mapper().writeValueAsString(
+                net.coopwan.daemon.api.DiscoveryStatus.off("br-coop", 4790))));
+        assertEquals("Cooperation is off (peer.enabled 0)\n", out);
+    }
 }

@@ -96,6 +96,7 @@ class LuciViewTest {
         fixture.set("uplinks", viaPlugin("uplinks", null));
         fixture.set("events", viaPlugin("events", "{\"limit\":10}"));
         fixture.set("reload", viaPlugin("reload", null));
+        fixture.set("nearby", viaPlugin("nearby", null));
         JsonNode r = render(fixture);
 
         List<String> methods = new ArrayList<>();
@@ -108,7 +109,7 @@ class LuciViewTest {
         for (String m : methods) {
             assertTrue(list.has(m), "the view calls " + m + ", which the plugin does not list");
         }
-        assertTrue(methods.containsAll(List.of("status", "uplinks")), methods.toString());
+        assertTrue(methods.containsAll(List.of("status", "uplinks", "nearby")), methods.toString());
 
         Status s = running.daemon.api().status();
         String text = r.get("text").asText();
@@ -120,9 +121,25 @@ class LuciViewTest {
         assertTrue(text.matches("(?s).*\\n \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\| uplink wan \\| lo up: a test.*"), text);
         assertTrue(r.get("ids").toString().contains("coopwan-uplinks"), r.get("ids").toString());
         assertEquals(1, r.get("pollCount").asInt());
+        assertTrue(text.contains("Cooperation is off (peer.enabled 0)"), text);
         assertTrue(r.get("polled").asText().contains("Hostname | " + s.hostname()), r.get("polled").asText());
         // Reload on embedded defaults is refused, and the view says why.
         assertEquals("warning: " + running.daemon.api().reload().message(), r.get("reload").asText());
+    }
+
+    @Test
+    void nearbyRoutersAreATable() throws Exception {
+        assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
+        ObjectNode fixture = Json.mapper().createObjectNode();
+        fixture.set("nearby", Json.mapper().readTree("{\"enabled\":true,\"device\":\"br-coop\",\"port\":4790,"
+                + "\"state\":\"advertising on 100.64.77.1:4790, broadcast 100.64.77.255\",\"routers\":[{\"address\":"
+                + "\"100.64.77.2\",\"nonce\":\"beef\",\"willing\":true,\"offers\":[\"emergency\",\"duplication\"],"
+                + "\"downstream\":\"512-1023 Mbit/s\",\"upstream\":\"undisclosed\",\"lastSeen\":\"2026-01-01T00:00:06.123Z\"}]}"));
+        JsonNode r = render(fixture);
+        String text = r.get("text").asText();
+        assertTrue(text.contains("br-coop: advertising on 100.64.77.1:4790"), text);
+        assertTrue(text.contains("100.64.77.2 | beef | yes | emergency, duplication | 512-1023 Mbit/s | undisclosed | 2026-01-01T00:00:06Z"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-nearby"), r.get("ids").toString());
     }
 
     @Test

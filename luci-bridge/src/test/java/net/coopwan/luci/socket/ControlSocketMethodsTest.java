@@ -71,6 +71,18 @@ class ControlSocketMethodsTest {
     }
 
     @Test
+    void nearbyIsTheApisDiscoveryStatus() throws Exception {
+        try (RawClient c = running.connect()) {
+            JsonNode r = c.call("nearby", null);
+            assertEquals(api.discovery().enabled(), r.get("enabled").asBoolean());
+            assertEquals(api.discovery().port(), r.get("port").asInt());
+            assertEquals("off", r.get("state").asText());
+            assertTrue(r.get("routers").isArray());
+            assertTrue(r.get("drops").isObject());
+        }
+    }
+
+    @Test
     void uplinksAreTheApisUplinks() throws Exception {
         List<UplinkStatus> expected = api.uplinks();
         try (RawClient c = running.connect()) {

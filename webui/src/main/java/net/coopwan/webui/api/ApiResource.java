@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.DiscoveryStatus;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.NetInterface;
 import net.coopwan.daemon.api.ReloadResult;
@@ -89,6 +90,13 @@ public final class ApiResource {
     @Path("uplinks")
     public List<UplinkStatus> uplinks() {
         return api.uplinks();
+    }
+
+    /** The discovery beacon on the peer link and the routers heard on it; {@code enabled} false when off. */
+    @GET
+    @Path("nearby")
+    public DiscoveryStatus nearby() {
+        return api.discovery();
     }
 
     @GET

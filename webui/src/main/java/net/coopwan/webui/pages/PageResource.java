@@ -99,6 +99,7 @@ public final class PageResource {
         Session s = session(http);
         Map<String, Object> model = new HashMap<>(StatusView.model(api.status(), api.uplinks(),
                 api.events(StatusView.EVENTS_SHOWN), api.bonds()));
+        model.putAll(StatusView.nearby(api.discovery()));
         model.put("user", s.user());
         model.put("csrf", s.csrfToken());
         model.put("shippedPassword", logins.shippedPasswordInUse());

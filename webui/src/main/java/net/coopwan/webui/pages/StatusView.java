@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import net.coopwan.daemon.api.BondStatus;
+import net.coopwan.daemon.api.DiscoveryStatus;
+import net.coopwan.daemon.api.NearbyRouter;
 import net.coopwan.daemon.api.Event;
 import net.coopwan.daemon.api.InterfaceCounters;
 import net.coopwan.daemon.api.NetInterface;
@@ -32,6 +34,11 @@ final class StatusView {
     static final List<String> BOND_MODES = List.of("adaptive", "wrr", "active-backup");
 
     public record EventRow(String time, String source, String message) {
+    }
+
+    /** One router heard on the peer link. */
+    public record NearbyRow(String address, String nonce, String willing, String offers, String uplinkType,
+                            String downstream, String upstream, String firstSeen, String lastSeen, String adverts) {
     }
 
     private StatusView() {
@@ -70,6 +77,41 @@ final class StatusView {
         m.put("bonds", br);
         m.put("bondModes", BOND_MODES);
         m.put("uplinkNames", uplinks.stream().map(UplinkStatus::name).toList());
+        return m;
+    }
+
+    /**
+     * The "Nearby routers" section: {@code peerEnabled}, {@code peerState} (the beacon in words),
+     * {@code peerCounters} (sent, received, dropped by reason when any) and {@code nearby} rows.
+     */
+    static Map<String, Object> nearby(DiscoveryStatus d) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("peerEnabled", d.enabled());
+        m.put("peerState", d.device() + " port " + d.port() + ": " + d.state());
+        StringBuilder c = new StringBuilder("adverts sent " + d.advertsSent() + ", received " + d.advertsReceived()
+                + ", dropped " + d.dropsTotal());
+        List<String> reasons = new ArrayList<>();
+        d.drops().forEach((r, n) -> {
+            if (n > 0) {
+                reasons.add(r + " " + n);
+            }
+        });
+        if (!reasons.isEmpty()) {
+            c.append(" (").append(String.join(", ", reasons)).append(')');
+        }
+        if (d.evictions() > 0) {
+            c.append(", evicted ").append(d.evictions());
+        }
+        m.put("peerCounters", c.toString());
+        m.put("peerSelf", "This router: nonce " + d.nonce() + ", offers "
+                + (d.offers().isEmpty() ? "none (not willing)" : String.join(", ", d.offers())));
+        List<NearbyRow> rows = new ArrayList<>();
+        for (NearbyRouter r : d.routers()) {
+            rows.add(new NearbyRow(r.address(), r.nonce(), r.willing() ? "yes" : "no",
+                    r.offers().isEmpty() ? "none" : String.join(", ", r.offers()), r.uplinkType(), r.downstream(),
+                    r.upstream(), Formats.time(r.firstSeen()), Formats.time(r.lastSeen()), Long.toString(r.adverts())));
+        }
+        m.put("nearby", rows);
         return m;
     }
 

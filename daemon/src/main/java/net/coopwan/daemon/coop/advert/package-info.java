@@ -10,7 +10,8 @@
  * {@link net.coopwan.daemon.coop.advert.DropCounters}) and the send pacing
  * ({@link net.coopwan.daemon.coop.advert.AdvertRateLimiter}).
  *
- * <p>It does not own sockets, interfaces, peers or keys: the beacon transport, the handshake
+ * <p>It does not own sockets, interfaces, peers or keys: the beacon transport
+ * ({@link net.coopwan.daemon.coop.discovery}), the handshake
  * and pairing (which derives the advert key) live elsewhere and use this package.
  * Layout, tag modes and timers, with the reason for each choice: {@code docs/PROTOCOL.md},
  * section "Discovery adverts".
