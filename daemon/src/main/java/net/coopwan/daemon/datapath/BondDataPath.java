@@ -89,7 +89,7 @@ public final class BondDataPath implements AutoCloseable {
     private final DatagramPump pump;
     private final TimerLoop timer;
     private final Frame timerFrame = new Frame();
-    private final Thread[] threads = new Thread[3];
+    private final Workers workers = new Workers();
     private final AdaptiveWeights adaptive;
     private volatile State state = State.CONNECTING;
     private volatile boolean running = true;
@@ -127,13 +127,9 @@ public final class BondDataPath implements AutoCloseable {
     }
 
     public void start() {
-        threads[0] = new Thread(pump, "bond-" + settings.bond() + "-rx");
-        threads[1] = new Thread(this::sendLoop, "bond-" + settings.bond() + "-tx");
-        threads[2] = new Thread(timer, "bond-" + settings.bond() + "-timer");
-        for (Thread t : threads) {
-            t.setDaemon(true);
-            t.start();
-        }
+        workers.start("bond-" + settings.bond() + "-rx", pump);
+        workers.start("bond-" + settings.bond() + "-tx", this::sendLoop);
+        workers.start("bond-" + settings.bond() + "-timer", timer);
         if (adaptive != null) {
             adaptive.start();
         }
@@ -422,12 +418,10 @@ public final class BondDataPath implements AutoCloseable {
         public void onDatagram(int index, Frame f, SocketAddress source) {
             long now = System.nanoTime();
             ByteBuffer b = f.buffer();
-            TunnelDrop d = TunnelHeader.check(b, 0, f.length());
-            if (d != null) {
-                drops.count(d);
+            PacketType type = TunnelPeer.checkedType(f, drops);
+            if (type == null) {
                 return;
             }
-            PacketType type = TunnelHeader.type(b, 0);
             if (type == PacketType.HANDSHAKE_RESPONSE) {
                 SessionKeys keys = initiator.onResponse(f, drops);
                 if (keys != null) {
@@ -513,18 +507,10 @@ public final class BondDataPath implements AutoCloseable {
         }
         pump.stop();
         timer.stop();
-        for (Thread t : threads) {
-            if (t != null) {
-                try {
-                    t.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        workers.join();
         for (int i = 0; i < channels.length; i++) {
             closeChannel(i);
         }
-        LOG.info("bond {}: data path stopped; drops {}", settings.bond(), drops.snapshot());
+        LOG.info("bond {}: data path stopped; drops {}", settings.bond(), drops.nonZero());
     }
 }

@@ -54,7 +54,7 @@ public final class Concentrator implements AutoCloseable {
     private final TunnelHandshake.Responder responder;
     private final DatagramPump pump;
     private final TimerLoop timer;
-    private final Thread[] threads = new Thread[3];
+    private final Workers workers = new Workers();
     private volatile boolean running = true;
 
     public Concentrator(Settings settings, TunDevice tun, List<Client> clients) throws IOException {
@@ -90,13 +90,9 @@ public final class Concentrator implements AutoCloseable {
 
     /** Starts the receiver, sender and timer threads. */
     public void start() {
-        threads[0] = new Thread(pump, "concentrator-rx");
-        threads[1] = new Thread(this::sendLoop, "concentrator-tx");
-        threads[2] = new Thread(timer, "concentrator-timer");
-        for (Thread t : threads) {
-            t.setDaemon(true);
-            t.start();
-        }
+        workers.start("concentrator-rx", pump);
+        workers.start("concentrator-tx", this::sendLoop);
+        workers.start("concentrator-timer", timer);
         LOG.info("concentrator: listening on UDP {} for {} client(s), TUN {}", settings.listen(), byName.size(), tun.name());
     }
 
@@ -167,12 +163,10 @@ public final class Concentrator implements AutoCloseable {
         public void onDatagram(int index, Frame f, SocketAddress source) {
             long now = System.nanoTime();
             ByteBuffer b = f.buffer();
-            TunnelDrop d = TunnelHeader.check(b, 0, f.length());
-            if (d != null) {
-                drops.count(d);
+            PacketType type = TunnelPeer.checkedType(f, drops);
+            if (type == null) {
                 return;
             }
-            PacketType type = TunnelHeader.type(b, 0);
             if (type == PacketType.HANDSHAKE_INIT) {
                 handshake(f, (InetSocketAddress) source, now);
                 return;
@@ -254,15 +248,7 @@ public final class Concentrator implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        for (Thread t : threads) {
-            if (t != null) {
-                try {
-                    t.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        LOG.info("concentrator: stopped; drops {}", drops.snapshot());
+        workers.join();
+        LOG.info("concentrator: stopped; drops {}", drops.nonZero());
     }
 }

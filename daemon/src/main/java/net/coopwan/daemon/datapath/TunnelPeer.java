@@ -104,6 +104,16 @@ final class TunnelPeer {
         return noLink;
     }
 
+    /** The type of a received datagram whose header passes the keyless checks; else null, counted. */
+    static PacketType checkedType(Frame f, DropCounters drops) {
+        TunnelDrop d = TunnelHeader.check(f.buffer(), 0, f.length());
+        if (d != null) {
+            drops.count(d);
+            return null;
+        }
+        return TunnelHeader.type(f.buffer(), 0);
+    }
+
     static int micros(long nanos) {
         return (int) (nanos / 1000);
     }

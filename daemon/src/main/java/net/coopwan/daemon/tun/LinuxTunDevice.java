@@ -75,16 +75,6 @@ final class LinuxTunDevice implements TunDevice {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        while (true) {
-            int n = read(dst, 250);
-            if (n > 0) {
-                return n;
-            }
-        }
-    }
-
-    @Override
     public int read(ByteBuffer dst, int timeoutMillis) throws IOException {
         requireDirect(dst);
         LibC c = LinuxTunDevices.libc(name);

@@ -25,17 +25,21 @@ public interface TunDevice extends AutoCloseable {
     void setUp(boolean up) throws IOException;
 
     /**
-     * Reads one packet into the direct buffer DST at its position (blocking); advances the position
-     * by the packet's length and returns it. A packet longer than the space remaining is truncated.
+     * Reads one packet into the direct buffer DST at its position, waiting at most
+     * {@code timeoutMillis}; advances the position by the packet's length and returns it, or
+     * returns 0 when no packet came (so a reader thread can notice that it should stop). A packet
+     * longer than the space remaining is truncated.
      */
-    int read(ByteBuffer dst) throws IOException;
+    int read(ByteBuffer dst, int timeoutMillis) throws IOException;
 
-    /**
-     * As {@link #read(ByteBuffer)} but waits at most {@code timeoutMillis}: returns 0 when no
-     * packet came, so a reader thread can notice that it should stop.
-     */
-    default int read(ByteBuffer dst, int timeoutMillis) throws IOException {
-        return read(dst);
+    /** As {@link #read(ByteBuffer, int)} but waits until a packet comes (or the device closes). */
+    default int read(ByteBuffer dst) throws IOException {
+        while (true) {
+            int n = read(dst, 250);
+            if (n > 0) {
+                return n;
+            }
+        }
     }
 
     /**

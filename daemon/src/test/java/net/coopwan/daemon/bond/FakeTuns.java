@@ -65,7 +65,7 @@ final class FakeTuns implements TunDevices, KernelInterfaces {
         }
 
         @Override
-        public int read(ByteBuffer dst) {
+        public int read(ByteBuffer dst, int timeoutMillis) {
             throw new UnsupportedOperationException();
         }
 

@@ -50,16 +50,6 @@ final class MemoryTun implements TunDevice {
     }
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        while (true) {
-            int n = read(dst, 250);
-            if (n > 0) {
-                return n;
-            }
-        }
-    }
-
-    @Override
     public int read(ByteBuffer dst, int timeoutMillis) throws IOException {
         if (closed) {
             throw new IOException("interface '" + name + "' is closed");
