@@ -112,7 +112,13 @@ final class DatagramPump implements Runnable {
             SocketAddress from;
             java.nio.ByteBuffer in = frame.receiveSpace();
             try {
-                from = ch.receive(in);
+                if (ch.isConnected()) {
+                    // a member link's socket: the kernel already filters the source, and read()
+                    // makes no address object per packet
+                    from = ch.read(in) > 0 || in.position() > 0 ? ch.getRemoteAddress() : null;
+                } else {
+                    from = ch.receive(in);
+                }
             } catch (IOException e) {
                 // ICMP port unreachable of a connected socket arrives here: the far end is not
                 // listening (yet). Health notices the silence; nothing else to do.
