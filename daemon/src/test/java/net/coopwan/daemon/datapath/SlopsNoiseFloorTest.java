@@ -28,6 +28,19 @@ class SlopsNoiseFloorTest {
     }
 
     @Test
+    void streamsLastAtLeast300MillisecondsSoHighRatesGetMorePackets() {
+        SlopsStreamConfig c = SlopsStreamConfig.DEFAULT; // K = 100, L = 8000 bits
+        // 1 Mbit/s: T = 8 ms, 100 packets last 800 ms: K stays 100
+        assertEquals(100, AdaptiveWeights.plan(1e6, c).packets());
+        // 8 Mbit/s: T = 1 ms, 300 packets for 300 ms
+        assertEquals(300, AdaptiveWeights.plan(8e6, c).packets());
+        // 1 Gbit/s: T = 8 µs, 37 500 would be needed: capped at 1 000
+        assertEquals(1_000, AdaptiveWeights.plan(1e9, c).packets());
+        // the floor grows with the stream: 8 Mbit/s, w = 100 kbit/s: 0.0125 x 300 ms / 2 = 1.875 ms
+        assertEquals(1_875, AdaptiveWeights.noiseFloorMicros(100e3, AdaptiveWeights.plan(8e6, c)));
+    }
+
+    @Test
     void aFlatStreamWithMillisecondsOfNoiseIsNotIncreasingAboveTheFloorButOftenIsWithout() {
         Random rnd = new Random(7);
         int wrongWithFloor = 0;
