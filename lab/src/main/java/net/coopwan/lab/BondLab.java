@@ -49,12 +49,17 @@ public final class BondLab implements AutoCloseable {
         return concLog;
     }
 
+    /**
+     * The launcher command for {@code coopwan run}; the system property {@code coopwan.java.opts}
+     * (e.g. a JIT setting to compare) goes to the launcher as COOPWAN_JAVA_OPTS.
+     */
     static String[] launcher(Path config, Path state) {
         String jar = System.getProperty("coopwan.jar", "target/coopwan.jar");
         String launcher = System.getProperty("coopwan.launcher", "files/coopwan");
+        String opts = System.getProperty("coopwan.java.opts", "");
         return new String[] {"env", "COOPWAN_JAR=" + Path.of(jar).toAbsolutePath(), "COOPWAN_CDS=/nonexistent",
-            "sh", Path.of(launcher).toAbsolutePath().toString(), "run", "--config", config.toString(),
-            "--state", state.toString()};
+            "COOPWAN_JAVA_OPTS=" + opts, "sh", Path.of(launcher).toAbsolutePath().toString(), "run", "--config",
+            config.toString(), "--state", state.toString()};
     }
 
     /** {@code coopwan ctl --socket SOCKET ARGS} through the launcher, to run in a namespace. */
