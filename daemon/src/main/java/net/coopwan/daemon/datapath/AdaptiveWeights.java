@@ -133,12 +133,11 @@ final class AdaptiveWeights implements Runnable {
     public void run() {
         try {
             while (running) {
-                while (running && !path.established()) {
-                    Thread.sleep(200);
-                }
-                Thread.sleep(1000); // let links come up after (re)connecting
-                measureRound();
-                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(config.periodNanos()));
+                awaitLinks();
+                boolean measured = measureRound();
+                // A round that found no usable link (links went down during it) is retried soon,
+                // also when re-measuring is off: the bond must get measured weights once.
+                Thread.sleep(measured ? TimeUnit.NANOSECONDS.toMillis(config.periodNanos()) : RETRY_MILLIS);
             }
         } catch (InterruptedException e) {
             // stopping
@@ -147,7 +146,29 @@ final class AdaptiveWeights implements Runnable {
         }
     }
 
-    private void measureRound() throws InterruptedException {
+    static final long RETRY_MILLIS = 5_000;
+
+    /**
+     * Waits until the session is up and every member link is up (a link still coming up would be
+     * measured at 0), or 10 s have passed with at least one link up (a member may be down for good).
+     */
+    private void awaitLinks() throws InterruptedException {
+        long since = System.nanoTime();
+        while (running) {
+            int n = settings.members().size();
+            int up = 0;
+            for (int i = 0; i < n; i++) {
+                up += path.established() && path.scheduler().usable(i) ? 1 : 0;
+            }
+            if (up == n || (up > 0 && System.nanoTime() - since > 10_000_000_000L)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** One round; true when it produced weights. */
+    private boolean measureRound() throws InterruptedException {
         int n = settings.members().size();
         List<SlopsSearch.Config> links = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -178,10 +199,12 @@ final class AdaptiveWeights implements Runnable {
                 sb.append(i == 0 ? "" : ", ").append(settings.members().get(i).uplink()).append(' ')
                         .append(Math.round(a[i] / 1000)).append(" kbit/s");
             }
-            apply(round.result(), "SLoPS: " + sb + "; " + streams + " streams in "
-                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            path.sendWeights(System.nanoTime());
+            BondWeights w = round.result();
+            apply(w, "SLoPS: " + sb + "; " + streams + " streams in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            path.weightsChanged();
+            return w.usable();
         }
+        return false;
     }
 
     /** Sends one paced stream on {@code link} and waits for its verdict. */

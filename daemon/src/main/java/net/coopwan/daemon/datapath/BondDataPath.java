@@ -98,6 +98,8 @@ public final class BondDataPath implements AutoCloseable {
     private long lastRebind;
     private long lastHeardAny;
     private long lastWeightsSent;
+    /** Set by the SLoPS thread when weights changed; the timer thread sends them (it owns timerFrame). */
+    private volatile boolean weightsChanged;
 
     public BondDataPath(Settings settings, TunDevice tun, UplinkBinder binder) throws IOException {
         this.settings = settings;
@@ -287,7 +289,8 @@ public final class BondDataPath implements AutoCloseable {
                 if (now - lastHeardAny > 2 * settings.health().deadAfterNanos()) {
                     reconnect(now, "nothing heard on any link for " + (now - lastHeardAny) / 1_000_000 + " ms");
                 }
-                if (adaptive != null && now - lastWeightsSent > 1_000_000_000L) {
+                if (adaptive != null && (weightsChanged || now - lastWeightsSent > 1_000_000_000L)) {
+                    weightsChanged = false;
                     lastWeightsSent = now;
                     sendWeights(now);
                 }
@@ -338,7 +341,13 @@ public final class BondDataPath implements AutoCloseable {
         }
     }
 
-    void sendWeights(long now) {
+    /** New weights are in the scheduler: the timer thread tells the concentrator within a tick. */
+    void weightsChanged() {
+        weightsChanged = true;
+    }
+
+    /** Timer thread only: it owns {@link #timerFrame}. */
+    private void sendWeights(long now) {
         int n = members();
         ByteBuffer p = timerFrame.payloadSpace();
         for (int i = 0; i < n; i++) {
@@ -423,6 +432,12 @@ public final class BondDataPath implements AutoCloseable {
                 return;
             }
             if (type == PacketType.HANDSHAKE_RESPONSE) {
+                if (state != State.CONNECTING) {
+                    // the answer to an attempt the timer sent just before the session came up:
+                    // taking it would switch to keys the concentrator may already have dropped
+                    drops.count(TunnelDrop.HANDSHAKE_UNEXPECTED);
+                    return;
+                }
                 SessionKeys keys = initiator.onResponse(f, drops);
                 if (keys != null) {
                     established(new TunnelSession(keys), index, now);
