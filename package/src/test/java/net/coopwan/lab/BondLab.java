@@ -80,6 +80,18 @@ public final class BondLab implements AutoCloseable {
      * rates (0 = unknown), {@code mode} wrr, adaptive or active-backup.
      */
     public void startRouter(String mode, long[] upKbps, String dataplane) throws IOException {
+        int[] all = new int[lab.isps()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i + 1;
+        }
+        startRouter(mode, upKbps, dataplane, all);
+    }
+
+    /**
+     * Like {@link #startRouter(String, long[], String)}, with only the given ISPs (1-based) as
+     * members of bond0; every ISP is still configured as an uplink.
+     */
+    public void startRouter(String mode, long[] upKbps, String dataplane, int... memberIsps) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "config global 'global'",
                 "\toption role 'router'",
@@ -91,6 +103,8 @@ public final class BondLab implements AutoCloseable {
             lines.add("\toption gateway '" + Lab.ispGateway(i) + "'");
             lines.add("\toption up_kbps '" + upKbps[i - 1] + "'");
             lines.add("\toption down_kbps '" + upKbps[i - 1] + "'");
+        }
+        for (int i : memberIsps) {
             members.append("\tlist member 'wan").append(i).append("'\n");
         }
         lines.add("config bond 'bond0'");
@@ -112,6 +126,12 @@ public final class BondLab implements AutoCloseable {
     public void routeLanIntoBond() {
         lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "route", "replace", "default", "dev", "bond0", "table", "200").orThrow();
         lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "rule", "add", "iif", "lan0", "lookup", "200", "priority", "100").orThrow();
+    }
+
+    /** Undoes {@link #routeLanIntoBond()} (for a next bond in the same lab); never throws. */
+    public void unrouteLan() {
+        lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "rule", "del", "priority", "100");
+        lab.exec(Lab.ROUTER, Duration.ofSeconds(5), "ip", "route", "flush", "table", "200");
     }
 
     /** Waits until the router's log shows {@code count} members up; false on timeout. */
