@@ -281,29 +281,38 @@ public final class BondBenchmark {
                     add("slops|" + rc + "|w", w.weights()[0] / w.weights()[1]);
                 }
             }
+            Counter sent0 = BondBenchmarkTools.routerWanTx(lab);
             Counter wire0 = BondBenchmarkTools.ispUpTx(lab);
             Counter in0 = BondBenchmarkTools.tx(lab, Lab.ROUTER, "bond0");
             Iperf r = BondBenchmarkTools.iperf(lab, iperfSeconds);
+            Counter sent = BondBenchmarkTools.routerWanTx(lab).minus(sent0);
             Counter wire = BondBenchmarkTools.ispUpTx(lab).minus(wire0);
             Counter inner = BondBenchmarkTools.tx(lab, Lab.ROUTER, "bond0").minus(in0);
             if (!r.ok()) {
                 note("throughput " + rc + " " + variant + " run " + rep + ": " + r.error());
             }
             add("tput|" + rc + "|" + variant, r.mbits());
-            overhead("ovh|" + rc + " " + variant, wire, inner, r);
+            overhead("ovh|" + rc + " " + variant, sent, wire, inner, r);
             log(String.format("%s %-8s run %d: %.2f Mbit/s", rc, variant, rep, r.mbits()));
         } finally {
             stopBond(b);
         }
     }
 
-    private void overhead(String key, Counter wire, Counter inner, Iperf r) {
-        double wireIp = wire.bytes() - 14.0 * wire.packets(); // veth counters include the Ethernet header
+    /**
+     * Overhead figures of one bond run: {@code sent} = what the router's wanN sent (before any
+     * relay drop), {@code carried} = what the ISPs passed on to inet, {@code inner} = what bond0
+     * handed to the daemon; veth counters include 14 bytes of Ethernet header per packet.
+     */
+    private void overhead(String key, Counter sent, Counter carried, Counter inner, Iperf r) {
+        double sentIp = sent.bytes() - 14.0 * sent.packets();
+        double carriedIp = carried.bytes() - 14.0 * carried.packets();
         if (inner.packets() > 0 && r.bytes() > 0) {
-            add(key + "|bpp", (wireIp - inner.bytes()) / inner.packets());
+            add(key + "|bpp", (sentIp - inner.bytes()) / inner.packets());
             add(key + "|inner", (double) inner.bytes() / inner.packets());
-            add(key + "|extra", (double) (wire.packets() - inner.packets()) / inner.packets());
-            add(key + "|eff", r.bytes() / wireIp);
+            add(key + "|extra", (double) (sent.packets() - inner.packets()) / inner.packets());
+            add(key + "|eff", r.bytes() / carriedIp);
+            add(key + "|dropped", 1 - carriedIp / sentIp);
         }
     }
 
@@ -467,6 +476,8 @@ public final class BondBenchmark {
                 add("conv|ratio", hit.weights()[0] / hit.weights()[1]);
                 add("conv|kbps1", hit.kbps()[0]);
                 add("conv|kbps2", hit.kbps()[1]);
+                add("conv|roundms", hit.roundMs());
+                add("conv|wait", conv - hit.roundMs());
             } else {
                 note("convergence run " + rep + ": weights did not reach the new ratio within "
                         + (3 * CONVERGENCE_PERIOD_S + 30) + " s (" + rounds + " rounds)");
@@ -527,6 +538,7 @@ public final class BondBenchmark {
 
     private void measureCpu(Lab lab, String k, List<ProcessHandle> ph, int rep, String v) {
         BondBenchmarkTools.iperf(lab, 2); // warm-up: JIT, TCP autotuning
+        Counter sent0 = BondBenchmarkTools.routerWanTx(lab);
         Counter wire0 = BondBenchmarkTools.ispUpTx(lab);
         boolean bond = v.startsWith("bond");
         Counter in0 = bond ? BondBenchmarkTools.tx(lab, Lab.ROUTER, "bond0") : null;
@@ -534,6 +546,7 @@ public final class BondBenchmark {
         Iperf r = BondBenchmarkTools.iperf(lab, iperfSeconds);
         double cpu = BondBenchmarkTools.cpuSeconds(ph) - cpu0;
         Counter wire = BondBenchmarkTools.ispUpTx(lab).minus(wire0);
+        Counter sent = BondBenchmarkTools.routerWanTx(lab).minus(sent0);
         if (!r.ok()) {
             note("unlimited " + v + " run " + rep + ": " + r.error());
         }
@@ -543,7 +556,7 @@ public final class BondBenchmark {
             add(k + "|cpupct", cpu / iperfSeconds * 100);
         }
         if (bond) {
-            overhead("ovh|unlimited " + v, wire, BondBenchmarkTools.tx(lab, Lab.ROUTER, "bond0").minus(in0), r);
+            overhead("ovh|unlimited " + v, sent, wire, BondBenchmarkTools.tx(lab, Lab.ROUTER, "bond0").minus(in0), r);
         }
         log(String.format("unlimited %s run %d: %.1f Mbit/s, %.2f CPU s", v, rep, r.mbits(), cpu));
     }

@@ -100,6 +100,15 @@ final class BondBenchmarkTools {
         return c;
     }
 
+    /** Sum over the router's wanN of what it sent: the tunnel's outer packets before any ISP. */
+    static Counter routerWanTx(Lab lab) {
+        Counter c = new Counter(0, 0);
+        for (int i = 1; i <= lab.isps(); i++) {
+            c = c.plus(tx(lab, Lab.ROUTER, Lab.routerWan(i)));
+        }
+        return c;
+    }
+
     /** CPU seconds (user + system) used so far by the processes and all their descendants. */
     static double cpuSeconds(List<ProcessHandle> roots) {
         long ticks = 0;
