@@ -120,7 +120,8 @@ public final class BondBenchmark {
             System.out.println("wrote " + out);
         }
         if (resultsMd != null) {
-            BondBenchmarkReport.updateResults(resultsMd, "## Bonding (issue #4)\n\n" + b.header(command)
+            BondBenchmarkReport.updateResults(resultsMd, "## Bonding (issue #4)" + (quick ? ", quick run" : "")
+                    + "\n\n" + b.header(command)
                     + "\n" + body.replace("\n## ", "\n### ").replaceFirst("^## ", "### "));
             System.out.println("updated " + resultsMd);
         }
@@ -312,7 +313,7 @@ public final class BondBenchmark {
             add(key + "|inner", (double) inner.bytes() / inner.packets());
             add(key + "|extra", (double) (sent.packets() - inner.packets()) / inner.packets());
             add(key + "|eff", r.bytes() / carriedIp);
-            add(key + "|dropped", 1 - carriedIp / sentIp);
+            add(key + "|dropped", Math.max(0, 1 - carriedIp / sentIp)); // ARP etc. make it a hair negative
         }
     }
 
