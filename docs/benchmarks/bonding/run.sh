@@ -4,7 +4,7 @@
 # and CPU against wireguard-go, all measured in one run in network namespaces (lab/).
 #
 # Usage (as root): docs/benchmarks/bonding/run.sh [--quick] [--no-build] [--only s1,s2,...]
-#   --quick     one run per figure (~6 min) instead of the median of 3 (~20 min)
+#   --quick     one run per figure (~6 min) instead of the median of 3 (~16 min)
 #   --no-build  use the jar and classes already built
 #   --only      a subset of scenarios s1..s6 (see README.md); RESULTS.md is then left alone
 # Writes docs/benchmarks/bonding/results-<date>[-quick].md and the "Bonding" section of
