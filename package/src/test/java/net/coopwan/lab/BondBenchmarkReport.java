@@ -218,7 +218,7 @@ final class BondBenchmarkReport {
         sb.append("## 6. No rate limits, no relays: throughput and CPU\n\n```text\n");
         line("%-34s %10s %14s %14s  %s", "path", "Mbit/s", "CPU ms/Mbit", "CPU % (1 core)", "all runs (Mbit/s)");
         String[][] rows = {{"direct", "direct via isp-1 (no tunnel)"}, {"bond2", "bond, 2 ISPs (wrr)"},
-            {"bond1", "bond, 1 ISP"}, {"wireguard", "wireguard-go over isp-1"}};
+            {"bond2c2", "bond, 2 ISPs, C2 JIT"}, {"bond1", "bond, 1 ISP"}, {"wireguard", "wireguard-go over isp-1"}};
         for (String[] r : rows) {
             String k = "unl|" + r[0];
             line("%-34s %10s %14s %14s  %s", r[1], fmt(b.med(k), 1), fmt(b.med(k + "|cpu"), 2), fmt(b.med(k + "|cpupct"), 0),
@@ -233,6 +233,9 @@ final class BondBenchmarkReport {
                 verdict(!Double.isNaN(b2 / wg), b2 / wg >= 0.8), verdict(!Double.isNaN(b2 / wg), b2 / wg >= 2.0));
         line("bond 1 ISP  / wireguard-go:  %s   issue aim >= 0.8: %s", fmt(b1 / wg, 2),
                 verdict(!Double.isNaN(b1 / wg), b1 / wg >= 0.8));
+        double c2 = b.med("unl|bond2c2");
+        line("bond 2 ISPs, C2 / wireguard-go:  %s   (CPU per Mbit ratio %s)", fmt(c2 / wg, 2),
+                fmt(b.med("unl|bond2c2|cpu") / b.med("unl|wireguard|cpu"), 2));
         line("bond 2 ISPs / direct path:   %s", fmt(b2 / direct, 2));
         line("CPU per Mbit, bond 2 ISPs / wireguard-go: %s; bond 1 ISP / wireguard-go: %s",
                 fmt(b.med("unl|bond2|cpu") / b.med("unl|wireguard|cpu"), 2),
