@@ -254,15 +254,25 @@ class ChannelLabIT {
             assertTrue(pps > 0.8 && pps < 1.3, "about one keep-alive per second: " + pps);
 
             // cut the cable: CONNECTING on both within 5 s (+ 1 s keep-alive period + polling)
+            long ctl0 = System.nanoTime();
+            a.peers();
+            System.out.printf("(one coopwan ctl call takes %d ms: the polling below is that coarse; the daemons' own"
+                    + " state-change times are printed too)%n", (System.nanoTime() - ctl0) / 1_000_000);
             String session = ca.path("sessionId").asText();
+            java.time.Instant cut = java.time.Instant.now();
             run("ip", "-n", a.ns, "link", "set", a.device, "down");
-            long down = waitFor(a, b, "CONNECTING", 12);
-            System.out.printf("CONNECTING on both %d ms after the cut%n", down);
+            long down = waitFor(a, b, "CONNECTING", 15);
+            System.out.printf("CONNECTING on both (polled) %d ms after the cut; by the daemons' clocks a after %d ms,"
+                    + " b after %d ms (5 s of silence after the last keep-alive)%n", down, since(a, cut), since(b, cut));
+            long sinceA = since(a, cut);
+            assertTrue(sinceA >= 3900 && sinceA <= 6500, "dead 4-6 s after the cut: " + sinceA);
             assertTrue(a.logText().contains("CONNECTING: nothing authenticated for 5 s"), a.logText());
             Thread.sleep(3000);
+            java.time.Instant restored = java.time.Instant.now();
             run("ip", "-n", a.ns, "link", "set", a.device, "up");
             long back = waitFor(a, b, "ESTABLISHED", 40);
-            System.out.printf("ESTABLISHED again %d ms after the cable came back (initiator backoff)%n", back);
+            System.out.printf("ESTABLISHED again (polled) %d ms after the cable came back; by the daemons' clocks a after"
+                    + " %d ms, b after %d ms (the initiator's next backoff step)%n", back, since(a, restored), since(b, restored));
             assertNotEquals(session, channel(a).path("sessionId").asText(), "a new session");
             assertEquals(channel(a).path("sessionId").asText(), channel(b).path("sessionId").asText());
             assertEquals(2, channel(a).path("establishments").asLong());
@@ -278,6 +288,11 @@ class ChannelLabIT {
             deleteNamespace(a.ns);
             deleteNamespace(b.ns);
         }
+    }
+
+    /** Milliseconds from {@code t} to when {@code r}'s channel entered its current state. */
+    static long since(Router r, java.time.Instant t) throws IOException {
+        return java.time.Duration.between(t, java.time.Instant.parse(channel(r).path("since").asText())).toMillis();
     }
 
     static boolean listening(Router r) throws IOException {

@@ -302,7 +302,7 @@ public final class ChannelService implements AutoCloseable {
         for (PeerChannel c : peers.values()) {
             Long heard = c.lastHeardNanos();
             out.add(new PairedPeer(c.peerId(), c.address().getAddress().getHostAddress(), c.state().name(),
-                    c.initiator() ? "initiator" : "responder", c.sessionId(),
+                    wall.minusNanos(now - c.stateSinceNanos()), c.initiator() ? "initiator" : "responder", c.sessionId(),
                     heard == null ? null : wall.minusNanos(now - heard), pairedAt.get(c.peerId()),
                     c.handshakeNanos() < 0 ? null : c.handshakeNanos() / 1e6, c.sentBytes(), c.sentPackets(),
                     c.receivedBytes(), c.receivedPackets(), c.establishments(), c.reason()));

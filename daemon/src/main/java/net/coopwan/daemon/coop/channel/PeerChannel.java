@@ -76,6 +76,7 @@ public final class PeerChannel {
     private boolean initSeen;
 
     private long lastHeardNanos;
+    private long stateSinceNanos;
     private long lastSentNanos;
     private boolean heard;
     private long handshakeNanos = -1;
@@ -114,6 +115,7 @@ public final class PeerChannel {
         this.log = log;
         this.drops = drops;
         this.nextAttemptNanos = nowNanos;
+        this.stateSinceNanos = nowNanos;
     }
 
     /** The router whose id is lower (unsigned UTF-8 bytes) initiates. */
@@ -139,6 +141,7 @@ public final class PeerChannel {
 
     private void down(long now, String why) {
         state = ChannelState.CONNECTING;
+        stateSinceNanos = now;
         current = null;
         candidate = null;
         reason = why;
@@ -302,6 +305,9 @@ public final class PeerChannel {
     }
 
     private void up(long now, String why) {
+        if (state != ChannelState.ESTABLISHED) {
+            stateSinceNanos = now;
+        }
         state = ChannelState.ESTABLISHED;
         lastHeardNanos = now;
         heard = true;
@@ -360,6 +366,11 @@ public final class PeerChannel {
     /** Duration of the last successful handshake (init sent to keys ready, initiator), or -1. */
     public long handshakeNanos() {
         return handshakeNanos;
+    }
+
+    /** Monotonic time the channel entered its current state. */
+    public long stateSinceNanos() {
+        return stateSinceNanos;
     }
 
     public String reason() {
