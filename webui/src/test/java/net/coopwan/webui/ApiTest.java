@@ -148,6 +148,24 @@ class ApiTest {
         }
     }
 
+    @Test
+    void peersAndPairingAreThereAndRefusedWhileThePeerLinkIsOff() {
+        Http.Login login = http.apiLogin(WebUi.USER, PASSWORD);
+        JsonNode off = Http.json(http.get("/api/v1/peers", login));
+        assertEquals(false, off.get("enabled").asBoolean());
+        assertEquals(0, off.get("peers").size());
+        HttpResponse<String> start = http.write("POST", "/api/v1/pair/start", login, "{\"address\": \"100.64.77.2\"}");
+        assertEquals(503, start.statusCode(), start.body());
+        HttpResponse<String> enter = http.write("POST", "/api/v1/pair/enter", login,
+                "{\"address\": \"100.64.77.2\", \"code\": \"1234-5678\"}");
+        assertEquals(503, enter.statusCode(), enter.body());
+        for (String body : new String[] {"{}", "{\"code\": \"1\"}", "{\"address\": \"100.64.77.2\", \"extra\": 1}"}) {
+            HttpResponse<String> r = http.write("POST", "/api/v1/pair/enter", login, body);
+            assertEquals(400, r.statusCode(), body + " -> " + r.body());
+        }
+        assertEquals(401, http.get("/api/v1/peers").statusCode());
+    }
+
     static net.coopwan.daemon.api.DiscoveryStatus twoRoutersHeard() {
         java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>();
         drops.put("BAD_MAGIC", 0L);

@@ -90,6 +90,37 @@ public interface ControlApi {
         return DiscoveryStatus.off(c.peer().device(), c.peer().port());
     }
 
+    // ---- cooperation: pairing and the secure channel ----
+
+    /**
+     * The routers this one is paired with and the secure channel to each (seed 001 [0119]-[0123]).
+     * The default: an implementation without a channel.
+     */
+    default PeersStatus peers() {
+        return PeersStatus.off();
+    }
+
+    /**
+     * Starts pairing with the neighbour at {@code peerAddress} (IPv4 on the peer link): returns the
+     * 8-digit code to show; the owner types it on that router ({@link #pairEnter}) within 5 minutes.
+     *
+     * @throws ControlException INVALID_VALUE (not an IPv4 address), RESOURCE_UNAVAILABLE (peer link off)
+     */
+    default PairingStarted pairStart(String peerAddress) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
+    /**
+     * Enters the code shown on the router at {@code peerAddress}; blocks until the pairing finished
+     * (at most about 10 s). On success the peer is stored and the channel to it starts.
+     *
+     * @throws ControlException INVALID_VALUE (bad address or code format), INCONSISTENT (wrong code, refused,
+     *                          locked out), RESOURCE_UNAVAILABLE (peer link off, no answer)
+     */
+    default PairingResult pairEnter(String peerAddress, String code) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
     // ---- state changes ----
 
     /**

@@ -70,6 +70,38 @@ public final class DaemonControlApi implements ControlApi {
         this.discovery = java.util.Objects.requireNonNull(source);
     }
 
+    private volatile Supplier<net.coopwan.daemon.coop.channel.ChannelService> channel = () -> null;
+
+    /** Where the secure channel service is; the source returns null while the peer link is off. */
+    public void channel(Supplier<net.coopwan.daemon.coop.channel.ChannelService> source) {
+        this.channel = java.util.Objects.requireNonNull(source);
+    }
+
+    private net.coopwan.daemon.coop.channel.ChannelService channelOrRefuse() {
+        net.coopwan.daemon.coop.channel.ChannelService c = channel.get();
+        if (c == null) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE,
+                    "the peer link is off (config peer: option enabled 1)");
+        }
+        return c;
+    }
+
+    @Override
+    public net.coopwan.daemon.api.PeersStatus peers() {
+        net.coopwan.daemon.coop.channel.ChannelService c = channel.get();
+        return c == null ? net.coopwan.daemon.api.PeersStatus.off() : c.status();
+    }
+
+    @Override
+    public net.coopwan.daemon.api.PairingStarted pairStart(String peerAddress) {
+        return channelOrRefuse().pairStart(peerAddress);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.PairingResult pairEnter(String peerAddress, String code) {
+        return channelOrRefuse().pairEnter(peerAddress, code);
+    }
+
     /** Called by the daemon as each front-end comes up. */
     public void frontEndStarted(String where) {
         frontEnds.add(where);

@@ -55,6 +55,11 @@ public final class Daemon implements AutoCloseable {
     private ConcentratorService concentrator;
     /** The discovery beacon while {@code peer.enabled}; written under this, read by status calls. */
     private volatile net.coopwan.daemon.coop.discovery.Discovery discovery;
+    /** The secure channel to paired peers while {@code peer.enabled}; written under this. */
+    private volatile net.coopwan.daemon.coop.channel.ChannelService channel;
+    /** Wrong pairing codes are limited across channel restarts (a reload must not reset the count). */
+    private final net.coopwan.daemon.secure.PairingAttempts pairingAttempts =
+            new net.coopwan.daemon.secure.PairingAttempts(Clock.systemUTC());
     private final StateChanges changes = new StateChanges();
     private final Clock clock;
     private final Path stateDir;
@@ -78,6 +83,7 @@ public final class Daemon implements AutoCloseable {
         this.api = new DaemonControlApi(config, kernel, events, clock, hostname(), this::reload, bonds, changes);
         api.measurements(kernelSteering.bondRuntime()::measurement);
         api.discovery(this::discoveryStatus);
+        api.channel(() -> channel);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -376,12 +382,60 @@ public final class Daemon implements AutoCloseable {
             discovery = null;
             what = "discovery stopped";
         }
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
         if (wanted) {
             discovery = net.coopwan.daemon.coop.discovery.Discovery.create(c, line -> events.record("peer", line));
             discovery.start();
+            channel = startChannel(c);
             what = what == null ? "discovery started" : "discovery restarted (peer link changed)";
         }
         return what;
+    }
+
+    /**
+     * The secure channel service with the stored router id and pairings; a store failure is an
+     * event and leaves the channel off (discovery still runs).
+     */
+    private net.coopwan.daemon.coop.channel.ChannelService startChannel(CoopwanConfig c) {
+        try {
+            net.coopwan.daemon.store.PairingStore ps = new net.coopwan.daemon.store.PairingStore(store.get());
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            String id = ps.routerId(random);
+            net.coopwan.daemon.coop.channel.ChannelService.Persistence persist = new net.coopwan.daemon.coop.channel.ChannelService.Persistence() {
+                @Override
+                public void paired(String peerId, java.net.InetSocketAddress address, net.coopwan.daemon.secure.PairingKey key, java.time.Instant at) {
+                    try {
+                        ps.save(peerId, address.getAddress().getHostAddress(), key, at);
+                    } catch (net.coopwan.daemon.store.StoreException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }
+
+                @Override
+                public void moved(String peerId, java.net.InetSocketAddress address) {
+                    try {
+                        ps.updateAddress(peerId, address.getAddress().getHostAddress());
+                    } catch (net.coopwan.daemon.store.StoreException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }
+            };
+            net.coopwan.daemon.coop.channel.ChannelService ch = new net.coopwan.daemon.coop.channel.ChannelService(id,
+                    c.peer().port(), pairingAttempts, persist, line -> events.record("peer", line), random,
+                    System::nanoTime, Clock.systemUTC());
+            for (net.coopwan.daemon.store.PairingStore.Paired p : ps.paired()) {
+                ch.addPeer(p.peerId(), new java.net.InetSocketAddress(java.net.InetAddress.getByName(p.address()), c.peer().port()),
+                        p.key(), p.pairedAt());
+            }
+            ch.start(c.peer().device());
+            return ch;
+        } catch (Exception e) {
+            events.record("peer", "channel: not started: " + e.getMessage());
+            return null;
+        }
     }
 
     private net.coopwan.daemon.api.DiscoveryStatus discoveryStatus() {

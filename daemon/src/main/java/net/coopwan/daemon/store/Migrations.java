@@ -20,7 +20,8 @@ final class Migrations {
     /** Every migration this code knows, in order. Append only; never edit a released one. */
     static final List<String> DESCRIPTIONS = List.of(
             "event log",
-            "peers, pending approvals and agreements");
+            "peers, pending approvals and agreements",
+            "router identity and paired peers");
 
     private final Connection connection;
 

@@ -112,6 +112,19 @@ class DaemonTest {
             }
             assertTrue(d.api().discovery().state().startsWith("waiting for cwdnone0: no interface cwdnone0"),
                     d.api().discovery().state());
+            // the secure channel runs with it: a stored router id, no peers yet, waiting for the device
+            var ch = d.api().peers();
+            assertTrue(ch.enabled());
+            assertTrue(ch.routerId().matches("coop-[0-9a-f]{16}"), ch.routerId());
+            assertEquals(List.of(), ch.peers());
+            while (!d.api().peers().state().startsWith("waiting for cwdnone0") && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertTrue(d.api().peers().state().startsWith("waiting for cwdnone0"), d.api().peers().state());
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(net.coopwan.daemon.api.ControlException.class,
+                    () -> d.api().pairEnter("100.64.77.2", "1234-5678"));
+            assertTrue(refused.getMessage().contains("not ready"), refused.getMessage());
+            assertEquals(8, d.api().pairStart("100.64.77.2").code().replace("-", "").length());
 
             Files.writeString(cfg, GOOD + peer + offer);
             ReloadResult offers = d.api().reload();
@@ -126,6 +139,7 @@ class DaemonTest {
             Files.writeString(cfg, GOOD);
             assertTrue(d.api().reload().message().contains("discovery stopped"));
             assertFalse(d.api().discovery().enabled());
+            assertFalse(d.api().peers().enabled());
         }
     }
 

@@ -46,7 +46,10 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "  bond add NAME UPLINK            add a member",
             "  bond remove NAME UPLINK         remove a member",
             "  peers         discovery on the peer link and the routers heard: ADDRESS NONCE WILLING OFFERS",
-            "                UPLINK DOWN UP LAST-SEEN ADVERTS (JSON-RPC method nearby)",
+            "                UPLINK DOWN UP LAST-SEEN ADVERTS; then the paired routers: PEER ADDRESS STATE",
+            "                ROLE SESSION LAST-HEARD HANDSHAKE (JSON-RPC method peers)",
+            "  pair start ADDRESS              show a pairing code for the router at ADDRESS (valid 5 min)",
+            "  pair enter ADDRESS CODE         enter the code shown on the router at ADDRESS",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -97,7 +100,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                         if (a.startsWith("-")) {
                             throw new UsageException("unknown option '" + a + "'");
                         }
-                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "call")
+                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
@@ -123,8 +126,9 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                 if (!words.isEmpty()) {
                     throw new UsageException("unexpected argument '" + words.get(0) + "' after peers");
                 }
-                yield new CtlArgs(socket, config, json, false, "nearby", null, "nearby", null, false);
+                yield new CtlArgs(socket, config, json, false, "peers", null, "peers", null, false);
             }
+            case "pair" -> pair(socket, config, json, words);
             case "events" -> {
                 if (words.size() > 1) {
                     throw new UsageException("unexpected argument '" + words.get(1) + "' after events");
@@ -206,6 +210,22 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             default -> throw new UsageException("unknown bond subcommand '" + sub + "'; subcommands are "
                     + String.join(", ", BOND_COMMANDS));
         };
+    }
+
+    private static CtlArgs pair(Path socket, Path config, boolean json, List<String> words) throws UsageException {
+        String sub = words.isEmpty() ? "" : words.get(0);
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        if ("start".equals(sub) && words.size() == 2) {
+            p.put("address", words.get(1));
+            return new CtlArgs(socket, config, json, false, "pair.start", p, "pair.start", null, false);
+        }
+        if ("enter".equals(sub) && words.size() >= 3) {
+            p.put("address", words.get(1));
+            // "1234 5678" typed as two words is one code
+            p.put("code", String.join(" ", words.subList(2, words.size())));
+            return new CtlArgs(socket, config, json, false, "pair.enter", p, "pair.enter", null, false);
+        }
+        throw new UsageException("usage: coopwan ctl pair start ADDRESS | coopwan ctl pair enter ADDRESS CODE");
     }
 
     private static void operands(String sub, List<String> rest, int n, String synopsis) throws UsageException {

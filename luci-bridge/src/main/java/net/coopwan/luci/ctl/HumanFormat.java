@@ -29,6 +29,13 @@ final class HumanFormat {
                     + result.path("api").asText("?") + ")\n";
             case "bonds" -> bonds(result);
             case "nearby" -> nearby(result);
+            case "peers" -> peers(result);
+            case "pair.start" -> "pairing code " + result.path("code").asText() + " for " + result.path("peerAddress").asText()
+                    + ", valid until " + time(result.path("expiresAt").asText()) + "\n"
+                    + "on " + result.path("peerAddress").asText() + " run: coopwan ctl pair enter THIS-ROUTER'S-ADDRESS "
+                    + result.path("code").asText() + "\n";
+            case "pair.enter" -> "paired with " + result.path("peerId").asText() + " (" + result.path("peerAddress").asText()
+                    + "); the secure channel starts now\n";
             case "bond.show", "bond.update", "bond.member.add", "bond.member.remove" -> bond(result);
             case "bond.create" -> "created bond " + result.path("name").asText() + "\n" + bond(result);
             case "bond.destroy" -> "destroyed bond " + result.path("destroyed").asText() + "\n";
@@ -95,6 +102,35 @@ final class HumanFormat {
                     offers.isEmpty() ? "-" : String.join(",", offers), r.path("uplinkType").asText(),
                     r.path("downstream").asText().replace(" ", ""), r.path("upstream").asText().replace(" ", ""),
                     time(r.path("lastSeen").asText()), r.path("adverts").asText());
+        }
+        return sb.append(t.render()).toString();
+    }
+
+    /** {@code peers}: {@link #nearby} and then the paired routers with their channel. */
+    static String peers(JsonNode d) {
+        String out = nearby(d);
+        JsonNode c = d.path("channel");
+        if (!d.path("enabled").asBoolean() || !c.path("enabled").asBoolean()) {
+            return out;
+        }
+        StringBuilder sb = new StringBuilder(out);
+        sb.append("secure channel: router id ").append(c.path("routerId").asText()).append(", ")
+                .append(c.path("state").asText());
+        List<String> dropped = new ArrayList<>();
+        c.path("drops").properties().forEach(e -> dropped.add(e.getKey() + " " + e.getValue().asLong()));
+        sb.append(", dropped ").append(dropped.isEmpty() ? "0" : String.join(", ", dropped)).append('\n');
+        JsonNode peers = c.path("peers");
+        if (peers.isEmpty()) {
+            return sb.append("no paired router (coopwan ctl pair start ADDRESS)\n").toString();
+        }
+        Table t = new Table("PEER", "ADDRESS", "STATE", "ROLE", "SESSION", "LAST-HEARD", "HANDSHAKE", "SENT", "RECEIVED");
+        for (JsonNode p : peers) {
+            JsonNode hs = p.path("handshakeMs");
+            t.row(p.path("peerId").asText(), p.path("address").asText(), p.path("state").asText(), p.path("role").asText(),
+                    p.path("sessionId").isTextual() ? p.path("sessionId").asText() : "-",
+                    p.path("lastHeard").isTextual() ? time(p.path("lastHeard").asText()) : "never",
+                    hs.isNumber() ? String.format(Locale.ROOT, "%.1fms", hs.asDouble()) : "-",
+                    p.path("sentBytes").asLong() + "B", p.path("receivedBytes").asLong() + "B");
         }
         return sb.append(t.render()).toString();
     }

@@ -23,11 +23,12 @@ public final class RpcMethods {
 
     /** Every method, in the order {@code coopwan ctl} and the rpcd plugin list them. */
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
-            "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby");
+            "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
+            "peers", "pair.start", "pair.enter");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
-            "bond.member.add", "bond.member.remove");
+            "bond.member.add", "bond.member.remove", "pair.start", "pair.enter");
 
     /** See {@link VersionInfo#api()}. */
     public static final int API_VERSION = 1;
@@ -72,6 +73,21 @@ public final class RpcMethods {
             case "nearby":
                 noParams(method, params);
                 return api.discovery();
+            case "peers": {
+                // the discovery status as "nearby" has it, plus the paired routers under "channel"
+                noParams(method, params);
+                com.fasterxml.jackson.databind.node.ObjectNode o = Json.mapper().valueToTree(api.discovery());
+                o.set("channel", Json.mapper().valueToTree(api.peers()));
+                return o;
+            }
+            case "pair.start": {
+                Params p = Params.of(method, params, Set.of("address"), Set.of());
+                return api.pairStart(p.string("address"));
+            }
+            case "pair.enter": {
+                Params p = Params.of(method, params, Set.of("address", "code"), Set.of());
+                return api.pairEnter(p.string("address"), p.string("code"));
+            }
             case "bond.create": {
                 Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu", "members"));
                 return api.createBond(new BondRequest(p.string("name"), p.optString("mode"), p.optInt("mtu"),

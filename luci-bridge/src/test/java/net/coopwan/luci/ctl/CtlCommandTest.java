@@ -145,6 +145,27 @@ class CtlCommandTest {
     }
 
     @Test
+    void pairNeedsThePeerLinkAndChecksItsArguments() throws Exception {
+        Run off = ctl("--socket", sock(), "pair", "start", "100.64.77.2");
+        assertEquals(1, off.code(), off.out());
+        assertTrue(off.err().contains("the peer link is off"), off.err());
+        Run enter = ctl("--socket", sock(), "pair", "enter", "100.64.77.2", "1234", "5678");
+        assertEquals(1, enter.code(), enter.out());
+        assertTrue(enter.err().contains("RESOURCE_UNAVAILABLE"), enter.err());
+        for (String[] bad : new String[][] {{"pair"}, {"pair", "start"}, {"pair", "enter", "100.64.77.2"}, {"pair", "x", "y"}}) {
+            String[] argv = new String[bad.length + 2];
+            argv[0] = "--socket";
+            argv[1] = sock();
+            System.arraycopy(bad, 0, argv, 2, bad.length);
+            Run r = ctl(argv);
+            assertEquals(CtlCommand.USAGE, r.code(), String.join(" ", bad));
+            assertTrue(r.err().contains("pair start ADDRESS"), r.err());
+        }
+        Run j = ctl("--socket", sock(), "--json", "peers");
+        assertEquals(false, Json.mapper().readTree(j.out()).get("channel").get("enabled").asBoolean());
+    }
+
+    @Test
     void interfacesListsEveryKernelInterface() {
         Run r = ctl("--socket", sock(), "interfaces");
         assertEquals(0, r.code(), r.err());

@@ -1,6 +1,7 @@
 package net.coopwan.luci.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +84,28 @@ class HumanFormatTest {
         String out = HumanFormat.format("nearby", Json.mapper().readTree(Json.mapper().writeValueAsString(
                 net.coopwan.daemon.api.DiscoveryStatus.off("br-coop", 4790))));
         assertEquals("Cooperation is off (peer.enabled 0)\n", out);
+    }
+
+    @Test
+    void peersAddsThePairedRoutersWithTheirChannel() throws Exception {
+        String json = "{\"enabled\":true,\"device\":\"br-coop\",\"port\":4790,\"state\":\"advertising\",\"nonce\":\"0a0b\","
+                + "\"offers\":[],\"advertsSent\":3,\"advertsReceived\":2,\"ownAdverts\":3,\"drops\":{},\"evictions\":0,\"routers\":[],"
+                + "\"channel\":{\"enabled\":true,\"routerId\":\"coop-01\",\"state\":\"listening on 100.64.77.1:4790\","
+                + "\"drops\":{\"REPLAYED\":2},\"peers\":[{\"peerId\":\"coop-02\",\"address\":\"100.64.77.2\",\"state\":\"ESTABLISHED\","
+                + "\"role\":\"initiator\",\"sessionId\":\"0badcafe\",\"lastHeard\":\"2026-11-01T12:00:00.5Z\",\"handshakeMs\":3.25,"
+                + "\"sentBytes\":320,\"receivedBytes\":352}]}}";
+        String out = HumanFormat.format("peers", Json.mapper().readTree(json));
+        assertTrue(out.contains("no router heard"), out);
+        assertTrue(out.contains("secure channel: router id coop-01, listening on 100.64.77.1:4790, dropped REPLAYED 2"), out);
+        assertTrue(out.matches("(?s).*PEER\\s+ADDRESS\\s+STATE\\s+ROLE\\s+SESSION.*"), out);
+        assertTrue(out.matches("(?s).*coop-02\\s+100\\.64\\.77\\.2\\s+ESTABLISHED\\s+initiator\\s+0badcafe\\s+2026-11-01T12:00:00Z\\s+3\\.3ms.*"), out);
+    }
+
+    @Test
+    void pairStartShowsTheCodeAndWhatToDoNext() throws Exception {
+        String out = HumanFormat.format("pair.start", Json.mapper().readTree("{\"peerAddress\":\"100.64.77.2\",\"code\":\"1234-5678\","
+                + "\"expiresAt\":\"2026-11-01T12:05:00Z\",\"routerId\":\"coop-01\"}"));
+        assertTrue(out.startsWith("pairing code 1234-5678 for 100.64.77.2, valid until 2026-11-01T12:05:00Z\n"), out);
+        assertTrue(out.contains("coopwan ctl pair enter"), out);
     }
 }

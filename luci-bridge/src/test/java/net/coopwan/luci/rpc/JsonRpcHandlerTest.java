@@ -32,6 +32,16 @@ class JsonRpcHandlerTest {
         }
 
         @Override
+        public net.coopwan.daemon.api.PairingStarted pairStart(String address) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public net.coopwan.daemon.api.PairingResult pairEnter(String address, String code) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
         public List<UplinkStatus> uplinks() {
             throw new IllegalStateException("store is closed");
         }
@@ -107,7 +117,9 @@ class JsonRpcHandlerTest {
         java.util.Map<String, String> params = java.util.Map.of("bond.create", "{\"name\":\"b\"}",
                 "bond.destroy", "{\"name\":\"b\"}", "bond.update", "{\"name\":\"b\",\"mtu\":1400}",
                 "bond.member.add", "{\"bond\":\"b\",\"uplink\":\"wan\"}",
-                "bond.member.remove", "{\"bond\":\"b\",\"uplink\":\"wan\"}");
+                "bond.member.remove", "{\"bond\":\"b\",\"uplink\":\"wan\"}",
+                "pair.start", "{\"address\":\"100.64.77.2\"}",
+                "pair.enter", "{\"address\":\"100.64.77.2\",\"code\":\"12345678\"}");
         for (String m : RpcMethods.NAMES) {
             JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\""
                     + (params.containsKey(m) ? ",\"params\":" + params.get(m) : "") + "}");

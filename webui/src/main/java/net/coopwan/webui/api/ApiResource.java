@@ -99,6 +99,33 @@ public final class ApiResource {
         return api.discovery();
     }
 
+    /** The secure channel and the paired routers (docs/PROTOCOL.md 3.9). */
+    @GET
+    @Path("peers")
+    public net.coopwan.daemon.api.PeersStatus peers() {
+        return api.peers();
+    }
+
+    /** Shows a pairing code for the router at {@code address}: {@code {"address": "100.64.77.2"}}. */
+    @POST
+    @Path("pair/start")
+    public Response pairStart(PairBody body) {
+        if (body == null || body.address() == null) {
+            return error(400, "give {\"address\": \"IPv4 of the other router\"}");
+        }
+        return Response.ok(api.pairStart(body.address())).build();
+    }
+
+    /** Enters the code shown on the router at {@code address}: {@code {"address": ..., "code": "1234-5678"}}. */
+    @POST
+    @Path("pair/enter")
+    public Response pairEnter(PairBody body) {
+        if (body == null || body.address() == null || body.code() == null) {
+            return error(400, "give {\"address\": \"IPv4 of the other router\", \"code\": \"the code it shows\"}");
+        }
+        return Response.ok(api.pairEnter(body.address(), body.code())).build();
+    }
+
     @GET
     @Path("interfaces")
     public List<NetInterface> interfaces() {

@@ -222,7 +222,9 @@ public final class Discovery implements AutoCloseable {
         DatagramSocket tx = null;
         try {
             rx = socket(new InetSocketAddress(b.broadcast(), peer.port()));
-            tx = socket(new InetSocketAddress(b.address(), peer.port()));
+            // Source port ephemeral: the device's address and peer.port belong to the secure
+            // channel's socket (ChannelService), which must get every unicast datagram to it.
+            tx = socket(new InetSocketAddress(b.address(), 0));
         } catch (IOException e) {
             closeQuietly(rx);
             closeQuietly(tx);
