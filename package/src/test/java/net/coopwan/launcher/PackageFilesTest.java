@@ -30,6 +30,31 @@ class PackageFilesTest {
         }
     }
 
+    /** The JVM flags the launcher would use for CONFIG (java replaced by echo). */
+    private static String launcherFlags(Path config) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", MODULE.resolve("files/coopwan").toString(), "run", "--config",
+                config.toString(), "--state", "/nonexistent").redirectErrorStream(true);
+        pb.environment().put("JAVA", "echo");
+        pb.environment().put("COOPWAN_JAR", "/nonexistent.jar");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        return out;
+    }
+
+    @Test
+    void aConcentratorGetsTheFullJitAndALargerHeapARouterC1AndASmallOne(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path conc = dir.resolve("conc");
+        Files.writeString(conc, "config global 'global'\n\toption role 'concentrator'\n");
+        String c = launcherFlags(conc);
+        assertTrue(c.contains("-Xmx256m") && !c.contains("TieredStopAtLevel"), c);
+        Path router = dir.resolve("router");
+        Files.writeString(router, "config global 'global'\n\toption role 'router'\n# option role 'concentrator'\n");
+        String r = launcherFlags(router);
+        assertTrue(r.contains("-Xmx32m") && r.contains("-XX:TieredStopAtLevel=1"), r);
+    }
+
     @Test
     void initScriptRunsInTheForegroundWithReloadAndRespawn() throws Exception {
         String init = Files.readString(MODULE.resolve("files/coopwan.init"));
