@@ -23,11 +23,24 @@ public final class KernelUplinkBinder implements UplinkBinder {
         this.ranges = ranges;
     }
 
+    /**
+     * Read through the JDK (netlink), not by running {@code ip}: the data path asks every second
+     * per member, and a process per question would cost a router more than the tunnel does.
+     */
     @Override
     public Optional<Inet4Address> sourceAddress(String device) {
         try {
-            return routes.addressOf(device);
-        } catch (SteerException e) {
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(device);
+            if (nif == null || !nif.isUp()) {
+                return Optional.empty();
+            }
+            for (java.net.InterfaceAddress a : nif.getInterfaceAddresses()) {
+                if (a.getAddress() instanceof Inet4Address v4 && !v4.isLinkLocalAddress()) {
+                    return Optional.of(v4);
+                }
+            }
+            return Optional.empty();
+        } catch (java.net.SocketException e) {
             LOG.warn("uplink {}: cannot read its address: {}", device, e.getMessage());
             return Optional.empty();
         }
