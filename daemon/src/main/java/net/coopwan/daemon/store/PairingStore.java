@@ -30,30 +30,8 @@ public final class PairingStore {
         this.store = store;
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) throws StoreException {
-        synchronized (store) {
-            Connection c = store.connection();
-            try {
-                boolean auto = c.getAutoCommit();
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(auto);
-                }
-            } catch (SQLException e) {
-                throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
-            }
-        }
+    private <T> T inTransaction(String what, Store.Work<T> work) throws StoreException {
+        return store.inTransaction(what, work);
     }
 
     /**

@@ -110,6 +110,38 @@ public final class Store implements AutoCloseable {
     }
 
     /** The connection; callers hold this object's monitor while using it. */
+    /** Work done on the store's connection inside one transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException, StoreException;
+    }
+
+    /**
+     * Runs {@code work} as one transaction on the shared connection: committed when it returns,
+     * rolled back when it throws. SQL errors become a StoreException saying "cannot WHAT".
+     */
+    <T> T inTransaction(String what, Work<T> work) throws StoreException {
+        synchronized (this) {
+            Connection c = connection();
+            try {
+                boolean auto = c.getAutoCommit();
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | StoreException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(auto);
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     Connection connection() {
         return connection;
     }
