@@ -121,6 +121,13 @@ public interface ControlApi {
         throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
     }
 
+    // ---- cooperation: agreements ----
+
+    /** The persisted agreements with neighbours, both roles; empty while none exist. */
+    default List<AgreementStatus> agreements() {
+        return List.of();
+    }
+
     // ---- state changes ----
 
     /**
