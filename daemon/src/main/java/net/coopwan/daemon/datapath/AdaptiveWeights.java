@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import net.coopwan.daemon.measure.BondWeights;
+import net.coopwan.daemon.measure.InbandCapacity;
 import net.coopwan.daemon.measure.MeasurementRound;
 import net.coopwan.daemon.measure.SlopsSearch;
 import net.coopwan.daemon.measure.SlopsStreamConfig;
@@ -31,6 +32,11 @@ import net.coopwan.daemon.tunnel.TunnelHeader;
  *
  * <p>Links are measured one after another, not together: a router's CPU and (often) its LAN
  * side are shared by the links, and two streams at once would disturb each other's delays.
+ *
+ * <p>Between rounds, {@link InbandCapacity} refines the estimates from the bond's own traffic
+ * (what the concentrator received on a link while its queue never emptied); the timer thread
+ * applies that every {@link #INBAND_UPDATE_NANOS}. All estimates are kept in bit/s on the wire
+ * (IP and UDP headers included), the unit the links' rates are in.
  */
 final class AdaptiveWeights implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AdaptiveWeights.class);
@@ -50,12 +56,21 @@ final class AdaptiveWeights implements Runnable {
     private volatile boolean running = true;
     private Thread thread;
     private int streamId;
+    private final InbandCapacity inband;
+    /** True while a SLoPS round runs: its streams load the links, so in-band windows are void. */
+    private volatile boolean measuring;
+    private long lastInbandUpdate;
+    private double[] loggedWeights;
+    static final long INBAND_UPDATE_NANOS = 500_000_000L;
+    /** IPv4 + UDP headers of each tunnel datagram: on the wire but not in the UDP payload. */
+    static final int IP_UDP_HEADERS = TunnelPeer.IP_UDP_HEADERS;
 
     AdaptiveWeights(BondDataPath path, BondDataPath.Settings settings) {
         this.path = path;
         this.settings = settings;
         this.config = settings.adaptive();
         this.board = new WeightBoard(BondWeights.equal(Math.max(1, settings.members().size())));
+        this.inband = new InbandCapacity(InbandCapacity.Config.DEFAULT, Math.max(1, settings.members().size()));
     }
 
     private double rmax(int i) {
@@ -76,6 +91,13 @@ final class AdaptiveWeights implements Runnable {
             all &= a[i] > 0;
         }
         apply(all ? BondWeights.fromAvailable(a) : BondWeights.equal(n), "nominal rates");
+        if (all) {
+            double[] bps = new double[n];
+            for (int i = 0; i < n; i++) {
+                bps[i] = a[i] * 1000;
+            }
+            inband.reset(bps, bps);
+        }
     }
 
     private void apply(BondWeights w, String why) {
@@ -84,7 +106,82 @@ final class AdaptiveWeights implements Runnable {
             return;
         }
         path.scheduler().setWeights(w.toArray());
+        loggedWeights = w.toArray();
         LOG.info("bond {}: weights {} ({})", settings.bond(), Arrays.toString(round(w.toArray())), why);
+    }
+
+    /** Receiver thread: a keep-alive echo said what the far end received on {@code link}. */
+    void onEcho(int link, long nowNanos, long deliveredWireBits, long queueNanos) {
+        if (!measuring) {
+            inband.onEcho(link, nowNanos, deliveredWireBits, queueNanos);
+        }
+    }
+
+    /** A new session: the far end's counters start again. */
+    void onSession() {
+        inband.discard();
+    }
+
+    /**
+     * Timer thread: applies the in-band estimates every {@link #INBAND_UPDATE_NANOS}. Logs only
+     * when a weight moved by more than 10 % since the last logged weights, so a loaded bond does
+     * not write a line every half second.
+     */
+    void onTick(long nowNanos) {
+        if (measuring) {
+            inband.discard();
+            return;
+        }
+        if (nowNanos - lastInbandUpdate < INBAND_UPDATE_NANOS) {
+            return;
+        }
+        lastInbandUpdate = nowNanos;
+        int n = settings.members().size();
+        boolean[] usable = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            usable[i] = path.scheduler().usable(i);
+        }
+        double[] e = inband.update(usable);
+        if (e == null) {
+            return;
+        }
+        BondWeights w = BondWeights.fromAvailable(e);
+        if (!w.usable()) {
+            return;
+        }
+        double[] weights = w.toArray();
+        LOG.debug("bond {}: in-band estimates {} kbit/s on the wire", settings.bond(), Arrays.toString(round(scale(e, 1e-3))));
+        path.scheduler().setWeights(weights);
+        path.weightsChanged();
+        if (movedMoreThan(loggedWeights, weights, 0.10)) {
+            loggedWeights = weights;
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                sb.append(i == 0 ? "" : ", ").append(settings.members().get(i).uplink()).append(' ')
+                        .append(Math.round(e[i] / 1000)).append(" kbit/s");
+            }
+            LOG.info("bond {}: weights {} (in-band: {} on the wire)", settings.bond(), Arrays.toString(round(weights)), sb);
+        }
+    }
+
+    private static double[] scale(double[] v, double f) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = v[i] * f;
+        }
+        return r;
+    }
+
+    static boolean movedMoreThan(double[] before, double[] after, double share) {
+        if (before == null || before.length != after.length) {
+            return true;
+        }
+        for (int i = 0; i < after.length; i++) {
+            if (Math.abs(after[i] - before[i]) > share * Math.max(before[i], 1e-9)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double[] round(double[] w) {
@@ -179,17 +276,23 @@ final class AdaptiveWeights implements Runnable {
         SlopsStreamConfig sc = new SlopsStreamConfig(config.packets(), 8L * config.packetBytes(), 512, 0.2);
         long t0 = System.nanoTime();
         int streams = 0;
-        for (int i = 0; i < n && running; i++) {
-            while (running && !round.isFinished(i)) {
-                if (!path.scheduler().usable(i)) {
-                    round.abandon(i);
-                    break;
+        measuring = true;
+        inband.discard();
+        try {
+            for (int i = 0; i < n && running; i++) {
+                while (running && !round.isFinished(i)) {
+                    if (!path.scheduler().usable(i)) {
+                        round.abandon(i);
+                        break;
+                    }
+                    double rate = round.nextRateBps(i);
+                    StreamVerdict v = stream(i, plan(rate, sc), round);
+                    streams++;
+                    round.onVerdict(i, v);
                 }
-                double rate = round.nextRateBps(i);
-                StreamVerdict v = stream(i, plan(rate, sc), round);
-                streams++;
-                round.onVerdict(i, v);
             }
+        } finally {
+            measuring = false;
         }
         if (round.isComplete()) {
             double[] a = new double[n];
@@ -200,11 +303,37 @@ final class AdaptiveWeights implements Runnable {
                         .append(Math.round(a[i] / 1000)).append(" kbit/s");
             }
             BondWeights w = round.result();
+            inband.reset(onTheWire(a), ceilings(a));
             apply(w, "SLoPS: " + sb + "; " + streams + " streams in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             path.weightsChanged();
             return w.usable();
         }
         return false;
+    }
+
+    /**
+     * SLoPS rates count the probes' payload (L bits each); on the wire each probe also carries the
+     * tunnel header, the tag, and IP and UDP headers.
+     */
+    private double[] onTheWire(double[] payloadBps) {
+        int payload = Math.max(SlopsResponder.PROBE_HEADER, config.packetBytes());
+        double factor = (payload + TunnelHeader.OVERHEAD + IP_UDP_HEADERS) / (double) payload;
+        double[] w = new double[payloadBps.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = payloadBps[i] * factor;
+        }
+        return w;
+    }
+
+    /** How far in-band probing may raise a link: its nominal rate, else twice the SLoPS estimate. */
+    private double[] ceilings(double[] payloadBps) {
+        double[] wire = onTheWire(payloadBps);
+        double[] c = new double[wire.length];
+        for (int i = 0; i < c.length; i++) {
+            long kbps = settings.members().get(i).upKbps();
+            c[i] = kbps > 0 ? kbps * 1000.0 : 2 * wire[i];
+        }
+        return c;
     }
 
     /** Sends one paced stream on {@code link} and waits for its verdict. */

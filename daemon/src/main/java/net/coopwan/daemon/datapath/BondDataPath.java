@@ -289,6 +289,9 @@ public final class BondDataPath implements AutoCloseable {
                 if (now - lastHeardAny > 2 * settings.health().deadAfterNanos()) {
                     reconnect(now, "nothing heard on any link for " + (now - lastHeardAny) / 1_000_000 + " ms");
                 }
+                if (adaptive != null) {
+                    adaptive.onTick(now);
+                }
                 if (adaptive != null && (weightsChanged || now - lastWeightsSent > 1_000_000_000L)) {
                     weightsChanged = false;
                     lastWeightsSent = now;
@@ -470,6 +473,9 @@ public final class BondDataPath implements AutoCloseable {
         }
         health = fresh;
         peer.session(s);
+        if (adaptive != null) {
+            adaptive.onSession();
+        }
         lastHeardAny = now;
         state = State.ESTABLISHED;
         retryNanos = FIRST_RETRY_NANOS;
@@ -495,10 +501,15 @@ public final class BondDataPath implements AutoCloseable {
         }
 
         @Override
-        public void onEcho(int link, long probePn, long nowNanos) {
+        public void onEcho(int link, long probePn, long deliveredWireBits, long nowNanos) {
             LinkHealth h = health[link];
+            long queue;
             synchronized (h) {
                 h.onProbeEcho(probePn, nowNanos);
+                queue = h.queueDelayNanos();
+            }
+            if (adaptive != null && deliveredWireBits >= 0) {
+                adaptive.onEcho(link, nowNanos, deliveredWireBits, queue);
             }
         }
 

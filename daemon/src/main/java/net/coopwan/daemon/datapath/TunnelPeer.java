@@ -37,8 +37,12 @@ final class TunnelPeer {
             return true;
         }
 
-        /** A PROBE_ECHO on {@code link}: {@code probePn} is the echoed probe's packet number. */
-        default void onEcho(int link, long probePn, long nowNanos) {
+        /**
+         * A PROBE_ECHO on {@code link}: {@code probePn} is the echoed probe's packet number,
+         * {@code deliveredWireBits} what the far end had received on the link when it echoed (IP
+         * and UDP headers included; -1 when the echo does not say).
+         */
+        default void onEcho(int link, long probePn, long deliveredWireBits, long nowNanos) {
         }
 
         /** Any authenticated packet on {@code link}, with its one-way delay sample in µs. */
@@ -228,19 +232,32 @@ final class TunnelPeer {
             case PROBE -> {
                 long pn = TunnelHeader.packetNumber(b, 0);
                 ByteBuffer p = reply.payloadSpace();
-                p.putLong(pn).putInt(TunnelHeader.sendMicros(b, 0));
-                sendControl(reply, 12, link, PacketType.PROBE_ECHO, nowNanos);
+                p.putLong(pn).putInt(TunnelHeader.sendMicros(b, 0))
+                        .putLong(counters.rxBytes(link)).putLong(counters.rxPackets(link));
+                sendControl(reply, ECHO_LENGTH, link, PacketType.PROBE_ECHO, nowNanos);
             }
             case PROBE_ECHO -> {
                 if (len < 12) {
                     drops.count(TunnelDrop.BAD_PAYLOAD);
                     return true;
                 }
-                extension.onEcho(link, b.getLong(TunnelHeader.LENGTH), nowNanos);
+                long delivered = len < ECHO_LENGTH ? -1 : wireBits(b.getLong(TunnelHeader.LENGTH + 12),
+                        b.getLong(TunnelHeader.LENGTH + 20));
+                extension.onEcho(link, b.getLong(TunnelHeader.LENGTH), delivered, nowNanos);
             }
             default -> extension.onControl(link, type, f, len, nowNanos);
         }
         return true;
+    }
+
+    /** PROBE_ECHO payload: probe pn (8), its send time (4), bytes (8) and datagrams (8) received on the link. */
+    static final int ECHO_LENGTH = 28;
+    /** IPv4 and UDP headers around each datagram: what a link carries beyond the UDP payload. */
+    static final int IP_UDP_HEADERS = 28;
+
+    /** Bits on the wire for {@code datagrams} UDP datagrams of {@code bytes} payload in all, or -1 if invalid. */
+    static long wireBits(long bytes, long datagrams) {
+        return bytes < 0 || datagrams < 0 ? -1 : 8 * (bytes + IP_UDP_HEADERS * datagrams);
     }
 
     /** Releases held packets whose wait is over; returns the next deadline. Receiver thread only. */

@@ -73,6 +73,13 @@ public final class LinkHealth {
     private boolean heardEver;
     private long srttNanos = -1;
     private long rttvarNanos = -1;
+    // The last raw RTT and the smallest over the last 30-60 s (two 30 s buckets): the path's base
+    // RTT, so their difference is the queue the last probe met (InbandCapacity uses it).
+    private long lastRttNanos = -1;
+    private long minRttNanos = Long.MAX_VALUE;
+    private long minRttPreviousNanos = Long.MAX_VALUE;
+    private long minRttBucketStart = Long.MIN_VALUE;
+    static final long MIN_RTT_BUCKET_NANOS = 30_000_000_000L;
     private long probesSent;
     private long echoes;
     private long ignoredEchoes;
@@ -148,7 +155,7 @@ public final class LinkHealth {
         slotState[slot] = ECHOED;
         echoedInWindow++;
         echoes++;
-        rttSample(Math.max(0, nowNanos - slotSentNanos[slot]));
+        rttSample(Math.max(0, nowNanos - slotSentNanos[slot]), nowNanos);
         echoStreak = (echoStreak > 0 && seq == lastEchoSeq + 1) ? echoStreak + 1 : 1;
         lastEchoSeq = seq;
         publish();
@@ -228,7 +235,22 @@ public final class LinkHealth {
         lastHeardNanos = nowNanos;
     }
 
-    private void rttSample(long r) {
+    /**
+     * The queue the last echoed probe met: its RTT minus the smallest RTT of the last 30-60 s, or
+     * -1 before the first echo. Owner thread.
+     */
+    public long queueDelayNanos() {
+        return lastRttNanos < 0 ? -1 : lastRttNanos - Math.min(minRttNanos, minRttPreviousNanos);
+    }
+
+    private void rttSample(long r, long nowNanos) {
+        if (minRttBucketStart == Long.MIN_VALUE || nowNanos - minRttBucketStart >= MIN_RTT_BUCKET_NANOS) {
+            minRttPreviousNanos = minRttNanos;
+            minRttNanos = Long.MAX_VALUE;
+            minRttBucketStart = nowNanos;
+        }
+        minRttNanos = Math.min(minRttNanos, r);
+        lastRttNanos = r;
         if (srttNanos < 0) {
             srttNanos = r;
             rttvarNanos = r / 2;

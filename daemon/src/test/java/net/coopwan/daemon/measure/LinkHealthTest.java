@@ -303,4 +303,22 @@ class LinkHealthTest {
         assertThrows(IllegalArgumentException.class, () -> new LinkHealthConfig(50 * MS, 500 * MS, 3, 100, 1_000 * MS, 4, 2));
         assertThrows(IllegalArgumentException.class, () -> new LinkHealthConfig(100, 500 * MS, 3, 100, 1_000 * MS, 4, 64));
     }
+
+    @Test
+    void queueDelayIsTheLastRttAboveTheBaseOfTheLast30To60Seconds() {
+        LinkHealth health = new LinkHealth();
+        assertEquals(-1, health.queueDelayNanos());
+        roundTrip(health, 0, T0, 20 * MS);
+        assertEquals(0, health.queueDelayNanos());
+        roundTrip(health, 1, T0 + 50 * MS, 70 * MS);
+        assertEquals(50 * MS, health.queueDelayNanos(), "a probe met 50 ms of queue");
+        roundTrip(health, 2, T0 + 100 * MS, 25 * MS);
+        assertEquals(5 * MS, health.queueDelayNanos());
+        // 40 s later the 20 ms sample is in the previous bucket: still the base
+        roundTrip(health, 3, T0 + 40_000 * MS, 60 * MS);
+        assertEquals(40 * MS, health.queueDelayNanos());
+        // 70 s later it has aged out: the base is now the smallest of the last two buckets (60 ms)
+        roundTrip(health, 4, T0 + 70_000 * MS, 90 * MS);
+        assertEquals(30 * MS, health.queueDelayNanos());
+    }
 }
