@@ -19,10 +19,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>a saturated link's estimate moves by {@link Config#gain()} towards the delivered rate;</li>
  *   <li>while some link is saturated and every saturated link's estimate has settled (within
- *       2 % of its window's rate), an unsaturated link that is in use gets
- *       {@link Config#probeUpStep()} more (the bond is pushing more than the saturated link can
- *       take, so the other one has room), at most its ceiling, and at most one step above what
- *       its own last saturated window measured;</li>
+ *       5 % of its window's rate), an unsaturated link that is in use gets
+ *       {@link Config#probeUpStep()} more, doubling with each step in a row up to 16 % (the bond is
+ *       pushing more than the saturated link can take, so the other one has room), at most its
+ *       ceiling, and at most one first step above what its own last saturated window measured;</li>
  *   <li>with no saturated link (idle, or limited by the sender) nothing changes.</li>
  * </ul>
  * Estimates restart from each SLoPS round ({@link #reset}); the ceiling (the nominal rate, or
@@ -64,6 +64,8 @@ public final class InbandCapacity {
     private double[] ceiling;
     /** Where each link's estimate stood after its last saturated window since the reset, 0 if none. */
     private double[] measured;
+    /** Each link's next probing-up step: doubles with each step in a row, back to the first when saturated. */
+    private final double[] probeStep;
 
     public InbandCapacity(Config config, int links) {
         if (links < 1) {
@@ -81,6 +83,8 @@ public final class InbandCapacity {
         this.estimate = new double[links];
         this.ceiling = new double[links];
         this.measured = new double[links];
+        this.probeStep = new double[links];
+        Arrays.fill(probeStep, config.probeUpStep());
         discard();
     }
 
@@ -105,6 +109,7 @@ public final class InbandCapacity {
             ceiling[i] = Math.max(ceilingsBps[i], estimatesBps[i]);
         }
         measured = new double[links];
+        Arrays.fill(probeStep, config.probeUpStep());
         discard();
     }
 
@@ -174,13 +179,18 @@ public final class InbandCapacity {
                 estimate[i] += config.gain() * (windowRate[i] - estimate[i]);
                 estimate[i] = Math.min(ceiling[i], Math.max(0.05 * before, estimate[i]));
                 measured[i] = estimate[i];
+                probeStep[i] = config.probeUpStep();
             } else if (windowRate[i] > 0 && !settling) {
                 // Only once the saturated links' estimates have settled: lowering them already
                 // moves traffic here, and doing both at once overshoots. A link measured saturated
                 // before may go one step above that, not on to its ceiling: otherwise the links
                 // take turns being saturated and both estimates climb to their ceilings.
+                // The step doubles while the link stays unsaturated (2, 4, 8, 16 %): a SLoPS estimate
+                // 30 % low (seen on a loaded router) is made good in about 3 s, not 10; an
+                // overshoot saturates the link and its next window measures it.
                 double cap = measured[i] > 0 ? Math.min(ceiling[i], measured[i] * (1 + config.probeUpStep())) : ceiling[i];
-                estimate[i] = Math.max(before, Math.min(cap, estimate[i] * (1 + config.probeUpStep())));
+                estimate[i] = Math.max(before, Math.min(cap, estimate[i] * (1 + probeStep[i])));
+                probeStep[i] = Math.min(MAX_PROBE_STEP, 2 * probeStep[i]);
             }
             changed |= estimate[i] != before;
         }
@@ -188,8 +198,11 @@ public final class InbandCapacity {
         return changed ? estimate.clone() : null;
     }
 
+    /** The largest probing-up step. */
+    static final double MAX_PROBE_STEP = 0.16;
+
     /** A saturated link whose window rate is within this share of its estimate has settled. */
-    static final double SETTLED = 0.02;
+    static final double SETTLED = 0.05;
 
     /** The current estimates, bit/s on the wire. */
     public synchronized double[] estimates() {
