@@ -218,7 +218,7 @@ public final class BondMib implements MOGroup {
     // reads
     // =====================================================================
 
-    private static MOColumn<?> column(int id, int syntax, MOAccess access) {
+    static MOColumn<?> column(int id, int syntax, MOAccess access) {
         return new MOColumn<>(id, syntax, access);
     }
 
@@ -243,7 +243,7 @@ public final class BondMib implements MOGroup {
         return new MOTableIndex(sub, false);
     }
 
-    private static DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> readOnlyTable(
+    static DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> readOnlyTable(
             OID entry, MOColumn<?>[] cols, int indexParts,
             java.util.function.Supplier<SortedMap<OID, DefaultMOTableRow>> rows) {
         DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> t =
@@ -388,7 +388,7 @@ public final class BondMib implements MOGroup {
     }
 
     /** The lowest of 1..65535 not in USED; 0 when all are. */
-    private static int lowestFree(Set<Integer> used) {
+    static int lowestFree(Set<Integer> used) {
         for (int i = 1; i <= 65535; i++) {
             if (!used.contains(i)) {
                 return i;
@@ -437,7 +437,7 @@ public final class BondMib implements MOGroup {
         return DEFAULT_MODE;
     }
 
-    private static OctetString text(String s) {
+    static OctetString text(String s) {
         return new OctetString(s.getBytes(StandardCharsets.UTF_8));
     }
 
