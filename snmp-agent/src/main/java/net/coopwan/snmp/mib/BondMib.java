@@ -82,8 +82,8 @@ import org.snmp4j.smi.VariableBinding;
  *     bond creates (with the members created in the same request, in one
  *     {@link ControlApi#createBond} call), updates, (de)activations, member additions. If a call
  *     is refused (a race with another front-end, two rows of one request naming one bond, or what
- *     only the change itself finds: the TUN refused, the file not writable), the calls already made are undone in reverse order and the
- *     varbind that caused the call gets the reason's error (below) instead of commitFailed, since
+ *     only the change itself finds: the TUN refused, the file not writable), the calls already
+ *     made are undone in reverse order and the varbind that caused the call gets the reason's error (below) instead of commitFailed, since
  *     nothing changed; if an undo fails too, undoFailed.</li>
  * <li>the agent-only state (pending rows, notInService member rows, index map) changes only after
  *     every call succeeded.</li>
@@ -346,6 +346,7 @@ public final class BondMib implements MOGroup {
             OID index = new OID(new int[] {e.getKey()});
             bondRows.put(index, new DefaultMOTableRow(index, new Variable[] {text(p.name == null ? "" : p.name),
                     new Integer32(p.mode == null ? DEFAULT_MODE : p.mode),
+                    // Shown, not checked: bondMtu's DEFVAL is the daemon's default.
                     new Integer32(p.mtu == null ? BondRules.DEFAULT_MTU : p.mtu), new Integer32(0),
                     new Integer32(p.name == null ? NOT_READY : NOT_IN_SERVICE)}));
             p.members.forEach((u, active) -> memberRow(memberRows, e.getKey(), u,
@@ -917,6 +918,12 @@ public final class BondMib implements MOGroup {
                     parkedAfter.add(u);
                 }
             });
+        }
+        if (!members.isEmpty()) {
+            // The name was checked alone (its varbind gets that error); this adds the member rows (limits).
+            if (!dryRun(plan, vb, () -> api.checkBond(new BondRequest(name, mode, mtu, members)))) {
+                return;
+            }
         }
         plan.creates.add(new Step(vb, "create bond " + name,
                 () -> {

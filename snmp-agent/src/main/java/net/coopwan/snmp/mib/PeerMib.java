@@ -152,9 +152,9 @@ public final class PeerMib implements MOGroup {
      * call it off the daemon's thread.
      */
     public Optional<Notice> noticeFor(PeerChannelChanged change) {
-        List<AgreementStatus> agreements = api.agreements();
-        Optional<AgreementStatus> agreement = agreements.stream().filter(a -> a.peerId().equals(change.peerId())).findFirst();
-        return noticeFor(change, agreement.isPresent(), agreement.map(AgreementStatus::peerName).orElse(""))
+        List<AgreementStatus> with = api.agreements().stream().filter(a -> a.peerId().equals(change.peerId())).toList();
+        String name = with.stream().map(AgreementStatus::peerName).filter(n -> !n.isEmpty()).findFirst().orElse("");
+        return noticeFor(change, !with.isEmpty(), name)
                 .map(n -> new Notice(n.notification(), peerIndex(change.peerId()), n.peerName(), n.peerState()));
     }
 
