@@ -43,13 +43,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent runs on a real daemon; the neighbours come from a ControlApi that passes everything to
  * that daemon except discovery(), peers() and agreements(), which return what the test sets (the
  * daemon's agreements are another branch's work, and a real neighbour needs a second router), and
- * lets the test publish the channel changes the daemon's ChannelService publishes. SNMP ports
- * 16141 (agent) and 16142 (snmptrapd) on 127.0.0.1; no packet leaves loopback.
+ * lets the test publish the channel changes the daemon's ChannelService publishes. A second test
+ * has no such ControlApi: a real daemon hears a real beacon on a veth to a {@code cwp} namespace.
+ * SNMP ports 16141 (agent) and 16142 (snmptrapd) on 127.0.0.1, 16143 for the peer link; no packet
+ * leaves loopback and the test's own veth and namespace (removed in finally).
  */
 class PeerTableTest {
 
     static final int AGENT_PORT = 16141;
     static final int TRAP_PORT = 16142;
+    /** peer.port of the real-discovery test: the beacon and channel port on the veth. */
+    static final int DISCOVERY_PORT = 16143;
     static final String COMMUNITY = "peers-c0mm";
     static final String ENTRY = CoopwanMib.PEER_ENTRY.toDottedString();
     static final String PEER_ID = CoopwanMib.PEER_ID.toDottedString();
@@ -229,6 +233,75 @@ class PeerTableTest {
                 }
             }
         }
+    }
+
+    /**
+     * No test ControlApi here: a real daemon with its peer link on one end of a veth (root
+     * namespace, 100.127.97.1/24) hears a beacon the test sends from a {@code cwp} namespace on the
+     * other end (100.127.97.2), and the peerTable shows it as discovered(1), id ADDRESS/NONCE.
+     */
+    @Test
+    void aRouterHeardOnARealPeerLinkIsADiscoveredRow() throws Exception {
+        NetSnmp.requireInstalled();
+        String tag = String.format(java.util.Locale.ROOT, "%04x", java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
+        String ns = "cwp" + tag;
+        String here = "cwp" + tag + "a";
+        String there = "cwp" + tag + "b";
+        int nonce = 0xbeef;
+        byte[] beacon = net.coopwan.daemon.coop.advert.AdvertCodec.encodeBeacon(new net.coopwan.daemon.coop.advert.AdvertInfo(
+                true, java.util.EnumSet.of(net.coopwan.daemon.coop.advert.CooperationType.EMERGENCY_CONNECTION),
+                net.coopwan.daemon.coop.advert.UplinkType.FIBRE, 10, 9, 1, nonce, 0),
+                net.coopwan.daemon.coop.advert.AdvertTag.checksum());
+        try {
+            BondTableTest.ip("netns", "add", ns);
+            BondTableTest.ip("link", "add", here, "type", "veth", "peer", "name", there);
+            BondTableTest.ip("link", "set", there, "netns", ns);
+            BondTableTest.ip("addr", "add", "100.127.97.1/24", "brd", "+", "dev", here);
+            BondTableTest.ip("link", "set", here, "up");
+            BondTableTest.ip("-n", ns, "addr", "add", "100.127.97.2/24", "brd", "+", "dev", there);
+            BondTableTest.ip("-n", ns, "link", "set", there, "up");
+            BondTableTest.ip("-n", ns, "link", "set", "lo", "up");
+            Path cfg = config();
+            Files.writeString(cfg, Files.readString(cfg) + "\nconfig peer 'peer'\n\toption enabled '1'\n"
+                    + "\toption device '" + here + "'\n\toption port '" + DISCOVERY_PORT + "'\n");
+            try (TestDaemon daemon = TestDaemon.start(ConfigHolder.fromFile(cfg));
+                 SnmpAgent agent = SnmpAgent.start(daemon.context())) {
+                NetSnmp snmp = new NetSnmp(dir, AGENT_PORT);
+                String id = "100.127.97.2/beef";
+                String index = null;
+                // The beacon is sent every 200 ms from the namespace until the row shows (at most 10 s).
+                for (int i = 0; i < 50 && index == null; i++) {
+                    sendFrom(ns, beacon, "100.127.97.255", DISCOVERY_PORT);
+                    Thread.sleep(200);
+                    index = indexes(snmp).get(id);
+                }
+                NetSnmp.Result walk = snmp.v3("snmpwalk", ENTRY);
+                assertTrue(index != null, "no row " + id + ": " + walk + "\n" + daemon.api().discovery());
+                System.out.println("peerTable of a real daemon hearing one router:\n" + walk.out());
+                assertEquals("1", walk.var(col(4, index)).value(), "discovered(1)");
+                assertEquals("", walk.var(col(3, index)).value(), "no name is known");
+                assertEquals("00", octets(walk.var(col(5, index))), "no agreement, no types");
+                assertEquals(6, walk.column(ENTRY).size(), "the one router: " + walk.out());
+            }
+        } finally {
+            Process p = new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true).start();
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            Process q = new ProcessBuilder("ip", "link", "del", here).redirectErrorStream(true).start();
+            if (!q.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                q.destroyForcibly();
+            }
+        }
+    }
+
+    /** One UDP broadcast from inside namespace {@code ns} (Python's socket module: Java cannot enter a namespace). */
+    static void sendFrom(String ns, byte[] payload, String address, int port) throws Exception {
+        String script = "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
+                + " s.setsockopt(socket.SOL_SOCKET,socket.SO_BROADCAST,1);"
+                + " s.sendto(bytes.fromhex(sys.argv[1]),(sys.argv[2],int(sys.argv[3])))";
+        BondTableTest.ip("netns", "exec", ns, "/usr/bin/python3", "-c", script,
+                java.util.HexFormat.of().formatHex(payload), address, String.valueOf(port));
     }
 
     /** An OCTET STRING as hex digits, whether net-snmp printed it as Hex-STRING or (printable) as STRING. */
