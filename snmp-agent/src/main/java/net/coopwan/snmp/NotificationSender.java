@@ -10,15 +10,19 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.NotifyTarget;
+import net.coopwan.daemon.api.PeerChannelChanged;
 import net.coopwan.daemon.api.StateChange;
 import net.coopwan.daemon.api.UplinkStateChanged;
 import net.coopwan.daemon.api.UplinkStatus;
 import net.coopwan.snmp.mib.CoopwanMib;
+import net.coopwan.snmp.mib.PeerMib;
 import net.coopwan.snmp.security.V3Credentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +52,9 @@ import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 
 /**
- * Sends COOPWAN-MIB notifications (uplinkDown, uplinkUp) to the {@code list notify} targets of
- * the configuration in force, learning of changes through {@code ControlApi.subscribe}.
+ * Sends COOPWAN-MIB notifications (uplinkDown, uplinkUp, peerUp, peerDown) to the {@code list
+ * notify} targets of the configuration in force, learning of changes through
+ * {@code ControlApi.subscribe}.
  *
  * <p>Threads: the daemon's listener call only enqueues (a bounded queue of {@value #QUEUE}
  * notifications; when it is full the notification is dropped and counted). One sender thread
@@ -80,6 +85,7 @@ public final class NotificationSender implements AutoCloseable {
     private final V3Credentials v3;
     private final Supplier<CoopwanConfig> config;
     private final ToIntFunction<String> uplinkIndex;
+    private final Function<PeerChannelChanged, Optional<PeerMib.Notice>> peerNotice;
     private final Duration informTimeout;
     private final long startedNanos = System.nanoTime();
     private final ThreadPoolExecutor sender;
@@ -99,14 +105,18 @@ public final class NotificationSender implements AutoCloseable {
      * @param v3            the configured v3 user
      * @param config        the configuration in force; targets and community are read per notification
      * @param uplinkIndex   uplinkIndex by uplink name, as the uplinkTable shows it
+     * @param peerNotice    the peerUp/peerDown a channel change means, if any ({@link PeerMib#noticeFor});
+     *                      called on the sender thread, so it may ask the daemon
      * @param informTimeout wait for an inform's acknowledgement, per try
      */
     NotificationSender(byte[] engineId, int engineBoots, V3Credentials v3, Supplier<CoopwanConfig> config,
-                       ToIntFunction<String> uplinkIndex, Duration informTimeout) throws IOException {
+                       ToIntFunction<String> uplinkIndex, Function<PeerChannelChanged, Optional<PeerMib.Notice>> peerNotice,
+                       Duration informTimeout) throws IOException {
         this.engineId = engineId.clone();
         this.v3 = v3;
         this.config = config;
         this.uplinkIndex = uplinkIndex;
+        this.peerNotice = peerNotice;
         this.informTimeout = informTimeout;
 
         SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
@@ -145,6 +155,16 @@ public final class NotificationSender implements AutoCloseable {
             if (trapOid != null) {
                 enqueue(() -> sendUplink(trapOid, u));
             }
+        } else if (change instanceof PeerChannelChanged p) {
+            // Whether it is peerUp/peerDown depends on the agreements: worked out on the sender thread.
+            enqueue(() -> {
+                try {
+                    peerNotice.apply(p).ifPresent(this::sendPeer);
+                } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    LOG.warn("SNMP: no peerUp/peerDown for the channel change of {}: {}", p.peerId(), e.toString());
+                }
+            });
         }
     }
 
@@ -171,17 +191,30 @@ public final class NotificationSender implements AutoCloseable {
     }
 
     private void sendUplink(OID trapOid, UplinkStateChanged u) {
+        int index = uplinkIndex.applyAsInt(u.uplink());
+        sendToTargets(trapOid,
+                new VariableBinding(new OID(CoopwanMib.UPLINK_NAME).append(index), new OctetString(u.uplink())),
+                new VariableBinding(new OID(CoopwanMib.UPLINK_STATE).append(index), new Integer32(u.to().ordinal() + 1)));
+    }
+
+    /** peerUp/peerDown: peerName.p and peerState.p, p = peerIndex (COOPWAN-MIB). */
+    private void sendPeer(PeerMib.Notice n) {
+        sendToTargets(n.notification(),
+                new VariableBinding(new OID(CoopwanMib.PEER_NAME).append(n.peerIndex()),
+                        new OctetString(n.peerName().getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                new VariableBinding(new OID(CoopwanMib.PEER_STATE).append(n.peerIndex()), new Integer32(n.peerState())));
+    }
+
+    /** sysUpTime.0, snmpTrapOID.0 and the notification's objects, to every target of the config in force. */
+    private void sendToTargets(OID trapOid, VariableBinding... objects) {
         CoopwanConfig c = config.get();
         if (c == null || c.snmp() == null || c.snmp().notifyTargets().isEmpty()) {
             return;
         }
-        int index = uplinkIndex.applyAsInt(u.uplink());
-        List<VariableBinding> vbs = List.of(
+        List<VariableBinding> vbs = new java.util.ArrayList<>(List.of(
                 new VariableBinding(SnmpConstants.sysUpTime, new TimeTicks(uptimeCentis())),
-                new VariableBinding(SnmpConstants.snmpTrapOID, trapOid),
-                new VariableBinding(new OID(CoopwanMib.UPLINK_NAME).append(index), new OctetString(u.uplink())),
-                new VariableBinding(new OID(CoopwanMib.UPLINK_STATE).append(index),
-                        new Integer32(u.to().ordinal() + 1)));
+                new VariableBinding(SnmpConstants.snmpTrapOID, trapOid)));
+        vbs.addAll(List.of(objects));
         for (NotifyTarget t : c.snmp().notifyTargets()) {
             try {
                 send(t, c.snmp().v2cCommunity(), vbs);
@@ -253,6 +286,12 @@ public final class NotificationSender implements AutoCloseable {
     private static String name(Object trapOid) {
         if (CoopwanMib.UPLINK_DOWN.equals(trapOid)) {
             return "uplinkDown";
+        }
+        if (CoopwanMib.PEER_UP.equals(trapOid)) {
+            return "peerUp";
+        }
+        if (CoopwanMib.PEER_DOWN.equals(trapOid)) {
+            return "peerDown";
         }
         return CoopwanMib.UPLINK_UP.equals(trapOid) ? "uplinkUp" : String.valueOf(trapOid);
     }

@@ -13,6 +13,7 @@ import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.frontend.FrontEndContext;
 import net.coopwan.snmp.mib.BondMib;
 import net.coopwan.snmp.mib.IfMib;
+import net.coopwan.snmp.mib.PeerMib;
 import net.coopwan.snmp.mib.SystemGroup;
 import net.coopwan.snmp.security.AccessPolicy;
 import net.coopwan.snmp.security.EngineState;
@@ -32,7 +33,7 @@ import org.snmp4j.util.ThreadPool;
 
 /**
  * One running SNMP agent: SNMPv3 USM/VACM, optional read-only v2c, SNMPv2-MIB system group,
- * IF-MIB and COOPWAN-MIB (uplinks, bonds), on one UDP socket. {@link #start} returns once the
+ * IF-MIB and COOPWAN-MIB (uplinks, peers, bonds), on one UDP socket. {@link #start} returns once the
  * socket answers; {@link #close} releases the socket and the worker threads.
  *
  * <p>Each agent has its own security models, protocols and counters (not SNMP4J's JVM-wide
@@ -118,13 +119,15 @@ public final class SnmpAgent implements AutoCloseable {
             registerMibs(server, api, hostname);
             BondMib bondMib = new BondMib(api, engineStateDir(context.stateDir()), Clock.systemUTC(), pendingTimeout);
             bondMib.registerMOs(server, null);
+            PeerMib peerMib = new PeerMib(api, engineStateDir(context.stateDir()));
+            peerMib.registerMOs(server, null);
 
             manager.run();
             if (!transport.isListening()) {
                 throw new IOException("SNMP agent could not listen on " + settings.endpoint());
             }
             notifications = new NotificationSender(engine.engineId(), engine.engineBoots(), settings.v3(), api::config,
-                    bondMib::uplinkIndex, informTimeout);
+                    bondMib::uplinkIndex, peerMib::noticeFor, informTimeout);
             AutoCloseable subscription = api.subscribe(notifications::onStateChange);
             return new SnmpAgent(settings, engine, manager, workers, notifications, subscription);
         } catch (DuplicateRegistrationException e) {

@@ -367,6 +367,46 @@ class BondTableTest {
     }
 
     @Test
+    void aNameTakenByAKernelInterfaceIsRefusedAtPrepareEvenForACreateAndWaitRow() throws Exception {
+        String taken = ifs.name();
+        // A TUN made with ip(8), not by coopwan (this kernel has no dummy driver); removed by this test.
+        ip("tuntap", "add", "dev", taken, "mode", "tun");
+        try {
+            assertTrue(exists(taken));
+            byte[] before = Files.readAllBytes(cfg);
+            int i = nextIndex();
+            // A createAndWait row makes nothing in the daemon, so only a dry run can see the clash here.
+            refused(set(BOND_ROW_STATUS + "." + i, "i", "5", BOND_NAME + "." + i, "s", taken), "inconsistentValue");
+            assertTrue(get(BOND_ROW_STATUS + "." + i).startsWith("No Such Instance"), "no pending row");
+            assertEquals(String.valueOf(i), get(NEXT_INDEX));
+            refused(set(BOND_ROW_STATUS + "." + i, "i", "4", BOND_NAME + "." + i, "s", taken), "inconsistentValue");
+            // A pending row renamed to it is refused too, and keeps its name.
+            String free = ifs.name();
+            ok(set(BOND_ROW_STATUS + "." + i, "i", "5", BOND_NAME + "." + i, "s", free));
+            refused(set(BOND_NAME + "." + i, "s", taken), "inconsistentValue");
+            assertEquals(free, get(BOND_NAME + "." + i));
+            ok(set(BOND_ROW_STATUS + "." + i, "i", "6"));
+            assertArrayEquals(before, Files.readAllBytes(cfg));
+            assertTrue(daemon.api().bonds().isEmpty());
+            assertTrue(exists(taken), "the interface is left as it was");
+        } finally {
+            ip("link", "del", taken);
+        }
+    }
+
+    static void ip(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        boolean done = p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(done && p.exitValue() == 0, cmd + ": " + out);
+    }
+
+    @Test
     void aRequestWithOneBadVarbindChangesNothing() throws Exception {
         byte[] before = Files.readAllBytes(cfg);
         String a = ifs.name();

@@ -78,6 +78,36 @@ public interface ControlApi {
      */
     BondStatus setBondActive(String name, boolean active);
 
+    // ---- bonds: dry runs ----
+    //
+    // For a front-end that must refuse a request before it changes anything (SNMP's prepare phase,
+    // a form that checks before it submits): each throws the ControlException the real call would
+    // throw now, and changes nothing. Only what needs the change itself can still fail the real
+    // call later: the TUN device refused, the file not writable, or another front-end's change in
+    // between. An implementation without bonds checks nothing here; its real calls decide.
+
+    /** Dry run of {@link #createBond}, including a kernel interface of that name that is not a bond. */
+    default void checkBond(BondRequest request) {
+    }
+
+    /**
+     * The checks of {@link #createBond} that need only the values: the name's syntax (when not
+     * null), mode, MTU. For a front-end that holds some values of a bond before it has all of them
+     * (an SNMP row made with createAndWait whose bondName is not set yet); members are ignored.
+     *
+     * @throws ControlException INVALID_VALUE
+     */
+    default void checkBondValues(BondRequest request) {
+    }
+
+    /** Dry run of {@link #updateBond}. */
+    default void checkBondUpdate(String name, BondUpdate update) {
+    }
+
+    /** Dry run of {@link #addBondMember}. */
+    default void checkBondMember(String bond, String uplink) {
+    }
+
     // ---- cooperation: discovery ----
 
     /**

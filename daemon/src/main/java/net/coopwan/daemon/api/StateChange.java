@@ -6,10 +6,10 @@ import java.time.Instant;
  * A change of the daemon's state that front-ends may act on (an SNMP notification, a pushed page
  * update) without parsing event-log text. Delivered through {@link ControlApi#subscribe}.
  *
- * <p>More kinds will follow (peer up/down, emergency started/ended); a {@code switch} over this
+ * <p>More kinds will follow (emergency started/ended, agreements); a {@code switch} over this
  * sealed type then fails to compile until it handles them, or has a {@code default}.
  */
-public sealed interface StateChange permits UplinkStateChanged {
+public sealed interface StateChange permits UplinkStateChanged, PeerChannelChanged {
 
     /** When the daemon saw the change. */
     Instant at();

@@ -138,7 +138,16 @@ public final class BondManager implements AutoCloseable {
 
     // ---- changes ----
 
-    public synchronized BondStatus create(BondRequest request) {
+    /**
+     * A checked create: every check {@link #create} makes before it touches the kernel or the file
+     * (values, limits, names of bonds, uplinks, sections and kernel interfaces, the whole file
+     * validated), so a dry run and the real call refuse the same request the same way.
+     */
+    private record CreatePlan(String name, Bond.Mode mode, int mtu, List<String> members, Path file,
+                              ValidatedConfig next) {
+    }
+
+    private CreatePlan planCreate(BondRequest request) {
         Objects.requireNonNull(request, "request");
         String name = BondRules.checkName(request.name());
         Bond.Mode mode = BondRules.checkMode(request.mode());
@@ -160,7 +169,25 @@ public final class BondManager implements AutoCloseable {
                 .withOption(name, "mode", mode.uciName())
                 .withOption(name, "mtu", Integer.toString(mtu))
                 .withList(name, "member", members);
-        ValidatedConfig next = validate(edited);
+        return new CreatePlan(name, mode, mtu, members, file, validate(edited));
+    }
+
+    /**
+     * Dry run of {@link #create}: throws what it would throw, changes nothing. Only what needs the
+     * change itself can still fail the real call: the TUN device refused, the file not writable.
+     */
+    public synchronized void checkCreate(BondRequest request) {
+        planCreate(request);
+    }
+
+    public synchronized BondStatus create(BondRequest request) {
+        CreatePlan plan = planCreate(request);
+        String name = plan.name();
+        Bond.Mode mode = plan.mode();
+        int mtu = plan.mtu();
+        List<String> members = plan.members();
+        Path file = plan.file();
+        ValidatedConfig next = plan.next();
         TunDevice tun;
         try {
             tun = openUp(name, mtu);
@@ -206,7 +233,11 @@ public final class BondManager implements AutoCloseable {
         reconcileQuietly();
     }
 
-    public synchronized BondStatus update(String name, BondUpdate update) {
+    /** A checked update; {@code next} is null when it changes nothing. */
+    private record UpdatePlan(Bond bond, Integer mtu, List<String> changes, Path file, ValidatedConfig next) {
+    }
+
+    private UpdatePlan planUpdate(String name, BondUpdate update) {
         Objects.requireNonNull(update, "update");
         Bond.Mode mode = update.mode() == null ? null : BondRules.checkMode(update.mode());
         Integer mtu = update.mtu() == null ? null : BondRules.checkMtu(update.mtu());
@@ -227,10 +258,24 @@ public final class BondManager implements AutoCloseable {
         if (mtu != null && mtu != b.mtu()) {
             changes.add("mtu " + b.mtu() + " -> " + mtu);
         }
-        if (changes.isEmpty()) {
+        return new UpdatePlan(b, mtu, changes, file, changes.isEmpty() ? null : validate(edited));
+    }
+
+    /** Dry run of {@link #update}: throws what it would throw (all but a refused MTU or file write), changes nothing. */
+    public synchronized void checkUpdate(String name, BondUpdate update) {
+        planUpdate(name, update);
+    }
+
+    public synchronized BondStatus update(String name, BondUpdate update) {
+        UpdatePlan plan = planUpdate(name, update);
+        Bond b = plan.bond();
+        Integer mtu = plan.mtu();
+        List<String> changes = plan.changes();
+        Path file = plan.file();
+        if (plan.next() == null) {
             return status(b);
         }
-        ValidatedConfig next = validate(edited);
+        ValidatedConfig next = plan.next();
         Live l = live.get(name);
         boolean mtuApplied = false;
         if (mtu != null && mtu != b.mtu() && l != null && l.tun != null) {
@@ -261,13 +306,26 @@ public final class BondManager implements AutoCloseable {
         return status(require(config.current(), name));
     }
 
-    public synchronized BondStatus addMember(String bond, String uplink) {
+    /** A checked member change: the bond, its new member list and the validated file. */
+    private record MembersPlan(Bond bond, List<String> members, Path file, ValidatedConfig next) {
+    }
+
+    private MembersPlan planAddMember(String bond, String uplink) {
         Path file = requireFile();
         Bond b = require(config.current(), bond);
         BondRules.checkAddMember(bond, b.members(), uplink, config.current());
         List<String> members = new ArrayList<>(b.members());
         members.add(uplink);
-        return changeMembers(b, members, file, "member " + uplink + " added");
+        return planMembers(b, members, file);
+    }
+
+    /** Dry run of {@link #addMember}: throws what it would throw (all but a file write), changes nothing. */
+    public synchronized void checkAddMember(String bond, String uplink) {
+        planAddMember(bond, uplink);
+    }
+
+    public synchronized BondStatus addMember(String bond, String uplink) {
+        return changeMembers(planAddMember(bond, uplink), "member " + uplink + " added");
     }
 
     public synchronized BondStatus removeMember(String bond, String uplink) {
@@ -276,15 +334,19 @@ public final class BondManager implements AutoCloseable {
         BondRules.checkRemoveMember(bond, b.members(), uplink);
         List<String> members = new ArrayList<>(b.members());
         members.remove(uplink);
-        return changeMembers(b, members, file, "member " + uplink + " removed");
+        return changeMembers(planMembers(b, members, file), "member " + uplink + " removed");
     }
 
-    private BondStatus changeMembers(Bond b, List<String> members, Path file, String what) {
+    private MembersPlan planMembers(Bond b, List<String> members, Path file) {
         UciDocument doc = bondSection(readFile(file), b.name(), file);
-        ValidatedConfig next = validate(doc.withList(b.name(), "member", members));
-        write(next, file);
-        config.install(next);
-        events.record(source(b.name()), what + " (" + members(members) + ")");
+        return new MembersPlan(b, members, file, validate(doc.withList(b.name(), "member", members)));
+    }
+
+    private BondStatus changeMembers(MembersPlan plan, String what) {
+        Bond b = plan.bond();
+        write(plan.next(), plan.file());
+        config.install(plan.next());
+        events.record(source(b.name()), what + " (" + members(plan.members()) + ")");
         reconcileQuietly();
         return status(require(config.current(), b.name()));
     }

@@ -22,6 +22,7 @@ import net.coopwan.daemon.api.StateChange;
 import net.coopwan.daemon.api.Status;
 import net.coopwan.daemon.api.UplinkStatus;
 import net.coopwan.daemon.bond.BondManager;
+import net.coopwan.daemon.bond.BondRules;
 import net.coopwan.daemon.kernel.KernelInterfaces;
 import net.coopwan.daemon.main.ConfigHolder;
 import net.coopwan.daemon.main.Version;
@@ -191,6 +192,30 @@ public final class DaemonControlApi implements ControlApi {
     @Override
     public BondStatus setBondActive(String name, boolean active) {
         return bonds.setActive(name, active);
+    }
+
+    @Override
+    public void checkBond(BondRequest request) {
+        bonds.checkCreate(request);
+    }
+
+    @Override
+    public void checkBondValues(BondRequest request) {
+        if (request.name() != null) {
+            BondRules.checkName(request.name());
+        }
+        BondRules.checkMode(request.mode());
+        BondRules.checkMtu(request.mtu());
+    }
+
+    @Override
+    public void checkBondUpdate(String name, BondUpdate update) {
+        bonds.checkUpdate(name, update);
+    }
+
+    @Override
+    public void checkBondMember(String bond, String uplink) {
+        bonds.checkAddMember(bond, uplink);
     }
 
     @Override

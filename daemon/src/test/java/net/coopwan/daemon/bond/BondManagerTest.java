@@ -167,7 +167,63 @@ class BondManagerTest {
         for (Case c : cases) {
             ControlException e = refused(c.reason(), () -> bonds.create(c.request()));
             assertTrue(e.getMessage().contains(c.message()), c + " -> " + e.getMessage());
+            // The dry run (SNMP's prepare phase) refuses it the same way, before anything is made.
+            ControlException dry = refused(c.reason(), () -> {
+                bonds.checkCreate(c.request());
+                return null;
+            });
+            assertEquals(e.getMessage(), dry.getMessage(), c.toString());
         }
+    }
+
+    @Test
+    void dryRunsRefuseAsTheRealCallsWouldAndChangeNothing() throws Exception {
+        bonds.create(BondRequest.of("bond0", "wan"));
+        int opened = kernel.opened.size();
+        // Good requests pass and make nothing.
+        byte[] before = Files.readAllBytes(file);
+        int evs = eventCount();
+        bonds.checkCreate(new BondRequest("bond1", "wrr", 1500, List.of("wan", "lte")));
+        bonds.checkUpdate("bond0", new BondUpdate("active-backup", 1280));
+        bonds.checkAddMember("bond0", "lte");
+        assertArrayEquals(before, Files.readAllBytes(file));
+        assertEquals(evs, eventCount());
+        assertEquals(opened, kernel.opened.size());
+        assertEquals(1400, kernel.tun("bond0").mtu);
+        assertEquals(List.of("wan"), bonds.get("bond0").orElseThrow().members());
+
+        record Case(Reason reason, Runnable dry, Runnable real) {
+        }
+        List<Case> cases = List.of(
+                new Case(Reason.INVALID_VALUE, () -> bonds.checkUpdate("bond0", new BondUpdate("fast", null)),
+                        () -> bonds.update("bond0", new BondUpdate("fast", null))),
+                new Case(Reason.INVALID_VALUE, () -> bonds.checkUpdate("bond0", new BondUpdate(null, 9001)),
+                        () -> bonds.update("bond0", new BondUpdate(null, 9001))),
+                new Case(Reason.NOT_FOUND, () -> bonds.checkUpdate("nope", new BondUpdate(null, 1400)),
+                        () -> bonds.update("nope", new BondUpdate(null, 1400))),
+                new Case(Reason.ALREADY_EXISTS, () -> bonds.checkAddMember("bond0", "wan"),
+                        () -> bonds.addMember("bond0", "wan")),
+                new Case(Reason.INCONSISTENT, () -> bonds.checkAddMember("bond0", "cable"),
+                        () -> bonds.addMember("bond0", "cable")),
+                new Case(Reason.NOT_FOUND, () -> bonds.checkAddMember("nope", "wan"),
+                        () -> bonds.addMember("nope", "wan")));
+        for (Case c : cases) {
+            ControlException dry = refused(c.reason(), () -> {
+                c.dry().run();
+                return null;
+            });
+            ControlException real = refused(c.reason(), () -> {
+                c.real().run();
+                return null;
+            });
+            assertEquals(real.getMessage(), dry.getMessage());
+        }
+
+        // On embedded defaults the dry run refuses as the real call does, not only at the change.
+        bonds.close();
+        bonds = manager(ConfigHolder.embeddedDefaults());
+        ControlException e = assertThrows(ControlException.class, () -> bonds.checkCreate(BondRequest.of("bond1", "wan")));
+        assertEquals(Reason.RESOURCE_UNAVAILABLE, e.reason());
     }
 
     @Test

@@ -71,17 +71,19 @@ import org.snmp4j.smi.VariableBinding;
  * <ol>
  * <li>prepare: at the first varbind of a request the whole request is read and checked: syntax,
  *     index ranges (noCreation), read-only columns (notWritable), RowStatus transitions
- *     (wrongValue, inconsistentValue, inconsistentName), and the daemon's own
- *     {@link BondRules} against the configuration in force (the value and context checks the
- *     ControlApi makes itself: name, mode, MTU, name free, uplink known, member limits), so the
- *     usual errors come at prepare as RFC 3416 wants, with no rule written twice. Each varbind gets
- *     its own error.</li>
+ *     (wrongValue, inconsistentValue, inconsistentName), and the ControlApi's dry runs
+ *     ({@link ControlApi#checkBondValues} per bondName and bondMtu varbind, {@link ControlApi#checkBond}
+ *     for a bond's name when it is created or renamed, {@link ControlApi#checkBondUpdate},
+ *     {@link ControlApi#checkBondMember}), which refuse what the real call would refuse now (name,
+ *     MTU, name free of bonds, uplink devices, sections and kernel interfaces, uplink known,
+ *     limits), so the usual errors come at prepare as RFC 3416 wants, with no rule written twice
+ *     and none read from daemon internals. Each varbind gets its own error.</li>
  * <li>commit: at the first varbind the plan runs, in the order member removals, bond destroys,
  *     bond creates (with the members created in the same request, in one
  *     {@link ControlApi#createBond} call), updates, (de)activations, member additions. If a call
- *     is refused (a race with another front-end, or a check only the daemon can make, such as a
- *     kernel interface of that name), the calls already made are undone in reverse order and the
- *     varbind that caused the call gets the reason's error (below) instead of commitFailed, since
+ *     is refused (a race with another front-end, two rows of one request naming one bond, or what
+ *     only the change itself finds: the TUN refused, the file not writable), the calls already
+ *     made are undone in reverse order and the varbind that caused the call gets the reason's error (below) instead of commitFailed, since
  *     nothing changed; if an undo fails too, undoFailed.</li>
  * <li>the agent-only state (pending rows, notInService member rows, index map) changes only after
  *     every call succeeded.</li>
@@ -158,10 +160,9 @@ public final class BondMib implements MOGroup {
     /** One consistent view: rows of the three tables and what the set logic needs. */
     private record Snapshot(SortedMap<OID, DefaultMOTableRow> uplinks, SortedMap<OID, DefaultMOTableRow> bonds,
                             SortedMap<OID, DefaultMOTableRow> members, int nextIndex,
-                            Map<Integer, BondStatus> configured, Map<Integer, String> uplinkNames,
-                            CoopwanConfig config) {
+                            Map<Integer, BondStatus> configured, Map<Integer, String> uplinkNames) {
         static final Snapshot EMPTY = new Snapshot(Collections.emptySortedMap(), Collections.emptySortedMap(),
-                Collections.emptySortedMap(), 1, Map.of(), Map.of(), null);
+                Collections.emptySortedMap(), 1, Map.of(), Map.of());
     }
 
     /**
@@ -217,7 +218,7 @@ public final class BondMib implements MOGroup {
     // reads
     // =====================================================================
 
-    private static MOColumn<?> column(int id, int syntax, MOAccess access) {
+    static MOColumn<?> column(int id, int syntax, MOAccess access) {
         return new MOColumn<>(id, syntax, access);
     }
 
@@ -242,7 +243,7 @@ public final class BondMib implements MOGroup {
         return new MOTableIndex(sub, false);
     }
 
-    private static DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> readOnlyTable(
+    static DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> readOnlyTable(
             OID entry, MOColumn<?>[] cols, int indexParts,
             java.util.function.Supplier<SortedMap<OID, DefaultMOTableRow>> rows) {
         DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> t =
@@ -345,6 +346,7 @@ public final class BondMib implements MOGroup {
             OID index = new OID(new int[] {e.getKey()});
             bondRows.put(index, new DefaultMOTableRow(index, new Variable[] {text(p.name == null ? "" : p.name),
                     new Integer32(p.mode == null ? DEFAULT_MODE : p.mode),
+                    // Shown, not checked: bondMtu's DEFVAL is the daemon's default.
                     new Integer32(p.mtu == null ? BondRules.DEFAULT_MTU : p.mtu), new Integer32(0),
                     new Integer32(p.name == null ? NOT_READY : NOT_IN_SERVICE)}));
             p.members.forEach((u, active) -> memberRow(memberRows, e.getKey(), u,
@@ -352,7 +354,7 @@ public final class BondMib implements MOGroup {
         }
         int next = lowestFree(usedBondIndexes());
         return new Snapshot(Collections.unmodifiableSortedMap(uplinkRows), Collections.unmodifiableSortedMap(bondRows),
-                Collections.unmodifiableSortedMap(memberRows), next, configured, uplinkNames, config);
+                Collections.unmodifiableSortedMap(memberRows), next, configured, uplinkNames);
     }
 
     /**
@@ -387,7 +389,7 @@ public final class BondMib implements MOGroup {
     }
 
     /** The lowest of 1..65535 not in USED; 0 when all are. */
-    private static int lowestFree(Set<Integer> used) {
+    static int lowestFree(Set<Integer> used) {
         for (int i = 1; i <= 65535; i++) {
             if (!used.contains(i)) {
                 return i;
@@ -436,7 +438,7 @@ public final class BondMib implements MOGroup {
         return DEFAULT_MODE;
     }
 
-    private static OctetString text(String s) {
+    static OctetString text(String s) {
         return new OctetString(s.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -670,7 +672,7 @@ public final class BondMib implements MOGroup {
                     }
                     set.name = new String(os.getValue(), StandardCharsets.UTF_8);
                     set.nameVb = vb;
-                    valueCheck(plan, vb, () -> BondRules.checkName(set.name));
+                    dryRun(plan, vb, () -> api.checkBondValues(new BondRequest(set.name, null, null, null)));
                 } else {
                     if (!(v instanceof Integer32 iv)) {
                         plan.error(vb, PDU.wrongType);
@@ -687,7 +689,7 @@ public final class BondMib implements MOGroup {
                     } else if (column == 4) {
                         set.mtu = value;
                         set.mtuVb = vb;
-                        valueCheck(plan, vb, () -> BondRules.checkMtu(value));
+                        dryRun(plan, vb, () -> api.checkBondValues(new BondRequest(null, null, value, null)));
                     } else {
                         if (value < ACTIVE || value > DESTROY || value == NOT_READY) {
                             plan.error(vb, PDU.wrongValue);
@@ -769,16 +771,14 @@ public final class BondMib implements MOGroup {
                 boolean go = m.status() == CREATE_AND_GO;
                 if (cfg != null) {
                     if (go) {
-                        if (contextCheck(plan, m.vb(), s, c -> BondRules.checkAddMember(cfg.name(), cfg.members(), uplink, c))) {
+                        if (dryRun(plan, m.vb(), () -> api.checkBondMember(cfg.name(), uplink))) {
                             plan.memberAdds.add(addMember(m.vb(), cfg.name(), uplink));
                         }
                     } else {
                         plan.memory.add(() -> parked.add(key));
                     }
                 } else {
-                    if (go) {
-                        contextCheck(plan, m.vb(), s, c -> BondRules.checkUplink(uplink, c));
-                    }
+                    // The uplink is configured (uplink != null above); the rest is checked with the bond's create.
                     w.members.put(m.uplink(), go);
                     keepPending(plan, m.bond(), w);
                 }
@@ -789,8 +789,7 @@ public final class BondMib implements MOGroup {
                 } else if (state == NOT_IN_SERVICE && cfg != null) {
                     if (uplink == null) {
                         plan.error(m.vb(), PDU.inconsistentValue);
-                    } else if (contextCheck(plan, m.vb(), s,
-                            c -> BondRules.checkAddMember(cfg.name(), cfg.members(), uplink, c))) {
+                    } else if (dryRun(plan, m.vb(), () -> api.checkBondMember(cfg.name(), uplink))) {
                         plan.memberAdds.add(addMember(m.vb(), cfg.name(), uplink));
                         plan.memory.add(() -> parked.remove(key));
                     }
@@ -857,7 +856,7 @@ public final class BondMib implements MOGroup {
                     plan.error(set.statusVb, PDU.inconsistentValue);
                 } else if (set.name == null) {
                     plan.error(set.statusVb, PDU.inconsistentValue); // bondName has no default
-                } else if (contextCheck(plan, set.nameVb, s, c -> BondRules.checkNameFree(set.name, c))) {
+                } else if (dryRun(plan, set.nameVb, () -> api.checkBond(new BondRequest(set.name, null, null, null)))) {
                     create(plan, s, index, set.statusVb, set.name, mode, set.mtu, w);
                 }
             }
@@ -881,8 +880,8 @@ public final class BondMib implements MOGroup {
                     String name = set.name != null ? set.name : p.name;
                     if (name == null) {
                         plan.error(set.statusVb, PDU.inconsistentValue); // notReady: bondName not set
-                    } else if (contextCheck(plan, set.nameVb >= 0 ? set.nameVb : set.statusVb, s,
-                            c -> BondRules.checkNameFree(name, c))) {
+                    } else if (dryRun(plan, set.nameVb >= 0 ? set.nameVb : set.statusVb,
+                            () -> api.checkBond(new BondRequest(name, null, null, null)))) {
                         create(plan, s, index, set.statusVb, name, mode != null ? mode : p.mode == null ? null
                                 : MODES[p.mode], set.mtu != null ? set.mtu : p.mtu, w);
                     }
@@ -920,6 +919,12 @@ public final class BondMib implements MOGroup {
                 }
             });
         }
+        if (!members.isEmpty()) {
+            // The name was checked alone (its varbind gets that error); this adds the member rows (limits).
+            if (!dryRun(plan, vb, () -> api.checkBond(new BondRequest(name, mode, mtu, members)))) {
+                return;
+            }
+        }
         plan.creates.add(new Step(vb, "create bond " + name,
                 () -> {
                     api.createBond(new BondRequest(name, mode, mtu, members));
@@ -950,7 +955,7 @@ public final class BondMib implements MOGroup {
                 return;
             }
             String to = set.name;
-            if (!contextCheck(plan, set.nameVb, s, c -> BondRules.checkNameFree(to, c))) {
+            if (!dryRun(plan, set.nameVb, () -> api.checkBond(new BondRequest(to, null, null, null)))) {
                 return;
             }
             plan.creates.add(new Step(set.nameVb, "rename bond " + cfg.name() + " to " + to,
@@ -960,6 +965,10 @@ public final class BondMib implements MOGroup {
         if (mode != null || set.mtu != null) {
             String name = target;
             int owner = set.mtuVb >= 0 ? set.mtuVb : set.modeVb;
+            // Checked on the bond as it is now: a rename in the same request does not change the outcome.
+            if (!dryRun(plan, owner, () -> api.checkBondUpdate(cfg.name(), new BondUpdate(mode, set.mtu)))) {
+                return;
+            }
             plan.updates.add(new Step(owner, "update bond " + name,
                     () -> api.updateBond(name, new BondUpdate(mode, set.mtu)),
                     () -> api.updateBond(name, new BondUpdate(cfg.mode(), cfg.mtu()))));
@@ -987,7 +996,7 @@ public final class BondMib implements MOGroup {
 
     /** A createAndWait row, new (create) or existing: the values live in the agent until active. */
     private void changePending(Plan plan, Snapshot s, int index, BondSet set, Pending w, boolean create) {
-        if (set.name != null && !contextCheck(plan, set.nameVb, s, c -> BondRules.checkNameFree(set.name, c))) {
+        if (set.name != null && !dryRun(plan, set.nameVb, () -> api.checkBond(new BondRequest(set.name, null, null, null)))) {
             return;
         }
         if (set.name != null) {
@@ -1030,22 +1039,13 @@ public final class BondMib implements MOGroup {
         }
     }
 
-    /** A check of the daemon's BondRules that needs only the value. */
-    private static void valueCheck(Plan plan, int vb, Runnable check) {
+    /**
+     * One of the ControlApi's dry runs (checkBond, checkBondValues, checkBondUpdate, checkBondMember):
+     * a refusal becomes the varbind's error, as the real call's refusal would at commit. False if refused.
+     */
+    private static boolean dryRun(Plan plan, int vb, Runnable check) {
         try {
             check.run();
-        } catch (ControlException e) {
-            plan.error(vb, snmpError(e));
-        }
-    }
-
-    /** A check of the daemon's BondRules against the configuration in force; false if it failed. */
-    private static boolean contextCheck(Plan plan, int vb, Snapshot s, java.util.function.Consumer<CoopwanConfig> check) {
-        if (s.config() == null) {
-            return true; // the ControlApi will decide at commit
-        }
-        try {
-            check.accept(s.config());
             return true;
         } catch (ControlException e) {
             plan.error(vb, snmpError(e));

@@ -33,6 +33,23 @@ class IndexFileTest {
     }
 
     @Test
+    void eachTableWritesItsOwnKindsAndAnyPeerIdRoundTrips() throws Exception {
+        IndexFile bonds = new IndexFile(dir);
+        IndexFile peers = new IndexFile(dir);
+        assertTrue(bonds.write(Map.of("wan", 1), Map.of("bond0", 7)));
+        // Peer ids come from other routers: nothing in them may break the file.
+        Map<String, Integer> odd = Map.of("coop-0123456789abcdef", 1, "a=b:c d#e!f\\g", 2, "new\nline.peer=9", 3,
+                "\u00e4\u20ac", 4);
+        assertTrue(peers.write(Map.of("peer", odd)));
+        Map<String, Map<String, Integer>> back = new IndexFile(dir).read();
+        assertEquals(odd, back.get("peer"));
+        assertEquals(Map.of("wan", 1), back.get("uplink"), "the peer table's write kept the uplinks");
+        assertEquals(Map.of("bond0", 7), back.get("bond"));
+        assertTrue(bonds.write(Map.of("wan", 1, "lte", 2), Map.of()));
+        assertEquals(odd, new IndexFile(dir).read().get("peer"), "the bond table's write kept the peers");
+    }
+
+    @Test
     void badLinesAreIgnoredNotFatal() throws Exception {
         Files.writeString(dir.resolve("indexes.properties"),
                 "uplink.wan=1\nuplink.lte=zero\nbond.b=70000\nbond.c=0\nother.x=3\nbond.ok=5\n");

@@ -28,6 +28,7 @@ import java.util.function.LongSupplier;
 
 import net.coopwan.daemon.api.ControlException;
 import net.coopwan.daemon.api.PairedPeer;
+import net.coopwan.daemon.api.PeerChannelChanged;
 import net.coopwan.daemon.api.PairingResult;
 import net.coopwan.daemon.api.PairingStarted;
 import net.coopwan.daemon.api.PeersStatus;
@@ -84,6 +85,9 @@ public final class ChannelService implements AutoCloseable {
     private boolean bindAttempted;
     private volatile String state = "not started";
     private boolean closed;
+    /** Each peer's channel state as last published (guarded by this), and where changes go. */
+    private final Map<String, ChannelState> published = new java.util.HashMap<>();
+    private volatile Consumer<? super PeerChannelChanged> changes = c -> { };
 
     public ChannelService(String ownId, int port, PairingAttempts attempts, Persistence persistence,
             Consumer<String> log, SecureRandom random, LongSupplier nanos, Clock clock) {
@@ -108,6 +112,39 @@ public final class ChannelService implements AutoCloseable {
                 nanos.getAsLong()));
         java.util.Arrays.fill(secret, (byte) 0);
         pairedAt.put(peerId, at);
+        published.putIfAbsent(peerId, ChannelState.CONNECTING); // a new channel starts there: no change to tell
+    }
+
+    /**
+     * Where channel state changes go (the daemon's state change publisher), from the timer and
+     * receive threads, holding no lock of this service.
+     */
+    public void stateChanges(Consumer<? super PeerChannelChanged> listener) {
+        this.changes = java.util.Objects.requireNonNull(listener);
+    }
+
+    /**
+     * The channels whose state differs from the last one published, handed out after the lock
+     * (StateChanges' rule). The runtime calls it after each tick and each received datagram.
+     */
+    void publishChanges() {
+        List<PeerChannelChanged> out = new ArrayList<>();
+        synchronized (this) {
+            for (PeerChannel c : peers.values()) {
+                ChannelState before = published.put(c.peerId(), c.state());
+                if (before != null && before != c.state()) {
+                    out.add(new PeerChannelChanged(c.peerId(), c.address().getAddress().getHostAddress(), before.name(),
+                            c.state().name(), c.reason(), clock.instant()));
+                }
+            }
+        }
+        for (PeerChannelChanged c : out) {
+            try {
+                changes.accept(c);
+            } catch (RuntimeException e) {
+                stateLine("state change of " + c.peerId() + " not published: " + e);
+            }
+        }
     }
 
     private void onPaired(PairingExchange.Paired p) {
@@ -343,6 +380,7 @@ public final class ChannelService implements AutoCloseable {
                 }
             }
             tick(now, this::sendNow);
+            publishChanges();
         } catch (RuntimeException e) {
             stateLine("timer failed: " + e);
         }
@@ -410,6 +448,7 @@ public final class ChannelService implements AutoCloseable {
             try {
                 bb.clear();
                 handle(bb, p.getLength(), (InetSocketAddress) p.getSocketAddress(), nanos.getAsLong(), this::sendNow);
+                publishChanges();
             } catch (RuntimeException e) {
                 stateLine("receive failed: " + e);
             }
