@@ -20,9 +20,10 @@ import java.util.Arrays;
  *   <li>a saturated link's estimate moves by {@link Config#gain()} towards the delivered rate;</li>
  *   <li>while some link is saturated and every saturated link's estimate has settled (within
  *       5 % of its window's rate), an unsaturated link that is in use gets
- *       {@link Config#probeUpStep()} more, doubling with each step in a row up to 16 % (the bond is
+ *       {@link Config#probeUpStep()} more, doubling with each step in a row up to 8 % (the bond is
  *       pushing more than the saturated link can take, so the other one has room), at most its
- *       ceiling, and at most one first step above what its own last saturated window measured;</li>
+ *       ceiling, and at most one first step above what its own last saturated window measured;
+ *       not while the link's open window already meets a queue at every echo;</li>
  *   <li>with no saturated link (idle, or limited by the sender) nothing changes.</li>
  * </ul>
  * Estimates restart from each SLoPS round ({@link #reset}); the ceiling (the nominal rate, or
@@ -180,13 +181,13 @@ public final class InbandCapacity {
                 estimate[i] = Math.min(ceiling[i], Math.max(0.05 * before, estimate[i]));
                 measured[i] = estimate[i];
                 probeStep[i] = config.probeUpStep();
-            } else if (windowRate[i] > 0 && !settling) {
+            } else if (windowRate[i] > 0 && !settling && !queueBuilding(i)) {
                 // Only once the saturated links' estimates have settled: lowering them already
                 // moves traffic here, and doing both at once overshoots. A link measured saturated
                 // before may go one step above that, not on to its ceiling: otherwise the links
                 // take turns being saturated and both estimates climb to their ceilings.
-                // The step doubles while the link stays unsaturated (2, 4, 8, 16 %): a SLoPS estimate
-                // 30 % low (seen on a loaded router) is made good in about 3 s, not 10; an
+                // The step doubles while the link stays unsaturated (2, 4, 8 %): a SLoPS estimate
+                // 30 % low (seen on a loaded router) is made good in a few seconds, not 10; an
                 // overshoot saturates the link and its next window measures it.
                 double cap = measured[i] > 0 ? Math.min(ceiling[i], measured[i] * (1 + config.probeUpStep())) : ceiling[i];
                 estimate[i] = Math.max(before, Math.min(cap, estimate[i] * (1 + probeStep[i])));
@@ -199,7 +200,16 @@ public final class InbandCapacity {
     }
 
     /** The largest probing-up step. */
-    static final double MAX_PROBE_STEP = 0.16;
+    static final double MAX_PROBE_STEP = 0.08;
+
+    /**
+     * The link's open window has met a queue at every echo so far: the last raise may already
+     * be too much, and the window that would show it has not ended yet. Raising on would
+     * overshoot by the detection delay (measured in the lab: 2 Mbit/s estimated at 2.5).
+     */
+    private boolean queueBuilding(int link) {
+        return windowStart[link] != Long.MIN_VALUE && saturatedSoFar[link] && echoesInWindow[link] >= 2;
+    }
 
     /** A saturated link whose window rate is within this share of its estimate has settled. */
     static final double SETTLED = 0.05;
