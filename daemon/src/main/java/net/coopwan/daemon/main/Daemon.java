@@ -426,6 +426,7 @@ public final class Daemon implements AutoCloseable {
             net.coopwan.daemon.coop.channel.ChannelService ch = new net.coopwan.daemon.coop.channel.ChannelService(id,
                     c.peer().port(), pairingAttempts, persist, line -> events.record("peer", line), random,
                     System::nanoTime, Clock.systemUTC());
+            ch.tcpFallback(c.peer().tcpFallbackS());
             for (net.coopwan.daemon.store.PairingStore.Paired p : ps.paired()) {
                 ch.addPeer(p.peerId(), new java.net.InetSocketAddress(java.net.InetAddress.getByName(p.address()), c.peer().port()),
                         p.key(), p.pairedAt());

@@ -75,6 +75,7 @@ public final class ChannelService implements AutoCloseable {
     private final Map<String, PeerChannel> peers = new TreeMap<>();
     private final Map<String, Instant> pairedAt = new LinkedHashMap<>();
     private final AtomicLong sendErrors = new AtomicLong();
+    private final TcpTransport tcp;
 
     // runtime (start/close), guarded by this
     private String device;
@@ -95,6 +96,13 @@ public final class ChannelService implements AutoCloseable {
         this.nanos = nanos;
         this.clock = clock;
         this.exchange = new PairingExchange(ownId, attempts, random, log, this::onPaired, drops);
+        this.tcp = new TcpTransport(this, port, nanos, this::stateLine,
+                net.coopwan.config.PeerLink.TCP_FALLBACK_DEFAULT_S * 1_000_000_000L);
+    }
+
+    /** Seconds without an authenticated reply over UDP before the channel to a peer uses TCP ({@code peer.tcp_fallback_s}). */
+    public synchronized void tcpFallback(int seconds) {
+        tcp.fallbackNanos(seconds * 1_000_000_000L, nanos.getAsLong());
     }
 
     public String ownId() {
@@ -108,6 +116,7 @@ public final class ChannelService implements AutoCloseable {
                 nanos.getAsLong()));
         java.util.Arrays.fill(secret, (byte) 0);
         pairedAt.put(peerId, at);
+        tcp.addPeer(peerId, PeerChannel.isInitiator(ownId, peerId), nanos.getAsLong());
     }
 
     private void onPaired(PairingExchange.Paired p) {
@@ -207,8 +216,9 @@ public final class ChannelService implements AutoCloseable {
     public synchronized void tick(long now, Outbox outbox) {
         exchange.tick(now);
         for (PeerChannel c : peers.values()) {
-            c.tick(now, outbox);
+            c.tick(now, tcp.outbox(c, outbox));
         }
+        tcp.tick(now, outbox);
     }
 
     /** Shows a code for the neighbour at {@code peer} (see {@link PairingExchange#show}). */
@@ -228,6 +238,16 @@ public final class ChannelService implements AutoCloseable {
 
     public DropCounters drops() {
         return drops;
+    }
+
+    /** The paired peers' channels (under this lock), for the TCP fallback. */
+    synchronized PeerChannel[] channels() {
+        return peers.values().toArray(new PeerChannel[0]);
+    }
+
+    /** For tests: the TCP fallback. */
+    TcpTransport tcp() {
+        return tcp;
     }
 
     // ------------------------------------------------------------------ API
@@ -302,7 +322,7 @@ public final class ChannelService implements AutoCloseable {
         for (PeerChannel c : peers.values()) {
             Long heard = c.lastHeardNanos();
             out.add(new PairedPeer(c.peerId(), c.address().getAddress().getHostAddress(), c.state().name(),
-                    wall.minusNanos(now - c.stateSinceNanos()), c.initiator() ? "initiator" : "responder", c.sessionId(),
+                    tcp.transport(c.peerId()), wall.minusNanos(now - c.stateSinceNanos()), c.initiator() ? "initiator" : "responder", c.sessionId(),
                     heard == null ? null : wall.minusNanos(now - heard), pairedAt.get(c.peerId()),
                     c.handshakeNanos() < 0 ? null : c.handshakeNanos() / 1e6, c.sentBytes(), c.sentPackets(),
                     c.receivedBytes(), c.receivedPackets(), c.establishments(), c.reason()));
@@ -312,6 +332,7 @@ public final class ChannelService implements AutoCloseable {
         if (sendErrors.get() > 0) {
             d.put("SEND_ERRORS", sendErrors.get());
         }
+        tcp.drops(d);
         return new PeersStatus(true, ownId, state, out, d);
     }
 
@@ -371,6 +392,7 @@ public final class ChannelService implements AutoCloseable {
             return;
         }
         socket = s;
+        tcp.listen(b.address());
         state = "listening on " + b.address().getHostAddress() + ":" + port;
         stateLine(state + " (" + device + "), router id " + ownId + ", " + peers.size() + " paired peer(s)");
         final DatagramSocket rx = s;
@@ -409,7 +431,7 @@ public final class ChannelService implements AutoCloseable {
             }
             try {
                 bb.clear();
-                handle(bb, p.getLength(), (InetSocketAddress) p.getSocketAddress(), nanos.getAsLong(), this::sendNow);
+                tcp.receivedUdp(bb, p.getLength(), (InetSocketAddress) p.getSocketAddress(), nanos.getAsLong(), this::sendNow);
             } catch (RuntimeException e) {
                 stateLine("receive failed: " + e);
             }
@@ -443,6 +465,7 @@ public final class ChannelService implements AutoCloseable {
                 socket.close();
                 socket = null;
             }
+            tcp.close();
             state = "stopped";
         }
         if (t != null) {

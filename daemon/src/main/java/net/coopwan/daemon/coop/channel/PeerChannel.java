@@ -84,6 +84,7 @@ public final class PeerChannel {
     private long sentPackets;
     private long receivedBytes;
     private long receivedPackets;
+    private long verifiedPackets;
     private long establishments;
     private String reason = "paired, no session yet";
 
@@ -179,6 +180,13 @@ public final class PeerChannel {
         send(outbox, ChannelHeader.LENGTH + ChannelHeader.TAG, now);
     }
 
+    /** A keep-alive now, if a session runs: the TCP fallback's probe of UDP and the answer to it. */
+    void keepaliveNow(long now, Outbox outbox) {
+        if (state == ChannelState.ESTABLISHED) {
+            sendKeepalive(now, outbox);
+        }
+    }
+
     private void send(Outbox outbox, int len, long now) {
         out.limit(len).position(0);
         outbox.send(out, address);
@@ -250,6 +258,7 @@ public final class PeerChannel {
             return;
         }
         received(len);
+        verifiedPackets++;
         current = new Session(keys);
         handshakeNanos = now - attemptSentNanos;
         address = from;
@@ -291,6 +300,7 @@ public final class PeerChannel {
             }
         }
         received(len);
+        verifiedPackets++;
         lastHeardNanos = now;
         heard = true;
         if (!from.equals(address)) {
@@ -391,6 +401,11 @@ public final class PeerChannel {
 
     public long receivedPackets() {
         return receivedPackets;
+    }
+
+    /** Packets that proved the peer: verified sealed packets and handshake replies (not inits: those can be replayed). */
+    public long verifiedPackets() {
+        return verifiedPackets;
     }
 
     public long establishments() {
