@@ -187,6 +187,13 @@ public final class PeerChannel {
         }
     }
 
+    /** A new transport to the peer is open: the next handshake attempt goes at the next tick, not at the backoff's next step. */
+    void attemptNow(long now) {
+        if (state == ChannelState.CONNECTING && initiator) {
+            nextAttemptNanos = now;
+        }
+    }
+
     private void send(Outbox outbox, int len, long now) {
         out.limit(len).position(0);
         outbox.send(out, address);

@@ -339,6 +339,14 @@ final class TcpTransport implements AutoCloseable {
             l.connection = conn;
             conn.start();
             update(l, l.fallback.reason());
+            // a keep-alive (or, without a session, a handshake attempt) at once: the responder moves
+            // to the connection when a sealed packet verifies on it, and need not wait a keep-alive
+            // period or a backoff step for that
+            PeerChannel c = service.peer(l.peerId);
+            if (c != null) {
+                c.keepaliveNow(now, conn.outbox);
+                c.attemptNow(now);
+            }
         }
     }
 
