@@ -109,11 +109,20 @@ final class TcpTransport implements AutoCloseable {
 
     // ------------------------------------------------------------------ called by the service, under its lock
 
-    /** The fallback time for every peer (their UDP silence counts afresh). */
+    /**
+     * A new fallback time for every peer: each starts afresh on UDP (the initiator closes its
+     * connection; sessions stay), so the new time counts from now.
+     */
     void fallbackNanos(long n, long now) {
+        if (n == fallbackNanos) {
+            return;
+        }
         fallbackNanos = n;
         for (Link l : links.values()) {
             l.fallback = new TcpFallback(l.fallback.initiator(), n, now);
+            if (l.connection != null && l.fallback.initiator()) {
+                l.connection.close("tcp_fallback_s changed to " + TcpFallback.seconds(n), null);
+            }
         }
     }
 
