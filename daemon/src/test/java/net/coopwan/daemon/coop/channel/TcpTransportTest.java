@@ -153,6 +153,21 @@ class TcpTransportTest {
             }
         }
         nodes.forEach(Node::close);
+        // every accept, connect, reader and writer thread ends with the service
+        long until = System.nanoTime() + 5 * S;
+        while (threads("coopwan-channel-tcp") > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        assertEquals(0, threads("coopwan-channel-tcp"), "no thread of the TCP fallback outlives its service");
+    }
+
+    private static long threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
     /** A port free for UDP and TCP on both 127.0.0.1 and 127.0.0.2. */
@@ -267,6 +282,22 @@ class TcpTransportTest {
         assertEquals(a.peer().sessionId(), b.peer().sessionId());
         assertNotNull(a.peer().handshakeMs());
         assertEquals(0, b.service.tcp().pendingCount(), "the connection is the peer's, not pending");
+        String session = a.peer().sessionId();
+
+        // a reload with another tcp_fallback_s: applied in place, the initiator starts afresh on UDP
+        // (its connection closed, the session kept) and, UDP still blocked, is back on TCP after the new time
+        a.service.tcpFallback(2);
+        b.service.tcpFallback(2);
+        assertEquals("udp", a.peer().transport());
+        assertFalse(a.service.tcp().connected(B));
+        assertTrue(a.log.stream().anyMatch(l -> l.endsWith("transport udp: TCP connection closed: tcp_fallback_s changed to 2 s")),
+                logs(a));
+        ms = runUntil(() -> a.is("ESTABLISHED", "tcp") && b.is("ESTABLISHED", "tcp"), 8000);
+        assertTrue(a.is("ESTABLISHED", "tcp") && b.is("ESTABLISHED", "tcp"), logs(a, b));
+        assertTrue(ms >= 1900, "not before the new fallback time: " + ms);
+        assertEquals(session, a.peer().sessionId(), "the session stayed: 2 s is below the death time");
+        assertTrue(a.log.stream().anyMatch(l -> l.endsWith("transport tcp: no authenticated reply over UDP for 2 s")), logs(a));
+        assertEquals(0, a.drops(StreamDrop.TCP_CONNECT_FAILED));
     }
 
     // ------------------------------------------------------------------ bad input
@@ -391,16 +422,12 @@ class TcpTransportTest {
             skew.addAndGet(TcpTransport.PENDING_NANOS + S / 10);
             assertTrue(closedByPeer(s), "stream " + i);
         }
-        waitFor(() -> tcpThreads() == 0);
-        assertEquals(0, tcpThreads(), "reader and writer threads end with their connections");
+        waitFor(() -> threads("coopwan-channel-tcp-127.0.0.3") == 0);
+        assertEquals(0, threads("coopwan-channel-tcp-127.0.0.3"), "reader and writer threads end with their connections");
         assertEquals(0, a.service.tcp().pendingCount());
         assertFalse(String.join("\n", a.log).contains("failed"), logs(a));
         // and the service still answers
         assertEquals("CONNECTING", a.peer().state());
     }
 
-    private static long tcpThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("coopwan-channel-tcp-127.0.0.3")).count();
-    }
 }
