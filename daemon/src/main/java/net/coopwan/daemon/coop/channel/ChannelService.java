@@ -51,6 +51,10 @@ import net.coopwan.daemon.tunnel.TunnelDrop;
  * <p>Datagrams are dispatched by kind: pairing kinds to the exchange; HELLO_INIT by the
  * initiator id it names, HELLO_REPLY by the responder id, sealed kinds by session id. Anything
  * else is a counted {@link TunnelDrop}.
+ *
+ * <p>Beside the UDP socket, {@link TcpTransport} carries a peer's datagrams over TCP when its UDP
+ * goes silent (PROTOCOL.md 3.10): each peer's datagrams go through its outbox, and every received
+ * one, from either transport, comes here through {@link #handle}.
  */
 public final class ChannelService implements AutoCloseable {
     static final long TICK_MS = 50;
@@ -322,7 +326,8 @@ public final class ChannelService implements AutoCloseable {
         for (PeerChannel c : peers.values()) {
             Long heard = c.lastHeardNanos();
             out.add(new PairedPeer(c.peerId(), c.address().getAddress().getHostAddress(), c.state().name(),
-                    tcp.transport(c.peerId()), wall.minusNanos(now - c.stateSinceNanos()), c.initiator() ? "initiator" : "responder", c.sessionId(),
+                    tcp.transport(c.peerId()),
+                    wall.minusNanos(now - c.stateSinceNanos()), c.initiator() ? "initiator" : "responder", c.sessionId(),
                     heard == null ? null : wall.minusNanos(now - heard), pairedAt.get(c.peerId()),
                     c.handshakeNanos() < 0 ? null : c.handshakeNanos() / 1e6, c.sentBytes(), c.sentPackets(),
                     c.receivedBytes(), c.receivedPackets(), c.establishments(), c.reason()));

@@ -410,7 +410,11 @@ public final class PeerChannel {
         return receivedPackets;
     }
 
-    /** Packets that proved the peer: verified sealed packets and handshake replies (not inits: those can be replayed). */
+    /**
+     * Packets that proved the peer: verified sealed packets and handshake replies (not inits: those
+     * can be replayed). The TCP fallback moves a peer to a connection when this grows on it, so
+     * every receive path that verifies a packet counts here.
+     */
     public long verifiedPackets() {
         return verifiedPackets;
     }
