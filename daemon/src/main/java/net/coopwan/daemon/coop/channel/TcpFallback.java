@@ -25,6 +25,12 @@ public final class TcpFallback {
     public static final long PROBE_FIRST_NANOS = 4_000_000_000L;
     /** Probes double up to this: a lasting block costs two keep-alives (64 bytes) per 30 s. */
     public static final long PROBE_MAX_NANOS = 30_000_000_000L;
+    /**
+     * The shortest silence that counts: one keep-alive period plus half of one. The peer speaks
+     * once a second, so a silence of 1 s is every ordinary gap between two keep-alives (ticks are
+     * 50 ms, threads get scheduled late); {@code tcp_fallback_s 1} acts as 1.5 s.
+     */
+    public static final long MIN_SILENCE_NANOS = PeerChannel.KEEPALIVE_NANOS * 3 / 2;
     /** The responder answers at most one probe per this. */
     public static final long ANSWER_SPACING_NANOS = 1_000_000_000L;
 
@@ -50,7 +56,7 @@ public final class TcpFallback {
             throw new IllegalArgumentException("fallback time must be positive: " + fallbackNanos);
         }
         this.initiator = initiator;
-        this.fallbackNanos = fallbackNanos;
+        this.fallbackNanos = Math.max(fallbackNanos, MIN_SILENCE_NANOS);
         this.silentSinceNanos = nowNanos;
     }
 
@@ -130,6 +136,7 @@ public final class TcpFallback {
         return reason;
     }
 
+    /** The silence that switches: the configured time, at least {@link #MIN_SILENCE_NANOS}. */
     public long fallbackNanos() {
         return fallbackNanos;
     }

@@ -28,6 +28,25 @@ class TcpFallbackTest {
         assertFalse(f.tick(T0 + 4 * S), "one change");
     }
 
+    /** One second is every gap between two keep-alives: the shortest silence that switches is 1.5 s. */
+    @Test
+    void oneSecondActsAsOneAndAHalf() {
+        TcpFallback f = new TcpFallback(true, 1 * S, T0);
+        assertEquals(TcpFallback.MIN_SILENCE_NANOS, f.fallbackNanos());
+        assertEquals(3 * S / 2, f.fallbackNanos());
+        for (int i = 1; i <= 20; i++) {
+            // keep-alives 1.05 s apart (a 50 ms tick late) and a little more: never a switch
+            long at = T0 + i * (S + S / 5);
+            assertFalse(f.tick(at - 1), "gap " + i);
+            f.heard(ChannelTransport.UDP, at);
+        }
+        long last = T0 + 20 * (S + S / 5);
+        assertFalse(f.tick(last + 3 * S / 2 - 1));
+        assertTrue(f.tick(last + 3 * S / 2));
+        assertEquals("no authenticated reply over UDP for 1500 ms", f.reason());
+        assertEquals(2 * S, new TcpFallback(true, 2 * S, T0).fallbackNanos(), "from 2 s on as configured");
+    }
+
     @Test
     void everyAuthenticatedPacketRestartsTheSilence() {
         TcpFallback f = new TcpFallback(true, 2 * S, T0);
@@ -40,16 +59,16 @@ class TcpFallbackTest {
 
     @Test
     void untilConnectedEverythingStillGoesOverUdp() {
-        TcpFallback f = new TcpFallback(true, 1 * S, T0);
-        f.tick(T0 + S);
+        TcpFallback f = new TcpFallback(true, 2 * S, T0);
+        assertTrue(f.tick(T0 + 2 * S));
         assertEquals(ChannelTransport.UDP, f.sendOver(false), "no connection: an outage that blocks TCP too behaves as before");
         assertEquals(ChannelTransport.TCP, f.sendOver(true));
     }
 
     @Test
     void aPacketOverUdpBringsTheInitiatorBackAndOverTcpDoesNot() {
-        TcpFallback f = new TcpFallback(true, 1 * S, T0);
-        f.tick(T0 + S);
+        TcpFallback f = new TcpFallback(true, 2 * S, T0);
+        assertTrue(f.tick(T0 + 2 * S));
         assertFalse(f.heard(ChannelTransport.TCP, T0 + 2 * S));
         assertEquals(TcpFallback.Mode.TCP, f.mode());
         assertTrue(f.heard(ChannelTransport.UDP, T0 + 3 * S));
@@ -57,15 +76,15 @@ class TcpFallbackTest {
         assertEquals("UDP answers again", f.reason());
         assertEquals(ChannelTransport.UDP, f.sendOver(true));
         // and the silence counts afresh from there
-        assertFalse(f.tick(T0 + 4 * S - 1));
-        assertTrue(f.tick(T0 + 4 * S));
+        assertFalse(f.tick(T0 + 5 * S - 1));
+        assertTrue(f.tick(T0 + 5 * S));
     }
 
     @Test
     void probesOfUdpBackOffFromFourToThirtySeconds() {
-        TcpFallback f = new TcpFallback(true, 1 * S, T0);
-        long switched = T0 + S;
-        f.tick(switched);
+        TcpFallback f = new TcpFallback(true, 2 * S, T0);
+        long switched = T0 + 2 * S;
+        assertTrue(f.tick(switched));
         List<Long> probes = new ArrayList<>();
         for (long t = switched; t <= switched + 200 * S; t += S / 20) {
             if (f.probeDue(t)) {

@@ -62,6 +62,8 @@ class TcpTransportTest {
         final DatagramSocket udp;
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
         volatile boolean udpBlocked;
+        /** UDP to and from these addresses only is lost. */
+        final java.util.Set<InetAddress> udpBlockedWith = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final AtomicLong udpDropped = new AtomicLong();
         final Thread rx;
 
@@ -82,7 +84,7 @@ class TcpTransportTest {
         }
 
         void send(ByteBuffer b, InetSocketAddress to) {
-            if (udpBlocked) {
+            if (udpBlocked || udpBlockedWith.contains(to.getAddress())) {
                 udpDropped.incrementAndGet();
                 return;
             }
@@ -103,7 +105,7 @@ class TcpTransportTest {
                 } catch (IOException e) {
                     return;
                 }
-                if (udpBlocked) {
+                if (udpBlocked || udpBlockedWith.contains(p.getAddress())) {
                     continue; // blocked both ways, as an nftables rule on the port would
                 }
                 service.tcp().receivedUdp(ByteBuffer.wrap(buf), p.getLength(), (InetSocketAddress) p.getSocketAddress(),
@@ -120,8 +122,17 @@ class TcpTransportTest {
             return ps.isEmpty() ? null : ps.get(0);
         }
 
+        PairedPeer peer(Node other) {
+            return service.status().peers().stream().filter(p -> p.peerId().equals(other.id)).findFirst().orElse(null);
+        }
+
         boolean is(String state, String transport) {
             PairedPeer p = peer();
+            return p != null && state.equals(p.state()) && transport.equals(p.transport());
+        }
+
+        boolean is(Node other, String state, String transport) {
+            PairedPeer p = peer(other);
             return p != null && state.equals(p.state()) && transport.equals(p.transport());
         }
 
@@ -170,37 +181,52 @@ class TcpTransportTest {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
-    /** A port free for UDP and TCP on both 127.0.0.1 and 127.0.0.2. */
     private List<Node> twoNodes() throws IOException {
+        List<Node> ab = nodes(List.of(A, B));
+        pair(ab.get(0), ab.get(1));
+        return ab;
+    }
+
+    /** Nodes on 127.0.0.1, 127.0.0.2, ... with one port number free for UDP and TCP on all of them. */
+    private List<Node> nodes(List<String> ids) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 20; attempt++) {
             int port;
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
                 port = probe.getLocalPort();
             }
-            try (ServerSocket t2 = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.2"));
-                    DatagramSocket u1 = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
-                    DatagramSocket u2 = new DatagramSocket(new InetSocketAddress("127.0.0.2", port))) {
-                // all free
+            List<java.io.Closeable> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < ids.size(); i++) {
+                    held.add(new ServerSocket(port, 1, InetAddress.getByName("127.0.0." + (i + 1))));
+                    held.add(new DatagramSocket(new InetSocketAddress("127.0.0." + (i + 1), port)));
+                }
             } catch (IOException e) {
                 last = e;
                 continue;
+            } finally {
+                for (java.io.Closeable c : held) {
+                    c.close();
+                }
             }
-            Node a = new Node(A, "127.0.0.1", port);
-            nodes.add(a);
-            Node b = new Node(B, "127.0.0.2", port);
-            nodes.add(b);
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            PairingKey key = PairingKey.of(secret, new byte[32]);
-            a.pairWith(b, key);
-            b.pairWith(a, key);
-            for (Node n : List.of(a, b)) {
+            List<Node> out = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                Node n = new Node(ids.get(i), "127.0.0." + (i + 1), port);
+                nodes.add(n);
+                out.add(n);
                 assertFalse(String.join("\n", n.log).contains("TCP fallback off"), n.log.toString());
             }
-            return List.of(a, b);
+            return out;
         }
-        throw new IOException("no free port on 127.0.0.1 and 127.0.0.2", last);
+        throw new IOException("no port free on all of 127.0.0.1-" + ids.size(), last);
+    }
+
+    private static void pair(Node x, Node y) {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        PairingKey key = PairingKey.of(secret, new byte[32]);
+        x.pairWith(y, key);
+        y.pairWith(x, key);
     }
 
     /** Ticks every node each 50 ms (as the service's timer does) until {@code done}; the milliseconds it took. */
@@ -238,12 +264,12 @@ class TcpTransportTest {
         b.udpBlocked = true;
         long ms = runUntil(() -> a.is("ESTABLISHED", "tcp") && b.is("ESTABLISHED", "tcp"), 6000);
         assertTrue(a.is("ESTABLISHED", "tcp") && b.is("ESTABLISHED", "tcp"), logs(a, b));
-        System.out.printf("UDP blocked -> the session on TCP after %d ms (fallback 1 s)%n", ms);
+        System.out.printf("UDP blocked -> the session on TCP after %d ms (tcp_fallback_s 1: 1.5 s of silence)%n", ms);
         assertEquals(session, a.peer().sessionId(), "the session survives: the switch comes before the 5 s death");
         assertEquals(session, b.peer().sessionId());
         assertEquals(establishments, a.peer().establishments());
         assertTrue(a.log.stream().anyMatch(l -> l.equals("channel: channel with " + B
-                + " (127.0.0.2) transport tcp: no authenticated reply over UDP for 1 s")), logs(a));
+                + " (127.0.0.2) transport tcp: no authenticated reply over UDP for 1500 ms")), logs(a));
         assertTrue(b.log.stream().anyMatch(l -> l.equals("channel: channel with " + A
                 + " (127.0.0.1) transport tcp: the peer's packets come over tcp")), logs(b));
         // keep-alives flow over TCP for a while
@@ -298,6 +324,29 @@ class TcpTransportTest {
         assertEquals(session, a.peer().sessionId(), "the session stayed: 2 s is below the death time");
         assertTrue(a.log.stream().anyMatch(l -> l.endsWith("transport tcp: no authenticated reply over UDP for 2 s")), logs(a));
         assertEquals(0, a.drops(StreamDrop.TCP_CONNECT_FAILED));
+    }
+
+    /** Seed 001 [0509], "per interface": UDP blocked towards one peer moves that peer only. */
+    @Test
+    void onlyThePeerWhoseUdpIsSilentMovesToTcp() throws Exception {
+        List<Node> abc = nodes(List.of(A, B, "coop-cccc"));
+        Node a = abc.get(0);
+        Node b = abc.get(1);
+        Node c = abc.get(2);
+        pair(a, b);
+        pair(a, c);
+        runUntil(() -> a.is(b, "ESTABLISHED", "udp") && a.is(c, "ESTABLISHED", "udp") && c.is("ESTABLISHED", "udp"), 5000);
+        assertTrue(a.is(b, "ESTABLISHED", "udp") && a.is(c, "ESTABLISHED", "udp"), logs(a, b, c));
+        a.udpBlockedWith.add(b.address.getAddress());
+        b.udpBlockedWith.add(a.address.getAddress());
+        runUntil(() -> a.is(b, "ESTABLISHED", "tcp") && b.is("ESTABLISHED", "tcp"), 6000);
+        assertTrue(a.is(b, "ESTABLISHED", "tcp") && b.is("ESTABLISHED", "tcp"), logs(a, b));
+        // a while on TCP towards b: c stays on UDP all along
+        runUntil(() -> false, 1500);
+        assertTrue(a.is(c, "ESTABLISHED", "udp") && c.is("ESTABLISHED", "udp"), logs(a, c));
+        assertFalse(a.service.tcp().connected("coop-cccc"));
+        assertTrue(a.log.stream().noneMatch(l -> l.contains("coop-cccc") && l.contains("transport")),
+                "not even a moment on TCP towards c: " + logs(a));
     }
 
     // ------------------------------------------------------------------ bad input
