@@ -10,11 +10,11 @@ public enum StreamDrop {
     TCP_FRAME_TOO_LONG,
     /** A length prefix below {@link ChannelHeader#LENGTH}: not our framing; closed. */
     TCP_FRAME_TOO_SHORT,
-    /** {@value TcpTransport#MAX_STRIKES} frames in a row that verified nothing; closed. */
+    /** 3 ({@code TcpTransport.MAX_STRIKES}) frames in a row that verified nothing; closed. */
     TCP_UNVERIFIED,
     /** A pairing kind over TCP: pairing runs over UDP only (one strike). */
     TCP_PAIRING_KIND,
-    /** An accepted connection while {@value TcpTransport#MAX_PENDING} were already waiting to prove a peer; closed at once. */
+    /** An accepted connection while 4 ({@code TcpTransport.MAX_PENDING}) were already waiting to prove a peer; closed at once. */
     TCP_TOO_MANY,
     /** An accepted connection that proved no peer within its deadline; closed. */
     TCP_PENDING_TIMEOUT,
