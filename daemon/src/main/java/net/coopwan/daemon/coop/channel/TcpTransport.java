@@ -84,9 +84,11 @@ final class TcpTransport implements AutoCloseable {
             }
         };
 
-        Link(String peerId, TcpFallback fallback) {
+        Link(String peerId, TcpFallback fallback, long now) {
             this.peerId = peerId;
             this.fallback = fallback;
+            // monotonic nanos may be negative: the first connect is due from now, not from 0
+            this.nextConnectNanos = now;
         }
 
         boolean open() {
@@ -127,7 +129,7 @@ final class TcpTransport implements AutoCloseable {
     }
 
     void addPeer(String peerId, boolean initiator, long now) {
-        Link old = links.put(peerId, new Link(peerId, new TcpFallback(initiator, fallbackNanos, now)));
+        Link old = links.put(peerId, new Link(peerId, new TcpFallback(initiator, fallbackNanos, now), now));
         if (old != null && old.connection != null) {
             old.connection.close("pairing replaced", null);
         }

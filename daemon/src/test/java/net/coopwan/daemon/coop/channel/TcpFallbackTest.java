@@ -134,6 +134,16 @@ class TcpFallbackTest {
         assertFalse(new TcpFallback(true, S, T0).answerProbe(true, T0), "the initiator does not answer");
     }
 
+    /** System.nanoTime() has an arbitrary origin: negative times work as any other. */
+    @Test
+    void negativeMonotonicTimesWork() {
+        TcpFallback f = new TcpFallback(true, 2 * S, -5 * S);
+        assertFalse(f.tick(-3 * S - 1));
+        assertTrue(f.tick(-3 * S));
+        assertFalse(f.probeDue(-3 * S + TcpFallback.PROBE_FIRST_NANOS - 1));
+        assertTrue(f.probeDue(-3 * S + TcpFallback.PROBE_FIRST_NANOS));
+    }
+
     @Test
     void aZeroFallbackIsABug() {
         assertThrows(IllegalArgumentException.class, () -> new TcpFallback(true, 0, T0));
