@@ -310,7 +310,9 @@ public final class ConfigLoader {
         }
 
         private PeerLink peer(SectionReader r) throws ConfigException {
-            return new PeerLink(r.bool("enabled", false), r.ifname("device", "br-coop"), r.port("port", 4790));
+            return new PeerLink(r.bool("enabled", false), r.ifname("device", "br-coop"), r.port("port", 4790),
+                    (int) r.number("tcp_fallback_s", PeerLink.TCP_FALLBACK_MIN_S, PeerLink.TCP_FALLBACK_MAX_S,
+                            PeerLink.TCP_FALLBACK_DEFAULT_S));
         }
 
         private void offer(SectionReader r) throws ConfigException {

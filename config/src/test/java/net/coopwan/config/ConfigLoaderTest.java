@@ -156,6 +156,15 @@ class ConfigLoaderTest {
         assertEquals(new PeerLink(false, "eth1", 4790), load(append("config peer", "\toption device 'eth1'")).peer());
         assertEquals(new PeerLink(true, "veth-b", 5000),
                 load(append("config peer 'peer'", "\toption enabled 'yes'", "\toption device 'veth-b'", "\toption port '5000'")).peer());
+        assertEquals(new PeerLink(false, "br-coop", 4790, 1), load(append("config peer", "\toption tcp_fallback_s '1'")).peer());
+        assertEquals(new PeerLink(false, "br-coop", 4790, 30), load(append("config peer", "\toption tcp_fallback_s '30'")).peer());
+        assertEquals(PeerLink.TCP_FALLBACK_DEFAULT_S, load(append("config peer", "\toption enabled '0'")).peer().tcpFallbackS());
+        fails(append("config peer 'peer'", "\toption tcp_fallback_s '0'"),
+                P + "20: option 'tcp_fallback_s' in section 'peer': must be 1-30, got '0'");
+        fails(append("config peer 'peer'", "\toption tcp_fallback_s '31'"),
+                P + "20: option 'tcp_fallback_s' in section 'peer': must be 1-30, got '31'");
+        fails(append("config peer 'peer'", "\toption tcp_fallback_s '2.5'"),
+                P + "20: option 'tcp_fallback_s' in section 'peer': must be 1-30, got '2.5'");
         fails(append("config peer 'p1'", "config peer 'p2'"),
                 P + "20: section 'p2': only one 'peer' section is allowed, the first is at line 19");
     }

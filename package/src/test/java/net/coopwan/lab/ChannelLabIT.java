@@ -27,15 +27,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The secure channel end to end with two packaged daemons in two namespaces on a veth
  * (100.64.77.1/24 and 100.64.77.2/24): {@code ctl pair start} on a shows a code, a wrong code
  * typed on b is refused and counted, the right code pairs them, the channel is ESTABLISHED on
- * both; cutting the veth makes it CONNECTING on both, restoring it ESTABLISHED again. Prints
- * the handshake time and the keep-alive bytes per second.
+ * both; blocking UDP on the peer port with nftables moves the channel to TCP (the same session)
+ * after {@code tcp_fallback_s} (2 s here) and removing the block brings it back to UDP; cutting
+ * the veth makes it CONNECTING on both, restoring it ESTABLISHED again. Prints the handshake
+ * time, the keep-alive bytes per second and the times of the transport changes.
  *
  * <p>Namespaces and links are named {@code cwc<4 hex>a/b}, {@code cwc<4 hex>x/y} and deleted in
- * finally; leftovers of an earlier run are deleted first.
+ * finally; leftovers of an earlier run are deleted first. {@code -Dchannel.lab.prefix=XYZ} gives
+ * them another three-letter prefix, for runs beside another checkout's.
  */
 class ChannelLabIT {
     static final Duration CMD = Duration.ofSeconds(10);
     static final int PORT = 4790;
+    static final int TCP_FALLBACK_S = 2;
+    static final String PREFIX = System.getProperty("channel.lab.prefix", "cwc");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -46,7 +51,7 @@ class ChannelLabIT {
         Result r = Commands.run(CMD, List.of("ip", "netns", "list"));
         for (String line : r.stdout().split("\n")) {
             String ns = line.split(" ")[0].trim();
-            if (ns.matches("cwc[0-9a-f]{4}[ab]")) {
+            if (ns.matches(java.util.regex.Pattern.quote(PREFIX) + "[0-9a-f]{4}[ab]")) {
                 deleteNamespace(ns);
             }
         }
@@ -95,6 +100,7 @@ class ChannelLabIT {
                     "\toption enabled '1'",
                     "\toption device '" + device + "'",
                     "\toption port '" + PORT + "'",
+                    "\toption tcp_fallback_s '" + TCP_FALLBACK_S + "'",
                     "config offer 'emergency'",
                     "\toption type 'emergency'",
                     "\toption enabled '1'",
@@ -182,7 +188,7 @@ class ChannelLabIT {
 
     @Test
     void pairByCodeThenTheChannelSurvivesACutCable() throws Exception {
-        String prefix = "cwc" + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
         Router a = new Router(prefix, "a", prefix + "x");
         Router b = new Router(prefix, "b", prefix + "y");
         try {
@@ -256,6 +262,8 @@ class ChannelLabIT {
                     bps, pps, bps + 28 * pps);
             assertTrue(pps > 0.8 && pps < 1.3, "about one keep-alive per second: " + pps);
 
+            udpBlockedMovesTheChannelToTcpAndBack(a, b);
+
             // cut the cable: CONNECTING on both within 5 s (+ 1 s keep-alive period + polling)
             long ctl0 = System.nanoTime();
             a.peers();
@@ -293,6 +301,117 @@ class ChannelLabIT {
             deleteNamespace(a.ns);
             deleteNamespace(b.ns);
         }
+    }
+
+    /**
+     * UDP on the peer port dropped both ways in a's namespace (nftables): the initiator switches
+     * to TCP after {@code tcp_fallback_s} of silence, the session stays (the switch comes before
+     * the 5 s death); without the rule, the next probe of UDP brings both back to UDP.
+     */
+    void udpBlockedMovesTheChannelToTcpAndBack(Router a, Router b) throws Exception {
+        long phase = System.nanoTime();
+        JsonNode ca = channel(a);
+        assertEquals("udp", ca.path("transport").asText(), ca.toString());
+        String session = ca.path("sessionId").asText();
+        long establishments = ca.path("establishments").asLong();
+        Router init = "initiator".equals(ca.path("role").asText()) ? a : b;
+        int tcpLines = lines(a, "transport tcp") + lines(b, "transport tcp");
+        java.time.Instant blocked = java.time.Instant.now();
+        nft(a, "add", "table", "inet", "cwtest");
+        nft(a, "add", "chain", "inet", "cwtest", "in", "{ type filter hook input priority 0 ; }");
+        nft(a, "add", "chain", "inet", "cwtest", "out", "{ type filter hook output priority 0 ; }");
+        nft(a, "add", "rule", "inet", "cwtest", "in", "udp", "dport", String.valueOf(PORT), "drop");
+        nft(a, "add", "rule", "inet", "cwtest", "out", "udp", "dport", String.valueOf(PORT), "drop");
+        JsonNode ta;
+        JsonNode tb;
+        try {
+            // the daemons' logs first (a file read, not a ctl JVM): the rule goes again before the
+            // first probe of UDP (4 s after the switch), so the way back is quick too
+            waitForLines(a, b, "transport tcp", tcpLines + 2, TCP_FALLBACK_S + 10);
+            ta = channel(a);
+            tb = channel(b);
+        } finally {
+            nft(a, "delete", "table", "inet", "cwtest");
+        }
+        java.time.Instant open = java.time.Instant.now();
+        for (JsonNode c : List.of(ta, tb)) {
+            assertEquals("ESTABLISHED", c.path("state").asText(), c.toString());
+            assertEquals("tcp", c.path("transport").asText(), c.toString());
+            assertEquals(session, c.path("sessionId").asText(), "the same session: TCP is only a transport");
+        }
+        assertEquals(establishments, ta.path("establishments").asLong());
+        assertTrue(init.logText().contains("transport tcp: no authenticated reply over UDP for " + TCP_FALLBACK_S + " s"),
+                init.logText());
+        System.out.printf("router a, UDP blocked: %s %s via %s, session %s, sent %d B, received %d B%n", ta.path("peerId").asText(),
+                ta.path("state").asText(), ta.path("transport").asText(), ta.path("sessionId").asText(),
+                ta.path("sentBytes").asLong(), ta.path("receivedBytes").asLong());
+
+        int udpLines = lines(a, "transport udp") + lines(b, "transport udp");
+        waitForLines(a, b, "transport udp", udpLines + 2, 40);
+        JsonNode ua = channel(a);
+        JsonNode ub = channel(b);
+        for (JsonNode c : List.of(ua, ub)) {
+            assertEquals("ESTABLISHED", c.path("state").asText(), c.toString());
+            assertEquals("udp", c.path("transport").asText(), c.toString());
+            assertEquals(session, c.path("sessionId").asText(), "still the same session");
+        }
+        assertEquals(establishments, ua.path("establishments").asLong());
+        JsonNode ea = events(a);
+        JsonNode eb = events(b);
+        long tcpA = eventAfter(ea, "transport tcp", blocked);
+        long tcpB = eventAfter(eb, "transport tcp", blocked);
+        System.out.printf("UDP blocked (nftables, both ways) -> ESTABLISHED over TCP on both, same session: by the daemons'"
+                + " clocks a at %d ms, b at %d ms after the block (tcp_fallback_s %d, counted from the last keep-alive heard,"
+                + " at most 1 s before the block)%n", tcpA, tcpB, TCP_FALLBACK_S);
+        long last = Math.max(tcpA, tcpB);
+        assertTrue(last >= TCP_FALLBACK_S * 1000L - 1100 && last <= TCP_FALLBACK_S * 1000L + 2000,
+                "on TCP within the fallback time (less the time since the last keep-alive) plus the connect: " + last);
+        System.out.printf("UDP open again -> back on UDP, same session: by the daemons' clocks a at %d ms, b at %d ms after"
+                + " the rule went (the next probe of UDP: 4 s after the switch, then 8, 16, 30 s apart; the rule went %d ms"
+                + " after the block)%n", eventAfter(ea, "transport udp", open), eventAfter(eb, "transport udp", open),
+                java.time.Duration.between(blocked, open).toMillis());
+        System.out.printf("(the UDP block phase took %d ms of the test, ctl calls included)%n", (System.nanoTime() - phase) / 1_000_000);
+    }
+
+    static int lines(Router r, String text) {
+        String log = r.logText();
+        int n = 0;
+        for (int i = log.indexOf(text); i >= 0; i = log.indexOf(text, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Waits until the two logs together have {@code want} lines with {@code text}. */
+    static void waitForLines(Router a, Router b, String text, int want, long seconds) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (lines(a, text) + lines(b, text) < want && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertTrue(lines(a, text) + lines(b, text) >= want, "'" + text + "' on both:\n" + a.logText() + "\n" + b.logText());
+    }
+
+    static void nft(Router r, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", r.ns, "nft"));
+        cmd.addAll(List.of(args));
+        Commands.run(CMD, cmd).orThrow();
+    }
+
+    static JsonNode events(Router r) throws IOException {
+        Result res = r.ctl(true, "events", "200");
+        assertEquals(0, res.exitCode(), res.describe());
+        return JSON.readTree(res.stdout());
+    }
+
+    /** Milliseconds from {@code t} to the first of {@code events} at or after it whose message contains {@code text}. */
+    static long eventAfter(JsonNode events, String text, java.time.Instant t) {
+        for (JsonNode e : events) {
+            java.time.Instant at = java.time.Instant.parse(e.path("time").asText());
+            if (!at.isBefore(t) && e.path("message").asText().contains(text)) {
+                return java.time.Duration.between(t, at).toMillis();
+            }
+        }
+        throw new AssertionError("no event '" + text + "' after " + t + ":\n" + events);
     }
 
     /** Milliseconds from {@code t} to when {@code r}'s channel entered its current state. */

@@ -8,6 +8,8 @@ import java.time.Instant;
  * @param peerId       its router id
  * @param address      where it was last heard (IPv4 on the peer link)
  * @param state        {@code ESTABLISHED} or {@code CONNECTING}
+ * @param transport    what the channel's datagrams to the peer go over now: {@code udp}, or {@code tcp} (the
+ *                     UDP-over-TCP fallback after {@code peer.tcp_fallback_s} without replies over UDP)
  * @param since        when the channel entered that state
  * @param role         {@code initiator} (this router opens sessions: its id is lower) or {@code responder}
  * @param sessionId    the current session's id, 8 hex digits, or null
@@ -21,7 +23,7 @@ import java.time.Instant;
  * @param establishments  sessions established since the daemon started
  * @param reason       why the channel is in its state
  */
-public record PairedPeer(String peerId, String address, String state, Instant since, String role, String sessionId, Instant lastHeard,
+public record PairedPeer(String peerId, String address, String state, String transport, Instant since, String role, String sessionId, Instant lastHeard,
                          Instant pairedAt, Double handshakeMs, long sentBytes, long sentPackets, long receivedBytes,
                          long receivedPackets, long establishments, String reason) {
 }

@@ -364,16 +364,21 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Starts, restarts (peer device or port changed) or stops the discovery beacon to match
-     * {@code c} ({@code null}: stop); a reload with the same peer link only rebuilds the advert
-     * from the offers. A failure to bind is the beacon's own state ("waiting for ..."), never a
+     * {@code c} ({@code null}: stop); a reload with the same peer link (device and port) only
+     * rebuilds the advert from the offers and sets the channel's TCP fallback time. A failure to bind is the beacon's own state ("waiting for ..."), never a
      * refusal to start.
      *
      * @return what changed, or null
      */
     private synchronized String syncDiscovery(CoopwanConfig c) {
         boolean wanted = c != null && c.peer().enabled() && !closed;
-        if (discovery != null && wanted && discovery.peer().equals(c.peer())) {
+        if (discovery != null && wanted && discovery.peer().device().equals(c.peer().device())
+                && discovery.peer().port() == c.peer().port()) {
             discovery.update(c);
+            if (channel != null) {
+                // a timer: applied in place, sessions stay
+                channel.tcpFallback(c.peer().tcpFallbackS());
+            }
             return null;
         }
         String what = null;
@@ -427,6 +432,7 @@ public final class Daemon implements AutoCloseable {
                     c.peer().port(), pairingAttempts, persist, line -> events.record("peer", line), random,
                     System::nanoTime, Clock.systemUTC());
             ch.stateChanges(changes::publish);
+            ch.tcpFallback(c.peer().tcpFallbackS());
             for (net.coopwan.daemon.store.PairingStore.Paired p : ps.paired()) {
                 ch.addPeer(p.peerId(), new java.net.InetSocketAddress(java.net.InetAddress.getByName(p.address()), c.peer().port()),
                         p.key(), p.pairedAt());

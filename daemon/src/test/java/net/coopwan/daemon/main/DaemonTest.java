@@ -131,6 +131,15 @@ class DaemonTest {
             assertFalse(offers.message().contains("discovery"), "same peer link: the beacon goes on: " + offers.message());
             assertEquals(List.of("duplication"), d.api().discovery().offers());
             assertEquals(nonce, d.api().discovery().nonce());
+            String routerId = d.api().peers().routerId();
+
+            // the TCP fallback time is a timer: applied in place, neither beacon nor channel restarts
+            Files.writeString(cfg, GOOD + peer + "\toption tcp_fallback_s '7'\n" + offer);
+            ReloadResult fallback = d.api().reload();
+            assertFalse(fallback.message().contains("discovery"), fallback.message());
+            assertEquals(nonce, d.api().discovery().nonce());
+            assertEquals(routerId, d.api().peers().routerId());
+            assertTrue(d.api().peers().enabled());
 
             Files.writeString(cfg, GOOD + peer.replace("cwdnone0", "cwdnone1") + offer);
             assertTrue(d.api().reload().message().contains("discovery restarted (peer link changed)"));

@@ -123,10 +123,11 @@ final class HumanFormat {
         if (peers.isEmpty()) {
             return sb.append("no paired router (coopwan ctl pair start ADDRESS)\n").toString();
         }
-        Table t = new Table("PEER", "ADDRESS", "STATE", "ROLE", "SESSION", "LAST-HEARD", "HANDSHAKE", "SENT", "RECEIVED");
+        Table t = new Table("PEER", "ADDRESS", "STATE", "TRANSPORT", "ROLE", "SESSION", "LAST-HEARD", "HANDSHAKE", "SENT", "RECEIVED");
         for (JsonNode p : peers) {
             JsonNode hs = p.path("handshakeMs");
-            t.row(p.path("peerId").asText(), p.path("address").asText(), p.path("state").asText(), p.path("role").asText(),
+            t.row(p.path("peerId").asText(), p.path("address").asText(), p.path("state").asText(),
+                    p.path("transport").asText("-"), p.path("role").asText(),
                     p.path("sessionId").isTextual() ? p.path("sessionId").asText() : "-",
                     p.path("lastHeard").isTextual() ? time(p.path("lastHeard").asText()) : "never",
                     hs.isNumber() ? String.format(Locale.ROOT, "%.1fms", hs.asDouble()) : "-",

@@ -92,13 +92,13 @@ class HumanFormatTest {
                 + "\"offers\":[],\"advertsSent\":3,\"advertsReceived\":2,\"ownAdverts\":3,\"drops\":{},\"evictions\":0,\"routers\":[],"
                 + "\"channel\":{\"enabled\":true,\"routerId\":\"coop-01\",\"state\":\"listening on 100.64.77.1:4790\","
                 + "\"drops\":{\"REPLAYED\":2},\"peers\":[{\"peerId\":\"coop-02\",\"address\":\"100.64.77.2\",\"state\":\"ESTABLISHED\","
-                + "\"role\":\"initiator\",\"sessionId\":\"0badcafe\",\"lastHeard\":\"2026-11-01T12:00:00.5Z\",\"handshakeMs\":3.25,"
+                + "\"transport\":\"tcp\",\"role\":\"initiator\",\"sessionId\":\"0badcafe\",\"lastHeard\":\"2026-11-01T12:00:00.5Z\",\"handshakeMs\":3.25,"
                 + "\"sentBytes\":320,\"receivedBytes\":352}]}}";
         String out = HumanFormat.format("peers", Json.mapper().readTree(json));
         assertTrue(out.contains("no router heard"), out);
         assertTrue(out.contains("secure channel: router id coop-01, listening on 100.64.77.1:4790, dropped REPLAYED 2"), out);
-        assertTrue(out.matches("(?s).*PEER\\s+ADDRESS\\s+STATE\\s+ROLE\\s+SESSION.*"), out);
-        assertTrue(out.matches("(?s).*coop-02\\s+100\\.64\\.77\\.2\\s+ESTABLISHED\\s+initiator\\s+0badcafe\\s+2026-11-01T12:00:00Z\\s+3\\.3ms.*"), out);
+        assertTrue(out.matches("(?s).*PEER\\s+ADDRESS\\s+STATE\\s+TRANSPORT\\s+ROLE\\s+SESSION.*"), out);
+        assertTrue(out.matches("(?s).*coop-02\\s+100\\.64\\.77\\.2\\s+ESTABLISHED\\s+tcp\\s+initiator\\s+0badcafe\\s+2026-11-01T12:00:00Z\\s+3\\.3ms.*"), out);
     }
 
     @Test

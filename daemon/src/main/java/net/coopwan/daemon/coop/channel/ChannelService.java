@@ -52,6 +52,10 @@ import net.coopwan.daemon.tunnel.TunnelDrop;
  * <p>Datagrams are dispatched by kind: pairing kinds to the exchange; HELLO_INIT by the
  * initiator id it names, HELLO_REPLY by the responder id, sealed kinds by session id. Anything
  * else is a counted {@link TunnelDrop}.
+ *
+ * <p>Beside the UDP socket, {@link TcpTransport} carries a peer's datagrams over TCP when its UDP
+ * goes silent (PROTOCOL.md 3.10): each peer's datagrams go through its outbox, and every received
+ * one, from either transport, comes here through {@link #handle}.
  */
 public final class ChannelService implements AutoCloseable {
     static final long TICK_MS = 50;
@@ -76,6 +80,7 @@ public final class ChannelService implements AutoCloseable {
     private final Map<String, PeerChannel> peers = new TreeMap<>();
     private final Map<String, Instant> pairedAt = new LinkedHashMap<>();
     private final AtomicLong sendErrors = new AtomicLong();
+    private final TcpTransport tcp;
 
     // runtime (start/close), guarded by this
     private String device;
@@ -99,6 +104,13 @@ public final class ChannelService implements AutoCloseable {
         this.nanos = nanos;
         this.clock = clock;
         this.exchange = new PairingExchange(ownId, attempts, random, log, this::onPaired, drops);
+        this.tcp = new TcpTransport(this, port, nanos, this::stateLine,
+                net.coopwan.config.PeerLink.TCP_FALLBACK_DEFAULT_S * 1_000_000_000L);
+    }
+
+    /** Seconds without an authenticated reply over UDP before the channel to a peer uses TCP ({@code peer.tcp_fallback_s}). */
+    public synchronized void tcpFallback(int seconds) {
+        tcp.fallbackNanos(seconds * 1_000_000_000L, nanos.getAsLong());
     }
 
     public String ownId() {
@@ -113,6 +125,7 @@ public final class ChannelService implements AutoCloseable {
         java.util.Arrays.fill(secret, (byte) 0);
         pairedAt.put(peerId, at);
         published.putIfAbsent(peerId, ChannelState.CONNECTING); // a new channel starts there: no change to tell
+        tcp.addPeer(peerId, PeerChannel.isInitiator(ownId, peerId), nanos.getAsLong());
     }
 
     /**
@@ -244,8 +257,9 @@ public final class ChannelService implements AutoCloseable {
     public synchronized void tick(long now, Outbox outbox) {
         exchange.tick(now);
         for (PeerChannel c : peers.values()) {
-            c.tick(now, outbox);
+            c.tick(now, tcp.outbox(c, outbox));
         }
+        tcp.tick(now, outbox);
     }
 
     /** Shows a code for the neighbour at {@code peer} (see {@link PairingExchange#show}). */
@@ -265,6 +279,16 @@ public final class ChannelService implements AutoCloseable {
 
     public DropCounters drops() {
         return drops;
+    }
+
+    /** The paired peers' channels (under this lock), for the TCP fallback. */
+    synchronized PeerChannel[] channels() {
+        return peers.values().toArray(new PeerChannel[0]);
+    }
+
+    /** For tests: the TCP fallback. */
+    TcpTransport tcp() {
+        return tcp;
     }
 
     // ------------------------------------------------------------------ API
@@ -339,6 +363,7 @@ public final class ChannelService implements AutoCloseable {
         for (PeerChannel c : peers.values()) {
             Long heard = c.lastHeardNanos();
             out.add(new PairedPeer(c.peerId(), c.address().getAddress().getHostAddress(), c.state().name(),
+                    tcp.transport(c.peerId()),
                     wall.minusNanos(now - c.stateSinceNanos()), c.initiator() ? "initiator" : "responder", c.sessionId(),
                     heard == null ? null : wall.minusNanos(now - heard), pairedAt.get(c.peerId()),
                     c.handshakeNanos() < 0 ? null : c.handshakeNanos() / 1e6, c.sentBytes(), c.sentPackets(),
@@ -349,6 +374,7 @@ public final class ChannelService implements AutoCloseable {
         if (sendErrors.get() > 0) {
             d.put("SEND_ERRORS", sendErrors.get());
         }
+        tcp.drops(d);
         return new PeersStatus(true, ownId, state, out, d);
     }
 
@@ -409,6 +435,7 @@ public final class ChannelService implements AutoCloseable {
             return;
         }
         socket = s;
+        tcp.listen(b.address());
         state = "listening on " + b.address().getHostAddress() + ":" + port;
         stateLine(state + " (" + device + "), router id " + ownId + ", " + peers.size() + " paired peer(s)");
         final DatagramSocket rx = s;
@@ -447,7 +474,7 @@ public final class ChannelService implements AutoCloseable {
             }
             try {
                 bb.clear();
-                handle(bb, p.getLength(), (InetSocketAddress) p.getSocketAddress(), nanos.getAsLong(), this::sendNow);
+                tcp.receivedUdp(bb, p.getLength(), (InetSocketAddress) p.getSocketAddress(), nanos.getAsLong(), this::sendNow);
                 publishChanges();
             } catch (RuntimeException e) {
                 stateLine("receive failed: " + e);
@@ -482,6 +509,7 @@ public final class ChannelService implements AutoCloseable {
                 socket.close();
                 socket = null;
             }
+            tcp.close();
             state = "stopped";
         }
         if (t != null) {

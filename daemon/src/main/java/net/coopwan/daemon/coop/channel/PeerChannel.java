@@ -84,6 +84,7 @@ public final class PeerChannel {
     private long sentPackets;
     private long receivedBytes;
     private long receivedPackets;
+    private long verifiedPackets;
     private long establishments;
     private String reason = "paired, no session yet";
 
@@ -179,6 +180,20 @@ public final class PeerChannel {
         send(outbox, ChannelHeader.LENGTH + ChannelHeader.TAG, now);
     }
 
+    /** A keep-alive now, if a session runs: the TCP fallback's probe of UDP and the answer to it. */
+    void keepaliveNow(long now, Outbox outbox) {
+        if (state == ChannelState.ESTABLISHED) {
+            sendKeepalive(now, outbox);
+        }
+    }
+
+    /** A new transport to the peer is open: the next handshake attempt goes at the next tick, not at the backoff's next step. */
+    void attemptNow(long now) {
+        if (state == ChannelState.CONNECTING && initiator) {
+            nextAttemptNanos = now;
+        }
+    }
+
     private void send(Outbox outbox, int len, long now) {
         out.limit(len).position(0);
         outbox.send(out, address);
@@ -250,6 +265,7 @@ public final class PeerChannel {
             return;
         }
         received(len);
+        verifiedPackets++;
         current = new Session(keys);
         handshakeNanos = now - attemptSentNanos;
         address = from;
@@ -291,6 +307,7 @@ public final class PeerChannel {
             }
         }
         received(len);
+        verifiedPackets++;
         lastHeardNanos = now;
         heard = true;
         if (!from.equals(address)) {
@@ -391,6 +408,15 @@ public final class PeerChannel {
 
     public long receivedPackets() {
         return receivedPackets;
+    }
+
+    /**
+     * Packets that proved the peer: verified sealed packets and handshake replies (not inits: those
+     * can be replayed). The TCP fallback moves a peer to a connection when this grows on it, so
+     * every receive path that verifies a packet counts here.
+     */
+    public long verifiedPackets() {
+        return verifiedPackets;
     }
 
     public long establishments() {

@@ -4,7 +4,10 @@
  * the per-peer session with its handshake, sealed keep-alives and re-establishment
  * ({@link net.coopwan.daemon.coop.channel.PeerChannel}), the message framing
  * ({@link net.coopwan.daemon.coop.channel.ChannelHeader}) and the socket, threads and store
- * around them ({@link net.coopwan.daemon.coop.channel.ChannelService}). The cryptography is
- * {@code net.coopwan.daemon.secure}; wire format, timers and states are docs/PROTOCOL.md 3.9.
+ * around them ({@link net.coopwan.daemon.coop.channel.ChannelService}), and the UDP-over-TCP
+ * fallback ({@link net.coopwan.daemon.coop.channel.TcpFallback} decides,
+ * {@link net.coopwan.daemon.coop.channel.TcpTransport} carries,
+ * {@link net.coopwan.daemon.coop.channel.StreamFraming} frames). The cryptography is
+ * {@code net.coopwan.daemon.secure}; wire format, timers and states are docs/PROTOCOL.md 3.9 and 3.10.
  */
 package net.coopwan.daemon.coop.channel;
