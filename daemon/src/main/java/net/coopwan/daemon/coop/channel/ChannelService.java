@@ -75,6 +75,8 @@ public final class ChannelService implements AutoCloseable {
     private final Map<String, PeerChannel> peers = new TreeMap<>();
     private final Map<String, Instant> pairedAt = new LinkedHashMap<>();
     private final AtomicLong sendErrors = new AtomicLong();
+    /** The cooperation messages above the channel, or null (COOP_MESSAGEs are then dropped, counted). */
+    private SealedMessages messages;
 
     // runtime (start/close), guarded by this
     private String device;
@@ -108,6 +110,18 @@ public final class ChannelService implements AutoCloseable {
                 nanos.getAsLong()));
         java.util.Arrays.fill(secret, (byte) 0);
         pairedAt.put(peerId, at);
+    }
+
+    /** Sets the layer that receives COOP_MESSAGEs and is ticked with the channel. */
+    public synchronized void messages(SealedMessages m) {
+        this.messages = m;
+    }
+
+    private SealedMessages.Sender sender(long now, Outbox outbox) {
+        return (peerId, plaintext) -> {
+            PeerChannel c = peers.get(peerId);
+            return c != null && c.sendSealed(ChannelHeader.Kind.COOP_MESSAGE, plaintext, now, outbox);
+        };
     }
 
     private void onPaired(PairingExchange.Paired p) {
@@ -173,7 +187,7 @@ public final class ChannelService implements AutoCloseable {
                     movedCheck(c, before);
                 }
             }
-            case KEEPALIVE -> {
+            case KEEPALIVE, COOP_MESSAGE -> {
                 if (len < ChannelHeader.LENGTH + ChannelHeader.TAG) {
                     drops.count(TunnelDrop.TRUNCATED);
                     return;
@@ -182,8 +196,15 @@ public final class ChannelService implements AutoCloseable {
                 for (PeerChannel c : peers.values()) {
                     if (c.hasSession(sid)) {
                         InetSocketAddress before = c.address();
-                        c.onSealed(b, len, from, now);
+                        ByteBuffer plain = c.onSealed(b, len, from, now);
                         movedCheck(c, before);
+                        if (plain != null && k == ChannelHeader.Kind.COOP_MESSAGE) {
+                            if (messages == null) {
+                                drops.count(TunnelDrop.UNKNOWN_TYPE);
+                            } else {
+                                messages.onMessage(c.peerId(), plain, now, sender(now, outbox));
+                            }
+                        }
                         return;
                     }
                 }
@@ -208,6 +229,9 @@ public final class ChannelService implements AutoCloseable {
         exchange.tick(now);
         for (PeerChannel c : peers.values()) {
             c.tick(now, outbox);
+        }
+        if (messages != null) {
+            messages.tick(now, sender(now, outbox));
         }
     }
 
@@ -311,6 +335,9 @@ public final class ChannelService implements AutoCloseable {
         drops.snapshot().forEach((r, n) -> d.put(r.name(), n));
         if (sendErrors.get() > 0) {
             d.put("SEND_ERRORS", sendErrors.get());
+        }
+        if (messages != null) {
+            d.putAll(messages.counters());
         }
         return new PeersStatus(true, ownId, state, out, d);
     }
