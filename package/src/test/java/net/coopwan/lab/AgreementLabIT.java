@@ -200,6 +200,9 @@ class AgreementLabIT {
             assertEquals(onA, afterA);
             assertEquals(onB, afterB);
             System.out.print("after restarting both, coopwan ctl agreements on router b:\n" + b.ctl(false, "agreements").stdout());
+            Result peers = a.ctl(false, "peers");
+            assertTrue(peers.stdout().contains("agreements:\n") && peers.stdout().contains(APPROVED), peers.describe());
+            System.out.print("after restarting both, coopwan ctl peers on router a:\n" + peers.stdout());
         } finally {
             a.stop();
             b.stop();

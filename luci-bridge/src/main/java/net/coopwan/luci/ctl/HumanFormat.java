@@ -113,8 +113,22 @@ final class HumanFormat {
         return sb.append(t.render()).toString();
     }
 
-    /** {@code peers}: {@link #nearby} and then the paired routers with their channel. */
+    /**
+     * {@code peers}: {@link #nearby}, the paired routers with their channel, then the pending
+     * requests and the agreements when there are any.
+     */
     static String peers(JsonNode d) {
+        StringBuilder sb = new StringBuilder(peersAndChannel(d));
+        if (!d.path("pending").isEmpty()) {
+            sb.append("pending requests (coopwan ctl approve PEER ... | reject PEER):\n").append(pending(d.path("pending")));
+        }
+        if (!d.path("agreements").isEmpty()) {
+            sb.append("agreements:\n").append(agreements(d.path("agreements")));
+        }
+        return sb.toString();
+    }
+
+    private static String peersAndChannel(JsonNode d) {
         String out = nearby(d);
         JsonNode c = d.path("channel");
         if (!d.path("enabled").asBoolean() || !c.path("enabled").asBoolean()) {

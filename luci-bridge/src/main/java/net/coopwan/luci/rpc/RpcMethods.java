@@ -78,6 +78,9 @@ public final class RpcMethods {
                 noParams(method, params);
                 com.fasterxml.jackson.databind.node.ObjectNode o = Json.mapper().valueToTree(api.discovery());
                 o.set("channel", Json.mapper().valueToTree(api.peers()));
+                // and what was agreed with them or waits for the owner: one look at the neighbours
+                o.set("agreements", Json.mapper().valueToTree(api.agreements()));
+                o.set("pending", Json.mapper().valueToTree(api.pendingRequests()));
                 return o;
             }
             case "pair.start": {
