@@ -94,6 +94,20 @@ class AgreementLabIT {
         throw new AssertionError("router " + r.name + ": " + method + " never satisfied: " + last + "\n" + r.logText());
     }
 
+    /** Milliseconds from the newest event of {@code from} containing {@code first} to that of {@code to} containing {@code second}. */
+    static long between(Router from, String first, Router to, String second) throws Exception {
+        return Duration.between(eventTime(from, first), eventTime(to, second)).toMillis();
+    }
+
+    static java.time.Instant eventTime(Router r, String part) throws Exception {
+        for (JsonNode e : rpc(r, "events", "{\"limit\": 200}")) {
+            if (e.path("message").asText().contains(part)) {
+                return java.time.Instant.parse(e.path("time").asText());
+            }
+        }
+        throw new AssertionError("no event with '" + part + "' on " + r.name + ":\n" + r.logText());
+    }
+
     static JsonNode channel(JsonNode peers) {
         return peers.path("channel");
     }
@@ -188,6 +202,11 @@ class AgreementLabIT {
             assertTrue(a.logText().contains("cooperation with " + idB + ": agreement as requester: " + APPROVED), a.logText());
             assertTrue(b.logText().contains("cooperation with " + idA + ": agreement as helper, approved by owner via cli"),
                     b.logText());
+
+            // the protocol's own latency, by the two daemons' event times (one machine, one clock)
+            System.out.printf("by the daemons' event times: offer sent on a -> pending on b %d ms; approved on b -> agreement"
+                    + " on a %d ms%n", between(a, "offer sent", b, "offer pending"),
+                    between(b, "agreement as helper", a, "agreement as requester"));
 
             // both routers restart: the agreements are read back from their stores
             a.stop();
