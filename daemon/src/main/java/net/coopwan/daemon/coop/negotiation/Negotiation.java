@@ -375,14 +375,18 @@ public final class Negotiation implements SealedMessages {
 
     /** Sends this router's offer to {@code peerId} (from a front-end thread; must not hold the service's lock). */
     public OfferSent requestCooperation(String peerId) {
-        PeerChannel c = channel.peer(peerId == null ? "" : peerId);
-        if (c == null) {
-            throw new ControlException(ControlException.Reason.NOT_FOUND, "not paired with '" + peerId
-                    + "' (coopwan ctl peers lists the paired routers)");
-        }
-        if (c.state() != ChannelState.ESTABLISHED) {
-            throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "the channel with " + peerId + " is "
-                    + c.state() + ": " + c.reason());
+        // the channel's state is read under the service's lock (PeerChannel is not thread-safe);
+        // this lock is not held here, so the lock order stays service, then this
+        synchronized (channel) {
+            PeerChannel c = channel.peer(peerId == null ? "" : peerId);
+            if (c == null) {
+                throw new ControlException(ControlException.Reason.NOT_FOUND, "not paired with '" + peerId
+                        + "' (coopwan ctl peers lists the paired routers)");
+            }
+            if (c.state() != ChannelState.ESTABLISHED) {
+                throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "the channel with " + peerId
+                        + " is " + c.state() + ": " + c.reason());
+            }
         }
         Offer offer = ownOffer.get();
         if (offer.types().isEmpty()) {
