@@ -27,9 +27,11 @@ var callEvents = rpc.declare({
 	expect: { events: [] }
 });
 
-var callNearby = rpc.declare({
+/* "peers": the discovery status of "nearby" plus the channel, the pending
+ * cooperation requests and the agreements, in one call (one ctl JVM). */
+var callPeers = rpc.declare({
 	object: 'coopwan',
-	method: 'nearby'
+	method: 'peers'
 });
 
 var callReload = rpc.declare({
@@ -70,7 +72,7 @@ function row(cells, header) {
 
 return view.extend({
 	load: function() {
-		return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callNearby() ]);
+		return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callPeers() ]);
 	},
 
 	renderStatus: function(st) {
@@ -135,6 +137,41 @@ return view.extend({
 		]);
 	},
 
+	/* Pending requests and agreements (the "pending" and "agreements" of "peers").
+	 * Read-only here: approving needs a value per parameter, which the web UI's
+	 * form and "coopwan ctl approve" take. */
+	renderCooperation: function(d) {
+		if (!d || d.error || !d.enabled)
+			return E('em', {}, [ _('Cooperation is off or not reachable') ]);
+		var typesText = function(types, fmt) {
+			return Object.keys(types || {}).sort().map(function(t) {
+				var ps = Object.keys(types[t] || {}).sort().map(function(p) { return p + '=' + fmt(types[t][p]); });
+				return t + (ps.length ? ' ' + ps.join(', ') : '');
+			}).join('; ');
+		};
+		var pending = [ row([ _('Peer'), _('Received'), _('Offered') ], true) ];
+		(d.pending || []).forEach(function(p) {
+			pending.push(row([ p.peerId, String(p.receivedAt || '').replace(/\.\d+Z$/, 'Z'),
+				typesText(p.offered, function(r) { return r.min + '..' + r.max; }) ]));
+		});
+		var agreed = [ row([ _('Peer'), _('Role'), _('Enabled'), _('Approved'), _('By') ], true) ];
+		(d.agreements || []).forEach(function(a) {
+			agreed.push(row([ a.peerId, a.role, typesText(a.enabled, String),
+				String(a.approvedAt || '').replace(/\.\d+Z$/, 'Z'), a.approvedBy ]));
+		});
+		return E('div', {}, [
+			pending.length > 1
+				? E('table', { 'class': 'table', 'id': 'coopwan-pending' }, pending)
+				: E('p', { 'id': 'coopwan-no-pending' }, [ _('No request waits for approval.') ]),
+			pending.length > 1
+				? E('p', {}, [ _('Approve or reject on the web UI or with: coopwan ctl approve PEER TYPE:PARAM=VALUE,... | coopwan ctl reject PEER') ])
+				: '',
+			agreed.length > 1
+				? E('table', { 'class': 'table', 'id': 'coopwan-agreements' }, agreed)
+				: E('p', { 'id': 'coopwan-no-agreements' }, [ _('No agreement.') ])
+		]);
+	},
+
 	renderEvents: function(list) {
 		var rows = [ row([ _('Time'), _('Source'), _('Message') ], true) ];
 		(list || []).forEach(function(e) {
@@ -155,13 +192,15 @@ return view.extend({
 		var uplinks = E('div', {}, [ this.renderUplinks(data[1]) ]);
 		var events = E('div', {}, [ this.renderEvents(data[2]) ]);
 		var nearby = E('div', {}, [ this.renderNearby(data[3]) ]);
+		var cooperation = E('div', {}, [ this.renderCooperation(data[3]) ]);
 
 		poll.add(L.bind(function() {
-			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callNearby() ]).then(L.bind(function(d) {
+			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callPeers() ]).then(L.bind(function(d) {
 				dom.content(status, this.renderStatus(d[0]));
 				dom.content(uplinks, this.renderUplinks(d[1]));
 				dom.content(events, this.renderEvents(d[2]));
 				dom.content(nearby, this.renderNearby(d[3]));
+				dom.content(cooperation, this.renderCooperation(d[3]));
 			}, this));
 		}, this), POLL_SECONDS);
 
@@ -172,6 +211,8 @@ return view.extend({
 			E('div', { 'class': 'cbi-section' }, [ uplinks ]),
 			E('h3', {}, [ _('Nearby routers') ]),
 			E('div', { 'class': 'cbi-section' }, [ nearby ]),
+			E('h3', {}, [ _('Cooperation requests and agreements') ]),
+			E('div', { 'class': 'cbi-section' }, [ cooperation ]),
 			E('h3', {}, [ _('Recent events') ]),
 			E('div', { 'class': 'cbi-section' }, [ events ]),
 			E('div', { 'class': 'cbi-page-actions' }, [

@@ -65,19 +65,33 @@ class ChannelLabIT {
         Commands.run(CMD, List.of(argv)).orThrow();
     }
 
-    /** One router: its namespace, device, address and daemon. */
-    final class Router {
+    /**
+     * One router: its namespace, device, address and daemon (AgreementLabIT uses it too). Its
+     * {@code offers} are the config's {@code offer} sections, replaceable before {@link #start}.
+     */
+    static final class Router {
+        final Path dir;
         final String name;
         final String ns;
         final String device;
+        final int port;
         final Path socket;
         final Path log;
+        String offers = String.join("\n",
+                "config offer 'emergency'",
+                "\toption type 'emergency'",
+                "\toption enabled '1'",
+                "config offer 'duplication'",
+                "\toption type 'duplication'",
+                "\toption enabled '1'");
         Process process;
 
-        Router(String prefix, String name, String device) {
+        Router(Path dir, String prefix, String name, String device, int port) {
+            this.dir = dir;
             this.name = name;
             this.ns = prefix + name;
             this.device = device;
+            this.port = port;
             this.socket = dir.resolve(name + ".sock");
             this.log = dir.resolve(name + ".log");
         }
@@ -99,18 +113,15 @@ class ChannelLabIT {
                     "config peer 'peer'",
                     "\toption enabled '1'",
                     "\toption device '" + device + "'",
-                    "\toption port '" + PORT + "'",
+                    "\toption port '" + port + "'",
                     "\toption tcp_fallback_s '" + TCP_FALLBACK_S + "'",
-                    "config offer 'emergency'",
-                    "\toption type 'emergency'",
-                    "\toption enabled '1'",
-                    "config offer 'duplication'",
-                    "\toption type 'duplication'",
-                    "\toption enabled '1'",
+                    offers,
                     ""));
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             cmd.addAll(List.of(BondLab.launcher(conf, dir.resolve(name + "-state"))));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // appended: a restarted daemon's log follows the first one's
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         }
 
         /** {@code coopwan ctl --socket S [--json] peers} run inside the namespace. */
@@ -189,8 +200,8 @@ class ChannelLabIT {
     @Test
     void pairByCodeThenTheChannelSurvivesACutCable() throws Exception {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
-        Router a = new Router(prefix, "a", prefix + "x");
-        Router b = new Router(prefix, "b", prefix + "y");
+        Router a = new Router(dir, prefix, "a", prefix + "x", PORT);
+        Router b = new Router(dir, prefix, "b", prefix + "y", PORT);
         try {
             run("ip", "netns", "add", a.ns);
             run("ip", "netns", "add", b.ns);

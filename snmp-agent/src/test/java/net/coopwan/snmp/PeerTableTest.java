@@ -124,7 +124,7 @@ class PeerTableTest {
     }
 
     static PairedPeer paired(String id, String address, String state) {
-        return new PairedPeer(id, address, state, T, "initiator", null, null, T, null, 0, 0, 0, 0, 1, "test");
+        return new PairedPeer(id, address, state, "udp", T, "initiator", null, null, T, null, 0, 0, 0, 0, 1, "test");
     }
 
     static NearbyRouter heard(String address, String nonce) {

@@ -166,6 +166,28 @@ class ApiTest {
         assertEquals(401, http.get("/api/v1/peers").statusCode());
     }
 
+    @Test
+    void agreementsAndPendingAreThereAndTheirWritesNeedCsrfAndThePeerLink() {
+        Http.Login login = http.apiLogin(WebUi.USER, PASSWORD);
+        assertEquals(0, Http.json(http.get("/api/v1/agreements", login)).size());
+        assertEquals(0, Http.json(http.get("/api/v1/pending", login)).size());
+        String approval = "{\"types\": {\"emergency\": {\"bandwidth_kbps\": 5000}}}";
+        HttpResponse<String> noCsrf = http.call("POST", "/api/v1/pending/coop-1/approve", login, null, approval);
+        assertEquals(403, noCsrf.statusCode(), noCsrf.body());
+        HttpResponse<String> approve = http.write("POST", "/api/v1/pending/coop-1/approve", login, approval);
+        assertEquals(503, approve.statusCode(), approve.body());
+        assertTrue(approve.body().contains("the peer link is off"), approve.body());
+        HttpResponse<String> noTypes = http.write("POST", "/api/v1/pending/coop-1/approve", login, "{}");
+        assertEquals(400, noTypes.statusCode(), noTypes.body());
+        HttpResponse<String> notANumber = http.write("POST", "/api/v1/pending/coop-1/approve", login,
+                "{\"types\": {\"emergency\": {\"bandwidth_kbps\": \"fast\"}}}");
+        assertEquals(400, notANumber.statusCode(), notANumber.body());
+        assertEquals(503, http.write("POST", "/api/v1/pending/coop-1/reject", login, "{\"reason\": \"no\"}").statusCode());
+        assertEquals(503, http.write("POST", "/api/v1/peers/coop-1/request", login, "{}").statusCode());
+        assertEquals(401, http.get("/api/v1/agreements").statusCode());
+        assertEquals(401, http.get("/api/v1/pending").statusCode());
+    }
+
     static net.coopwan.daemon.api.DiscoveryStatus twoRoutersHeard() {
         java.util.Map<String, Long> drops = new java.util.LinkedHashMap<>();
         drops.put("BAD_MAGIC", 0L);

@@ -39,6 +39,32 @@ final class CountingApi implements ControlApi {
         return d != null ? d : real.discovery();
     }
 
+    @Override
+    public List<net.coopwan.daemon.api.AgreementStatus> agreements() {
+        return real.agreements();
+    }
+
+    @Override
+    public List<net.coopwan.daemon.api.PendingApproval> pendingRequests() {
+        return real.pendingRequests();
+    }
+
+    @Override
+    public net.coopwan.daemon.api.OfferSent requestCooperation(String peerId) {
+        return real.requestCooperation(peerId);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.AgreementStatus approve(String peerId, java.util.Map<String, java.util.Map<String, Long>> types,
+            String via) {
+        return real.approve(peerId, types, via);
+    }
+
+    @Override
+    public void reject(String peerId, String reason) {
+        real.reject(peerId, reason);
+    }
+
     int reloads() {
         return reloads.get();
     }

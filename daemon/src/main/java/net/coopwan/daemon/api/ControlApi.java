@@ -158,6 +158,47 @@ public interface ControlApi {
         return List.of();
     }
 
+    /** Neighbours' offers waiting for this router's owner, oldest first. The default: none. */
+    default List<PendingApproval> pendingRequests() {
+        return List.of();
+    }
+
+    /**
+     * Sends this router's offer (its enabled {@code config offer} sections) to the paired
+     * neighbour {@code peerId} over the secure channel; its owner then approves or rejects it.
+     *
+     * @throws ControlException NOT_FOUND (not paired), RESOURCE_UNAVAILABLE (peer link off, channel
+     *         not ESTABLISHED), INCONSISTENT (no enabled offer in the configuration)
+     */
+    default OfferSent requestCooperation(String peerId) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
+    /**
+     * Approves the pending offer of {@code peerId}: a subset of its types, each with one value per
+     * offered parameter inside the offered range ([0114]-[0115]). The agreement is persisted and the
+     * response sent. An approval that breaks a rule changes nothing.
+     *
+     * @param types type (UCI name) to parameter name to chosen value
+     * @param via   the front-end: {@code cli}, {@code web}, {@code snmp} or {@code luci}
+     * @throws ControlException NOT_FOUND (no pending offer from that peer), INVALID_VALUE (unknown
+     *         type or front-end, a type not offered, a value outside its range, a missing or unknown
+     *         parameter, nothing approved), RESOURCE_UNAVAILABLE (peer link off, store failed)
+     */
+    default AgreementStatus approve(String peerId, java.util.Map<String, java.util.Map<String, Long>> types, String via) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
+    /**
+     * Rejects the pending offer of {@code peerId} with a reason the requester is told and both log.
+     *
+     * @throws ControlException NOT_FOUND (no pending offer), INVALID_VALUE (reason longer than 200
+     *         characters), RESOURCE_UNAVAILABLE (peer link off)
+     */
+    default void reject(String peerId, String reason) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
     // ---- state changes ----
 
     /**

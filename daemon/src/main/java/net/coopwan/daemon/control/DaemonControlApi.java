@@ -103,6 +103,57 @@ public final class DaemonControlApi implements ControlApi {
         return channelOrRefuse().pairEnter(peerAddress, code);
     }
 
+    private volatile Supplier<net.coopwan.daemon.coop.negotiation.Negotiation> negotiation = () -> null;
+    private volatile Supplier<net.coopwan.daemon.store.AgreementStore> agreementStore = () -> null;
+
+    /**
+     * Where the cooperation handshake is (null while the peer link is off) and the store of
+     * agreements (null until the store is open): agreements and pending approvals stay readable
+     * with the peer link off.
+     */
+    public void negotiation(Supplier<net.coopwan.daemon.coop.negotiation.Negotiation> source,
+            Supplier<net.coopwan.daemon.store.AgreementStore> store) {
+        this.negotiation = java.util.Objects.requireNonNull(source);
+        this.agreementStore = java.util.Objects.requireNonNull(store);
+    }
+
+    private net.coopwan.daemon.coop.negotiation.Negotiation negotiationOrRefuse() {
+        net.coopwan.daemon.coop.negotiation.Negotiation n = negotiation.get();
+        if (n == null) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE,
+                    "the peer link is off (config peer: option enabled 1)");
+        }
+        return n;
+    }
+
+    @Override
+    public List<net.coopwan.daemon.api.AgreementStatus> agreements() {
+        net.coopwan.daemon.store.AgreementStore s = agreementStore.get();
+        return s == null ? List.of() : net.coopwan.daemon.coop.negotiation.AgreementViews.agreements(s);
+    }
+
+    @Override
+    public List<net.coopwan.daemon.api.PendingApproval> pendingRequests() {
+        net.coopwan.daemon.store.AgreementStore s = agreementStore.get();
+        return s == null ? List.of() : net.coopwan.daemon.coop.negotiation.AgreementViews.pending(s);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.OfferSent requestCooperation(String peerId) {
+        return negotiationOrRefuse().requestCooperation(peerId);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.AgreementStatus approve(String peerId, java.util.Map<String, java.util.Map<String, Long>> types,
+            String via) {
+        return negotiationOrRefuse().approve(peerId, types, via);
+    }
+
+    @Override
+    public void reject(String peerId, String reason) {
+        negotiationOrRefuse().reject(peerId, reason);
+    }
+
     /** Called by the daemon as each front-end comes up. */
     public void frontEndStarted(String where) {
         frontEnds.add(where);

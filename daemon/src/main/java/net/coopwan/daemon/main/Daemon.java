@@ -57,6 +57,10 @@ public final class Daemon implements AutoCloseable {
     private volatile net.coopwan.daemon.coop.discovery.Discovery discovery;
     /** The secure channel to paired peers while {@code peer.enabled}; written under this. */
     private volatile net.coopwan.daemon.coop.channel.ChannelService channel;
+    /** The cooperation handshake on the channel while {@code peer.enabled}; written under this. */
+    private volatile net.coopwan.daemon.coop.negotiation.Negotiation negotiation;
+    /** Pending approvals and agreements, once the store is open. */
+    private volatile net.coopwan.daemon.store.AgreementStore agreementStore;
     /** Wrong pairing codes are limited across channel restarts (a reload must not reset the count). */
     private final net.coopwan.daemon.secure.PairingAttempts pairingAttempts =
             new net.coopwan.daemon.secure.PairingAttempts(Clock.systemUTC());
@@ -84,6 +88,7 @@ public final class Daemon implements AutoCloseable {
         api.measurements(kernelSteering.bondRuntime()::measurement);
         api.discovery(this::discoveryStatus);
         api.channel(() -> channel);
+        api.negotiation(() -> negotiation, () -> agreementStore);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -124,7 +129,7 @@ public final class Daemon implements AutoCloseable {
         Daemon d = new Daemon(config, opening, kernel, tuns, stateDir, clock);
         List<FrontEndStart> starts = withFrontEnds ? d.launchFrontEnds() : List.of();
         try {
-            opening.get();
+            d.agreementStore = new net.coopwan.daemon.store.AgreementStore(opening.get());
         } catch (ExecutionException e) {
             // A second daemon on the same state is the likely cause; say that, not "port in use".
             d.abandon(starts);
@@ -390,6 +395,7 @@ public final class Daemon implements AutoCloseable {
         if (channel != null) {
             channel.close();
             channel = null;
+            negotiation = null;
         }
         if (wanted) {
             discovery = net.coopwan.daemon.coop.discovery.Discovery.create(c, line -> events.record("peer", line));
@@ -437,6 +443,13 @@ public final class Daemon implements AutoCloseable {
                 ch.addPeer(p.peerId(), new java.net.InetSocketAddress(java.net.InetAddress.getByName(p.address()), c.peer().port()),
                         p.key(), p.pairedAt());
             }
+            negotiation = new net.coopwan.daemon.coop.negotiation.Negotiation(ch, agreementStore,
+                    () -> net.coopwan.daemon.coop.agreement.Offer.fromConfig(config.current().offers()),
+                    line -> events.record("coop", line),
+                    // published from the daemon's timer thread: the handshake runs under the channel's lock
+                    change -> timer.execute(() -> changes.publish(change)),
+                    Clock.systemUTC(), System::nanoTime, random);
+            ch.messages(negotiation);
             ch.start(c.peer().device());
             return ch;
         } catch (Exception e) {

@@ -42,11 +42,17 @@ public final class TestDaemon implements AutoCloseable {
     /** Starts with a config read from a file, so reload works. */
     public static TestDaemon start(ConfigHolder holder) {
         try {
-            Path state = Files.createTempDirectory("coopwan-test-state");
-            Daemon d = Daemon.start(holder, state, new SysfsInterfaces(), Clock.systemUTC(), false);
-            return new TestDaemon(d, state);
+            return start(holder, Files.createTempDirectory("coopwan-test-state"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts on a state directory the test prepared (e.g. a store with a pending approval). */
+    public static TestDaemon start(ConfigHolder holder, Path state) {
+        try {
+            Daemon d = Daemon.start(holder, state, new SysfsInterfaces(), Clock.systemUTC(), false);
+            return new TestDaemon(d, state);
         } catch (DaemonException e) {
             throw new IllegalStateException(e);
         }

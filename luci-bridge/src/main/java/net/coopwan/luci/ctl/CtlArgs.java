@@ -50,6 +50,14 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "                ROLE SESSION LAST-HEARD HANDSHAKE (JSON-RPC method peers)",
             "  pair start ADDRESS              show a pairing code for the router at ADDRESS (valid 5 min)",
             "  pair enter ADDRESS CODE         enter the code shown on the router at ADDRESS",
+            "  request PEER                    send this router's offer (its enabled offer sections) to the paired PEER",
+            "  pending                         offers from neighbours waiting for approval: PEER RECEIVED OFFERED",
+            "  approve PEER TYPE[:PARAM=VALUE,...]...",
+            "                                  approve PEER's pending offer: a subset of its types, one value per",
+            "                                  offered parameter inside its range, e.g.",
+            "                                  approve coop-1a2b emergency:bandwidth_kbps=5000,quota_bytes=1000000,window_ms=1000",
+            "  reject PEER [REASON...]         reject PEER's pending offer; PEER is told the reason",
+            "  agreements                      persisted agreements: PEER ROLE ENABLED APPROVED BY",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -62,7 +70,8 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
     static final List<String> BOND_COMMANDS = List.of("list", "show", "create", "destroy", "set", "add", "remove");
 
     /** The commands, as an error message lists them. */
-    static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, call";
+    static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, pair, request, pending,"
+            + " approve, reject, agreements, call";
 
     static CtlArgs parse(String[] args) throws UsageException {
         Path socket = null;
@@ -100,7 +109,8 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                         if (a.startsWith("-")) {
                             throw new UsageException("unknown option '" + a + "'");
                         }
-                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call")
+                        if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call",
+                                "request", "pending", "approve", "reject", "agreements")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
@@ -129,6 +139,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                 yield new CtlArgs(socket, config, json, false, "peers", null, "peers", null, false);
             }
             case "pair" -> pair(socket, config, json, words);
+            case "request", "approve", "reject" -> cooperation(socket, config, json, command, words);
             case "events" -> {
                 if (words.size() > 1) {
                     throw new UsageException("unexpected argument '" + words.get(1) + "' after events");
@@ -226,6 +237,72 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             return new CtlArgs(socket, config, json, false, "pair.enter", p, "pair.enter", null, false);
         }
         throw new UsageException("usage: coopwan ctl pair start ADDRESS | coopwan ctl pair enter ADDRESS CODE");
+    }
+
+    /** {@code request PEER}, {@code approve PEER TYPE[:PARAM=VALUE,...]...}, {@code reject PEER [REASON...]}. */
+    private static CtlArgs cooperation(Path socket, Path config, boolean json, String command, List<String> words)
+            throws UsageException {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        switch (command) {
+            case "request" -> {
+                if (words.size() != 1) {
+                    throw new UsageException("usage: coopwan ctl request PEER");
+                }
+                p.put("peer", words.get(0));
+            }
+            case "reject" -> {
+                if (words.isEmpty()) {
+                    throw new UsageException("usage: coopwan ctl reject PEER [REASON...]");
+                }
+                p.put("peer", words.get(0));
+                if (words.size() > 1) {
+                    p.put("reason", String.join(" ", words.subList(1, words.size())));
+                }
+            }
+            default -> {
+                if (words.size() < 2) {
+                    throw new UsageException("usage: coopwan ctl approve PEER TYPE[:PARAM=VALUE,...]...");
+                }
+                p.put("peer", words.get(0));
+                p.put("via", "cli");
+                ObjectNode types = p.putObject("types");
+                for (String spec : words.subList(1, words.size())) {
+                    approval(types, spec);
+                }
+            }
+        }
+        return new CtlArgs(socket, config, json, false, command, p, command, null, false);
+    }
+
+    /** One {@code TYPE[:PARAM=VALUE,...]} into {@code types}; the daemon judges names, ranges and completeness. */
+    private static void approval(ObjectNode types, String spec) throws UsageException {
+        int colon = spec.indexOf(':');
+        String type = colon < 0 ? spec : spec.substring(0, colon);
+        if (type.isEmpty()) {
+            throw new UsageException("approve: '" + spec + "' has no type; give TYPE[:PARAM=VALUE,...]");
+        }
+        if (types.has(type)) {
+            throw new UsageException("approve: type " + type + " given twice");
+        }
+        ObjectNode values = types.putObject(type);
+        if (colon < 0 || colon == spec.length() - 1) {
+            return;
+        }
+        for (String pv : spec.substring(colon + 1).split(",", -1)) {
+            int eq = pv.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("approve: '" + pv + "' in " + type + " is not PARAM=VALUE");
+            }
+            String v = pv.substring(eq + 1);
+            if (!isNumber(v)) {
+                throw new UsageException("approve: " + type + " " + pv.substring(0, eq) + " needs a whole number, got '" + v + "'");
+            }
+            try {
+                values.put(pv.substring(0, eq), Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                throw new UsageException("approve: " + type + " " + pv.substring(0, eq) + ": " + v + " is out of range");
+            }
+        }
     }
 
     private static void operands(String sub, List<String> rest, int n, String synopsis) throws UsageException {

@@ -36,6 +36,13 @@ final class HumanFormat {
                     + result.path("code").asText() + "\n";
             case "pair.enter" -> "paired with " + result.path("peerId").asText() + " (" + result.path("peerAddress").asText()
                     + "); the secure channel starts now\n";
+            case "agreements" -> agreements(result);
+            case "pending" -> pending(result);
+            case "request" -> "offer sent to " + result.path("peerId").asText() + ": " + offered(result.path("offered"))
+                    + "\nits owner sees it in 'coopwan ctl pending' and approves or rejects it\n";
+            case "approve" -> "agreement with " + result.path("peerId").asText() + " as " + result.path("role").asText()
+                    + ": " + enabled(result.path("enabled")) + "\n";
+            case "reject" -> "rejected the offer of " + result.path("rejected").asText() + "\n";
             case "bond.show", "bond.update", "bond.member.add", "bond.member.remove" -> bond(result);
             case "bond.create" -> "created bond " + result.path("name").asText() + "\n" + bond(result);
             case "bond.destroy" -> "destroyed bond " + result.path("destroyed").asText() + "\n";
@@ -106,8 +113,22 @@ final class HumanFormat {
         return sb.append(t.render()).toString();
     }
 
-    /** {@code peers}: {@link #nearby} and then the paired routers with their channel. */
+    /**
+     * {@code peers}: {@link #nearby}, the paired routers with their channel, then the pending
+     * requests and the agreements when there are any.
+     */
     static String peers(JsonNode d) {
+        StringBuilder sb = new StringBuilder(peersAndChannel(d));
+        if (!d.path("pending").isEmpty()) {
+            sb.append("pending requests (coopwan ctl approve PEER ... | reject PEER):\n").append(pending(d.path("pending")));
+        }
+        if (!d.path("agreements").isEmpty()) {
+            sb.append("agreements:\n").append(agreements(d.path("agreements")));
+        }
+        return sb.toString();
+    }
+
+    private static String peersAndChannel(JsonNode d) {
         String out = nearby(d);
         JsonNode c = d.path("channel");
         if (!d.path("enabled").asBoolean() || !c.path("enabled").asBoolean()) {
@@ -134,6 +155,54 @@ final class HumanFormat {
                     p.path("sentBytes").asLong() + "B", p.path("receivedBytes").asLong() + "B");
         }
         return sb.append(t.render()).toString();
+    }
+
+    /** {@code agreements}: one row per agreement, types sorted. */
+    static String agreements(JsonNode list) {
+        if (list.isEmpty()) {
+            return "no agreement (coopwan ctl request PEER asks a paired router)\n";
+        }
+        Table t = new Table("PEER", "ROLE", "ENABLED", "APPROVED", "BY");
+        for (JsonNode a : list) {
+            t.row(a.path("peerId").asText(), a.path("role").asText(), enabled(a.path("enabled")),
+                    time(a.path("approvedAt").asText()), a.path("approvedBy").asText());
+        }
+        return t.render();
+    }
+
+    /** {@code pending}: one row per neighbour's offer. */
+    static String pending(JsonNode list) {
+        if (list.isEmpty()) {
+            return "no pending request\n";
+        }
+        Table t = new Table("PEER", "RECEIVED", "OFFERED");
+        for (JsonNode p : list) {
+            t.row(p.path("peerId").asText(), time(p.path("receivedAt").asText()), offered(p.path("offered")));
+        }
+        return t.render();
+    }
+
+    /** {@code emergency:bandwidth_kbps=5000,window_ms=1000 duplication:...}, sorted, as approve takes it. */
+    private static String enabled(JsonNode types) {
+        java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+        types.properties().forEach(t -> {
+            java.util.TreeMap<String, String> ps = new java.util.TreeMap<>();
+            t.getValue().properties().forEach(p -> ps.put(p.getKey(), p.getKey() + "=" + p.getValue().asText()));
+            out.put(t.getKey(), t.getKey() + (ps.isEmpty() ? "" : ":" + String.join(",", ps.values())));
+        });
+        return out.isEmpty() ? "-" : String.join(" ", out.values());
+    }
+
+    /** {@code emergency:bandwidth_kbps=1000..10000 ...}, sorted. */
+    private static String offered(JsonNode types) {
+        java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+        types.properties().forEach(t -> {
+            java.util.TreeMap<String, String> ps = new java.util.TreeMap<>();
+            t.getValue().properties().forEach(p -> ps.put(p.getKey(), p.getKey() + "=" + p.getValue().path("min").asText()
+                    + ".." + p.getValue().path("max").asText()));
+            out.put(t.getKey(), t.getKey() + (ps.isEmpty() ? "" : ":" + String.join(",", ps.values())));
+        });
+        return out.isEmpty() ? "-" : String.join(" ", out.values());
     }
 
     static String bonds(JsonNode list) {

@@ -24,11 +24,11 @@ public final class RpcMethods {
     /** Every method, in the order {@code coopwan ctl} and the rpcd plugin list them. */
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
             "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
-            "peers", "pair.start", "pair.enter");
+            "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
-            "bond.member.add", "bond.member.remove", "pair.start", "pair.enter");
+            "bond.member.add", "bond.member.remove", "pair.start", "pair.enter", "request", "approve", "reject");
 
     /** See {@link VersionInfo#api()}. */
     public static final int API_VERSION = 1;
@@ -78,6 +78,9 @@ public final class RpcMethods {
                 noParams(method, params);
                 com.fasterxml.jackson.databind.node.ObjectNode o = Json.mapper().valueToTree(api.discovery());
                 o.set("channel", Json.mapper().valueToTree(api.peers()));
+                // and what was agreed with them or waits for the owner: one look at the neighbours
+                o.set("agreements", Json.mapper().valueToTree(api.agreements()));
+                o.set("pending", Json.mapper().valueToTree(api.pendingRequests()));
                 return o;
             }
             case "pair.start": {
@@ -87,6 +90,30 @@ public final class RpcMethods {
             case "pair.enter": {
                 Params p = Params.of(method, params, Set.of("address", "code"), Set.of());
                 return api.pairEnter(p.string("address"), p.string("code"));
+            }
+            case "agreements":
+                noParams(method, params);
+                return api.agreements();
+            case "pending":
+                noParams(method, params);
+                return api.pendingRequests();
+            case "request": {
+                Params p = Params.of(method, params, Set.of("peer"), Set.of());
+                return api.requestCooperation(p.string("peer"));
+            }
+            case "approve": {
+                // {"peer": ID, "types": {"emergency": {"bandwidth_kbps": 5000, ...}}, "via": "cli"|"luci"}
+                Params p = Params.of(method, params, Set.of("peer", "types"), Set.of("via"));
+                String via = p.optString("via");
+                return api.approve(p.string("peer"), p.types("types"), via == null ? "cli" : via);
+            }
+            case "reject": {
+                Params p = Params.of(method, params, Set.of("peer"), Set.of("reason"));
+                String peer = p.string("peer");
+                api.reject(peer, p.optString("reason"));
+                Map<String, String> done = new LinkedHashMap<>();
+                done.put("rejected", peer);
+                return done;
             }
             case "bond.create": {
                 Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu", "members"));
@@ -214,6 +241,31 @@ public final class RpcMethods {
                         + JsonRpcHandler.clip(v.toString()));
             }
             return v.intValue();
+        }
+
+        /** {@code {"TYPE": {"PARAM": integer, ...}, ...}}: which types and values are valid is the daemon's rule. */
+        Map<String, Map<String, Long>> types(String key) throws RpcException {
+            JsonNode v = node.get(key);
+            String shape = method + ": " + key + " must be an object {\"TYPE\": {\"PARAM\": integer, ...}, ...}, got ";
+            if (v == null || !v.isObject()) {
+                throw new RpcException(JsonRpc.INVALID_PARAMS, shape + JsonRpcHandler.clip(String.valueOf(v)));
+            }
+            Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> t : v.properties()) {
+                if (!t.getValue().isObject()) {
+                    throw new RpcException(JsonRpc.INVALID_PARAMS, shape + JsonRpcHandler.clip(v.toString()));
+                }
+                Map<String, Long> values = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> pv : t.getValue().properties()) {
+                    if (!pv.getValue().isIntegralNumber() || !pv.getValue().canConvertToLong()) {
+                        throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": " + t.getKey() + " " + pv.getKey()
+                                + " must be an integer, got " + JsonRpcHandler.clip(pv.getValue().toString()));
+                    }
+                    values.put(pv.getKey(), pv.getValue().longValue());
+                }
+                out.put(t.getKey(), values);
+            }
+            return out;
         }
 
         List<String> optStrings(String key) throws RpcException {

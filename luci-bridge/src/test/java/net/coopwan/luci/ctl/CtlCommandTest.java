@@ -166,6 +166,37 @@ class CtlCommandTest {
     }
 
     @Test
+    void cooperationCommandsParseTheirArgumentsAndNeedThePeerLink() throws Exception {
+        Run agreements = ctl("--socket", sock(), "agreements");
+        assertEquals(0, agreements.code(), agreements.err());
+        assertEquals("no agreement (coopwan ctl request PEER asks a paired router)\n", agreements.out());
+        Run pending = ctl("--socket", sock(), "--json", "pending");
+        assertEquals(0, pending.code(), pending.err());
+        assertEquals(0, Json.mapper().readTree(pending.out()).size());
+        Run request = ctl("--socket", sock(), "request", "coop-1234");
+        assertEquals(1, request.code(), request.out());
+        assertTrue(request.err().contains("the peer link is off") && request.err().contains("RESOURCE_UNAVAILABLE"), request.err());
+        Run approve = ctl("--socket", sock(), "approve", "coop-1234", "emergency:bandwidth_kbps=5000,window_ms=1000");
+        assertEquals(1, approve.code(), approve.out());
+        assertTrue(approve.err().startsWith("coopwan ctl: approve: the peer link is off"), approve.err());
+        for (String[] bad : new String[][] {{"approve", "coop-1"}, {"approve", "coop-1", "emergency:bandwidth_kbps"},
+                {"approve", "coop-1", "emergency:bandwidth_kbps=fast"}, {"approve", "coop-1", "emergency", "emergency"},
+                {"approve", "coop-1", ":x=1"}, {"request"}, {"request", "a", "b"}, {"reject"}}) {
+            String[] argv = new String[bad.length + 2];
+            argv[0] = "--socket";
+            argv[1] = sock();
+            System.arraycopy(bad, 0, argv, 2, bad.length);
+            Run r = ctl(argv);
+            assertEquals(CtlCommand.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
+        }
+        CtlArgs a = CtlArgs.parse(new String[] {"approve", "coop-1", "emergency:bandwidth_kbps=5000,window_ms=1000", "duplication"});
+        assertEquals("{\"peer\":\"coop-1\",\"via\":\"cli\",\"types\":{\"emergency\":{\"bandwidth_kbps\":5000,"
+                + "\"window_ms\":1000},\"duplication\":{}}}", a.params().toString());
+        CtlArgs r = CtlArgs.parse(new String[] {"reject", "coop-1", "not", "now"});
+        assertEquals("{\"peer\":\"coop-1\",\"reason\":\"not now\"}", r.params().toString());
+    }
+
+    @Test
     void interfacesListsEveryKernelInterface() {
         Run r = ctl("--socket", sock(), "interfaces");
         assertEquals(0, r.code(), r.err());

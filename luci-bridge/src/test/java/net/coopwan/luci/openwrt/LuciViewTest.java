@@ -96,7 +96,7 @@ class LuciViewTest {
         fixture.set("uplinks", viaPlugin("uplinks", null));
         fixture.set("events", viaPlugin("events", "{\"limit\":10}"));
         fixture.set("reload", viaPlugin("reload", null));
-        fixture.set("nearby", viaPlugin("nearby", null));
+        fixture.set("peers", viaPlugin("peers", null));
         JsonNode r = render(fixture);
 
         List<String> methods = new ArrayList<>();
@@ -109,7 +109,7 @@ class LuciViewTest {
         for (String m : methods) {
             assertTrue(list.has(m), "the view calls " + m + ", which the plugin does not list");
         }
-        assertTrue(methods.containsAll(List.of("status", "uplinks", "nearby")), methods.toString());
+        assertTrue(methods.containsAll(List.of("status", "uplinks", "peers")), methods.toString());
 
         Status s = running.daemon.api().status();
         String text = r.get("text").asText();
@@ -131,15 +131,23 @@ class LuciViewTest {
     void nearbyRoutersAreATable() throws Exception {
         assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
         ObjectNode fixture = Json.mapper().createObjectNode();
-        fixture.set("nearby", Json.mapper().readTree("{\"enabled\":true,\"device\":\"br-coop\",\"port\":4790,"
+        fixture.set("peers", Json.mapper().readTree("{\"enabled\":true,\"device\":\"br-coop\",\"port\":4790,"
                 + "\"state\":\"advertising on 100.64.77.1:4790, broadcast 100.64.77.255\",\"routers\":[{\"address\":"
                 + "\"100.64.77.2\",\"nonce\":\"beef\",\"willing\":true,\"offers\":[\"emergency\",\"duplication\"],"
-                + "\"downstream\":\"512-1023 Mbit/s\",\"upstream\":\"undisclosed\",\"lastSeen\":\"2026-01-01T00:00:06.123Z\"}]}"));
+                + "\"downstream\":\"512-1023 Mbit/s\",\"upstream\":\"undisclosed\",\"lastSeen\":\"2026-01-01T00:00:06.123Z\"}],"
+                + "\"pending\":[{\"peerId\":\"coop-1\",\"receivedAt\":\"2026-01-01T00:00:07.5Z\",\"offered\":{\"emergency\":"
+                + "{\"window_ms\":{\"min\":100,\"max\":1000},\"bandwidth_kbps\":{\"min\":1000,\"max\":10000}}}}],"
+                + "\"agreements\":[{\"peerId\":\"coop-2\",\"role\":\"helper\",\"enabled\":{\"duplication\":"
+                + "{\"bandwidth_kbps\":300}},\"approvedAt\":\"2026-01-01T00:00:08Z\",\"approvedBy\":\"owner via cli\"}]}"));
         JsonNode r = render(fixture);
         String text = r.get("text").asText();
         assertTrue(text.contains("br-coop: advertising on 100.64.77.1:4790"), text);
         assertTrue(text.contains("100.64.77.2 | beef | yes | emergency, duplication | 512-1023 Mbit/s | undisclosed | 2026-01-01T00:00:06Z"), text);
         assertTrue(r.get("ids").toString().contains("coopwan-nearby"), r.get("ids").toString());
+        // the pending requests and agreements of the same answer
+        assertTrue(text.contains("coop-1 | 2026-01-01T00:00:07Z | emergency bandwidth_kbps=1000..10000, window_ms=100..1000"), text);
+        assertTrue(text.contains("coop-2 | helper | duplication bandwidth_kbps=300 | 2026-01-01T00:00:08Z | owner via cli"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-pending"), r.get("ids").toString());
     }
 
     @Test

@@ -34,7 +34,7 @@ class PeerRowsTest {
     }
 
     static PairedPeer paired(String id, String address, String state) {
-        return new PairedPeer(id, address, state, T, "initiator", null, null, T, null, 0, 0, 0, 0, 0, "test");
+        return new PairedPeer(id, address, state, "udp", T, "initiator", null, null, T, null, 0, 0, 0, 0, 0, "test");
     }
 
     static PeersStatus peers(PairedPeer... p) {

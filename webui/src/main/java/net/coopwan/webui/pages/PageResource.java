@@ -44,6 +44,8 @@ public final class PageResource {
 
     /** HTML id of the message that reports a bond form's outcome. */
     static final String BOND_RESULT = "bond-result";
+    /** The id of the message after an approval or rejection. */
+    static final String COOP_RESULT = "coop-result";
 
     private final ControlApi api;
     private final Logins logins;
@@ -100,6 +102,7 @@ public final class PageResource {
         Map<String, Object> model = new HashMap<>(StatusView.model(api.status(), api.uplinks(),
                 api.events(StatusView.EVENTS_SHOWN), api.bonds()));
         model.putAll(StatusView.nearby(api.discovery()));
+        model.putAll(StatusView.cooperation(api.pendingRequests(), api.agreements()));
         model.put("user", s.user());
         model.put("csrf", s.csrfToken());
         model.put("shippedPassword", logins.shippedPasswordInUse());
@@ -162,6 +165,73 @@ public final class PageResource {
         }
         sessions.setFlash(s.id(), flash);
         return Responses.seeOther("/#bonds");
+    }
+
+    /**
+     * The approve form of a pending request: checkboxes {@code type} (the types approved) and a
+     * text field {@code TYPE.PARAM} per offered parameter. Only the checked types' fields are
+     * sent on; a field that is not a whole number is refused here, everything else (ranges,
+     * missing values) is the daemon's rule and its words are the next page's message.
+     */
+    @POST
+    @Path("pending/{peer}/approve")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response approve(@PathParam("peer") String peer, jakarta.ws.rs.core.MultivaluedMap<String, String> form,
+                            @Context HttpServletRequest http) {
+        Session s = session(http);
+        Flash flash;
+        Map<String, Map<String, Long>> types = new java.util.LinkedHashMap<>();
+        String bad = null;
+        List<String> checked = form.get("type");
+        for (String type : checked == null ? List.<String>of() : checked) {
+            Map<String, Long> values = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> e : form.entrySet()) {
+                if (!e.getKey().startsWith(type + ".") || e.getValue().isEmpty()) {
+                    continue;
+                }
+                String v = e.getValue().get(0).trim();
+                if (v.isEmpty()) {
+                    continue;
+                }
+                if (!v.matches("-?\\d{1,18}")) {
+                    bad = e.getKey() + " must be a whole number, got '" + v + "'";
+                    break;
+                }
+                values.put(e.getKey().substring(type.length() + 1), Long.parseLong(v));
+            }
+            types.put(type, values);
+        }
+        if (bad != null) {
+            flash = new Flash(false, "Not approved: " + bad + ".", COOP_RESULT);
+        } else if (types.isEmpty()) {
+            flash = new Flash(false, "Not approved: tick at least one cooperation type.", COOP_RESULT);
+        } else {
+            try {
+                var a = api.approve(peer, types, "web");
+                flash = new Flash(true, "Agreement with " + a.peerId() + " stored and sent.", COOP_RESULT);
+            } catch (ControlException e) {
+                flash = new Flash(false, "Not approved: " + e.getMessage(), COOP_RESULT);
+            }
+        }
+        sessions.setFlash(s.id(), flash);
+        return Responses.seeOther("/#cooperation");
+    }
+
+    @POST
+    @Path("pending/{peer}/reject")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response reject(@PathParam("peer") String peer, @FormParam("reason") String reason,
+                           @Context HttpServletRequest http) {
+        Session s = session(http);
+        Flash flash;
+        try {
+            api.reject(peer, reason);
+            flash = new Flash(true, "Request of " + peer + " rejected.", COOP_RESULT);
+        } catch (ControlException e) {
+            flash = new Flash(false, "Not rejected: " + e.getMessage(), COOP_RESULT);
+        }
+        sessions.setFlash(s.id(), flash);
+        return Responses.seeOther("/#cooperation");
     }
 
     private String loginPage(String user, String error) {

@@ -41,7 +41,53 @@ final class StatusView {
                             String downstream, String upstream, String firstSeen, String lastSeen, String adverts) {
     }
 
+    /** One offered parameter of a pending request: its form field is {@code TYPE.PARAM}. */
+    public record ParamRow(String name, String field, String min, String max) {
+    }
+
+    /** One offered type of a pending request, with a checkbox to approve it. */
+    public record OfferedRow(String type, List<ParamRow> params) {
+    }
+
+    /** A neighbour's offer waiting for the owner. */
+    public record PendingRow(String peerId, String peerName, String received, List<OfferedRow> types) {
+    }
+
+    /** One persisted agreement. */
+    public record AgreementRow(String peerId, String role, String enabled, String approved, String by) {
+    }
+
     private StatusView() {
+    }
+
+    /** The "Cooperation" section: {@code pending} requests with approve/reject forms, {@code agreements}. */
+    static Map<String, Object> cooperation(List<net.coopwan.daemon.api.PendingApproval> pending,
+            List<net.coopwan.daemon.api.AgreementStatus> agreements) {
+        Map<String, Object> m = new HashMap<>();
+        List<PendingRow> rows = new ArrayList<>();
+        for (net.coopwan.daemon.api.PendingApproval p : pending) {
+            List<OfferedRow> types = new ArrayList<>();
+            new java.util.TreeMap<>(p.offered()).forEach((type, params) -> {
+                List<ParamRow> ps = new ArrayList<>();
+                new java.util.TreeMap<>(params).forEach((name, span) -> ps.add(new ParamRow(name, type + "." + name,
+                        Long.toString(span.min()), Long.toString(span.max()))));
+                types.add(new OfferedRow(type, ps));
+            });
+            rows.add(new PendingRow(p.peerId(), p.peerName(), Formats.time(p.receivedAt()), types));
+        }
+        m.put("pending", rows);
+        List<AgreementRow> ag = new ArrayList<>();
+        for (net.coopwan.daemon.api.AgreementStatus a : agreements) {
+            List<String> parts = new ArrayList<>();
+            new java.util.TreeMap<>(a.enabled()).forEach((type, values) -> {
+                List<String> vs = new ArrayList<>();
+                new java.util.TreeMap<>(values).forEach((k, v) -> vs.add(k + "=" + v));
+                parts.add(type + (vs.isEmpty() ? "" : " " + String.join(", ", vs)));
+            });
+            ag.add(new AgreementRow(a.peerId(), a.role(), String.join("; ", parts), Formats.time(a.approvedAt()), a.approvedBy()));
+        }
+        m.put("agreements", ag);
+        return m;
     }
 
     static Map<String, Object> model(Status status, List<UplinkStatus> uplinks, List<Event> events, List<BondStatus> bonds) {

@@ -187,6 +187,7 @@ public final class WebServer {
         PageResource pageResource = new PageResource(api, logins, sessions, templates);
         StaticResource staticResource = new StaticResource();
         BondResource bondResource = new BondResource(api);
+        net.coopwan.webui.api.AgreementResource agreementResource = new net.coopwan.webui.api.AgreementResource(api);
         rc.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -194,12 +195,14 @@ public final class WebServer {
                 bind(pageResource).to(PageResource.class);
                 bind(staticResource).to(StaticResource.class);
                 bind(bondResource).to(BondResource.class);
+                bind(agreementResource).to(net.coopwan.webui.api.AgreementResource.class);
             }
         });
         rc.register(ApiResource.class);
         rc.register(PageResource.class);
         rc.register(StaticResource.class);
         rc.register(BondResource.class);
+        rc.register(net.coopwan.webui.api.AgreementResource.class);
         return rc;
     }
 

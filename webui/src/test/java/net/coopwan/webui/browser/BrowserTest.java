@@ -83,7 +83,7 @@ class BrowserTest {
     }
 
     /** What the browser showed when the test failed: target/webui-failure.png and .html. */
-    private static void saveFailure(WebDriver browser) {
+    static void saveFailure(WebDriver browser) {
         try {
             browser.screenshot(Path.of("target", "webui-failure.png"));
             Files.writeString(Path.of("target", "webui-failure.html"), browser.currentUrl() + "\n" + browser.pageSource());

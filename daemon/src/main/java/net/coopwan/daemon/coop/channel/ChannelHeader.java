@@ -38,7 +38,9 @@ public final class ChannelHeader {
         /** Session handshake reply: id, ephemeral key, MAC; session id = key id. */
         HELLO_REPLY(5, false),
         /** Sealed keep-alive, empty plaintext. */
-        KEEPALIVE(6, true);
+        KEEPALIVE(6, true),
+        /** Sealed cooperation message (offer, response, ack, request, verdict): coop.negotiation.CoopCodec. */
+        COOP_MESSAGE(7, true);
 
         private final int code;
         private final boolean sealed;

@@ -81,6 +81,8 @@ public final class ChannelService implements AutoCloseable {
     private final Map<String, Instant> pairedAt = new LinkedHashMap<>();
     private final AtomicLong sendErrors = new AtomicLong();
     private final TcpTransport tcp;
+    /** The cooperation messages above the channel, or null (COOP_MESSAGEs are then dropped, counted). */
+    private SealedMessages messages;
 
     // runtime (start/close), guarded by this
     private String device;
@@ -160,6 +162,18 @@ public final class ChannelService implements AutoCloseable {
         }
     }
 
+    /** Sets the layer that receives COOP_MESSAGEs and is ticked with the channel. */
+    public synchronized void messages(SealedMessages m) {
+        this.messages = m;
+    }
+
+    private SealedMessages.Sender sender(long now, Outbox outbox) {
+        return (peerId, plaintext) -> {
+            PeerChannel c = peers.get(peerId);
+            return c != null && c.sendSealed(ChannelHeader.Kind.COOP_MESSAGE, plaintext, now, tcp.outbox(c, outbox));
+        };
+    }
+
     private void onPaired(PairingExchange.Paired p) {
         Instant at = clock.instant();
         InetSocketAddress addr = new InetSocketAddress(p.address().getAddress(), port);
@@ -223,7 +237,7 @@ public final class ChannelService implements AutoCloseable {
                     movedCheck(c, before);
                 }
             }
-            case KEEPALIVE -> {
+            case KEEPALIVE, COOP_MESSAGE -> {
                 if (len < ChannelHeader.LENGTH + ChannelHeader.TAG) {
                     drops.count(TunnelDrop.TRUNCATED);
                     return;
@@ -232,8 +246,15 @@ public final class ChannelService implements AutoCloseable {
                 for (PeerChannel c : peers.values()) {
                     if (c.hasSession(sid)) {
                         InetSocketAddress before = c.address();
-                        c.onSealed(b, len, from, now);
+                        ByteBuffer plain = c.onSealed(b, len, from, now);
                         movedCheck(c, before);
+                        if (plain != null && k == ChannelHeader.Kind.COOP_MESSAGE) {
+                            if (messages == null) {
+                                drops.count(TunnelDrop.UNKNOWN_TYPE);
+                            } else {
+                                messages.onMessage(c.peerId(), plain, now, sender(now, outbox));
+                            }
+                        }
                         return;
                     }
                 }
@@ -260,6 +281,9 @@ public final class ChannelService implements AutoCloseable {
             c.tick(now, tcp.outbox(c, outbox));
         }
         tcp.tick(now, outbox);
+        if (messages != null) {
+            messages.tick(now, sender(now, outbox));
+        }
     }
 
     /** Shows a code for the neighbour at {@code peer} (see {@link PairingExchange#show}). */
@@ -375,6 +399,9 @@ public final class ChannelService implements AutoCloseable {
             d.put("SEND_ERRORS", sendErrors.get());
         }
         tcp.drops(d);
+        if (messages != null) {
+            d.putAll(messages.counters());
+        }
         return new PeersStatus(true, ownId, state, out, d);
     }
 

@@ -55,7 +55,7 @@ public final class PeerChannel {
     private final DropCounters drops;
     private final ByteBuffer out = ByteBuffer.allocate(ChannelHeader.MAX_DATAGRAM);
     private final ByteBuffer plain = ByteBuffer.allocate(0);
-    private final ByteBuffer opened = ByteBuffer.allocate(64);
+    private final ByteBuffer opened = ByteBuffer.allocate(ChannelHeader.MAX_DATAGRAM);
 
     private InetSocketAddress address;
     private ChannelState state = ChannelState.CONNECTING;
@@ -164,20 +164,32 @@ public final class PeerChannel {
     }
 
     private void sendKeepalive(long now, Outbox outbox) {
+        plain.clear();
+        sendSealed(ChannelHeader.Kind.KEEPALIVE, plain, now, outbox);
+    }
+
+    /**
+     * Seals {@code plaintext} (position to limit, consumed) as one datagram of a sealed kind under
+     * the current session. False when there is no session (not ESTABLISHED), the plaintext is too
+     * large, or the session's packet numbers are used up (then the channel goes down).
+     */
+    public boolean sendSealed(ChannelHeader.Kind kind, ByteBuffer plaintext, long now, Outbox outbox) {
         Session s = current;
-        if (s == null) {
-            return;
+        if (s == null || !kind.sealed()
+                || plaintext.remaining() > ChannelHeader.MAX_DATAGRAM - ChannelHeader.LENGTH - ChannelHeader.TAG) {
+            return false;
         }
+        int len = ChannelHeader.LENGTH + plaintext.remaining() + ChannelHeader.TAG;
         long pn = s.sealer.nextPacketNumber();
-        ChannelHeader.write(out, ChannelHeader.Kind.KEEPALIVE, s.id, pn);
+        ChannelHeader.write(out, kind, s.id, pn);
         ByteBuffer aad = out.duplicate().limit(ChannelHeader.LENGTH).position(0);
         ByteBuffer dst = out.duplicate().limit(out.capacity()).position(ChannelHeader.LENGTH);
-        plain.clear();
-        if (s.sealer.seal(aad, plain, dst) != SealStatus.OK) {
+        if (s.sealer.seal(aad, plaintext, dst) != SealStatus.OK) {
             down(now, "packet numbers of the session used up");
-            return;
+            return false;
         }
-        send(outbox, ChannelHeader.LENGTH + ChannelHeader.TAG, now);
+        send(outbox, len, now);
+        return true;
     }
 
     /** A keep-alive now, if a session runs: the TCP fallback's probe of UDP and the answer to it. */
@@ -275,13 +287,16 @@ public final class PeerChannel {
         sendKeepalive(now, outbox);
     }
 
-    /** A sealed datagram whose session id is this peer's current or candidate session. */
-    void onSealed(ByteBuffer b, int len, InetSocketAddress from, long now) {
+    /**
+     * A sealed datagram whose session id is this peer's current or candidate session. Returns its
+     * plaintext (valid until the next call), or null when it was dropped (counted).
+     */
+    ByteBuffer onSealed(ByteBuffer b, int len, InetSocketAddress from, long now) {
         int sid = ChannelHeader.sessionId(b);
         Session s = current != null && current.id == sid ? current : candidate != null && candidate.id == sid ? candidate : null;
         if (s == null) {
             drops.count(TunnelDrop.UNKNOWN_TUNNEL);
-            return;
+            return null;
         }
         ByteBuffer aad = b.duplicate().limit(ChannelHeader.LENGTH).position(0);
         ByteBuffer body = b.duplicate().limit(len).position(ChannelHeader.LENGTH);
@@ -291,19 +306,19 @@ public final class PeerChannel {
             case OK -> { }
             case REPLAYED -> {
                 drops.count(TunnelDrop.REPLAYED);
-                return;
+                return null;
             }
             case TOO_OLD -> {
                 drops.count(TunnelDrop.TOO_OLD);
-                return;
+                return null;
             }
             case TRUNCATED, OUTPUT_TOO_SMALL -> {
                 drops.count(TunnelDrop.TRUNCATED);
-                return;
+                return null;
             }
             default -> {
                 drops.count(TunnelDrop.TAG_MISMATCH);
-                return;
+                return null;
             }
         }
         received(len);
@@ -319,6 +334,7 @@ public final class PeerChannel {
             candidate = null;
             up(now, rekey ? "peer started a new session" : "peer's keys confirmed");
         }
+        return opened.flip();
     }
 
     private void up(long now, String why) {

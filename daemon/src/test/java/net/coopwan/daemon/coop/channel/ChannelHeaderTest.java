@@ -28,10 +28,11 @@ class ChannelHeaderTest {
         assertFalse(ChannelHeader.versionOk(b), "flags must be 0");
         for (ChannelHeader.Kind k : ChannelHeader.Kind.values()) {
             assertEquals(k, ChannelHeader.Kind.of(k.code()));
-            assertEquals(k == ChannelHeader.Kind.KEEPALIVE, k.sealed());
+            assertEquals(k == ChannelHeader.Kind.KEEPALIVE || k == ChannelHeader.Kind.COOP_MESSAGE, k.sealed());
         }
+        assertEquals(7, ChannelHeader.Kind.COOP_MESSAGE.code());
         assertNull(ChannelHeader.Kind.of(0));
-        assertNull(ChannelHeader.Kind.of(7));
+        assertNull(ChannelHeader.Kind.of(8));
     }
 
     @Test

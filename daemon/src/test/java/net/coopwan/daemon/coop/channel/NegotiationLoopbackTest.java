@@ -1,0 +1,323 @@
+package net.coopwan.daemon.coop.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.coopwan.config.CooperationType;
+import net.coopwan.config.ParameterRange;
+import net.coopwan.daemon.api.AgreementChanged;
+import net.coopwan.daemon.api.AgreementStatus;
+import net.coopwan.daemon.api.ControlException;
+import net.coopwan.daemon.coop.agreement.CooperationRequest;
+import net.coopwan.daemon.coop.agreement.Offer;
+import net.coopwan.daemon.coop.agreement.RejectReason;
+import net.coopwan.daemon.coop.agreement.Role;
+import net.coopwan.daemon.coop.negotiation.CoopMessage;
+import net.coopwan.daemon.coop.negotiation.Negotiation;
+import net.coopwan.daemon.coop.negotiation.NegotiationDrop;
+import net.coopwan.daemon.secure.PairingCode;
+import net.coopwan.daemon.store.AgreementStore;
+import net.coopwan.daemon.store.Store;
+import net.coopwan.daemon.tunnel.TunnelDrop;
+
+/**
+ * The handshake of FIG. 3A between two channel services on the in-memory {@link Lan} (real
+ * sealing, replay windows and H2 stores; injected time): offer, owner's approval of a subset,
+ * response, agreement on both; later requests checked against it; resends, duplicates, replays,
+ * tampering and malformed plaintexts.
+ */
+class NegotiationLoopbackTest {
+
+    static final String A = "coop-aaaa";
+    static final String B = "coop-bbbb";
+    /** The requester offers emergency and duplication; the helper's owner will approve emergency only. */
+    static final Offer OFFER = new Offer(Map.of(
+            CooperationType.EMERGENCY, Map.of("bandwidth_kbps", new ParameterRange(1000, 10_000),
+                    "quota_bytes", new ParameterRange(1_000_000, 1_000_000_000), "window_ms", new ParameterRange(1000, 1000)),
+            CooperationType.DUPLICATION, Map.of("bandwidth_kbps", new ParameterRange(1, 50_000))));
+    static final Map<String, Map<String, Long>> EMERGENCY_5000 = Map.of("emergency",
+            Map.of("bandwidth_kbps", 5000L, "quota_bytes", 50_000_000L, "window_ms", 1000L));
+
+    @TempDir
+    Path dir;
+
+    private final Lan lan = new Lan();
+    private final Lan.Node a = lan.node(A, "100.64.77.1");
+    private final Lan.Node b = lan.node(B, "100.64.77.2");
+    private final List<Store> stores = new ArrayList<>();
+    private Side ra;
+    private Side rb;
+    private Offer offerOfA = OFFER;
+
+    /** One router's handshake: its store, negotiation, log and published changes. */
+    final class Side {
+        final Lan.Node node;
+        final AgreementStore store;
+        final Negotiation negotiation;
+        final List<String> log = new CopyOnWriteArrayList<>();
+        final List<AgreementChanged> changes = new CopyOnWriteArrayList<>();
+
+        Side(Lan.Node node, String name, long seed) throws Exception {
+            this.node = node;
+            Store s = Store.open(dir.resolve(name));
+            stores.add(s);
+            this.store = new AgreementStore(s);
+            this.negotiation = new Negotiation(node.service, store, () -> offerOfA, log::add, changes::add, lan.clock,
+                    () -> lan.now, new Random(seed));
+            node.service.messages(negotiation);
+        }
+
+        boolean logged(String part) {
+            return log.stream().anyMatch(l -> l.contains(part));
+        }
+    }
+
+    @BeforeEach
+    void pairAndConnect() throws Exception {
+        PairingCode code = a.service.show(b.address.getAddress(), lan.now);
+        var f = b.service.enter(a.address, code, lan.now, b.outbox);
+        lan.pump();
+        assertEquals(A, f.get().peerId());
+        lan.advance(Duration.ofMillis(200));
+        assertEquals(ChannelState.ESTABLISHED, a.peer(b).state());
+        ra = new Side(a, "a", 1);
+        rb = new Side(b, "b", 2);
+    }
+
+    @AfterEach
+    void closeStores() {
+        stores.forEach(Store::close);
+    }
+
+    private void approveEmergency() throws Exception {
+        ra.negotiation.requestCooperation(B);
+        lan.advance(Duration.ofMillis(100));
+        rb.negotiation.approve(A, EMERGENCY_5000, "cli");
+        lan.advance(Duration.ofMillis(100));
+    }
+
+    @Test
+    void ownerApprovesASubsetAndBothPersistTheSameAgreement() throws Exception {
+        var sent = ra.negotiation.requestCooperation(B);
+        assertEquals(java.util.Set.of("emergency", "duplication"), sent.offered().keySet());
+        lan.advance(Duration.ofMillis(100));
+        var pending = rb.negotiation.pending();
+        assertEquals(1, pending.size());
+        assertEquals(A, pending.get(0).peerId());
+        assertEquals(1000, pending.get(0).offered().get("emergency").get("bandwidth_kbps").min());
+        assertEquals(10_000, pending.get(0).offered().get("emergency").get("bandwidth_kbps").max());
+        assertTrue(rb.logged("cooperation with coop-aaaa: offer pending the owner's approval: emergency:"), rb.log.toString());
+        assertEquals(AgreementChanged.What.PENDING, rb.changes.get(0).what());
+        assertEquals(0, ra.negotiation.unacknowledged(), "the offer was acknowledged");
+
+        AgreementStatus helper = rb.negotiation.approve(A, EMERGENCY_5000, "cli");
+        assertEquals("helper", helper.role());
+        assertEquals(5000L, helper.enabled().get("emergency").get("bandwidth_kbps"));
+        assertEquals("owner via cli", helper.approvedBy());
+        assertTrue(rb.negotiation.pending().isEmpty());
+        lan.advance(Duration.ofMillis(100));
+
+        var onA = ra.store.agreement(B, Role.REQUESTER).orElseThrow();
+        var onB = rb.store.agreement(A, Role.HELPER).orElseThrow();
+        assertEquals(onB.enabled(), onA.enabled(), "the same enabled types and values on both routers");
+        assertEquals(Map.of(CooperationType.EMERGENCY, Map.of("bandwidth_kbps", 5000L, "quota_bytes", 50_000_000L,
+                "window_ms", 1000L)), onA.enabled());
+        assertFalse(onA.enables(CooperationType.DUPLICATION), "only the approved subset");
+        assertTrue(ra.logged("agreement as requester: emergency:bandwidth_kbps=5000"), ra.log.toString());
+        assertEquals(AgreementChanged.What.AGREED, ra.changes.get(ra.changes.size() - 1).what());
+        assertEquals(0, ra.negotiation.unacknowledged() + rb.negotiation.unacknowledged());
+        assertEquals(0, a.service.drops().total() + b.service.drops().total());
+    }
+
+    @Test
+    void laterRequestsAreCheckedAgainstTheAgreement() throws Exception {
+        approveEmergency();
+        long notEnabled = ra.negotiation.sendRequest(new CooperationRequest(B, CooperationType.DUPLICATION,
+                Map.of("bandwidth_kbps", 10L)));
+        long over = ra.negotiation.sendRequest(new CooperationRequest(B, CooperationType.EMERGENCY,
+                Map.of("bandwidth_kbps", 5001L)));
+        long term = ra.negotiation.sendRequest(new CooperationRequest(B, CooperationType.EMERGENCY,
+                Map.of("window_ms", 100L)));
+        long ok = ra.negotiation.sendRequest(new CooperationRequest(B, CooperationType.EMERGENCY,
+                Map.of("bandwidth_kbps", 5000L)));
+        lan.advance(Duration.ofMillis(200));
+        CoopMessage.VerdictMessage v1 = ra.negotiation.verdict(notEnabled).orElseThrow();
+        assertFalse(v1.accepted());
+        assertTrue(v1.reason().startsWith("TYPE_NOT_ENABLED: duplication"), v1.reason());
+        CoopMessage.VerdictMessage v2 = ra.negotiation.verdict(over).orElseThrow();
+        assertFalse(v2.accepted());
+        assertEquals("OVER_AGREED_VALUE: emergency bandwidth_kbps=5001 above agreed 5000", v2.reason());
+        assertFalse(ra.negotiation.verdict(term).orElseThrow().accepted(), "a term of the agreement cannot be requested");
+        assertTrue(ra.negotiation.verdict(ok).orElseThrow().accepted());
+        assertEquals(1, rb.negotiation.requestsAccepted());
+        assertEquals(1, rb.negotiation.requestRejections().get(RejectReason.TYPE_NOT_ENABLED));
+        assertEquals(1, rb.negotiation.requestRejections().get(RejectReason.OVER_AGREED_VALUE));
+        assertEquals(1, rb.negotiation.requestRejections().get(RejectReason.UNKNOWN_PARAMETER));
+        assertTrue(rb.logged("refused: TYPE_NOT_ENABLED: duplication"), rb.log.toString());
+        assertEquals(1L, b.service.status().drops().get("COOP_REQUEST_TYPE_NOT_ENABLED"));
+        // a request from a peer with no agreement at all: the helper (a) has none as helper
+        long reverse = rb.negotiation.sendRequest(new CooperationRequest(A, CooperationType.EMERGENCY, Map.of()));
+        lan.advance(Duration.ofMillis(100));
+        assertFalse(rb.negotiation.verdict(reverse).orElseThrow().accepted(), "the agreement is one-directional");
+    }
+
+    @Test
+    void anApprovalOutsideTheRangesIsRefusedAndNothingIsStoredOrSent() throws Exception {
+        ra.negotiation.requestCooperation(B);
+        lan.advance(Duration.ofMillis(100));
+        int sentBefore = lan.sent.size();
+        ControlException e = assertThrows(ControlException.class, () -> rb.negotiation.approve(A,
+                Map.of("emergency", Map.of("bandwidth_kbps", 20_000L, "quota_bytes", 50_000_000L, "window_ms", 1000L)), "cli"));
+        assertEquals(ControlException.Reason.INVALID_VALUE, e.reason());
+        assertTrue(e.getMessage().contains("OUT_OF_RANGE: emergency bandwidth_kbps=20000 not in 1000..10000"), e.getMessage());
+        e = assertThrows(ControlException.class, () -> rb.negotiation.approve(A,
+                Map.of("suppression", Map.of("max_drop_percent", 5L)), "cli"));
+        assertTrue(e.getMessage().contains("NOT_OFFERED: suppression"), e.getMessage());
+        e = assertThrows(ControlException.class, () -> rb.negotiation.approve(A,
+                Map.of("emergency", Map.of("bandwidth_kbps", 2000L)), "cli"));
+        assertTrue(e.getMessage().contains("MISSING_PARAMETER: emergency quota_bytes"), e.getMessage());
+        e = assertThrows(ControlException.class, () -> rb.negotiation.approve(A, Map.of("warp", Map.of()), "cli"));
+        assertEquals(ControlException.Reason.INVALID_VALUE, e.reason());
+        e = assertThrows(ControlException.class, () -> rb.negotiation.approve("coop-nobody", EMERGENCY_5000, "cli"));
+        assertEquals(ControlException.Reason.NOT_FOUND, e.reason());
+        lan.advance(Duration.ofMillis(100));
+        assertTrue(rb.store.agreements().isEmpty());
+        assertTrue(ra.store.agreements().isEmpty());
+        assertEquals(1, rb.negotiation.pending().size(), "the request still waits for a valid decision");
+        assertEquals(0, lan.sent.subList(sentBefore, lan.sent.size()).stream()
+                .filter(d -> d.bytes()[1] == ChannelHeader.Kind.COOP_MESSAGE.code()).count(), "nothing sent");
+    }
+
+    @Test
+    void theOwnersRejectionReachesTheRequesterWithItsReason() throws Exception {
+        ra.negotiation.requestCooperation(B);
+        lan.advance(Duration.ofMillis(100));
+        rb.negotiation.reject(A, "not during exams");
+        lan.advance(Duration.ofMillis(100));
+        assertTrue(ra.logged("our offer was rejected: not during exams"), ra.log.toString());
+        assertEquals(AgreementChanged.What.REJECTED, ra.changes.get(ra.changes.size() - 1).what());
+        assertTrue(rb.negotiation.pending().isEmpty());
+        assertTrue(ra.store.agreements().isEmpty() && rb.store.agreements().isEmpty());
+        assertThrows(ControlException.class, () -> rb.negotiation.reject(A, "again"), "nothing pending any more");
+    }
+
+    @Test
+    void aResponseOutsideWhatTheRequesterAdvertisesIsRefusedAndTheHelperWithdraws() throws Exception {
+        ra.negotiation.requestCooperation(B);
+        lan.advance(Duration.ofMillis(100));
+        // the requester restarts with a narrower offer: the old offer is forgotten, the response is
+        // checked against what it advertises now
+        offerOfA = new Offer(Map.of(CooperationType.EMERGENCY, Map.of("bandwidth_kbps", new ParameterRange(1000, 2000),
+                "quota_bytes", new ParameterRange(1_000_000, 1_000_000_000), "window_ms", new ParameterRange(1000, 1000))));
+        ra = new Side(a, "a2", 3);
+        rb.negotiation.approve(A, EMERGENCY_5000, "web");
+        lan.advance(Duration.ofMillis(200));
+        assertTrue(ra.store.agreements().isEmpty(), "nothing enabled on the requester");
+        assertTrue(ra.logged("response refused, nothing enabled: OUT_OF_RANGE: emergency bandwidth_kbps=5000 not in 1000..2000"),
+                ra.log.toString());
+        assertTrue(rb.store.agreements().isEmpty(), "the helper deleted its agreement on the refusal");
+        assertTrue(rb.logged("our response was refused: OUT_OF_RANGE"), rb.log.toString());
+        assertEquals(AgreementChanged.What.WITHDRAWN, rb.changes.get(rb.changes.size() - 1).what());
+    }
+
+    @Test
+    void lostAcksMeanResendsEverySecondAndTheHelperActsOnceThenGivesUpAfterTenSends() throws Exception {
+        // every COOP_MESSAGE from b is lost: its acks never arrive
+        lan.lose = d -> d.from().equals(b.address) && d.bytes()[1] == ChannelHeader.Kind.COOP_MESSAGE.code();
+        ra.negotiation.requestCooperation(B);
+        int before = lan.sent.size();
+        lan.advance(Duration.ofMillis(3050));
+        long offers = lan.sent.subList(before, lan.sent.size()).stream()
+                .filter(d -> d.from().equals(a.address) && d.bytes()[1] == ChannelHeader.Kind.COOP_MESSAGE.code()).count();
+        assertEquals(4, offers, "sent at once, then at 1, 2 and 3 s");
+        assertEquals(3, rb.negotiation.drops().get(NegotiationDrop.DUPLICATE), "three resends recognised by id");
+        assertEquals(1, rb.log.stream().filter(l -> l.contains("offer pending")).count(), "acted on once");
+        assertEquals(1, rb.negotiation.pending().size());
+        lan.advance(Duration.ofSeconds(8));
+        assertEquals(1, ra.negotiation.drops().get(NegotiationDrop.GAVE_UP));
+        assertEquals(0, ra.negotiation.unacknowledged());
+        assertTrue(ra.logged("offer given up: no ack after 10 sends"), ra.log.toString());
+        // with the link healed the next request is acknowledged at once
+        lan.lose = d -> false;
+        ra.negotiation.requestCooperation(B);
+        lan.advance(Duration.ofMillis(100));
+        assertEquals(0, ra.negotiation.unacknowledged());
+        assertTrue(rb.logged("repeated offer (same: same offer)"), rb.log.toString());
+    }
+
+    @Test
+    void replayedAndTamperedCoopMessagesAreDroppedByTheChannelAndCounted() throws Exception {
+        ra.negotiation.requestCooperation(B);
+        lan.advance(Duration.ofMillis(100));
+        Lan.Datagram offer = lan.sent.stream()
+                .filter(d -> d.from().equals(a.address) && d.bytes()[1] == ChannelHeader.Kind.COOP_MESSAGE.code())
+                .findFirst().orElseThrow();
+        rb.negotiation.reject(A, "no");
+        lan.advance(Duration.ofMillis(100));
+        assertTrue(rb.negotiation.pending().isEmpty());
+        long replayedBefore = b.service.drops().get(TunnelDrop.REPLAYED);
+        lan.deliver(offer);
+        assertEquals(replayedBefore + 1, b.service.drops().get(TunnelDrop.REPLAYED), "the replay window stops it");
+        assertEquals(0, rb.negotiation.drops().get(NegotiationDrop.DUPLICATE), "it never reached the handshake");
+        assertTrue(rb.negotiation.pending().isEmpty(), "a replayed offer does not come back as pending");
+        byte[] t = offer.bytes().clone();
+        t[15] += 50; // a fresh packet number: the tag is what fails
+        t[20] ^= 1; // a ciphertext byte
+        lan.deliver(new Lan.Datagram(offer.from(), offer.to(), t));
+        assertEquals(1, b.service.drops().get(TunnelDrop.TAG_MISMATCH));
+        assertTrue(rb.negotiation.pending().isEmpty());
+        assertEquals(1, rb.log.stream().filter(l -> l.contains("offer pending")).count());
+    }
+
+    @Test
+    void malformedPlaintextsUnderAValidSessionAreCountedNeverThrown() throws Exception {
+        Random r = new Random(11);
+        PeerChannel ab = a.peer(b);
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            byte[] junk = new byte[1 + r.nextInt(60)];
+            r.nextBytes(junk);
+            junk[0] = (byte) (1 + r.nextInt(5));
+            assertTrue(ab.sendSealed(ChannelHeader.Kind.COOP_MESSAGE, ByteBuffer.wrap(junk), lan.now, a.outbox));
+            lan.pump();
+        }
+        var c = rb.negotiation.drops();
+        long acted = rb.log.size();
+        assertTrue(c.get(NegotiationDrop.MALFORMED) > n * 0.9, "most random plaintexts are malformed: " + c.snapshot());
+        assertEquals(n, c.get(NegotiationDrop.MALFORMED) + c.get(NegotiationDrop.UNEXPECTED) + c.get(NegotiationDrop.DUPLICATE)
+                + acted, "every one is a counted drop or a logged action: " + c.snapshot() + " " + rb.log);
+        assertNotNull(b.service.status().drops().get("COOP_MALFORMED"));
+        assertEquals(ChannelState.ESTABLISHED, b.peer(a).state());
+    }
+
+    @Test
+    void requestingNeedsAnEstablishedChannelAndAnOffer() throws Exception {
+        assertEquals(ControlException.Reason.NOT_FOUND,
+                assertThrows(ControlException.class, () -> ra.negotiation.requestCooperation("coop-nobody")).reason());
+        offerOfA = new Offer(Map.of());
+        assertEquals(ControlException.Reason.INCONSISTENT,
+                assertThrows(ControlException.class, () -> ra.negotiation.requestCooperation(B)).reason());
+        offerOfA = OFFER;
+        lan.lose = d -> true;
+        lan.advance(Duration.ofSeconds(6));
+        assertEquals(ControlException.Reason.RESOURCE_UNAVAILABLE,
+                assertThrows(ControlException.class, () -> ra.negotiation.requestCooperation(B)).reason());
+    }
+}
