@@ -149,6 +149,26 @@ class AgreementLabIT {
             String idA = channel(rpc(a, "peers", null)).path("routerId").asText();
             String idB = channel(rpc(b, "peers", null)).path("routerId").asText();
 
+            // discovery first (FIG. 3A step 302): b hears a's beacon, with the types a offers
+            long heard0 = System.nanoTime();
+            JsonNode nearby = poll(b, "nearby", j -> {
+                for (JsonNode r : j.path("routers")) {
+                    if (r.path("address").asText().equals("100.64.78.1")) {
+                        return true;
+                    }
+                }
+                return false;
+            }, 20);
+            System.out.printf("b lists a among its nearby routers %d ms after the ctl polling began%n",
+                    (System.nanoTime() - heard0) / 1_000_000);
+            JsonNode heardA = null;
+            for (JsonNode r : nearby.path("routers")) {
+                if (r.path("address").asText().equals("100.64.78.1")) {
+                    heardA = r;
+                }
+            }
+            assertTrue(heardA.path("offers").toString().contains("emergency"), "a's advert names its offers: " + heardA);
+
             // pairing over the control socket, as ChannelLabIT shows with ctl
             String code = rpc(a, "pair.start", "{\"address\":\"100.64.78.2\"}").path("code").asText();
             rpc(b, "pair.enter", "{\"address\":\"100.64.78.1\",\"code\":\"" + code + "\"}");
