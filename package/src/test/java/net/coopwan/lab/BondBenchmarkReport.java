@@ -28,6 +28,20 @@ final class BondBenchmarkReport {
         return v.size() <= 1 ? "" : v.stream().map(d -> fmt(d, decimals)).collect(Collectors.joining(", ", "[", "]"));
     }
 
+    /** One row per rate pair: the medians of {@code key}rc|variant, in Mbit/s and % of the sum. */
+    private void goodputRows(String key) {
+        for (long[] r : BondBenchmark.RATES) {
+            String rc = BondBenchmark.rc(r);
+            double sum = (r[0] + r[1]) / 1000.0;
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-6s %7s ", rc, fmt(sum, 1)));
+            for (String v : BondBenchmark.VARIANTS) {
+                double m = b.med(key + rc + "|" + v);
+                row.append(String.format(Locale.ROOT, " %-18s", fmt(m, 2) + " (" + pct(m / sum) + ")"));
+            }
+            sb.append(row.toString().stripTrailing()).append('\n');
+        }
+    }
+
     private static String verdict(boolean measured, boolean pass) {
         return !measured ? "NOT MEASURED" : pass ? "PASS" : "MISS";
     }
@@ -93,27 +107,9 @@ final class BondBenchmarkReport {
                 + "\"first transfer\" below is the one right after the bond came up (adaptive weights are then\n"
                 + "still being refined in-band from SLoPS's).\n\n```text\n");
         line("%-6s %7s  %-18s %-18s %-18s", "links", "sum", "single best link", "static wrr", "adaptive");
-        for (long[] r : BondBenchmark.RATES) {
-            String rc = BondBenchmark.rc(r);
-            double sum = (r[0] + r[1]) / 1000.0;
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-6s %7s ", rc, fmt(sum, 1)));
-            for (String v : BondBenchmark.VARIANTS) {
-                double m = b.med("tput|" + rc + "|" + v);
-                row.append(String.format(Locale.ROOT, " %-18s", fmt(m, 2) + " (" + pct(m / sum) + ")"));
-            }
-            sb.append(row.toString().stripTrailing()).append('\n');
-        }
+        goodputRows("tput|");
         sb.append("first transfer:\n");
-        for (long[] r : BondBenchmark.RATES) {
-            String rc = BondBenchmark.rc(r);
-            double sum = (r[0] + r[1]) / 1000.0;
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-6s %7s ", rc, fmt(sum, 1)));
-            for (String v : BondBenchmark.VARIANTS) {
-                double m = b.med("cold|" + rc + "|" + v);
-                row.append(String.format(Locale.ROOT, " %-18s", fmt(m, 2) + " (" + pct(m / sum) + ")"));
-            }
-            sb.append(row.toString().stripTrailing()).append('\n');
-        }
+        goodputRows("cold|");
         if (b.runs() > 1) {
             sb.append("\nall runs:\n");
             for (long[] r : BondBenchmark.RATES) {
@@ -191,8 +187,9 @@ final class BondBenchmarkReport {
                 conv.stream().filter(d -> !d.isNaN()).count(), conv.size());
         line("time until a weights line within 25%% of 1.0: %s ms (median of those) %s", fmt(b.med("conv|ms"), 0),
                 allOf("conv|ms", 0));
+        line("  (in-band or SLoPS; by a SLoPS round alone: %s ms %s)", fmt(b.med("conv|slopsms"), 0), allOf("conv|slopsms", 0));
         line("SLoPS rounds logged after the change:        %s %s", fmt(b.med("conv|rounds"), 0), allOf("conv|rounds", 0));
-        line("ratio and estimates of that line:           %s (wan1 %s, wan2 %s kbit/s)", fmt(b.med("conv|ratio"), 2),
+        line("ratio and estimates of that SLoPS line:     %s (wan1 %s, wan2 %s kbit/s)", fmt(b.med("conv|ratio"), 2),
                 fmt(b.med("conv|kbps1"), 0), fmt(b.med("conv|kbps2"), 0));
         line("of which: wait for the round to start       %s ms %s", fmt(b.med("conv|wait"), 0), allOf("conv|wait", 0));
         line("          the converging round (under load) %s ms %s", fmt(b.med("conv|roundms"), 0),

@@ -79,12 +79,17 @@ public final class DaemonControlApi implements ControlApi {
     }
 
     private net.coopwan.daemon.coop.channel.ChannelService channelOrRefuse() {
-        net.coopwan.daemon.coop.channel.ChannelService c = channel.get();
-        if (c == null) {
+        return peerLinkOrRefuse(channel);
+    }
+
+    /** What {@code source} gives, or a refusal naming the option when the peer link is off. */
+    private static <T> T peerLinkOrRefuse(Supplier<T> source) {
+        T t = source.get();
+        if (t == null) {
             throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE,
                     "the peer link is off (config peer: option enabled 1)");
         }
-        return c;
+        return t;
     }
 
     @Override
@@ -118,12 +123,7 @@ public final class DaemonControlApi implements ControlApi {
     }
 
     private net.coopwan.daemon.coop.negotiation.Negotiation negotiationOrRefuse() {
-        net.coopwan.daemon.coop.negotiation.Negotiation n = negotiation.get();
-        if (n == null) {
-            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE,
-                    "the peer link is off (config peer: option enabled 1)");
-        }
-        return n;
+        return peerLinkOrRefuse(negotiation);
     }
 
     @Override
