@@ -41,6 +41,11 @@ import net.coopwan.config.uci.UciSection;
  *   enabled         boolean                                    0
  *   device          interface name; if enabled, not an uplink's br-coop
  *   port            1-65535 (UDP)                              4790
+ *   tcp_fallback_s  1-30, seconds without UDP replies          3
+ *                   before the channel runs over TCP
+ *   share_info      boolean: answer a paired neighbour's       1
+ *                   request for the uplinks and their traffic
+ *                   (else it is told that the owner refuses)
  * config offer ['NAME']     any number; at most one enabled per type
  *   type            emergency | bandwidth_sharing | duplication | suppression (required)
  *   enabled         boolean                                    0 (offers are opt-in)
@@ -312,7 +317,7 @@ public final class ConfigLoader {
         private PeerLink peer(SectionReader r) throws ConfigException {
             return new PeerLink(r.bool("enabled", false), r.ifname("device", "br-coop"), r.port("port", 4790),
                     (int) r.number("tcp_fallback_s", PeerLink.TCP_FALLBACK_MIN_S, PeerLink.TCP_FALLBACK_MAX_S,
-                            PeerLink.TCP_FALLBACK_DEFAULT_S));
+                            PeerLink.TCP_FALLBACK_DEFAULT_S), r.bool("share_info", true));
         }
 
         private void offer(SectionReader r) throws ConfigException {

@@ -159,6 +159,10 @@ class ConfigLoaderTest {
         assertEquals(new PeerLink(false, "br-coop", 4790, 1), load(append("config peer", "\toption tcp_fallback_s '1'")).peer());
         assertEquals(new PeerLink(false, "br-coop", 4790, 30), load(append("config peer", "\toption tcp_fallback_s '30'")).peer());
         assertEquals(PeerLink.TCP_FALLBACK_DEFAULT_S, load(append("config peer", "\toption enabled '0'")).peer().tcpFallbackS());
+        assertTrue(load(append("config peer", "\toption enabled '0'")).peer().shareInfo(), "sharing is the default");
+        assertEquals(new PeerLink(false, "br-coop", 4790, 3, false), load(append("config peer", "\toption share_info '0'")).peer());
+        fails(append("config peer 'peer'", "\toption share_info 'maybe'"),
+                P + "20: option 'share_info' in section 'peer': must be a boolean (1/0, yes/no, on/off, true/false, enabled/disabled), got 'maybe'");
         fails(append("config peer 'peer'", "\toption tcp_fallback_s '0'"),
                 P + "20: option 'tcp_fallback_s' in section 'peer': must be 1-30, got '0'");
         fails(append("config peer 'peer'", "\toption tcp_fallback_s '31'"),
