@@ -301,6 +301,14 @@ class NegotiationLoopbackTest {
         lan.advance(Duration.ofMillis(100));
         assertFalse(rb.negotiation.peerInfo(A).shared());
         assertThrows(ControlException.class, () -> ra.negotiation.requestInfo("coop-nobody"));
+        // an INFO that answers no request of a's is counted, and the information kept is unchanged
+        long unexpected = ra.negotiation.drops().get(NegotiationDrop.UNEXPECTED);
+        byte[] stray = net.coopwan.daemon.coop.negotiation.CoopCodec.encode(new CoopMessage.InfoMessage(4242,
+                sent.messageId() + 1000, net.coopwan.daemon.coop.negotiation.RouterInfo.refused("stray")));
+        assertTrue(b.peer(a).sendSealed(ChannelHeader.Kind.COOP_MESSAGE, ByteBuffer.wrap(stray), lan.now, b.outbox));
+        lan.pump();
+        assertEquals(unexpected + 1, ra.negotiation.drops().get(NegotiationDrop.UNEXPECTED));
+        assertTrue(ra.negotiation.peerInfo(B).shared());
     }
 
     @Test
@@ -390,7 +398,7 @@ class NegotiationLoopbackTest {
         for (int i = 0; i < n; i++) {
             byte[] junk = new byte[1 + r.nextInt(60)];
             r.nextBytes(junk);
-            junk[0] = (byte) (1 + r.nextInt(5));
+            junk[0] = (byte) (1 + r.nextInt(7));
             assertTrue(ab.sendSealed(ChannelHeader.Kind.COOP_MESSAGE, ByteBuffer.wrap(junk), lan.now, a.outbox));
             lan.pump();
         }
