@@ -35,6 +35,9 @@ import net.coopwan.config.uci.UciSection;
  *   down_kbps       0-10000000, 0 = unknown                    0
  *   up_kbps         0-10000000, 0 = unknown                    0
  *                   (both nominal: the data plane's SLoPS starts from them as Rmax)
+ *   type            unknown | dsl | cable | fibre | cellular |     unknown
+ *                   satellite | fixed_wireless | other
+ *                   (the advert carries the first uplink's, INFO all)
  *   gateway         IPv4 literal of the next hop               '' = the kernel's default route
  *                                                              on the device
  * config peer               at most one
@@ -299,11 +302,12 @@ public final class ConfigLoader {
             long down = r.number("down_kbps", 0, MAX_KBPS, 0);
             long up = r.number("up_kbps", 0, MAX_KBPS, 0);
             String gateway = r.raw("gateway").orElse(null);
+            String type = r.oneOf("type", Uplink.TYPES, Uplink.UNKNOWN);
             if (gateway != null && (!SectionReader.isIpv4(gateway) || gateway.equals("0.0.0.0"))) {
                 throw r.error("gateway", "must be an IPv4 address such as 100.64.0.1, or '' for the gateway of the"
                         + " default route on the device, got '" + gateway + "'");
             }
-            Uplink u = new Uplink(s.ref(), device, enabled, down, up, gateway);
+            Uplink u = new Uplink(s.ref(), device, enabled, down, up, gateway, type);
             Uplink other = uplinkByDevice.putIfAbsent(device, u);
             if (other != null) {
                 SectionReader first = uplinkReaders.get(other.name());

@@ -139,6 +139,13 @@ class ConfigLoaderTest {
         CoopwanConfig c = load(replace("\toption device 'eth1'",
                 "\toption device 'eth0.2'\n\toption enabled 'off'\n\toption down_kbps '100000'\n\toption up_kbps '10000000'"));
         assertEquals(new Uplink("wan", "eth0.2", false, 100_000, 10_000_000), c.uplinks().get(0));
+        assertEquals(Uplink.UNKNOWN, c.uplinks().get(0).type(), "the type's default");
+        for (String t : Uplink.TYPES) {
+            assertEquals(t, load(replace("\toption device 'eth1'", "\toption device 'eth1'\n\toption type '" + t + "'"))
+                    .uplinks().get(0).type());
+        }
+        fails(replace("\toption device 'eth1'", "\toption device 'eth1'\n\toption type 'fiber'"),
+                P + "6: option 'type' in section 'wan': must be one of " + String.join(", ", Uplink.TYPES) + ", got 'fiber'");
     }
 
     // ---- peer ----

@@ -48,8 +48,7 @@ public final class InfoSharing implements Supplier<RouterInfo> {
             UplinkStatus.State state = s != null ? s.state() : u.enabled() ? UplinkStatus.State.MISSING
                     : UplinkStatus.State.DISABLED;
             TrafficSampler.Traffic t = sampler.traffic(u.name());
-            // the configuration does not say what an uplink is yet (docs/PROTOCOL.md 1): unknown
-            out.add(new RouterInfo.UplinkFigures(u.name(), UplinkType.UNKNOWN, state, u.downKbps(), u.upKbps(),
+            out.add(new RouterInfo.UplinkFigures(u.name(), UplinkType.ofConfig(u.type()), state, u.downKbps(), u.upKbps(),
                     Math.min(t.windowS(), CoopCodec.MAX_WINDOW_S), t.rxAvgBps(), t.txAvgBps(), t.rxPeakBps(),
                     t.txPeakBps()));
         }

@@ -250,6 +250,7 @@ class NegotiationLoopbackTest {
         Path f = dir.resolve("coopwan-b-" + share);
         java.nio.file.Files.writeString(f, String.join("\n",
                 "config uplink 'wan'", "\toption device 'eth0'", "\toption down_kbps '100000'", "\toption up_kbps '40000'",
+                "\toption type 'fibre'",
                 "config uplink 'lte'", "\toption device 'wwan0'", "\toption enabled '0'",
                 "config peer 'peer'", "\toption share_info '" + (share ? 1 : 0) + "'", ""));
         CoopwanConfig config = ConfigLoader.load(f);
@@ -282,7 +283,8 @@ class NegotiationLoopbackTest {
         assertEquals(List.of("wan", "lte"), info.uplinks().stream().map(PeerInfo.UplinkInfo::name).toList(), "config order");
         PeerInfo.UplinkInfo wan = info.uplinks().get(0);
         assertEquals("up", wan.state());
-        assertEquals("unknown", wan.type());
+        assertEquals("fibre", wan.type());
+        assertEquals("unknown", info.uplinks().get(1).type());
         assertEquals(100_000, wan.downKbps());
         assertEquals(40_000, wan.upKbps());
         assertEquals(3, wan.windowS());
