@@ -35,12 +35,20 @@ import net.coopwan.config.uci.UciSection;
  *   down_kbps       0-10000000, 0 = unknown                    0
  *   up_kbps         0-10000000, 0 = unknown                    0
  *                   (both nominal: the data plane's SLoPS starts from them as Rmax)
+ *   type            unknown | dsl | cable | fibre | cellular |     unknown
+ *                   satellite | fixed_wireless | other
+ *                   (the advert carries the first uplink's, INFO all)
  *   gateway         IPv4 literal of the next hop               '' = the kernel's default route
  *                                                              on the device
  * config peer               at most one
  *   enabled         boolean                                    0
  *   device          interface name; if enabled, not an uplink's br-coop
  *   port            1-65535 (UDP)                              4790
+ *   tcp_fallback_s  1-30, seconds without UDP replies          3
+ *                   before the channel runs over TCP
+ *   share_info      boolean: answer a paired neighbour's       1
+ *                   request for the uplinks and their traffic
+ *                   (else it is told that the owner refuses)
  * config offer ['NAME']     any number; at most one enabled per type
  *   type            emergency | bandwidth_sharing | duplication | suppression (required)
  *   enabled         boolean                                    0 (offers are opt-in)
@@ -294,11 +302,12 @@ public final class ConfigLoader {
             long down = r.number("down_kbps", 0, MAX_KBPS, 0);
             long up = r.number("up_kbps", 0, MAX_KBPS, 0);
             String gateway = r.raw("gateway").orElse(null);
+            String type = r.oneOf("type", Uplink.TYPES, Uplink.UNKNOWN);
             if (gateway != null && (!SectionReader.isIpv4(gateway) || gateway.equals("0.0.0.0"))) {
                 throw r.error("gateway", "must be an IPv4 address such as 100.64.0.1, or '' for the gateway of the"
                         + " default route on the device, got '" + gateway + "'");
             }
-            Uplink u = new Uplink(s.ref(), device, enabled, down, up, gateway);
+            Uplink u = new Uplink(s.ref(), device, enabled, down, up, gateway, type);
             Uplink other = uplinkByDevice.putIfAbsent(device, u);
             if (other != null) {
                 SectionReader first = uplinkReaders.get(other.name());
@@ -312,7 +321,7 @@ public final class ConfigLoader {
         private PeerLink peer(SectionReader r) throws ConfigException {
             return new PeerLink(r.bool("enabled", false), r.ifname("device", "br-coop"), r.port("port", 4790),
                     (int) r.number("tcp_fallback_s", PeerLink.TCP_FALLBACK_MIN_S, PeerLink.TCP_FALLBACK_MAX_S,
-                            PeerLink.TCP_FALLBACK_DEFAULT_S));
+                            PeerLink.TCP_FALLBACK_DEFAULT_S), r.bool("share_info", true));
         }
 
         private void offer(SectionReader r) throws ConfigException {

@@ -8,8 +8,12 @@ package net.coopwan.config;
  * @param port          UDP port for adverts and the secure channel (the TCP fallback listens on the same number)
  * @param tcpFallbackS  seconds without an authenticated reply over UDP after which the secure channel's
  *                      initiator carries the channel over TCP instead ({@value #TCP_FALLBACK_MIN_S}-{@value #TCP_FALLBACK_MAX_S})
+ * @param shareInfo     whether a paired neighbour that asks for this router's additional information
+ *                      (uplinks, their configured rates and traffic, docs/PROTOCOL.md 3.11) gets it; when
+ *                      off it gets a refusal with the reason. Default on: only paired routers can ask,
+ *                      and a neighbour deciding whether to cooperate needs the figures ([0102])
  */
-public record PeerLink(boolean enabled, String device, int port, int tcpFallbackS) {
+public record PeerLink(boolean enabled, String device, int port, int tcpFallbackS, boolean shareInfo) {
     public static final int TCP_FALLBACK_MIN_S = 1;
     public static final int TCP_FALLBACK_MAX_S = 30;
     /**
@@ -24,6 +28,11 @@ public record PeerLink(boolean enabled, String device, int port, int tcpFallback
             throw new IllegalArgumentException("tcpFallbackS must be " + TCP_FALLBACK_MIN_S + "-" + TCP_FALLBACK_MAX_S
                     + ", got " + tcpFallbackS);
         }
+    }
+
+    /** Sharing the additional information (the default). */
+    public PeerLink(boolean enabled, String device, int port, int tcpFallbackS) {
+        this(enabled, device, port, tcpFallbackS, true);
     }
 
     /** With the default fallback time. */

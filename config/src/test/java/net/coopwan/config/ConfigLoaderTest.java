@@ -139,6 +139,13 @@ class ConfigLoaderTest {
         CoopwanConfig c = load(replace("\toption device 'eth1'",
                 "\toption device 'eth0.2'\n\toption enabled 'off'\n\toption down_kbps '100000'\n\toption up_kbps '10000000'"));
         assertEquals(new Uplink("wan", "eth0.2", false, 100_000, 10_000_000), c.uplinks().get(0));
+        assertEquals(Uplink.UNKNOWN, c.uplinks().get(0).type(), "the type's default");
+        for (String t : Uplink.TYPES) {
+            assertEquals(t, load(replace("\toption device 'eth1'", "\toption device 'eth1'\n\toption type '" + t + "'"))
+                    .uplinks().get(0).type());
+        }
+        fails(replace("\toption device 'eth1'", "\toption device 'eth1'\n\toption type 'fiber'"),
+                P + "6: option 'type' in section 'wan': must be one of " + String.join(", ", Uplink.TYPES) + ", got 'fiber'");
     }
 
     // ---- peer ----
@@ -159,6 +166,10 @@ class ConfigLoaderTest {
         assertEquals(new PeerLink(false, "br-coop", 4790, 1), load(append("config peer", "\toption tcp_fallback_s '1'")).peer());
         assertEquals(new PeerLink(false, "br-coop", 4790, 30), load(append("config peer", "\toption tcp_fallback_s '30'")).peer());
         assertEquals(PeerLink.TCP_FALLBACK_DEFAULT_S, load(append("config peer", "\toption enabled '0'")).peer().tcpFallbackS());
+        assertTrue(load(append("config peer", "\toption enabled '0'")).peer().shareInfo(), "sharing is the default");
+        assertEquals(new PeerLink(false, "br-coop", 4790, 3, false), load(append("config peer", "\toption share_info '0'")).peer());
+        fails(append("config peer 'peer'", "\toption share_info 'maybe'"),
+                P + "20: option 'share_info' in section 'peer': must be a boolean (1/0, yes/no, on/off, true/false, enabled/disabled), got 'maybe'");
         fails(append("config peer 'peer'", "\toption tcp_fallback_s '0'"),
                 P + "20: option 'tcp_fallback_s' in section 'peer': must be 1-30, got '0'");
         fails(append("config peer 'peer'", "\toption tcp_fallback_s '31'"),

@@ -129,8 +129,8 @@ class DefaultConfigTest {
         // Every option the loader reads is documented in the file, with its value (secrets aside).
         Map<String, List<String>> documented = Map.of(
                 "global", List.of("role", "log_level", "control_socket"),
-                "uplink", List.of("device", "enabled", "down_kbps", "up_kbps"),
-                "peer", List.of("enabled", "device", "port", "tcp_fallback_s"),
+                "uplink", List.of("device", "enabled", "down_kbps", "up_kbps", "type"),
+                "peer", List.of("enabled", "device", "port", "tcp_fallback_s", "share_info"),
                 "web", List.of("enabled", "listen", "port", "user", "password_hash", "session_timeout"),
                 "snmp", List.of("enabled", "listen", "port", "v3_user", "v3_auth_protocol", "v3_auth_pass",
                         "v3_priv_protocol", "v3_priv_pass", "v2c_community", "sys_name", "sys_contact", "sys_location"));

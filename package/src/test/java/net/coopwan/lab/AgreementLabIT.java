@@ -27,13 +27,16 @@ import net.coopwan.luci.rpc.RpcException;
  * offers emergency 1000..10000 kbit/s and duplication, {@code ctl request} sends the offer, b's
  * owner sees it in {@code ctl pending}, an approval outside the range is refused with nothing
  * stored, {@code ctl approve} of emergency alone persists the same agreement on both
- * ({@code ctl agreements}), and both survive a restart of both daemons.
+ * ({@code ctl agreements}), and both survive a restart of both daemons. After pairing, {@code ctl info}
+ * on a shows b's uplink with its configured rates and the traffic of a ping on it.
  *
  * <p>Namespaces and links are named {@code cwg<4 hex>a/b}, {@code cwg<4 hex>x/y} and deleted in
  * finally; leftovers of an earlier run are deleted first.
  */
 class AgreementLabIT {
     static final int PORT = 4792;
+    /** Namespace prefix; {@code -Dlab.prefix=...} lets parallel runs of this test keep apart. */
+    static final String PREFIX = System.getProperty("lab.prefix", "cwg");
     static final String OFFERS = String.join("\n",
             "config offer 'emergency'",
             "\toption type 'emergency'",
@@ -57,7 +60,7 @@ class AgreementLabIT {
         Result r = Commands.run(ChannelLabIT.CMD, List.of("ip", "netns", "list"));
         for (String line : r.stdout().split("\n")) {
             String ns = line.split(" ")[0].trim();
-            if (ns.matches("cwg[0-9a-f]{4}[ab]")) {
+            if (ns.matches(PREFIX + "[0-9a-f]{4}[ab]")) {
                 ChannelLabIT.deleteNamespace(ns);
             }
         }
@@ -126,7 +129,7 @@ class AgreementLabIT {
 
     @Test
     void ownerApprovesASubsetAndTheAgreementSurvivesRestartsOfBoth() throws Exception {
-        String prefix = "cwg" + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
         Router a = new Router(dir, prefix, "a", prefix + "x", PORT);
         Router b = new Router(dir, prefix, "b", prefix + "y", PORT);
         a.offers = OFFERS;
@@ -173,6 +176,23 @@ class AgreementLabIT {
             String code = rpc(a, "pair.start", "{\"address\":\"100.64.78.2\"}").path("code").asText();
             rpc(b, "pair.enter", "{\"address\":\"100.64.78.1\",\"code\":\"" + code + "\"}");
             awaitEstablished(a, b);
+
+            // additional information on request ([0101]-[0103]): a asks b for its uplinks and their traffic;
+            // some traffic on b's uplink device (lo in b's namespace) first, so the figures are not all zero
+            long i0 = System.nanoTime();
+            ChannelLabIT.run("ip", "netns", "exec", b.ns, "ping", "-c", "5", "-i", "0.2", "-q", "127.0.0.1");
+            Result info = a.ctl(false, "info", idB);
+            assertEquals(0, info.exitCode(), info.describe());
+            System.out.print("coopwan ctl info on router a:\n" + info.stdout());
+            assertTrue(info.stdout().startsWith("information from " + idB + ", received "), info.describe());
+            assertTrue(info.stdout().matches("(?s).*\\nwan\\s+unknown\\s+up\\s+1 Gbit/s\\s+300 Mbit/s\\s+.*"), info.describe());
+            JsonNode wanOfB = rpc(a, "info", "{\"peer\":\"" + idB + "\"}").path("uplinks").path(0);
+            assertTrue(wanOfB.path("windowS").asInt() > 0 && wanOfB.path("rxPeakBps").asLong() > 0
+                    && wanOfB.path("rxPeakBps").asLong() >= wanOfB.path("rxAvgBps").asLong(), "b's pings counted: " + wanOfB);
+            assertTrue(b.logText().contains("cooperation with " + idA + ": information request"), b.logText());
+            System.out.printf("info step %d ms (a ping of 1 s and one ctl JVM start); by the daemons' event times request"
+                    + " sent on a -> information received on a %d ms%n", (System.nanoTime() - i0) / 1_000_000,
+                    between(a, "information request", a, "information received"));
 
             // b has nothing to offer: its request is refused before anything is sent
             RpcException nothing = org.junit.jupiter.api.Assertions.assertThrows(RpcException.class,

@@ -184,6 +184,12 @@ class ApiTest {
         assertEquals(400, notANumber.statusCode(), notANumber.body());
         assertEquals(503, http.write("POST", "/api/v1/pending/coop-1/reject", login, "{\"reason\": \"no\"}").statusCode());
         assertEquals(503, http.write("POST", "/api/v1/peers/coop-1/request", login, "{}").statusCode());
+        HttpResponse<String> info = http.get("/api/v1/peers/coop-1/info", login);
+        assertEquals(503, info.statusCode(), info.body());
+        assertTrue(info.body().contains("the peer link is off"), info.body());
+        assertEquals(403, http.call("POST", "/api/v1/peers/coop-1/info", login, null, "{}").statusCode(), "CSRF");
+        assertEquals(503, http.write("POST", "/api/v1/peers/coop-1/info", login, "{}").statusCode());
+        assertEquals(401, http.get("/api/v1/peers/coop-1/info").statusCode());
         assertEquals(401, http.get("/api/v1/agreements").statusCode());
         assertEquals(401, http.get("/api/v1/pending").statusCode());
     }

@@ -65,6 +65,16 @@ final class CountingApi implements ControlApi {
         real.reject(peerId, reason);
     }
 
+    @Override
+    public net.coopwan.daemon.api.InfoRequested requestInfo(String peerId) {
+        return real.requestInfo(peerId);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.PeerInfo peerInfo(String peerId) {
+        return real.peerInfo(peerId);
+    }
+
     int reloads() {
         return reloads.get();
     }

@@ -199,6 +199,30 @@ public interface ControlApi {
         throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
     }
 
+    // ---- cooperation: additional information on request ([0101]-[0103]) ----
+
+    /**
+     * Asks the paired neighbour {@code peerId} for its additional information (its uplinks, their
+     * configured rates and traffic) over the secure channel; the answer, or its owner's refusal,
+     * arrives within a round trip and shows in {@link #peerInfo}.
+     *
+     * @throws ControlException NOT_FOUND (not paired), RESOURCE_UNAVAILABLE (peer link off, channel
+     *         not ESTABLISHED)
+     */
+    default InfoRequested requestInfo(String peerId) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
+    /**
+     * The last additional information received from {@code peerId} (kept in memory, not across a
+     * restart), with the time it arrived.
+     *
+     * @throws ControlException NOT_FOUND (none received yet), RESOURCE_UNAVAILABLE (peer link off)
+     */
+    default PeerInfo peerInfo(String peerId) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
+    }
+
     // ---- state changes ----
 
     /**

@@ -154,6 +154,16 @@ public final class DaemonControlApi implements ControlApi {
         negotiationOrRefuse().reject(peerId, reason);
     }
 
+    @Override
+    public net.coopwan.daemon.api.InfoRequested requestInfo(String peerId) {
+        return negotiationOrRefuse().requestInfo(peerId);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.PeerInfo peerInfo(String peerId) {
+        return negotiationOrRefuse().peerInfo(peerId);
+    }
+
     /** Called by the daemon as each front-end comes up. */
     public void frontEndStarted(String where) {
         frontEnds.add(where);

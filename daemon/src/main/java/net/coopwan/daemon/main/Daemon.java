@@ -65,6 +65,8 @@ public final class Daemon implements AutoCloseable {
     private final net.coopwan.daemon.secure.PairingAttempts pairingAttempts =
             new net.coopwan.daemon.secure.PairingAttempts(Clock.systemUTC());
     private final StateChanges changes = new StateChanges();
+    /** The uplinks' traffic over the last minute, for a neighbour's INFO_REQUEST; fed by the uplink poll. */
+    private final net.coopwan.daemon.coop.info.TrafficSampler traffic = new net.coopwan.daemon.coop.info.TrafficSampler();
     private final Clock clock;
     private final Path stateDir;
     private final ScheduledExecutorService timer;
@@ -152,7 +154,9 @@ public final class Daemon implements AutoCloseable {
         monitor.observe(d.api.uplinks());
         d.timer.scheduleWithFixedDelay(() -> {
             try {
-                monitor.observe(d.api.uplinks());
+                List<net.coopwan.daemon.api.UplinkStatus> ups = d.api.uplinks();
+                monitor.observe(ups);
+                d.traffic.observe(ups, System.nanoTime());
             } catch (RuntimeException e) {
                 d.events.record("daemon", "uplink poll failed: " + e);
             }
@@ -449,6 +453,7 @@ public final class Daemon implements AutoCloseable {
                     // published from the daemon's timer thread: the handshake runs under the channel's lock
                     change -> timer.execute(() -> changes.publish(change)),
                     Clock.systemUTC(), System::nanoTime, random);
+            negotiation.ownInfo(new net.coopwan.daemon.coop.info.InfoSharing(config::current, traffic));
             ch.messages(negotiation);
             ch.start(c.peer().device());
             return ch;

@@ -58,6 +58,8 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "                                  approve coop-1a2b emergency:bandwidth_kbps=5000,quota_bytes=1000000,window_ms=1000",
             "  reject PEER [REASON...]         reject PEER's pending offer; PEER is told the reason",
             "  agreements                      persisted agreements: PEER ROLE ENABLED APPROVED BY",
+            "  info PEER                       ask the paired PEER for its uplinks and their traffic, wait up to",
+            "                                  5 s for the answer: UPLINK TYPE STATE DOWN UP RX/TX AVG/PEAK (last minute)",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -71,7 +73,10 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
 
     /** The commands, as an error message lists them. */
     static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, pair, request, pending,"
-            + " approve, reject, agreements, call";
+            + " approve, reject, agreements, info, call";
+
+    /** How long {@code info PEER} waits for the answer: five resends of the request. */
+    static final int INFO_WAIT_MS = 5000;
 
     static CtlArgs parse(String[] args) throws UsageException {
         Path socket = null;
@@ -110,7 +115,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                             throw new UsageException("unknown option '" + a + "'");
                         }
                         if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call",
-                                "request", "pending", "approve", "reject", "agreements")
+                                "request", "pending", "approve", "reject", "agreements", "info")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
@@ -139,6 +144,15 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                 yield new CtlArgs(socket, config, json, false, "peers", null, "peers", null, false);
             }
             case "pair" -> pair(socket, config, json, words);
+            case "info" -> {
+                if (words.size() != 1) {
+                    throw new UsageException("usage: coopwan ctl info PEER");
+                }
+                ObjectNode p = JsonNodeFactory.instance.objectNode();
+                p.put("peer", words.get(0));
+                p.put("wait_ms", INFO_WAIT_MS);
+                yield new CtlArgs(socket, config, json, false, "info.request", p, "info", null, false);
+            }
             case "request", "approve", "reject" -> cooperation(socket, config, json, command, words);
             case "events" -> {
                 if (words.size() > 1) {

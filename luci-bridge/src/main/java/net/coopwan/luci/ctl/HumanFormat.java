@@ -38,6 +38,9 @@ final class HumanFormat {
                     + "); the secure channel starts now\n";
             case "agreements" -> agreements(result);
             case "pending" -> pending(result);
+            case "info", "info.request" -> result.has("uplinks") ? info(result)
+                    : "information request " + result.path("messageId").asText() + " sent to " + result.path("peerId").asText()
+                    + "\n";
             case "request" -> "offer sent to " + result.path("peerId").asText() + ": " + offered(result.path("offered"))
                     + "\nits owner sees it in 'coopwan ctl pending' and approves or rejects it\n";
             case "approve" -> "agreement with " + result.path("peerId").asText() + " as " + result.path("role").asText()
@@ -168,6 +171,49 @@ final class HumanFormat {
                     time(a.path("approvedAt").asText()), a.path("approvedBy").asText());
         }
         return t.render();
+    }
+
+    /**
+     * {@code info PEER}: the neighbour's uplinks with configured rates and the last minute's
+     * traffic (average/peak), or its owner's refusal.
+     */
+    static String info(JsonNode i) {
+        String head = "information from " + i.path("peerId").asText() + ", received " + time(i.path("receivedAt").asText())
+                + "\n";
+        if (!i.path("shared").asBoolean()) {
+            return head + "not shared: " + i.path("reason").asText() + "\n";
+        }
+        if (i.path("uplinks").isEmpty()) {
+            return head + "no uplinks configured\n";
+        }
+        Table t = new Table("UPLINK", "TYPE", "STATE", "DOWN", "UP", "RX AVG/PEAK", "TX AVG/PEAK", "OVER");
+        for (JsonNode u : i.path("uplinks")) {
+            boolean sampled = u.path("windowS").asInt() > 0;
+            t.row(u.path("name").asText(), u.path("type").asText(), u.path("state").asText(),
+                    kbps(u.path("downKbps").asLong()), kbps(u.path("upKbps").asLong()),
+                    sampled ? bps(u.path("rxAvgBps").asLong()) + "/" + bps(u.path("rxPeakBps").asLong()) : "-",
+                    sampled ? bps(u.path("txAvgBps").asLong()) + "/" + bps(u.path("txPeakBps").asLong()) : "-",
+                    sampled ? u.path("windowS").asInt() + " s" : "-");
+        }
+        return head + t.render();
+    }
+
+    /** A configured rate: "-" when unknown (0). */
+    private static String kbps(long k) {
+        return k == 0 ? "-" : bps(k * 1000);
+    }
+
+    /** bit/s with a unit: 950 bit/s, 12.3 kbit/s, 100 Mbit/s, 1.5 Gbit/s. */
+    static String bps(long b) {
+        String[] units = {"bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"};
+        double v = b;
+        int u = 0;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return (u == 0 || v >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
+                : String.format(Locale.ROOT, "%.1f", v)) + " " + units[u];
     }
 
     /** {@code pending}: one row per neighbour's offer. */

@@ -24,14 +24,21 @@ public final class RpcMethods {
     /** Every method, in the order {@code coopwan ctl} and the rpcd plugin list them. */
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
             "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
-            "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject");
+            "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject", "info",
+            "info.request");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
-            "bond.member.add", "bond.member.remove", "pair.start", "pair.enter", "request", "approve", "reject");
+            "bond.member.add", "bond.member.remove", "pair.start", "pair.enter", "request", "approve", "reject",
+            "info.request");
 
     /** See {@link VersionInfo#api()}. */
     public static final int API_VERSION = 1;
+
+    /** The longest {@code wait_ms} of {@code info.request}: the request is resent every second for 10 s. */
+    public static final int MAX_INFO_WAIT_MS = 10_000;
+    /** How often {@code info.request} looks for the answer while it waits. */
+    static final long INFO_POLL_MS = 20;
 
     /** Events returned when {@code limit} is not given: a screenful. */
     public static final int DEFAULT_EVENT_LIMIT = 50;
@@ -40,6 +47,35 @@ public final class RpcMethods {
 
     public RpcMethods(ControlApi api) {
         this.api = api;
+    }
+
+    /** The answer to {@code sent}, polled from {@link ControlApi#peerInfo} for at most {@code waitMs}. */
+    private Object awaitInfo(net.coopwan.daemon.api.InfoRequested sent, int waitMs) {
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (true) {
+            try {
+                net.coopwan.daemon.api.PeerInfo i = api.peerInfo(sent.peerId());
+                if (i.requestId() == sent.messageId()) {
+                    return i;
+                }
+            } catch (net.coopwan.daemon.api.ControlException e) {
+                if (e.reason() != net.coopwan.daemon.api.ControlException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE,
+                        "no answer from " + sent.peerId() + " within " + waitMs + " ms (request " + sent.messageId()
+                        + " is resent for 10 s; method info shows the answer once it comes)");
+            }
+            try {
+                Thread.sleep(INFO_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE,
+                        "interrupted while waiting for " + sent.peerId() + "'s answer");
+            }
+        }
     }
 
     /**
@@ -114,6 +150,22 @@ public final class RpcMethods {
                 Map<String, String> done = new LinkedHashMap<>();
                 done.put("rejected", peer);
                 return done;
+            }
+            case "info": {
+                Params p = Params.of(method, params, Set.of("peer"), Set.of());
+                return api.peerInfo(p.string("peer"));
+            }
+            case "info.request": {
+                // {"peer": ID, "wait_ms": 0-10000}: 0 (the default) returns at once with the request's id;
+                // more waits for the answer and returns it (what 'coopwan ctl info PEER' shows)
+                Params p = Params.of(method, params, Set.of("peer"), Set.of("wait_ms"));
+                Integer wait = p.optInt("wait_ms");
+                if (wait != null && (wait < 0 || wait > MAX_INFO_WAIT_MS)) {
+                    throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": wait_ms must be 0-" + MAX_INFO_WAIT_MS
+                            + ", got " + wait);
+                }
+                net.coopwan.daemon.api.InfoRequested sent = api.requestInfo(p.string("peer"));
+                return wait == null || wait == 0 ? sent : awaitInfo(sent, wait);
             }
             case "bond.create": {
                 Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu", "members"));

@@ -176,12 +176,15 @@ class CtlCommandTest {
         Run request = ctl("--socket", sock(), "request", "coop-1234");
         assertEquals(1, request.code(), request.out());
         assertTrue(request.err().contains("the peer link is off") && request.err().contains("RESOURCE_UNAVAILABLE"), request.err());
+        Run info = ctl("--socket", sock(), "info", "coop-1234");
+        assertEquals(1, info.code(), info.out());
+        assertTrue(info.err().startsWith("coopwan ctl: info.request: the peer link is off"), info.err());
         Run approve = ctl("--socket", sock(), "approve", "coop-1234", "emergency:bandwidth_kbps=5000,window_ms=1000");
         assertEquals(1, approve.code(), approve.out());
         assertTrue(approve.err().startsWith("coopwan ctl: approve: the peer link is off"), approve.err());
         for (String[] bad : new String[][] {{"approve", "coop-1"}, {"approve", "coop-1", "emergency:bandwidth_kbps"},
                 {"approve", "coop-1", "emergency:bandwidth_kbps=fast"}, {"approve", "coop-1", "emergency", "emergency"},
-                {"approve", "coop-1", ":x=1"}, {"request"}, {"request", "a", "b"}, {"reject"}}) {
+                {"approve", "coop-1", ":x=1"}, {"request"}, {"request", "a", "b"}, {"reject"}, {"info"}, {"info", "a", "b"}}) {
             String[] argv = new String[bad.length + 2];
             argv[0] = "--socket";
             argv[1] = sock();

@@ -108,4 +108,23 @@ class HumanFormatTest {
         assertTrue(out.startsWith("pairing code 1234-5678 for 100.64.77.2, valid until 2026-11-01T12:05:00Z\n"), out);
         assertTrue(out.contains("coopwan ctl pair enter"), out);
     }
+
+    @Test
+    void infoIsATableOfTheNeighboursUplinksOrItsRefusal() throws Exception {
+        String out = HumanFormat.format("info", Json.mapper().readTree("{\"peerId\":\"coop-02\",\"requestId\":7,"
+                + "\"receivedAt\":\"2026-11-01T12:00:00.123Z\",\"shared\":true,\"reason\":\"\",\"uplinks\":["
+                + "{\"name\":\"wan\",\"type\":\"unknown\",\"state\":\"up\",\"downKbps\":100000,\"upKbps\":40000,"
+                + "\"windowS\":60,\"rxAvgBps\":1333333,\"txAvgBps\":800,\"rxPeakBps\":2000000,\"txPeakBps\":950},"
+                + "{\"name\":\"lte\",\"type\":\"unknown\",\"state\":\"disabled\",\"downKbps\":0,\"upKbps\":0,"
+                + "\"windowS\":0,\"rxAvgBps\":0,\"txAvgBps\":0,\"rxPeakBps\":0,\"txPeakBps\":0}]}"));
+        assertTrue(out.startsWith("information from coop-02, received 2026-11-01T12:00:00Z\n"), out);
+        assertTrue(out.matches("(?s).*UPLINK\\s+TYPE\\s+STATE\\s+DOWN\\s+UP\\s+RX AVG/PEAK\\s+TX AVG/PEAK\\s+OVER.*"), out);
+        assertTrue(out.matches("(?s).*wan\\s+unknown\\s+up\\s+100 Mbit/s\\s+40 Mbit/s\\s+1\\.3 Mbit/s/2 Mbit/s\\s+800 bit/s/950 bit/s\\s+60 s.*"), out);
+        assertTrue(out.matches("(?s).*lte\\s+unknown\\s+disabled\\s+-\\s+-\\s+-\\s+-\\s+-.*"), out);
+        String refused = HumanFormat.format("info", Json.mapper().readTree("{\"peerId\":\"coop-02\",\"requestId\":7,"
+                + "\"receivedAt\":\"2026-11-01T12:00:00Z\",\"shared\":false,\"reason\":\"not today\",\"uplinks\":[]}"));
+        assertTrue(refused.endsWith("not shared: not today\n"), refused);
+        assertEquals("12.3 kbit/s", HumanFormat.bps(12_345));
+        assertEquals("1.5 Gbit/s", HumanFormat.bps(1_500_000_000));
+    }
 }

@@ -68,6 +68,16 @@ class JsonRpcHandlerTest {
         }
 
         @Override
+        public net.coopwan.daemon.api.InfoRequested requestInfo(String peerId) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public net.coopwan.daemon.api.PeerInfo peerInfo(String peerId) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
         public List<UplinkStatus> uplinks() {
             throw new IllegalStateException("store is closed");
         }
@@ -133,6 +143,15 @@ class JsonRpcHandlerTest {
         }
     }
 
+    /** Map.of stops at ten pairs. */
+    static java.util.Map<String, String> pairs(String... kv) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     static JsonNode handle(JsonRpcHandler h, String line) throws Exception {
         return Json.mapper().readTree(h.handle(line.getBytes(StandardCharsets.UTF_8)));
     }
@@ -140,13 +159,14 @@ class JsonRpcHandlerTest {
     @Test
     void aFailingApiIsAnInternalErrorWithTheIdAndReason() throws Exception {
         JsonRpcHandler h = new JsonRpcHandler(new RpcMethods(new FailingApi()));
-        java.util.Map<String, String> params = java.util.Map.of("bond.create", "{\"name\":\"b\"}",
+        java.util.Map<String, String> params = pairs("bond.create", "{\"name\":\"b\"}",
                 "bond.destroy", "{\"name\":\"b\"}", "bond.update", "{\"name\":\"b\",\"mtu\":1400}",
                 "bond.member.add", "{\"bond\":\"b\",\"uplink\":\"wan\"}",
                 "bond.member.remove", "{\"bond\":\"b\",\"uplink\":\"wan\"}",
                 "pair.start", "{\"address\":\"100.64.77.2\"}",
                 "pair.enter", "{\"address\":\"100.64.77.2\",\"code\":\"12345678\"}",
                 "request", "{\"peer\":\"coop-1\"}", "reject", "{\"peer\":\"coop-1\"}",
+                "info", "{\"peer\":\"coop-1\"}", "info.request", "{\"peer\":\"coop-1\",\"wait_ms\":100}",
                 "approve", "{\"peer\":\"coop-1\",\"types\":{\"emergency\":{\"bandwidth_kbps\":1}}}");
         for (String m : RpcMethods.NAMES) {
             JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\""

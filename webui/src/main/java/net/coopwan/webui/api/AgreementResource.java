@@ -14,13 +14,16 @@ import jakarta.ws.rs.core.Response;
 
 import net.coopwan.daemon.api.AgreementStatus;
 import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.PeerInfo;
 import net.coopwan.daemon.api.PendingApproval;
 import net.coopwan.webui.http.ApiError;
 
 /**
  * The cooperation handshake (docs/management.md): {@code GET /api/v1/agreements},
  * {@code GET /api/v1/pending}, {@code POST /api/v1/pending/{peer}/approve} and {@code .../reject},
- * {@code POST /api/v1/peers/{peer}/request}. Each is one ControlApi call; a refusal is a
+ * {@code POST /api/v1/peers/{peer}/request}, and a neighbour's additional information:
+ * {@code GET /api/v1/peers/{peer}/info} (the last received) and {@code POST} there (ask again;
+ * 202 with the request's id, the answer follows within a round trip). Each is one ControlApi call; a refusal is a
  * {@link net.coopwan.daemon.api.ControlException} answered by the error mappers. Login and CSRF
  * as for every write ({@link net.coopwan.webui.http.AccessFeature}).
  */
@@ -76,6 +79,18 @@ public final class AgreementResource {
     @Path("peers/{peer}/request")
     public Response request(@PathParam("peer") String peer) {
         return Response.ok(api.requestCooperation(peer)).build();
+    }
+
+    @GET
+    @Path("peers/{peer}/info")
+    public PeerInfo info(@PathParam("peer") String peer) {
+        return api.peerInfo(peer);
+    }
+
+    @POST
+    @Path("peers/{peer}/info")
+    public Response requestInfo(@PathParam("peer") String peer) {
+        return Response.accepted(api.requestInfo(peer)).build();
     }
 
     private static Response error(String message) {

@@ -13,6 +13,11 @@ public enum UplinkType {
         return ordinal();
     }
 
+    /** The type of a configured uplink ({@code net.coopwan.config.Uplink#TYPES}, the same names in lower case). */
+    public static UplinkType ofConfig(String name) {
+        return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    }
+
     static UplinkType ofCode(int code) {
         return values()[code & 7];
     }

@@ -20,7 +20,7 @@ import net.coopwan.daemon.coop.advert.UplinkType;
  * <ul>
  * <li>willing: at least one {@code config offer} is enabled;</li>
  * <li>offered: the types of the enabled offers;</li>
- * <li>uplink type: unknown (the configuration does not say what an uplink is);</li>
+ * <li>uplink type: the first configured uplink's {@code type} (unknown when there is none);</li>
  * <li>bandwidth classes: of the first configured uplink's {@code down_kbps}/{@code up_kbps}
  *     (0 = undisclosed when not set);</li>
  * <li>generation: a hash of the enabled offers (type and ranges) mod 16, so it is the same
@@ -46,12 +46,14 @@ public final class OwnAdvert {
         int generation = Math.floorMod(described.hashCode(), 16);
         int down = 0;
         int up = 0;
+        UplinkType type = UplinkType.UNKNOWN;
         if (!config.uplinks().isEmpty()) {
             Uplink first = config.uplinks().get(0);
+            type = UplinkType.ofConfig(first.type());
             down = AdvertInfo.bandwidthClass(first.downKbps() * 1000L);
             up = AdvertInfo.bandwidthClass(first.upKbps() * 1000L);
         }
-        return new AdvertInfo(!offered.isEmpty(), offered, UplinkType.UNKNOWN, down, up, generation, nonce & 0xFFFF, 0);
+        return new AdvertInfo(!offered.isEmpty(), offered, type, down, up, generation, nonce & 0xFFFF, 0);
     }
 
     /** The advert flag of a configured type. */

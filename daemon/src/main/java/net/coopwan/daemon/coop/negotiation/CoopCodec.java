@@ -4,11 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import net.coopwan.config.CooperationType;
 import net.coopwan.config.ParameterRange;
+import net.coopwan.daemon.api.UplinkStatus;
+import net.coopwan.daemon.coop.advert.UplinkType;
 import net.coopwan.daemon.coop.agreement.Offer;
 import net.coopwan.daemon.coop.agreement.Response;
 import net.coopwan.daemon.coop.channel.ChannelHeader;
@@ -17,7 +21,7 @@ import net.coopwan.daemon.coop.channel.ChannelHeader;
  * The plaintext of a COOP_MESSAGE (docs/PROTOCOL.md 3.11), big-endian:
  *
  * <pre>
- * 0  u8   message type: 1 OFFER, 2 RESPONSE, 3 ACK, 4 REQUEST, 5 VERDICT
+ * 0  u8   message type: 1 OFFER, 2 RESPONSE, 3 ACK, 4 REQUEST, 5 VERDICT, 6 INFO_REQUEST, 7 INFO
  * 1  u32  message id
  * 5  body
  *   OFFER     u8 n types; n x { u8 type, u8 m; m x { name, i64 min, i64 max } }
@@ -26,7 +30,13 @@ import net.coopwan.daemon.coop.channel.ChannelHeader;
  *   ACK       (empty; the id is the one acknowledged)
  *   REQUEST   u8 type, u8 m; m x { name, i64 value }
  *   VERDICT   u32 id answered, u8 accepted (0|1), text
+ *   INFO_REQUEST (empty)
+ *   INFO      u32 id answered, u8 shared (0|1); shared: u8 n (0-12); n x { uplink, u8 uplink type (0-7),
+ *             u8 state (0 up, 1 down, 2 missing, 3 disabled), i64 down kbit/s, i64 up kbit/s,
+ *             u16 window s (0-3600), i64 rx avg, i64 tx avg, i64 rx peak, i64 tx peak (bit/s) }; else text
  * name: u8 length 1-40, ASCII [a-z0-9_];  text: u16 length 0-512, UTF-8
+ * uplink: u8 length 1-40, ASCII [A-Za-z0-9_] (a UCI section name), each once per message
+ * figures: never negative, each peak at least its average
  * type: 1 emergency, 2 bandwidth_sharing, 3 duplication, 4 suppression
  * </pre>
  *
@@ -41,6 +51,12 @@ public final class CoopCodec {
     public static final int ACK = 3;
     public static final int REQUEST = 4;
     public static final int VERDICT = 5;
+    public static final int INFO_REQUEST = 6;
+    public static final int INFO = 7;
+    /** Uplinks in one INFO: more than a router has, and 12 x 93 bytes stay far inside a datagram. */
+    public static final int MAX_UPLINKS = 12;
+    /** The longest traffic window an INFO may state: an hour (the sampler uses 60 s). */
+    public static final int MAX_WINDOW_S = 3600;
     /** The largest plaintext a channel datagram carries. */
     public static final int MAX_PLAINTEXT = ChannelHeader.MAX_DATAGRAM - ChannelHeader.LENGTH - ChannelHeader.TAG;
     public static final int MAX_NAME = 40;
@@ -104,6 +120,12 @@ public final class CoopCodec {
                 b.putInt((int) v.about());
                 b.put((byte) (v.accepted() ? 1 : 0));
                 text(b, v.reason());
+            } else if (m instanceof CoopMessage.InfoRequestMessage q) {
+                head(b, INFO_REQUEST, q.id());
+            } else if (m instanceof CoopMessage.InfoMessage i) {
+                head(b, INFO, i.id());
+                b.putInt((int) i.about());
+                info(b, i.info());
             }
         } catch (java.nio.BufferOverflowException e) {
             throw new IllegalArgumentException("message larger than " + MAX_PLAINTEXT + " bytes");
@@ -119,6 +141,45 @@ public final class CoopCodec {
         }
         b.put((byte) type);
         b.putInt((int) id);
+    }
+
+    private static void info(ByteBuffer b, RouterInfo info) {
+        b.put((byte) (info.shared() ? 1 : 0));
+        if (!info.shared()) {
+            text(b, info.reason());
+            return;
+        }
+        if (info.uplinks().size() > MAX_UPLINKS) {
+            throw new IllegalArgumentException("more than " + MAX_UPLINKS + " uplinks");
+        }
+        b.put((byte) info.uplinks().size());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (RouterInfo.UplinkFigures u : info.uplinks()) {
+            if (!validUplinkName(u.name()) || !names.add(u.name())) {
+                throw new IllegalArgumentException("uplink name not encodable or repeated: '" + u.name() + "'");
+            }
+            if (u.downKbps() < 0 || u.upKbps() < 0 || u.windowS() < 0 || u.windowS() > MAX_WINDOW_S || u.rxAvgBps() < 0
+                    || u.txAvgBps() < 0 || u.rxPeakBps() < u.rxAvgBps() || u.txPeakBps() < u.txAvgBps()) {
+                throw new IllegalArgumentException("uplink " + u.name() + ": figures out of range: " + u);
+            }
+            b.put((byte) u.name().length());
+            b.put(u.name().getBytes(StandardCharsets.US_ASCII));
+            b.put((byte) u.type().code());
+            b.put((byte) u.state().ordinal());
+            b.putLong(u.downKbps());
+            b.putLong(u.upKbps());
+            b.putShort((short) u.windowS());
+            b.putLong(u.rxAvgBps());
+            b.putLong(u.txAvgBps());
+            b.putLong(u.rxPeakBps());
+            b.putLong(u.txPeakBps());
+        }
+    }
+
+    /** A UCI section name as the config allows it for an uplink, cut to what a message carries. */
+    public static boolean validUplinkName(String s) {
+        return s.length() >= 1 && s.length() <= MAX_NAME && s.chars().allMatch(c -> c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_');
     }
 
     private static void params(ByteBuffer b, int n) {
@@ -230,12 +291,77 @@ public final class CoopCodec {
                 }
                 yield new CoopMessage.VerdictMessage(id, about, acc == 1, text(b));
             }
+            case INFO_REQUEST -> new CoopMessage.InfoRequestMessage(id);
+            case INFO -> {
+                need(b, 5, "info");
+                long about = b.getInt() & 0xffff_ffffL;
+                int shared = b.get() & 0xff;
+                if (shared > 1) {
+                    throw new CoopFormatException("shared flag " + shared);
+                }
+                yield new CoopMessage.InfoMessage(id, about, shared == 0 ? RouterInfo.refused(text(b)) : routerInfo(b));
+            }
             default -> throw new CoopFormatException("unknown message type " + type);
         };
         if (b.hasRemaining()) {
             throw new CoopFormatException(b.remaining() + " bytes after the message");
         }
         return m;
+    }
+
+    private static RouterInfo routerInfo(ByteBuffer b) throws CoopFormatException {
+        int n = count(b, MAX_UPLINKS, "uplinks");
+        List<RouterInfo.UplinkFigures> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            need(b, 1, "uplink name length");
+            int len = b.get() & 0xff;
+            if (len < 1 || len > MAX_NAME) {
+                throw new CoopFormatException("uplink name length " + len);
+            }
+            need(b, len + 1 + 1 + 8 + 8 + 2 + 32, "uplink");
+            byte[] raw = new byte[len];
+            b.get(raw);
+            String name = new String(raw, StandardCharsets.US_ASCII);
+            if (!validUplinkName(name)) {
+                throw new CoopFormatException("bad uplink name");
+            }
+            if (!names.add(name)) {
+                throw new CoopFormatException("uplink " + name + " twice");
+            }
+            int typeCode = b.get() & 0xff;
+            if (typeCode >= UplinkType.values().length) {
+                throw new CoopFormatException("unknown uplink type " + typeCode);
+            }
+            UplinkType type = UplinkType.values()[typeCode];
+            int st = b.get() & 0xff;
+            if (st >= UplinkStatus.State.values().length) {
+                throw new CoopFormatException("unknown uplink state " + st);
+            }
+            long down = nonNegative(b.getLong(), "down kbit/s");
+            long up = nonNegative(b.getLong(), "up kbit/s");
+            int window = b.getShort() & 0xffff;
+            if (window > MAX_WINDOW_S) {
+                throw new CoopFormatException("window of " + window + " s, at most " + MAX_WINDOW_S);
+            }
+            long rxAvg = nonNegative(b.getLong(), "rx average");
+            long txAvg = nonNegative(b.getLong(), "tx average");
+            long rxPeak = b.getLong();
+            long txPeak = b.getLong();
+            if (rxPeak < rxAvg || txPeak < txAvg) {
+                throw new CoopFormatException("uplink " + name + ": a peak below its average");
+            }
+            out.add(new RouterInfo.UplinkFigures(name, type, UplinkStatus.State.values()[st], down, up, window, rxAvg,
+                    txAvg, rxPeak, txPeak));
+        }
+        return RouterInfo.shared(out);
+    }
+
+    private static long nonNegative(long v, String what) throws CoopFormatException {
+        if (v < 0) {
+            throw new CoopFormatException(what + " negative: " + v);
+        }
+        return v;
     }
 
     private static void need(ByteBuffer b, int n, String what) throws CoopFormatException {

@@ -81,4 +81,18 @@ public sealed interface CoopMessage {
             Objects.requireNonNull(reason, "reason");
         }
     }
+
+    /** Asks the peer for its additional information ([0102], step 308); answered by an {@link InfoMessage}. */
+    record InfoRequestMessage(long id) implements CoopMessage {
+    }
+
+    /**
+     * The answer to the {@link InfoRequestMessage} with id {@code about}: the information, or the
+     * owner's refusal.
+     */
+    record InfoMessage(long id, long about, RouterInfo info) implements CoopMessage {
+        public InfoMessage {
+            Objects.requireNonNull(info, "info");
+        }
+    }
 }

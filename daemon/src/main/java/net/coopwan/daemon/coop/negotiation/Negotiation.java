@@ -21,7 +21,9 @@ import net.coopwan.config.CooperationType;
 import net.coopwan.daemon.api.AgreementChanged;
 import net.coopwan.daemon.api.AgreementStatus;
 import net.coopwan.daemon.api.ControlException;
+import net.coopwan.daemon.api.InfoRequested;
 import net.coopwan.daemon.api.OfferSent;
+import net.coopwan.daemon.api.PeerInfo;
 import net.coopwan.daemon.api.ParameterSpan;
 import net.coopwan.daemon.api.PendingApproval;
 import net.coopwan.daemon.coop.agreement.Agreement;
@@ -56,6 +58,8 @@ import net.coopwan.daemon.store.StoreException;
  *   acceptResponse: agreement stored          (a refusal: VERDICT back, helper deletes its agreement)
  *   later: REQUEST ------------------------->  checkRequest against the agreement
  *                     <--VERDICT (accepted | failed rules)
+ *   any time: INFO_REQUEST ----------------->  ownInfo: the uplinks and traffic, or the owner's refusal
+ *                     <--INFO (both roles may ask; the last INFO per peer is kept in memory)
  * </pre>
  *
  * Every message but an ACK is resent every {@link #RESEND_NANOS} until acknowledged, at most
@@ -100,6 +104,12 @@ public final class Negotiation implements SealedMessages {
     private final Map<Long, CooperationRequest> sentRequests = new LinkedHashMap<>();
     /** The verdicts on our requests, newest last (bounded). */
     private final Map<Long, CoopMessage.VerdictMessage> verdicts = new LinkedHashMap<>();
+    /** Ids of our INFO_REQUESTs still answerable, to the peer they went to (bounded). */
+    private final Map<Long, String> sentInfoRequests = new LinkedHashMap<>();
+    /** The last INFO from each peer, in memory only: it describes the moment it was asked. */
+    private final Map<String, PeerInfo> peerInfo = new TreeMap<>();
+    /** This router's information for a peer that asks; set by the daemon ({@link #ownInfo}). */
+    private volatile Supplier<RouterInfo> ownInfo = () -> RouterInfo.refused("this router has no information to share");
 
     private static final class Outgoing {
         final String peerId;
@@ -176,6 +186,10 @@ public final class Negotiation implements SealedMessages {
                 onRequest(peerId, q, now, sender);
             } else if (m instanceof CoopMessage.VerdictMessage v) {
                 onVerdict(peerId, v);
+            } else if (m instanceof CoopMessage.InfoRequestMessage q) {
+                onInfoRequest(peerId, q, now, sender);
+            } else if (m instanceof CoopMessage.InfoMessage i) {
+                onInfo(peerId, i);
             }
         } catch (StoreException e) {
             drops.count(NegotiationDrop.STORE_FAILED);
@@ -297,6 +311,77 @@ public final class Negotiation implements SealedMessages {
         drops.count(NegotiationDrop.UNEXPECTED);
     }
 
+    /**
+     * Sets where this router's additional information comes from: the daemon's uplinks and traffic
+     * sampler, with {@code peer.share_info} deciding between the figures and a refusal.
+     */
+    public void ownInfo(Supplier<RouterInfo> source) {
+        this.ownInfo = java.util.Objects.requireNonNull(source);
+    }
+
+    private void onInfoRequest(String peerId, CoopMessage.InfoRequestMessage m, long now, Sender sender) {
+        RouterInfo info;
+        try {
+            info = ownInfo.get();
+        } catch (RuntimeException e) {
+            // the answer still goes out: the requester's owner learns why, instead of waiting
+            info = RouterInfo.refused("information unavailable: " + e.getMessage());
+        }
+        CoopMessage.InfoMessage answer = new CoopMessage.InfoMessage(newId(), m.id(), info);
+        try {
+            CoopCodec.encode(answer);
+        } catch (IllegalArgumentException e) {
+            answer = new CoopMessage.InfoMessage(answer.id(), m.id(), RouterInfo.refused("information not encodable: "
+                    + e.getMessage()));
+        }
+        queue(peerId, answer, "information", now, sender);
+        line(peerId, "information request " + m.id() + " answered: " + (answer.info().shared()
+                ? answer.info().uplinks().size() + " uplinks shared" : "refused: " + answer.info().reason()));
+    }
+
+    private void onInfo(String peerId, CoopMessage.InfoMessage m) {
+        String to = sentInfoRequests.remove(m.about());
+        if (to == null || !to.equals(peerId)) {
+            drops.count(NegotiationDrop.UNEXPECTED);
+            return;
+        }
+        List<PeerInfo.UplinkInfo> ups = new ArrayList<>();
+        for (RouterInfo.UplinkFigures u : m.info().uplinks()) {
+            ups.add(new PeerInfo.UplinkInfo(u.name(), u.type().name().toLowerCase(java.util.Locale.ROOT),
+                    u.state().name().toLowerCase(java.util.Locale.ROOT), u.downKbps(), u.upKbps(), u.windowS(),
+                    u.rxAvgBps(), u.txAvgBps(), u.rxPeakBps(), u.txPeakBps()));
+        }
+        peerInfo.put(peerId, new PeerInfo(peerId, m.about(), clock.instant(), m.info().shared(), m.info().reason(), ups));
+        line(peerId, "information received for request " + m.about() + ": " + (m.info().shared()
+                ? ups.size() + " uplinks" : "refused: " + m.info().reason()));
+    }
+
+    /**
+     * Asks {@code peerId} for its additional information (from a front-end thread; must not hold
+     * the service's lock). The answer shows in {@link #peerInfo}.
+     */
+    public InfoRequested requestInfo(String peerId) {
+        established(peerId);
+        synchronized (this) {
+            long id = newId();
+            sentInfoRequests.put(id, peerId);
+            trim(sentInfoRequests);
+            queue(peerId, new CoopMessage.InfoRequestMessage(id), "information request", nanos.getAsLong(), null);
+            line(peerId, "information request " + id + " sent");
+            return new InfoRequested(peerId, id, clock.instant());
+        }
+    }
+
+    /** The last information received from {@code peerId}. @throws ControlException NOT_FOUND when none */
+    public synchronized PeerInfo peerInfo(String peerId) {
+        PeerInfo i = peerInfo.get(peerId == null ? "" : peerId);
+        if (i == null) {
+            throw new ControlException(ControlException.Reason.NOT_FOUND, "no information from '" + peerId
+                    + "' yet (coopwan ctl info " + peerId + " asks for it)");
+        }
+        return i;
+    }
+
     /** Owner's approval (from a front-end thread). */
     public synchronized AgreementStatus approve(String peerId, Map<String, Map<String, Long>> types, String via) {
         Approver approver = approver(via);
@@ -375,6 +460,23 @@ public final class Negotiation implements SealedMessages {
 
     /** Sends this router's offer to {@code peerId} (from a front-end thread; must not hold the service's lock). */
     public OfferSent requestCooperation(String peerId) {
+        established(peerId);
+        Offer offer = ownOffer.get();
+        if (offer.types().isEmpty()) {
+            throw new ControlException(ControlException.Reason.INCONSISTENT,
+                    "this router offers nothing: enable a 'config offer' section first");
+        }
+        synchronized (this) {
+            long id = newId();
+            advertised.put(peerId, offer);
+            queue(peerId, new CoopMessage.OfferMessage(id, offer), "offer", nanos.getAsLong(), null);
+            line(peerId, "offer sent: " + describe(offer));
+            return new OfferSent(peerId, clock.instant(), id, spans(offer));
+        }
+    }
+
+    /** @throws ControlException NOT_FOUND (not paired), RESOURCE_UNAVAILABLE (channel not ESTABLISHED) */
+    private void established(String peerId) {
         // the channel's state is read under the service's lock (PeerChannel is not thread-safe);
         // this lock is not held here, so the lock order stays service, then this
         synchronized (channel) {
@@ -387,18 +489,6 @@ public final class Negotiation implements SealedMessages {
                 throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "the channel with " + peerId
                         + " is " + c.state() + ": " + c.reason());
             }
-        }
-        Offer offer = ownOffer.get();
-        if (offer.types().isEmpty()) {
-            throw new ControlException(ControlException.Reason.INCONSISTENT,
-                    "this router offers nothing: enable a 'config offer' section first");
-        }
-        synchronized (this) {
-            long id = newId();
-            advertised.put(peerId, offer);
-            queue(peerId, new CoopMessage.OfferMessage(id, offer), "offer", nanos.getAsLong(), null);
-            line(peerId, "offer sent: " + describe(offer));
-            return new OfferSent(peerId, clock.instant(), id, spans(offer));
         }
     }
 

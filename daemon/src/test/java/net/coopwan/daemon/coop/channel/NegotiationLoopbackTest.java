@@ -24,7 +24,15 @@ import net.coopwan.config.CooperationType;
 import net.coopwan.config.ParameterRange;
 import net.coopwan.daemon.api.AgreementChanged;
 import net.coopwan.daemon.api.AgreementStatus;
+import net.coopwan.config.ConfigLoader;
+import net.coopwan.config.CoopwanConfig;
 import net.coopwan.daemon.api.ControlException;
+import net.coopwan.daemon.api.InterfaceCounters;
+import net.coopwan.daemon.api.NetInterface;
+import net.coopwan.daemon.api.PeerInfo;
+import net.coopwan.daemon.api.UplinkStatus;
+import net.coopwan.daemon.coop.info.InfoSharing;
+import net.coopwan.daemon.coop.info.TrafficSampler;
 import net.coopwan.daemon.coop.agreement.CooperationRequest;
 import net.coopwan.daemon.coop.agreement.Offer;
 import net.coopwan.daemon.coop.agreement.RejectReason;
@@ -237,6 +245,104 @@ class NegotiationLoopbackTest {
         assertEquals(AgreementChanged.What.WITHDRAWN, rb.changes.get(rb.changes.size() - 1).what());
     }
 
+    /** b's information: two uplinks (wan up with traffic sampled, lte disabled) and share_info as given. */
+    private TrafficSampler infoOfB(boolean share) throws Exception {
+        Path f = dir.resolve("coopwan-b-" + share);
+        java.nio.file.Files.writeString(f, String.join("\n",
+                "config uplink 'wan'", "\toption device 'eth0'", "\toption down_kbps '100000'", "\toption up_kbps '40000'",
+                "\toption type 'fibre'",
+                "config uplink 'lte'", "\toption device 'wwan0'", "\toption enabled '0'",
+                "config peer 'peer'", "\toption share_info '" + (share ? 1 : 0) + "'", ""));
+        CoopwanConfig config = ConfigLoader.load(f);
+        TrafficSampler sampler = new TrafficSampler();
+        for (int i = 0; i <= 3; i++) {
+            // 125 000 bytes/s received (1 Mbit/s), 12 500 sent; the last second twice that received
+            long rx = 125_000L * i + (i == 3 ? 125_000 : 0);
+            NetInterface eth0 = new NetInterface(4, "eth0", 1, "", 1500, true, "up", 0,
+                    new InterfaceCounters(rx, 0, 0, 0, 0, 12_500L * i, 0, 0, 0));
+            sampler.observe(List.of(new UplinkStatus("wan", "eth0", true, UplinkStatus.State.UP, eth0),
+                    new UplinkStatus("lte", "wwan0", false, UplinkStatus.State.DISABLED, null)), lan.now + i * 1_000_000_000L);
+        }
+        rb.negotiation.ownInfo(new InfoSharing(() -> config, sampler));
+        return sampler;
+    }
+
+    @Test
+    void anInfoRequestIsAnsweredWithTheUplinksTheirRatesAndTraffic() throws Exception {
+        infoOfB(true);
+        ControlException none = assertThrows(ControlException.class, () -> ra.negotiation.peerInfo(B));
+        assertEquals(ControlException.Reason.NOT_FOUND, none.reason());
+        var sent = ra.negotiation.requestInfo(B);
+        lan.advance(Duration.ofMillis(100));
+        PeerInfo info = ra.negotiation.peerInfo(B);
+        assertEquals(sent.messageId(), info.requestId());
+        // kept with the time it arrived: the next 50 ms tick after the request, within the 100 ms
+        assertTrue(info.receivedAt().isAfter(sent.sentAt()) && !info.receivedAt().isAfter(lan.clock.instant()),
+                sent.sentAt() + " < " + info.receivedAt() + " <= " + lan.clock.instant());
+        assertTrue(info.shared());
+        assertEquals(List.of("wan", "lte"), info.uplinks().stream().map(PeerInfo.UplinkInfo::name).toList(), "config order");
+        PeerInfo.UplinkInfo wan = info.uplinks().get(0);
+        assertEquals("up", wan.state());
+        assertEquals("fibre", wan.type());
+        assertEquals("unknown", info.uplinks().get(1).type());
+        assertEquals(100_000, wan.downKbps());
+        assertEquals(40_000, wan.upKbps());
+        assertEquals(3, wan.windowS());
+        assertEquals(4 * 125_000 * 8 / 3, wan.rxAvgBps());
+        assertEquals(2 * 125_000 * 8, wan.rxPeakBps());
+        assertEquals(12_500 * 8, wan.txAvgBps());
+        assertEquals("disabled", info.uplinks().get(1).state());
+        assertEquals(0, info.uplinks().get(1).windowS());
+        assertEquals(0, ra.negotiation.unacknowledged());
+        assertEquals(0, rb.negotiation.unacknowledged());
+        assertTrue(rb.logged("cooperation with coop-aaaa: information request " + sent.messageId() + " answered: 2 uplinks shared"),
+                rb.log.toString());
+        assertTrue(ra.logged("information received for request " + sent.messageId() + ": 2 uplinks"), ra.log.toString());
+        // either side may ask: b asks a, which has no source and says so
+        rb.negotiation.requestInfo(A);
+        lan.advance(Duration.ofMillis(100));
+        assertFalse(rb.negotiation.peerInfo(A).shared());
+        assertThrows(ControlException.class, () -> ra.negotiation.requestInfo("coop-nobody"));
+        // an INFO that answers no request of a's is counted, and the information kept is unchanged
+        long unexpected = ra.negotiation.drops().get(NegotiationDrop.UNEXPECTED);
+        byte[] stray = net.coopwan.daemon.coop.negotiation.CoopCodec.encode(new CoopMessage.InfoMessage(4242,
+                sent.messageId() + 1000, net.coopwan.daemon.coop.negotiation.RouterInfo.refused("stray")));
+        assertTrue(b.peer(a).sendSealed(ChannelHeader.Kind.COOP_MESSAGE, ByteBuffer.wrap(stray), lan.now, b.outbox));
+        lan.pump();
+        assertEquals(unexpected + 1, ra.negotiation.drops().get(NegotiationDrop.UNEXPECTED));
+        assertTrue(ra.negotiation.peerInfo(B).shared());
+    }
+
+    @Test
+    void withShareInfoOffTheAnswerIsTheOwnersRefusal() throws Exception {
+        infoOfB(false);
+        ra.negotiation.requestInfo(B);
+        lan.advance(Duration.ofMillis(100));
+        PeerInfo info = ra.negotiation.peerInfo(B);
+        assertFalse(info.shared());
+        assertEquals(InfoSharing.REFUSAL, info.reason());
+        assertTrue(info.uplinks().isEmpty());
+        assertTrue(rb.logged("answered: refused: " + InfoSharing.REFUSAL), rb.log.toString());
+    }
+
+    @Test
+    void lostAcksOfInfoMeanResendsAndOneAnswerThatArrivesOnceTheLinkHeals() throws Exception {
+        infoOfB(true);
+        // everything b sends is lost for 2.5 s: its acks and its INFO
+        lan.lose = d -> d.from().equals(b.address) && d.bytes()[1] == ChannelHeader.Kind.COOP_MESSAGE.code();
+        var sent = ra.negotiation.requestInfo(B);
+        lan.advance(Duration.ofMillis(2500));
+        assertEquals(2, rb.negotiation.drops().get(NegotiationDrop.DUPLICATE), "the request resent at 1 and 2 s");
+        assertEquals(1, rb.log.stream().filter(l -> l.contains("information request")).count(), "answered once");
+        assertThrows(ControlException.class, () -> ra.negotiation.peerInfo(B));
+        lan.lose = d -> false;
+        lan.advance(Duration.ofMillis(1000));
+        assertEquals(sent.messageId(), ra.negotiation.peerInfo(B).requestId(), "b's INFO resent after the heal");
+        assertEquals(0, ra.negotiation.unacknowledged());
+        assertEquals(0, rb.negotiation.unacknowledged());
+        assertEquals(0, ra.negotiation.drops().get(NegotiationDrop.UNEXPECTED));
+    }
+
     @Test
     void lostAcksMeanResendsEverySecondAndTheHelperActsOnceThenGivesUpAfterTenSends() throws Exception {
         // every COOP_MESSAGE from b is lost: its acks never arrive
@@ -294,7 +400,7 @@ class NegotiationLoopbackTest {
         for (int i = 0; i < n; i++) {
             byte[] junk = new byte[1 + r.nextInt(60)];
             r.nextBytes(junk);
-            junk[0] = (byte) (1 + r.nextInt(5));
+            junk[0] = (byte) (1 + r.nextInt(7));
             assertTrue(ab.sendSealed(ChannelHeader.Kind.COOP_MESSAGE, ByteBuffer.wrap(junk), lan.now, a.outbox));
             lan.pump();
         }

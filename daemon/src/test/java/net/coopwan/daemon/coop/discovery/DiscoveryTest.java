@@ -46,7 +46,7 @@ class DiscoveryTest {
                 new CooperationOffer("emergency", net.coopwan.config.CooperationType.EMERGENCY, emergencyOn,
                         Map.of("bandwidth_kbps", new ParameterRange(1000, 20000))),
                 new CooperationOffer("dup", net.coopwan.config.CooperationType.DUPLICATION, true, Map.of()));
-        return new CoopwanConfig(d.global(), List.of(new Uplink("wan", "eth1", true, 1_000_000, 300_000)),
+        return new CoopwanConfig(d.global(), List.of(new Uplink("wan", "eth1", true, 1_000_000, 300_000, null, "cable")),
                 new PeerLink(true, "cwdnone0", 4790), offers, d.web(), d.snmp(), List.of());
     }
 
@@ -66,7 +66,10 @@ class DiscoveryTest {
         AdvertInfo i = d.info();
         assertTrue(i.willing());
         assertEquals(EnumSet.of(CooperationType.EMERGENCY_CONNECTION, CooperationType.LC_DUPLICATION), i.offered());
-        assertEquals(UplinkType.UNKNOWN, i.uplinkType());
+        assertEquals(UplinkType.CABLE, i.uplinkType(), "the first uplink's configured type");
+        // the config's names are the advert's codes in order: each code has its name
+        assertEquals(Uplink.TYPES, java.util.Arrays.stream(UplinkType.values())
+                .map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList());
         assertEquals(10, i.downstreamClass()); // 1 Gbit/s
         assertEquals(9, i.upstreamClass()); // 300 Mbit/s
         assertEquals(d.nonce(), i.nonce());

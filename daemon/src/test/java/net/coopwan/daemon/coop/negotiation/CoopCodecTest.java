@@ -1,6 +1,7 @@
 package net.coopwan.daemon.coop.negotiation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import net.coopwan.config.CooperationType;
 import net.coopwan.config.ParameterRange;
+import net.coopwan.daemon.api.UplinkStatus;
+import net.coopwan.daemon.coop.advert.UplinkType;
 import net.coopwan.daemon.coop.agreement.Offer;
 import net.coopwan.daemon.coop.agreement.Response;
 
@@ -26,6 +29,11 @@ class CoopCodecTest {
             CooperationType.EMERGENCY, Map.of("bandwidth_kbps", new ParameterRange(1000, 10_000),
                     "window_ms", new ParameterRange(100, 1000)),
             CooperationType.SUPPRESSION, Map.of("max_drop_percent", new ParameterRange(5, 20))));
+
+    static final RouterInfo INFO = RouterInfo.shared(List.of(
+            new RouterInfo.UplinkFigures("wan", UplinkType.FIBRE, UplinkStatus.State.UP, 100_000, 40_000, 60,
+                    12_345_678, 1_000, 50_000_000, 8_000),
+            new RouterInfo.UplinkFigures("LTE_2", UplinkType.UNKNOWN, UplinkStatus.State.MISSING, 0, 0, 0, 0, 0, 0, 0)));
 
     private static CoopMessage roundTrip(CoopMessage m) throws CoopFormatException {
         return CoopCodec.parse(ByteBuffer.wrap(CoopCodec.encode(m)));
@@ -43,7 +51,11 @@ class CoopCodecTest {
                 new CoopMessage.Ack(11),
                 new CoopMessage.RequestMessage(12, CooperationType.BANDWIDTH_SHARING, Map.of("bandwidth_kbps", -3L)),
                 new CoopMessage.VerdictMessage(13, 0xfffffff0L, false, "TYPE_NOT_ENABLED: bandwidth_sharing"),
-                new CoopMessage.VerdictMessage(14, 1, true, ""));
+                new CoopMessage.VerdictMessage(14, 1, true, ""),
+                new CoopMessage.InfoRequestMessage(15),
+                new CoopMessage.InfoMessage(16, 15, INFO),
+                new CoopMessage.InfoMessage(17, 0xffff_ffffL, RouterInfo.shared(List.of())),
+                new CoopMessage.InfoMessage(18, 3, RouterInfo.refused("the owner does not share")));
         for (CoopMessage m : all) {
             assertEquals(m, roundTrip(m));
         }
@@ -64,6 +76,66 @@ class CoopCodecTest {
         byte[] offer = CoopCodec.encode(new CoopMessage.OfferMessage(2, OFFER));
         // 5 + count + emergency (1+1 + 2 x (1+name+16)) + suppression (1+1 + 1+16+16)
         assertEquals(5 + 1 + 2 + (1 + 14 + 16) + (1 + 9 + 16) + 2 + (1 + 16 + 16), offer.length);
+        assertArrayEquals(new byte[] {6, 0, 0, 0, 9}, CoopCodec.encode(new CoopMessage.InfoRequestMessage(9)));
+        byte[] info = CoopCodec.encode(new CoopMessage.InfoMessage(2, 9, INFO));
+        // type 7, id, about, shared, count; per uplink: name, type, state, 2 x i64, u16, 4 x i64
+        assertEquals(5 + 4 + 1 + 1 + (1 + 3 + 1 + 1 + 16 + 2 + 32) + (1 + 5 + 1 + 1 + 16 + 2 + 32), info.length);
+        ByteBuffer b = ByteBuffer.wrap(info);
+        assertEquals(7, b.get());
+        b.getInt();
+        assertEquals(9, b.getInt());
+        assertEquals(1, b.get());
+        assertEquals(2, b.get());
+        assertEquals(3, b.get());
+        b.position(b.position() + 3);
+        assertEquals(UplinkType.FIBRE.code(), b.get());
+        assertEquals(0, b.get(), "state up");
+        assertEquals(100_000, b.getLong());
+        assertEquals(40_000, b.getLong());
+        assertEquals(60, b.getShort());
+        assertEquals(12_345_678, b.getLong());
+        // the largest INFO fits a datagram with room to spare
+        List<RouterInfo.UplinkFigures> many = new ArrayList<>();
+        for (int i = 0; i < CoopCodec.MAX_UPLINKS; i++) {
+            many.add(new RouterInfo.UplinkFigures(("u" + i + "_").repeat(20).substring(0, 40), UplinkType.OTHER,
+                    UplinkStatus.State.DOWN, Long.MAX_VALUE, Long.MAX_VALUE, 3600, 1, 1, Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+        assertTrue(CoopCodec.encode(new CoopMessage.InfoMessage(1, 1, RouterInfo.shared(many))).length < CoopCodec.MAX_PLAINTEXT);
+        many.add(many.get(0));
+        assertThrows(IllegalArgumentException.class, () -> CoopCodec.encode(new CoopMessage.InfoMessage(1, 1,
+                RouterInfo.shared(many))));
+    }
+
+    @Test
+    void strictInfoParsingRefusesRepeatsUnknownCodesAndInconsistentFigures() {
+        byte[] good = CoopCodec.encode(new CoopMessage.InfoMessage(2, 9, INFO));
+        int first = 5 + 4 + 1 + 1; // the first uplink's name length
+        int typeAt = first + 1 + 3;
+        java.util.function.Consumer<java.util.function.Consumer<byte[]>> refused = change -> {
+            byte[] bad = good.clone();
+            change.accept(bad);
+            assertThrows(CoopFormatException.class, () -> CoopCodec.parse(ByteBuffer.wrap(bad)));
+        };
+        refused.accept(x -> x[typeAt] = 8); // uplink type beyond 7
+        refused.accept(x -> x[typeAt + 1] = 4); // state beyond disabled
+        refused.accept(x -> x[9] = 2); // shared flag 2
+        refused.accept(x -> x[10] = (byte) (CoopCodec.MAX_UPLINKS + 1));
+        refused.accept(x -> x[typeAt + 2] = (byte) 0x80); // negative down kbit/s
+        refused.accept(x -> x[typeAt + 2 + 16] = (byte) 0x0f); // window beyond 3600 s
+        refused.accept(x -> x[first + 1] = '-'); // not a UCI name
+        // a peak below its average: rx peak of the first uplink set to 0
+        refused.accept(x -> java.util.Arrays.fill(x, typeAt + 2 + 16 + 2 + 16, typeAt + 2 + 16 + 2 + 24, (byte) 0));
+        // the same uplink twice
+        byte[] twice = CoopCodec.encode(new CoopMessage.InfoMessage(2, 9, RouterInfo.shared(List.of(INFO.uplinks().get(0)))));
+        int one = twice.length - first;
+        byte[] doubled = java.util.Arrays.copyOf(twice, twice.length + one);
+        System.arraycopy(twice, first, doubled, twice.length, one);
+        doubled[10] = 2;
+        CoopFormatException e = assertThrows(CoopFormatException.class, () -> CoopCodec.parse(ByteBuffer.wrap(doubled)));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+        // and the untouched bytes parse
+        assertEquals(2, ((CoopMessage.InfoMessage) assertDoesNotThrow(() -> CoopCodec.parse(ByteBuffer.wrap(good))))
+                .info().uplinks().size());
     }
 
     @Test
@@ -115,7 +187,7 @@ class CoopCodecTest {
                 bytes = new byte[r.nextInt(120)];
                 r.nextBytes(bytes);
                 if (bytes.length > 0) {
-                    bytes[0] = (byte) (1 + r.nextInt(6)); // mostly known types, so the bodies get exercised
+                    bytes[0] = (byte) (1 + r.nextInt(8)); // mostly known types, so the bodies get exercised
                 }
             } else {
                 bytes = CoopCodec.encode(randomMessage(r));
@@ -152,7 +224,7 @@ class CoopCodecTest {
     static CoopMessage randomMessage(Random r) {
         long id = r.nextLong() & 0xffff_ffffL;
         CooperationType[] types = CooperationType.values();
-        switch (r.nextInt(5)) {
+        switch (r.nextInt(7)) {
             case 0: {
                 Map<CooperationType, Map<String, ParameterRange>> m = new EnumMap<>(CooperationType.class);
                 for (CooperationType t : types) {
@@ -180,6 +252,24 @@ class CoopCodecTest {
                 return new CoopMessage.Ack(id);
             case 3:
                 return new CoopMessage.RequestMessage(id, types[r.nextInt(types.length)], values(r));
+            case 5:
+                return new CoopMessage.InfoRequestMessage(id);
+            case 6: {
+                if (r.nextInt(4) == 0) {
+                    return new CoopMessage.InfoMessage(id, r.nextLong() & 0xffff_ffffL, RouterInfo.refused("no " + r.nextInt()));
+                }
+                List<RouterInfo.UplinkFigures> ups = new ArrayList<>();
+                int n = r.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    long rxAvg = r.nextInt(1 << 30);
+                    long txAvg = r.nextInt(1 << 20);
+                    ups.add(new RouterInfo.UplinkFigures("wan" + i + (r.nextBoolean() ? "_B" : ""),
+                            UplinkType.values()[r.nextInt(8)], UplinkStatus.State.values()[r.nextInt(4)],
+                            r.nextInt(10_000_000), r.nextInt(10_000_000), r.nextInt(CoopCodec.MAX_WINDOW_S + 1), rxAvg, txAvg,
+                            rxAvg + r.nextInt(1000), txAvg + r.nextInt(1000)));
+                }
+                return new CoopMessage.InfoMessage(id, r.nextLong() & 0xffff_ffffL, RouterInfo.shared(ups));
+            }
             default:
                 return new CoopMessage.VerdictMessage(id, r.nextLong() & 0xffff_ffffL, r.nextBoolean(),
                         r.nextBoolean() ? "" : "OVER_AGREED_VALUE: x " + r.nextInt());
