@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import net.coopwan.daemon.coop.advert.AdvertInfo;
 import net.coopwan.daemon.coop.advert.AdvertTag;
 import net.coopwan.daemon.coop.advert.CooperationType;
 import net.coopwan.daemon.coop.advert.UplinkType;
+import net.coopwan.lab.ChannelLabIT.Router;
 
 /**
  * Discovery end to end with two packaged daemons: router a and router b in two network
@@ -71,92 +71,17 @@ class DiscoveryLabIT {
         Commands.run(CMD, List.of(argv)).orThrow();
     }
 
-    /** One router: its namespace, device, address and daemon. */
-    final class Router {
-        final String name;
-        final String ns;
-        final String device;
-        final Path socket;
-        final Path log;
-        Process process;
-
-        Router(String prefix, String name, String device) {
-            this.name = name;
-            this.ns = prefix + name;
-            this.device = device;
-            this.socket = dir.resolve(name + ".sock");
-            this.log = dir.resolve(name + ".log");
-        }
-
-        void start() throws IOException {
-            Path conf = dir.resolve(name + ".conf");
-            Files.writeString(conf, String.join("\n",
-                    "config global 'global'",
-                    "\toption role 'router'",
-                    "\toption control_socket '" + socket + "'",
-                    "config web 'web'",
-                    "\toption enabled '0'",
-                    "config snmp 'snmp'",
-                    "\toption enabled '0'",
-                    "config uplink 'wan'",
-                    "\toption device 'lo'",
-                    "\toption down_kbps '1000000'",
-                    "\toption up_kbps '300000'",
-                    "config peer 'peer'",
-                    "\toption enabled '1'",
-                    "\toption device '" + device + "'",
-                    "\toption port '" + PORT + "'",
-                    "config offer 'emergency'",
-                    "\toption type 'emergency'",
-                    "\toption enabled '" + ("a".equals(name) ? "1" : "0") + "'",
-                    "config offer 'duplication'",
-                    "\toption type 'duplication'",
-                    "\toption enabled '1'",
-                    ""));
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-            cmd.addAll(List.of(BondLab.launcher(conf, dir.resolve(name + "-state"))));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        }
-
-        /** {@code coopwan ctl --socket S [--json] peers} run inside the namespace. */
-        Result ctl(boolean json) {
-            String jar = System.getProperty("coopwan.jar", "target/coopwan.jar");
-            String launcher = System.getProperty("coopwan.launcher", "files/coopwan");
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env",
-                    "COOPWAN_JAR=" + Path.of(jar).toAbsolutePath(), "COOPWAN_CDS=/nonexistent",
-                    "sh", Path.of(launcher).toAbsolutePath().toString(), "ctl", "--socket", socket.toString()));
-            if (json) {
-                cmd.add("--json");
-            }
-            cmd.add("peers");
-            return Commands.run(CMD, cmd);
-        }
-
-        JsonNode peers() throws IOException {
-            Result r = ctl(true);
-            return r.exitCode() == 0 ? JSON.readTree(r.stdout()) : null;
-        }
-
-        String logText() {
-            try {
-                return Files.exists(log) ? Files.readString(log) : "(no log)";
-            } catch (IOException e) {
-                return "(unreadable log: " + e + ")";
-            }
-        }
-
-        void stop() {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+    /** One router: ChannelLabIT's (its namespace, device, daemon and ctl), only a offers emergency. */
+    Router router(String prefix, String name, String device) {
+        Router r = new Router(dir, prefix, name, device, PORT);
+        r.offers = String.join("\n",
+                "config offer 'emergency'",
+                "\toption type 'emergency'",
+                "\toption enabled '" + ("a".equals(name) ? "1" : "0") + "'",
+                "config offer 'duplication'",
+                "\toption type 'duplication'",
+                "\toption enabled '1'");
+        return r;
     }
 
     /** The routers {@code p} lists, or an empty list when its daemon does not answer yet. */
@@ -176,8 +101,8 @@ class DiscoveryLabIT {
     @Test
     void twoDaemonsSeeEachOtherAndAForgedBeaconIsACountedDrop() throws Exception {
         String prefix = "cwd" + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
-        Router a = new Router(prefix, "a", prefix + "x");
-        Router b = new Router(prefix, "b", prefix + "y");
+        Router a = router(prefix, "a", prefix + "x");
+        Router b = router(prefix, "b", prefix + "y");
         try {
             run("ip", "netns", "add", a.ns);
             run("ip", "netns", "add", b.ns);
