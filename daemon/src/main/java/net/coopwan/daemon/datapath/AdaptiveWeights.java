@@ -150,7 +150,9 @@ final class AdaptiveWeights implements Runnable {
             return;
         }
         double[] weights = w.toArray();
-        LOG.debug("bond {}: in-band estimates {} kbit/s on the wire", settings.bond(), Arrays.toString(round(scale(e, 1e-3))));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("bond {}: in-band estimates {} kbit/s on the wire", settings.bond(), Arrays.toString(round(scale(e, 1e-3))));
+        }
         path.scheduler().setWeights(weights);
         path.weightsChanged();
         if (movedMoreThan(loggedWeights, weights, 0.10)) {

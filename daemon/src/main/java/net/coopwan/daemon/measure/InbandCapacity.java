@@ -178,6 +178,8 @@ public final class InbandCapacity {
             double before = estimate[i];
             if (windowSaturated[i]) {
                 estimate[i] += config.gain() * (windowRate[i] - estimate[i]);
+                // never below 5 % in one step: a link that delivered nothing in a window is left to
+                // LinkHealth (it goes down), not weighted to zero from here
                 estimate[i] = Math.min(ceiling[i], Math.max(0.05 * before, estimate[i]));
                 measured[i] = estimate[i];
                 probeStep[i] = config.probeUpStep();
