@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -335,9 +336,25 @@ public final class Negotiation implements SealedMessages {
                     + e.getMessage()));
         }
         queue(peerId, answer, "information", now, sender);
+        // A paired peer may ask as often as it likes (every answer is cheap), but the event log is
+        // on flash: one line per peer per minute, the others counted into the next line.
+        Long last = infoLineAt.get(peerId);
+        if (last != null && now - last < INFO_LINE_NANOS) {
+            infoLinesSuppressed.merge(peerId, 1, Integer::sum);
+            return;
+        }
+        infoLineAt.put(peerId, now);
+        Integer suppressed = infoLinesSuppressed.remove(peerId);
         line(peerId, "information request " + m.id() + " answered: " + (answer.info().shared()
-                ? answer.info().uplinks().size() + " uplinks shared" : "refused: " + answer.info().reason()));
+                ? answer.info().uplinks().size() + " uplinks shared" : "refused: " + answer.info().reason())
+                + (suppressed == null ? "" : " (" + suppressed + " more answered since the last line)"));
     }
+
+    /** At most one event-log line per peer and this long for answered information requests. */
+    static final long INFO_LINE_NANOS = 60_000_000_000L;
+    /** When each peer's last answered-information line was written, and how many answers went unlogged since. */
+    private final Map<String, Long> infoLineAt = new HashMap<>();
+    private final Map<String, Integer> infoLinesSuppressed = new HashMap<>();
 
     private void onInfo(String peerId, CoopMessage.InfoMessage m) {
         String to = sentInfoRequests.remove(m.about());

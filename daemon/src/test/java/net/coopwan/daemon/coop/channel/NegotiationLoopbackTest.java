@@ -314,6 +314,22 @@ class NegotiationLoopbackTest {
     }
 
     @Test
+    void aPeerAskingOftenIsAnsweredEveryTimeButLoggedOncePerMinute() throws Exception {
+        infoOfB(true);
+        for (int i = 0; i < 5; i++) {
+            var sent = ra.negotiation.requestInfo(B);
+            lan.advance(Duration.ofMillis(100));
+            assertEquals(sent.messageId(), ra.negotiation.peerInfo(B).requestId(), "every request is answered");
+        }
+        assertEquals(1, rb.log.stream().filter(l -> l.contains("answered:")).count(), rb.log.toString());
+        lan.advance(Duration.ofSeconds(60));
+        ra.negotiation.requestInfo(B);
+        lan.advance(Duration.ofMillis(100));
+        assertEquals(2, rb.log.stream().filter(l -> l.contains("answered:")).count(), rb.log.toString());
+        assertTrue(rb.logged("(4 more answered since the last line)"), rb.log.toString());
+    }
+
+    @Test
     void withShareInfoOffTheAnswerIsTheOwnersRefusal() throws Exception {
         infoOfB(false);
         ra.negotiation.requestInfo(B);
