@@ -28,7 +28,10 @@ import net.coopwan.luci.rpc.RpcException;
  * owner sees it in {@code ctl pending}, an approval outside the range is refused with nothing
  * stored, {@code ctl approve} of emergency alone persists the same agreement on both
  * ({@code ctl agreements}), and both survive a restart of both daemons. After pairing, {@code ctl info}
- * on a shows b's uplink with its configured rates and the traffic of a ping on it.
+ * on a shows b's uplink with its configured rates and the traffic of a ping on it. Before pairing,
+ * b lists a among its nearby routers (discovery); at the end, b's SNMP agent shows a in
+ * COOPWAN-MIB's peerTable as up(3) with emergency(0) enabled (net-snmp's snmpwalk, SNMPv3
+ * authPriv, agent on b's loopback port 16171).
  *
  * <p>Namespaces and links are named {@code cwg<4 hex>a/b}, {@code cwg<4 hex>x/y} and deleted in
  * finally; leftovers of an earlier run are deleted first.
@@ -127,6 +130,58 @@ class AgreementLabIT {
         }
     }
 
+    static final int SNMP_PORT = 16171;
+    static final String SNMP_USER = "labuser";
+    static final String SNMP_AUTH = "lab-auth-pass";
+    static final String SNMP_PRIV = "lab-priv-pass";
+
+    /**
+     * Polls {@code snmpwalk} (SNMPv3 authPriv, numeric OIDs) of the peerTable on {@code r} until the
+     * row of {@code peerId} says up(3) with emergency(0) set; returns that row's varbinds.
+     */
+    static String peerRow(Router r, String peerId) throws Exception {
+        String entry = net.coopwan.snmp.mib.CoopwanMib.PEER_ENTRY.toDottedString();
+        String id = "." + net.coopwan.snmp.mib.CoopwanMib.PEER_ID.toDottedString() + ".";
+        String state = "." + net.coopwan.snmp.mib.CoopwanMib.PEER_STATE.toDottedString() + ".";
+        String types = "." + net.coopwan.snmp.mib.CoopwanMib.PEER_COOP_TYPES.toDottedString() + ".";
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String last = "";
+        while (System.nanoTime() < until) {
+            Result w = Commands.run(Duration.ofSeconds(15), List.of("ip", "netns",
+                    "exec", r.ns, "snmpwalk", "-v3", "-l", "authPriv", "-u", SNMP_USER, "-a", "SHA-256", "-A", SNMP_AUTH,
+                    "-x", "AES", "-X", SNMP_PRIV, "-On", "-r", "1", "-t", "2", "127.0.0.1:" + SNMP_PORT, entry));
+            last = w.describe();
+            String index = null;
+            for (String l : w.stdout().split("\n")) {
+                if (l.startsWith(id) && l.endsWith("\"" + peerId + "\"")) {
+                    index = l.substring(id.length(), l.indexOf(' '));
+                }
+            }
+            if (index != null) {
+                String s = null;
+                String t = null;
+                StringBuilder row = new StringBuilder();
+                for (String l : w.stdout().split("\n")) {
+                    String oid = l.contains(" ") ? l.substring(0, l.indexOf(' ')) : l;
+                    if (oid.startsWith("." + entry + ".") && oid.endsWith("." + index)) {
+                        row.append(l).append("; ");
+                    }
+                    if (l.startsWith(state + index + " ")) {
+                        s = l.substring(l.indexOf('=') + 1).trim();
+                    }
+                    if (l.startsWith(types + index + " ")) {
+                        t = l.substring(l.indexOf('=') + 1).trim();
+                    }
+                }
+                if ("INTEGER: 3".equals(s) && t != null && t.matches("(Hex-STRING|BITS): 80.*")) {
+                    return row.toString();
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("peerTable on " + r.name + " shows no up(3) row with emergency for " + peerId + ":\n" + last);
+    }
+
     @Test
     void ownerApprovesASubsetAndTheAgreementSurvivesRestartsOfBoth() throws Exception {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
@@ -134,6 +189,10 @@ class AgreementLabIT {
         Router b = new Router(dir, prefix, "b", prefix + "y", PORT);
         a.offers = OFFERS;
         b.offers = "";
+        b.snmp = String.join("\n", "config snmp 'snmp'", "\toption listen '127.0.0.1'", "\toption port '" + SNMP_PORT + "'",
+                "\toption v3_user '" + SNMP_USER + "'", "\toption v3_auth_protocol 'SHA-256'",
+                "\toption v3_auth_pass '" + SNMP_AUTH + "'", "\toption v3_priv_protocol 'AES-128'",
+                "\toption v3_priv_pass '" + SNMP_PRIV + "'");
         try {
             ChannelLabIT.run("ip", "netns", "add", a.ns);
             ChannelLabIT.run("ip", "netns", "add", b.ns);
@@ -262,6 +321,11 @@ class AgreementLabIT {
             Result peers = a.ctl(false, "peers");
             assertTrue(peers.stdout().contains("agreements:\n") && peers.stdout().contains(APPROVED), peers.describe());
             System.out.print("after restarting both, coopwan ctl peers on router a:\n" + peers.stdout());
+
+            // b's SNMP agent shows a in COOPWAN-MIB's peerTable: up(3), emergency(0) enabled
+            awaitEstablished(a, b);
+            String row = peerRow(b, idA);
+            System.out.println("snmpwalk of peerTable on b, a's row: " + row);
         } finally {
             a.stop();
             b.stop();

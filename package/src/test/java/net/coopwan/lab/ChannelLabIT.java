@@ -77,6 +77,8 @@ class ChannelLabIT {
         final int port;
         final Path socket;
         final Path log;
+        /** The snmp section: off unless a test serves the MIB from this router. */
+        String snmp = "config snmp 'snmp'\n\toption enabled '0'";
         String offers = String.join("\n",
                 "config offer 'emergency'",
                 "\toption type 'emergency'",
@@ -104,8 +106,7 @@ class ChannelLabIT {
                     "\toption control_socket '" + socket + "'",
                     "config web 'web'",
                     "\toption enabled '0'",
-                    "config snmp 'snmp'",
-                    "\toption enabled '0'",
+                    snmp,
                     "config uplink 'wan'",
                     "\toption device 'lo'",
                     "\toption down_kbps '1000000'",
