@@ -129,7 +129,8 @@ class BrowserTest {
         assertTrue(TestInterfaces.exists(bond), "the form made a kernel interface");
         String ifIndex = TestInterfaces.sys(bond, "ifindex");
         assertEquals("1300", TestInterfaces.sys(bond, "mtu"));
-        assertEquals("Bond " + bond + " created as ifindex " + ifIndex + ".", browser.text(browser.find("#bond-result")));
+        String created = "Bond " + bond + " created as ifindex " + ifIndex + ".";
+        assertEquals(created, browser.textOnceIt("#bond-result", created::equals));
         String row = "tr.bond[data-name='" + bond + "'] ";
         assertEquals(ifIndex, browser.text(browser.find(row + "td.ifindex")));
         assertEquals("adaptive", browser.text(browser.find(row + "td.mode")));
@@ -142,12 +143,14 @@ class BrowserTest {
         // The same name again: the daemon's refusal is the message.
         browser.type(browser.find("#bond-name"), bond);
         browser.click(browser.find("#create-bond-submit"));
+        String refusal = browser.textOnceIt("#bond-result", t -> t.startsWith("Bond not created: "));
+        assertTrue(refusal.startsWith("Bond not created: "), refusal);
         WebDriver.Element refused = browser.find("#bond-result");
-        assertTrue(browser.text(refused).startsWith("Bond not created: "), browser.text(refused));
         assertEquals("rgba(207, 34, 46, 1)", browser.css(refused, "color"), "a refusal is shown red");
 
         browser.click(browser.find(row + "button.delete-bond"));
-        assertEquals("Bond " + bond + " deleted.", browser.text(browser.find("#bond-result")));
+        String deleted = "Bond " + bond + " deleted.";
+        assertEquals(deleted, browser.textOnceIt("#bond-result", deleted::equals));
         assertTrue(browser.displayed(browser.find("#no-bonds")));
         assertFalse(TestInterfaces.exists(bond), "Delete removed the interface");
         assertEquals(List.of(), daemon.api().bonds());

@@ -120,7 +120,7 @@ class CooperationBrowserTest {
 
         // outside the offered range: the daemon's reason, nothing stored
         approve(browser, FIRST, "20000");
-        String refused = browser.text(browser.find("#coop-result"));
+        String refused = browser.textOnceIt("#coop-result", t -> t.startsWith("Not approved: "));
         assertTrue(refused.startsWith("Not approved: approval of " + FIRST + " refused, nothing stored: OUT_OF_RANGE: emergency"
                 + " bandwidth_kbps=20000 not in 1000..10000"), refused);
         assertEquals(0, daemon.api().agreements().size());
@@ -128,7 +128,8 @@ class CooperationBrowserTest {
 
         // inside: stored, listed, no longer pending
         approve(browser, FIRST, "5000");
-        assertEquals("Agreement with " + FIRST + " stored and sent.", browser.text(browser.find("#coop-result")));
+        String stored1 = "Agreement with " + FIRST + " stored and sent.";
+        assertEquals(stored1, browser.textOnceIt("#coop-result", stored1::equals));
         String row = "tr.agreement[data-peer='" + FIRST + "'] ";
         assertEquals("helper", browser.text(browser.find(row + "td.role")));
         assertEquals("emergency bandwidth_kbps=5000, quota_bytes=50000000, window_ms=1000",
@@ -143,7 +144,8 @@ class CooperationBrowserTest {
         // the other one rejected with a reason
         browser.type(browser.find("div.pending[data-peer='" + SECOND + "'] input.reject-reason"), "not this month");
         browser.click(browser.find("div.pending[data-peer='" + SECOND + "'] button.reject"));
-        assertEquals("Request of " + SECOND + " rejected.", browser.text(browser.find("#coop-result")));
+        String rejected = "Request of " + SECOND + " rejected.";
+        assertEquals(rejected, browser.textOnceIt("#coop-result", rejected::equals));
         assertTrue(browser.displayed(browser.find("#no-pending")));
         assertEquals(0, daemon.api().pendingRequests().size());
         assertTrue(daemon.api().events(50).stream().anyMatch(e -> e.message().equals("cooperation with " + SECOND

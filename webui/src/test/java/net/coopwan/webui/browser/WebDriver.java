@@ -136,6 +136,34 @@ final class WebDriver implements AutoCloseable {
         return call("GET", s("element/" + e.id() + "/text"), null).asText();
     }
 
+    /**
+     * The text of what {@code css} selects, once {@code done} accepts it; else the last text seen
+     * after 10 s, for the assertion to show. A click that submits a form returns before the
+     * post/redirect/get has replaced the page, so a find right after it may still get the old
+     * page's element (its old text, or "stale element" once the new page is in): this finds again
+     * until the new page's element says what the action should have said.
+     */
+    String textOnceIt(String css, java.util.function.Predicate<String> done) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String last = "(nothing found)";
+        while (true) {
+            try {
+                last = text(find(css));
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (AssertionError e) {
+                if (!String.valueOf(e.getMessage()).contains("stale element")) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > until) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     boolean displayed(Element e) {
         return call("GET", s("element/" + e.id() + "/displayed"), null).asBoolean();
     }
