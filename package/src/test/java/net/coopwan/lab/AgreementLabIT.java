@@ -194,17 +194,7 @@ class AgreementLabIT {
                 "\toption v3_auth_pass '" + SNMP_AUTH + "'", "\toption v3_priv_protocol 'AES-128'",
                 "\toption v3_priv_pass '" + SNMP_PRIV + "'");
         try {
-            ChannelLabIT.run("ip", "netns", "add", a.ns);
-            ChannelLabIT.run("ip", "netns", "add", b.ns);
-            ChannelLabIT.run("ip", "link", "add", a.device, "type", "veth", "peer", "name", b.device);
-            ChannelLabIT.run("ip", "link", "set", a.device, "netns", a.ns);
-            ChannelLabIT.run("ip", "link", "set", b.device, "netns", b.ns);
-            ChannelLabIT.run("ip", "-n", a.ns, "addr", "add", "100.64.78.1/24", "brd", "+", "dev", a.device);
-            ChannelLabIT.run("ip", "-n", b.ns, "addr", "add", "100.64.78.2/24", "brd", "+", "dev", b.device);
-            for (Router r : List.of(a, b)) {
-                ChannelLabIT.run("ip", "-n", r.ns, "link", "set", "lo", "up");
-                ChannelLabIT.run("ip", "-n", r.ns, "link", "set", r.device, "up");
-            }
+            ChannelLabIT.wire(a, b, "100.64.78");
             a.start();
             b.start();
             awaitListening(a, b);

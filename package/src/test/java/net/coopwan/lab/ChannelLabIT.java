@@ -172,6 +172,24 @@ class ChannelLabIT {
     }
 
 
+    /**
+     * Puts {@code a} and {@code b} in namespaces of their own joined by a veth, {@code net}.1/24 on
+     * a and {@code net}.2/24 on b, every link up. The caller deletes the namespaces.
+     */
+    static void wire(Router a, Router b, String net) {
+        run("ip", "netns", "add", a.ns);
+        run("ip", "netns", "add", b.ns);
+        run("ip", "link", "add", a.device, "type", "veth", "peer", "name", b.device);
+        run("ip", "link", "set", a.device, "netns", a.ns);
+        run("ip", "link", "set", b.device, "netns", b.ns);
+        run("ip", "-n", a.ns, "addr", "add", net + ".1/24", "brd", "+", "dev", a.device);
+        run("ip", "-n", b.ns, "addr", "add", net + ".2/24", "brd", "+", "dev", b.device);
+        for (Router r : List.of(a, b)) {
+            run("ip", "-n", r.ns, "link", "set", "lo", "up");
+            run("ip", "-n", r.ns, "link", "set", r.device, "up");
+        }
+    }
+
     /** The channel to the one paired peer as {@code p} shows it, or null. */
     static JsonNode channel(Router p) throws IOException {
         JsonNode j = p.peers();
@@ -204,17 +222,7 @@ class ChannelLabIT {
         Router a = new Router(dir, prefix, "a", prefix + "x", PORT);
         Router b = new Router(dir, prefix, "b", prefix + "y", PORT);
         try {
-            run("ip", "netns", "add", a.ns);
-            run("ip", "netns", "add", b.ns);
-            run("ip", "link", "add", a.device, "type", "veth", "peer", "name", b.device);
-            run("ip", "link", "set", a.device, "netns", a.ns);
-            run("ip", "link", "set", b.device, "netns", b.ns);
-            run("ip", "-n", a.ns, "addr", "add", "100.64.77.1/24", "brd", "+", "dev", a.device);
-            run("ip", "-n", b.ns, "addr", "add", "100.64.77.2/24", "brd", "+", "dev", b.device);
-            for (Router r : List.of(a, b)) {
-                run("ip", "-n", r.ns, "link", "set", "lo", "up");
-                run("ip", "-n", r.ns, "link", "set", r.device, "up");
-            }
+            wire(a, b, "100.64.77");
             a.start();
             b.start();
             long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -67,10 +67,6 @@ class DiscoveryLabIT {
         Commands.run(CMD, List.of("ip", "netns", "del", ns));
     }
 
-    static void run(String... argv) {
-        Commands.run(CMD, List.of(argv)).orThrow();
-    }
-
     /** One router: ChannelLabIT's (its namespace, device, daemon and ctl), only a offers emergency. */
     Router router(String prefix, String name, String device) {
         Router r = new Router(dir, prefix, name, device, PORT);
@@ -104,17 +100,7 @@ class DiscoveryLabIT {
         Router a = router(prefix, "a", prefix + "x");
         Router b = router(prefix, "b", prefix + "y");
         try {
-            run("ip", "netns", "add", a.ns);
-            run("ip", "netns", "add", b.ns);
-            run("ip", "link", "add", a.device, "type", "veth", "peer", "name", b.device);
-            run("ip", "link", "set", a.device, "netns", a.ns);
-            run("ip", "link", "set", b.device, "netns", b.ns);
-            run("ip", "-n", a.ns, "addr", "add", "100.64.77.1/24", "brd", "+", "dev", a.device);
-            run("ip", "-n", b.ns, "addr", "add", "100.64.77.2/24", "brd", "+", "dev", b.device);
-            for (Router r : List.of(a, b)) {
-                run("ip", "-n", r.ns, "link", "set", "lo", "up");
-                run("ip", "-n", r.ns, "link", "set", r.device, "up");
-            }
+            ChannelLabIT.wire(a, b, "100.64.77");
             a.start();
             b.start();
 

@@ -62,8 +62,6 @@ final class AdaptiveWeights implements Runnable {
     private long lastInbandUpdate;
     private double[] loggedWeights;
     static final long INBAND_UPDATE_NANOS = 500_000_000L;
-    /** IPv4 + UDP headers of each tunnel datagram: on the wire but not in the UDP payload. */
-    static final int IP_UDP_HEADERS = TunnelPeer.IP_UDP_HEADERS;
 
     AdaptiveWeights(BondDataPath path, BondDataPath.Settings settings) {
         this.path = path;
@@ -319,7 +317,7 @@ final class AdaptiveWeights implements Runnable {
      */
     private double[] onTheWire(double[] payloadBps) {
         int payload = Math.max(SlopsResponder.PROBE_HEADER, config.packetBytes());
-        double factor = (payload + TunnelHeader.OVERHEAD + IP_UDP_HEADERS) / (double) payload;
+        double factor = (payload + TunnelHeader.OVERHEAD + TunnelPeer.IP_UDP_HEADERS) / (double) payload;
         double[] w = new double[payloadBps.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = payloadBps[i] * factor;
