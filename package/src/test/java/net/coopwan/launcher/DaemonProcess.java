@@ -49,6 +49,16 @@ final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(pb.start(), log);
     }
 
+    /** As {@link #start} but with SIGHUP ignored, as {@code nohup} starts a program. */
+    static DaemonProcess startIgnoringHangup(Path log, String... args) throws IOException {
+        ProcessBuilder pb = command(args);
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\""));
+        cmd.addAll(pb.command());
+        pb.command(cmd);
+        pb.redirectOutput(log.toFile());
+        return new DaemonProcess(pb.start(), log);
+    }
+
     /** Runs a short command to completion; returns exit code and output. */
     static Result runToEnd(Duration timeout, String... args) throws IOException, InterruptedException {
         Process p = command(args).start();
@@ -79,7 +89,27 @@ final class DaemonProcess implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + output());
+        throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + output()
+                + "\nthreads of the daemon at that moment:\n" + threadDump());
+    }
+
+    /** The daemon's threads (jcmd Thread.print), so that a wait that timed out shows what blocked. */
+    private String threadDump() {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "(jcmd did not answer)";
+            }
+            return new String(out);
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 
     void signal(String name) throws IOException, InterruptedException {

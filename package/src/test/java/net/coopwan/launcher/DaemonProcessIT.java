@@ -55,6 +55,35 @@ class DaemonProcessIT {
                 + "\toption v3_priv_pass 'it-priv-pass'\n";
     }
 
+    /**
+     * Started with SIGHUP ignored (nohup), the JVM cannot take the signal back: the daemon says so
+     * in its log, survives a SIGHUP, and reloads through the control socket.
+     */
+    @Test
+    void saysSoWhenSighupIsIgnoredAndReloadsThroughTheControlSocket() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        Files.writeString(cfg, config("lo", TestDaemon.freeTcpPort(), TestDaemon.freeUdpPort()));
+        try (DaemonProcess d = DaemonProcess.startIgnoringHangup(dir.resolve("log"), "run", "--config",
+                cfg.toString(), "--state", dir.resolve("state").toString())) {
+            d.await("coopwan ready in", START);
+            d.await("SIGHUP is ignored in this process (started under nohup?): reload with 'coopwan ctl reload'",
+                    START);
+            d.signal("HUP");
+            DaemonProcess.Result ctl = DaemonProcess.runToEnd(START, "ctl", "--socket",
+                    dir.resolve("ctl.sock").toString(), "status");
+            assertEquals(0, ctl.exit(), ctl.output());
+            assertTrue(d.process.isAlive(), "an ignored SIGHUP does not stop it:\n" + d.output());
+
+            Files.writeString(cfg, config("coopwan-none0", TestDaemon.freeTcpPort(), TestDaemon.freeUdpPort()));
+            DaemonProcess.Result reload = DaemonProcess.runToEnd(START, "ctl", "--socket",
+                    dir.resolve("ctl.sock").toString(), "reload");
+            assertEquals(0, reload.exit(), reload.output());
+            d.await("config: reloaded " + cfg, START);
+            d.signal("TERM");
+            assertEquals(0, d.awaitExit(START), d.output());
+        }
+    }
+
     @Test
     void runsInForegroundWithEveryFrontEndReloadsOnHupAndStopsOnTerm() throws Exception {
         int web = TestDaemon.freeTcpPort();

@@ -36,12 +36,16 @@ import net.coopwan.daemon.store.Store;
 import net.coopwan.daemon.tun.LinuxTunDevices;
 import net.coopwan.daemon.tun.TunDevices;
 import net.coopwan.daemon.uplink.UplinkMonitor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running coopwan: store, ControlApi, uplink watch and front-ends, started in that order and
  * stopped in reverse. Either everything starts or nothing stays running.
  */
 public final class Daemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     /** How often uplink devices are polled; one second keeps a state change log line timely. */
     static final long UPLINK_POLL_MS = 1000;
@@ -301,6 +305,13 @@ public final class Daemon implements AutoCloseable {
             return new ReloadResult(true, msg.toString());
         } catch (ConfigException e) {
             String msg = "reload failed, keeping the last good config: " + e.getMessage();
+            events.record("config", msg);
+            return new ReloadResult(false, msg);
+        } catch (RuntimeException e) {
+            // A bug or a kernel refusal while applying: say so rather than let the signal thread
+            // swallow it. What was applied before the failure stays; the next reload retries the rest.
+            LOG.error("reload of {} failed while applying it", config.file(), e);
+            String msg = "reload failed while applying " + config.file() + ": " + e;
             events.record("config", msg);
             return new ReloadResult(false, msg);
         }

@@ -70,7 +70,10 @@ public final class Main {
         // order and we exit 0. The hook covers any other way the JVM goes down.
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "coopwan-shutdown"));
         Signals.onTerminate(stop::countDown);
-        Signals.onHangup(daemon::reload);
+        if (!Signals.onHangup(daemon::reload)) {
+            daemon.events().record("config", "SIGHUP is ignored in this process (started under nohup?): "
+                    + "reload with 'coopwan ctl reload' instead");
+        }
         // Time since main, not since exec: JVM boot comes on top (docs/benchmarks/startup measures
         // the whole from outside; /proc's start time is too coarse and, in some VMs, offset).
         out.println("coopwan ready in " + (System.nanoTime() - entered) / 1_000_000 + " ms after main");

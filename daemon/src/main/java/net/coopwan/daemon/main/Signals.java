@@ -1,6 +1,7 @@
 package net.coopwan.daemon.main;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGHUP is procd's and an admin's "reload". The JDK has no public API for it; sun.misc.Signal is
@@ -12,8 +13,12 @@ final class Signals {
     private Signals() {
     }
 
-    static void onHangup(Runnable action) {
-        Signal.handle(new Signal("HUP"), s -> action.run());
+    /**
+     * @return false when SIGHUP was ignored when the JVM started (e.g. under {@code nohup}): the JVM
+     *     then leaves it ignored and the action never runs, so the caller should say so.
+     */
+    static boolean onHangup(Runnable action) {
+        return Signal.handle(new Signal("HUP"), s -> action.run()) != SignalHandler.SIG_IGN;
     }
 
     static void onTerminate(Runnable action) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import net.coopwan.daemon.api.ReloadResult;
 import net.coopwan.daemon.api.Status;
 import net.coopwan.daemon.api.UplinkStatus;
 import net.coopwan.daemon.kernel.SysfsInterfaces;
+import net.coopwan.daemon.tun.TunDevice;
 
 class DaemonTest {
 
@@ -178,5 +180,72 @@ class DaemonTest {
     void aMissingFileIsAConfigError() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigHolder.fromFile(dir.resolve("nope")));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    /**
+     * A failure while a reload is applied (here an unchecked exception from a TUN device, as a bug
+     * or an unexpected kernel answer would give) is reported and recorded, not lost on the signal
+     * thread, and the daemon goes on: the next reload works.
+     */
+    @Test
+    void anUncheckedFailureWhileApplyingAReloadIsReportedAndRecorded() throws Exception {
+        Path cfg = dir.resolve("coopwan");
+        String bond = "config bond 'cwrl0'\n\toption mtu '%d'\n\tlist member 'wan'\n";
+        Files.writeString(cfg, GOOD + "\n" + bond.formatted(1400));
+        try (Daemon d = Daemon.start(ConfigHolder.fromFile(cfg), dir.resolve("state"), new SysfsInterfaces(),
+                name -> new RefusingMtuTun(name, 1300), Clock.systemUTC(), false)) {
+            Files.writeString(cfg, GOOD + "\n" + bond.formatted(1300));
+            ReloadResult r = d.api().reload();
+            assertFalse(r.applied(), r.message());
+            assertTrue(r.message().startsWith("reload failed while applying " + cfg), r.message());
+            assertTrue(r.message().contains("no MTU 1300 here"), r.message());
+            assertEquals(r.message(), d.api().events(1).get(0).message());
+
+            Files.writeString(cfg, GOOD + "\n" + bond.formatted(1400));
+            assertTrue(d.api().reload().applied(), "the daemon goes on after the failure");
+        }
+    }
+
+    /** A TUN device of no kernel that throws an unchecked exception for one MTU. */
+    private record RefusingMtuTun(String name, int refused) implements TunDevice {
+        @Override
+        public int ifIndex() {
+            return 4242;
+        }
+
+        @Override
+        public int fd() {
+            return -1;
+        }
+
+        @Override
+        public void setMtu(int mtu) {
+            if (mtu == refused) {
+                throw new IllegalStateException("no MTU " + mtu + " here");
+            }
+        }
+
+        @Override
+        public void setUp(boolean up) {
+        }
+
+        @Override
+        public int read(ByteBuffer dst, int timeoutMillis) throws java.io.IOException {
+            try {
+                Thread.sleep(Math.min(timeoutMillis, 50));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
