@@ -147,9 +147,7 @@ class AgreementLabIT {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         String last = "";
         while (System.nanoTime() < until) {
-            Result w = Commands.run(Duration.ofSeconds(15), List.of("ip", "netns",
-                    "exec", r.ns, "snmpwalk", "-v3", "-l", "authPriv", "-u", SNMP_USER, "-a", "SHA-256", "-A", SNMP_AUTH,
-                    "-x", "AES", "-X", SNMP_PRIV, "-On", "-r", "1", "-t", "2", "127.0.0.1:" + SNMP_PORT, entry));
+            Result w = snmpwalk(r, entry);
             last = w.describe();
             String index = null;
             for (String l : w.stdout().split("\n")) {
@@ -180,6 +178,13 @@ class AgreementLabIT {
             Thread.sleep(500);
         }
         throw new AssertionError("peerTable on " + r.name + " shows no up(3) row with emergency for " + peerId + ":\n" + last);
+    }
+
+    /** net-snmp's snmpwalk of {@code oid} on {@code r}'s agent, SNMPv3 authPriv, numeric OIDs. */
+    static Result snmpwalk(Router r, String oid) throws Exception {
+        return Commands.run(Duration.ofSeconds(15), List.of("ip", "netns",
+                "exec", r.ns, "snmpwalk", "-v3", "-l", "authPriv", "-u", SNMP_USER, "-a", "SHA-256", "-A", SNMP_AUTH,
+                "-x", "AES", "-X", SNMP_PRIV, "-On", "-r", "1", "-t", "2", "127.0.0.1:" + SNMP_PORT, oid));
     }
 
     @Test
@@ -316,6 +321,20 @@ class AgreementLabIT {
             awaitEstablished(a, b);
             String row = peerRow(b, idA);
             System.out.println("snmpwalk of peerTable on b, a's row: " + row);
+            // ... and the approved values in agreementParamTable: a's peerIndex, helper(2), emergency(1).
+            String peerIdOid = "." + net.coopwan.snmp.mib.CoopwanMib.PEER_ID.toDottedString() + ".";
+            assertTrue(row.startsWith(peerIdOid), row); // the row's first varbind is its peerId
+            String peerIndex = row.substring(peerIdOid.length(), row.indexOf(' '));
+            String values = "." + net.coopwan.snmp.mib.CoopwanMib.AGREEMENT_PARAM_VALUE.toDottedString();
+            Result params = snmpwalk(b, values);
+            System.out.println("snmpwalk of agreementParamTable on b:\n" + params.stdout());
+            for (String p : List.of("bandwidth_kbps = Counter64: 5000", "quota_bytes = Counter64: 50000000",
+                    "window_ms = Counter64: 1000")) {
+                String name = p.substring(0, p.indexOf(' '));
+                String line = values + "." + peerIndex + ".2.1." + String.join(".",
+                        name.chars().mapToObj(Integer::toString).toList()) + p.substring(name.length());
+                assertTrue(params.stdout().contains(line + "\n"), "no '" + line + "' in " + params.describe());
+            }
         } finally {
             a.stop();
             b.stop();

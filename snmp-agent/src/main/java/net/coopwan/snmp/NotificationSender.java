@@ -17,6 +17,7 @@ import java.util.function.ToIntFunction;
 
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.NotifyTarget;
+import net.coopwan.daemon.api.AgreementChanged;
 import net.coopwan.daemon.api.PeerChannelChanged;
 import net.coopwan.daemon.api.StateChange;
 import net.coopwan.daemon.api.UplinkStateChanged;
@@ -85,7 +86,7 @@ public final class NotificationSender implements AutoCloseable {
     private final V3Credentials v3;
     private final Supplier<CoopwanConfig> config;
     private final ToIntFunction<String> uplinkIndex;
-    private final Function<PeerChannelChanged, Optional<PeerMib.Notice>> peerNotice;
+    private final Function<StateChange, Optional<PeerMib.Notice>> peerNotice;
     private final Duration informTimeout;
     private final long startedNanos = System.nanoTime();
     private final ThreadPoolExecutor sender;
@@ -105,12 +106,13 @@ public final class NotificationSender implements AutoCloseable {
      * @param v3            the configured v3 user
      * @param config        the configuration in force; targets and community are read per notification
      * @param uplinkIndex   uplinkIndex by uplink name, as the uplinkTable shows it
-     * @param peerNotice    the peerUp/peerDown a channel change means, if any ({@link PeerMib#noticeFor});
+     * @param peerNotice    the peerUp/peerDown a channel or agreement change means, if any
+     *                      ({@link PeerMib#noticeFor(StateChange)});
      *                      called on the sender thread, so it may ask the daemon
      * @param informTimeout wait for an inform's acknowledgement, per try
      */
     NotificationSender(byte[] engineId, int engineBoots, V3Credentials v3, Supplier<CoopwanConfig> config,
-                       ToIntFunction<String> uplinkIndex, Function<PeerChannelChanged, Optional<PeerMib.Notice>> peerNotice,
+                       ToIntFunction<String> uplinkIndex, Function<StateChange, Optional<PeerMib.Notice>> peerNotice,
                        Duration informTimeout) throws IOException {
         this.engineId = engineId.clone();
         this.v3 = v3;
@@ -155,14 +157,14 @@ public final class NotificationSender implements AutoCloseable {
             if (trapOid != null) {
                 enqueue(() -> sendUplink(trapOid, u));
             }
-        } else if (change instanceof PeerChannelChanged p) {
+        } else if (change instanceof PeerChannelChanged || change instanceof AgreementChanged) {
             // Whether it is peerUp/peerDown depends on the agreements: worked out on the sender thread.
             enqueue(() -> {
                 try {
-                    peerNotice.apply(p).ifPresent(this::sendPeer);
+                    peerNotice.apply(change).ifPresent(this::sendPeer);
                 } catch (RuntimeException e) {
                     failed.incrementAndGet();
-                    LOG.warn("SNMP: no peerUp/peerDown for the channel change of {}: {}", p.peerId(), e.toString());
+                    LOG.warn("SNMP: no peerUp/peerDown for {}: {}", change, e.toString());
                 }
             });
         }

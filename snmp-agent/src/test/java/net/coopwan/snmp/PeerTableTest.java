@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import net.coopwan.config.CoopwanConfig;
+import net.coopwan.daemon.api.AgreementChanged;
 import net.coopwan.daemon.api.AgreementStatus;
 import net.coopwan.daemon.api.BondRequest;
 import net.coopwan.daemon.api.BondStatus;
@@ -57,6 +58,8 @@ class PeerTableTest {
     static final String COMMUNITY = "peers-c0mm";
     static final String ENTRY = CoopwanMib.PEER_ENTRY.toDottedString();
     static final String PEER_ID = CoopwanMib.PEER_ID.toDottedString();
+    static final String AGREEMENT_ENTRY = CoopwanMib.AGREEMENT_ENTRY.toDottedString();
+    static final String PARAM_VALUE = CoopwanMib.AGREEMENT_PARAM_VALUE.toDottedString();
     static final String UP_OID = "." + CoopwanMib.PEER_UP.toDottedString();
     static final String DOWN_OID = "." + CoopwanMib.PEER_DOWN.toDottedString();
     static final Instant T = Instant.parse("2026-11-24T08:00:00Z");
@@ -198,6 +201,38 @@ class PeerTableTest {
                 assertEquals(new NetSnmp.Var("Counter64", "0"), walk.var(col(7, c)), "no emergency, no quota");
                 assertEquals(24, walk.column(ENTRY).size(), "4 rows x 6 columns: " + walk.out());
 
+                // The agreements: one agreementTable row per peer, role and type, the values in agreementParamTable.
+                NetSnmp.Result agreed = snmp.v3("snmpwalk", AGREEMENT_ENTRY);
+                assertEquals(0, agreed.exit(), agreed.toString());
+                assertFalse(agreed.err().contains("OID not increasing"), agreed.err());
+                System.out.println("agreementTable:\n" + agreed.out());
+                String approvedAt = "07ea0b18080000002b0000"; // 2026-11-24 08:00:00.0 +00:00
+                String bEmergency = b + ".2.1"; // helper(2), emergency(1)
+                String bDuplication = b + ".2.3";
+                String cSharing = c + ".1.2"; // requester(1), bandwidthSharing(2) (proxied)
+                String cSuppression = c + ".1.4";
+                for (String row : List.of(bEmergency, bDuplication, cSharing, cSuppression)) {
+                    assertEquals(approvedAt, octets(agreed.var(AGREEMENT_ENTRY + ".3." + row)), row);
+                }
+                assertEquals("ctl", agreed.var(AGREEMENT_ENTRY + ".4." + bEmergency).value());
+                assertEquals("web:admin", agreed.var(AGREEMENT_ENTRY + ".4." + cSuppression).value());
+                assertEquals(8, agreed.column(AGREEMENT_ENTRY).size(), "4 rows x 2 columns: " + agreed.out());
+                NetSnmp.Result values = snmp.v3("snmpwalk", PARAM_VALUE);
+                assertEquals(0, values.exit(), values.toString());
+                System.out.println("agreementParamTable:\n" + values.out());
+                assertEquals(Map.of(
+                                bEmergency + "." + implied("bandwidth_kbps"), "20000",
+                                bEmergency + "." + implied("quota_bytes"), "5000000",
+                                bEmergency + "." + implied("window_ms"), "1000",
+                                bDuplication + "." + implied("bandwidth_kbps"), "2000",
+                                cSuppression + "." + implied("max_drop_percent"), "20"),
+                        values.column(PARAM_VALUE).entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().value())),
+                        "one row per agreed parameter, none for proxied sharing (it has none): " + values.out());
+                // A GET by a name that is no parameter: nothing there.
+                NetSnmp.Result none = snmp.v3("snmpget", PARAM_VALUE + "." + bEmergency + "." + implied("speed"));
+                assertTrue(none.out().contains("No Such Instance"), none.toString());
+
                 // Writes are refused: the table is read-only.
                 NetSnmp.Result set = snmp.v3("snmpset", col(3, b), "s", "x");
                 assertTrue(set.exit() != 0 && set.all().matches("(?s).*(notWritable|noCreation|noAccess).*"), set.toString());
@@ -222,6 +257,38 @@ class PeerTableTest {
                 assertEquals(4, trapd.lines().stream().filter(l -> l.startsWith("NOTIFY")).count(),
                         String.join("\n", trapd.lines()));
                 assertEquals(new NotificationSender.Counts(4, 0, 0, 0), a.notificationCounts());
+
+                // Agreements: coop-a0a0's channel is up; an agreement made now takes it from pairing(2)
+                // to up(3): peerUp. The same agreement again (replaced), or a rejected offer: nothing.
+                // Withdrawn: back to pairing(2), peerDown.
+                api.peers = new PeersStatus(true, "coop-0001", "listening", List.of(
+                        paired("coop-b0b0", "100.64.77.2", "ESTABLISHED"), paired("coop-a0a0", "100.64.77.3", "ESTABLISHED")),
+                        Map.of());
+                List<AgreementStatus> withoutA0 = api.agreements;
+                List<AgreementStatus> withA0 = new java.util.ArrayList<>(withoutA0);
+                withA0.add(new AgreementStatus("coop-a0a0", "Nord", "requester",
+                        Map.of("emergency", Map.of("quota_bytes", 1_000_000L, "window_ms", 1000L)), T, ""));
+                api.agreements = List.copyOf(withA0);
+                api.publish(new AgreementChanged("coop-a0a0", AgreementChanged.What.AGREED, "response accepted", Instant.now()));
+                api.publish(new AgreementChanged("coop-a0a0", AgreementChanged.What.AGREED, "response accepted", Instant.now()));
+                api.publish(new AgreementChanged("coop-b0b0", AgreementChanged.What.REJECTED, "not now", Instant.now()));
+                String a0Name = "." + col(3, a0) + " = STRING: \"Nord\"";
+                for (String sec : List.of("TRAP2, SNMP v3, user coopwan", "TRAP2, SNMP v2c, community " + COMMUNITY)) {
+                    String up = trapd.await(l -> l.startsWith("NOTIFY " + sec) && l.contains("OID: " + UP_OID + "\t")
+                            && l.contains(a0Name), 5000);
+                    assertTrue(up.contains("." + col(4, a0) + " = INTEGER: 3"), "up(3): " + up);
+                }
+                api.agreements = withoutA0;
+                api.publish(new AgreementChanged("coop-a0a0", AgreementChanged.What.WITHDRAWN, "refused", Instant.now()));
+                for (String sec : List.of("TRAP2, SNMP v3, user coopwan", "TRAP2, SNMP v2c, community " + COMMUNITY)) {
+                    String down = trapd.await(l -> l.startsWith("NOTIFY " + sec) && l.contains("OID: " + DOWN_OID + "\t")
+                            && l.contains("." + col(4, a0) + " = "), 5000);
+                    assertTrue(down.contains("." + col(4, a0) + " = INTEGER: 2"), "back to pairing(2): " + down);
+                }
+                assertEquals(8, trapd.lines().stream().filter(l -> l.startsWith("NOTIFY")).count(),
+                        "peerUp and peerDown for coop-a0a0, nothing for the repeat or the rejection:\n"
+                                + String.join("\n", trapd.lines()));
+                assertEquals(new NotificationSender.Counts(8, 0, 0, 0), a.notificationCounts());
             }
 
             // A restart keeps the paired and agreed peers' indexes (STATE/snmp/indexes.properties).
@@ -311,6 +378,11 @@ class PeerTableTest {
         }
         assertEquals("STRING", v.type(), v.toString());
         return java.util.HexFormat.of().formatHex(v.value().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /** An IMPLIED DisplayString index: one sub-identifier per octet, no length. */
+    static String implied(String name) {
+        return String.join(".", name.chars().mapToObj(Integer::toString).toList());
     }
 
     /** The OID of column {@code c} of peer row {@code index}, without the leading dot. */

@@ -122,6 +122,32 @@ public final class CoopwanMib {
     /** peerQuotaLimit, CoopwanGauge64 octets, 0 no quota. */
     public static final OID PEER_QUOTA_LIMIT = child(PEER_ENTRY, 7);
 
+    // ---- agreementTable, INDEX { peerIndex, agreementRole, agreementCoopType }, read-only ----
+
+    /** agreementTable: one row per peer, role and enabled cooperation type. */
+    public static final OID AGREEMENT_TABLE = child(COOPWAN_PEERS, 2);
+    /** agreementEntry: the table's entry. */
+    public static final OID AGREEMENT_ENTRY = child(AGREEMENT_TABLE, 1);
+    /** agreementRole (not-accessible), INTEGER requester(1) helper(2). */
+    public static final OID AGREEMENT_ROLE = child(AGREEMENT_ENTRY, 1);
+    /** agreementCoopType (not-accessible), INTEGER emergency(1) bandwidthSharing(2) duplication(3) suppression(4). */
+    public static final OID AGREEMENT_COOP_TYPE = child(AGREEMENT_ENTRY, 2);
+    /** agreementApprovedAt, DateAndTime (UTC). */
+    public static final OID AGREEMENT_APPROVED_AT = child(AGREEMENT_ENTRY, 3);
+    /** agreementApprovedBy, DisplayString 0..64. */
+    public static final OID AGREEMENT_APPROVED_BY = child(AGREEMENT_ENTRY, 4);
+
+    // ---- agreementParamTable, INDEX { peerIndex, agreementRole, agreementCoopType, IMPLIED agreementParamName } ----
+
+    /** agreementParamTable: one row per agreed parameter. */
+    public static final OID AGREEMENT_PARAM_TABLE = child(COOPWAN_PEERS, 3);
+    /** agreementParamEntry: the table's entry. */
+    public static final OID AGREEMENT_PARAM_ENTRY = child(AGREEMENT_PARAM_TABLE, 1);
+    /** agreementParamName (not-accessible), DisplayString 1..32, IMPLIED in the index. */
+    public static final OID AGREEMENT_PARAM_NAME = child(AGREEMENT_PARAM_ENTRY, 1);
+    /** agreementParamValue, CoopwanGauge64 (Counter64 on the wire). */
+    public static final OID AGREEMENT_PARAM_VALUE = child(AGREEMENT_PARAM_ENTRY, 2);
+
     // ---- bonds ----
 
     /** bondNextIndex, Unsigned32 0..65535 scalar: a free bondIndex, 0 if none. */

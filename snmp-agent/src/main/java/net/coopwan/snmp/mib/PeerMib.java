@@ -1,8 +1,11 @@
 package net.coopwan.snmp.mib;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Collections;
+import java.util.GregorianCalendar;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,9 +15,13 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import net.coopwan.daemon.api.AgreementChanged;
 import net.coopwan.daemon.api.AgreementStatus;
 import net.coopwan.daemon.api.ControlApi;
+import net.coopwan.daemon.api.PairedPeer;
 import net.coopwan.daemon.api.PeerChannelChanged;
+import net.coopwan.daemon.api.PeersStatus;
+import net.coopwan.daemon.api.StateChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snmp4j.agent.DuplicateRegistrationException;
@@ -24,6 +31,9 @@ import org.snmp4j.agent.mo.DefaultMOTable;
 import org.snmp4j.agent.mo.DefaultMOTableRow;
 import org.snmp4j.agent.mo.MOAccessImpl;
 import org.snmp4j.agent.mo.MOColumn;
+import org.snmp4j.agent.mo.MOTableIndex;
+import org.snmp4j.agent.mo.MOTableSubIndex;
+import org.snmp4j.agent.mo.snmp.DateAndTime;
 import org.snmp4j.smi.Counter64;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
@@ -32,7 +42,8 @@ import org.snmp4j.smi.SMIConstants;
 import org.snmp4j.smi.Variable;
 
 /**
- * COOPWAN-MIB's peerTable (read-only) and what peerUp/peerDown say. Rows come from the ControlApi
+ * COOPWAN-MIB's peerTable, agreementTable and agreementParamTable (read-only) and what
+ * peerUp/peerDown say. Rows come from the ControlApi
  * only ({@code discovery()}, {@code peers()}, {@code agreements()}; see {@link PeerRows} for how),
  * read at most every {@value BondMib#SNAPSHOT_MILLIS} ms so a walk sees one snapshot.
  *
@@ -46,18 +57,32 @@ import org.snmp4j.smi.Variable;
  */
 public final class PeerMib implements MOGroup {
 
+    /** agreementParamName: DisplayString (SIZE (1..32)). */
+    static final int MAX_PARAM_NAME = 32;
+
     private static final Logger LOG = LoggerFactory.getLogger(PeerMib.class);
 
     private final ControlApi api;
     private final IndexFile indexFile;
-    private final Cached<SortedMap<OID, DefaultMOTableRow>> rows;
+    private final Cached<Snapshot> snapshot;
     private final DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> table;
+    private final DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> agreementTable;
+    private final DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> agreementParamTable;
+
+    /** One read of the ControlApi: the rows of peerTable, agreementTable and agreementParamTable. */
+    private record Snapshot(SortedMap<OID, DefaultMOTableRow> peers, SortedMap<OID, DefaultMOTableRow> agreements,
+                            SortedMap<OID, DefaultMOTableRow> params) {
+        static final Snapshot EMPTY = new Snapshot(Collections.emptySortedMap(), Collections.emptySortedMap(),
+                Collections.emptySortedMap());
+    }
 
     // ---- guarded by this ----
     /** Paired or agreed peers: kept in the file. */
     private final Map<String, Integer> kept = new HashMap<>();
     /** Routers only heard: this run only, dropped when no longer heard. */
     private final Map<String, Integer> heard = new HashMap<>();
+    /** Peers whose peerState is up(3) as far as managers were told (or it was at start). */
+    private final Set<String> up = new HashSet<>();
 
     /**
      * @param stateDir where {@code indexes.properties} is kept ({@code STATE/snmp}); null keeps the
@@ -67,7 +92,7 @@ public final class PeerMib implements MOGroup {
         this.api = api;
         this.indexFile = new IndexFile(stateDir);
         kept.putAll(indexFile.read().get("peer"));
-        this.rows = new Cached<>(this::build, Duration.ofMillis(BondMib.SNAPSHOT_MILLIS), Collections.emptySortedMap());
+        this.snapshot = new Cached<>(this::build, Duration.ofMillis(BondMib.SNAPSHOT_MILLIS), Snapshot.EMPTY);
         MOColumn<?>[] cols = {
                 BondMib.column(2, SMIConstants.SYNTAX_OCTET_STRING, MOAccessImpl.ACCESS_READ_ONLY),
                 BondMib.column(3, SMIConstants.SYNTAX_OCTET_STRING, MOAccessImpl.ACCESS_READ_ONLY),
@@ -75,32 +100,99 @@ public final class PeerMib implements MOGroup {
                 BondMib.column(5, SMIConstants.SYNTAX_OCTET_STRING, MOAccessImpl.ACCESS_READ_ONLY),
                 BondMib.column(6, SMIConstants.SYNTAX_COUNTER64, MOAccessImpl.ACCESS_READ_ONLY),
                 BondMib.column(7, SMIConstants.SYNTAX_COUNTER64, MOAccessImpl.ACCESS_READ_ONLY)};
-        this.table = BondMib.readOnlyTable(CoopwanMib.PEER_ENTRY, cols, 1, rows::get);
+        this.table = BondMib.readOnlyTable(CoopwanMib.PEER_ENTRY, cols, 1, () -> snapshot.get().peers());
+        // agreementEntry: INDEX { peerIndex, agreementRole, agreementCoopType }; columns 1 and 2 are the index.
+        this.agreementTable = BondMib.readOnlyTable(CoopwanMib.AGREEMENT_ENTRY, new MOColumn<?>[] {
+                BondMib.column(3, SMIConstants.SYNTAX_OCTET_STRING, MOAccessImpl.ACCESS_READ_ONLY),
+                BondMib.column(4, SMIConstants.SYNTAX_OCTET_STRING, MOAccessImpl.ACCESS_READ_ONLY)},
+                3, () -> snapshot.get().agreements());
+        // agreementParamEntry: the same three and IMPLIED agreementParamName (one sub-identifier per octet).
+        this.agreementParamTable = new DefaultMOTable<>(CoopwanMib.AGREEMENT_PARAM_ENTRY,
+                new MOTableIndex(new MOTableSubIndex[] {
+                        new MOTableSubIndex(SMIConstants.SYNTAX_GAUGE32, 1, 1),
+                        new MOTableSubIndex(SMIConstants.SYNTAX_INTEGER, 1, 1),
+                        new MOTableSubIndex(SMIConstants.SYNTAX_INTEGER, 1, 1),
+                        new MOTableSubIndex(SMIConstants.SYNTAX_OCTET_STRING, 1, MAX_PARAM_NAME)}, true),
+                new MOColumn<?>[] {BondMib.column(2, SMIConstants.SYNTAX_COUNTER64, MOAccessImpl.ACCESS_READ_ONLY)},
+                new SnapshotTableModel(1, () -> snapshot.get().params()));
+        agreementParamTable.setVolatile(true);
+        try {
+            PeerRows.of(api.discovery(), api.peers(), api.agreements()).stream()
+                    .filter(r -> r.state() == PeerRows.UP).forEach(r -> up.add(r.peerId()));
+        } catch (RuntimeException e) {
+            LOG.warn("SNMP: cannot read the peers at start; peerDown may be missed for a peer up now: {}", e.toString());
+        }
     }
 
     @Override
     public void registerMOs(MOServer server, OctetString context) throws DuplicateRegistrationException {
         server.register(table, context);
+        server.register(agreementTable, context);
+        server.register(agreementParamTable, context);
     }
 
     @Override
     public void unregisterMOs(MOServer server, OctetString context) {
         server.unregister(table, context);
+        server.unregister(agreementTable, context);
+        server.unregister(agreementParamTable, context);
     }
 
-    private SortedMap<OID, DefaultMOTableRow> build() {
-        List<PeerRows.Row> now = PeerRows.of(api.discovery(), api.peers(), api.agreements());
-        TreeMap<OID, DefaultMOTableRow> out = new TreeMap<>();
+    private Snapshot build() {
+        List<AgreementStatus> agreements = api.agreements();
+        List<PeerRows.Row> now = PeerRows.of(api.discovery(), api.peers(), agreements);
+        TreeMap<OID, DefaultMOTableRow> peers = new TreeMap<>();
+        TreeMap<OID, DefaultMOTableRow> agreed = new TreeMap<>();
+        TreeMap<OID, DefaultMOTableRow> params = new TreeMap<>();
         synchronized (this) {
             Set<String> present = new HashSet<>();
             now.forEach(r -> present.add(r.peerId()));
             heard.keySet().removeIf(id -> !present.contains(id));
             for (PeerRows.Row r : now) {
                 OID index = new OID(new int[] {index(r.peerId(), r.known())});
-                out.put(index, new DefaultMOTableRow(index, values(r)));
+                peers.put(index, new DefaultMOTableRow(index, values(r)));
+            }
+            for (AgreementStatus a : agreements) {
+                addAgreement(a, index(a.peerId(), true), agreed, params);
             }
         }
-        return Collections.unmodifiableSortedMap(out);
+        return new Snapshot(Collections.unmodifiableSortedMap(peers), Collections.unmodifiableSortedMap(agreed),
+                Collections.unmodifiableSortedMap(params));
+    }
+
+    /**
+     * The agreementTable rows of one agreement (one per enabled type) and their agreementParamTable
+     * rows. A role or type this agent does not know, or a parameter name too long to be an index,
+     * gives no row (at debug level: it is checked again at every snapshot).
+     */
+    private static void addAgreement(AgreementStatus a, int peerIndex, SortedMap<OID, DefaultMOTableRow> agreed,
+                                     SortedMap<OID, DefaultMOTableRow> params) {
+        int role = PeerRows.role(a.role());
+        if (role == 0) {
+            LOG.debug("SNMP: agreement with {} has a role this agent does not know: {}", a.peerId(), a.role());
+            return;
+        }
+        OctetString approvedAt = DateAndTime.makeDateAndTime(
+                GregorianCalendar.from(a.approvedAt().atZone(ZoneOffset.UTC)));
+        OctetString approvedBy = BondMib.text(PeerRows.clip(a.approvedBy()));
+        for (Map.Entry<String, Map<String, Long>> type : a.enabled().entrySet()) {
+            int coopType = PeerRows.coopType(type.getKey());
+            if (coopType == 0) {
+                LOG.debug("SNMP: agreement with {} has a type this agent does not know: {}", a.peerId(), type.getKey());
+                continue;
+            }
+            OID row = new OID(new int[] {peerIndex, role, coopType});
+            agreed.put(row, new DefaultMOTableRow(row, new Variable[] {approvedAt, approvedBy}));
+            for (Map.Entry<String, Long> p : type.getValue().entrySet()) {
+                byte[] name = p.getKey().getBytes(StandardCharsets.UTF_8);
+                if (name.length == 0 || name.length > MAX_PARAM_NAME) {
+                    LOG.debug("SNMP: agreement parameter name of {} cannot be an index: '{}'", a.peerId(), p.getKey());
+                    continue;
+                }
+                OID index = new OID(row).append(new OctetString(name).toSubIndex(true));
+                params.put(index, new DefaultMOTableRow(index, new Variable[] {new Counter64(Math.max(0, p.getValue()))}));
+            }
+        }
     }
 
     private static Variable[] values(PeerRows.Row r) {
@@ -146,16 +238,75 @@ public final class PeerMib implements MOGroup {
     }
 
     /**
+     * The peerUp or peerDown a daemon change means, if any: a channel change
+     * ({@link PeerChannelChanged}) or an agreement made or withdrawn ({@link AgreementChanged}).
+     * Asks the ControlApi for the agreements (and, for an agreement change, the channels): call it
+     * off the daemon's thread.
+     */
+    public Optional<Notice> noticeFor(StateChange change) {
+        if (change instanceof PeerChannelChanged c) {
+            return noticeFor(c);
+        }
+        if (change instanceof AgreementChanged a) {
+            return noticeFor(a);
+        }
+        return Optional.empty();
+    }
+
+    /**
      * What a channel change means for peerState (COOPWAN-MIB: a change to up(3) sends peerUp, a
      * change from up(3) peerDown): with an agreement ESTABLISHED is up(3) and CONNECTING down(4);
-     * without one both are pairing(2) and nothing is sent. Asks the ControlApi for the agreements:
-     * call it off the daemon's thread.
+     * without one both are pairing(2) and nothing is sent.
      */
-    public Optional<Notice> noticeFor(PeerChannelChanged change) {
-        List<AgreementStatus> with = api.agreements().stream().filter(a -> a.peerId().equals(change.peerId())).toList();
-        String name = with.stream().map(AgreementStatus::peerName).filter(n -> !n.isEmpty()).findFirst().orElse("");
-        return noticeFor(change, !with.isEmpty(), name)
-                .map(n -> new Notice(n.notification(), peerIndex(change.peerId()), n.peerName(), n.peerState()));
+    Optional<Notice> noticeFor(PeerChannelChanged change) {
+        List<AgreementStatus> with = agreementsWith(change.peerId());
+        Optional<Notice> n = noticeFor(change, !with.isEmpty(), nameOf(with));
+        n.ifPresent(notice -> told(change.peerId(), notice.peerState()));
+        return n.map(notice -> new Notice(notice.notification(), peerIndex(change.peerId()), notice.peerName(),
+                notice.peerState()));
+    }
+
+    /**
+     * An agreement made while the channel is up takes peerState from pairing(2) to up(3): peerUp;
+     * the last agreement withdrawn while it is up takes it back: peerDown. Judged by the state now
+     * against what managers were last told, so an agreement replacing another, or one in the second
+     * role, sends nothing.
+     */
+    Optional<Notice> noticeFor(AgreementChanged change) {
+        if (change.what() != AgreementChanged.What.AGREED && change.what() != AgreementChanged.What.WITHDRAWN) {
+            return Optional.empty(); // PENDING, REJECTED, REFUSED: no agreement came or went
+        }
+        List<AgreementStatus> with = agreementsWith(change.peerId());
+        PeersStatus peers = api.peers();
+        String channel = peers == null ? null : peers.peers().stream().filter(p -> p.peerId().equals(change.peerId()))
+                .map(PairedPeer::state).findFirst().orElse(null);
+        int now = PeerRows.state(channel, !with.isEmpty());
+        boolean wasUp;
+        synchronized (this) {
+            wasUp = up.contains(change.peerId());
+        }
+        if ((now == PeerRows.UP) == wasUp) {
+            return Optional.empty();
+        }
+        told(change.peerId(), now);
+        OID notification = now == PeerRows.UP ? CoopwanMib.PEER_UP : CoopwanMib.PEER_DOWN;
+        return Optional.of(new Notice(notification, peerIndex(change.peerId()), PeerRows.clip(nameOf(with)), now));
+    }
+
+    private List<AgreementStatus> agreementsWith(String peerId) {
+        return api.agreements().stream().filter(a -> a.peerId().equals(peerId)).toList();
+    }
+
+    private static String nameOf(List<AgreementStatus> with) {
+        return with.stream().map(AgreementStatus::peerName).filter(n -> !n.isEmpty()).findFirst().orElse("");
+    }
+
+    private synchronized void told(String peerId, int peerState) {
+        if (peerState == PeerRows.UP) {
+            up.add(peerId);
+        } else {
+            up.remove(peerId);
+        }
     }
 
     /** The pure part of {@link #noticeFor(PeerChannelChanged)}; the index is left 0. */

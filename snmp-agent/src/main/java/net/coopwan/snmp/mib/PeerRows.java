@@ -154,6 +154,29 @@ final class PeerRows {
         return rows;
     }
 
+    /** agreementRole: requester(1), helper(2); 0 for a role this agent does not know (no row). */
+    static int role(String role) {
+        return switch (role) {
+            case "requester" -> 1;
+            case "helper" -> 2;
+            default -> 0;
+        };
+    }
+
+    /**
+     * agreementCoopType: peerCoopTypes' bit number plus one (emergency(1) ... suppression(4)), from
+     * a UCI type name as {@link #coopTypes} reads it; 0 for a name this agent does not know (no row).
+     */
+    static int coopType(String uciName) {
+        return switch (coopTypes(Set.of(uciName)) & 0xff) {
+            case 0x80 -> 1;
+            case 0x40 -> 2;
+            case 0x20 -> 3;
+            case 0x10 -> 4;
+            default -> 0;
+        };
+    }
+
     /** At most {@value #MAX_TEXT} octets of UTF-8, cut at a character boundary. */
     static String clip(String s) {
         if (s == null) {

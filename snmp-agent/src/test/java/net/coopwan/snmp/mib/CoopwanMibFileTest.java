@@ -162,6 +162,23 @@ class CoopwanMibFileTest {
     }
 
     /**
+     * The agent's instance OIDs of the agreement tables read back, by net-snmp with the MIB, as the
+     * indexes they were made from: peerIndex, role and type by name, IMPLIED agreementParamName as
+     * a string (no length octet).
+     */
+    @Test
+    void agreementInstancesDecodeToTheirIndexes() {
+        OID param = new OID(CoopwanMib.AGREEMENT_PARAM_VALUE).append(new OID(new int[] {7, 2, 1}))
+                .append(new org.snmp4j.smi.OctetString("quota_bytes").toSubIndex(true));
+        OID at = new OID(CoopwanMib.AGREEMENT_APPROVED_AT).append(new OID(new int[] {7, 1, 4}));
+        Result r = snmptranslate("." + param, "." + at);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(List.of("COOPWAN-MIB::agreementParamValue.7.helper.emergency.'quota_bytes'",
+                        "COOPWAN-MIB::agreementApprovedAt.7.requester.suppression"),
+                r.out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList(), r.toString());
+    }
+
+    /**
      * Every node snmptranslate knows under the playpen is a constant of CoopwanMib with the same OID,
      * and every constant is such a node: descriptor and constant name match ignoring case and '_'.
      */

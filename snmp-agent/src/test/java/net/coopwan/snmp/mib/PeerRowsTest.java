@@ -116,4 +116,17 @@ class PeerRowsTest {
         assertEquals(Optional.empty(), PeerMib.noticeFor(up, false, ""), "pairing(2) to pairing(2)");
         assertEquals(Optional.empty(), PeerMib.noticeFor(down, false, ""));
     }
+
+    @Test
+    void agreementIndexValuesFollowTheMib() {
+        assertEquals(1, PeerRows.role("requester"));
+        assertEquals(2, PeerRows.role("helper"));
+        assertEquals(0, PeerRows.role("observer"), "unknown role: no row");
+        assertEquals(1, PeerRows.coopType("emergency"));
+        assertEquals(2, PeerRows.coopType("bandwidth_sharing"));
+        assertEquals(2, PeerRows.coopType("proxied_bandwidth_sharing"));
+        assertEquals(3, PeerRows.coopType("duplication"));
+        assertEquals(4, PeerRows.coopType("suppression"));
+        assertEquals(0, PeerRows.coopType("teleportation"), "unknown type: no row");
+    }
 }
