@@ -246,8 +246,15 @@ public final class BondMib implements MOGroup {
     static DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> readOnlyTable(
             OID entry, MOColumn<?>[] cols, int indexParts,
             java.util.function.Supplier<SortedMap<OID, DefaultMOTableRow>> rows) {
+        return readOnlyTable(entry, cols, index(indexParts), rows);
+    }
+
+    /** A read-only table over snapshot rows, with an index of any shape. */
+    static DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> readOnlyTable(
+            OID entry, MOColumn<?>[] cols, MOTableIndex index,
+            java.util.function.Supplier<SortedMap<OID, DefaultMOTableRow>> rows) {
         DefaultMOTable<DefaultMOTableRow, MOColumn<?>, SnapshotTableModel> t =
-                new DefaultMOTable<>(entry, index(indexParts), cols, new SnapshotTableModel(cols.length, rows));
+                new DefaultMOTable<>(entry, index, cols, new SnapshotTableModel(cols.length, rows));
         t.setVolatile(true);
         return t;
     }

@@ -107,15 +107,14 @@ public final class PeerMib implements MOGroup {
                 BondMib.column(4, SMIConstants.SYNTAX_OCTET_STRING, MOAccessImpl.ACCESS_READ_ONLY)},
                 3, () -> snapshot.get().agreements());
         // agreementParamEntry: the same three and IMPLIED agreementParamName (one sub-identifier per octet).
-        this.agreementParamTable = new DefaultMOTable<>(CoopwanMib.AGREEMENT_PARAM_ENTRY,
+        this.agreementParamTable = BondMib.readOnlyTable(CoopwanMib.AGREEMENT_PARAM_ENTRY,
+                new MOColumn<?>[] {BondMib.column(2, SMIConstants.SYNTAX_COUNTER64, MOAccessImpl.ACCESS_READ_ONLY)},
                 new MOTableIndex(new MOTableSubIndex[] {
                         new MOTableSubIndex(SMIConstants.SYNTAX_GAUGE32, 1, 1),
                         new MOTableSubIndex(SMIConstants.SYNTAX_INTEGER, 1, 1),
                         new MOTableSubIndex(SMIConstants.SYNTAX_INTEGER, 1, 1),
                         new MOTableSubIndex(SMIConstants.SYNTAX_OCTET_STRING, 1, MAX_PARAM_NAME)}, true),
-                new MOColumn<?>[] {BondMib.column(2, SMIConstants.SYNTAX_COUNTER64, MOAccessImpl.ACCESS_READ_ONLY)},
-                new SnapshotTableModel(1, () -> snapshot.get().params()));
-        agreementParamTable.setVolatile(true);
+                () -> snapshot.get().params());
         try {
             PeerRows.of(api.discovery(), api.peers(), api.agreements()).stream()
                     .filter(r -> r.state() == PeerRows.UP).forEach(r -> up.add(r.peerId()));
