@@ -42,3 +42,9 @@ wait_for_line() {
 	done
 	return 1
 }
+
+# median: the median of the numbers on stdin, one per line ("-" when there are none).
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# rss_kb PID: the process's resident set (VmRSS), KiB.
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

@@ -66,8 +66,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # Anonymous pages only: RSS also counts file pages (libjvm.so, the jar, the AppCDS archive) that the
 # kernel can drop and read again.
 anon_kb() { awk '/^RssAnon/ {print $2}' "/proc/$1/status"; }

@@ -18,8 +18,6 @@ cd "$ROOT"
 CDS_FILE="${JAR%.jar}.jsa"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # one_run VARIANT CDS -> prints "wall_ms main_ms rss_ready_kb rss_load_kb first_page_ms"
 one_run() {
