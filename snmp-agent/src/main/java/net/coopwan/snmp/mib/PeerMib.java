@@ -115,6 +115,9 @@ public final class PeerMib implements MOGroup {
                         new MOTableSubIndex(SMIConstants.SYNTAX_INTEGER, 1, 1),
                         new MOTableSubIndex(SMIConstants.SYNTAX_OCTET_STRING, 1, MAX_PARAM_NAME)}, true),
                 () -> snapshot.get().params());
+        // A channel may come up while the daemon's front-ends are still starting (a handshake takes
+        // tens of ms, this agent's start hundreds): that PeerChannelChanged came before we listened,
+        // so a peer already up(3) is taken as told, and withdrawing its agreement still sends peerDown.
         try {
             PeerRows.of(api.discovery(), api.peers(), api.agreements()).stream()
                     .filter(r -> r.state() == PeerRows.UP).forEach(r -> up.add(r.peerId()));
