@@ -104,6 +104,22 @@ import net.coopwan.config.uci.UciSection;
  *   slops_precision_kbps 1-1000000                             100
  *   slops_packets   10-10000                                   100
  *   slops_packet_bytes 64-1400                                 1000
+ * config emergency          at most one (docs/emergency.md)
+ *   enabled         boolean: ask the neighbour for help         1
+ *   uplink          uplink section watched for failure          the first uplink
+ *   list lan        interface names carried by the neighbour    br-lan
+ *   mode            direct | concentrator                      direct
+ *   reset_sessions  all | none (TCP RST when the address moves) all
+ *   carrier         boolean: carrier down fails at once         1
+ *   blackhole_ms    0 = off, else 100-60000                     600
+ *   list probe      icmp:ADDRESS | udp:ADDRESS:PORT, IPv4, at most 16   none
+ *   probe_interval_ms 20-10000                                  100
+ *   probe_timeout_ms  20-10000                                  300
+ *   probe_down_count  1-100                                     5
+ *   probe_threshold   0 = all (at least 2 of 2+), else 1-16     0
+ *   recover_ms      500-600000                                  2000
+ *   helper_port     1-65535 (UDP, on the peer link), not peer.port   4791
+ *   tunnel_network  IPv4 network /24-/29                        100.127.255.0/24
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -200,6 +216,8 @@ public final class ConfigLoader {
         private final List<TunnelClient> clients = new ArrayList<>();
         private final List<SectionReader> clientReaders = new ArrayList<>();
         private DataPlane dataPlane;
+        private Emergency emergency;
+        private SectionReader emergencyReader;
 
         Mapper(UciDocument doc) {
             this.doc = doc;
@@ -231,6 +249,10 @@ public final class ConfigLoader {
                     }
                     case "client" -> client(r);
                     case "dataplane" -> dataPlane = dataPlane(once(r));
+                    case "emergency" -> {
+                        emergency = emergency(once(r));
+                        emergencyReader = r;
+                    }
                     default -> {
                         // Unknown types are someone else's (or a newer version's): ignore.
                     }
@@ -254,7 +276,12 @@ public final class ConfigLoader {
             checkPeerDevice();
             checkBonds();
             checkConcentrator();
-            return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane);
+            if (emergency == null) {
+                emergency = Emergency.defaults();
+            }
+            checkEmergency();
+            return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane,
+                    emergency);
         }
 
         /** libuci would merge two sections of one name; here that is ambiguous, so an error. */
@@ -322,6 +349,126 @@ public final class ConfigLoader {
             return new PeerLink(r.bool("enabled", false), r.ifname("device", "br-coop"), r.port("port", 4790),
                     (int) r.number("tcp_fallback_s", PeerLink.TCP_FALLBACK_MIN_S, PeerLink.TCP_FALLBACK_MAX_S,
                             PeerLink.TCP_FALLBACK_DEFAULT_S), r.bool("share_info", true));
+        }
+
+        private Emergency emergency(SectionReader r) throws ConfigException {
+            Emergency d = Emergency.defaults();
+            String uplink = r.raw("uplink").orElse(null);
+            List<String> lans = new ArrayList<>();
+            for (UciOption o : r.section().listStatements("lan")) {
+                if (!SectionReader.isIfname(o.value())) {
+                    throw r.error(o, "must be an interface name of at most 15 characters A-Z a-z 0-9 _ . -, got '"
+                            + o.value() + "'");
+                }
+                if (lans.contains(o.value())) {
+                    throw r.error(o, "LAN device '" + o.value() + "' is listed twice");
+                }
+                lans.add(o.value());
+            }
+            if (lans.isEmpty()) {
+                lans.addAll(d.lanDevices());
+            }
+            List<String> modes = Arrays.stream(Emergency.Mode.values()).map(Emergency.Mode::uciName).toList();
+            Emergency.Mode mode = Emergency.Mode.values()[modes.indexOf(r.oneOf("mode", modes, d.mode().uciName()))];
+            List<String> policies = Arrays.stream(Emergency.ResetPolicy.values()).map(Emergency.ResetPolicy::uciName).toList();
+            Emergency.ResetPolicy reset = Emergency.ResetPolicy.values()[policies.indexOf(
+                    r.oneOf("reset_sessions", policies, d.resetSessions().uciName()))];
+            long blackhole = r.number("blackhole_ms", 0, 60_000, d.blackholeMs());
+            if (blackhole != 0 && blackhole < 100) {
+                throw r.error("blackhole_ms", "must be 0 (off) or 100-60000, got '" + blackhole + "'");
+            }
+            List<Emergency.ProbeTarget> probes = new ArrayList<>();
+            for (UciOption o : r.section().listStatements("probe")) {
+                Emergency.ProbeTarget t = probeTarget(r, o);
+                if (probes.contains(t)) {
+                    throw r.error(o, "probe '" + o.value() + "' is listed twice");
+                }
+                probes.add(t);
+            }
+            if (probes.size() > 16) {
+                throw r.error("probe", "at most 16 probe targets, got " + probes.size());
+            }
+            int interval = (int) r.number("probe_interval_ms", 20, 10_000, d.probeIntervalMs());
+            int timeout = (int) r.number("probe_timeout_ms", 20, 10_000, d.probeTimeoutMs());
+            int down = (int) r.number("probe_down_count", 1, 100, d.probeDownCount());
+            int threshold = (int) r.number("probe_threshold", 0, 16, d.probeThreshold());
+            if (threshold > probes.size()) {
+                throw r.error("probe_threshold", "is " + threshold + " but only " + probes.size()
+                        + " probe target(s) are listed");
+            }
+            int recover = (int) r.number("recover_ms", 500, 600_000, d.recoverMs());
+            int port = r.port("helper_port", d.helperPort());
+            String net = d.tunnelNetwork();
+            int prefix = d.tunnelPrefix();
+            if (r.raw("tunnel_network").isPresent()) {
+                Ipv4Prefix p = tunnelNetwork(r);
+                net = p.network().substring(0, p.network().indexOf('/'));
+                prefix = p.length();
+            }
+            return new Emergency(r.bool("enabled", d.enabled()), uplink, lans, mode, reset, r.bool("carrier", d.carrier()),
+                    (int) blackhole, probes, interval, timeout, down, threshold, recover, port, net, prefix);
+        }
+
+        /** {@code tunnel_network}: a network (host bits zero) of /24 to /29. */
+        private static Ipv4Prefix tunnelNetwork(SectionReader r) throws ConfigException {
+            String s = r.raw("tunnel_network").orElseThrow();
+            int slash = s.indexOf('/');
+            String addr = slash < 0 ? s : s.substring(0, slash);
+            String len = slash < 0 ? "" : s.substring(slash + 1);
+            if (!SectionReader.isIpv4(addr) || !len.matches("[1-9][0-9]?") || Integer.parseInt(len) < 24
+                    || Integer.parseInt(len) > 29) {
+                throw r.error("tunnel_network", "must be an IPv4 network with a prefix length of 24-29, such as "
+                        + "100.127.255.0/24, got '" + s + "'");
+            }
+            Ipv4Prefix p = new Ipv4Prefix(addr, Integer.parseInt(len));
+            if (!p.network().equals(s)) {
+                throw r.error("tunnel_network", "has host bits set; the network is " + p.network());
+            }
+            return p;
+        }
+
+        /** {@code icmp:ADDRESS} or {@code udp:ADDRESS:PORT}, IPv4 literals only (probes leave an IPv4 uplink). */
+        private static Emergency.ProbeTarget probeTarget(SectionReader r, UciOption o) throws ConfigException {
+            String v = o.value();
+            String shape = "must be icmp:ADDRESS or udp:ADDRESS:PORT with an IPv4 address, such as icmp:198.18.9.2 or "
+                    + "udp:198.18.9.2:7, got '" + v + "'";
+            if (v.startsWith("icmp:") && SectionReader.isIpv4(v.substring(5))) {
+                return new Emergency.ProbeTarget(Emergency.ProbeTarget.Kind.ICMP, v.substring(5), 0);
+            }
+            if (v.startsWith("udp:")) {
+                String rest = v.substring(4);
+                int colon = rest.lastIndexOf(':');
+                if (colon > 0 && SectionReader.isIpv4(rest.substring(0, colon))
+                        && rest.substring(colon + 1).matches("[1-9][0-9]{0,4}")
+                        && Integer.parseInt(rest.substring(colon + 1)) <= 65535) {
+                    return new Emergency.ProbeTarget(Emergency.ProbeTarget.Kind.UDP, rest.substring(0, colon),
+                            Integer.parseInt(rest.substring(colon + 1)));
+                }
+            }
+            throw r.error(o, shape);
+        }
+
+        /** The watched uplink must exist; the LAN devices must not be uplinks nor the peer link. */
+        private void checkEmergency() throws ConfigException {
+            if (emergencyReader == null) {
+                return;
+            }
+            SectionReader r = emergencyReader;
+            if (emergency.uplink() != null && uplinks.stream().noneMatch(u -> u.name().equals(emergency.uplink()))) {
+                throw r.error("uplink", "names no uplink section ('" + emergency.uplink() + "')");
+            }
+            for (String lan : emergency.lanDevices()) {
+                Uplink u = uplinkByDevice.get(lan);
+                if (u != null) {
+                    throw r.error("lan", "device '" + lan + "' is the device of uplink '" + u.name() + "'");
+                }
+                if (peer.enabled() && peer.device().equals(lan)) {
+                    throw r.error("lan", "device '" + lan + "' is the peer link's device");
+                }
+            }
+            if (peer.enabled() && emergency.helperPort() == peer.port()) {
+                throw r.error("helper_port", "is the peer link's port " + peer.port() + "; the emergency tunnel needs its own");
+            }
         }
 
         private void offer(SectionReader r) throws ConfigException {

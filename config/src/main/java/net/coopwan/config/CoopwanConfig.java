@@ -20,7 +20,8 @@ public record CoopwanConfig(
         List<Bond> bonds,
         Concentrator concentrator,
         List<TunnelClient> clients,
-        DataPlane dataPlane) {
+        DataPlane dataPlane,
+        Emergency emergency) {
 
     public CoopwanConfig {
         uplinks = List.copyOf(uplinks);
@@ -30,6 +31,15 @@ public record CoopwanConfig(
         if (dataPlane == null) {
             dataPlane = DataPlane.defaults();
         }
+        if (emergency == null) {
+            emergency = Emergency.defaults();
+        }
+    }
+
+    /** With the default emergency section. */
+    public CoopwanConfig(Global global, List<Uplink> uplinks, PeerLink peer, List<CooperationOffer> offers, Web web,
+            Snmp snmp, List<Bond> bonds, Concentrator concentrator, List<TunnelClient> clients, DataPlane dataPlane) {
+        this(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane, Emergency.defaults());
     }
 
     /** A configuration without a concentrator, without clients, with the default data plane. */

@@ -9,7 +9,7 @@ import java.time.Instant;
  * <p>More kinds will follow (emergency started/ended, agreements); a {@code switch} over this
  * sealed type then fails to compile until it handles them, or has a {@code default}.
  */
-public sealed interface StateChange permits UplinkStateChanged, PeerChannelChanged, AgreementChanged {
+public sealed interface StateChange permits UplinkStateChanged, PeerChannelChanged, AgreementChanged, EmergencyChanged {
 
     /** When the daemon saw the change. */
     Instant at();

@@ -40,7 +40,9 @@ public final class ChannelHeader {
         /** Sealed keep-alive, empty plaintext. */
         KEEPALIVE(6, true),
         /** Sealed cooperation message (offer, response, ack, request, verdict): coop.negotiation.CoopCodec. */
-        COOP_MESSAGE(7, true);
+        COOP_MESSAGE(7, true),
+        /** Sealed emergency-connection message (request, ack, terminate): coop.emergency.EmergencyCodec. */
+        EMERGENCY(8, true);
 
         private final int code;
         private final boolean sealed;

@@ -81,8 +81,12 @@ public final class ChannelService implements AutoCloseable {
     private final Map<String, Instant> pairedAt = new LinkedHashMap<>();
     private final AtomicLong sendErrors = new AtomicLong();
     private final TcpTransport tcp;
-    /** The cooperation messages above the channel, or null (COOP_MESSAGEs are then dropped, counted). */
-    private SealedMessages messages;
+    /**
+     * The message layers above the channel, one per sealed kind that carries messages
+     * (COOP_MESSAGE: the negotiation; EMERGENCY: the emergency connection). A kind without a
+     * layer is dropped and counted. Insertion order is the order of ticks and counters.
+     */
+    private final Map<ChannelHeader.Kind, SealedMessages> layers = new java.util.LinkedHashMap<>();
 
     // runtime (start/close), guarded by this
     private String device;
@@ -164,13 +168,21 @@ public final class ChannelService implements AutoCloseable {
 
     /** Sets the layer that receives COOP_MESSAGEs and is ticked with the channel. */
     public synchronized void messages(SealedMessages m) {
-        this.messages = m;
+        messages(ChannelHeader.Kind.COOP_MESSAGE, m);
     }
 
-    private SealedMessages.Sender sender(long now, Outbox outbox) {
+    /** Sets the layer that receives sealed datagrams of {@code kind} and is ticked with the channel. */
+    public synchronized void messages(ChannelHeader.Kind kind, SealedMessages m) {
+        if (!kind.sealed() || kind == ChannelHeader.Kind.KEEPALIVE) {
+            throw new IllegalArgumentException(kind + " carries no messages");
+        }
+        layers.put(kind, m);
+    }
+
+    private SealedMessages.Sender sender(ChannelHeader.Kind kind, long now, Outbox outbox) {
         return (peerId, plaintext) -> {
             PeerChannel c = peers.get(peerId);
-            return c != null && c.sendSealed(ChannelHeader.Kind.COOP_MESSAGE, plaintext, now, tcp.outbox(c, outbox));
+            return c != null && c.sendSealed(kind, plaintext, now, tcp.outbox(c, outbox));
         };
     }
 
@@ -237,7 +249,7 @@ public final class ChannelService implements AutoCloseable {
                     movedCheck(c, before);
                 }
             }
-            case KEEPALIVE, COOP_MESSAGE -> {
+            case KEEPALIVE, COOP_MESSAGE, EMERGENCY -> {
                 if (len < ChannelHeader.LENGTH + ChannelHeader.TAG) {
                     drops.count(TunnelDrop.TRUNCATED);
                     return;
@@ -248,11 +260,12 @@ public final class ChannelService implements AutoCloseable {
                         InetSocketAddress before = c.address();
                         ByteBuffer plain = c.onSealed(b, len, from, now);
                         movedCheck(c, before);
-                        if (plain != null && k == ChannelHeader.Kind.COOP_MESSAGE) {
-                            if (messages == null) {
+                        if (plain != null && k != ChannelHeader.Kind.KEEPALIVE) {
+                            SealedMessages layer = layers.get(k);
+                            if (layer == null) {
                                 drops.count(TunnelDrop.UNKNOWN_TYPE);
                             } else {
-                                messages.onMessage(c.peerId(), plain, now, sender(now, outbox));
+                                layer.onMessage(c.peerId(), plain, now, sender(k, now, outbox));
                             }
                         }
                         return;
@@ -281,8 +294,8 @@ public final class ChannelService implements AutoCloseable {
             c.tick(now, tcp.outbox(c, outbox));
         }
         tcp.tick(now, outbox);
-        if (messages != null) {
-            messages.tick(now, sender(now, outbox));
+        for (Map.Entry<ChannelHeader.Kind, SealedMessages> l : layers.entrySet()) {
+            l.getValue().tick(now, sender(l.getKey(), now, outbox));
         }
     }
 
@@ -399,8 +412,8 @@ public final class ChannelService implements AutoCloseable {
             d.put("SEND_ERRORS", sendErrors.get());
         }
         tcp.drops(d);
-        if (messages != null) {
-            d.putAll(messages.counters());
+        for (SealedMessages l : layers.values()) {
+            d.putAll(l.counters());
         }
         return new PeersStatus(true, ownId, state, out, d);
     }

@@ -1,0 +1,40 @@
+package net.coopwan.daemon.coop.emergency;
+
+import java.net.InetAddress;
+
+/**
+ * What the emergency protocol asks of the data plane and the kernel: on the helper, a path that
+ * carries one requester's traffic within a quota; on the requester, its LAN moved onto that path
+ * and back. The real one is {@code datapath.DirectEmergencyPaths} (a tunnel from the bonding data
+ * plane, kernel rules through {@code steer}); protocol tests use a recording fake.
+ *
+ * <p>Called on the service's own worker thread, never under the channel's lock: each call may
+ * run commands for tens of milliseconds. Every method is idempotent.
+ */
+public interface EmergencyPaths {
+
+    /** Helper: makes the path for {@code requesterId} ready under {@code grant}; throws with the reason. */
+    void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
+            EmergencyMessage.Grant grant) throws Exception;
+
+    /** Helper: removes that path; never throws. */
+    void closeHelp(String requesterId);
+
+    /** Requester: carries the LAN through {@code helperId} at {@code helperAddress} as granted. */
+    void carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode, EmergencyMessage.Grant grant)
+            throws Exception;
+
+    /** Requester: back to the own uplink; never throws. */
+    void uncarry(String helperId);
+
+    /** Counters of one path, zeros when there is none. */
+    PathCounters counters(String peerId, boolean asHelper);
+
+    /** Removes everything (stop, and start after a kill -9); never throws. */
+    void clear();
+
+    /** Byte and packet counts of one path. */
+    record PathCounters(long bytesOut, long bytesIn, long bytesDropped, long packetsRefused, long bytesLastWindow) {
+        public static final PathCounters ZERO = new PathCounters(0, 0, 0, 0, 0);
+    }
+}
