@@ -16,7 +16,7 @@ import javax.crypto.spec.PBEKeySpec;
  *
  * <p>Why {@value #ITERATIONS} iterations and not the 600 000 current advice gives for servers: a
  * login must verify in under 50 ms on a small router. The daemon runs with C1 only
- * ({@code -XX:TieredStopAtLevel=1}, see DESIGN.md "Stack"), where JCE's PBKDF2 costs about 2 µs per
+ * ({@code -XX:TieredStopAtLevel=1}, see docs/ARCHITECTURE.md), where JCE's PBKDF2 costs about 2 µs per
  * iteration on a 2-core AMD EPYC build machine (measured: 5 000 iterations in 10 ms). A Cortex-A53
  * class router core runs scalar SHA-256 about 7x slower (OpenSSL {@code speed sha256}, roughly
  * 65 vs 450 MB/s), so about 14 µs per iteration there: 3 000 iterations is about 42 ms. That is

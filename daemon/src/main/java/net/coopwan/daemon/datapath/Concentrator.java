@@ -26,7 +26,7 @@ import net.coopwan.daemon.tunnel.TunnelHeader;
 import net.coopwan.daemon.tunnel.TunnelSession;
 
 /**
- * The far end of bonded tunnels (DESIGN.md "concentrator"): one UDP socket for every client and
+ * The far end of bonded tunnels (docs/ARCHITECTURE.md, roles): one UDP socket for every client and
  * link, one TUN into which opened inner packets go (the kernel then routes and masquerades them
  * to the internet), and the way back: packets the kernel routes into the TUN for a client's
  * inner address are spread over that client's live links.

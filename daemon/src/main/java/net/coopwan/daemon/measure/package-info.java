@@ -1,5 +1,5 @@
 /**
- * Measurement for the bonding data plane (seed 002, sections 1.2 and 1.3 of the seed notes):
+ * Measurement for the bonding data plane (seed 002; its labels W1-W7, S1-S11: docs/ARCHITECTURE.md):
  * per-link health from keep-alives, SLoPS available-bandwidth measurement and the adaptive
  * weights built from it. Pure logic: no sockets, no threads, no clock; every time is a {@code
  * long nowNanos} (or a microsecond timestamp) passed in by the owner.
