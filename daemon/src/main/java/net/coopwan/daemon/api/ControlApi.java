@@ -223,6 +223,30 @@ public interface ControlApi {
         throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no secure channel in this daemon");
     }
 
+    // ---- cooperation: emergency failover (docs/emergency.md) ----
+
+    /**
+     * The emergency connection in both roles: whether this router's LAN is carried by a neighbour
+     * (since when, why, the quota granted, bytes carried), whom it carries for (quota used, bytes
+     * carried and dropped), and the refusals and drops by reason.
+     */
+    default EmergencyStatus emergency() {
+        return EmergencyStatus.off(java.time.Instant.now());
+    }
+
+    /**
+     * The helper's owner ends the emergency in which this router carries {@code peerId}'s
+     * traffic: forwarding stops at once and the neighbour is told (TERMINATE), so it stops
+     * using this router.
+     *
+     * @param via who ends it, for the event log ("web", "cli", "snmp", "luci")
+     * @throws ControlException NOT_FOUND (this router carries nothing for that peer),
+     *         RESOURCE_UNAVAILABLE (peer link off)
+     */
+    default void endEmergency(String peerId, String via) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no emergency service in this daemon");
+    }
+
     // ---- state changes ----
 
     /**

@@ -108,6 +108,32 @@ public final class DaemonControlApi implements ControlApi {
         return channelOrRefuse().pairEnter(peerAddress, code);
     }
 
+    private volatile Supplier<net.coopwan.daemon.coop.emergency.EmergencyService> emergency = () -> null;
+
+    /** Where the emergency service is (null while the peer link is off). */
+    public void emergency(Supplier<net.coopwan.daemon.coop.emergency.EmergencyService> source) {
+        this.emergency = java.util.Objects.requireNonNull(source);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.EmergencyStatus emergency() {
+        net.coopwan.daemon.coop.emergency.EmergencyService e = emergency.get();
+        return e == null ? net.coopwan.daemon.api.EmergencyStatus.off(java.time.Instant.now()) : e.status();
+    }
+
+    @Override
+    public void endEmergency(String peerId, String via) {
+        net.coopwan.daemon.coop.emergency.EmergencyService e = peerLinkOrRefuse(emergency);
+        if (peerId == null || peerId.isEmpty()) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.INVALID_VALUE,
+                    "give the neighbour whose emergency to end");
+        }
+        if (!e.endHelp(peerId, via == null ? "cli" : via)) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.NOT_FOUND,
+                    "this router carries no emergency for '" + peerId + "'");
+        }
+    }
+
     private volatile Supplier<net.coopwan.daemon.coop.negotiation.Negotiation> negotiation = () -> null;
     private volatile Supplier<net.coopwan.daemon.store.AgreementStore> agreementStore = () -> null;
 

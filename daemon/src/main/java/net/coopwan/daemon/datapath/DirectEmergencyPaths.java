@@ -1,0 +1,248 @@
+package net.coopwan.daemon.datapath;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.coopwan.config.Bond;
+import net.coopwan.daemon.coop.emergency.EmergencyCodec;
+import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.coop.emergency.EmergencyPaths;
+import net.coopwan.daemon.measure.LinkHealthConfig;
+import net.coopwan.daemon.steer.Masquerade;
+import net.coopwan.daemon.steer.NatCoordinator;
+import net.coopwan.daemon.steer.TunnelRoutes;
+import net.coopwan.daemon.tun.TunDevice;
+import net.coopwan.daemon.tun.TunDevices;
+
+/**
+ * The emergency connection's mode "direct" on the bonding data plane's own parts, not a second
+ * tunnel: the helper runs a {@link Concentrator} for the requester (one client, the key of the
+ * grant) on its peer link, whose TUN the kernel forwards out of the helper's uplink under the
+ * quota ({@link EmergencyKernel}); the requester runs a one-member {@link BondDataPath} over the
+ * peer link to it, and the kernel policy-routes its LAN into that bond's TUN. So sealing, the
+ * replay window, keep-alives and reordering are the tunnel's (docs/PROTOCOL.md 4), and Java only
+ * touches packets that are sealed.
+ *
+ * <p>Devices: the helper's TUN for requester slot s is {@code cwh<s>}, the requester's is
+ * {@code cwe0}. Everything is removed by {@link #clear}, and a kill -9 leaves nothing the next
+ * start does not remove: TUN devices vanish with the process, the kernel rules are cleared by
+ * {@link EmergencyKernel#clear} at start.
+ */
+public final class DirectEmergencyPaths implements EmergencyPaths {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectEmergencyPaths.class);
+    /** The requester's tunnel device. */
+    public static final String REQUESTER_TUN = "cwe0";
+    /** The helper's tunnel devices: this prefix and the requester's slot. */
+    public static final String HELPER_TUN_PREFIX = "cwh";
+    /** Inner MTU: the peer link's 1500 minus the tunnel's 72 bytes, rounded down like the bonds'. */
+    static final int INNER_MTU = 1400;
+    /** The client id the requester's bond presents; one client per helper concentrator. */
+    static final String CLIENT_ID = "emergency";
+    private static final String NAT_OWNER = "emergency";
+
+    /** What the kernel does for both roles; the real one is steer's, through {@link KernelEmergency}. */
+    public interface EmergencyKernel {
+        /** Helper: forward {@code source} arriving on {@code tun} out of the uplink, within the grant's quota. */
+        void help(String name, String tun, Inet4Address source, EmergencyMessage.Grant grant) throws IOException;
+
+        /** Helper: stop forwarding for {@code name}; never throws. */
+        void unhelp(String name);
+
+        /** Helper: counters of {@code name}. */
+        PathCounters counters(String name);
+
+        /** Requester: the LAN's traffic goes into {@code tun}; established TCP sessions get resets per policy. */
+        void carry(String tun) throws IOException;
+
+        /** Requester: the LAN back on the own uplink; never throws. */
+        void uncarry();
+
+        /** Removes every rule of both roles (start after a kill -9, and stop); never throws. */
+        void clear();
+    }
+
+    /** Where the helper's tunnel endpoint listens, and the data plane's timers. */
+    public record Settings(LinkHealthConfig health, long reorderWaitNanos, long deadAfterNanos, String peerDevice) {
+    }
+
+    private record Helped(String kernelName, String tun, TunDevice device, Concentrator concentrator) {
+    }
+
+    private record Carried(TunDevice device, BondDataPath path) {
+    }
+
+    private final Settings settings;
+    private final TunDevices tuns;
+    private final TunnelRoutes routes;
+    private final NatCoordinator nat;
+    private final EmergencyKernel kernel;
+    private final UplinkBinder binder;
+    private final Map<String, Helped> helped = new HashMap<>();
+    private Carried carried;
+
+    public DirectEmergencyPaths(Settings settings, TunDevices tuns, TunnelRoutes routes, NatCoordinator nat,
+            EmergencyKernel kernel, UplinkBinder addressReader) {
+        this.settings = settings;
+        this.tuns = tuns;
+        this.routes = routes;
+        this.nat = nat;
+        this.kernel = kernel;
+        this.binder = new PeerLinkBinder(addressReader);
+    }
+
+    /** A requester's name in the kernel's table: its slot, so any peer id is safe there. */
+    static String kernelName(EmergencyMessage.Grant grant) {
+        return "r" + (grant.tunnelPort() & 0xffff);
+    }
+
+    @Override
+    public synchronized void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
+            EmergencyMessage.Grant grant) throws Exception {
+        closeHelp(requesterId);
+        int slot = grant.requesterAddress() - grant.helperAddress() - 1;
+        String tun = HELPER_TUN_PREFIX + slot;
+        TunDevice dev = tuns.open(tun);
+        boolean ok = false;
+        Concentrator c = null;
+        try {
+            dev.setMtu(1500);
+            dev.setUp(true);
+            routes.addAddress(tun, EmergencyCodec.dotted(grant.helperAddress()) + "/" + grant.prefixLength());
+            Inet4Address local = binder.sourceAddress(settings.peerDevice()).orElseThrow(() -> new IOException(
+                    "the peer link " + settings.peerDevice() + " has no IPv4 address"));
+            Inet4Address inner = (Inet4Address) InetAddress.getByName(EmergencyCodec.dotted(grant.requesterAddress()));
+            c = new Concentrator(new Concentrator.Settings(new InetSocketAddress(local, grant.tunnelPort()),
+                    settings.deadAfterNanos(), settings.reorderWaitNanos(), 1500), dev,
+                    List.of(new Concentrator.Client(CLIENT_ID, grant.key(), inner)));
+            kernel.help(kernelName(grant), tun, inner, grant);
+            c.start();
+            helped.put(requesterId, new Helped(kernelName(grant), tun, dev, c));
+            ok = true;
+            LOG.info("emergency: helper path for {} on {} (UDP {}:{}), {} B per {} ms", requesterId, tun,
+                    local.getHostAddress(), grant.tunnelPort(), grant.quotaBytes(), grant.windowMs());
+        } finally {
+            if (!ok) {
+                if (c != null) {
+                    c.close();
+                }
+                kernel.unhelp(kernelName(grant));
+                dev.close();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void closeHelp(String requesterId) {
+        Helped h = helped.remove(requesterId);
+        if (h == null) {
+            return;
+        }
+        kernel.unhelp(h.kernelName());
+        h.concentrator().close();
+        try {
+            h.device().close();
+        } catch (RuntimeException e) {
+            LOG.warn("emergency: cannot close {}: {}", h.tun(), e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode,
+            EmergencyMessage.Grant grant) throws Exception {
+        uncarry(helperId);
+        if (helperAddress == null) {
+            throw new IOException("no address of " + helperId + " on the peer link");
+        }
+        TunDevice dev = tuns.open(REQUESTER_TUN);
+        BondDataPath path = null;
+        boolean ok = false;
+        try {
+            dev.setMtu(INNER_MTU);
+            dev.setUp(true);
+            routes.addAddress(REQUESTER_TUN, EmergencyCodec.dotted(grant.requesterAddress()) + "/" + grant.prefixLength());
+            nat.set(NAT_OWNER, List.of(new Masquerade(REQUESTER_TUN, null)));
+            BondDataPath.Settings s = new BondDataPath.Settings(REQUESTER_TUN, Bond.Mode.ACTIVE_BACKUP,
+                    List.of(new BondDataPath.Member("peer", 0, settings.peerDevice(), null, 0)),
+                    new InetSocketAddress(helperAddress, grant.tunnelPort()), CLIENT_ID, grant.key(), settings.health(),
+                    settings.reorderWaitNanos(), null);
+            path = new BondDataPath(s, dev, binder);
+            path.start();
+            kernel.carry(REQUESTER_TUN);
+            carried = new Carried(dev, path);
+            ok = true;
+        } finally {
+            if (!ok) {
+                kernel.uncarry();
+                if (path != null) {
+                    path.close();
+                }
+                nat.set(NAT_OWNER, List.of());
+                dev.close();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void uncarry(String helperId) {
+        Carried c = carried;
+        carried = null;
+        kernel.uncarry();
+        if (c != null) {
+            c.path().close();
+            nat.set(NAT_OWNER, List.of());
+            c.device().close();
+        }
+    }
+
+    @Override
+    public synchronized PathCounters counters(String peerId, boolean asHelper) {
+        if (asHelper) {
+            Helped h = helped.get(peerId);
+            return h == null ? PathCounters.ZERO : kernel.counters(h.kernelName());
+        }
+        Carried c = carried;
+        return c == null ? PathCounters.ZERO : new PathCounters(c.path().txBytes(0), c.path().rxBytes(0), 0, 0, 0);
+    }
+
+    @Override
+    public synchronized void clear() {
+        for (String r : List.copyOf(helped.keySet())) {
+            closeHelp(r);
+        }
+        uncarry(null);
+        kernel.clear();
+    }
+
+    /** The peer link is directly connected: its address is the source, and no policy route is needed. */
+    private static final class PeerLinkBinder implements UplinkBinder {
+        private final UplinkBinder reader;
+
+        PeerLinkBinder(UplinkBinder reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public Optional<Inet4Address> sourceAddress(String device) {
+            return reader.sourceAddress(device);
+        }
+
+        @Override
+        public void route(int uplinkIndex, String device, Inet4Address source, String configuredGateway) {
+            // connected route: the kernel already sends to the helper's peer-link address out of the device
+        }
+
+        @Override
+        public void unroute(int uplinkIndex, String device, Inet4Address source) {
+            // nothing was routed
+        }
+    }
+}
