@@ -86,6 +86,9 @@ class ChannelLabIT {
                 "config offer 'duplication'",
                 "\toption type 'duplication'",
                 "\toption enabled '1'");
+        /** The uplink's device ('lo' where no uplink matters) and any further sections. */
+        String uplinkDevice = "lo";
+        String extra = "";
         Process process;
 
         Router(Path dir, String prefix, String name, String device, int port) {
@@ -108,7 +111,7 @@ class ChannelLabIT {
                     "\toption enabled '0'",
                     snmp,
                     "config uplink 'wan'",
-                    "\toption device 'lo'",
+                    "\toption device '" + uplinkDevice + "'",
                     "\toption down_kbps '1000000'",
                     "\toption up_kbps '300000'",
                     "config peer 'peer'",
@@ -117,6 +120,7 @@ class ChannelLabIT {
                     "\toption port '" + port + "'",
                     "\toption tcp_fallback_s '" + TCP_FALLBACK_S + "'",
                     offers,
+                    extra,
                     ""));
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
             cmd.addAll(List.of(BondLab.launcher(conf, dir.resolve(name + "-state"))));
