@@ -1,0 +1,42 @@
+package net.coopwan.daemon.steer;
+
+/**
+ * The conntrack mark bits steer owns: {@link #MASK} and nothing else. Every write is
+ * {@code ct mark set ct mark and ~MASK or VALUE}, so the marks of fw4, mwan3 (low bits, 0x3f00 by
+ * default), pbr or SQM scripts survive. Bits 22..23 are clear of mwan3's default mask and of the
+ * low byte most hand-written rules use; an operator whose firewall already uses them must move
+ * one or the other.
+ *
+ * <p>Values (the mask's two bits, one connection has one of them):
+ * <ul>
+ *   <li>{@link #OWN_UPLINK}: requester side, the connection started from the LAN while it used the
+ *       router's own uplink (0, a connection older than our table, counts the same);</li>
+ *   <li>{@link #VIA_HELPER}: requester side, it started while the LAN was steered into the tunnel to
+ *       the helper;</li>
+ *   <li>{@link #HELPED}: helper side, a connection the helper carries for a requester; the
+ *       helper's masquerade matches it.</li>
+ * </ul>
+ */
+public final class SteerMarks {
+    public static final long MASK = 0x00c00000L;
+    public static final long OWN_UPLINK = 0x00400000L;
+    public static final long VIA_HELPER = 0x00800000L;
+    public static final long HELPED = 0x00c00000L;
+
+    private SteerMarks() {
+    }
+
+    static String hex(long v) {
+        return String.format("0x%08x", v);
+    }
+
+    /** The nftables statement that sets {@code value} inside the mask and keeps the other bits. */
+    static String set(long value) {
+        return "ct mark set ct mark and " + hex(~MASK & 0xffffffffL) + " or " + hex(value);
+    }
+
+    /** The nftables expression comparing our bits with {@code value} ({@code ==} or {@code !=}). */
+    static String match(String op, long value) {
+        return "ct mark and " + hex(MASK) + " " + op + " " + hex(value);
+    }
+}
