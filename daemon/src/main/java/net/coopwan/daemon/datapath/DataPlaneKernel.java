@@ -35,6 +35,47 @@ public final class DataPlaneKernel implements AutoCloseable {
         return bonds;
     }
 
+    /**
+     * The emergency connection's paths for {@code config} (mode direct), with every rule an
+     * earlier run may have left (a kill -9) removed first, and the requester's conntrack marks
+     * in place when this router may ask for help.
+     */
+    public DirectEmergencyPaths emergencyPaths(CoopwanConfig config) {
+        net.coopwan.config.Emergency e = config.emergency();
+        String wan = null;
+        for (net.coopwan.config.Uplink u : config.uplinks()) {
+            if (e.uplink() == null || e.uplink().equals(u.name())) {
+                wan = u.device();
+                break;
+            }
+        }
+        KernelEmergency kernel = new KernelEmergency(new net.coopwan.daemon.steer.EmergencyHelperRules(runner),
+                new net.coopwan.daemon.steer.EmergencyRequesterRules(runner, SteerRanges.DEFAULTS,
+                        net.coopwan.daemon.steer.EmergencyRequesterRules.DEFAULT_TABLE,
+                        net.coopwan.daemon.steer.EmergencyRequesterRules.DEFAULT_PRIORITY),
+                wan, e.lanDevices(), e.resetSessions() == net.coopwan.config.Emergency.ResetPolicy.ALL
+                        ? net.coopwan.daemon.steer.EmergencyResetPolicy.ALL : net.coopwan.daemon.steer.EmergencyResetPolicy.NONE);
+        net.coopwan.config.DataPlane dp = config.dataPlane();
+        long keepalive = dp.keepaliveMs() * 1_000_000L;
+        long dead = Math.max(dp.deadAfterMs() * 1_000_000L, 2 * keepalive);
+        net.coopwan.daemon.measure.LinkHealthConfig d = net.coopwan.daemon.measure.LinkHealthConfig.DEFAULT;
+        net.coopwan.daemon.measure.LinkHealthConfig health = new net.coopwan.daemon.measure.LinkHealthConfig(keepalive,
+                dead, d.upAfterEchoes(), d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
+        DirectEmergencyPaths paths = new DirectEmergencyPaths(new DirectEmergencyPaths.Settings(health,
+                dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, nat, kernel,
+                new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS));
+        paths.clear();
+        if (e.enabled()) {
+            try {
+                kernel.prepareRequester();
+            } catch (IOException ex) {
+                org.slf4j.LoggerFactory.getLogger(DataPlaneKernel.class).warn(
+                        "emergency: requester marks not set, sessions are not reset on a move: {}", ex.getMessage());
+            }
+        }
+        return paths;
+    }
+
     public ConcentratorService startConcentrator(CoopwanConfig config) throws IOException {
         return ConcentratorService.start(config, tuns, tunnelRoutes, nat, runner);
     }

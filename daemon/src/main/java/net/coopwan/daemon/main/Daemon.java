@@ -63,6 +63,10 @@ public final class Daemon implements AutoCloseable {
     private volatile net.coopwan.daemon.coop.channel.ChannelService channel;
     /** The cooperation handshake on the channel while {@code peer.enabled}; written under this. */
     private volatile net.coopwan.daemon.coop.negotiation.Negotiation negotiation;
+    /** The emergency connection on the channel while {@code peer.enabled}; written under this. */
+    private volatile net.coopwan.daemon.coop.emergency.EmergencyService emergency;
+    /** Its paths (tunnels, kernel rules), removed when the channel stops. */
+    private net.coopwan.daemon.datapath.DirectEmergencyPaths emergencyPaths;
     /** Pending approvals and agreements, once the store is open. */
     private volatile net.coopwan.daemon.store.AgreementStore agreementStore;
     /** Wrong pairing codes are limited across channel restarts (a reload must not reset the count). */
@@ -95,6 +99,7 @@ public final class Daemon implements AutoCloseable {
         api.discovery(this::discoveryStatus);
         api.channel(() -> channel);
         api.negotiation(() -> negotiation, () -> agreementStore);
+        api.emergency(() -> emergency);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -407,6 +412,10 @@ public final class Daemon implements AutoCloseable {
             discovery = null;
             what = "discovery stopped";
         }
+        if (emergency != null) {
+            emergency.close();
+            emergency = null;
+        }
         if (channel != null) {
             channel.close();
             channel = null;
@@ -466,6 +475,9 @@ public final class Daemon implements AutoCloseable {
                     Clock.systemUTC(), System::nanoTime, random);
             negotiation.ownInfo(new net.coopwan.daemon.coop.info.InfoSharing(config::current, traffic));
             ch.messages(negotiation);
+            emergencyPaths = kernelSteering.emergencyPaths(c);
+            emergency = EmergencyWiring.start(c, ch, agreementStore, emergencyPaths, line -> events.record("coop", line),
+                    change -> timer.execute(() -> changes.publish(change)));
             ch.start(c.peer().device());
             return ch;
         } catch (Exception e) {

@@ -1,0 +1,124 @@
+package net.coopwan.daemon.datapath;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.coop.emergency.EmergencyPaths;
+import net.coopwan.daemon.steer.EmergencyCounters;
+import net.coopwan.daemon.steer.EmergencyGrant;
+import net.coopwan.daemon.steer.EmergencyHelperRules;
+import net.coopwan.daemon.steer.EmergencyMode;
+import net.coopwan.daemon.steer.EmergencyQuota;
+import net.coopwan.daemon.steer.EmergencyRequesterPlan;
+import net.coopwan.daemon.steer.EmergencyRequesterRules;
+import net.coopwan.daemon.steer.EmergencyResetPolicy;
+import net.coopwan.daemon.steer.SteerException;
+
+/**
+ * {@link DirectEmergencyPaths.EmergencyKernel} through steer: the helper's quota and forwarding
+ * in {@code inet coopwan_help} ({@link EmergencyHelperRules}), the requester's policy routing,
+ * masquerade marks and resets ({@link EmergencyRequesterRules}). The requester's marks are put in
+ * place by {@link #prepareRequester} before any emergency, so a session that started on the own
+ * uplink is known as such when the LAN moves and can be reset.
+ */
+public final class KernelEmergency implements DirectEmergencyPaths.EmergencyKernel {
+    private static final Logger LOG = LoggerFactory.getLogger(KernelEmergency.class);
+
+    private final EmergencyHelperRules helper;
+    private final EmergencyRequesterRules requester;
+    private final String wanDevice;
+    private final List<String> lanDevices;
+    private final EmergencyResetPolicy reset;
+
+    public KernelEmergency(EmergencyHelperRules helper, EmergencyRequesterRules requester, String wanDevice,
+            List<String> lanDevices, EmergencyResetPolicy reset) {
+        this.helper = helper;
+        this.requester = requester;
+        this.wanDevice = wanDevice;
+        this.lanDevices = List.copyOf(lanDevices);
+        this.reset = reset;
+    }
+
+    /** The requester's rules with the LAN on its own uplink: conntrack marks only. */
+    public void prepareRequester() throws IOException {
+        try {
+            requester.apply(new EmergencyRequesterPlan(lanDevices, DirectEmergencyPaths.REQUESTER_TUN, false, reset));
+        } catch (SteerException | IllegalArgumentException e) {
+            throw new IOException("requester rules: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void help(String name, String tun, Inet4Address source, EmergencyMessage.Grant grant) throws IOException {
+        if (wanDevice == null) {
+            throw new IOException("no uplink to carry a neighbour's traffic on");
+        }
+        try {
+            helper.apply(new EmergencyGrant(name, EmergencyMode.DIRECT, tun, source, wanDevice, List.of(),
+                    new EmergencyQuota(grant.quotaBytes(), grant.windowMs())));
+        } catch (SteerException | IllegalArgumentException e) {
+            throw new IOException("helper rules: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void unhelp(String name) {
+        try {
+            helper.remove(name);
+        } catch (SteerException | IllegalArgumentException e) {
+            LOG.warn("emergency: cannot remove the helper rules of {}: {}", name, e.getMessage());
+        }
+    }
+
+    @Override
+    public EmergencyPaths.PathCounters counters(String name) {
+        try {
+            for (EmergencyCounters c : helper.counters()) {
+                if (c.name().equals(name)) {
+                    return new EmergencyPaths.PathCounters(c.carriedBytes(), 0, c.droppedOverQuotaBytes(),
+                            c.refusedPackets(), 0);
+                }
+            }
+        } catch (SteerException e) {
+            LOG.debug("emergency: counters of {} unreadable: {}", name, e.getMessage());
+        }
+        return EmergencyPaths.PathCounters.ZERO;
+    }
+
+    @Override
+    public void carry(String tun) throws IOException {
+        try {
+            requester.apply(new EmergencyRequesterPlan(lanDevices, tun, true, reset));
+        } catch (SteerException | IllegalArgumentException e) {
+            throw new IOException("requester rules: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void uncarry() {
+        try {
+            requester.apply(new EmergencyRequesterPlan(lanDevices, DirectEmergencyPaths.REQUESTER_TUN, false, reset));
+        } catch (SteerException | IllegalArgumentException e) {
+            LOG.warn("emergency: cannot move the LAN back to the own uplink: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void clear() {
+        try {
+            helper.removeAll();
+        } catch (SteerException e) {
+            LOG.warn("emergency: cannot remove the helper table: {}", e.getMessage());
+        }
+        try {
+            requester.removeAll();
+        } catch (SteerException e) {
+            LOG.warn("emergency: cannot remove the requester rules: {}", e.getMessage());
+        }
+    }
+}
