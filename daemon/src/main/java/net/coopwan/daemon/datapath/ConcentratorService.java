@@ -122,7 +122,7 @@ public final class ConcentratorService implements AutoCloseable {
         return r.exit() == 0 && m.find() ? m.group(1) : null;
     }
 
-    private static void enableForwarding() {
+    static void enableForwarding() {
         Path p = Path.of("/proc/sys/net/ipv4/ip_forward");
         try {
             if (!Files.readString(p).trim().equals("1")) {

@@ -74,7 +74,55 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
     public record Settings(LinkHealthConfig health, long reorderWaitNanos, long deadAfterNanos, String peerDevice) {
     }
 
-    private record Helped(String kernelName, String tun, TunDevice device, Concentrator concentrator) {
+    private static final class Helped {
+        final String kernelName;
+        final String tun;
+        final TunDevice device;
+        final Concentrator concentrator;
+        final long windowNanos;
+        /** The carried bytes at the previous read, for the quota used in the last window. */
+        long lastBytes;
+        long lastNanos;
+
+        Helped(String kernelName, String tun, TunDevice device, Concentrator concentrator, long windowNanos) {
+            this.kernelName = kernelName;
+            this.tun = tun;
+            this.device = device;
+            this.concentrator = concentrator;
+            this.windowNanos = windowNanos;
+            this.lastNanos = System.nanoTime();
+        }
+
+        String kernelName() {
+            return kernelName;
+        }
+
+        String tun() {
+            return tun;
+        }
+
+        TunDevice device() {
+            return device;
+        }
+
+        Concentrator concentrator() {
+            return concentrator;
+        }
+
+        /**
+         * The kernel's counters, with the bytes of the last window estimated from the rate since
+         * the previous read (at most a window ago: a read after a long pause says nothing of it).
+         */
+        PathCounters sample(PathCounters c) {
+            long now = System.nanoTime();
+            long elapsed = Math.max(1, now - lastNanos);
+            long delta = Math.max(0, c.bytesOut() - lastBytes);
+            long inWindow = elapsed <= windowNanos ? delta * windowNanos / elapsed
+                    : (long) ((double) delta / elapsed * windowNanos);
+            lastBytes = c.bytesOut();
+            lastNanos = now;
+            return new PathCounters(c.bytesOut(), c.bytesIn(), c.bytesDropped(), c.packetsRefused(), inWindow);
+        }
     }
 
     private record Carried(TunDevice device, BondDataPath path) {
@@ -124,8 +172,10 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
                     settings.deadAfterNanos(), settings.reorderWaitNanos(), 1500), dev,
                     List.of(new Concentrator.Client(CLIENT_ID, grant.key(), inner)));
             kernel.help(kernelName(grant), tun, inner, grant);
+            // the helper routes the requester's packets: it must forward, like a concentrator
+            ConcentratorService.enableForwarding();
             c.start();
-            helped.put(requesterId, new Helped(kernelName(grant), tun, dev, c));
+            helped.put(requesterId, new Helped(kernelName(grant), tun, dev, c, grant.windowMs() * 1_000_000L));
             ok = true;
             LOG.info("emergency: helper path for {} on {} (UDP {}:{}), {} B per {} ms", requesterId, tun,
                     local.getHostAddress(), grant.tunnelPort(), grant.quotaBytes(), grant.windowMs());
@@ -194,20 +244,21 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
     @Override
     public synchronized void uncarry(String helperId) {
         Carried c = carried;
+        if (c == null) {
+            return;
+        }
         carried = null;
         kernel.uncarry();
-        if (c != null) {
-            c.path().close();
-            nat.set(NAT_OWNER, List.of());
-            c.device().close();
-        }
+        c.path().close();
+        nat.set(NAT_OWNER, List.of());
+        c.device().close();
     }
 
     @Override
     public synchronized PathCounters counters(String peerId, boolean asHelper) {
         if (asHelper) {
             Helped h = helped.get(peerId);
-            return h == null ? PathCounters.ZERO : kernel.counters(h.kernelName());
+            return h == null ? PathCounters.ZERO : h.sample(kernel.counters(h.kernelName()));
         }
         Carried c = carried;
         return c == null ? PathCounters.ZERO : new PathCounters(c.path().txBytes(0), c.path().rxBytes(0), 0, 0, 0);

@@ -12,7 +12,7 @@ import net.coopwan.daemon.tun.TunDevice;
  * the kernel routed it into the interface (the data path reads it); what the data path writes
  * ends up in {@link #written}. A fake of the OS, behind the same interface as the real TUN.
  */
-final class MemoryTun implements TunDevice {
+class MemoryTun implements TunDevice {
     private final String name;
     private final LinkedBlockingQueue<byte[]> toRead = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<byte[]> written = new LinkedBlockingQueue<>();

@@ -1,0 +1,171 @@
+package net.coopwan.daemon.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.coop.emergency.EmergencyPaths;
+import net.coopwan.daemon.measure.LinkHealthConfig;
+import net.coopwan.daemon.steer.CommandResult;
+import net.coopwan.daemon.steer.CommandRunner;
+import net.coopwan.daemon.steer.NatCoordinator;
+import net.coopwan.daemon.steer.NatRules;
+import net.coopwan.daemon.steer.SteerRanges;
+import net.coopwan.daemon.steer.TunnelRoutes;
+import net.coopwan.daemon.tun.TunDevice;
+import net.coopwan.daemon.tun.TunDevices;
+
+/**
+ * Mode direct on loopback, kernel rules recorded instead of applied: the helper's concentrator
+ * and the requester's one-member bond find each other from the grant alone (port, addresses,
+ * key), packets cross both ways, and everything is gone after uncarry and closeHelp.
+ */
+class DirectEmergencyPathsTest {
+    static final int REQUESTER = MemoryTun.addr(100, 127, 255, 2);
+    static final int HELPER = MemoryTun.addr(100, 127, 255, 1);
+    static final int SERVER = MemoryTun.addr(198, 18, 9, 2);
+
+    /** Memory TUNs by name, so the test can reach both ends. */
+    static final class Tuns implements TunDevices {
+        final Map<String, MemoryTun> open = new HashMap<>();
+
+        @Override
+        public synchronized TunDevice open(String name) throws IOException {
+            if (open.containsKey(name)) {
+                throw new IOException("interface '" + name + "' exists");
+            }
+            MemoryTun t = new MemoryTun(name) {
+                @Override
+                public void close() {
+                    super.close();
+                    synchronized (Tuns.this) {
+                        open.remove(name);
+                    }
+                }
+            };
+            open.put(name, t);
+            return t;
+        }
+    }
+
+    /** The kernel side, recorded. */
+    static final class Kernel implements DirectEmergencyPaths.EmergencyKernel {
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void help(String name, String tun, Inet4Address source, EmergencyMessage.Grant grant) {
+            calls.add("help " + name + " " + tun + " " + source.getHostAddress() + " " + grant.quotaBytes());
+        }
+
+        @Override
+        public void unhelp(String name) {
+            calls.add("unhelp " + name);
+        }
+
+        @Override
+        public EmergencyPaths.PathCounters counters(String name) {
+            return new EmergencyPaths.PathCounters(1000, 0, 0, 0, 0);
+        }
+
+        @Override
+        public void carry(String tun) {
+            calls.add("carry " + tun);
+        }
+
+        @Override
+        public void uncarry() {
+            calls.add("uncarry");
+        }
+
+        @Override
+        public void clear() {
+            calls.add("clear");
+        }
+    }
+
+    static final CommandRunner OK = (argv, stdin, timeout) -> new CommandResult(0, "", "");
+
+    final Tuns tuns = new Tuns();
+    final Kernel helperKernel = new Kernel();
+    final Kernel requesterKernel = new Kernel();
+    final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
+    DirectEmergencyPaths helper;
+    DirectEmergencyPaths requester;
+
+    DirectEmergencyPaths paths(Kernel k, String peerDevice) {
+        DirectEmergencyPaths.Settings s = new DirectEmergencyPaths.Settings(LinkHealthConfig.DEFAULT, 50_000_000L,
+                500_000_000L, peerDevice);
+        return new DirectEmergencyPaths(s, tuns, new TunnelRoutes(OK, SteerRanges.DEFAULTS),
+                new NatCoordinator(new NatRules(OK)), k, binder);
+    }
+
+    @AfterEach
+    void close() {
+        if (requester != null) {
+            requester.clear();
+        }
+        if (helper != null) {
+            helper.clear();
+        }
+    }
+
+    @Test
+    void theGrantAloneJoinsTheTwoEndsAndPacketsCrossBothWays() throws Exception {
+        binder.addresses.put("peer-h", (Inet4Address) InetAddress.getByName("127.0.0.1"));
+        binder.addresses.put("peer-r", (Inet4Address) InetAddress.getByName("127.0.0.3"));
+        helper = paths(helperKernel, "peer-h");
+        requester = paths(requesterKernel, "peer-r");
+        byte[] key = new byte[32];
+        key[0] = 7;
+        int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+        EmergencyMessage.Grant g = new EmergencyMessage.Grant(50_000_000L, 1000, port, REQUESTER, HELPER, 24, key);
+        helper.openHelp("reqid", InetAddress.getByName("127.0.0.3"), EmergencyMessage.Mode.DIRECT, g);
+        requester.carry("helpid", InetAddress.getByName("127.0.0.1"), EmergencyMessage.Mode.DIRECT, g);
+        assertEquals(List.of("help r" + port + " cwh0 100.127.255.2 50000000"), helperKernel.calls);
+        assertEquals(List.of("carry cwe0"), requesterKernel.calls);
+
+        MemoryTun reqTun = tuns.open.get("cwe0");
+        MemoryTun helpTun = tuns.open.get("cwh0");
+        assertNotNull(reqTun);
+        assertNotNull(helpTun);
+        // the LAN's packets (masqueraded to the requester's inner address) come out of the helper's TUN
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        byte[] up = MemoryTun.udp(REQUESTER, SERVER, 40000, 9000, 200, 1);
+        byte[] got = null;
+        for (int i = 0; got == null && System.nanoTime() < until; i++) {
+            reqTun.inject(up);
+            got = helpTun.written.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertNotNull(got, "a packet crossed requester -> helper");
+        assertArrayEquals(up, got);
+        // and the replies back
+        byte[] down = MemoryTun.udp(SERVER, REQUESTER, 9000, 40000, 300, 2);
+        helpTun.inject(down);
+        byte[] back = reqTun.written.poll(5, TimeUnit.SECONDS);
+        assertNotNull(back, "a reply crossed helper -> requester");
+        assertArrayEquals(down, back);
+        assertTrue(requester.counters("helpid", false).bytesOut() > 0);
+        assertEquals(1000, helper.counters("reqid", true).bytesOut());
+
+        requester.uncarry("helpid");
+        helper.closeHelp("reqid");
+        assertEquals("uncarry", requesterKernel.calls.get(requesterKernel.calls.size() - 1));
+        assertEquals("unhelp r" + port, helperKernel.calls.get(helperKernel.calls.size() - 1));
+        assertTrue(tuns.open.isEmpty(), "both TUNs closed: " + tuns.open.keySet());
+    }
+}
