@@ -1,0 +1,318 @@
+package net.coopwan.daemon.uplink.failure;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import net.coopwan.daemon.uplink.failure.TargetProbes.Liveness;
+import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
+
+/**
+ * Decides whether the router's own uplink has failed, from the three signals of the seed: (a)
+ * the modem's notification, here carrier down on the uplink device; (b) nothing received on the
+ * device for a while although packets keep going out (a black-hole); (c) probes to several
+ * Internet servers unanswered. Pure logic: the owner ({@link UplinkFailureRunner}) reads the
+ * device, sends the probes, feeds what it saw and calls {@link #tick}; every method takes the
+ * time as {@code nowNanos}. One owner thread; nothing here is thread-safe.
+ *
+ * <h2>State machine</h2>
+ * <pre>
+ *   HEALTHY --(carrier down | black-hole | threshold of targets down, seen at a tick)--&gt; FAILED
+ *   FAILED  --(carrier up and evidence of life for recoverMs * factor, seen at a tick)--&gt; HEALTHY
+ * </pre>
+ * The uplink starts HEALTHY: a dead uplink at start-up is declared failed within the same
+ * times as one that dies later. Evidence of life is: at least the threshold of targets UP (a
+ * reply since their last run of losses) or, without targets, a packet received within the last
+ * {@code blackholeMs}. It must hold at every tick for the whole recover time; one tick without it
+ * starts the count again. A failure within {@code flapWindowMs} of the last recovery doubles the
+ * factor (at most {@code maxFlapFactor}); {@code flapResetMs} healthy sets it back to 1.
+ *
+ * <h2>Black-hole rule</h2>
+ * Failed when no packet was received for {@code blackholeMs} since the first packet that went
+ * out unanswered, and packets were still going out after it (tx grew at two ticks or more, with
+ * no pause longer than {@code blackholeMs} between them: a pause starts the count again). A
+ * single burst (the last ACKs of a download) followed by silence is normal and never fires; nor
+ * does silence with nothing sent. Probes go out through the uplink too, so with targets a dead
+ * line always sends. A line whose RTT exceeds {@code blackholeMs} and that carries nothing but
+ * our probes looks black-holed until the first reply: {@code blackholeMs} must exceed the worst
+ * RTT (600 ms does for terrestrial lines, not for a geostationary satellite).
+ */
+public final class UplinkFailureDetector {
+
+    private final UplinkFailureSettings settings;
+    private final TargetProbes[] targets;
+    private final int threshold;
+    private final long blackholeNanos;
+    private final long recoverNanos;
+    private final long flapWindowNanos;
+    private final long flapResetNanos;
+
+    private State state = State.HEALTHY;
+
+    // The device, from the last sample.
+    private boolean haveSample;
+    private boolean carrierUp = true;
+    private long carrierDownSinceNanos;
+    private long lastRx;
+    private long lastTx;
+    private long silentSinceNanos;
+    private long firstTxInSilenceNanos = -1;
+    private long lastTxInSilenceNanos = -1;
+    private long txInSilence;
+    private boolean rxSinceFailure;
+
+    // Recovery and flap damping.
+    private long evidenceSinceNanos = -1;
+    private long lastRecoveryNanos = Long.MIN_VALUE;
+    private int recoverFactor = 1;
+    private long failures;
+
+    private final long[] scratch;
+
+    public UplinkFailureDetector(UplinkFailureSettings settings) {
+        this.settings = settings;
+        List<ProbeTarget> t = settings.targets();
+        this.targets = new TargetProbes[t.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = new TargetProbes(t.get(i), ms(settings.probeIntervalMs()), ms(settings.probeTimeoutMs()),
+                    settings.probeDownCount());
+        }
+        this.threshold = settings.effectiveProbeThreshold();
+        this.blackholeNanos = ms(settings.blackholeMs());
+        this.recoverNanos = ms(settings.recoverMs());
+        this.flapWindowNanos = ms(settings.flapWindowMs());
+        this.flapResetNanos = ms(settings.flapResetMs());
+        this.scratch = new long[targets.length];
+    }
+
+    private static long ms(long millis) {
+        return millis * 1_000_000L;
+    }
+
+    public UplinkFailureSettings settings() {
+        return settings;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Failures declared since construction. */
+    public long failures() {
+        return failures;
+    }
+
+    /** The recover-time multiple in force (1 until the uplink flaps). */
+    public int recoverFactor() {
+        return recoverFactor;
+    }
+
+    /**
+     * One reading of the uplink device: carrier (false also when the device is missing) and its
+     * {@code rx_packets} / {@code tx_packets}. Counters that go backwards (the device was
+     * re-created) start a new baseline.
+     */
+    public void onLink(boolean carrier, long rxPackets, long txPackets, long nowNanos) {
+        if (carrier != carrierUp || !haveSample) {
+            carrierDownSinceNanos = nowNanos;
+        }
+        carrierUp = carrier;
+        if (!haveSample || rxPackets < lastRx || txPackets < lastTx) {
+            haveSample = true;
+            silence(nowNanos);
+        } else if (rxPackets > lastRx) {
+            silence(nowNanos);
+            rxSinceFailure = true;
+        } else if (txPackets > lastTx) {
+            txInSilence += txPackets - lastTx;
+            if (firstTxInSilenceNanos < 0 || nowNanos - lastTxInSilenceNanos > blackholeNanos) {
+                // After a pause as long as the rule's time an old burst says nothing about now.
+                firstTxInSilenceNanos = nowNanos;
+                txInSilence = txPackets - lastTx;
+            }
+            lastTxInSilenceNanos = nowNanos;
+        }
+        lastRx = rxPackets;
+        lastTx = txPackets;
+    }
+
+    private void silence(long nowNanos) {
+        silentSinceNanos = nowNanos;
+        firstTxInSilenceNanos = -1;
+        lastTxInSilenceNanos = -1;
+        txInSilence = 0;
+    }
+
+    /** Probe {@code seq} to target {@code target} (its index in the settings) left now. */
+    public void onProbeSent(int target, long seq, long nowNanos) {
+        targets[target].sent(seq, nowNanos);
+    }
+
+    /** The reply to probe {@code seq} of target {@code target} arrived now (late ones too). */
+    public void onProbeReply(int target, long seq, long nowNanos) {
+        targets[target].reply(seq, nowNanos);
+    }
+
+    /**
+     * Declares lost the probes past their timeout and moves the state machine. Call it every
+     * tick, after feeding that tick's observations.
+     *
+     * @return the verdict when the state changed, empty otherwise
+     */
+    public Optional<UplinkVerdict> tick(long nowNanos) {
+        for (TargetProbes t : targets) {
+            t.expire(nowNanos);
+        }
+        if (state == State.HEALTHY) {
+            if (recoverFactor > 1 && nowNanos - lastRecoveryNanos >= flapResetNanos) {
+                recoverFactor = 1;
+            }
+            String reason = failureReason(nowNanos);
+            if (reason == null) {
+                return Optional.empty();
+            }
+            if (lastRecoveryNanos != Long.MIN_VALUE && nowNanos - lastRecoveryNanos < flapWindowNanos) {
+                recoverFactor = Math.min(settings.maxFlapFactor(), recoverFactor * 2);
+            }
+            state = State.FAILED;
+            failures++;
+            evidenceSinceNanos = -1;
+            rxSinceFailure = false;
+            return Optional.of(new UplinkVerdict(State.FAILED, reason, evidence(nowNanos),
+                    nowNanos - failureEvidenceStart(reason, nowNanos), nowNanos, recoverFactor));
+        }
+        if (!lifeSeen(nowNanos)) {
+            evidenceSinceNanos = -1;
+            return Optional.empty();
+        }
+        if (evidenceSinceNanos < 0) {
+            evidenceSinceNanos = nowNanos;
+        }
+        if (nowNanos - evidenceSinceNanos < recoverNanos * recoverFactor) {
+            return Optional.empty();
+        }
+        state = State.HEALTHY;
+        lastRecoveryNanos = nowNanos;
+        return Optional.of(new UplinkVerdict(State.HEALTHY, "recovered", evidence(nowNanos),
+                nowNanos - evidenceSinceNanos, nowNanos, recoverFactor));
+    }
+
+    /** The present state with its evidence, for a status display; changes nothing. */
+    public UplinkVerdict verdict(long nowNanos) {
+        if (state == State.FAILED) {
+            long since = evidenceSinceNanos < 0 ? 0 : nowNanos - evidenceSinceNanos;
+            return new UplinkVerdict(state, "failed", evidence(nowNanos), since, nowNanos, recoverFactor);
+        }
+        return new UplinkVerdict(state, "healthy", evidence(nowNanos), 0, nowNanos, recoverFactor);
+    }
+
+    private static final String CARRIER = "carrier down";
+    private static final String BLACKHOLE = "black-hole";
+    private static final String PROBES = "probes unanswered";
+
+    private String failureReason(long nowNanos) {
+        if (haveSample && !carrierUp) {
+            return CARRIER;
+        }
+        if (blackhole(nowNanos)) {
+            return BLACKHOLE;
+        }
+        if (threshold > 0 && count(Liveness.DOWN) >= threshold) {
+            return PROBES;
+        }
+        return null;
+    }
+
+    private boolean blackhole(long nowNanos) {
+        return firstTxInSilenceNanos >= 0 && lastTxInSilenceNanos > firstTxInSilenceNanos
+                && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
+    }
+
+    private boolean lifeSeen(long nowNanos) {
+        if (!haveSample || !carrierUp) {
+            return false;
+        }
+        if (targets.length > 0) {
+            return count(Liveness.UP) >= threshold;
+        }
+        return rxSinceFailure && nowNanos - silentSinceNanos < blackholeNanos;
+    }
+
+    private int count(Liveness l) {
+        int n = 0;
+        for (TargetProbes t : targets) {
+            if (t.liveness() == l) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** When the evidence for {@code reason} began: for probes, when the threshold-th target began losing. */
+    private long failureEvidenceStart(String reason, long nowNanos) {
+        if (reason.equals(CARRIER)) {
+            return carrierDownSinceNanos;
+        }
+        if (reason.equals(BLACKHOLE)) {
+            return silentSinceNanos;
+        }
+        int n = 0;
+        for (TargetProbes t : targets) {
+            if (t.liveness() == Liveness.DOWN) {
+                scratch[n++] = t.streakStartNanos();
+            }
+        }
+        if (n == 0) {
+            return nowNanos;
+        }
+        Arrays.sort(scratch, 0, n);
+        return scratch[Math.min(n, threshold) - 1];
+    }
+
+    /** e.g. {@code no packet received for 612 ms while 34 sent; probes: 198.18.1.1 lost 6 of last 6, ...}. */
+    private String evidence(long nowNanos) {
+        List<String> parts = new ArrayList<>(3);
+        if (!haveSample) {
+            parts.add("no reading of the device yet");
+        } else {
+            if (!carrierUp) {
+                parts.add("carrier down for " + (nowNanos - carrierDownSinceNanos) / 1_000_000 + " ms");
+            }
+            long silentMs = (nowNanos - silentSinceNanos) / 1_000_000;
+            parts.add(txInSilence > 0 ? "no packet received for " + silentMs + " ms while " + txInSilence + " sent"
+                    : "last packet received " + silentMs + " ms ago");
+        }
+        if (targets.length > 0) {
+            StringBuilder b = new StringBuilder("probes: ");
+            for (int i = 0; i < targets.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(targets[i].describe());
+            }
+            if (state == State.FAILED || count(Liveness.UP) > 0) {
+                b.append(" (").append(count(Liveness.UP)).append(" of ").append(targets.length).append(" answering)");
+            }
+            parts.add(b.toString());
+        }
+        return String.join("; ", parts);
+    }
+
+    /** Per-target counters for a status display: target, sent, replied, lost, late, ignored. */
+    public List<TargetCounters> targetCounters() {
+        List<TargetCounters> out = new ArrayList<>(targets.length);
+        for (TargetProbes t : targets) {
+            out.add(new TargetCounters(t.target(), t.liveness().name(), t.sentCount(), t.repliedCount(), t.lostCount(),
+                    t.lateCount(), t.ignoredCount()));
+        }
+        return out;
+    }
+
+    /**
+     * What one target's probes did since start.
+     *
+     * @param liveness UNKNOWN, UP or DOWN
+     * @param late     replies after their probe was declared lost (they still prove the line alive)
+     * @param ignored  replies to probes unknown here or already answered
+     */
+    public record TargetCounters(ProbeTarget target, String liveness, long sent, long replied, long lost, long late,
+                                 long ignored) { }
+}

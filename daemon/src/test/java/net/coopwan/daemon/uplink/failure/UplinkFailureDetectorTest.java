@@ -1,0 +1,291 @@
+package net.coopwan.daemon.uplink.failure;
+
+import static net.coopwan.daemon.uplink.failure.SimulatedUplink.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
+
+class UplinkFailureDetectorTest {
+
+    static ProbeTarget target(int last) {
+        try {
+            return ProbeTarget.icmp((Inet4Address) InetAddress.getByAddress(new byte[] {(byte) 198, 18, 1, (byte) last}));
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static UplinkFailureSettings withTargets(int n) {
+        List<ProbeTarget> t = new java.util.ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            t.add(target(i));
+        }
+        return UplinkFailureSettings.DEFAULTS.withTargets(t);
+    }
+
+    @Test
+    void carrierDownFailsAtTheNextTick() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        assertEquals(0, line.run(3000));
+        line.carrier = false;
+        long cut = line.now;
+        UplinkVerdict v = line.step().orElseThrow();
+        assertEquals(State.FAILED, v.state());
+        assertEquals("carrier down", v.reason());
+        assertEquals(cut + line.tickNanos, v.atNanos());
+        assertTrue(v.evidence().startsWith("carrier down for 0 ms; "), v.evidence());
+    }
+
+    @Test
+    void blackHoleIsDeclaredOneTickAfterBlackholeMsOfSilenceWhileSending() {
+        SimulatedUplink line = new SimulatedUplink(UplinkFailureSettings.DEFAULTS, 1);
+        line.backgroundRxPerTick = 3;
+        line.backgroundTxPerTick = 2;
+        assertEquals(0, line.run(3000));
+        long lastReceived = line.now;
+        line.dead = true;
+        UplinkVerdict v = line.runUntilChange(5000).orElseThrow();
+        assertEquals("black-hole", v.reason());
+        assertEquals(600 * MS + line.tickNanos, v.atNanos() - lastReceived,
+                "the first unanswered packet is seen one tick after the last received one");
+        assertEquals(v.atNanos() - lastReceived, v.sinceEvidenceNanos());
+        assertEquals("no packet received for 625 ms while 50 sent", v.evidence());
+    }
+
+    @Test
+    void silenceWithNothingGoingOutNeverFails() {
+        SimulatedUplink line = new SimulatedUplink(UplinkFailureSettings.DEFAULTS, 1);
+        line.backgroundRxPerTick = 1;
+        line.backgroundTxPerTick = 1;
+        line.run(1000);
+        line.backgroundRxPerTick = 0;
+        line.backgroundTxPerTick = 0;
+        assertEquals(0, line.run(600_000), "10 minutes of an idle line");
+        assertEquals(State.HEALTHY, line.detector.state());
+    }
+
+    @Test
+    void oneBurstOutThenSilenceNeverFails() {
+        // The last ACKs of a download go out in one tick and nothing answers them.
+        SimulatedUplink line = new SimulatedUplink(UplinkFailureSettings.DEFAULTS, 1);
+        line.backgroundRxPerTick = 1;
+        line.backgroundTxPerTick = 1;
+        line.run(1000);
+        line.backgroundRxPerTick = 0;
+        line.backgroundTxPerTick = 0;
+        line.tx += 40;
+        assertEquals(0, line.run(60_000));
+        // Packets going out again after the pause start a new count: two at consecutive ticks
+        // and no answer is a black-hole 600 ms after the first of them, not at once.
+        line.tx += 1;
+        assertEquals(Optional.empty(), line.step());
+        long first = line.now;
+        line.tx += 1;
+        UplinkVerdict v = line.runUntilChange(1000).orElseThrow();
+        assertEquals("black-hole", v.reason());
+        assertEquals(600 * MS, v.atNanos() - first);
+        assertTrue(v.evidence().endsWith("while 2 sent"), v.evidence());
+    }
+
+    @Test
+    void oneDeadTargetOfThreeNeverFailsTheUplink() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(3), 7);
+        line.targetDead[1] = true;
+        assertEquals(0, line.run(600_000));
+        assertEquals("DOWN", line.detector.targetCounters().get(1).liveness());
+        assertEquals("UP", line.detector.targetCounters().get(0).liveness());
+        // A second dead target is still below the default threshold (all three) ...
+        line.targetDead[2] = true;
+        assertEquals(0, line.run(60_000));
+        // ... and the third fails it, within a second, by probes (other packets still arrive).
+        line.backgroundRxPerTick = 1;
+        line.targetDead[0] = true;
+        UplinkVerdict v = line.runUntilChange(1000).orElseThrow();
+        assertEquals("probes unanswered", v.reason());
+    }
+
+    @Test
+    void oneLostProbeRoundNeverFails() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.run(2000);
+        // Every probe of one 100 ms round is lost, and the replies of the one before.
+        line.dead = true;
+        line.run(100);
+        line.dead = false;
+        assertEquals(0, line.run(60_000));
+        assertTrue(line.detector.targetCounters().stream().allMatch(c -> c.lost() >= 1), "probes were lost");
+    }
+
+    @Test
+    void fiveLostInARowAreStillNotDown() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.backgroundRxPerTick = 1; // the black-hole rule stays quiet: probes alone are tested
+        line.run(2000);
+        line.targetDead[0] = line.targetDead[1] = true;
+        line.run(500); // 5 probes to each target lost
+        line.targetDead[0] = line.targetDead[1] = false;
+        assertEquals(0, line.run(10_000));
+        line.targetDead[0] = line.targetDead[1] = true;
+        UplinkVerdict v = line.runUntilChange(1000).orElseThrow();
+        assertEquals("probes unanswered", v.reason());
+        assertTrue(v.evidence().contains("198.18.1.1 lost 6 of last 10 (down)"), v.evidence());
+    }
+
+    @Test
+    void recoveryNeedsRecoverMsOfRepliesFromTheThreshold() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.run(2000);
+        line.dead = true;
+        assertEquals(State.FAILED, line.runUntilChange(1000).orElseThrow().state());
+        line.run(5000);
+        line.dead = false;
+        long restored = line.now;
+        UplinkVerdict v = line.runUntilChange(10_000).orElseThrow();
+        assertEquals(State.HEALTHY, v.state());
+        assertEquals("recovered", v.reason());
+        long took = v.atNanos() - restored;
+        assertTrue(took >= 2000 * MS && took <= 2000 * MS + 100 * MS + line.rttNanos + 2 * line.tickNanos,
+                "recovery took " + took / MS + " ms");
+        assertTrue(v.sinceEvidenceNanos() >= 2000 * MS);
+        assertTrue(v.evidence().contains("(2 of 2 answering)"), v.evidence());
+
+        // One target answering of two is not evidence enough.
+        line.dead = true;
+        line.runUntilChange(1000).orElseThrow();
+        line.dead = false;
+        line.targetDead[0] = true;
+        assertEquals(0, line.run(30_000));
+        assertEquals(State.FAILED, line.detector.state());
+    }
+
+    @Test
+    void carrierMustBeUpToRecover() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.run(2000);
+        line.carrier = false;
+        line.step().orElseThrow();
+        // Probes still answer (a dying modem reports carrier loss first), but carrier is down.
+        assertEquals(0, line.run(10_000));
+        line.carrier = true;
+        long up = line.now;
+        UplinkVerdict v = line.runUntilChange(5000).orElseThrow();
+        assertEquals(2000 * MS + line.tickNanos, v.atNanos() - up);
+    }
+
+    @Test
+    void withoutTargetsReceivedPacketsAreTheEvidence() {
+        SimulatedUplink line = new SimulatedUplink(UplinkFailureSettings.DEFAULTS, 1);
+        line.backgroundRxPerTick = 1;
+        line.backgroundTxPerTick = 1;
+        line.run(1000);
+        line.carrier = false;
+        line.step().orElseThrow();
+        line.carrier = true;
+        line.backgroundRxPerTick = 0;
+        assertEquals(0, line.run(10_000), "carrier alone brings nothing back when nothing is received");
+        line.backgroundRxPerTick = 1;
+        UplinkVerdict v = line.runUntilChange(5000).orElseThrow();
+        assertEquals(State.HEALTHY, v.state());
+    }
+
+    @Test
+    void flappingDoublesTheRecoverTimeUpToEightAndALongHealthyPeriodResetsIt() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.run(2000);
+        long[] expected = {2000, 4000, 8000, 16_000, 16_000};
+        for (long want : expected) {
+            line.carrier = false;
+            line.step().orElseThrow();
+            line.carrier = true;
+            long up = line.now;
+            UplinkVerdict v = line.runUntilChange(30_000).orElseThrow();
+            assertEquals(State.HEALTHY, v.state());
+            assertEquals(want * MS + line.tickNanos, v.atNanos() - up, "recover time");
+            assertEquals(want / 2000, v.recoverFactor());
+            line.run(10_000); // healthy for 10 s: within the 60 s flap window
+        }
+        line.run(300_000);
+        line.carrier = false;
+        line.step().orElseThrow();
+        line.carrier = true;
+        long up = line.now;
+        UplinkVerdict v = line.runUntilChange(30_000).orElseThrow();
+        assertEquals(2000 * MS + line.tickNanos, v.atNanos() - up, "reset after 5 minutes healthy");
+        assertEquals(1, v.recoverFactor());
+    }
+
+    @Test
+    void lateRepliesKeepASlowLineUp() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.rttNanos = 550 * MS; // every probe "lost" after 300 ms, every reply late
+        assertEquals(0, line.run(60_000));
+        assertTrue(line.detector.targetCounters().get(0).late() > 500);
+        line.rttNanos = 900 * MS; // beyond 5 * 100 + 300 ms: indistinguishable from dead
+        line.backgroundRxPerTick = 1;
+        assertEquals("probes unanswered", line.runUntilChange(5000).orElseThrow().reason());
+    }
+
+    @Test
+    void unknownAndDuplicateRepliesAreIgnoredAndCounted() {
+        UplinkFailureDetector d = new UplinkFailureDetector(withTargets(2));
+        d.onProbeReply(0, 5, 0); // nothing sent yet
+        d.onProbeSent(0, 1, 0);
+        d.onProbeReply(0, 1, MS);
+        d.onProbeReply(0, 1, 2 * MS); // duplicate
+        d.onProbeReply(0, 9, 2 * MS); // never sent
+        d.onProbeReply(0, -3, 2 * MS);
+        UplinkFailureDetector.TargetCounters c = d.targetCounters().get(0);
+        assertEquals(1, c.replied());
+        assertEquals(4, c.ignored());
+        assertEquals(Optional.empty(), d.tick(3 * MS));
+    }
+
+    @Test
+    void probeNumbersMustIncrease() {
+        UplinkFailureDetector d = new UplinkFailureDetector(withTargets(2));
+        d.onProbeSent(0, 4, 0);
+        try {
+            d.onProbeSent(0, 4, 1);
+            throw new AssertionError("accepted a repeated probe number");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage().contains("must increase"), e.getMessage());
+        }
+    }
+
+    @Test
+    void countersGoingBackwardsStartANewBaseline() {
+        UplinkFailureDetector d = new UplinkFailureDetector(UplinkFailureSettings.DEFAULTS);
+        d.onLink(true, 1000, 1000, 0);
+        d.tick(0);
+        // The device was re-created: counters restart from 0 and then only tx moves.
+        long t = 25 * MS;
+        d.onLink(true, 0, 0, t);
+        assertEquals(Optional.empty(), d.tick(t));
+        for (int i = 1; i <= 24; i++) {
+            d.onLink(true, 0, i, t + i * 25 * MS);
+            assertEquals(Optional.empty(), d.tick(t + i * 25 * MS), "tick " + i);
+        }
+        d.onLink(true, 0, 25, t + 25 * 25 * MS);
+        assertEquals("black-hole", d.tick(t + 25 * 25 * MS).orElseThrow().reason());
+    }
+
+    @Test
+    void verdictLineIsOneReadableLine() {
+        UplinkVerdict v = new UplinkVerdict(State.FAILED, "black-hole", "no packet received for 612 ms while 34 sent",
+                637 * MS, 0, 2);
+        assertEquals("FAILED (black-hole) after 637 ms of evidence: no packet received for 612 ms while 34 sent; "
+                + "recover time x2", v.line());
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.run(1000);
+        assertEquals(State.HEALTHY, line.detector.verdict(line.now).state());
+        assertTrue(line.detector.verdict(line.now).evidence().contains("198.18.1.2 lost 0 of last 10"));
+    }
+}
