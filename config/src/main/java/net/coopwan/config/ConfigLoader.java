@@ -111,12 +111,12 @@ import net.coopwan.config.uci.UciSection;
  *   mode            direct | concentrator                      direct
  *   reset_sessions  all | none (TCP RST when the address moves) all
  *   carrier         boolean: carrier down fails at once         1
- *   blackhole_ms    0 = off, else 100-60000                     600
+ *   blackhole_ms    100-60000                                   600
  *   list probe      icmp:ADDRESS | udp:ADDRESS:PORT, IPv4, at most 16   none
  *   probe_interval_ms 20-10000                                  100
  *   probe_timeout_ms  20-10000                                  300
- *   probe_down_count  1-100                                     5
- *   probe_threshold   0 = all (at least 2 of 2+), else 1-16     0
+ *   probe_down_count  2-100                                     6
+ *   probe_threshold   0 = all, else 1-16 (2+ with 2+ targets)  0
  *   recover_ms      500-600000                                  2000
  *   helper_port     1-65535 (UDP, on the peer link), not peer.port   4791
  *   tunnel_network  IPv4 network /24-/29                        100.127.255.0/24
@@ -373,10 +373,7 @@ public final class ConfigLoader {
             List<String> policies = Arrays.stream(Emergency.ResetPolicy.values()).map(Emergency.ResetPolicy::uciName).toList();
             Emergency.ResetPolicy reset = Emergency.ResetPolicy.values()[policies.indexOf(
                     r.oneOf("reset_sessions", policies, d.resetSessions().uciName()))];
-            long blackhole = r.number("blackhole_ms", 0, 60_000, d.blackholeMs());
-            if (blackhole != 0 && blackhole < 100) {
-                throw r.error("blackhole_ms", "must be 0 (off) or 100-60000, got '" + blackhole + "'");
-            }
+            long blackhole = r.number("blackhole_ms", 100, 60_000, d.blackholeMs());
             List<Emergency.ProbeTarget> probes = new ArrayList<>();
             for (UciOption o : r.section().listStatements("probe")) {
                 Emergency.ProbeTarget t = probeTarget(r, o);
@@ -390,11 +387,15 @@ public final class ConfigLoader {
             }
             int interval = (int) r.number("probe_interval_ms", 20, 10_000, d.probeIntervalMs());
             int timeout = (int) r.number("probe_timeout_ms", 20, 10_000, d.probeTimeoutMs());
-            int down = (int) r.number("probe_down_count", 1, 100, d.probeDownCount());
+            int down = (int) r.number("probe_down_count", 2, 100, d.probeDownCount());
             int threshold = (int) r.number("probe_threshold", 0, 16, d.probeThreshold());
             if (threshold > probes.size()) {
                 throw r.error("probe_threshold", "is " + threshold + " but only " + probes.size()
                         + " probe target(s) are listed");
+            }
+            if (threshold == 1 && probes.size() >= 2) {
+                throw r.error("probe_threshold", "must be 0 (all) or at least 2 with " + probes.size()
+                        + " targets: one dead server must never fail the uplink");
             }
             int recover = (int) r.number("recover_ms", 500, 600_000, d.recoverMs());
             int port = r.port("helper_port", d.helperPort());

@@ -21,14 +21,14 @@ import java.util.Objects;
  *                        step 330): all of them, or none
  * @param carrier         fail at once when the uplink device loses its carrier
  * @param blackholeMs     fail when nothing was received on the uplink for this long while packets
- *                        were going out (0: off), 100-60000
+ *                        were going out, 100-60000 (silence with nothing going out never fails)
  * @param probes          targets probed through the uplink; {@code icmp:ADDRESS} or
  *                        {@code udp:ADDRESS:PORT} (an echo service)
  * @param probeIntervalMs interval between two probes to one target, 20-10000
  * @param probeTimeoutMs  a probe without a reply after this long is lost, 20-10000
- * @param probeDownCount  consecutive lost probes after which a target is down, 1-100
- * @param probeThreshold  targets that must be down to fail (0: all of them, at least two when two
- *                        or more are configured), 0-16
+ * @param probeDownCount  consecutive lost probes after which a target is down, 2-100
+ * @param probeThreshold  targets that must be down to fail: 0 for all of them, else 1-16 and at
+ *                        least 2 when two or more are configured
  * @param recoverMs       continuous good evidence needed before going back to the own uplink,
  *                        500-600000 (doubled after each flap, up to 8 times)
  * @param helperPort      UDP port on the peer link where this router, as helper, accepts a
@@ -99,7 +99,7 @@ public record Emergency(boolean enabled, String uplink, List<String> lanDevices,
      * within the 5 s target even after one flap doubled it.
      */
     private static final Emergency DEFAULTS = new Emergency(true, null, List.of("br-lan"), Mode.DIRECT,
-            ResetPolicy.ALL, true, 600, List.of(), 100, 300, 5, 0, 2000, DEFAULT_HELPER_PORT, "100.127.255.0", 24);
+            ResetPolicy.ALL, true, 600, List.of(), 100, 300, 6, 0, 2000, DEFAULT_HELPER_PORT, "100.127.255.0", 24);
 
     public Emergency {
         lanDevices = List.copyOf(lanDevices);

@@ -34,7 +34,7 @@ class EmergencyConfigTest {
                 "\toption mode 'concentrator'",
                 "\toption reset_sessions 'none'",
                 "\toption carrier '0'",
-                "\toption blackhole_ms '0'",
+                "\toption blackhole_ms '1000'",
                 "\tlist probe 'icmp:198.18.9.2'",
                 "\tlist probe 'udp:198.18.9.3:7'",
                 "\toption probe_interval_ms '200'",
@@ -45,7 +45,7 @@ class EmergencyConfigTest {
                 "\toption helper_port '5000'",
                 "\toption tunnel_network '100.64.254.0/28'")).emergency();
         assertEquals(new Emergency(false, "lte", List.of("br-lan", "guest"), Emergency.Mode.CONCENTRATOR,
-                Emergency.ResetPolicy.NONE, false, 0,
+                Emergency.ResetPolicy.NONE, false, 1000,
                 List.of(new Emergency.ProbeTarget(Emergency.ProbeTarget.Kind.ICMP, "198.18.9.2", 0),
                         new Emergency.ProbeTarget(Emergency.ProbeTarget.Kind.UDP, "198.18.9.3", 7)),
                 200, 400, 3, 2, 5000, 5000, "100.64.254.0", 28), e);
@@ -61,7 +61,10 @@ class EmergencyConfigTest {
     @Test
     void badValuesAreRefusedWithTheReason() {
         assertTrue(error("\toption mode 'tunnel'").contains("must be one of direct, concentrator, got 'tunnel'"));
-        assertTrue(error("\toption blackhole_ms '50'").contains("must be 0 (off) or 100-60000, got '50'"));
+        assertTrue(error("\toption blackhole_ms '50'").contains("must be 100-60000, got '50'"));
+        assertTrue(error("\tlist probe 'icmp:198.18.9.2'", "\tlist probe 'icmp:198.18.9.3'", "\toption probe_threshold '1'")
+                .contains("one dead server must never fail the uplink"));
+        assertTrue(error("\toption probe_down_count '1'").contains("must be 2-100"));
         assertTrue(error("\tlist probe 'icmp:example.com'").contains("must be icmp:ADDRESS or udp:ADDRESS:PORT"));
         assertTrue(error("\tlist probe 'udp:198.18.9.2:0'").contains("must be icmp:ADDRESS or udp:ADDRESS:PORT"));
         assertTrue(error("\tlist probe 'icmp:198.18.9.2'", "\tlist probe 'icmp:198.18.9.2'").contains("listed twice"));

@@ -67,6 +67,9 @@ public final class Daemon implements AutoCloseable {
     private volatile net.coopwan.daemon.coop.emergency.EmergencyService emergency;
     /** Its paths (tunnels, kernel rules), removed when the channel stops. */
     private net.coopwan.daemon.datapath.DirectEmergencyPaths emergencyPaths;
+    /** The watch of the own uplink that starts and ends emergencies, while the service runs. */
+    private net.coopwan.daemon.uplink.failure.UplinkFailureRunner uplinkWatch;
+    private final KernelInterfaces kernel;
     /** Pending approvals and agreements, once the store is open. */
     private volatile net.coopwan.daemon.store.AgreementStore agreementStore;
     /** Wrong pairing codes are limited across channel restarts (a reload must not reset the count). */
@@ -89,6 +92,7 @@ public final class Daemon implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.stateDir = stateDir;
+        this.kernel = kernel;
         this.events = new EventLog(store, clock);
         this.bonds = new BondManager(config, tuns, kernel, events);
         this.kernelSteering = new DataPlaneKernel(tuns);
@@ -412,6 +416,10 @@ public final class Daemon implements AutoCloseable {
             discovery = null;
             what = "discovery stopped";
         }
+        if (uplinkWatch != null) {
+            uplinkWatch.close();
+            uplinkWatch = null;
+        }
         if (emergency != null) {
             emergency.close();
             emergency = null;
@@ -479,6 +487,7 @@ public final class Daemon implements AutoCloseable {
             emergency = EmergencyWiring.start(c, ch, agreementStore, emergencyPaths, line -> events.record("coop", line),
                     change -> timer.execute(() -> changes.publish(change)));
             ch.start(c.peer().device());
+            uplinkWatch = EmergencyWiring.watch(c, emergency, kernel, line -> events.record("coop", line));
             return ch;
         } catch (Exception e) {
             events.record("peer", "channel: not started: " + e.getMessage());

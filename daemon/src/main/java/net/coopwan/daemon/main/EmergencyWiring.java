@@ -1,5 +1,6 @@
 package net.coopwan.daemon.main;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.Emergency;
 import net.coopwan.config.Uplink;
 import net.coopwan.daemon.api.EmergencyChanged;
+import net.coopwan.daemon.api.NetInterface;
 import net.coopwan.daemon.coop.agreement.Agreement;
 import net.coopwan.daemon.coop.agreement.Role;
 import net.coopwan.daemon.coop.channel.ChannelHeader;
@@ -22,8 +24,14 @@ import net.coopwan.daemon.coop.channel.PeerChannel;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 import net.coopwan.daemon.coop.emergency.EmergencyService;
+import net.coopwan.daemon.kernel.KernelInterfaces;
 import net.coopwan.daemon.store.AgreementStore;
 import net.coopwan.daemon.store.StoreException;
+import net.coopwan.daemon.uplink.failure.ProbeTarget;
+import net.coopwan.daemon.uplink.failure.Prober;
+import net.coopwan.daemon.uplink.failure.UplinkFailureRunner;
+import net.coopwan.daemon.uplink.failure.UplinkFailureSettings;
+import net.coopwan.daemon.uplink.failure.UplinkVerdict;
 
 /**
  * Builds the emergency connection of a daemon whose peer link is on: the service on the channel
@@ -52,6 +60,84 @@ final class EmergencyWiring {
             v = v << 8 | Integer.parseInt(p);
         }
         return v;
+    }
+
+    /**
+     * The watch of the own uplink (docs/emergency.md, docs/failure-detection.md) that tells
+     * {@code service} when it fails and recovers; null when emergency requests are off or there
+     * is no uplink. A failure to open the probes is logged and the watch runs without them
+     * (carrier and black-hole still work).
+     */
+    static UplinkFailureRunner watch(CoopwanConfig c, EmergencyService service, KernelInterfaces kernel,
+            Consumer<String> log) {
+        Emergency e = c.emergency();
+        Optional<Uplink> u = uplink(c);
+        if (!e.enabled() || u.isEmpty()) {
+            return null;
+        }
+        String device = u.get().device();
+        List<ProbeTarget> targets = new ArrayList<>();
+        for (Emergency.ProbeTarget t : e.probes()) {
+            Inet4Address a = (Inet4Address) ipv4(t.address());
+            targets.add(t.kind() == Emergency.ProbeTarget.Kind.ICMP ? ProbeTarget.icmp(a) : ProbeTarget.udp(a, t.port()));
+        }
+        UplinkFailureSettings d = UplinkFailureSettings.DEFAULTS;
+        UplinkFailureSettings settings = new UplinkFailureSettings(targets, e.probeIntervalMs(), e.probeTimeoutMs(),
+                e.probeDownCount(), e.probeThreshold(), e.blackholeMs(), e.recoverMs(), d.flapWindowMs(),
+                d.maxFlapFactor(), d.flapResetMs(), Math.min(d.tickMs(), e.probeIntervalMs()));
+        List<Prober> probers = List.of();
+        try {
+            probers = UplinkFailureRunner.openProbers(settings, device, null);
+        } catch (java.io.IOException | RuntimeException ex) {
+            log.accept("emergency: uplink " + u.get().name() + " (" + device + "): probes not opened, watching carrier and "
+                    + "black-hole only: " + ex.getMessage());
+            settings = settings.withTargets(List.of());
+        }
+        KernelInterfaces seen = e.carrier() ? kernel : carrierIgnored(kernel);
+        String name = u.get().name();
+        UplinkFailureRunner runner = new UplinkFailureRunner(device, settings, seen, probers, (dev, v) -> {
+            if (v.state() == UplinkVerdict.State.FAILED) {
+                service.uplinkFailed(cause(v.reason()), "uplink " + name + " " + v.line());
+            } else {
+                service.uplinkRecovered("uplink " + name + " " + v.line());
+            }
+        });
+        runner.start();
+        log.accept("emergency: watching uplink " + name + " (" + device + "): carrier " + (e.carrier() ? "on" : "off")
+                + ", black-hole after " + e.blackholeMs() + " ms, " + (settings.targets().isEmpty() ? "no probes"
+                : settings.targets().size() + " probe target(s) every " + e.probeIntervalMs() + " ms"));
+        return runner;
+    }
+
+    private static EmergencyMessage.Cause cause(String reason) {
+        if (reason.startsWith("carrier")) {
+            return EmergencyMessage.Cause.CARRIER;
+        }
+        return reason.startsWith("black") ? EmergencyMessage.Cause.BLACKHOLE : EmergencyMessage.Cause.PROBES;
+    }
+
+    private static InetAddress ipv4(String literal) {
+        try {
+            return InetAddress.getByName(literal); // a validated IPv4 literal: no lookup
+        } catch (java.net.UnknownHostException ex) {
+            throw new IllegalArgumentException(literal, ex);
+        }
+    }
+
+    /** {@code option carrier '0'}: the device's carrier is read as up, so only the other methods decide. */
+    private static KernelInterfaces carrierIgnored(KernelInterfaces k) {
+        return new KernelInterfaces() {
+            @Override
+            public List<NetInterface> list() {
+                return k.list();
+            }
+
+            @Override
+            public Optional<NetInterface> byName(String name) {
+                return k.byName(name).map(n -> new NetInterface(n.index(), n.name(), n.type(), n.mac(), n.mtu(), n.adminUp(),
+                        n.adminUp() ? "up" : n.operState(), n.speedMbps(), n.counters()));
+            }
+        };
     }
 
     /** The service, registered on {@code channel}; the caller closes it before the channel. */
