@@ -16,16 +16,17 @@ import net.coopwan.daemon.api.UplinkStatus;
 
 /**
  * The real daemon's ControlApi, counting reloads: a refused write must not reach the daemon at
- * all, and a reload of a daemon without a config file leaves no event to look for.
+ * all, and a reload of a daemon without a config file leaves no event to look for. Public for the
+ * browser tests, which need an emergency the test daemon cannot have ({@link #emergency}).
  */
-final class CountingApi implements ControlApi {
+public final class CountingApi implements ControlApi {
 
     private final ControlApi real;
     private final CoopwanConfig config;
     private final AtomicInteger reloads = new AtomicInteger();
 
     /** @param config what {@link #config()} answers: the configuration this front-end was started with */
-    CountingApi(ControlApi real, CoopwanConfig config) {
+    public CountingApi(ControlApi real, CoopwanConfig config) {
         this.real = real;
         this.config = config;
     }
@@ -37,6 +38,62 @@ final class CountingApi implements ControlApi {
     public net.coopwan.daemon.api.DiscoveryStatus discovery() {
         net.coopwan.daemon.api.DiscoveryStatus d = discovery;
         return d != null ? d : real.discovery();
+    }
+
+    /**
+     * What {@link #emergency()} answers instead of the daemon when set; then {@link #endEmergency}
+     * drops that neighbour from it and records the call, or refuses as the daemon does (NOT_FOUND)
+     * for a neighbour not carried. Unset, both go to the daemon (whose peer link is off).
+     */
+    public volatile net.coopwan.daemon.api.EmergencyStatus emergency;
+    private final List<String> endedEmergencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public net.coopwan.daemon.api.EmergencyStatus emergency() {
+        net.coopwan.daemon.api.EmergencyStatus e = emergency;
+        return e != null ? e : real.emergency();
+    }
+
+    @Override
+    public synchronized void endEmergency(String peerId, String via) {
+        net.coopwan.daemon.api.EmergencyStatus e = emergency;
+        if (e == null) {
+            real.endEmergency(peerId, via);
+            return;
+        }
+        List<net.coopwan.daemon.api.EmergencyStatus.Helping> left = new java.util.ArrayList<>(e.helping());
+        if (!left.removeIf(h -> h.peerId().equals(peerId))) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.NOT_FOUND,
+                    "this router carries no emergency for '" + peerId + "'");
+        }
+        endedEmergencies.add(peerId + " via " + via);
+        emergency = new net.coopwan.daemon.api.EmergencyStatus(e.requester(), left, e.started(), e.counters());
+    }
+
+    /** Back to the daemon's emergency, with no call recorded. */
+    public void emergencyFromTheDaemon() {
+        emergency = null;
+        endedEmergencies.clear();
+    }
+
+    /** "PEER via VIA" per emergency ended while {@link #emergency} was set, in order. */
+    public List<String> endedEmergencies() {
+        return List.copyOf(endedEmergencies);
+    }
+
+    /**
+     * Carried by {@code helper} since 2026-11-01 12:00:05 UTC and carrying {@code carried}
+     * since 12:01:00 at 37 % of a 50 MB quota per second.
+     */
+    public static net.coopwan.daemon.api.EmergencyStatus emergencyBothRoles(String helper, String carried) {
+        return new net.coopwan.daemon.api.EmergencyStatus(
+                new net.coopwan.daemon.api.EmergencyStatus.Requester("CARRIED", helper,
+                        java.time.Instant.parse("2026-11-01T12:00:05.500Z"), "wan down: 3 probes lost", "direct",
+                        50_000_000, 1000, 1536, 12L * 1024 * 1024),
+                List.of(new net.coopwan.daemon.api.EmergencyStatus.Helping(carried, "HELPING",
+                        java.time.Instant.parse("2026-11-01T12:01:00Z"), "lte down", 50_000_000, 1000, 12L * 1024 * 1024, 0,
+                        3, 37)),
+                2, java.util.Map.of("NO_AGREEMENT", 1L));
     }
 
     @Override

@@ -60,6 +60,10 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "  agreements                      persisted agreements: PEER ROLE ENABLED APPROVED BY",
             "  info PEER                       ask the paired PEER for its uplinks and their traffic, wait up to",
             "                                  5 s for the answer: UPLINK TYPE STATE DOWN UP RX/TX AVG/PEAK (last minute)",
+            "  emergency                       the emergency connection: this router's own (own uplink, or carried by",
+            "                                  a neighbour since when, why, quota, bytes), then the neighbours it",
+            "                                  carries: PEER STATE SINCE QUOTA USED CARRIED DROPPED REFUSED REASON",
+            "  emergency end PEER              stop carrying PEER's traffic at once; PEER is told",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -73,7 +77,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
 
     /** The commands, as an error message lists them. */
     static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, pair, request, pending,"
-            + " approve, reject, agreements, info, call";
+            + " approve, reject, agreements, info, emergency, call";
 
     /** How long {@code info PEER} waits for the answer: five resends of the request. */
     static final int INFO_WAIT_MS = 5000;
@@ -115,7 +119,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                             throw new UsageException("unknown option '" + a + "'");
                         }
                         if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call",
-                                "request", "pending", "approve", "reject", "agreements", "info")
+                                "request", "pending", "approve", "reject", "agreements", "info", "emergency")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
@@ -154,6 +158,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                 yield new CtlArgs(socket, config, json, false, "info.request", p, "info", null, false);
             }
             case "request", "approve", "reject" -> cooperation(socket, config, json, command, words);
+            case "emergency" -> emergency(socket, config, json, words);
             case "events" -> {
                 if (words.size() > 1) {
                     throw new UsageException("unexpected argument '" + words.get(1) + "' after events");
@@ -251,6 +256,20 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             return new CtlArgs(socket, config, json, false, "pair.enter", p, "pair.enter", null, false);
         }
         throw new UsageException("usage: coopwan ctl pair start ADDRESS | coopwan ctl pair enter ADDRESS CODE");
+    }
+
+    /** {@code emergency} (method emergency) and {@code emergency end PEER} (method emergency.end, via cli). */
+    private static CtlArgs emergency(Path socket, Path config, boolean json, List<String> words) throws UsageException {
+        if (words.isEmpty()) {
+            return new CtlArgs(socket, config, json, false, "emergency", null, "emergency", null, false);
+        }
+        if ("end".equals(words.get(0)) && words.size() == 2) {
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.put("peer", words.get(1));
+            p.put("via", "cli");
+            return new CtlArgs(socket, config, json, false, "emergency.end", p, "emergency.end", null, false);
+        }
+        throw new UsageException("usage: coopwan ctl emergency | coopwan ctl emergency end PEER");
     }
 
     /** {@code request PEER}, {@code approve PEER TYPE[:PARAM=VALUE,...]...}, {@code reject PEER [REASON...]}. */

@@ -41,6 +41,9 @@ final class HumanFormat {
             case "info", "info.request" -> result.has("uplinks") ? info(result)
                     : "information request " + result.path("messageId").asText() + " sent to " + result.path("peerId").asText()
                     + "\n";
+            case "emergency" -> emergency(result);
+            case "emergency.end" -> "ended the emergency of " + result.path("ended").asText() + ": its traffic is no longer"
+                    + " carried, and it is told\n";
             case "request" -> "offer sent to " + result.path("peerId").asText() + ": " + offered(result.path("offered"))
                     + "\nits owner sees it in 'coopwan ctl pending' and approves or rejects it\n";
             case "approve" -> "agreement with " + result.path("peerId").asText() + " as " + result.path("role").asText()
@@ -197,6 +200,76 @@ final class HumanFormat {
         }
         return head + t.render();
     }
+
+    /**
+     * {@code emergency}: this router's own emergency in one line ("own uplink (normal)", or
+     * "carried by neighbour X since HH:MM:SS (reason), quota ..."), then one row per neighbour it
+     * carries, then the emergencies started and the counters that are not zero. Times are UTC.
+     */
+    static String emergency(JsonNode e) {
+        StringBuilder sb = new StringBuilder(requester(e.path("requester"))).append('\n');
+        JsonNode helping = e.path("helping");
+        if (helping.isEmpty()) {
+            sb.append("carrying no neighbour\n");
+        } else {
+            Table t = new Table("PEER", "STATE", "SINCE", "QUOTA", "USED", "CARRIED", "DROPPED", "REFUSED", "REASON");
+            for (JsonNode h : helping) {
+                t.row(h.path("peerId").asText(), h.path("state").asText(), clock(h.path("since").asText()),
+                        quota(h.path("quotaBytes").asLong(), h.path("windowMs").asLong()), h.path("quotaUsedPercent").asInt() + "%",
+                        bytes(h.path("bytesCarried").asLong()), bytes(h.path("bytesDropped").asLong()),
+                        h.path("packetsRefused").asLong() + " pkts", h.path("reason").asText("").isEmpty() ? "-"
+                        : h.path("reason").asText());
+            }
+            sb.append(t.render());
+        }
+        sb.append("emergencies started ").append(e.path("started").asLong());
+        java.util.TreeMap<String, String> counted = new java.util.TreeMap<>();
+        e.path("counters").properties().forEach(c -> {
+            if (c.getValue().asLong() > 0) {
+                counted.put(c.getKey(), c.getKey() + " " + c.getValue().asLong());
+            }
+        });
+        if (!counted.isEmpty()) {
+            sb.append(", ").append(String.join(", ", counted.values()));
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** The requester's line of {@code emergency}. */
+    private static String requester(JsonNode r) {
+        String state = r.path("state").asText();
+        String peer = r.path("peerId").asText("");
+        String since = " since " + clock(r.path("since").asText());
+        String reason = r.path("reason").asText("").isEmpty() ? "" : " (" + r.path("reason").asText() + ")";
+        String traffic = ", sent " + bytes(r.path("bytesSent").asLong()) + ", received " + bytes(r.path("bytesReceived").asLong());
+        String quota = r.path("quotaBytes").asLong() > 0 ? ", quota " + r.path("quotaBytes").asLong() + " B per "
+                + r.path("windowMs").asLong() + " ms" : "";
+        return switch (state) {
+            case "NORMAL" -> "own uplink (normal)";
+            case "CARRIED" -> "carried by neighbour " + peer + since + reason + quota + traffic;
+            case "REQUESTING" -> "own uplink down: asking neighbour " + peer + since + reason;
+            case "STARTING" -> "own uplink down: neighbour " + peer + " agreed, starting" + since + reason + quota;
+            case "ENDING" -> "emergency through neighbour " + peer + " ending" + since + reason + traffic;
+            default -> state + (peer.isEmpty() ? "" : " " + peer) + since + reason;
+        };
+    }
+
+    /** "50000000 B/1000 ms", or "-" before a grant. */
+    private static String quota(long bytes, long windowMs) {
+        return bytes <= 0 ? "-" : bytes + " B/" + windowMs + " ms";
+    }
+
+    /** An ISO instant as HH:MM:SS (UTC); text that is not one is shown as sent. */
+    static String clock(String iso) {
+        try {
+            return CLOCK.format(Instant.parse(iso));
+        } catch (DateTimeParseException e) {
+            return iso;
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(java.time.ZoneOffset.UTC);
 
     /** A configured rate: "-" when unknown (0). */
     private static String kbps(long k) {

@@ -25,12 +25,15 @@ public final class RpcMethods {
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
             "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
             "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject", "info",
-            "info.request");
+            "info.request", "emergency", "emergency.end");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
             "bond.member.add", "bond.member.remove", "pair.start", "pair.enter", "request", "approve", "reject",
-            "info.request");
+            "info.request", "emergency.end");
+
+    /** Who may be named as ending an emergency over this socket: {@code coopwan ctl} and LuCI (through rpcd). */
+    public static final Set<String> EMERGENCY_END_VIA = Set.of("cli", "luci");
 
     /** See {@link VersionInfo#api()}. */
     public static final int API_VERSION = 1;
@@ -166,6 +169,23 @@ public final class RpcMethods {
                 }
                 net.coopwan.daemon.api.InfoRequested sent = api.requestInfo(p.string("peer"));
                 return wait == null || wait == 0 ? sent : awaitInfo(sent, wait);
+            }
+            case "emergency":
+                noParams(method, params);
+                return api.emergency();
+            case "emergency.end": {
+                // {"peer": ID, "via": "cli"|"luci"}: the helper's owner stops carrying PEER's traffic
+                Params p = Params.of(method, params, Set.of("peer"), Set.of("via"));
+                String via = p.optString("via");
+                if (via != null && !EMERGENCY_END_VIA.contains(via)) {
+                    throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": via must be cli or luci, got '"
+                            + JsonRpcHandler.clip(via) + "'");
+                }
+                String peer = p.string("peer");
+                api.endEmergency(peer, via == null ? "cli" : via);
+                Map<String, String> done = new LinkedHashMap<>();
+                done.put("ended", peer);
+                return done;
             }
             case "bond.create": {
                 Params p = Params.of(method, params, Set.of("name"), Set.of("mode", "mtu", "members"));

@@ -200,6 +200,20 @@ class CtlCommandTest {
     }
 
     @Test
+    void emergencyIsTheOwnUplinkAndEndNeedsThePeerLink() throws Exception {
+        Run r = ctl("--socket", sock(), "emergency");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("own uplink (normal)\ncarrying no neighbour\nemergencies started 0\n", r.out());
+        JsonNode j = Json.mapper().readTree(ctl("--socket", sock(), "--json", "emergency").out());
+        assertEquals("NORMAL", j.get("requester").get("state").asText());
+        assertEquals(0, j.get("helping").size());
+        Run end = ctl("--socket", sock(), "emergency", "end", "coop-1234");
+        assertEquals(1, end.code(), end.out());
+        assertTrue(end.err().startsWith("coopwan ctl: emergency.end: the peer link is off")
+                && end.err().contains("(RESOURCE_UNAVAILABLE, error -32014)"), end.err());
+    }
+
+    @Test
     void interfacesListsEveryKernelInterface() {
         Run r = ctl("--socket", sock(), "interfaces");
         assertEquals(0, r.code(), r.err());
@@ -264,7 +278,8 @@ class CtlCommandTest {
             "--socket", "status --socket", "--socket /a.sock --config /b status",
             "bond", "bond frobnicate", "bond list x", "bond show", "bond create", "bond create a b", "bond create a --mtu big",
             "bond create a --mtu", "bond create a --weight 3", "bond destroy", "bond set a", "bond set a --member wan",
-            "bond add a", "bond remove a b c", "status --mode wrr", "call", "call nosuch", "call bonds {", "call bonds 5"})
+            "bond add a", "bond remove a b c", "status --mode wrr", "call", "call nosuch", "call bonds {", "call bonds 5",
+            "emergency x", "emergency end", "emergency end a b", "emergency --mode wrr"})
     void badUsageExitsTwo(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         Run r = ctl(args);
@@ -279,7 +294,8 @@ class CtlCommandTest {
         Run r = ctl("--help");
         assertEquals(0, r.code());
         for (String m : List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond list", "bond show",
-                "bond create", "bond destroy", "bond set", "bond add", "bond remove", "peers", "call")) {
+                "bond create", "bond destroy", "bond set", "bond add", "bond remove", "peers", "emergency", "emergency end",
+                "call")) {
             assertTrue(r.out().contains("  " + m), m + " missing from " + r.out());
         }
     }

@@ -127,4 +127,41 @@ class HumanFormatTest {
         assertEquals("12.3 kbit/s", HumanFormat.bps(12_345));
         assertEquals("1.5 Gbit/s", HumanFormat.bps(1_500_000_000));
     }
+
+    @Test
+    void emergencyIsTheRequesterLineThenARowPerNeighbourCarried() throws Exception {
+        String out = HumanFormat.format("emergency", Json.mapper().valueToTree(net.coopwan.luci.testsupport.EmergencyApi.sample()));
+        java.util.List<String> lines = out.lines().toList();
+        assertEquals("carried by neighbour coop-helper01 since 12:00:05 (wan down: 3 probes lost), quota 50000000 B per"
+                + " 1000 ms, sent 1.5 KiB, received 12.0 MiB", lines.get(0), out);
+        assertTrue(lines.get(1).matches("PEER\\s+STATE\\s+SINCE\\s+QUOTA\\s+USED\\s+CARRIED\\s+DROPPED\\s+REFUSED\\s+REASON"), out);
+        assertTrue(lines.get(2).matches("coop-carried02\\s+HELPING\\s+12:01:00\\s+50000000 B/1000 ms\\s+37%\\s+12\\.0 MiB"
+                + "\\s+0 B\\s+3 pkts\\s+lte down"), out);
+        // counters that are zero are left out
+        assertEquals("emergencies started 2, NO_AGREEMENT 1", lines.get(3), out);
+        assertEquals(4, lines.size(), out);
+    }
+
+    @Test
+    void emergencyInNormalAndPassingStates() throws Exception {
+        String normal = HumanFormat.format("emergency", Json.mapper().valueToTree(
+                net.coopwan.daemon.api.EmergencyStatus.off(java.time.Instant.parse("2026-11-01T12:00:00Z"))));
+        assertEquals("own uplink (normal)\ncarrying no neighbour\nemergencies started 0\n", normal);
+        String requesting = HumanFormat.format("emergency", Json.mapper().readTree("{\"requester\":{\"state\":\"REQUESTING\","
+                + "\"peerId\":\"coop-9\",\"since\":\"2026-11-01T23:59:59.999Z\",\"reason\":\"wan down\",\"mode\":\"\","
+                + "\"quotaBytes\":0,\"windowMs\":0,\"bytesSent\":0,\"bytesReceived\":0},\"helping\":[],\"started\":0,"
+                + "\"counters\":{}}"));
+        assertTrue(requesting.startsWith("own uplink down: asking neighbour coop-9 since 23:59:59 (wan down)\n"), requesting);
+        // a helper row before the quota is granted
+        String preparing = HumanFormat.format("emergency", Json.mapper().readTree("{\"requester\":{\"state\":\"NORMAL\","
+                + "\"since\":\"2026-11-01T12:00:00Z\"},\"helping\":[{\"peerId\":\"coop-5\",\"state\":\"PREPARING\","
+                + "\"since\":\"2026-11-01T12:00:01Z\",\"reason\":\"\",\"quotaBytes\":0,\"windowMs\":0,\"bytesCarried\":0,"
+                + "\"bytesDropped\":0,\"packetsRefused\":0,\"quotaUsedPercent\":0}],\"started\":1,\"counters\":{}}"));
+        assertTrue(preparing.matches("(?s)own uplink \\(normal\\)\n.*\ncoop-5\\s+PREPARING\\s+12:00:01\\s+-\\s+0%\\s+0 B\\s+0 B"
+                + "\\s+0 pkts\\s+-\nemergencies started 1\n"), preparing);
+        assertEquals("ended the emergency of coop-5: its traffic is no longer carried, and it is told\n",
+                HumanFormat.format("emergency.end", Json.mapper().readTree("{\"ended\":\"coop-5\"}")));
+        assertEquals("12:00:01", HumanFormat.clock("2026-11-01T12:00:01.9Z"));
+        assertEquals("soon", HumanFormat.clock("soon"));
+    }
 }

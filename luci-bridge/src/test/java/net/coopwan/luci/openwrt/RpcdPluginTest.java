@@ -91,6 +91,36 @@ class RpcdPluginTest {
         assertEquals(new TreeSet<>(List.of("bond", "uplink")), fields(list.get("bond.member.remove")));
         assertEquals(new TreeSet<>(List.of("name")), fields(list.get("bond.destroy")));
         assertEquals(0, list.get("bonds").size());
+        assertEquals(0, list.get("emergency").size());
+        assertEquals(new TreeSet<>(List.of("peer", "via")), fields(list.get("emergency.end")));
+        assertTrue(list.get("emergency.end").get("peer").isTextual() && list.get("emergency.end").get("via").isTextual());
+    }
+
+    @Test
+    void emergencyIsPassedThroughAndItsEndTakesItsParamsOnStdin() throws Exception {
+        Files.writeString(stub, "#!/bin/sh\n"
+                + "echo \"$*\" >> '" + dir + "/args.log'\n"
+                + "case \"$*\" in *' -') cat >> '" + dir + "/stdin.log' ;; esac\n"
+                + "cat '" + dir + "/out.json'\n");
+        answer("{\"requester\":{\"state\":\"NORMAL\"},\"helping\":[{\"peerId\":\"coop-2\"}],\"started\":1,\"counters\":{}}",
+                null, 0);
+        JsonNode status = json(plugin("{}", "call", "emergency").out());
+        assertEquals("coop-2", status.get("helping").get(0).get("peerId").asText(), "an object already: not wrapped");
+        answer("{\"ended\":\"coop-2\"}", null, 0);
+        String params = "{\"peer\":\"coop-2\",\"via\":\"luci\"}";
+        Proc p = plugin(params + "\n", "call", "emergency.end");
+        assertEquals(0, p.code(), p.err());
+        assertEquals("coop-2", json(p.out()).get("ended").asText());
+        assertEquals(List.of("--json call emergency", "--json call emergency.end -"), ctlArgs());
+        assertEquals(List.of(params), Files.readAllLines(dir.resolve("stdin.log")));
+    }
+
+    @Test
+    void endingAnEmergencyThatIsNotThereIsAnErrorObjectNamingNotFound() throws Exception {
+        answer(null, "coopwan ctl: emergency.end: this router carries no emergency for 'coop-9' (NOT_FOUND, error -32012)\n", 1);
+        JsonNode j = json(plugin("{\"peer\":\"coop-9\"}", "call", "emergency.end").out());
+        assertEquals(1, j.get("code").asInt());
+        assertTrue(j.get("error").asText().contains("carries no emergency for 'coop-9' (NOT_FOUND"), j.toString());
     }
 
     private static TreeSet<String> fields(JsonNode o) {

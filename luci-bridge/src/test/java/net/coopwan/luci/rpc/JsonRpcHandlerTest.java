@@ -78,6 +78,16 @@ class JsonRpcHandlerTest {
         }
 
         @Override
+        public net.coopwan.daemon.api.EmergencyStatus emergency() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public void endEmergency(String peerId, String via) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
         public List<UplinkStatus> uplinks() {
             throw new IllegalStateException("store is closed");
         }
@@ -167,6 +177,7 @@ class JsonRpcHandlerTest {
                 "pair.enter", "{\"address\":\"100.64.77.2\",\"code\":\"12345678\"}",
                 "request", "{\"peer\":\"coop-1\"}", "reject", "{\"peer\":\"coop-1\"}",
                 "info", "{\"peer\":\"coop-1\"}", "info.request", "{\"peer\":\"coop-1\",\"wait_ms\":100}",
+                "emergency.end", "{\"peer\":\"coop-1\"}",
                 "approve", "{\"peer\":\"coop-1\",\"types\":{\"emergency\":{\"bandwidth_kbps\":1}}}");
         for (String m : RpcMethods.NAMES) {
             JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\""

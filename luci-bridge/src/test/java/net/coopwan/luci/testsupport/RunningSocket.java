@@ -78,11 +78,26 @@ public final class RunningSocket implements AutoCloseable {
         return start(TestDaemon.start(config(socket)), socket, limits);
     }
 
+    /**
+     * As {@link #start(Path)}, but the control socket serves {@code wrap} applied to the daemon's
+     * ControlApi: a test's stand-in for what the daemon cannot be made to show (an emergency).
+     */
+    public static RunningSocket start(Path socket, java.util.function.UnaryOperator<net.coopwan.daemon.api.ControlApi> wrap)
+            throws IOException {
+        return start(TestDaemon.start(config(socket)), socket, SocketLimits.DEFAULTS, wrap);
+    }
+
     private static RunningSocket start(TestDaemon d, Path socket, SocketLimits limits) throws IOException {
+        return start(d, socket, limits, java.util.function.UnaryOperator.identity());
+    }
+
+    private static RunningSocket start(TestDaemon d, Path socket, SocketLimits limits,
+            java.util.function.UnaryOperator<net.coopwan.daemon.api.ControlApi> wrap) throws IOException {
         try {
             ControlSocketFrontEnd fe = new ControlSocketFrontEnd(limits);
             long t0 = System.nanoTime();
-            String line = fe.start(d.context());
+            net.coopwan.daemon.frontend.FrontEndContext c = d.context();
+            String line = fe.start(new net.coopwan.daemon.frontend.FrontEndContext(wrap.apply(c.api()), c.config(), c.stateDir()));
             long nanos = System.nanoTime() - t0;
             return new RunningSocket(d, fe, socket, line, nanos);
         } catch (IOException | RuntimeException e) {

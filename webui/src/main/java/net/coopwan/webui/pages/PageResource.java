@@ -46,6 +46,8 @@ public final class PageResource {
     static final String BOND_RESULT = "bond-result";
     /** The id of the message after an approval or rejection. */
     static final String COOP_RESULT = "coop-result";
+    /** The id of the message after an emergency was ended. */
+    static final String EMERGENCY_RESULT = "emergency-result";
 
     private final ControlApi api;
     private final Logins logins;
@@ -103,6 +105,7 @@ public final class PageResource {
                 api.events(StatusView.EVENTS_SHOWN), api.bonds()));
         model.putAll(StatusView.nearby(api.discovery()));
         model.putAll(StatusView.cooperation(api.pendingRequests(), api.agreements()));
+        model.putAll(StatusView.emergency(api.emergency()));
         model.put("user", s.user());
         model.put("csrf", s.csrfToken());
         model.put("shippedPassword", logins.shippedPasswordInUse());
@@ -232,6 +235,22 @@ public final class PageResource {
         }
         sessions.setFlash(s.id(), flash);
         return Responses.seeOther("/#cooperation");
+    }
+
+    /** The "End emergency" button of a neighbour this router carries: forwarding stops and the neighbour is told. */
+    @POST
+    @Path("emergency/{peer}/end")
+    public Response endEmergency(@PathParam("peer") String peer, @Context HttpServletRequest http) {
+        Session s = session(http);
+        Flash flash;
+        try {
+            api.endEmergency(peer, "web");
+            flash = new Flash(true, "Emergency of " + peer + " ended: its traffic is no longer carried.", EMERGENCY_RESULT);
+        } catch (ControlException e) {
+            flash = new Flash(false, "Emergency not ended: " + e.getMessage(), EMERGENCY_RESULT);
+        }
+        sessions.setFlash(s.id(), flash);
+        return Responses.seeOther("/#emergency");
     }
 
     private String loginPage(String user, String error) {

@@ -57,7 +57,55 @@ final class StatusView {
     public record AgreementRow(String peerId, String role, String enabled, String approved, String by) {
     }
 
+    /** One neighbour whose traffic this router carries in an emergency. */
+    public record HelpingRow(String peerId, String state, String stateClass, String since, String quota, String quotaUsed,
+                             String carried, String dropped, String refused, String reason) {
+    }
+
     private StatusView() {
+    }
+
+    /**
+     * The "Emergency connection" section: {@code emergencyOwn}, this router's own emergency in
+     * words ("Carried by neighbour PEER since TIME (reason)" when CARRIED, else "Own uplink"),
+     * {@code emergencyOwnDetail} (the passing state of an emergency not carried yet or ending, else
+     * empty), {@code emergencyCarried} (whether a neighbour carries it) and {@code helping}, the
+     * neighbours this router carries.
+     */
+    static Map<String, Object> emergency(net.coopwan.daemon.api.EmergencyStatus e) {
+        Map<String, Object> m = new HashMap<>();
+        net.coopwan.daemon.api.EmergencyStatus.Requester r = e.requester();
+        boolean carried = "CARRIED".equals(r.state());
+        String reason = r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
+        m.put("emergencyCarried", carried);
+        m.put("emergencyOwn", carried ? "Carried by neighbour " + r.peerId() + " since " + Formats.time(r.since()) + reason
+                : "Own uplink");
+        String detail = "";
+        if (carried) {
+            detail = (r.quotaBytes() > 0 ? "quota " + Formats.bytes(r.quotaBytes()) + " / " + window(r.windowMs()) + ", " : "")
+                    + "sent " + Formats.bytes(r.bytesSent()) + ", received " + Formats.bytes(r.bytesReceived());
+        } else if (!"NORMAL".equals(r.state())) {
+            detail = switch (r.state()) {
+                case "REQUESTING" -> "uplink down: asking neighbour " + r.peerId();
+                case "STARTING" -> "uplink down: neighbour " + r.peerId() + " agreed, starting";
+                case "ENDING" -> "emergency through neighbour " + r.peerId() + " ending";
+                default -> r.state() + " " + r.peerId();
+            } + " since " + Formats.time(r.since()) + reason;
+        }
+        m.put("emergencyOwnDetail", detail);
+        List<HelpingRow> rows = new ArrayList<>();
+        for (net.coopwan.daemon.api.EmergencyStatus.Helping h : e.helping()) {
+            rows.add(new HelpingRow(h.peerId(), h.state(), "state-" + switch (h.state()) {
+                case "HELPING" -> "up";
+                case "ENDING" -> "down";
+                default -> "disabled";
+            }, Formats.time(h.since()),
+                    h.quotaBytes() > 0 ? Formats.bytes(h.quotaBytes()) + " / " + window(h.windowMs()) : "-",
+                    h.quotaUsedPercent() + " %", Formats.bytes(h.bytesCarried()), Formats.bytes(h.bytesDropped()),
+                    Long.toString(h.packetsRefused()), h.reason().isEmpty() ? "-" : h.reason()));
+        }
+        m.put("helping", rows);
+        return m;
     }
 
     /** The "Cooperation" section: {@code pending} requests with approve/reject forms, {@code agreements}. */
@@ -88,6 +136,11 @@ final class StatusView {
         }
         m.put("agreements", ag);
         return m;
+    }
+
+    /** A quota's window: "1 s", "250 ms". */
+    static String window(long ms) {
+        return ms > 0 && ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     static Map<String, Object> model(Status status, List<UplinkStatus> uplinks, List<Event> events, List<BondStatus> bonds) {

@@ -188,6 +188,7 @@ public final class WebServer {
         StaticResource staticResource = new StaticResource();
         BondResource bondResource = new BondResource(api);
         net.coopwan.webui.api.AgreementResource agreementResource = new net.coopwan.webui.api.AgreementResource(api);
+        net.coopwan.webui.api.EmergencyResource emergencyResource = new net.coopwan.webui.api.EmergencyResource(api);
         rc.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -196,6 +197,7 @@ public final class WebServer {
                 bind(staticResource).to(StaticResource.class);
                 bind(bondResource).to(BondResource.class);
                 bind(agreementResource).to(net.coopwan.webui.api.AgreementResource.class);
+                bind(emergencyResource).to(net.coopwan.webui.api.EmergencyResource.class);
             }
         });
         rc.register(ApiResource.class);
@@ -203,6 +205,7 @@ public final class WebServer {
         rc.register(StaticResource.class);
         rc.register(BondResource.class);
         rc.register(net.coopwan.webui.api.AgreementResource.class);
+        rc.register(net.coopwan.webui.api.EmergencyResource.class);
         return rc;
     }
 
