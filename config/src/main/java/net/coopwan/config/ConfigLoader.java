@@ -104,7 +104,7 @@ import net.coopwan.config.uci.UciSection;
  *   slops_precision_kbps 1-1000000                             100
  *   slops_packets   10-10000                                   100
  *   slops_packet_bytes 64-1400                                 1000
- * config emergency          at most one (docs/emergency.md)
+ * config failover           at most one (docs/emergency.md): emergency failover
  *   enabled         boolean: ask the neighbour for help         1
  *   uplink          uplink section watched for failure          the first uplink
  *   list lan        interface names carried by the neighbour    br-lan
@@ -249,7 +249,7 @@ public final class ConfigLoader {
                     }
                     case "client" -> client(r);
                     case "dataplane" -> dataPlane = dataPlane(once(r));
-                    case "emergency" -> {
+                    case "failover" -> {
                         emergency = emergency(once(r));
                         emergencyReader = r;
                     }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code config emergency 'emergency'}: emergency failover through the paired neighbour (seed 001
+ * {@code config failover 'failover'}: emergency failover through the paired neighbour (seed 001
  * FIG. 3B). The requester's part says how this router finds out that its own uplink failed and
  * how its LAN is carried while it is; the helper's part says where a neighbour's traffic may
  * enter. Whether a neighbour may be helped, and how much, is the owner's approved agreement, not

@@ -11,7 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code config emergency}: defaults, every option, and a clear error for each bad value. */
+/** {@code config failover}: defaults, every option, and a clear error for each bad value. */
 class EmergencyConfigTest {
 
     @Test
@@ -26,7 +26,7 @@ class EmergencyConfigTest {
 
     @Test
     void everyOptionIsRead() throws ConfigException {
-        Emergency e = load(append("config emergency 'emergency'",
+        Emergency e = load(append("config failover 'failover'",
                 "\toption enabled '0'",
                 "\toption uplink 'lte'",
                 "\tlist lan 'br-lan'",
@@ -53,7 +53,7 @@ class EmergencyConfigTest {
 
     private static String error(String... lines) {
         String[] all = new String[lines.length + 1];
-        all[0] = "config emergency 'emergency'";
+        all[0] = "config failover 'failover'";
         System.arraycopy(lines, 0, all, 1, lines.length);
         return assertThrows(ConfigException.class, () -> load(append(all))).getMessage();
     }

@@ -51,7 +51,7 @@ class EmergencyLabIT {
 
     static String emergencySection(NeighbourLab lab) {
         return String.join("\n",
-                "config emergency 'emergency'",
+                "config failover 'failover'",
                 "\tlist lan '" + lab.aLan() + "'",
                 "\tlist probe 'icmp:" + NeighbourLab.SERVER + "'",
                 "\tlist probe 'icmp:" + NeighbourLab.A_GATEWAY + "'",

@@ -60,7 +60,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     /** Ended emergency ids remembered per requester, so late REQUEST copies start nothing. */
     static final int ENDED_IDS = 16;
 
-    /** How this router asks and helps; from {@code config emergency}. */
+    /** How this router asks and helps; from {@code config failover}. */
     public record Settings(boolean requestEnabled, EmergencyMessage.Mode mode, int helperPort, int tunnelNetwork,
             int tunnelPrefix) {
     }
@@ -149,7 +149,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
         failEvidence = evidence;
         askAgainSet = false;
         if (!settings.requestEnabled()) {
-            line("uplink failed (" + evidence + "); not asking a neighbour: emergency requests are off (emergency.enabled 0)");
+            line("uplink failed (" + evidence + "); not asking a neighbour: emergency requests are off (failover.enabled 0)");
         }
     }
 
