@@ -101,10 +101,9 @@ public final class PeerMib implements MOGroup {
                 Collections.emptySortedMap(), Map.of());
     }
 
-    /** The emergencies ended by a SET being processed: varbind position to peer id (ended at commit, or null). */
+    /** The emergencies a SET being processed ended at commit: varbind position to peer id. */
     private static final class Ends {
-        final Map<Integer, String> peers = new HashMap<>();
-        final Set<Integer> ended = new HashSet<>();
+        final Map<Integer, String> ended = new HashMap<>();
     }
 
     // ---- guarded by this ----
@@ -114,7 +113,7 @@ public final class PeerMib implements MOGroup {
     private final Map<String, Integer> heard = new HashMap<>();
     /** Peers whose peerState is up(3) as far as managers were told (or it was at start). */
     private final Set<String> up = new HashSet<>();
-    /** SET requests in progress on peerEmergencyHelp. */
+    /** SET requests that ended an emergency, until their cleanup. */
     private final Map<Request<?, ?, ?>, Ends> sets = new IdentityHashMap<>();
 
     /**
@@ -370,36 +369,33 @@ public final class PeerMib implements MOGroup {
                     index, peerId, now == HELP_ENDING ? "already ending" : "no emergency");
             return PDU.inconsistentValue;
         }
-        synchronized (this) {
-            sets.computeIfAbsent(sreq.getRequest(), r -> new Ends()).peers.put(sreq.getIndex(), peerId);
-        }
         return PDU.noError;
     }
 
-    /** Ends the peer's emergency (once per request and peer); a refusal is this varbind's error. */
+    /**
+     * Ends the peer's emergency (once per request and peer: a second varbind for the same peer
+     * does nothing); a refusal is this varbind's error. The peer is the one of the row's index,
+     * which prepare checked: a paired or agreed peer's index is never given to another.
+     */
     void commitSet(SubRequest<?> sreq) {
-        String peerId;
-        Ends ends;
-        synchronized (this) {
-            ends = sets.get(sreq.getRequest());
-            peerId = ends == null ? null : ends.peers.get(sreq.getIndex());
-            if (peerId != null) {
-                for (Map.Entry<Integer, String> e : ends.peers.entrySet()) {
-                    if (ends.ended.contains(e.getKey()) && e.getValue().equals(peerId)) {
-                        sreq.completed(); // the same peer twice in one request: ended once
-                        return;
-                    }
-                }
-            }
-        }
+        int base = CoopwanMib.PEER_ENTRY.size();
+        OID oid = sreq.getVariableBinding().getOid();
+        String peerId = snapshot.get().ids().get(new OID(new int[] {oid.get(base + 1)}));
         if (peerId == null) {
-            sreq.completed();
+            sreq.getStatus().setErrorStatus(PDU.inconsistentName); // the row went since prepare
             return;
+        }
+        synchronized (this) {
+            Ends ends = sets.get(sreq.getRequest());
+            if (ends != null && ends.ended.containsValue(peerId)) {
+                sreq.completed();
+                return;
+            }
         }
         try {
             api.endEmergency(peerId, "snmp");
             synchronized (this) {
-                ends.ended.add(sreq.getIndex());
+                sets.computeIfAbsent(sreq.getRequest(), r -> new Ends()).ended.put(sreq.getIndex(), peerId);
             }
             LOG.info("SNMP: emergency help for {} ended by a SET of peerEmergencyHelp", peerId);
             sreq.completed();
@@ -419,9 +415,9 @@ public final class PeerMib implements MOGroup {
     /** An end that happened cannot be taken back. */
     synchronized void undoSet(SubRequest<?> sreq) {
         Ends ends = sets.get(sreq.getRequest());
-        if (ends != null && ends.ended.contains(sreq.getIndex())) {
+        if (ends != null && ends.ended.containsKey(sreq.getIndex())) {
             LOG.warn("SNMP: the SET failed after the emergency help for {} was ended; an end cannot be undone",
-                    ends.peers.get(sreq.getIndex()));
+                    ends.ended.get(sreq.getIndex()));
             sreq.getStatus().setErrorStatus(PDU.undoFailed);
             return;
         }
