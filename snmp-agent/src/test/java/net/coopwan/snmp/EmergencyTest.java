@@ -211,6 +211,7 @@ class EmergencyTest {
                 assertEquals(new NetSnmp.Var("Gauge32", "2"), on.var(ACTIVE), "helping coop-b0b0, carried by coop-c0c0");
                 assertEquals(new NetSnmp.Var("Counter64", "123456"), on.var(BYTES),
                         "the helper's bytesCarried only, not the requester's own 777000 bytesSent");
+                awaitGet(snmp, col(6, b), "1850000", col(6, b)); // the peerTable too is read at most every 500 ms
                 NetSnmp.Result walk = snmp.v3("snmpwalk", ENTRY);
                 System.out.println("peerTable:\n" + walk.out());
                 assertEquals(new NetSnmp.Var("Counter64", "1850000"), walk.var(col(6, b)), "37 % of 5000000");
