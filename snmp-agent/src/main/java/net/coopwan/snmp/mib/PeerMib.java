@@ -359,8 +359,9 @@ public final class PeerMib implements MOGroup {
         }
         EmergencyStatus.Helping h;
         try {
-            h = helping().get(peerId);
+            h = api.emergency().helping().stream().filter(x -> x.peerId().equals(peerId)).findFirst().orElse(null);
         } catch (RuntimeException e) {
+            LOG.warn("SNMP: cannot read the emergency status to end {}'s: {}", peerId, e.toString());
             return PDU.resourceUnavailable;
         }
         int now = help(h);
