@@ -18,11 +18,13 @@ import java.util.function.ToIntFunction;
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.NotifyTarget;
 import net.coopwan.daemon.api.AgreementChanged;
+import net.coopwan.daemon.api.EmergencyChanged;
 import net.coopwan.daemon.api.PeerChannelChanged;
 import net.coopwan.daemon.api.StateChange;
 import net.coopwan.daemon.api.UplinkStateChanged;
 import net.coopwan.daemon.api.UplinkStatus;
 import net.coopwan.snmp.mib.CoopwanMib;
+import net.coopwan.snmp.mib.EmergencyMib;
 import net.coopwan.snmp.mib.PeerMib;
 import net.coopwan.snmp.security.V3Credentials;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModels;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
+import org.snmp4j.smi.Gauge32;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
@@ -53,7 +56,8 @@ import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 
 /**
- * Sends COOPWAN-MIB notifications (uplinkDown, uplinkUp, peerUp, peerDown) to the {@code list
+ * Sends COOPWAN-MIB notifications (uplinkDown, uplinkUp, peerUp, peerDown, emergencyStarted,
+ * emergencyEnded) to the {@code list
  * notify} targets of the configuration in force, learning of changes through
  * {@code ControlApi.subscribe}.
  *
@@ -87,6 +91,7 @@ public final class NotificationSender implements AutoCloseable {
     private final Supplier<CoopwanConfig> config;
     private final ToIntFunction<String> uplinkIndex;
     private final Function<StateChange, Optional<PeerMib.Notice>> peerNotice;
+    private final Function<EmergencyChanged, Optional<EmergencyMib.Notice>> emergencyNotice;
     private final Duration informTimeout;
     private final long startedNanos = System.nanoTime();
     private final ThreadPoolExecutor sender;
@@ -109,16 +114,20 @@ public final class NotificationSender implements AutoCloseable {
      * @param peerNotice    the peerUp/peerDown a channel or agreement change means, if any
      *                      ({@link PeerMib#noticeFor(StateChange)});
      *                      called on the sender thread, so it may ask the daemon
+     * @param emergencyNotice the emergencyStarted/emergencyEnded of an emergency change
+     *                      ({@link EmergencyMib#noticeFor}); called on the sender thread
      * @param informTimeout wait for an inform's acknowledgement, per try
      */
     NotificationSender(byte[] engineId, int engineBoots, V3Credentials v3, Supplier<CoopwanConfig> config,
                        ToIntFunction<String> uplinkIndex, Function<StateChange, Optional<PeerMib.Notice>> peerNotice,
+                       Function<EmergencyChanged, Optional<EmergencyMib.Notice>> emergencyNotice,
                        Duration informTimeout) throws IOException {
         this.engineId = engineId.clone();
         this.v3 = v3;
         this.config = config;
         this.uplinkIndex = uplinkIndex;
         this.peerNotice = peerNotice;
+        this.emergencyNotice = emergencyNotice;
         this.informTimeout = informTimeout;
 
         SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
@@ -167,6 +176,16 @@ public final class NotificationSender implements AutoCloseable {
                     LOG.warn("SNMP: no peerUp/peerDown for {}: {}", change, e.toString());
                 }
             });
+        } else if (change instanceof EmergencyChanged e) {
+            // coopEmergenciesActive and the peer's index and name come from the daemon: on the sender thread.
+            enqueue(() -> {
+                try {
+                    emergencyNotice.apply(e).ifPresent(this::sendEmergency);
+                } catch (RuntimeException ex) {
+                    failed.incrementAndGet();
+                    LOG.warn("SNMP: no emergencyStarted/emergencyEnded for {}: {}", change, ex.toString());
+                }
+            });
         }
     }
 
@@ -205,6 +224,16 @@ public final class NotificationSender implements AutoCloseable {
                 new VariableBinding(new OID(CoopwanMib.PEER_NAME).append(n.peerIndex()),
                         new OctetString(n.peerName().getBytes(java.nio.charset.StandardCharsets.UTF_8))),
                 new VariableBinding(new OID(CoopwanMib.PEER_STATE).append(n.peerIndex()), new Integer32(n.peerState())));
+    }
+
+    /** emergencyStarted/emergencyEnded: peerName.p (p = peerIndex), coopEmergencyRole.0, coopEmergenciesActive.0. */
+    private void sendEmergency(EmergencyMib.Notice n) {
+        sendToTargets(n.notification(),
+                new VariableBinding(new OID(CoopwanMib.PEER_NAME).append(n.peerIndex()),
+                        new OctetString(n.peerName().getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                new VariableBinding(new OID(CoopwanMib.COOP_EMERGENCY_ROLE).append(0), new Integer32(n.role())),
+                new VariableBinding(new OID(CoopwanMib.COOP_EMERGENCIES_ACTIVE).append(0),
+                        new Gauge32(Math.min(n.active(), 0xFFFF_FFFFL))));
     }
 
     /** sysUpTime.0, snmpTrapOID.0 and the notification's objects, to every target of the config in force. */
@@ -294,6 +323,12 @@ public final class NotificationSender implements AutoCloseable {
         }
         if (CoopwanMib.PEER_DOWN.equals(trapOid)) {
             return "peerDown";
+        }
+        if (CoopwanMib.EMERGENCY_STARTED.equals(trapOid)) {
+            return "emergencyStarted";
+        }
+        if (CoopwanMib.EMERGENCY_ENDED.equals(trapOid)) {
+            return "emergencyEnded";
         }
         return CoopwanMib.UPLINK_UP.equals(trapOid) ? "uplinkUp" : String.valueOf(trapOid);
     }

@@ -12,6 +12,7 @@ import net.coopwan.config.Snmp;
 import net.coopwan.daemon.api.ControlApi;
 import net.coopwan.daemon.frontend.FrontEndContext;
 import net.coopwan.snmp.mib.BondMib;
+import net.coopwan.snmp.mib.EmergencyMib;
 import net.coopwan.snmp.mib.IfMib;
 import net.coopwan.snmp.mib.PeerMib;
 import net.coopwan.snmp.mib.SystemGroup;
@@ -33,7 +34,7 @@ import org.snmp4j.util.ThreadPool;
 
 /**
  * One running SNMP agent: SNMPv3 USM/VACM, optional read-only v2c, SNMPv2-MIB system group,
- * IF-MIB and COOPWAN-MIB (uplinks, peers, bonds), on one UDP socket. {@link #start} returns once the
+ * IF-MIB and COOPWAN-MIB (uplinks, peers, bonds, emergency), on one UDP socket. {@link #start} returns once the
  * socket answers; {@link #close} releases the socket and the worker threads.
  *
  * <p>Each agent has its own security models, protocols and counters (not SNMP4J's JVM-wide
@@ -50,15 +51,18 @@ public final class SnmpAgent implements AutoCloseable {
     private final ThreadPool workers;
     private final NotificationSender notifications;
     private final AutoCloseable subscription;
+    private final EmergencyMib emergencyMib;
 
     private SnmpAgent(AgentSettings settings, EngineState engine, CoopwanAgentConfigManager manager,
-                      ThreadPool workers, NotificationSender notifications, AutoCloseable subscription) {
+                      ThreadPool workers, NotificationSender notifications, AutoCloseable subscription,
+                      EmergencyMib emergencyMib) {
         this.settings = settings;
         this.engine = engine;
         this.manager = manager;
         this.workers = workers;
         this.notifications = notifications;
         this.subscription = subscription;
+        this.emergencyMib = emergencyMib;
     }
 
     /**
@@ -97,6 +101,7 @@ public final class SnmpAgent implements AutoCloseable {
         DefaultUdpTransportMapping transport = bind(settings);
         ThreadPool workers = null;
         NotificationSender notifications = null;
+        EmergencyMib emergencyMib = null;
         try {
             EngineState engine = new EngineStateFile(engineStateDir(context.stateDir())).boot();
             OctetString engineId = new OctetString(engine.engineId());
@@ -121,23 +126,39 @@ public final class SnmpAgent implements AutoCloseable {
             bondMib.registerMOs(server, null);
             PeerMib peerMib = new PeerMib(api, engineStateDir(context.stateDir()));
             peerMib.registerMOs(server, null);
+            emergencyMib = new EmergencyMib(api, true);
+            emergencyMib.registerMOs(server, null);
+            EmergencyMib emergency = emergencyMib;
 
             manager.run();
             if (!transport.isListening()) {
                 throw new IOException("SNMP agent could not listen on " + settings.endpoint());
             }
             notifications = new NotificationSender(engine.engineId(), engine.engineBoots(), settings.v3(), api::config,
-                    bondMib::uplinkIndex, peerMib::noticeFor, informTimeout);
-            AutoCloseable subscription = api.subscribe(notifications::onStateChange);
-            return new SnmpAgent(settings, engine, manager, workers, notifications, subscription);
+                    bondMib::uplinkIndex, peerMib::noticeFor, change -> emergency.noticeFor(change, peerMib),
+                    informTimeout);
+            NotificationSender sender = notifications;
+            AutoCloseable subscription = api.subscribe(change -> {
+                emergency.onStateChange(change);
+                sender.onStateChange(change);
+            });
+            return new SnmpAgent(settings, engine, manager, workers, notifications, subscription, emergencyMib);
         } catch (DuplicateRegistrationException e) {
+            closeQuietly(emergencyMib);
             closeQuietly(notifications);
             cleanUp(transport, workers);
             throw new IllegalStateException("SNMP agent: two MIB objects claim one OID: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(emergencyMib);
             closeQuietly(notifications);
             cleanUp(transport, workers);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(EmergencyMib emergencyMib) {
+        if (emergencyMib != null) {
+            emergencyMib.close();
         }
     }
 
@@ -241,6 +262,7 @@ public final class SnmpAgent implements AutoCloseable {
             // Unsubscribing cannot fail in the daemon; nothing to add to a stop.
         }
         try {
+            emergencyMib.close();
             notifications.close();
             manager.shutdown();
         } finally {

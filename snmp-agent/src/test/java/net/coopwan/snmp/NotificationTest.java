@@ -199,7 +199,8 @@ class NotificationTest {
                         Thread.currentThread().interrupt();
                     }
                     return (CoopwanConfig) null;
-                }, name -> 1, change -> java.util.Optional.empty(), Duration.ofMillis(100))) {
+                }, name -> 1, change -> java.util.Optional.empty(), change -> java.util.Optional.empty(),
+                Duration.ofMillis(100))) {
             UplinkStateChanged down = new UplinkStateChanged("wan", "eth1", UplinkStatus.State.UP,
                     UplinkStatus.State.DOWN, Instant.now());
             s.onStateChange(down);

@@ -196,10 +196,11 @@ class PeerTableTest {
                 assertEquals("a0", octets(walk.var(col(5, b))), "emergency(0) and duplication(2)");
                 assertEquals("50", octets(walk.var(col(5, c))), "bandwidthSharing(1) and suppression(3)");
                 assertEquals("00", octets(walk.var(col(5, a0))));
-                assertEquals(new NetSnmp.Var("Counter64", "0"), walk.var(col(6, b)), "nothing carried yet");
+                assertEquals(new NetSnmp.Var("Counter64", "0"), walk.var(col(6, b)), "no emergency: nothing carried");
                 assertEquals(new NetSnmp.Var("Counter64", "5000000"), walk.var(col(7, b)), "the emergency quota_bytes");
                 assertEquals(new NetSnmp.Var("Counter64", "0"), walk.var(col(7, c)), "no emergency, no quota");
-                assertEquals(24, walk.column(ENTRY).size(), "4 rows x 6 columns: " + walk.out());
+                assertEquals(new NetSnmp.Var("INTEGER", "1"), walk.var(col(8, b)), "peerEmergencyHelp none(1)");
+                assertEquals(28, walk.column(ENTRY).size(), "4 rows x 7 columns: " + walk.out());
 
                 // The agreements: one agreementTable row per peer, role and type, the values in agreementParamTable.
                 NetSnmp.Result agreed = snmp.v3("snmpwalk", AGREEMENT_ENTRY);
@@ -348,7 +349,7 @@ class PeerTableTest {
                 assertEquals("1", walk.var(col(4, index)).value(), "discovered(1)");
                 assertEquals("", walk.var(col(3, index)).value(), "no name is known");
                 assertEquals("00", octets(walk.var(col(5, index))), "no agreement, no types");
-                assertEquals(6, walk.column(ENTRY).size(), "the one router: " + walk.out());
+                assertEquals(7, walk.column(ENTRY).size(), "the one router: " + walk.out());
             }
         } finally {
             Process p = new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true).start();

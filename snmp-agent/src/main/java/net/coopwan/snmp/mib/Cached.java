@@ -37,6 +37,11 @@ public final class Cached<T> {
         this(source, maxAge, fallback, System::nanoTime);
     }
 
+    /** The next {@link #get()} reads the source again (after a change made through this agent). */
+    public synchronized void invalidate() {
+        fresh = false;
+    }
+
     public synchronized T get() {
         long now = nanoTime.getAsLong();
         if (!fresh || now - readAt >= maxAgeNanos) {

@@ -98,7 +98,7 @@ public final class CoopwanMib {
     /** uplinkOutPkts, Counter64 (kernel tx packets of the device). */
     public static final OID UPLINK_OUT_PKTS = child(UPLINK_ENTRY, 15);
 
-    // ---- peerTable, INDEX { peerIndex }, read-only ----
+    // ---- peerTable, INDEX { peerIndex }, read-only but for peerEmergencyHelp ----
 
     /** peerTable: one row per known neighbour. */
     public static final OID PEER_TABLE = child(COOPWAN_PEERS, 1);
@@ -117,10 +117,15 @@ public final class CoopwanMib {
      * the most significant bit of the first octet (0x80).
      */
     public static final OID PEER_COOP_TYPES = child(PEER_ENTRY, 5);
-    /** peerQuotaUsed, CoopwanGauge64 (Counter64 on the wire) octets this quota period. */
+    /** peerQuotaUsed, CoopwanGauge64 (Counter64 on the wire) octets in the helper's last quota window. */
     public static final OID PEER_QUOTA_USED = child(PEER_ENTRY, 6);
     /** peerQuotaLimit, CoopwanGauge64 octets, 0 no quota. */
     public static final OID PEER_QUOTA_LIMIT = child(PEER_ENTRY, 7);
+    /**
+     * peerEmergencyHelp, read-write INTEGER none(1) preparing(2) helping(3) ending(4); writing
+     * ending(4) ends the help (ControlApi.endEmergency).
+     */
+    public static final OID PEER_EMERGENCY_HELP = child(PEER_ENTRY, 8);
 
     // ---- agreementTable, INDEX { peerIndex, agreementRole, agreementCoopType }, read-only ----
 
