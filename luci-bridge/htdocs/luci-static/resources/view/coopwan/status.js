@@ -28,7 +28,8 @@ var callEvents = rpc.declare({
 });
 
 /* "peers": the discovery status of "nearby" plus the channel, the pending
- * cooperation requests and the agreements, in one call (one ctl JVM). */
+ * cooperation requests, the agreements and the emergency, in one call (one
+ * ctl JVM). */
 var callPeers = rpc.declare({
 	object: 'coopwan',
 	method: 'peers'
@@ -172,6 +173,34 @@ return view.extend({
 		]);
 	},
 
+	/* The emergency connection (the "emergency" of "peers", an EmergencyStatus):
+	 * whether a neighbour carries this router, and the neighbours it carries.
+	 * Read-only here: end one on the web UI or with "coopwan ctl emergency end PEER". */
+	renderEmergency: function(d) {
+		var e = d && !d.error ? d.emergency : null;
+		if (!e || !e.requester)
+			return E('em', {}, [ _('Not available') ]);
+		var time = function(t) { return String(t || '').replace(/\.\d+Z$/, 'Z'); };
+		var r = e.requester;
+		var own = r.state == 'CARRIED'
+			? _('Carried by neighbour %s since %s').format(r.peerId, time(r.since)) + (r.reason ? ' (' + r.reason + ')' : '')
+			: _('Own uplink') + (r.state != 'NORMAL' ? ' (' + r.state + (r.peerId ? ' ' + r.peerId : '') + ')' : '');
+		var rows = [ row([ _('Neighbour'), _('State'), _('Since'), _('Quota used'), _('Carried'), _('Dropped'), _('Refused packets') ], true) ];
+		(e.helping || []).forEach(function(h) {
+			rows.push(row([ h.peerId, h.state, time(h.since), h.quotaUsedPercent + ' %', formatBytes(h.bytesCarried),
+				formatBytes(h.bytesDropped), h.packetsRefused ]));
+		});
+		return E('div', {}, [
+			E('p', { 'id': 'coopwan-emergency-own' }, [ own ]),
+			rows.length > 1
+				? E('table', { 'class': 'table', 'id': 'coopwan-emergency-helping' }, rows)
+				: E('p', { 'id': 'coopwan-no-helping' }, [ _('This router carries no neighbour\'s traffic.') ]),
+			rows.length > 1
+				? E('p', {}, [ _('End an emergency on the web UI or with: coopwan ctl emergency end PEER') ])
+				: ''
+		]);
+	},
+
 	renderEvents: function(list) {
 		var rows = [ row([ _('Time'), _('Source'), _('Message') ], true) ];
 		(list || []).forEach(function(e) {
@@ -193,6 +222,7 @@ return view.extend({
 		var events = E('div', {}, [ this.renderEvents(data[2]) ]);
 		var nearby = E('div', {}, [ this.renderNearby(data[3]) ]);
 		var cooperation = E('div', {}, [ this.renderCooperation(data[3]) ]);
+		var emergency = E('div', {}, [ this.renderEmergency(data[3]) ]);
 
 		poll.add(L.bind(function() {
 			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callPeers() ]).then(L.bind(function(d) {
@@ -201,6 +231,7 @@ return view.extend({
 				dom.content(events, this.renderEvents(d[2]));
 				dom.content(nearby, this.renderNearby(d[3]));
 				dom.content(cooperation, this.renderCooperation(d[3]));
+				dom.content(emergency, this.renderEmergency(d[3]));
 			}, this));
 		}, this), POLL_SECONDS);
 
@@ -213,6 +244,8 @@ return view.extend({
 			E('div', { 'class': 'cbi-section' }, [ nearby ]),
 			E('h3', {}, [ _('Cooperation requests and agreements') ]),
 			E('div', { 'class': 'cbi-section' }, [ cooperation ]),
+			E('h3', {}, [ _('Emergency connection') ]),
+			E('div', { 'class': 'cbi-section' }, [ emergency ]),
 			E('h3', {}, [ _('Recent events') ]),
 			E('div', { 'class': 'cbi-section' }, [ events ]),
 			E('div', { 'class': 'cbi-page-actions' }, [

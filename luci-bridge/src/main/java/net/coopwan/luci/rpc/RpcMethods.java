@@ -120,6 +120,8 @@ public final class RpcMethods {
                 // and what was agreed with them or waits for the owner: one look at the neighbours
                 o.set("agreements", Json.mapper().valueToTree(api.agreements()));
                 o.set("pending", Json.mapper().valueToTree(api.pendingRequests()));
+                // and the emergency with them: whether one carries this router, which it carries (LuCI's view)
+                o.set("emergency", Json.mapper().valueToTree(api.emergency()));
                 return o;
             }
             case "pair.start": {

@@ -77,6 +77,9 @@ class CtlEmergencyTest {
         assertEquals("CARRIED", j.get("requester").get("state").asText());
         assertEquals("2026-11-01T12:00:05.500Z", j.get("requester").get("since").asText());
         assertEquals(Json.mapper().readTree(Json.mapper().writeValueAsString(api.emergency())), j);
+        // "peers" carries it too, for LuCI's view (one call)
+        JsonNode peers = Json.mapper().readTree(ctl("--json", "peers").out());
+        assertEquals(j, peers.get("emergency"));
     }
 
     @Test

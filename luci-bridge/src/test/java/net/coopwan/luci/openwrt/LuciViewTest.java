@@ -122,6 +122,9 @@ class LuciViewTest {
         assertTrue(r.get("ids").toString().contains("coopwan-uplinks"), r.get("ids").toString());
         assertEquals(1, r.get("pollCount").asInt());
         assertTrue(text.contains("Cooperation is off (peer.enabled 0)"), text);
+        // the real daemon's emergency through "peers": its own uplink, no neighbour carried
+        assertTrue(text.contains("Own uplink\n"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-no-helping"), r.get("ids").toString());
         assertTrue(r.get("polled").asText().contains("Hostname | " + s.hostname()), r.get("polled").asText());
         // Reload on embedded defaults is refused, and the view says why.
         assertEquals("warning: " + running.daemon.api().reload().message(), r.get("reload").asText());
@@ -148,6 +151,22 @@ class LuciViewTest {
         assertTrue(text.contains("coop-1 | 2026-01-01T00:00:07Z | emergency bandwidth_kbps=1000..10000, window_ms=100..1000"), text);
         assertTrue(text.contains("coop-2 | helper | duplication bandwidth_kbps=300 | 2026-01-01T00:00:08Z | owner via cli"), text);
         assertTrue(r.get("ids").toString().contains("coopwan-pending"), r.get("ids").toString());
+    }
+
+    @Test
+    void theEmergencyIsTheCarrierAndATableOfNeighboursCarried() throws Exception {
+        assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
+        ObjectNode fixture = Json.mapper().createObjectNode();
+        ObjectNode peers = Json.mapper().createObjectNode();
+        peers.put("enabled", true);
+        peers.set("emergency", Json.mapper().valueToTree(net.coopwan.luci.testsupport.EmergencyApi.sample()));
+        fixture.set("peers", peers);
+        JsonNode r = render(fixture);
+        String text = r.get("text").asText();
+        assertTrue(text.contains("Carried by neighbour coop-helper01 since 2026-11-01T12:00:05Z (wan down: 3 probes lost)\n"), text);
+        assertTrue(text.contains("coop-carried02 | HELPING | 2026-11-01T12:01:00Z | 37 % | 12.0 MiB | 0 B | 3\n"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-emergency-helping"), r.get("ids").toString());
+        assertTrue(text.contains("coopwan ctl emergency end PEER"), text);
     }
 
     @Test
