@@ -176,6 +176,10 @@ class EmergencyLabIT {
                 AgreementLabIT.poll(b, "emergency", j -> j.path("helping").isEmpty(), 5);
                 lab.linkDown(false);
 
+                for (Router r : List.of(a, b)) {
+                    System.out.println("router " + r.name + ", emergency lines of its log:");
+                    r.logText().lines().filter(l -> l.contains("emergency")).forEach(System.out::println);
+                }
                 assertTrue(failover < 1500, "black-hole failover " + failover + " ms");
                 assertTrue(failoverDown < 1000, "link-down failover " + failoverDown + " ms");
                 assertTrue(back < 5000, "back on the own uplink after " + back + " ms");
