@@ -28,11 +28,13 @@ class ChannelHeaderTest {
         assertFalse(ChannelHeader.versionOk(b), "flags must be 0");
         for (ChannelHeader.Kind k : ChannelHeader.Kind.values()) {
             assertEquals(k, ChannelHeader.Kind.of(k.code()));
-            assertEquals(k == ChannelHeader.Kind.KEEPALIVE || k == ChannelHeader.Kind.COOP_MESSAGE, k.sealed());
+            assertEquals(k == ChannelHeader.Kind.KEEPALIVE || k == ChannelHeader.Kind.COOP_MESSAGE
+                    || k == ChannelHeader.Kind.EMERGENCY, k.sealed());
         }
         assertEquals(7, ChannelHeader.Kind.COOP_MESSAGE.code());
+        assertEquals(8, ChannelHeader.Kind.EMERGENCY.code());
         assertNull(ChannelHeader.Kind.of(0));
-        assertNull(ChannelHeader.Kind.of(8));
+        assertNull(ChannelHeader.Kind.of(9));
     }
 
     @Test
