@@ -120,6 +120,8 @@ import net.coopwan.config.uci.UciSection;
  *   recover_ms      500-600000                                  2000
  *   helper_port     1-65535 (UDP, on the peer link), not peer.port   4791
  *   tunnel_network  IPv4 network /24-/29                        100.127.255.0/24
+ *   list concentrator ADDR:PORT (IPv4), at most 8: as helper, where a requester's
+ *                   sealed packets may go in mode concentrator       none (mode concentrator refused)
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -406,8 +408,24 @@ public final class ConfigLoader {
                 net = p.network().substring(0, p.network().indexOf('/'));
                 prefix = p.length();
             }
+            List<String> concentrators = new ArrayList<>();
+            for (UciOption o : r.section().listStatements("concentrator")) {
+                String v = o.value();
+                int colon = v.lastIndexOf(':');
+                if (colon < 1 || !SectionReader.isIpv4(v.substring(0, colon)) || !v.substring(colon + 1).matches("[1-9][0-9]{0,4}")
+                        || Integer.parseInt(v.substring(colon + 1)) > 65535) {
+                    throw r.error(o, "must be ADDRESS:PORT with an IPv4 address, such as 198.18.0.1:4791, got '" + v + "'");
+                }
+                if (concentrators.contains(v)) {
+                    throw r.error(o, "concentrator '" + v + "' is listed twice");
+                }
+                concentrators.add(v);
+            }
+            if (concentrators.size() > 8) {
+                throw r.error("concentrator", "at most 8 concentrators, got " + concentrators.size());
+            }
             return new Emergency(r.bool("enabled", d.enabled()), uplink, lans, mode, reset, r.bool("carrier", d.carrier()),
-                    (int) blackhole, probes, interval, timeout, down, threshold, recover, port, net, prefix);
+                    (int) blackhole, probes, interval, timeout, down, threshold, recover, port, net, prefix, concentrators);
         }
 
         /** {@code tunnel_network}: a network (host bits zero) of /24 to /29. */

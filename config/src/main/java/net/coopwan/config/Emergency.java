@@ -36,10 +36,14 @@ import java.util.Objects;
  * @param tunnelNetwork   network of the emergency tunnels' inner addresses (the helper takes
  *                        the first host address, requesters the next ones); a /24 to /29
  * @param tunnelPrefix    its prefix length
+ * @param concentrators   as helper: the only concentrators ({@code ADDR:PORT}, IPv4) a requester's
+ *                        sealed tunnel packets may be forwarded to in mode concentrator (the seed's
+ *                        "pre-defined list of proxies", [0139]); empty: mode concentrator is refused
  */
 public record Emergency(boolean enabled, String uplink, List<String> lanDevices, Mode mode, ResetPolicy resetSessions,
         boolean carrier, int blackholeMs, List<ProbeTarget> probes, int probeIntervalMs, int probeTimeoutMs,
-        int probeDownCount, int probeThreshold, int recoverMs, int helperPort, String tunnelNetwork, int tunnelPrefix) {
+        int probeDownCount, int probeThreshold, int recoverMs, int helperPort, String tunnelNetwork, int tunnelPrefix,
+        List<String> concentrators) {
 
     /** How the requester's traffic travels through the helper. */
     public enum Mode {
@@ -99,11 +103,13 @@ public record Emergency(boolean enabled, String uplink, List<String> lanDevices,
      * within the 5 s target even after one flap doubled it.
      */
     private static final Emergency DEFAULTS = new Emergency(true, null, List.of("br-lan"), Mode.DIRECT,
-            ResetPolicy.ALL, true, 600, List.of(), 100, 300, 6, 0, 2000, DEFAULT_HELPER_PORT, "100.127.255.0", 24);
+            ResetPolicy.ALL, true, 600, List.of(), 100, 300, 6, 0, 2000, DEFAULT_HELPER_PORT, "100.127.255.0", 24,
+            List.of());
 
     public Emergency {
         lanDevices = List.copyOf(lanDevices);
         probes = List.copyOf(probes);
+        concentrators = List.copyOf(concentrators);
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(resetSessions, "resetSessions");
         Objects.requireNonNull(tunnelNetwork, "tunnelNetwork");

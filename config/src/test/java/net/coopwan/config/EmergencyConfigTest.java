@@ -43,12 +43,13 @@ class EmergencyConfigTest {
                 "\toption probe_threshold '2'",
                 "\toption recover_ms '5000'",
                 "\toption helper_port '5000'",
-                "\toption tunnel_network '100.64.254.0/28'")).emergency();
+                "\toption tunnel_network '100.64.254.0/28'",
+                "\tlist concentrator '198.18.9.2:4795'")).emergency();
         assertEquals(new Emergency(false, "lte", List.of("br-lan", "guest"), Emergency.Mode.CONCENTRATOR,
                 Emergency.ResetPolicy.NONE, false, 1000,
                 List.of(new Emergency.ProbeTarget(Emergency.ProbeTarget.Kind.ICMP, "198.18.9.2", 0),
                         new Emergency.ProbeTarget(Emergency.ProbeTarget.Kind.UDP, "198.18.9.3", 7)),
-                200, 400, 3, 2, 5000, 5000, "100.64.254.0", 28), e);
+                200, 400, 3, 2, 5000, 5000, "100.64.254.0", 28, List.of("198.18.9.2:4795")), e);
     }
 
     private static String error(String... lines) {
@@ -75,5 +76,6 @@ class EmergencyConfigTest {
         assertTrue(error("\toption tunnel_network '100.64.254.1/24'").contains("has host bits set; the network is 100.64.254.0/24"));
         assertTrue(error("\toption tunnel_network '100.64.254.0/30'").contains("prefix length of 24-29"));
         assertTrue(error("\toption recover_ms '100'").contains("must be 500-600000"));
+        assertTrue(error("\tlist concentrator 'host:4791'").contains("must be ADDRESS:PORT with an IPv4 address"));
     }
 }

@@ -51,8 +51,15 @@ public final class BondDataPath implements AutoCloseable {
     static final long REBIND_NANOS = 1_000_000_000L;
     static final long TICK_NANOS = 10_000_000L;
 
-    /** One member uplink as configured. */
-    public record Member(String uplink, int uplinkIndex, String device, String gateway, long upKbps) {
+    /**
+     * One member uplink as configured. A {@code standby} member (the path through the neighbour
+     * of an emergency in mode concentrator) has no tunnel until {@link #activateStandby} gives it
+     * its gateway, and none again after {@link #deactivateStandby}.
+     */
+    public record Member(String uplink, int uplinkIndex, String device, String gateway, long upKbps, boolean standby) {
+        public Member(String uplink, int uplinkIndex, String device, String gateway, long upKbps) {
+            this(uplink, uplinkIndex, device, gateway, upKbps, false);
+        }
     }
 
     /** Everything the data path of one bond needs; built from the configuration by the caller. */
@@ -98,6 +105,10 @@ public final class BondDataPath implements AutoCloseable {
     private long lastRebind;
     private long lastHeardAny;
     private long lastWeightsSent;
+    /** The standby members' gateway while they are in use, else null; read by the timer thread. */
+    private volatile String standbyGateway;
+    /** Set by other threads to have the timer thread rebind at its next tick. */
+    private volatile boolean rebindNow;
     /** Set by the SLoPS thread when weights changed; the timer thread sends them (it owns timerFrame). */
     private volatile boolean weightsChanged;
 
@@ -269,10 +280,38 @@ public final class BondDataPath implements AutoCloseable {
         }
     }
 
+    /** Whether this bond has a standby member (a path through the neighbour). */
+    public boolean hasStandby() {
+        return settings.members().stream().anyMatch(Member::standby);
+    }
+
+    /** Starts using the standby members through {@code gateway} (the helper's peer-link address). */
+    public void activateStandby(String gateway) {
+        standbyGateway = gateway;
+        rebindNow = true;
+        LOG.info("bond {}: member path through the neighbour {} activated", settings.bond(), gateway);
+    }
+
+    /** Stops using the standby members at once: the sender skips them from now, the timer closes their tunnels. */
+    public void deactivateStandby() {
+        if (standbyGateway == null) {
+            return;
+        }
+        standbyGateway = null;
+        for (int i = 0; i < settings.members().size(); i++) {
+            if (settings.members().get(i).standby()) {
+                scheduler.setUsable(i, false);
+            }
+        }
+        rebindNow = true;
+        LOG.info("bond {}: member path through the neighbour deactivated", settings.bond());
+    }
+
     // ------------------------------------------------------------------ timer
 
     private void tick(long now) {
-        if (now - lastRebind >= REBIND_NANOS || lastRebind == 0) {
+        if (now - lastRebind >= REBIND_NANOS || lastRebind == 0 || rebindNow) {
+            rebindNow = false;
             lastRebind = now;
             rebind();
         }
@@ -373,8 +412,14 @@ public final class BondDataPath implements AutoCloseable {
 
     /** Binds each member's socket to its uplink's current address; rebinds when it changed. */
     private void rebind() {
+        String standby = standbyGateway;
         for (int i = 0; i < channels.length; i++) {
             Member m = settings.members().get(i);
+            if (m.standby() && standby == null) {
+                closeChannel(i);
+                continue;
+            }
+            String gateway = m.standby() ? standby : m.gateway();
             Optional<Inet4Address> src = binder.sourceAddress(m.device());
             Inet4Address want = src.orElse(null);
             if (Objects.equals(want, sources[i]) && (want == null || channels[i] != null)) {
@@ -387,7 +432,7 @@ public final class BondDataPath implements AutoCloseable {
                 continue;
             }
             try {
-                binder.route(m.uplinkIndex(), m.device(), want, m.gateway());
+                binder.route(m.uplinkIndex(), m.device(), want, gateway);
                 DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);

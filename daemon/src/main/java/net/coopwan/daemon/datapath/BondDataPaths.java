@@ -33,11 +33,17 @@ import net.coopwan.daemon.tun.TunDevice;
  * bond's own address as a source). A change of the bond, its members' uplinks or the data-plane
  * timers restarts the data path; anything else leaves it running.
  */
-public final class BondDataPaths implements BondRuntime {
+public final class BondDataPaths implements BondRuntime, EmergencyDataPaths.NeighbourMembers {
+    /**
+     * The uplink index of the standby member through the neighbour: its policy table and rule
+     * are 3100+80 and 31000+80, clear of configured uplinks (a router has a handful) and of the
+     * emergency's own rules at 31090.
+     */
+    static final int NEIGHBOUR_INDEX = 80;
     private static final Logger LOG = LoggerFactory.getLogger(BondDataPaths.class);
 
     /** What a data path was built from: equal fingerprints mean nothing to restart. */
-    private record Fingerprint(Bond bond, List<Uplink> members, DataPlane dataPlane) {
+    private record Fingerprint(Bond bond, List<Uplink> members, DataPlane dataPlane, String neighbourDevice) {
     }
 
     private record Running(Fingerprint fingerprint, BondDataPath path) {
@@ -73,7 +79,7 @@ public final class BondDataPaths implements BondRuntime {
         for (String m : bond.members()) {
             config.uplinks().stream().filter(u -> u.name().equals(m)).findFirst().ifPresent(members::add);
         }
-        Fingerprint fp = new Fingerprint(bond, members, config.dataPlane());
+        Fingerprint fp = new Fingerprint(bond, members, config.dataPlane(), neighbourDevice(config));
         Running r = running.get(bond.name());
         if (r != null && r.fingerprint().equals(fp)) {
             return null;
@@ -106,6 +112,10 @@ public final class BondDataPaths implements BondRuntime {
                 }
             }
         }
+        String neighbour = neighbourDevice(config);
+        if (neighbour != null && !members.isEmpty()) {
+            members.add(new BondDataPath.Member("neighbour", NEIGHBOUR_INDEX, neighbour, null, 0, true));
+        }
         DataPlane dp = config.dataPlane();
         long keepalive = dp.keepaliveMs() * 1_000_000L;
         // the config requires dead > keepalive; health needs at least two probe intervals
@@ -119,6 +129,34 @@ public final class BondDataPaths implements BondRuntime {
         InetSocketAddress far = new InetSocketAddress(InetAddress.getByName(t.concentratorHost()), t.concentratorPort());
         return new BondDataPath.Settings(bond.name(), bond.mode(), members, far, t.clientId(), t.keyBytes(), health,
                 dp.reorderWaitMs() * 1_000_000L, adaptive);
+    }
+
+    /**
+     * The peer link's device when emergencies travel in mode concentrator (the bond then has a
+     * standby member through the neighbour), else null.
+     */
+    static String neighbourDevice(CoopwanConfig config) {
+        return config.peer().enabled() && config.emergency().enabled()
+                && config.emergency().mode() == net.coopwan.config.Emergency.Mode.CONCENTRATOR ? config.peer().device() : null;
+    }
+
+    @Override
+    public synchronized boolean activate(InetAddress helper) {
+        boolean any = false;
+        for (Running r : running.values()) {
+            if (r.path().hasStandby()) {
+                r.path().activateStandby(helper.getHostAddress());
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    @Override
+    public synchronized void deactivate() {
+        for (Running r : running.values()) {
+            r.path().deactivateStandby();
+        }
     }
 
     /** The first running bond's measurement of {@code uplink}, or null when no data path uses it. */

@@ -40,7 +40,7 @@ public final class DataPlaneKernel implements AutoCloseable {
      * earlier run may have left (a kill -9) removed first, and the requester's conntrack marks
      * in place when this router may ask for help.
      */
-    public DirectEmergencyPaths emergencyPaths(CoopwanConfig config) {
+    public EmergencyDataPaths emergencyPaths(CoopwanConfig config) {
         net.coopwan.config.Emergency e = config.emergency();
         String wan = null;
         for (net.coopwan.config.Uplink u : config.uplinks()) {
@@ -61,9 +61,9 @@ public final class DataPlaneKernel implements AutoCloseable {
         net.coopwan.daemon.measure.LinkHealthConfig d = net.coopwan.daemon.measure.LinkHealthConfig.DEFAULT;
         net.coopwan.daemon.measure.LinkHealthConfig health = new net.coopwan.daemon.measure.LinkHealthConfig(keepalive,
                 dead, d.upAfterEchoes(), d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
-        DirectEmergencyPaths paths = new DirectEmergencyPaths(new DirectEmergencyPaths.Settings(health,
+        EmergencyDataPaths paths = new EmergencyDataPaths(new EmergencyDataPaths.Settings(health,
                 dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, nat, kernel,
-                new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS));
+                new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
         paths.clear();
         if (e.enabled()) {
             try {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 import net.coopwan.daemon.steer.EmergencyCounters;
+import net.coopwan.daemon.steer.EmergencyDestination;
 import net.coopwan.daemon.steer.EmergencyGrant;
 import net.coopwan.daemon.steer.EmergencyHelperRules;
 import net.coopwan.daemon.steer.EmergencyMode;
@@ -20,13 +21,13 @@ import net.coopwan.daemon.steer.EmergencyResetPolicy;
 import net.coopwan.daemon.steer.SteerException;
 
 /**
- * {@link DirectEmergencyPaths.EmergencyKernel} through steer: the helper's quota and forwarding
+ * {@link EmergencyDataPaths.EmergencyKernel} through steer: the helper's quota and forwarding
  * in {@code inet coopwan_help} ({@link EmergencyHelperRules}), the requester's policy routing,
  * masquerade marks and resets ({@link EmergencyRequesterRules}). The requester's marks are put in
  * place by {@link #prepareRequester} before any emergency, so a session that started on the own
  * uplink is known as such when the LAN moves and can be reset.
  */
-public final class KernelEmergency implements DirectEmergencyPaths.EmergencyKernel {
+public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel {
     private static final Logger LOG = LoggerFactory.getLogger(KernelEmergency.class);
 
     private final EmergencyHelperRules helper;
@@ -47,7 +48,7 @@ public final class KernelEmergency implements DirectEmergencyPaths.EmergencyKern
     /** The requester's rules with the LAN on its own uplink: conntrack marks only. */
     public void prepareRequester() throws IOException {
         try {
-            requester.apply(new EmergencyRequesterPlan(lanDevices, DirectEmergencyPaths.REQUESTER_TUN, false, reset));
+            requester.apply(new EmergencyRequesterPlan(lanDevices, EmergencyDataPaths.REQUESTER_TUN, false, reset));
         } catch (SteerException | IllegalArgumentException e) {
             throw new IOException("requester rules: " + e.getMessage(), e);
         }
@@ -60,6 +61,25 @@ public final class KernelEmergency implements DirectEmergencyPaths.EmergencyKern
         }
         try {
             helper.apply(new EmergencyGrant(name, EmergencyMode.DIRECT, tun, source, wanDevice, List.of(),
+                    new EmergencyQuota(grant.quotaBytes(), grant.windowMs())));
+        } catch (SteerException | IllegalArgumentException e) {
+            throw new IOException("helper rules: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void helpConcentrator(String name, String peerDevice, Inet4Address source,
+            List<EmergencyMessage.Destination> destinations, EmergencyMessage.Grant grant) throws IOException {
+        if (wanDevice == null) {
+            throw new IOException("no uplink to carry a neighbour's traffic on");
+        }
+        try {
+            List<EmergencyDestination> to = new java.util.ArrayList<>();
+            for (EmergencyMessage.Destination d : destinations) {
+                to.add(new EmergencyDestination((Inet4Address) java.net.InetAddress.getByAddress(
+                        java.nio.ByteBuffer.allocate(4).putInt(d.address()).array()), d.port()));
+            }
+            helper.apply(new EmergencyGrant(name, EmergencyMode.CONCENTRATOR, peerDevice, source, wanDevice, to,
                     new EmergencyQuota(grant.quotaBytes(), grant.windowMs())));
         } catch (SteerException | IllegalArgumentException e) {
             throw new IOException("helper rules: " + e.getMessage(), e);
@@ -102,7 +122,7 @@ public final class KernelEmergency implements DirectEmergencyPaths.EmergencyKern
     @Override
     public void uncarry() {
         try {
-            requester.apply(new EmergencyRequesterPlan(lanDevices, DirectEmergencyPaths.REQUESTER_TUN, false, reset));
+            requester.apply(new EmergencyRequesterPlan(lanDevices, EmergencyDataPaths.REQUESTER_TUN, false, reset));
         } catch (SteerException | IllegalArgumentException e) {
             LOG.warn("emergency: cannot move the LAN back to the own uplink: {}", e.getMessage());
         }

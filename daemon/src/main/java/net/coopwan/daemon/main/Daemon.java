@@ -66,7 +66,7 @@ public final class Daemon implements AutoCloseable {
     /** The emergency connection on the channel while {@code peer.enabled}; written under this. */
     private volatile net.coopwan.daemon.coop.emergency.EmergencyService emergency;
     /** Its paths (tunnels, kernel rules), removed when the channel stops. */
-    private net.coopwan.daemon.datapath.DirectEmergencyPaths emergencyPaths;
+    private net.coopwan.daemon.datapath.EmergencyDataPaths emergencyPaths;
     /** The watch of the own uplink that starts and ends emergencies, while the service runs. */
     private net.coopwan.daemon.uplink.failure.UplinkFailureRunner uplinkWatch;
     private final KernelInterfaces kernel;

@@ -146,8 +146,25 @@ final class EmergencyWiring {
         Emergency e = c.emergency();
         EmergencyMessage.Mode mode = e.mode() == Emergency.Mode.CONCENTRATOR ? EmergencyMessage.Mode.CONCENTRATOR
                 : EmergencyMessage.Mode.DIRECT;
+        List<EmergencyMessage.Destination> own = new ArrayList<>();
+        for (net.coopwan.config.Bond b : c.bonds()) {
+            net.coopwan.config.BondTunnel t = b.tunnel();
+            if (t != null && t.concentratorHost().matches("[0-9.]+")) {
+                EmergencyMessage.Destination d = new EmergencyMessage.Destination(address(t.concentratorHost()),
+                        t.concentratorPort());
+                if (!own.contains(d) && own.size() < net.coopwan.daemon.coop.emergency.EmergencyCodec.MAX_DESTINATIONS) {
+                    own.add(d);
+                }
+            }
+        }
+        List<EmergencyMessage.Destination> allowed = new ArrayList<>();
+        for (String hp : e.concentrators()) {
+            int colon = hp.lastIndexOf(':');
+            allowed.add(new EmergencyMessage.Destination(address(hp.substring(0, colon)),
+                    Integer.parseInt(hp.substring(colon + 1))));
+        }
         EmergencyService.Settings settings = new EmergencyService.Settings(e.enabled(), mode, e.helperPort(),
-                address(e.tunnelNetwork()), e.tunnelPrefix());
+                address(e.tunnelNetwork()), e.tunnelPrefix(), own, allowed);
         EmergencyService service = new EmergencyService(settings, peers(channel, store), paths, log, publish,
                 Clock.systemUTC(), System::nanoTime, new SecureRandom());
         channel.messages(ChannelHeader.Kind.EMERGENCY, service);

@@ -15,7 +15,8 @@ import net.coopwan.daemon.coop.channel.ChannelHeader;
  * 1  u32  emergency id (chosen by the requester; every message of one emergency carries it)
  * 5  body
  *   REQUEST        u8 mode (1 direct, 2 concentrator), u8 cause (1 carrier, 2 black-hole, 3 probes,
- *                  4 owner), u64 quota bytes wanted, u32 window ms wanted (0, 0: as agreed)
+ *                  4 owner), u64 quota bytes wanted, u32 window ms wanted (0, 0: as agreed),
+ *                  u8 n destinations (direct: 0; concentrator: 1-8), n x { u32 address, u16 port }
  *   ACK            u8 accepted (0|1);
  *                  1: u64 quota bytes, u32 window ms, u16 tunnel port, u32 requester address,
  *                     u32 helper address, u8 prefix length (1-30), 32 bytes tunnel key
@@ -38,6 +39,8 @@ public final class EmergencyCodec {
     public static final int TERMINATE_ACK = 4;
     public static final int KEY_BYTES = 32;
     public static final int MAX_TEXT = 512;
+    /** Concentrators one request may name: a bond has one far end; a few for routers with several bonds. */
+    public static final int MAX_DESTINATIONS = 8;
     public static final int MAX_PLAINTEXT = ChannelHeader.MAX_DATAGRAM - ChannelHeader.LENGTH - ChannelHeader.TAG;
 
     private EmergencyCodec() {
@@ -60,6 +63,10 @@ public final class EmergencyCodec {
         if (m instanceof EmergencyMessage.Request r) {
             header(b, REQUEST, r.emergencyId());
             b.put((byte) r.mode().code).put((byte) r.cause().code).putLong(r.quotaBytes()).putInt((int) r.windowMs());
+            b.put((byte) r.destinations().size());
+            for (EmergencyMessage.Destination d : r.destinations()) {
+                b.putInt(d.address()).putShort((short) d.port());
+            }
         } else if (m instanceof EmergencyMessage.Ack a) {
             header(b, ACK, a.emergencyId());
             if (a.accepted()) {
@@ -103,18 +110,32 @@ public final class EmergencyCodec {
         long id = b.getInt() & 0xffff_ffffL;
         EmergencyMessage m = switch (type) {
             case REQUEST -> {
-                need(b, 14, "request");
+                need(b, 15, "request");
                 EmergencyMessage.Mode mode = EmergencyMessage.Mode.of(b.get() & 0xff);
                 EmergencyMessage.Cause cause = EmergencyMessage.Cause.of(b.get() & 0xff);
                 long quota = b.getLong();
                 long window = b.getInt() & 0xffff_ffffL;
+                int n = b.get() & 0xff;
                 if (mode == null || cause == null) {
                     throw new EmergencyFormatException("unknown mode or cause");
                 }
                 if (quota < 0) {
                     throw new EmergencyFormatException("negative quota");
                 }
-                yield new EmergencyMessage.Request(id, mode, cause, quota, window);
+                if (mode == EmergencyMessage.Mode.DIRECT ? n != 0 : n < 1 || n > MAX_DESTINATIONS) {
+                    throw new EmergencyFormatException(n + " destination(s) in mode " + mode);
+                }
+                need(b, 6 * n, "destinations");
+                java.util.List<EmergencyMessage.Destination> ds = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    int addr = b.getInt();
+                    int port = b.getShort() & 0xffff;
+                    if (port == 0) {
+                        throw new EmergencyFormatException("destination port 0");
+                    }
+                    ds.add(new EmergencyMessage.Destination(addr, port));
+                }
+                yield new EmergencyMessage.Request(id, mode, cause, quota, window, ds);
             }
             case ACK -> {
                 need(b, 1, "ack");

@@ -14,6 +14,8 @@ public enum EmergencyDrop {
     EMERGENCY_REFUSED_OVER_AGREEMENT,
     /** A REQUEST refused: a mode this helper does not carry. */
     EMERGENCY_REFUSED_MODE,
+    /** A REQUEST refused: it named a concentrator outside this helper's list. */
+    EMERGENCY_REFUSED_DESTINATION,
     /** A REQUEST refused: every slot for requesters is in use. */
     EMERGENCY_REFUSED_BUSY,
     /** A REQUEST refused: the path could not be set up (the reason is logged). */

@@ -92,7 +92,8 @@ public sealed interface EmergencyMessage {
 
     /** Why a helper refuses a request. */
     enum Refusal {
-        NO_AGREEMENT(1), NOT_ENABLED(2), OVER_AGREEMENT(3), MODE_UNSUPPORTED(4), BUSY(5), SETUP_FAILED(6);
+        NO_AGREEMENT(1), NOT_ENABLED(2), OVER_AGREEMENT(3), MODE_UNSUPPORTED(4), BUSY(5), SETUP_FAILED(6),
+        DESTINATION_NOT_ALLOWED(7);
 
         final int code;
 
@@ -110,11 +111,28 @@ public sealed interface EmergencyMessage {
         }
     }
 
+    /** A concentrator the requester's sealed tunnel packets may go to: IPv4 address (as an int) and UDP port. */
+    record Destination(int address, int port) {
+        public Destination {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return EmergencyCodec.dotted(address) + ":" + port;
+        }
+    }
+
     /**
      * Requester to helper (step 326). {@code quotaBytes}/{@code windowMs} 0 ask for the agreed
-     * values; anything else must stay inside them.
+     * values; anything else must stay inside them. In mode concentrator, {@code destinations} are
+     * the requester's concentrators (at least one, at most {@link EmergencyCodec#MAX_DESTINATIONS});
+     * in mode direct there are none.
      */
-    record Request(long emergencyId, Mode mode, Cause cause, long quotaBytes, long windowMs) implements EmergencyMessage {
+    record Request(long emergencyId, Mode mode, Cause cause, long quotaBytes, long windowMs,
+            java.util.List<Destination> destinations) implements EmergencyMessage {
         public Request {
             Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(cause, "cause");
@@ -122,6 +140,16 @@ public sealed interface EmergencyMessage {
             if (quotaBytes < 0 || windowMs < 0 || windowMs > 0xffff_ffffL) {
                 throw new IllegalArgumentException("quota and window must be >= 0");
             }
+            destinations = java.util.List.copyOf(destinations);
+            if (mode == Mode.DIRECT ? !destinations.isEmpty()
+                    : destinations.isEmpty() || destinations.size() > EmergencyCodec.MAX_DESTINATIONS) {
+                throw new IllegalArgumentException("mode " + mode + " with " + destinations.size() + " destination(s)");
+            }
+        }
+
+        /** Mode direct: no destinations. */
+        public Request(long emergencyId, Mode mode, Cause cause, long quotaBytes, long windowMs) {
+            this(emergencyId, mode, cause, quotaBytes, windowMs, java.util.List.of());
         }
     }
 

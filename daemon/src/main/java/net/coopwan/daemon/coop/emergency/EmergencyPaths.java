@@ -5,7 +5,7 @@ import java.net.InetAddress;
 /**
  * What the emergency protocol asks of the data plane and the kernel: on the helper, a path that
  * carries one requester's traffic within a quota; on the requester, its LAN moved onto that path
- * and back. The real one is {@code datapath.DirectEmergencyPaths} (a tunnel from the bonding data
+ * and back. The real one is {@code datapath.EmergencyDataPaths} (a tunnel from the bonding data
  * plane, kernel rules through {@code steer}); protocol tests use a recording fake.
  *
  * <p>Called on the service's own worker thread, never under the channel's lock: each call may
@@ -13,9 +13,13 @@ import java.net.InetAddress;
  */
 public interface EmergencyPaths {
 
-    /** Helper: makes the path for {@code requesterId} ready under {@code grant}; throws with the reason. */
+    /**
+     * Helper: makes the path for {@code requesterId} ready under {@code grant}; throws with the
+     * reason. Mode concentrator: the requester's sealed packets from {@code requesterAddress} may
+     * go to {@code destinations} only.
+     */
     void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
-            EmergencyMessage.Grant grant) throws Exception;
+            EmergencyMessage.Grant grant, java.util.List<EmergencyMessage.Destination> destinations) throws Exception;
 
     /** Helper: removes that path; never throws. */
     void closeHelp(String requesterId);

@@ -60,9 +60,26 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     /** Ended emergency ids remembered per requester, so late REQUEST copies start nothing. */
     static final int ENDED_IDS = 16;
 
-    /** How this router asks and helps; from {@code config failover}. */
+    /**
+     * How this router asks and helps; from {@code config failover}.
+     *
+     * @param ownConcentrators     as requester in mode concentrator: the far ends of its bonds
+     * @param allowedConcentrators as helper: the only concentrators a requester's sealed packets
+     *                             may go to (the seed's "pre-defined list of proxies", [0139])
+     */
     public record Settings(boolean requestEnabled, EmergencyMessage.Mode mode, int helperPort, int tunnelNetwork,
-            int tunnelPrefix) {
+            int tunnelPrefix, List<EmergencyMessage.Destination> ownConcentrators,
+            List<EmergencyMessage.Destination> allowedConcentrators) {
+        public Settings {
+            ownConcentrators = List.copyOf(ownConcentrators);
+            allowedConcentrators = List.copyOf(allowedConcentrators);
+        }
+
+        /** Mode direct, nothing to name or allow. */
+        public Settings(boolean requestEnabled, EmergencyMessage.Mode mode, int helperPort, int tunnelNetwork,
+                int tunnelPrefix) {
+            this(requestEnabled, mode, helperPort, tunnelNetwork, tunnelPrefix, List.of(), List.of());
+        }
     }
 
     /** What the service needs to know of the channel and the store. */
@@ -284,9 +301,18 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
             askAgainAt = now + 1_000_000_000L;
             return;
         }
+        if (settings.mode() == EmergencyMessage.Mode.CONCENTRATOR && settings.ownConcentrators().isEmpty()) {
+            if (!askAgainSet) {
+                line("uplink failed (" + failEvidence + "); mode concentrator, but no bond has a concentrator to reach");
+            }
+            askAgainSet = true;
+            askAgainAt = now + ASK_AGAIN_NANOS;
+            return;
+        }
         long id = nextId;
         nextId = (nextId + 1) & 0xffff_ffffL;
-        session = new RequesterSession(id, helper, settings.mode(), failCause, failEvidence, now);
+        session = new RequesterSession(id, helper, settings.mode(), failCause, failEvidence,
+                settings.mode() == EmergencyMessage.Mode.CONCENTRATOR ? settings.ownConcentrators() : List.of(), now);
         requesterState("REQUESTING", helper, "uplink failed: " + failEvidence + "; asking " + helper + " (emergency "
                 + hex(id) + ", " + settings.mode().name().toLowerCase() + ")", now);
     }
@@ -376,10 +402,14 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
                             + window + " ms", sender);
             return;
         }
-        if (r.mode() != EmergencyMessage.Mode.DIRECT) {
-            refuse(peerId, r, EmergencyMessage.Refusal.MODE_UNSUPPORTED, EmergencyDrop.EMERGENCY_REFUSED_MODE,
-                    "this helper carries mode direct only", sender);
-            return;
+        for (EmergencyMessage.Destination d : r.destinations()) {
+            if (!settings.allowedConcentrators().contains(d)) {
+                refuse(peerId, r, EmergencyMessage.Refusal.DESTINATION_NOT_ALLOWED,
+                        EmergencyDrop.EMERGENCY_REFUSED_DESTINATION, "concentrator " + d + " is not in this helper's list ("
+                                + (settings.allowedConcentrators().isEmpty() ? "empty: failover.concentrator"
+                                        : settings.allowedConcentrators().toString()) + ")", sender);
+                return;
+            }
         }
         if (h != null) {
             // a new emergency from the same requester (it restarted): the old one is over
@@ -403,7 +433,8 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
         }
         EmergencyMessage.Grant grant = new EmergencyMessage.Grant(useQuota, useWindow, settings.helperPort() + slot,
                 settings.tunnelNetwork() + 2 + slot, settings.tunnelNetwork() + 1, settings.tunnelPrefix(), key);
-        HelperSession fresh = new HelperSession(r.emergencyId(), peerId, r.mode(), r.cause(), grant, slot, now);
+        HelperSession fresh = new HelperSession(r.emergencyId(), peerId, r.mode(), r.cause(), grant, slot,
+                r.destinations(), now);
         helping.put(peerId, fresh);
         line("helping " + peerId + ": emergency " + hex(r.emergencyId()) + " requested (" + r.cause().name().toLowerCase()
                 + "); agreement allows " + useQuota + " B per " + useWindow + " ms; setting up");
@@ -414,7 +445,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     private void prepare(HelperSession h, InetAddress requesterAddress) {
         String error = null;
         try {
-            paths.openHelp(h.requesterId, requesterAddress, h.mode, h.grant);
+            paths.openHelp(h.requesterId, requesterAddress, h.mode, h.grant, h.destinations);
         } catch (Exception e) {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
         }

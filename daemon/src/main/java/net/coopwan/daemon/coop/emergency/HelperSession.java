@@ -24,6 +24,8 @@ final class HelperSession {
     final EmergencyMessage.Cause cause;
     final EmergencyMessage.Grant grant;
     final int slot;
+    /** Mode concentrator: where the requester's sealed packets may go. */
+    final java.util.List<EmergencyMessage.Destination> destinations;
     final long startedNanos;
     long agreementCheckedNanos;
     State state = State.PREPARING;
@@ -34,13 +36,14 @@ final class HelperSession {
     Resend resend;
 
     HelperSession(long id, String requesterId, EmergencyMessage.Mode mode, EmergencyMessage.Cause cause,
-            EmergencyMessage.Grant grant, int slot, long now) {
+            EmergencyMessage.Grant grant, int slot, java.util.List<EmergencyMessage.Destination> destinations, long now) {
         this.id = id;
         this.requesterId = requesterId;
         this.mode = mode;
         this.cause = cause;
         this.grant = grant;
         this.slot = slot;
+        this.destinations = java.util.List.copyOf(destinations);
         this.startedNanos = now;
         this.agreementCheckedNanos = now;
     }

@@ -25,6 +25,7 @@ final class RequesterSession {
     final String helperId;
     final EmergencyMessage.Mode mode;
     final EmergencyMessage.Cause cause;
+    final java.util.List<EmergencyMessage.Destination> destinations;
     State state = State.REQUESTING;
     long sinceNanos;
     String reason;
@@ -33,7 +34,8 @@ final class RequesterSession {
     Resend resend;
 
     RequesterSession(long id, String helperId, EmergencyMessage.Mode mode, EmergencyMessage.Cause cause, String reason,
-            long now) {
+            java.util.List<EmergencyMessage.Destination> destinations, long now) {
+        this.destinations = java.util.List.copyOf(destinations);
         this.id = id;
         this.helperId = helperId;
         this.mode = mode;
@@ -44,7 +46,7 @@ final class RequesterSession {
     }
 
     EmergencyMessage.Request request() {
-        return new EmergencyMessage.Request(id, mode, cause, 0, 0);
+        return new EmergencyMessage.Request(id, mode, cause, 0, 0, destinations);
     }
 
     void granted(EmergencyMessage.Grant g, long now) {

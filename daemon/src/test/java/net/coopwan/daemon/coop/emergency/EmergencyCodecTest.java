@@ -30,7 +30,8 @@ class EmergencyCodecTest {
         return List.of(
                 new EmergencyMessage.Request(7, EmergencyMessage.Mode.DIRECT, EmergencyMessage.Cause.BLACKHOLE, 0, 0),
                 new EmergencyMessage.Request(0xffff_ffffL, EmergencyMessage.Mode.CONCENTRATOR,
-                        EmergencyMessage.Cause.PROBES, 1000, 100),
+                        EmergencyMessage.Cause.PROBES, 1000, 100, List.of(new EmergencyMessage.Destination(0xc6120902, 4795),
+                                new EmergencyMessage.Destination(0xc6120903, 4795))),
                 EmergencyMessage.Ack.granted(7, GRANT),
                 EmergencyMessage.Ack.refused(7, EmergencyMessage.Refusal.OVER_AGREEMENT, "asked too much: ü"),
                 new EmergencyMessage.Terminate(7, EmergencyMessage.EndReason.RECOVERED),
@@ -47,8 +48,10 @@ class EmergencyCodecTest {
 
     @Test
     void theLayoutIsAsDocumented() {
-        assertEquals("01" + "00000007" + "01" + "02" + "0000000000000000" + "00000000",
+        assertEquals("01" + "00000007" + "01" + "02" + "0000000000000000" + "00000000" + "00",
                 HexFormat.of().formatHex(bytes(samples().get(0))));
+        assertEquals("01" + "ffffffff" + "02" + "03" + "00000000000003e8" + "00000064" + "02" + "c6120902" + "12bb"
+                + "c6120903" + "12bb", HexFormat.of().formatHex(bytes(samples().get(1))));
         assertEquals("02" + "00000007" + "01" + "0000000002faf080" + "000003e8" + "12b7" + "647fff02" + "647fff01" + "18"
                 + HexFormat.of().formatHex(KEY), HexFormat.of().formatHex(bytes(samples().get(2))));
         assertEquals("03" + "00000008" + "02", HexFormat.of().formatHex(bytes(samples().get(5))));
@@ -64,7 +67,9 @@ class EmergencyCodecTest {
 
     @Test
     void badPlaintextsAreRefused() {
-        for (String hex : List.of("", "01", "0100000007", "010000000703020000000000000000000000",
+        for (String hex : List.of("", "01", "0100000007", "01000000070302000000000000000000000000",
+                "0100000007010200000000000000000000000001c612090212bb", "010000000702020000000000000000000000000",
+                "0100000007020200000000000000000000000001c61209020000",
                 "0500000007", "0300000007", "0300000007ff", "04000000070a",
                 "020000000702", "0200000007000900000", "02000000070001ffff")) {
             byte[] b = hex.length() % 2 == 0 ? HexFormat.of().parseHex(hex) : HexFormat.of().parseHex(hex + "0");

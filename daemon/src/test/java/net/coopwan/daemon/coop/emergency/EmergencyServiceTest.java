@@ -79,7 +79,7 @@ class EmergencyServiceTest {
 
         @Override
         public void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
-                EmergencyMessage.Grant grant) throws Exception {
+                EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> destinations) throws Exception {
             calls.add("openHelp " + requesterId);
             if (failOpen != null) {
                 throw new Exception(failOpen);

@@ -35,7 +35,7 @@ import net.coopwan.daemon.tun.TunDevices;
  * and the requester's one-member bond find each other from the grant alone (port, addresses,
  * key), packets cross both ways, and everything is gone after uncarry and closeHelp.
  */
-class DirectEmergencyPathsTest {
+class EmergencyDataPathsTest {
     static final int REQUESTER = MemoryTun.addr(100, 127, 255, 2);
     static final int HELPER = MemoryTun.addr(100, 127, 255, 1);
     static final int SERVER = MemoryTun.addr(198, 18, 9, 2);
@@ -64,12 +64,18 @@ class DirectEmergencyPathsTest {
     }
 
     /** The kernel side, recorded. */
-    static final class Kernel implements DirectEmergencyPaths.EmergencyKernel {
+    static final class Kernel implements EmergencyDataPaths.EmergencyKernel {
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void help(String name, String tun, Inet4Address source, EmergencyMessage.Grant grant) {
             calls.add("help " + name + " " + tun + " " + source.getHostAddress() + " " + grant.quotaBytes());
+        }
+
+        @Override
+        public void helpConcentrator(String name, String peerDevice, Inet4Address source,
+                List<EmergencyMessage.Destination> destinations, EmergencyMessage.Grant grant) {
+            calls.add("helpConcentrator " + name + " " + peerDevice + " " + source.getHostAddress() + " " + destinations);
         }
 
         @Override
@@ -104,14 +110,28 @@ class DirectEmergencyPathsTest {
     final Kernel helperKernel = new Kernel();
     final Kernel requesterKernel = new Kernel();
     final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
-    DirectEmergencyPaths helper;
-    DirectEmergencyPaths requester;
+    /** The requester's standby members, recorded. */
+    final List<String> neighbourCalls = new ArrayList<>();
+    final EmergencyDataPaths.NeighbourMembers neighbours = new EmergencyDataPaths.NeighbourMembers() {
+        @Override
+        public boolean activate(InetAddress helper) {
+            neighbourCalls.add("activate " + helper.getHostAddress());
+            return true;
+        }
 
-    DirectEmergencyPaths paths(Kernel k, String peerDevice) {
-        DirectEmergencyPaths.Settings s = new DirectEmergencyPaths.Settings(LinkHealthConfig.DEFAULT, 50_000_000L,
+        @Override
+        public void deactivate() {
+            neighbourCalls.add("deactivate");
+        }
+    };
+    EmergencyDataPaths helper;
+    EmergencyDataPaths requester;
+
+    EmergencyDataPaths paths(Kernel k, String peerDevice) {
+        EmergencyDataPaths.Settings s = new EmergencyDataPaths.Settings(LinkHealthConfig.DEFAULT, 50_000_000L,
                 500_000_000L, peerDevice);
-        return new DirectEmergencyPaths(s, tuns, new TunnelRoutes(OK, SteerRanges.DEFAULTS),
-                new NatCoordinator(new NatRules(OK)), k, binder);
+        return new EmergencyDataPaths(s, tuns, new TunnelRoutes(OK, SteerRanges.DEFAULTS),
+                new NatCoordinator(new NatRules(OK)), k, binder, neighbours);
     }
 
     @AfterEach
@@ -134,7 +154,7 @@ class DirectEmergencyPathsTest {
         key[0] = 7;
         int port = 20000 + (int) (ProcessHandle.current().pid() % 20000);
         EmergencyMessage.Grant g = new EmergencyMessage.Grant(50_000_000L, 1000, port, REQUESTER, HELPER, 24, key);
-        helper.openHelp("reqid", InetAddress.getByName("127.0.0.3"), EmergencyMessage.Mode.DIRECT, g);
+        helper.openHelp("reqid", InetAddress.getByName("127.0.0.3"), EmergencyMessage.Mode.DIRECT, g, List.of());
         requester.carry("helpid", InetAddress.getByName("127.0.0.1"), EmergencyMessage.Mode.DIRECT, g);
         assertEquals(List.of("help r" + port + " cwh0 100.127.255.2 50000000"), helperKernel.calls);
         assertEquals(List.of("carry cwe0"), requesterKernel.calls);
@@ -167,5 +187,24 @@ class DirectEmergencyPathsTest {
         assertEquals("uncarry", requesterKernel.calls.get(requesterKernel.calls.size() - 1));
         assertEquals("unhelp r" + port, helperKernel.calls.get(helperKernel.calls.size() - 1));
         assertTrue(tuns.open.isEmpty(), "both TUNs closed: " + tuns.open.keySet());
+    }
+
+    @Test
+    void modeConcentratorOpensTheHelpersGateAndTheRequestersStandbyMembersOnly() throws Exception {
+        binder.addresses.put("peer-h", (Inet4Address) InetAddress.getByName("127.0.0.1"));
+        helper = paths(helperKernel, "peer-h");
+        requester = paths(requesterKernel, "peer-r");
+        EmergencyMessage.Grant g = new EmergencyMessage.Grant(1_000_000L, 100, 4791, REQUESTER, HELPER, 24, new byte[32]);
+        List<EmergencyMessage.Destination> to = List.of(new EmergencyMessage.Destination(SERVER, 4795));
+        helper.openHelp("reqid", InetAddress.getByName("100.64.79.1"), EmergencyMessage.Mode.CONCENTRATOR, g, to);
+        assertEquals(List.of("helpConcentrator r4791 peer-h 100.64.79.1 [198.18.9.2:4795]"), helperKernel.calls);
+        assertTrue(tuns.open.isEmpty(), "no tunnel end on the helper: the kernel forwards");
+        requester.carry("helpid", InetAddress.getByName("100.64.79.2"), EmergencyMessage.Mode.CONCENTRATOR, g);
+        assertEquals(List.of("activate 100.64.79.2"), neighbourCalls);
+        assertTrue(requesterKernel.calls.isEmpty(), "no policy routing, no resets: the sessions stay");
+        requester.uncarry("helpid");
+        helper.closeHelp("reqid");
+        assertEquals(List.of("activate 100.64.79.2", "deactivate"), neighbourCalls);
+        assertEquals("unhelp r4791", helperKernel.calls.get(helperKernel.calls.size() - 1));
     }
 }

@@ -24,8 +24,15 @@ import net.coopwan.daemon.tun.TunDevice;
 import net.coopwan.daemon.tun.TunDevices;
 
 /**
- * The emergency connection's mode "direct" on the bonding data plane's own parts, not a second
- * tunnel: the helper runs a {@link Concentrator} for the requester (one client, the key of the
+ * The emergency connection's two modes on the bonding data plane's own parts.
+ *
+ * <p><b>Mode concentrator</b>: the requester's bonds have a standby member over the peer link
+ * ({@link NeighbourMembers}); during an emergency it is activated with the helper as its
+ * gateway, and the helper's kernel forwards those already sealed packets to the agreed
+ * concentrators only. The requester's public address (its concentrator's) does not change, so
+ * sessions survive, and the helper runs no Java per packet.
+ *
+ * <p><b>Mode direct</b>, not a second tunnel: the helper runs a {@link Concentrator} for the requester (one client, the key of the
  * grant) on its peer link, whose TUN the kernel forwards out of the helper's uplink under the
  * quota ({@link EmergencyKernel}); the requester runs a one-member {@link BondDataPath} over the
  * peer link to it, and the kernel policy-routes its LAN into that bond's TUN. So sealing, the
@@ -37,8 +44,8 @@ import net.coopwan.daemon.tun.TunDevices;
  * start does not remove: TUN devices vanish with the process, the kernel rules are cleared by
  * {@link EmergencyKernel#clear} at start.
  */
-public final class DirectEmergencyPaths implements EmergencyPaths {
-    private static final Logger LOG = LoggerFactory.getLogger(DirectEmergencyPaths.class);
+public final class EmergencyDataPaths implements EmergencyPaths {
+    private static final Logger LOG = LoggerFactory.getLogger(EmergencyDataPaths.class);
     /** The requester's tunnel device. */
     public static final String REQUESTER_TUN = "cwe0";
     /** The helper's tunnel devices: this prefix and the requester's slot. */
@@ -54,6 +61,13 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
         /** Helper: forward {@code source} arriving on {@code tun} out of the uplink, within the grant's quota. */
         void help(String name, String tun, Inet4Address source, EmergencyMessage.Grant grant) throws IOException;
 
+        /**
+         * Helper, mode concentrator: forward what {@code source} sends in on {@code peerDevice} to
+         * {@code destinations} only, within the grant's quota.
+         */
+        void helpConcentrator(String name, String peerDevice, Inet4Address source,
+                List<EmergencyMessage.Destination> destinations, EmergencyMessage.Grant grant) throws IOException;
+
         /** Helper: stop forwarding for {@code name}; never throws. */
         void unhelp(String name);
 
@@ -68,6 +82,15 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
 
         /** Removes every rule of both roles (start after a kill -9, and stop); never throws. */
         void clear();
+    }
+
+    /** The requester's bonds' standby members over the peer link (mode concentrator). */
+    public interface NeighbourMembers {
+        /** Starts using the standby members, with the helper at {@code helper} as their gateway; false if no bond has one. */
+        boolean activate(InetAddress helper);
+
+        /** Stops using them at once (before the helper closes its gate, so nothing is lost); never throws. */
+        void deactivate();
     }
 
     /** Where the helper's tunnel endpoint listens, and the data plane's timers. */
@@ -136,9 +159,14 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
     private final UplinkBinder binder;
     private final Map<String, Helped> helped = new HashMap<>();
     private Carried carried;
+    private final NeighbourMembers neighbours;
+    /** Helpers of mode concentrator: requester to its name in the kernel's table. */
+    private final Map<String, String> forwarding = new HashMap<>();
+    private boolean neighboursActive;
 
-    public DirectEmergencyPaths(Settings settings, TunDevices tuns, TunnelRoutes routes, NatCoordinator nat,
-            EmergencyKernel kernel, UplinkBinder addressReader) {
+    public EmergencyDataPaths(Settings settings, TunDevices tuns, TunnelRoutes routes, NatCoordinator nat,
+            EmergencyKernel kernel, UplinkBinder addressReader, NeighbourMembers neighbours) {
+        this.neighbours = neighbours;
         this.settings = settings;
         this.tuns = tuns;
         this.routes = routes;
@@ -154,8 +182,19 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
 
     @Override
     public synchronized void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
-            EmergencyMessage.Grant grant) throws Exception {
+            EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> destinations) throws Exception {
         closeHelp(requesterId);
+        if (mode == EmergencyMessage.Mode.CONCENTRATOR) {
+            if (!(requesterAddress instanceof Inet4Address source)) {
+                throw new IOException("no IPv4 address of " + requesterId + " on the peer link");
+            }
+            kernel.helpConcentrator(kernelName(grant), settings.peerDevice(), source, destinations, grant);
+            ConcentratorService.enableForwarding();
+            forwarding.put(requesterId, kernelName(grant));
+            LOG.info("emergency: forwarding {}'s sealed packets from {} to {}, {} B per {} ms", requesterId,
+                    source.getHostAddress(), destinations, grant.quotaBytes(), grant.windowMs());
+            return;
+        }
         int slot = grant.requesterAddress() - grant.helperAddress() - 1;
         String tun = HELPER_TUN_PREFIX + slot;
         TunDevice dev = tuns.open(tun);
@@ -192,6 +231,10 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
 
     @Override
     public synchronized void closeHelp(String requesterId) {
+        String name = forwarding.remove(requesterId);
+        if (name != null) {
+            kernel.unhelp(name);
+        }
         Helped h = helped.remove(requesterId);
         if (h == null) {
             return;
@@ -211,6 +254,14 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
         uncarry(helperId);
         if (helperAddress == null) {
             throw new IOException("no address of " + helperId + " on the peer link");
+        }
+        if (mode == EmergencyMessage.Mode.CONCENTRATOR) {
+            if (!neighbours.activate(helperAddress)) {
+                throw new IOException("no bond has a member over the peer link (mode concentrator needs a bond with a"
+                        + " concentrator)");
+            }
+            neighboursActive = true;
+            return;
         }
         TunDevice dev = tuns.open(REQUESTER_TUN);
         BondDataPath path = null;
@@ -243,6 +294,10 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
 
     @Override
     public synchronized void uncarry(String helperId) {
+        if (neighboursActive) {
+            neighboursActive = false;
+            neighbours.deactivate();
+        }
         Carried c = carried;
         if (c == null) {
             return;
@@ -258,6 +313,10 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
     public synchronized PathCounters counters(String peerId, boolean asHelper) {
         if (asHelper) {
             Helped h = helped.get(peerId);
+            String name = forwarding.get(peerId);
+            if (name != null) {
+                return kernel.counters(name);
+            }
             return h == null ? PathCounters.ZERO : h.sample(kernel.counters(h.kernelName()));
         }
         Carried c = carried;
@@ -267,6 +326,9 @@ public final class DirectEmergencyPaths implements EmergencyPaths {
     @Override
     public synchronized void clear() {
         for (String r : List.copyOf(helped.keySet())) {
+            closeHelp(r);
+        }
+        for (String r : List.copyOf(forwarding.keySet())) {
             closeHelp(r);
         }
         uncarry(null);
