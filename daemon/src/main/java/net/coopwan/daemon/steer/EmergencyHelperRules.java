@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * <pre>
  * forward (base, filter):  iifname . ip saddr vmap @requesters   -> jump req_NAME
  *                          oifname . ip daddr vmap @returns      -> jump ret_NAME
+ *                          iifname @tunnels -> unknown, drop     (the rest of a DIRECT tunnel device)
  * req_NAME:   not to the uplink -> refused, drop; allowed destination -> goto pass_NAME; else refused, drop
  * pass_NAME:  limit q_NAME over -> over, drop; mark HELPED, carried, accept
  * ret_NAME:   not from the uplink -> return; established,related -> accept; else refused, drop
@@ -29,6 +30,13 @@ import java.util.regex.Pattern;
  * conntrack mark ({@link SteerMarks#HELPED}) set by {@code pass_NAME}, so it needs no per-requester
  * element and cannot masquerade anything the quota did not pass.
  *
+ * <p><b>The tunnel device is ours.</b> In DIRECT mode the in-device is the helper's own tunnel, which
+ * carries nothing but requesters' traffic, so it goes into the set {@code tunnels} and whatever
+ * it brings that no requester's key matches (another source address, IPv6) is counted in
+ * {@code unknown} and dropped instead of being forwarded unlimited, maybe into the helper's LAN.
+ * The element stays when its requesters are removed (dropping is then still right) and goes with
+ * the table. A CONCENTRATOR in-device is the shared peer link, so it never goes into that set.
+ *
  * <p><b>Idempotence.</b> {@link #apply} reads the table once, then runs one transaction: the
  * skeleton is added if missing (its two base chains flushed and refilled, they hold no state), the
  * requester's objects are added (an existing counter or limit is left as it is, so its state
@@ -37,7 +45,7 @@ import java.util.regex.Pattern;
  * never named. {@link #remove} deletes only the requester's own objects, absent is success.
  *
  * <p>As in {@link NatRules}, an accept here ends only our chain: the host's firewall must still
- * allow the forwarding; a drop here is final.
+ * allow the forwarding; a drop here is final. Not thread-safe: one steering thread owns it.
  */
 public final class EmergencyHelperRules {
 
@@ -102,6 +110,20 @@ public final class EmergencyHelperRules {
         runner.check(List.of("nft", "-f", "-"), "add table " + T + "\ndelete table " + T + "\n", timeout);
     }
 
+    /** Packets from a DIRECT tunnel device that matched no requester (see the class comment); 0 without the table. */
+    public long unknownPackets() {
+        List<String> argv = List.of("nft", "list", "counter", FAMILY, TABLE, "unknown");
+        CommandResult r = runner.run(argv, null, timeout);
+        if (!r.succeeded()) {
+            if (Absent.matches(r)) {
+                return 0;
+            }
+            throw CommandRunner.failed(argv, r);
+        }
+        Matcher m = Pattern.compile("packets ([0-9]+)").matcher(r.stdout());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     /** Every requester's counters, by name; empty when the table is absent. */
     public List<EmergencyCounters> counters() {
         List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
@@ -122,12 +144,15 @@ public final class EmergencyHelperRules {
         b.append("add table ").append(T).append('\n');
         b.append("add map ").append(T).append(" requesters { type ifname . ipv4_addr : verdict; }\n");
         b.append("add map ").append(T).append(" returns { type ifname . ipv4_addr : verdict; }\n");
+        b.append("add set ").append(T).append(" tunnels { type ifname; }\n");
+        b.append("add counter ").append(T).append(" unknown\n");
         b.append("add chain ").append(T).append(" forward { type filter hook forward priority filter; policy accept; }\n");
         b.append("add chain ").append(T).append(" postrouting { type nat hook postrouting priority srcnat; policy accept; }\n");
         b.append("flush chain ").append(T).append(" forward\n");
         b.append("flush chain ").append(T).append(" postrouting\n");
         rule(b, "forward", "iifname . ip saddr vmap @requesters");
         rule(b, "forward", "oifname . ip daddr vmap @returns");
+        rule(b, "forward", "iifname @tunnels counter name \"unknown\" drop");
         rule(b, "postrouting", SteerMarks.match("==", SteerMarks.HELPED) + " masquerade");
 
         for (String c : List.of("carried_", "over_", "refused_")) {
@@ -182,6 +207,9 @@ public final class EmergencyHelperRules {
         deleteElements(b, "returns", "ret_", n, now.returns(), key);
         b.append("add element ").append(T).append(" requesters { ").append(key.nft()).append(" : jump req_").append(n).append(" }\n");
         b.append("add element ").append(T).append(" returns { ").append(key.nft()).append(" : jump ret_").append(n).append(" }\n");
+        if (g.mode() == EmergencyMode.DIRECT) {
+            b.append("add element ").append(T).append(" tunnels { \"").append(g.inDevice()).append("\" }\n");
+        }
         return b.toString();
     }
 

@@ -157,6 +157,11 @@ class EmergencyHelperNetnsTest {
             assertTrue(c.droppedOverQuotaPackets() > sent / 2, "over quota: " + c.droppedOverQuotaPackets());
             assertEquals(0, c.refusedPackets());
             assertFalse(rules.counters().stream().anyMatch(x -> x.name().equals("r2")), "r2 removed");
+            // another source on the helper's tunnel matches no requester: dropped, not forwarded unlimited
+            req.sh("ip", "addr", "add", "100.64.99.9/32", "dev", "rq0");
+            assertFalse(req.tryRun(S10, "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "-I", "100.64.99.9",
+                    "198.18.60.2").succeeded());
+            assertEquals(3, rules.unknownPackets());
 
             rules.removeAll();
             rules.removeAll();
