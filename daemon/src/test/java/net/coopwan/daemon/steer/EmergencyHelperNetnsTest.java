@@ -2,6 +2,7 @@ package net.coopwan.daemon.steer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -174,6 +175,53 @@ class EmergencyHelperNetnsTest {
     private static long wallNs() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static String limitHandle(Netns ns, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("limit " + name + " \\{ # handle ([0-9]+)")
+                .matcher(ns.sh("nft", "-a", "list", "table", "inet", "coopwan_help"));
+        assertTrue(m.find(), name);
+        return m.group(1);
+    }
+
+    /** The kernel accepts every transaction shape: same quota (kept), new quota (replaced), a moved key, a conflict. */
+    @Test
+    void changesOfOneRequesterStayWithItsOwnObjects() {
+        try (Netns helper = Netns.create(PREFIX)) {
+            EmergencyHelperRules rules = new EmergencyHelperRules(helper.runner);
+            // R = 102400 bytes/s, which nft lists as "100 kbytes/second"
+            EmergencyQuota q1 = new EmergencyQuota(206_869, 1000);
+            assertEquals(102_400, q1.rateBytesPerSecond());
+            EmergencyGrant r1 = new EmergencyGrant("r1", EmergencyMode.DIRECT, "cwhelp0",
+                    Ipv4Cidr.parseAddress("100.127.255.2"), "wan0", List.of(), q1);
+            EmergencyGrant r2 = new EmergencyGrant("r2", EmergencyMode.CONCENTRATOR, "peer0",
+                    Ipv4Cidr.parseAddress("100.64.70.2"), "wan0", List.of(EmergencyDestination.parse("198.18.9.2:4500")), q1);
+            rules.apply(r1);
+            rules.apply(r2);
+            String h1 = limitHandle(helper, "q_r1");
+            String h2 = limitHandle(helper, "q_r2");
+            rules.apply(r1);
+            assertEquals(h1, limitHandle(helper, "q_r1"), "same quota: the bucket is kept");
+
+            rules.apply(new EmergencyGrant("r1", EmergencyMode.DIRECT, "cwhelp0", Ipv4Cidr.parseAddress("100.127.255.6"),
+                    "wan0", List.of(EmergencyDestination.parse("198.18.9.9")), new EmergencyQuota(20_000, 100)));
+            String listed = helper.sh("nft", "list", "table", "inet", "coopwan_help");
+            assertTrue(listed.contains("rate over 18000 bytes/second"), listed);
+            assertFalse(listed.contains("100.127.255.2"), "the old key is gone: " + listed);
+            assertTrue(listed.contains("\"cwhelp0\" . 100.127.255.6 : jump req_r1"), listed);
+            assertTrue(listed.contains("\"peer0\" . 100.64.70.2 : jump req_r2"), listed);
+            assertEquals(h2, limitHandle(helper, "q_r2"), "the other requester's bucket is untouched");
+
+            assertThrows(SteerException.class, () -> rules.apply(new EmergencyGrant("r3", EmergencyMode.DIRECT,
+                    "cwhelp0", Ipv4Cidr.parseAddress("100.127.255.6"), "wan0", List.of(), q1)));
+            rules.remove("r1");
+            rules.remove("r1");
+            assertEquals(h2, limitHandle(helper, "q_r2"));
+            assertEquals(List.of("r2"), rules.counters().stream().map(EmergencyCounters::name).toList());
+            rules.removeAll();
+            rules.remove("r2");
+            assertFalse(helper.sh("nft", "list", "tables").contains("coopwan_help"));
+        }
     }
 
     /**
