@@ -143,7 +143,7 @@ class EmergencyHelperRulesTest {
 
     @Test
     void parsesTheListing() {
-        EmergencyHelperRules.Current c = EmergencyHelperRules.parse(LISTED);
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         assertTrue(c.present());
         assertEquals(Map.of(new EmergencyHelperRules.Key("cwhelp0", a("100.127.255.2")), "a1",
                 new EmergencyHelperRules.Key("peer0", a("100.64.70.2")), "b2"), c.requesters());
@@ -154,7 +154,7 @@ class EmergencyHelperRulesTest {
 
     @Test
     void reapplyingKeepsTheLimitAndAChangedQuotaReplacesIt() {
-        EmergencyHelperRules.Current c = EmergencyHelperRules.parse(LISTED);
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         String same = EmergencyHelperRules.render(direct("a1", "100.127.255.2"), c);
         assertFalse(same.contains("delete"), same);
         assertEquals(EmergencyHelperRules.render(direct("a1", "100.127.255.2"), EmergencyHelperRules.Current.ABSENT), same);
@@ -169,7 +169,7 @@ class EmergencyHelperRulesTest {
 
     @Test
     void aMovedRequesterLosesItsOldElements() {
-        EmergencyHelperRules.Current c = EmergencyHelperRules.parse(LISTED);
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         String moved = EmergencyHelperRules.render(direct("a1", "100.127.255.6"), c);
         assertTrue(moved.endsWith("""
                 delete element inet coopwan_help requesters { "cwhelp0" . 100.127.255.2 : jump req_a1 }
