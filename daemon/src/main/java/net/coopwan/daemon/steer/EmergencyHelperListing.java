@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Reads what {@code nft list} prints of the helper's table ({@link EmergencyHelperRules}). Only
  * our own names are matched, so a line nft adds in a later version is ignored rather than
- * misread; an element or object we cannot read would make the next transaction fail loudly (a
- * chain still referred to cannot be deleted), never silently keep a stale match.
+ * misread. A limit whose parameters cannot be read counts as different, so the next apply
+ * replaces it (a refilled bucket) rather than silently keeping an old quota; a map element that
+ * cannot be read makes {@code remove} fail loudly (its chain is still referred to).
  */
 final class EmergencyHelperListing {
     private EmergencyHelperListing() {
@@ -20,8 +21,11 @@ final class EmergencyHelperListing {
 
     private static final Pattern ELEMENT = Pattern.compile(
             "\"([A-Za-z0-9_.-]{1,15})\" \\. ((?:[0-9]{1,3}\\.){3}[0-9]{1,3}) : (?:jump|goto) (req|ret)_([a-z0-9_]+)");
+    /** What {@link #parse} records for a limit it found but could not read. */
+    static final String UNREADABLE = "unreadable";
+    private static final Pattern LIMIT_NAME = Pattern.compile("limit q_([a-z0-9_]+) \\{");
     private static final Pattern LIMIT = Pattern.compile(
-            "limit q_([a-z0-9_]+) \\{\\s*rate over ([0-9]+) ([km]?bytes)/second(?: burst ([0-9]+) ([km]?bytes))?");
+            "limit q_([a-z0-9_]+) \\{\\s*rate over ([0-9]+) ([km]?bytes)/second(?: burst ([0-9]+) ([km]?bytes))?\\s*\\}");
     private static final Pattern COUNTER = Pattern.compile(
             "counter (carried|over|refused)_([a-z0-9_]+) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
 
@@ -35,6 +39,10 @@ final class EmergencyHelperListing {
             (m.group(3).equals("req") ? req : ret).put(k, m.group(4));
         }
         Map<String, String> limits = new LinkedHashMap<>();
+        m = LIMIT_NAME.matcher(listing);
+        while (m.find()) {
+            limits.put(m.group(1), UNREADABLE);
+        }
         m = LIMIT.matcher(listing);
         while (m.find()) {
             long rate = Long.parseLong(m.group(2)) * unit(m.group(3));

@@ -168,6 +168,15 @@ class EmergencyHelperRulesTest {
     }
 
     @Test
+    void anUnreadableLimitIsReplacedNotKept() {
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED.replace(
+                "rate over 56250 bytes/second", "rate over 56250 bytes/second burst 3 gbytes"));
+        assertEquals(EmergencyHelperListing.UNREADABLE, c.limits().get("a1"));
+        assertTrue(EmergencyHelperRules.render(direct("a1", "100.127.255.2"), c)
+                .contains("delete limit inet coopwan_help q_a1\n"));
+    }
+
+    @Test
     void aMovedRequesterLosesItsOldElements() {
         EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         String moved = EmergencyHelperRules.render(direct("a1", "100.127.255.6"), c);
