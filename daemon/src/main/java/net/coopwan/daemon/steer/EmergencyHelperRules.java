@@ -3,12 +3,8 @@ package net.coopwan.daemon.steer;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The helper's side of the emergency connection: the table {@code inet coopwan_help}, separate
@@ -18,6 +14,7 @@ import java.util.regex.Pattern;
  * <pre>
  * forward (base, filter):  iifname . ip saddr vmap @requesters   -> jump req_NAME
  *                          oifname . ip daddr vmap @returns      -> jump ret_NAME
+ *                          iifname @tunnels -> unknown, drop     (the rest of a DIRECT tunnel device)
  * req_NAME:   not to the uplink -> refused, drop; allowed destination -> goto pass_NAME; else refused, drop
  * pass_NAME:  limit q_NAME over -> over, drop; mark HELPED, carried, accept
  * ret_NAME:   not from the uplink -> return; established,related -> accept; else refused, drop
@@ -29,6 +26,13 @@ import java.util.regex.Pattern;
  * conntrack mark ({@link SteerMarks#HELPED}) set by {@code pass_NAME}, so it needs no per-requester
  * element and cannot masquerade anything the quota did not pass.
  *
+ * <p><b>The tunnel device is ours.</b> In DIRECT mode the in-device is the helper's own tunnel, which
+ * carries nothing but requesters' traffic, so it goes into the set {@code tunnels} and whatever
+ * it brings that no requester's key matches (another source address, IPv6) is counted in
+ * {@code unknown} and dropped instead of being forwarded unlimited, maybe into the helper's LAN.
+ * The element stays when its requesters are removed (dropping is then still right) and goes with
+ * the table. A CONCENTRATOR in-device is the shared peer link, so it never goes into that set.
+ *
  * <p><b>Idempotence.</b> {@link #apply} reads the table once, then runs one transaction: the
  * skeleton is added if missing (its two base chains flushed and refilled, they hold no state), the
  * requester's objects are added (an existing counter or limit is left as it is, so its state
@@ -37,7 +41,7 @@ import java.util.regex.Pattern;
  * never named. {@link #remove} deletes only the requester's own objects, absent is success.
  *
  * <p>As in {@link NatRules}, an accept here ends only our chain: the host's firewall must still
- * allow the forwarding; a drop here is final.
+ * allow the forwarding; a drop here is final. Not thread-safe: one steering thread owns it.
  */
 public final class EmergencyHelperRules {
 
@@ -102,6 +106,19 @@ public final class EmergencyHelperRules {
         runner.check(List.of("nft", "-f", "-"), "add table " + T + "\ndelete table " + T + "\n", timeout);
     }
 
+    /** Packets from a DIRECT tunnel device that matched no requester (see the class comment); 0 without the table. */
+    public long unknownPackets() {
+        List<String> argv = List.of("nft", "list", "counter", FAMILY, TABLE, "unknown");
+        CommandResult r = runner.run(argv, null, timeout);
+        if (!r.succeeded()) {
+            if (Absent.matches(r)) {
+                return 0;
+            }
+            throw CommandRunner.failed(argv, r);
+        }
+        return EmergencyHelperListing.packets(r.stdout());
+    }
+
     /** Every requester's counters, by name; empty when the table is absent. */
     public List<EmergencyCounters> counters() {
         List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
@@ -112,7 +129,7 @@ public final class EmergencyHelperRules {
             }
             throw CommandRunner.failed(argv, r);
         }
-        return parseCounters(r.stdout());
+        return EmergencyHelperListing.parseCounters(r.stdout());
     }
 
     /** The exact transaction {@link #apply} runs for {@code grant} on a table in state {@code now}. */
@@ -122,12 +139,15 @@ public final class EmergencyHelperRules {
         b.append("add table ").append(T).append('\n');
         b.append("add map ").append(T).append(" requesters { type ifname . ipv4_addr : verdict; }\n");
         b.append("add map ").append(T).append(" returns { type ifname . ipv4_addr : verdict; }\n");
+        b.append("add set ").append(T).append(" tunnels { type ifname; }\n");
+        b.append("add counter ").append(T).append(" unknown\n");
         b.append("add chain ").append(T).append(" forward { type filter hook forward priority filter; policy accept; }\n");
         b.append("add chain ").append(T).append(" postrouting { type nat hook postrouting priority srcnat; policy accept; }\n");
         b.append("flush chain ").append(T).append(" forward\n");
         b.append("flush chain ").append(T).append(" postrouting\n");
         rule(b, "forward", "iifname . ip saddr vmap @requesters");
         rule(b, "forward", "oifname . ip daddr vmap @returns");
+        rule(b, "forward", "iifname @tunnels counter name \"unknown\" drop");
         rule(b, "postrouting", SteerMarks.match("==", SteerMarks.HELPED) + " masquerade");
 
         for (String c : List.of("carried_", "over_", "refused_")) {
@@ -182,6 +202,9 @@ public final class EmergencyHelperRules {
         deleteElements(b, "returns", "ret_", n, now.returns(), key);
         b.append("add element ").append(T).append(" requesters { ").append(key.nft()).append(" : jump req_").append(n).append(" }\n");
         b.append("add element ").append(T).append(" returns { ").append(key.nft()).append(" : jump ret_").append(n).append(" }\n");
+        if (g.mode() == EmergencyMode.DIRECT) {
+            b.append("add element ").append(T).append(" tunnels { \"").append(g.inDevice()).append("\" }\n");
+        }
         return b.toString();
     }
 
@@ -243,66 +266,6 @@ public final class EmergencyHelperRules {
             }
             throw CommandRunner.failed(argv, r);
         }
-        return parse(r.stdout());
-    }
-
-    private static final Pattern ELEMENT = Pattern.compile(
-            "\"([A-Za-z0-9_.-]{1,15})\" \\. ((?:[0-9]{1,3}\\.){3}[0-9]{1,3}) : (?:jump|goto) (req|ret)_([a-z0-9_]+)");
-    private static final Pattern LIMIT = Pattern.compile(
-            "limit q_([a-z0-9_]+) \\{\\s*rate over ([0-9]+) ([km]?bytes)/second(?: burst ([0-9]+) ([km]?bytes))?");
-    private static final Pattern COUNTER = Pattern.compile(
-            "counter (carried|over|refused)_([a-z0-9_]+) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
-
-    /** Reads {@code nft list table inet coopwan_help}: map elements and limits. */
-    static Current parse(String listing) {
-        Map<Key, String> req = new LinkedHashMap<>();
-        Map<Key, String> ret = new LinkedHashMap<>();
-        Matcher m = ELEMENT.matcher(listing);
-        while (m.find()) {
-            Key k = new Key(m.group(1), Ipv4Cidr.parseAddress(m.group(2)));
-            (m.group(3).equals("req") ? req : ret).put(k, m.group(4));
-        }
-        Map<String, String> limits = new LinkedHashMap<>();
-        m = LIMIT.matcher(listing);
-        while (m.find()) {
-            long rate = Long.parseLong(m.group(2)) * unit(m.group(3));
-            long burst = m.group(4) == null ? 0 : Long.parseLong(m.group(4)) * unit(m.group(5));
-            limits.put(m.group(1), "rate over " + rate + " bytes/second" + (burst > 0 ? " burst " + burst + " bytes" : ""));
-        }
-        return new Current(true, req, ret, limits);
-    }
-
-    /** nft prints byte rates in units of 1024 when they divide evenly. */
-    private static long unit(String u) {
-        return switch (u) {
-            case "kbytes" -> 1024L;
-            case "mbytes" -> 1024L * 1024;
-            default -> 1L;
-        };
-    }
-
-    /** Reads {@code nft list counters table inet coopwan_help}, one record per requester. */
-    static List<EmergencyCounters> parseCounters(String listing) {
-        Map<String, long[]> byName = new TreeMap<>();
-        Matcher m = COUNTER.matcher(listing);
-        while (m.find()) {
-            long[] v = byName.computeIfAbsent(m.group(2), k -> new long[5]);
-            long packets = Long.parseLong(m.group(3));
-            long bytes = Long.parseLong(m.group(4));
-            switch (m.group(1)) {
-                case "carried" -> {
-                    v[0] = bytes;
-                    v[1] = packets;
-                }
-                case "over" -> {
-                    v[2] = bytes;
-                    v[3] = packets;
-                }
-                default -> v[4] = packets;
-            }
-        }
-        List<EmergencyCounters> out = new ArrayList<>();
-        byName.forEach((name, v) -> out.add(new EmergencyCounters(name, v[0], v[1], v[2], v[3], v[4])));
-        return out;
+        return EmergencyHelperListing.parse(r.stdout());
     }
 }

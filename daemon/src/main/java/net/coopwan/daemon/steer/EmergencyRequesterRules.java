@@ -25,8 +25,12 @@ import java.util.stream.Collectors;
  * can be both). New connections from the LAN get the path they start on in their conntrack mark
  * ({@link SteerMarks}); with {@link EmergencyResetPolicy#ALL}, a TCP packet of an established
  * connection that started on the other path is answered with {@code reject with tcp reset}, which
- * sends the RST to the LAN client. The far end gets none: it sits behind the address we just left
- * and will time out.
+ * sends the RST to the LAN client at its first packet on the new path (the rule's counter tells
+ * how many were reset). The far end gets none: it sits behind the address we just left and will
+ * time out. Without the rule the session still dies, only later: the kernel kills a masqueraded
+ * conntrack entry whose packet leaves through another interface ({@code nf_nat_oif_changed}), the
+ * application's retransmission starts a new entry with the new source address, and the far end
+ * answers that with an RST (or nothing) after the retransmission timeout.
  *
  * <p>Software flow offloading (fw4's {@code flow_offloading}) moves established flows out of the
  * forward hook, so neither the new route nor the reset reaches them until the kernel tears the
@@ -115,7 +119,7 @@ public final class EmergencyRequesterRules {
             } else {
                 b.append(" meta l4proto tcp ct state established ").append(SteerMarks.match("==", SteerMarks.VIA_HELPER));
             }
-            b.append(" reject with tcp reset\n");
+            b.append(" counter reject with tcp reset\n");
         }
         b.append("\t}\n");
         b.append("\tchain postrouting {\n");

@@ -15,14 +15,29 @@
  *       devices.</li>
  *   <li>{@link net.coopwan.daemon.steer.NatRules}: the table {@code inet coopwan}, replaced whole
  *       and atomically from a {@link net.coopwan.daemon.steer.NatPlan}.</li>
+ *   <li>{@link net.coopwan.daemon.steer.EmergencyHelperRules} and
+ *       {@link net.coopwan.daemon.steer.EmergencyRequesterRules}: the two sides of the emergency
+ *       connection (docs/emergency-kernel.md).</li>
  * </ul>
+ *
+ * <p><b>The emergency tables.</b> The helper's {@code inet coopwan_help} holds one token bucket
+ * (a named {@code limit}, see {@link net.coopwan.daemon.steer.EmergencyQuota} for why it keeps
+ * every sliding window within the quota), counters, destination sets and chains per requester,
+ * reached through two verdict maps; it is never replaced whole, because that would refill every
+ * bucket: each requester is added, changed and removed by its own transaction, which names no
+ * other requester's objects. The requester's {@code inet coopwan_emerg} holds no state and is
+ * replaced whole like {@code inet coopwan}; with it go two owned rule priorities and one owned
+ * table ({@code iif LAN} into the tunnel). Both tables write only the conntrack mark bits
+ * {@link net.coopwan.daemon.steer.SteerMarks#MASK} (0x00c00000). Each has a {@code removeAll()}
+ * for the daemon's start (after a kill -9) and stop.
  *
  * <p><b>Ownership.</b> Steer never touches a rule, table or nftables table it did not create: it
  * owns rule priorities and routing tables in a configurable {@link
  * net.coopwan.daemon.steer.SteerRanges} (defaults: priorities 31000..31099, tables 3100..3199,
  * clear of the kernel's, mwan3's, netifd's and pbr's usual numbers; see there), refuses numbers
- * outside it, and its clean-up only deletes inside it. In nftables it owns exactly the table
- * {@code inet coopwan}. Routes in the main table are added only through our own tunnel devices.
+ * outside it, and its clean-up only deletes inside it. In nftables it owns exactly the tables
+ * {@code inet coopwan}, {@code inet coopwan_help} and {@code inet coopwan_emerg}, and in conntrack
+ * marks the bits 0x00c00000. Routes in the main table are added only through our own tunnel devices.
  *
  * <p><b>Idempotence.</b> Every operation can be repeated with the same result (rule delete before
  * add, route and address {@code replace}, whole-table nft replace, removal of what is absent is

@@ -36,12 +36,15 @@ class EmergencyHelperRulesTest {
             add table inet coopwan_help
             add map inet coopwan_help requesters { type ifname . ipv4_addr : verdict; }
             add map inet coopwan_help returns { type ifname . ipv4_addr : verdict; }
+            add set inet coopwan_help tunnels { type ifname; }
+            add counter inet coopwan_help unknown
             add chain inet coopwan_help forward { type filter hook forward priority filter; policy accept; }
             add chain inet coopwan_help postrouting { type nat hook postrouting priority srcnat; policy accept; }
             flush chain inet coopwan_help forward
             flush chain inet coopwan_help postrouting
             add rule inet coopwan_help forward iifname . ip saddr vmap @requesters
             add rule inet coopwan_help forward oifname . ip daddr vmap @returns
+            add rule inet coopwan_help forward iifname @tunnels counter name "unknown" drop
             add rule inet coopwan_help postrouting ct mark and 0x00c00000 == 0x00c00000 masquerade
             """;
 
@@ -71,6 +74,7 @@ class EmergencyHelperRulesTest {
                 add rule inet coopwan_help ret_a1 counter name "refused_a1" drop
                 add element inet coopwan_help requesters { "cwhelp0" . 100.127.255.2 : jump req_a1 }
                 add element inet coopwan_help returns { "cwhelp0" . 100.127.255.2 : jump ret_a1 }
+                add element inet coopwan_help tunnels { "cwhelp0" }
                 """, EmergencyHelperRules.render(direct("a1", "100.127.255.2"), EmergencyHelperRules.Current.ABSENT));
     }
 
@@ -94,11 +98,13 @@ class EmergencyHelperRulesTest {
                 add element inet coopwan_help returns { "peer0" . 100.64.70.2 : jump ret_b2 }
                 """), text);
         // one code path: the mode only decides what inDevice and source mean, so a direct grant
-        // with the same device, source and list renders the very same transaction
+        // with the same device, source and list renders the very same transaction, but for
+        // claiming its device as a tunnel of ours (a peer link is shared)
         EmergencyGrant c = concentrator();
         EmergencyGrant d = new EmergencyGrant(c.name(), EmergencyMode.DIRECT, c.inDevice(), c.source(), c.wanDevice(),
                 c.destinations(), c.quota());
-        assertEquals(text, EmergencyHelperRules.render(d, EmergencyHelperRules.Current.ABSENT));
+        assertEquals(text + "add element inet coopwan_help tunnels { \"peer0\" }\n",
+                EmergencyHelperRules.render(d, EmergencyHelperRules.Current.ABSENT));
     }
 
     @Test
@@ -137,7 +143,7 @@ class EmergencyHelperRulesTest {
 
     @Test
     void parsesTheListing() {
-        EmergencyHelperRules.Current c = EmergencyHelperRules.parse(LISTED);
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         assertTrue(c.present());
         assertEquals(Map.of(new EmergencyHelperRules.Key("cwhelp0", a("100.127.255.2")), "a1",
                 new EmergencyHelperRules.Key("peer0", a("100.64.70.2")), "b2"), c.requesters());
@@ -148,7 +154,7 @@ class EmergencyHelperRulesTest {
 
     @Test
     void reapplyingKeepsTheLimitAndAChangedQuotaReplacesIt() {
-        EmergencyHelperRules.Current c = EmergencyHelperRules.parse(LISTED);
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         String same = EmergencyHelperRules.render(direct("a1", "100.127.255.2"), c);
         assertFalse(same.contains("delete"), same);
         assertEquals(EmergencyHelperRules.render(direct("a1", "100.127.255.2"), EmergencyHelperRules.Current.ABSENT), same);
@@ -162,14 +168,24 @@ class EmergencyHelperRulesTest {
     }
 
     @Test
+    void anUnreadableLimitIsReplacedNotKept() {
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED.replace(
+                "rate over 56250 bytes/second", "rate over 56250 bytes/second burst 3 gbytes"));
+        assertEquals(EmergencyHelperListing.UNREADABLE, c.limits().get("a1"));
+        assertTrue(EmergencyHelperRules.render(direct("a1", "100.127.255.2"), c)
+                .contains("delete limit inet coopwan_help q_a1\n"));
+    }
+
+    @Test
     void aMovedRequesterLosesItsOldElements() {
-        EmergencyHelperRules.Current c = EmergencyHelperRules.parse(LISTED);
+        EmergencyHelperRules.Current c = EmergencyHelperListing.parse(LISTED);
         String moved = EmergencyHelperRules.render(direct("a1", "100.127.255.6"), c);
         assertTrue(moved.endsWith("""
                 delete element inet coopwan_help requesters { "cwhelp0" . 100.127.255.2 : jump req_a1 }
                 delete element inet coopwan_help returns { "cwhelp0" . 100.127.255.2 : jump ret_a1 }
                 add element inet coopwan_help requesters { "cwhelp0" . 100.127.255.6 : jump req_a1 }
                 add element inet coopwan_help returns { "cwhelp0" . 100.127.255.6 : jump ret_a1 }
+                add element inet coopwan_help tunnels { "cwhelp0" }
                 """), moved);
     }
 

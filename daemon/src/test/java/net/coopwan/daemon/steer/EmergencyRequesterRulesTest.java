@@ -24,7 +24,7 @@ class EmergencyRequesterRulesTest {
                 \tchain forward {
                 \t\ttype filter hook forward priority filter; policy accept;
                 \t\tiifname { "br-lan", "lan2" } ct state new ct mark set ct mark and 0xff3fffff or 0x00800000
-                \t\tiifname { "br-lan", "lan2" } oifname "cwemerg0" meta l4proto tcp ct state established ct mark and 0x00c00000 != 0x00800000 reject with tcp reset
+                \t\tiifname { "br-lan", "lan2" } oifname "cwemerg0" meta l4proto tcp ct state established ct mark and 0x00c00000 != 0x00800000 counter reject with tcp reset
                 \t}
                 \tchain postrouting {
                 \t\ttype nat hook postrouting priority srcnat; policy accept;
@@ -43,7 +43,7 @@ class EmergencyRequesterRulesTest {
                 \tchain forward {
                 \t\ttype filter hook forward priority filter; policy accept;
                 \t\tiifname { "br-lan", "lan2" } ct state new ct mark set ct mark and 0xff3fffff or 0x00400000
-                \t\tiifname { "br-lan", "lan2" } meta l4proto tcp ct state established ct mark and 0x00c00000 == 0x00800000 reject with tcp reset
+                \t\tiifname { "br-lan", "lan2" } meta l4proto tcp ct state established ct mark and 0x00c00000 == 0x00800000 counter reject with tcp reset
                 \t}
                 \tchain postrouting {
                 \t\ttype nat hook postrouting priority srcnat; policy accept;

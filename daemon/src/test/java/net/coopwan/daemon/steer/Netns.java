@@ -2,12 +2,16 @@ package net.coopwan.daemon.steer;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * A network namespace the test creates ({@code cws} + 6 random hex digits) and deletes on close.
- * {@link #removeLeftovers} deletes every {@code cws*} namespace a killed earlier run left.
+ * A network namespace the test creates ({@code cws} + 6 random hex digits, or another prefix such
+ * as the emergency tests' {@code cwes}) and deletes on close. {@link #removeLeftovers} deletes
+ * every such namespace of a prefix that a killed earlier run left.
  * Interfaces made inside die with it; a veth whose other end is elsewhere dies with either end.
  */
 final class Netns implements AutoCloseable {
@@ -25,9 +29,13 @@ final class Netns implements AutoCloseable {
     }
 
     static Netns create() {
+        return create(PREFIX);
+    }
+
+    static Netns create(String prefix) {
         byte[] b = new byte[3];
         RANDOM.nextBytes(b);
-        Netns ns = new Netns(PREFIX + HexFormat.of().formatHex(b));
+        Netns ns = new Netns(prefix + HexFormat.of().formatHex(b));
         HOST.check(List.of("ip", "netns", "add", ns.name), null, T);
         try {
             ns.sh("ip", "link", "set", "lo", "up");
@@ -48,18 +56,21 @@ final class Netns implements AutoCloseable {
         }
     }
 
-    private static boolean leftoversRemoved;
+    private static final Set<String> LEFTOVERS_REMOVED = new HashSet<>();
 
-    /** Once per test JVM, so one test class can never delete another's live namespace. */
-    static synchronized void removeLeftovers() {
-        if (leftoversRemoved) {
+    static void removeLeftovers() {
+        removeLeftovers(PREFIX);
+    }
+
+    /** Once per prefix and test JVM, so one test class can never delete another's live namespace. */
+    static synchronized void removeLeftovers(String prefix) {
+        if (!LEFTOVERS_REMOVED.add(prefix)) {
             return;
         }
-        leftoversRemoved = true;
         String list = HOST.check(List.of("ip", "netns", "list"), null, T).stdout();
         for (String line : list.split("\n")) {
             String n = line.trim().split("\\s+")[0];
-            if (n.startsWith(PREFIX) && n.matches("cws[0-9a-f]{6}")) {
+            if (n.matches(Pattern.quote(prefix) + "[0-9a-f]{6}")) {
                 HOST.run(List.of("ip", "netns", "del", n), null, T);
             }
         }
