@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <pre>
  *  lan host 100.64.20.2 --- 100.64.20.1 router a 198.18.31.2 ---- 198.18.31.1 \
- *                                        100.64.79.1                            inet (server 198.18.9.2)
+ *                                        100.64.79.1                            inet (server 198.18.9.2,
+ *                                                                                     concentrator 198.18.9.3)
  *                                           | peer link                         /
  *                                        100.64.79.2 router b 198.18.32.2 ---- 198.18.32.1
  * </pre>
@@ -33,6 +34,8 @@ public final class NeighbourLab implements AutoCloseable {
     public static final String A_PEER = "100.64.79.1";
     public static final String B_PEER = "100.64.79.2";
     public static final String SERVER = "198.18.9.2";
+    /** Where a concentrator listens in inet, beside the server (mode concentrator). */
+    public static final String CONCENTRATOR = "198.18.9.3";
     private static final Duration T = Duration.ofSeconds(10);
 
     private final String prefix;
@@ -100,6 +103,7 @@ public final class NeighbourLab implements AutoCloseable {
         run("ip", "-n", ns("a"), "route", "add", "default", "via", A_GATEWAY);
         run("ip", "-n", ns("b"), "route", "add", "default", "via", B_GATEWAY);
         run("ip", "-n", ns("inet"), "addr", "add", SERVER + "/32", "dev", "lo");
+        run("ip", "-n", ns("inet"), "addr", "add", CONCENTRATOR + "/32", "dev", "lo");
         for (String r : List.of("a", "b", "inet")) {
             run("ip", "netns", "exec", ns(r), "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         }

@@ -90,6 +90,41 @@ class EmergencyLabIT {
         throw new AssertionError("no datagram from " + source + " within 15 s");
     }
 
+    /** Pairs a and b by code and has b's owner approve {@link #APPROVED}; returns {idA, idB}. */
+    static String[] pairAndAgree(Router a, Router b) throws Exception {
+        AgreementLabIT.awaitListening(a, b);
+        String idA = AgreementLabIT.channel(AgreementLabIT.rpc(a, "peers", null)).path("routerId").asText();
+        String idB = AgreementLabIT.channel(AgreementLabIT.rpc(b, "peers", null)).path("routerId").asText();
+        String code = AgreementLabIT.rpc(a, "pair.start", "{\"address\":\"" + NeighbourLab.B_PEER + "\"}")
+                .path("code").asText();
+        AgreementLabIT.rpc(b, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
+        AgreementLabIT.awaitEstablished(a, b);
+        AgreementLabIT.rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
+        AgreementLabIT.poll(b, "pending", j -> j.size() == 1, 10);
+        Result approve = b.ctl(false, "approve", idA, APPROVED);
+        assertEquals(0, approve.exitCode(), approve.describe());
+        AgreementLabIT.poll(a, "agreements", j -> j.size() == 1, 10);
+        return new String[] {idA, idB};
+    }
+
+    /** The longest gap between two arrivals after {@code since}, in ms, and when it ended (nanos). */
+    static long[] longestGap(Path file, long since) throws IOException {
+        long prev = since;
+        long gap = 0;
+        long end = 0;
+        for (Arrival a : arrivals(file)) {
+            if (a.nanos() <= since) {
+                continue;
+            }
+            if (a.nanos() - prev > gap) {
+                gap = a.nanos() - prev;
+                end = a.nanos();
+            }
+            prev = a.nanos();
+        }
+        return new long[] {gap / 1_000_000, end};
+    }
+
     @Test
     void theLanIsCarriedByTheNeighbourWhileTheUplinkIsDownAndComesBack() throws Exception {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
@@ -105,18 +140,9 @@ class EmergencyLabIT {
             try {
                 a.start();
                 b.start();
-                AgreementLabIT.awaitListening(a, b);
-                String idA = AgreementLabIT.channel(AgreementLabIT.rpc(a, "peers", null)).path("routerId").asText();
-                String idB = AgreementLabIT.channel(AgreementLabIT.rpc(b, "peers", null)).path("routerId").asText();
-                String code = AgreementLabIT.rpc(a, "pair.start", "{\"address\":\"" + NeighbourLab.B_PEER + "\"}")
-                        .path("code").asText();
-                AgreementLabIT.rpc(b, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
-                AgreementLabIT.awaitEstablished(a, b);
-                AgreementLabIT.rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
-                AgreementLabIT.poll(b, "pending", j -> j.size() == 1, 10);
-                Result approve = b.ctl(false, "approve", idA, APPROVED);
-                assertEquals(0, approve.exitCode(), approve.describe());
-                AgreementLabIT.poll(a, "agreements", j -> j.size() == 1, 10);
+                String[] ids = pairAndAgree(a, b);
+                String idA = ids[0];
+                String idB = ids[1];
 
                 Path received = dir.resolve("received.txt");
                 tools.add(start(lab.in("inet", Lab.javaCommand(UdpStream.class, "sink", "--bind",
@@ -208,5 +234,112 @@ class EmergencyLabIT {
     static String lastLine(String text) {
         String[] l = text.strip().split("\n");
         return l[l.length - 1];
+    }
+
+    static final String TUNNEL_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    /**
+     * Mode concentrator: a bonds through a concentrator in inet (bond0, one member over its own
+     * uplink, active-backup); b lists that concentrator. When a's uplink is black-holed, b's
+     * kernel carries a's already sealed tunnel packets, so the LAN host keeps its public address
+     * (the bond's): the UDP stream only pauses, and a TCP session started before the cut lives
+     * through the failover and the return.
+     */
+    @Test
+    void throughTheConcentratorSessionsSurviveTheFailoverAndTheReturn() throws Exception {
+        String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        List<Process> tools = new ArrayList<>();
+        try (NeighbourLab lab = new NeighbourLab(prefix)) {
+            Router a = new Router(dir, prefix + "-", "a", lab.aPeer(), PORT);
+            Router b = new Router(dir, prefix + "-", "b", lab.bPeer(), PORT);
+            a.uplinkDevice = lab.aWan();
+            b.uplinkDevice = lab.bWan();
+            a.offers = AgreementLabIT.OFFERS;
+            b.offers = "";
+            a.extra = String.join("\n", emergencySection(lab), "\toption mode 'concentrator'",
+                    "\toption recover_ms '2000'",
+                    "config bond 'bond0'",
+                    "\toption mode 'active-backup'",
+                    "\tlist member 'wan'",
+                    "\toption concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'",
+                    "\toption client_id 'home1'",
+                    "\toption key '" + TUNNEL_KEY + "'",
+                    "\toption address '100.64.100.2/24'");
+            b.extra = String.join("\n", "config failover 'failover'",
+                    "\tlist concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'");
+            Path concConf = dir.resolve("conc.conf");
+            Files.writeString(concConf, String.join("\n",
+                    "config global 'global'",
+                    "\toption role 'concentrator'",
+                    "\toption control_socket '" + dir.resolve("conc.sock") + "'",
+                    "config concentrator 'concentrator'",
+                    "\toption listen '" + NeighbourLab.CONCENTRATOR + "'",
+                    "\toption port '4795'",
+                    "\toption device 'cwc0'",
+                    "\toption address '100.64.100.1/24'",
+                    "\toption wan_device '" + lab.inetToA() + "'",
+                    "config client 'home1'",
+                    "\toption key '" + TUNNEL_KEY + "'",
+                    "\toption address '100.64.100.2'", ""));
+            Process conc = new ProcessBuilder(lab.in("inet", BondLab.launcher(concConf, dir.resolve("conc-state"))))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("conc.log").toFile()).start();
+            tools.add(conc);
+            try {
+                a.start();
+                b.start();
+                String[] ids = pairAndAgree(a, b);
+                // the LAN into the bond: the admin's policy, as in the bonding lab
+                lab.exec("a", "ip", "route", "replace", "default", "dev", "bond0", "table", "200").orThrow();
+                lab.exec("a", "ip", "rule", "add", "iif", lab.aLan(), "lookup", "200", "priority", "100").orThrow();
+                Path received = dir.resolve("received-b.txt");
+                tools.add(start(lab.in("inet", Lab.javaCommand(UdpStream.class, "sink", "--bind",
+                        NeighbourLab.SERVER + ":" + STREAM_PORT, "--seconds", "90", "--out", received.toString()))));
+                tools.add(start(lab.in("inet", "iperf3", "-s", "-p", "5201", "-B", NeighbourLab.SERVER)));
+                Thread.sleep(1500);
+                tools.add(start(lab.in("lan", Lab.javaCommand(UdpStream.class, "send", "--target",
+                        NeighbourLab.SERVER + ":" + STREAM_PORT, "--pps", "50", "--seconds", "85"))));
+                firstFrom(received, "100.64.100.2", 0);
+                Process longTcp = new ProcessBuilder(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", "5201",
+                        "-t", "25", "-b", "400k", "--connect-timeout", "3000")).redirectErrorStream(true).start();
+                tools.add(longTcp);
+                Thread.sleep(3000);
+
+                long cut = System.nanoTime();
+                lab.blackhole(true);
+                JsonNode onB = AgreementLabIT.poll(b, "emergency", j -> j.path("helping").size() == 1
+                        && "HELPING".equals(j.path("helping").path(0).path("state").asText()), 5);
+                assertEquals(ids[0], onB.path("helping").path(0).path("peerId").asText());
+                Thread.sleep(3000);
+                long[] gap = longestGap(received, cut);
+                System.out.printf("mode concentrator, black-hole: the stream paused %d ms, back %d ms after the cut%n",
+                        gap[0], (gap[1] - cut) / 1_000_000);
+                long carried = AgreementLabIT.rpc(b, "emergency", null).path("helping").path(0).path("bytesCarried").asLong();
+                assertTrue(carried > 0, "b's kernel carried a's sealed packets: " + carried);
+
+                long repair = System.nanoTime();
+                lab.blackhole(false);
+                AgreementLabIT.poll(a, "emergency", j -> "NORMAL".equals(j.path("requester").path("state").asText()), 10);
+                AgreementLabIT.poll(b, "emergency", j -> j.path("helping").isEmpty(), 10);
+                Thread.sleep(2000);
+                long[] gapBack = longestGap(received, repair);
+                System.out.printf("mode concentrator, repaired: the stream paused at most %d ms on the way back%n", gapBack[0]);
+
+                assertTrue(longTcp.waitFor(40, TimeUnit.SECONDS), "the long TCP session ends by itself");
+                String out = new String(longTcp.getInputStream().readAllBytes());
+                assertEquals(0, longTcp.exitValue(), "the TCP session of before the cut survived both changes:\n" + out);
+                System.out.println("the TCP session through the bond: " + lastLine(out) + " (exit 0: it survived)");
+                assertTrue(gap[0] < 2000, "the stream paused " + gap[0] + " ms");
+                for (Router r : List.of(a, b)) {
+                    System.out.println("router " + r.name + ", emergency lines of its log:");
+                    r.logText().lines().filter(l -> l.contains("emergency") || l.contains("neighbour")).forEach(System.out::println);
+                }
+            } finally {
+                for (Process p : tools) {
+                    p.destroyForcibly();
+                }
+                a.stop();
+                b.stop();
+            }
+        }
     }
 }

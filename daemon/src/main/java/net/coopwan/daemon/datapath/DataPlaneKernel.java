@@ -65,7 +65,7 @@ public final class DataPlaneKernel implements AutoCloseable {
                 dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, nat, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
         paths.clear();
-        if (e.enabled()) {
+        if (e.enabled() && e.mode() == net.coopwan.config.Emergency.Mode.DIRECT) {
             try {
                 kernel.prepareRequester();
             } catch (IOException ex) {
