@@ -33,6 +33,7 @@ final class TargetProbes {
     private long lastSentSeq;
     private boolean repliedAny;
     private long newestRepliedSeq;
+    private long lastReplyNanos;
 
     private int streak;
     private long streakStartNanos;
@@ -103,6 +104,7 @@ final class TargetProbes {
             newestRepliedSeq = seq;
         }
         repliedAny = true;
+        lastReplyNanos = nowNanos;
         streak = 0;
         if (liveness != Liveness.UP) {
             liveness = Liveness.UP;
@@ -160,6 +162,11 @@ final class TargetProbes {
     /** When the current liveness began (meaningless while UNKNOWN). */
     long livenessSinceNanos() {
         return livenessSinceNanos;
+    }
+
+    /** Whether a reply (timely or late) arrived after {@code nanos}. */
+    boolean repliedAfter(long nanos) {
+        return repliedAny && lastReplyNanos > nanos;
     }
 
     /** Send time of the first probe of the current run of losses. */

@@ -23,8 +23,8 @@ import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
  * </pre>
  * The uplink starts HEALTHY: a dead uplink at start-up is declared failed within the same
  * times as one that dies later. Evidence of life is: at least the threshold of targets UP (a
- * reply since their last run of losses) or, without targets, a packet received within the last
- * {@code blackholeMs}. It must hold at every tick for the whole recover time; one tick without it
+ * reply since their last run of losses) that replied since the failure or, without targets, a
+ * packet received since the failure and within the last {@code blackholeMs}. It must hold at every tick for the whole recover time; one tick without it
  * starts the count again. A failure within {@code flapWindowMs} of the last recovery doubles the
  * factor (at most {@code maxFlapFactor}); {@code flapResetMs} healthy sets it back to 1.
  *
@@ -64,6 +64,7 @@ public final class UplinkFailureDetector {
 
     // Recovery and flap damping.
     private long evidenceSinceNanos = -1;
+    private long failedAtNanos;
     private long lastRecoveryNanos = Long.MIN_VALUE;
     private int recoverFactor = 1;
     private long failures;
@@ -176,6 +177,7 @@ public final class UplinkFailureDetector {
                 recoverFactor = Math.min(settings.maxFlapFactor(), recoverFactor * 2);
             }
             state = State.FAILED;
+            failedAtNanos = nowNanos;
             failures++;
             evidenceSinceNanos = -1;
             rxSinceFailure = false;
@@ -234,9 +236,24 @@ public final class UplinkFailureDetector {
             return false;
         }
         if (targets.length > 0) {
-            return count(Liveness.UP) >= threshold;
+            return answering() >= threshold;
         }
         return rxSinceFailure && nowNanos - silentSinceNanos < blackholeNanos;
+    }
+
+    /**
+     * Targets UP that replied since the failure. A target may still be UP when the uplink fails
+     * (the black-hole rule or carrier is faster than 6 lost probes); its replies from before
+     * the failure prove nothing about the line after it.
+     */
+    private int answering() {
+        int n = 0;
+        for (TargetProbes t : targets) {
+            if (t.liveness() == Liveness.UP && (state == State.HEALTHY || t.repliedAfter(failedAtNanos))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private int count(Liveness l) {
@@ -288,9 +305,8 @@ public final class UplinkFailureDetector {
             for (int i = 0; i < targets.length; i++) {
                 b.append(i == 0 ? "" : ", ").append(targets[i].describe());
             }
-            if (state == State.FAILED || count(Liveness.UP) > 0) {
-                b.append(" (").append(count(Liveness.UP)).append(" of ").append(targets.length).append(" answering)");
-            }
+            b.append(" (").append(answering()).append(" of ").append(targets.length).append(" answering")
+                    .append(state == State.FAILED ? " since the failure)" : ")");
             parts.add(b.toString());
         }
         return String.join("; ", parts);

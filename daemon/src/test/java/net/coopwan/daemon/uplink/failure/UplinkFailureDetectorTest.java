@@ -167,6 +167,26 @@ class UplinkFailureDetectorTest {
     }
 
     @Test
+    void repliesFromBeforeTheFailureAreNoEvidence() {
+        // Carrier goes and comes back faster than 6 lost probes: the targets never went DOWN, but
+        // the line stays dead a while longer, so the recover time counts from the first new reply.
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
+        line.run(2000);
+        line.carrier = false;
+        line.dead = true;
+        assertEquals("carrier down", line.step().orElseThrow().reason());
+        line.run(300);
+        line.carrier = true;
+        assertEquals(0, line.run(300));
+        assertTrue(line.detector.targetCounters().stream().allMatch(c -> c.liveness().equals("UP")));
+        line.dead = false;
+        long restored = line.now;
+        UplinkVerdict v = line.runUntilChange(5000).orElseThrow();
+        assertTrue(v.atNanos() - restored >= 2000 * MS, "recovered " + (v.atNanos() - restored) / MS
+                + " ms after the line came back");
+    }
+
+    @Test
     void carrierMustBeUpToRecover() {
         SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
         line.run(2000);
@@ -208,7 +228,8 @@ class UplinkFailureDetectorTest {
             long up = line.now;
             UplinkVerdict v = line.runUntilChange(30_000).orElseThrow();
             assertEquals(State.HEALTHY, v.state());
-            assertEquals(want * MS + line.tickNanos, v.atNanos() - up, "recover time");
+            long took = v.atNanos() - up; // from the first reply after carrier up
+            assertTrue(took >= want * MS && took <= (want + 100 + 20 + 50) * MS, "recover time " + took / MS);
             assertEquals(want / 2000, v.recoverFactor());
             line.run(10_000); // healthy for 10 s: within the 60 s flap window
         }
@@ -218,7 +239,7 @@ class UplinkFailureDetectorTest {
         line.carrier = true;
         long up = line.now;
         UplinkVerdict v = line.runUntilChange(30_000).orElseThrow();
-        assertEquals(2000 * MS + line.tickNanos, v.atNanos() - up, "reset after 5 minutes healthy");
+        assertTrue(v.atNanos() - up <= 2170 * MS, "reset after 5 minutes healthy");
         assertEquals(1, v.recoverFactor());
     }
 

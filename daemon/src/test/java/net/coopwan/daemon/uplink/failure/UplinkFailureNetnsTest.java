@@ -1,0 +1,219 @@
+package net.coopwan.daemon.uplink.failure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.daemon.kernel.SysfsInterfaces;
+import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
+
+/**
+ * The real probers and runner on a veth pair between two namespaces of our own: {@code up0}
+ * (198.18.200.1/30, the router's uplink) and {@code isp0} (198.18.200.2/30, the ISP side, which
+ * answers ICMP echo and runs a UDP echo on port 7007). The line is then black-holed with
+ * nftables (everything arriving at {@code isp0} dropped, ARP too, and nothing sent) and later
+ * cut by taking {@code isp0} down; the runner must declare each within 1 s (carrier: 300 ms) and
+ * recover when the line is back. Traffic goes only to addresses inside these namespaces.
+ */
+class UplinkFailureNetnsTest {
+    private static final long MS = 1_000_000L;
+
+    @BeforeAll
+    static void needsNamespaces() {
+        assumeTrue(FdNetns.available(), "needs root, ip netns, nsenter and nft");
+    }
+
+    /** Counts the replies a real prober hands over. */
+    static final class Counting implements Prober {
+        final Prober p;
+        final AtomicLong replies = new AtomicLong();
+
+        Counting(Prober p) {
+            this.p = p;
+        }
+
+        @Override
+        public ProbeTarget target() {
+            return p.target();
+        }
+
+        @Override
+        public boolean send(long seq) {
+            return p.send(seq);
+        }
+
+        @Override
+        public int drain(LongConsumer sink, int max) {
+            return p.drain(seq -> {
+                replies.incrementAndGet();
+                sink.accept(seq);
+            }, max);
+        }
+
+        @Override
+        public long ignored() {
+            return p.ignored();
+        }
+
+        @Override
+        public long sendFailures() {
+            return p.sendFailures();
+        }
+
+        @Override
+        public String lastError() {
+            return p.lastError();
+        }
+
+        @Override
+        public void close() {
+            p.close();
+        }
+    }
+
+    private static UplinkVerdict await(List<UplinkVerdict> changes, int index, long maxMs) throws InterruptedException {
+        long deadline = System.nanoTime() + maxMs * MS;
+        while (changes.size() <= index && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertTrue(changes.size() > index, "no change " + index + " within " + maxMs + " ms: " + changes);
+        return changes.get(index);
+    }
+
+    private static void awaitReplies(List<Counting> probers, long atLeast, long maxMs) throws InterruptedException {
+        long deadline = System.nanoTime() + maxMs * MS;
+        while (probers.stream().anyMatch(p -> p.replies.get() < atLeast) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        for (Counting p : probers) {
+            assertTrue(p.replies.get() >= atLeast, p.target() + " answered " + p.replies.get() + " probes; "
+                    + p.lastError());
+        }
+    }
+
+    @Test
+    void realProbesSeeRepliesAndTheRunnerDeclaresBlackHoleAndCarrierLossAndRecovery() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        UplinkFailureRunner runner = null;
+        try (FdNetns router = FdNetns.create(); FdNetns isp = FdNetns.create()) {
+            router.sh("ip", "link", "add", "up0", "type", "veth", "peer", "name", "isp0", "netns", isp.name);
+            router.sh("ip", "addr", "add", "198.18.200.1/30", "dev", "up0");
+            isp.sh("ip", "addr", "add", "198.18.200.2/30", "dev", "isp0");
+            router.sh("ip", "link", "set", "up0", "up");
+            isp.sh("ip", "link", "set", "isp0", "up");
+            Path sysClassNet = router.mountSysfs();
+
+            DatagramSocket echo = isp.call(() -> {
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("198.18.200.2"), 7007));
+                s.setSoTimeout(100);
+                return s;
+            });
+            Thread echoThread = isp.start("udp-echo", () -> {
+                byte[] buf = new byte[512];
+                try (echo) {
+                    while (!stop.get()) {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        try {
+                            echo.receive(p);
+                            echo.send(p);
+                        } catch (SocketTimeoutException e) {
+                            // look at stop again
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // closed: the test is over
+                }
+            });
+
+            UplinkFailureSettings settings = UplinkFailureSettings.DEFAULTS.withTargets(List.of(
+                    ProbeTarget.parse("icmp:198.18.200.2"), ProbeTarget.parse("udp:198.18.200.2:7007")));
+            List<Counting> probers = router.call(() -> UplinkFailureRunner.openProbers(settings, "up0", null))
+                    .stream().map(Counting::new).toList();
+            List<UplinkVerdict> changes = new CopyOnWriteArrayList<>();
+            runner = new UplinkFailureRunner("up0", settings, new SysfsInterfaces(sysClassNet), probers,
+                    (dev, v) -> {
+                        changes.add(v);
+                        System.out.println("uplink " + dev + ": " + v.line());
+                    });
+            runner.start();
+
+            awaitReplies(probers, 10, 3000);
+            Thread.sleep(500);
+            assertEquals(List.of(), changes, "healthy line, no change");
+            assertEquals(0, probers.get(0).sendFailures());
+
+            // A silent black-hole: the ISP side drops everything that reaches it and sends nothing.
+            long cut = System.nanoTime();
+            isp.nft("""
+                    table netdev cwfd {
+                      chain in {
+                        type filter hook ingress device "isp0" priority 0; policy drop;
+                      }
+                    }
+                    table inet cwfd {
+                      chain out {
+                        type filter hook output priority 0; policy drop;
+                      }
+                    }
+                    """);
+            UplinkVerdict failed = await(changes, 0, 3000);
+            long detect = failed.atNanos() - cut;
+            System.out.println("black-hole declared " + detect / MS + " ms after the nft command started");
+            assertEquals(State.FAILED, failed.state());
+            assertTrue(detect < 1000 * MS, "black-hole declared after " + detect / MS + " ms");
+
+            long restored = System.nanoTime();
+            isp.sh("nft", "delete", "table", "netdev", "cwfd");
+            isp.sh("nft", "delete", "table", "inet", "cwfd");
+            UplinkVerdict back = await(changes, 1, 6000);
+            long recover = back.atNanos() - restored;
+            System.out.println("recovered " + recover / MS + " ms after the black-hole was lifted");
+            assertEquals(State.HEALTHY, back.state());
+            assertTrue(recover < 5000 * MS, "recovered after " + recover / MS + " ms");
+
+            // Carrier: the far end goes down, so up0 loses its carrier.
+            long down = System.nanoTime();
+            isp.sh("ip", "link", "set", "isp0", "down");
+            UplinkVerdict carrier = await(changes, 2, 3000);
+            long carrierMs = (carrier.atNanos() - down) / MS;
+            System.out.println("carrier loss declared " + carrierMs + " ms after 'ip link set isp0 down' started");
+            assertEquals("carrier down", carrier.reason());
+            assertTrue(carrierMs < 300, "carrier loss declared after " + carrierMs + " ms");
+
+            long up = System.nanoTime();
+            isp.sh("ip", "link", "set", "isp0", "up");
+            UplinkVerdict again = await(changes, 3, 10_000);
+            long againMs = (again.atNanos() - up) / MS;
+            System.out.println("recovered " + againMs + " ms after isp0 came up (recover time x"
+                    + again.recoverFactor() + ": a flap within 60 s)");
+            assertEquals(State.HEALTHY, again.state());
+            assertTrue(againMs < 2000L * again.recoverFactor() + 1000, "recovered after " + againMs + " ms");
+            System.out.println("probe replies: icmp " + probers.get(0).replies.get() + ", udp "
+                    + probers.get(1).replies.get() + "; ignored: icmp " + probers.get(0).ignored() + ", udp "
+                    + probers.get(1).ignored());
+            runner.close();
+            stop.set(true);
+            echoThread.join(2000);
+        } finally {
+            stop.set(true);
+            if (runner != null) {
+                runner.close();
+            }
+        }
+    }
+}
