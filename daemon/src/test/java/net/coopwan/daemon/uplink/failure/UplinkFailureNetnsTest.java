@@ -24,7 +24,8 @@ import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
 /**
  * The real probers and runner on a veth pair between two namespaces of our own: {@code up0}
  * (198.18.200.1/30, the router's uplink) and {@code isp0} (198.18.200.2/30, the ISP side, which
- * answers ICMP echo and runs a UDP echo on port 7007). The line is then black-holed with
+ * answers ICMP echo, runs a UDP echo on port 7007 and routes to a second server, 198.18.201.2,
+ * on its loopback). The line is then black-holed with
  * nftables (everything arriving at {@code isp0} dropped, ARP too, and nothing sent) and later
  * cut by taking {@code isp0} down; the runner must declare each within 1 s (carrier: 300 ms) and
  * recover when the line is back. Traffic goes only to addresses inside these namespaces.
@@ -120,6 +121,9 @@ class UplinkFailureNetnsTest {
             isp.sh("ip", "addr", "add", "198.18.200.2/30", "dev", "isp0");
             router.sh("ip", "link", "set", "up0", "up");
             isp.sh("ip", "link", "set", "isp0", "up");
+            // A second server one hop away, behind the ISP side as gateway.
+            isp.sh("ip", "addr", "add", "198.18.201.2/32", "dev", "lo");
+            router.sh("ip", "route", "add", "198.18.201.2/32", "via", "198.18.200.2", "dev", "up0");
             Path sysClassNet = router.mountSysfs();
 
             DatagramSocket echo = isp.call(() -> {
@@ -148,7 +152,8 @@ class UplinkFailureNetnsTest {
             });
 
             UplinkFailureSettings settings = UplinkFailureSettings.DEFAULTS.withTargets(List.of(
-                    ProbeTarget.parse("icmp:198.18.200.2"), ProbeTarget.parse("udp:198.18.200.2:7007")));
+                    ProbeTarget.parse("icmp:198.18.200.2"), ProbeTarget.parse("udp:198.18.200.2:7007"),
+                    ProbeTarget.parse("icmp:198.18.201.2")));
             probers = router.call(() -> UplinkFailureRunner.openProbers(settings, "up0", null))
                     .stream().map(Counting::new).toList();
             List<UplinkVerdict> changes = new CopyOnWriteArrayList<>();
@@ -163,6 +168,8 @@ class UplinkFailureNetnsTest {
             Thread.sleep(500);
             assertEquals(List.of(), changes, "healthy line, no change");
             assertEquals(0, probers.get(0).sendFailures());
+            assertEquals(0, probers.get(0).ignored() + probers.get(2).ignored(),
+                    "each ICMP socket sees only its own target's replies");
 
             // A silent black-hole: the ISP side drops everything that reaches it and sends nothing.
             long cut = System.nanoTime();
@@ -217,9 +224,8 @@ class UplinkFailureNetnsTest {
             // The line itself needs up to a second after the link comes up (carrier, ARP) before
             // the first reply; the recover time counts from there.
             assertTrue(againMs < 2000L * again.recoverFactor() + 2000, "recovered after " + againMs + " ms");
-            System.out.println("probe replies: icmp " + probers.get(0).replies.get() + ", udp "
-                    + probers.get(1).replies.get() + "; ignored: icmp " + probers.get(0).ignored() + ", udp "
-                    + probers.get(1).ignored());
+            System.out.println("probe replies: " + probers.stream().map(p -> p.target() + " " + p.replies.get()
+                    + " (ignored " + p.ignored() + ", send failures " + p.sendFailures() + ")").toList());
             runner.close();
             stop.set(true);
             echoThread.join(2000);
