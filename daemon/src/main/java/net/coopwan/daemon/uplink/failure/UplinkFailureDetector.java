@@ -57,13 +57,17 @@ public final class UplinkFailureDetector {
     private long lastRx;
     private long lastTx;
     private long silentSinceNanos;
-    private long firstTxInSilenceNanos = -1;
-    private long lastTxInSilenceNanos = -1;
+    // Times are compared only by difference and "unset" is a count or a flag, never a
+    // sentinel value: System.nanoTime() may be negative.
+    private long firstTxInSilenceNanos;
+    private long lastTxInSilenceNanos;
+    private int txTicksInSilence;
     private long txInSilence;
     private boolean rxSinceFailure;
 
     // Recovery and flap damping.
-    private long evidenceSinceNanos = -1;
+    private boolean haveEvidence;
+    private long evidenceSinceNanos;
     private long failedAtNanos;
     private long lastRecoveryNanos = Long.MIN_VALUE;
     private int recoverFactor = 1;
@@ -126,12 +130,14 @@ public final class UplinkFailureDetector {
             silence(nowNanos);
             rxSinceFailure = true;
         } else if (txPackets > lastTx) {
-            txInSilence += txPackets - lastTx;
-            if (firstTxInSilenceNanos < 0 || nowNanos - lastTxInSilenceNanos > blackholeNanos) {
+            if (txTicksInSilence == 0 || nowNanos - lastTxInSilenceNanos > blackholeNanos) {
                 // After a pause as long as the rule's time an old burst says nothing about now.
                 firstTxInSilenceNanos = nowNanos;
-                txInSilence = txPackets - lastTx;
+                txTicksInSilence = 0;
+                txInSilence = 0;
             }
+            txInSilence += txPackets - lastTx;
+            txTicksInSilence++;
             lastTxInSilenceNanos = nowNanos;
         }
         lastRx = rxPackets;
@@ -140,8 +146,7 @@ public final class UplinkFailureDetector {
 
     private void silence(long nowNanos) {
         silentSinceNanos = nowNanos;
-        firstTxInSilenceNanos = -1;
-        lastTxInSilenceNanos = -1;
+        txTicksInSilence = 0;
         txInSilence = 0;
     }
 
@@ -179,16 +184,17 @@ public final class UplinkFailureDetector {
             state = State.FAILED;
             failedAtNanos = nowNanos;
             failures++;
-            evidenceSinceNanos = -1;
+            haveEvidence = false;
             rxSinceFailure = false;
             return Optional.of(new UplinkVerdict(State.FAILED, reason, evidence(nowNanos),
                     nowNanos - failureEvidenceStart(reason, nowNanos), nowNanos, recoverFactor));
         }
         if (!lifeSeen(nowNanos)) {
-            evidenceSinceNanos = -1;
+            haveEvidence = false;
             return Optional.empty();
         }
-        if (evidenceSinceNanos < 0) {
+        if (!haveEvidence) {
+            haveEvidence = true;
             evidenceSinceNanos = nowNanos;
         }
         if (nowNanos - evidenceSinceNanos < recoverNanos * recoverFactor) {
@@ -203,7 +209,7 @@ public final class UplinkFailureDetector {
     /** The present state with its evidence, for a status display; changes nothing. */
     public UplinkVerdict verdict(long nowNanos) {
         if (state == State.FAILED) {
-            long since = evidenceSinceNanos < 0 ? 0 : nowNanos - evidenceSinceNanos;
+            long since = haveEvidence ? nowNanos - evidenceSinceNanos : 0;
             return new UplinkVerdict(state, "failed", evidence(nowNanos), since, nowNanos, recoverFactor);
         }
         return new UplinkVerdict(state, "healthy", evidence(nowNanos), 0, nowNanos, recoverFactor);
@@ -227,8 +233,7 @@ public final class UplinkFailureDetector {
     }
 
     private boolean blackhole(long nowNanos) {
-        return firstTxInSilenceNanos >= 0 && lastTxInSilenceNanos > firstTxInSilenceNanos
-                && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
+        return txTicksInSilence >= 2 && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
     }
 
     private boolean lifeSeen(long nowNanos) {

@@ -299,6 +299,23 @@ class UplinkFailureDetectorTest {
     }
 
     @Test
+    void negativeTimesWorkLikeAnyOther() {
+        // System.nanoTime() has an arbitrary origin: the same story from -10 s, across 0.
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 1, -10_000 * MS);
+        assertEquals(0, line.run(9_000));
+        line.dead = true;
+        long cut = line.now;
+        UplinkVerdict v = line.runUntilChange(1000).orElseThrow();
+        assertEquals("black-hole", v.reason());
+        assertTrue(v.atNanos() < 0 && v.atNanos() - cut < 700 * MS, "declared at " + v.atNanos() / MS);
+        line.dead = false;
+        long restored = line.now;
+        UplinkVerdict back = line.runUntilChange(5000).orElseThrow();
+        assertTrue(back.atNanos() > 0 && back.atNanos() - restored >= 2000 * MS
+                && back.atNanos() - restored < 2200 * MS, "recovered at " + back.atNanos() / MS);
+    }
+
+    @Test
     void verdictLineIsOneReadableLine() {
         UplinkVerdict v = new UplinkVerdict(State.FAILED, "black-hole", "no packet received for 612 ms while 34 sent",
                 637 * MS, 0, 2);
