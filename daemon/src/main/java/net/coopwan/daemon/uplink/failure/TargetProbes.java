@@ -54,7 +54,8 @@ final class TargetProbes {
         this.target = target;
         this.timeoutNanos = timeoutNanos;
         this.downCount = downCount;
-        int ring = (int) Math.min(MAX_RING, timeoutNanos / intervalNanos + 3);
+        // Long enough to recognise a late reply until the target would be down anyway.
+        int ring = (int) Math.min(MAX_RING, timeoutNanos / intervalNanos + downCount + 3);
         this.slotSeq = new long[ring];
         this.slotSentNanos = new long[ring];
         this.slotState = new byte[ring];

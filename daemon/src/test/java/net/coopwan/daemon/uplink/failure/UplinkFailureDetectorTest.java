@@ -249,8 +249,15 @@ class UplinkFailureDetectorTest {
         line.rttNanos = 550 * MS; // every probe "lost" after 300 ms, every reply late
         assertEquals(0, line.run(60_000));
         assertTrue(line.detector.targetCounters().get(0).late() > 500);
-        line.rttNanos = 900 * MS; // beyond 5 * 100 + 300 ms: indistinguishable from dead
+        // Up to about 5 * 100 + 300 ms, if other packets arrive meanwhile (an RTT beyond
+        // blackholeMs on a line that carries nothing but probes looks black-holed at first).
         line.backgroundRxPerTick = 1;
+        line.rttNanos = 780 * MS;
+        assertEquals(0, line.run(60_000));
+        assertEquals(0, line.detector.targetCounters().get(0).ignored());
+        // Replies 2 s late come after their probes were forgotten (the target would have been
+        // down by then in any case): ignored, and the line is down.
+        line.rttNanos = 2000 * MS;
         assertEquals("probes unanswered", line.runUntilChange(5000).orElseThrow().reason());
     }
 
