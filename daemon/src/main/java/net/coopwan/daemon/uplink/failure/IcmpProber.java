@@ -8,8 +8,9 @@ import java.net.Inet4Address;
  * the daemon runs as root) bound to the uplink device. A raw socket sees every ICMP packet that
  * arrives on the device, so the kernel's ICMP_FILTER lets only echo replies through, the socket
  * is connected to the target so only its packets arrive, and each reply is checked against our
- * identifier, our token and the target's address; the rest are counted as ignored. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP) would need no root but depend on
- * {@code net.ipv4.ping_group_range}, which OpenWrt leaves closed.
+ * identifier, our token and the target's address; the rest are counted as ignored. Ping
+ * sockets (SOCK_DGRAM, IPPROTO_ICMP) would need no root but depend on {@code
+ * net.ipv4.ping_group_range}, which OpenWrt leaves closed.
  */
 public final class IcmpProber extends SocketProber {
 

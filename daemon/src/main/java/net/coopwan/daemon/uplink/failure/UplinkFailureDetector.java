@@ -24,8 +24,8 @@ import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
  * The uplink starts HEALTHY: a dead uplink at start-up is declared failed within the same
  * times as one that dies later. Evidence of life is: at least the threshold of targets UP (a
  * reply since their last run of losses) that replied since the failure or, without targets, a
- * packet received since the failure and within the last {@code blackholeMs}. It must hold at every tick for the whole recover time; one tick without it
- * starts the count again. A failure within {@code flapWindowMs} of the last recovery doubles the
+ * packet received since the failure and within the last {@code blackholeMs}. It must hold at
+ * every tick for the whole recover time; one tick without it starts the count again. A failure within {@code flapWindowMs} of the last recovery doubles the
  * factor (at most {@code maxFlapFactor}); {@code flapResetMs} healthy sets it back to 1.
  *
  * <h2>Black-hole rule</h2>

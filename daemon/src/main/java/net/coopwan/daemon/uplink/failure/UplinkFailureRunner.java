@@ -10,13 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /**
  * Runs one {@link UplinkFailureDetector} for one uplink device on a thread of its own: every
  * tick (default 25 ms) it reads the device's carrier and packet counters through a {@link
- * DeviceReader} ({@link SysfsDeviceReader}), reads the replies queued on the probers' sockets, sends the probes
- * that are due (each target every probe interval, the targets spread over it), ticks the
- * detector and calls the listener on each change. Replies are time-stamped at the tick that reads
+ * DeviceReader} ({@link SysfsDeviceReader}), reads the replies queued on the probers' sockets,
+ * sends the probes that are due (each target every probe interval, the targets spread over it),
+ * ticks the detector and calls the listener on each change. Replies are time-stamped at the tick that reads
  * them, up to one tick late: far inside the 300 ms probe timeout.
  *
  * <p>Every loop is bounded: the tick loop by {@link #close}, reading replies by {@link
