@@ -10,7 +10,7 @@ import java.net.Inet4Address;
  * is connected to the target so only its packets arrive, and each reply is checked against our
  * identifier, our token and the target's address; the rest are counted as ignored. Ping
  * sockets (SOCK_DGRAM, IPPROTO_ICMP) would need no root but depend on {@code
- * net.ipv4.ping_group_range}, which OpenWrt leaves closed.
+ * net.ipv4.ping_group_range}, closed ("1 0") by default.
  */
 public final class IcmpProber extends SocketProber {
 
