@@ -6,10 +6,11 @@ import java.net.Inet4Address;
 /**
  * ICMP echo to one target through a raw socket ({@code socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)},
  * the daemon runs as root) bound to the uplink device. A raw socket sees every ICMP packet that
- * arrives on the device, so the kernel's ICMP_FILTER lets only echo replies through and each
- * one is checked against our identifier, our token and the target's address; the rest are
- * counted as ignored. Ping sockets (SOCK_DGRAM, IPPROTO_ICMP) would need no root but depend on
- * {@code net.ipv4.ping_group_range}, which OpenWrt leaves closed.
+ * arrives on the device, so the kernel's ICMP_FILTER lets only echo replies through, the socket
+ * is connected to the target so only its packets arrive, and each reply is checked against our
+ * identifier, our token and the target's address; the rest are counted as ignored. Ping
+ * sockets (SOCK_DGRAM, IPPROTO_ICMP) would need no root but depend on {@code
+ * net.ipv4.ping_group_range}, closed ("1 0") by default.
  */
 public final class IcmpProber extends SocketProber {
 
@@ -35,6 +36,7 @@ public final class IcmpProber extends SocketProber {
         try {
             // Bit n set = type n filtered out: everything but echo reply (type 0).
             s.setIntOption(ProbeSocket.SOL_RAW, ProbeSocket.ICMP_FILTER, ~(1 << ProbePackets.ICMP_ECHO_REPLY));
+            s.connect(target.address());
         } catch (IOException e) {
             s.close();
             throw e;

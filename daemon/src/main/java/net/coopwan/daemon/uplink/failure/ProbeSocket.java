@@ -119,6 +119,16 @@ final class ProbeSocket implements Closeable {
         }
     }
 
+    /**
+     * Connects a raw socket to {@code peer}, so the kernel hands it only packets from that
+     * address: with several ICMP targets each socket then sees its own replies, not everyone's.
+     */
+    void connect(Inet4Address peer) throws IOException {
+        if (c.connect(checkOpen(), sockaddr(peer, 0, new byte[16]), 16) < 0) {
+            throw new IOException(what + ": connect to " + peer.getHostAddress() + ": " + describe(errno()));
+        }
+    }
+
     /** Sets an int-array-valued option (e.g. ICMP_FILTER's 32-bit mask), native byte order. */
     void setIntOption(int level, int name, int value) throws IOException {
         byte[] v = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(value).array();

@@ -20,6 +20,10 @@ public interface SocketLibC {
     @SaveError
     int bind(int fd, @In byte[] addr, int addrlen);
 
+    /** {@code connect(fd, struct sockaddr_in *, 16)}. */
+    @SaveError
+    int connect(int fd, @In byte[] addr, int addrlen);
+
     @SaveError
     @ssize_t
     long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] addr, int addrlen);

@@ -33,6 +33,7 @@ final class TargetProbes {
     private long lastSentSeq;
     private boolean repliedAny;
     private long newestRepliedSeq;
+    private long lastReplyNanos;
 
     private int streak;
     private long streakStartNanos;
@@ -53,7 +54,8 @@ final class TargetProbes {
         this.target = target;
         this.timeoutNanos = timeoutNanos;
         this.downCount = downCount;
-        int ring = (int) Math.min(MAX_RING, timeoutNanos / intervalNanos + 3);
+        // Long enough to recognise a late reply until the target would be down anyway.
+        int ring = (int) Math.min(MAX_RING, timeoutNanos / intervalNanos + downCount + 3);
         this.slotSeq = new long[ring];
         this.slotSentNanos = new long[ring];
         this.slotState = new byte[ring];
@@ -103,6 +105,7 @@ final class TargetProbes {
             newestRepliedSeq = seq;
         }
         repliedAny = true;
+        lastReplyNanos = nowNanos;
         streak = 0;
         if (liveness != Liveness.UP) {
             liveness = Liveness.UP;
@@ -160,6 +163,11 @@ final class TargetProbes {
     /** When the current liveness began (meaningless while UNKNOWN). */
     long livenessSinceNanos() {
         return livenessSinceNanos;
+    }
+
+    /** Whether a reply (timely or late) arrived after {@code nanos}. */
+    boolean repliedAfter(long nanos) {
+        return repliedAny && lastReplyNanos > nanos;
     }
 
     /** Send time of the first probe of the current run of losses. */

@@ -23,9 +23,9 @@ import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
  * </pre>
  * The uplink starts HEALTHY: a dead uplink at start-up is declared failed within the same
  * times as one that dies later. Evidence of life is: at least the threshold of targets UP (a
- * reply since their last run of losses) or, without targets, a packet received within the last
- * {@code blackholeMs}. It must hold at every tick for the whole recover time; one tick without it
- * starts the count again. A failure within {@code flapWindowMs} of the last recovery doubles the
+ * reply since their last run of losses) that replied since the failure or, without targets, a
+ * packet received since the failure and within the last {@code blackholeMs}. It must hold at
+ * every tick for the whole recover time; one tick without it starts the count again. A failure within {@code flapWindowMs} of the last recovery doubles the
  * factor (at most {@code maxFlapFactor}); {@code flapResetMs} healthy sets it back to 1.
  *
  * <h2>Black-hole rule</h2>
@@ -57,13 +57,18 @@ public final class UplinkFailureDetector {
     private long lastRx;
     private long lastTx;
     private long silentSinceNanos;
-    private long firstTxInSilenceNanos = -1;
-    private long lastTxInSilenceNanos = -1;
+    // Times are compared only by difference and "unset" is a count or a flag, never a
+    // sentinel value: System.nanoTime() may be negative.
+    private long firstTxInSilenceNanos;
+    private long lastTxInSilenceNanos;
+    private int txTicksInSilence;
     private long txInSilence;
     private boolean rxSinceFailure;
 
     // Recovery and flap damping.
-    private long evidenceSinceNanos = -1;
+    private boolean haveEvidence;
+    private long evidenceSinceNanos;
+    private long failedAtNanos;
     private long lastRecoveryNanos = Long.MIN_VALUE;
     private int recoverFactor = 1;
     private long failures;
@@ -125,12 +130,14 @@ public final class UplinkFailureDetector {
             silence(nowNanos);
             rxSinceFailure = true;
         } else if (txPackets > lastTx) {
-            txInSilence += txPackets - lastTx;
-            if (firstTxInSilenceNanos < 0 || nowNanos - lastTxInSilenceNanos > blackholeNanos) {
+            if (txTicksInSilence == 0 || nowNanos - lastTxInSilenceNanos > blackholeNanos) {
                 // After a pause as long as the rule's time an old burst says nothing about now.
                 firstTxInSilenceNanos = nowNanos;
-                txInSilence = txPackets - lastTx;
+                txTicksInSilence = 0;
+                txInSilence = 0;
             }
+            txInSilence += txPackets - lastTx;
+            txTicksInSilence++;
             lastTxInSilenceNanos = nowNanos;
         }
         lastRx = rxPackets;
@@ -139,8 +146,7 @@ public final class UplinkFailureDetector {
 
     private void silence(long nowNanos) {
         silentSinceNanos = nowNanos;
-        firstTxInSilenceNanos = -1;
-        lastTxInSilenceNanos = -1;
+        txTicksInSilence = 0;
         txInSilence = 0;
     }
 
@@ -176,17 +182,19 @@ public final class UplinkFailureDetector {
                 recoverFactor = Math.min(settings.maxFlapFactor(), recoverFactor * 2);
             }
             state = State.FAILED;
+            failedAtNanos = nowNanos;
             failures++;
-            evidenceSinceNanos = -1;
+            haveEvidence = false;
             rxSinceFailure = false;
             return Optional.of(new UplinkVerdict(State.FAILED, reason, evidence(nowNanos),
                     nowNanos - failureEvidenceStart(reason, nowNanos), nowNanos, recoverFactor));
         }
         if (!lifeSeen(nowNanos)) {
-            evidenceSinceNanos = -1;
+            haveEvidence = false;
             return Optional.empty();
         }
-        if (evidenceSinceNanos < 0) {
+        if (!haveEvidence) {
+            haveEvidence = true;
             evidenceSinceNanos = nowNanos;
         }
         if (nowNanos - evidenceSinceNanos < recoverNanos * recoverFactor) {
@@ -201,7 +209,7 @@ public final class UplinkFailureDetector {
     /** The present state with its evidence, for a status display; changes nothing. */
     public UplinkVerdict verdict(long nowNanos) {
         if (state == State.FAILED) {
-            long since = evidenceSinceNanos < 0 ? 0 : nowNanos - evidenceSinceNanos;
+            long since = haveEvidence ? nowNanos - evidenceSinceNanos : 0;
             return new UplinkVerdict(state, "failed", evidence(nowNanos), since, nowNanos, recoverFactor);
         }
         return new UplinkVerdict(state, "healthy", evidence(nowNanos), 0, nowNanos, recoverFactor);
@@ -225,8 +233,7 @@ public final class UplinkFailureDetector {
     }
 
     private boolean blackhole(long nowNanos) {
-        return firstTxInSilenceNanos >= 0 && lastTxInSilenceNanos > firstTxInSilenceNanos
-                && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
+        return txTicksInSilence >= 2 && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
     }
 
     private boolean lifeSeen(long nowNanos) {
@@ -234,9 +241,24 @@ public final class UplinkFailureDetector {
             return false;
         }
         if (targets.length > 0) {
-            return count(Liveness.UP) >= threshold;
+            return answering() >= threshold;
         }
         return rxSinceFailure && nowNanos - silentSinceNanos < blackholeNanos;
+    }
+
+    /**
+     * Targets UP that replied since the failure. A target may still be UP when the uplink fails
+     * (the black-hole rule or carrier is faster than 6 lost probes); its replies from before
+     * the failure prove nothing about the line after it.
+     */
+    private int answering() {
+        int n = 0;
+        for (TargetProbes t : targets) {
+            if (t.liveness() == Liveness.UP && (state == State.HEALTHY || t.repliedAfter(failedAtNanos))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private int count(Liveness l) {
@@ -288,9 +310,8 @@ public final class UplinkFailureDetector {
             for (int i = 0; i < targets.length; i++) {
                 b.append(i == 0 ? "" : ", ").append(targets[i].describe());
             }
-            if (state == State.FAILED || count(Liveness.UP) > 0) {
-                b.append(" (").append(count(Liveness.UP)).append(" of ").append(targets.length).append(" answering)");
-            }
+            b.append(" (").append(answering()).append(" of ").append(targets.length).append(" answering")
+                    .append(state == State.FAILED ? " since the failure)" : ")");
             parts.add(b.toString());
         }
         return String.join("; ", parts);

@@ -10,15 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import net.coopwan.daemon.api.NetInterface;
-import net.coopwan.daemon.kernel.KernelInterfaces;
-
 /**
  * Runs one {@link UplinkFailureDetector} for one uplink device on a thread of its own: every
- * tick (default 25 ms) it reads the device's carrier and packet counters through {@link
- * KernelInterfaces} (sysfs), reads the replies queued on the probers' sockets, sends the probes
- * that are due (each target every probe interval, the targets spread over it), ticks the
- * detector and calls the listener on each change. Replies are time-stamped at the tick that reads
+ * tick (default 25 ms) it reads the device's carrier and packet counters through a {@link
+ * DeviceReader} ({@link SysfsDeviceReader}), reads the replies queued on the probers' sockets,
+ * sends the probes that are due (each target every probe interval, the targets spread over it),
+ * ticks the detector and calls the listener on each change. Replies are time-stamped at the tick that reads
  * them, up to one tick late: far inside the 300 ms probe timeout.
  *
  * <p>Every loop is bounded: the tick loop by {@link #close}, reading replies by {@link
@@ -27,7 +24,7 @@ import net.coopwan.daemon.kernel.KernelInterfaces;
  *
  * <pre>
  *   List&lt;Prober&gt; probers = UplinkFailureRunner.openProbers(settings, "wan", wanAddress);
- *   UplinkFailureRunner r = new UplinkFailureRunner("wan", settings, new SysfsInterfaces(), probers,
+ *   UplinkFailureRunner r = new UplinkFailureRunner("wan", settings, new SysfsDeviceReader(), probers,
  *           (dev, v) -&gt; log.info("uplink {}: {}", dev, v.line()));
  *   r.start();
  *   ...
@@ -43,7 +40,7 @@ public final class UplinkFailureRunner implements AutoCloseable {
 
     private final String device;
     private final UplinkFailureSettings settings;
-    private final KernelInterfaces kernel;
+    private final DeviceReader reader;
     private final Prober[] probers;
     private final UplinkFailureListener listener;
     private final UplinkFailureDetector detector;
@@ -64,11 +61,11 @@ public final class UplinkFailureRunner implements AutoCloseable {
 
     /**
      * @param device   the uplink's kernel device, e.g. {@code wan} or {@code pppoe-wan}
-     * @param kernel   where carrier and counters are read ({@code new SysfsInterfaces()})
+     * @param reader   where carrier and counters are read ({@code new SysfsDeviceReader()})
      * @param probers  one per target of {@code settings}, in the same order; this runner closes them
      * @param listener told of each change
      */
-    public UplinkFailureRunner(String device, UplinkFailureSettings settings, KernelInterfaces kernel,
+    public UplinkFailureRunner(String device, UplinkFailureSettings settings, DeviceReader reader,
                                List<? extends Prober> probers, UplinkFailureListener listener) {
         if (probers.size() != settings.targets().size()) {
             throw new IllegalArgumentException("one prober per target: " + probers.size() + " probers for "
@@ -82,7 +79,7 @@ public final class UplinkFailureRunner implements AutoCloseable {
         }
         this.device = device;
         this.settings = settings;
-        this.kernel = kernel;
+        this.reader = reader;
         this.probers = probers.toArray(new Prober[0]);
         this.listener = listener;
         this.detector = new UplinkFailureDetector(settings);
@@ -149,11 +146,11 @@ public final class UplinkFailureRunner implements AutoCloseable {
 
     /** One tick at {@code nowNanos}; the thread's work, called directly by tests. */
     void step(long nowNanos) {
-        Optional<NetInterface> dev = kernel.byName(device);
-        if (dev.isPresent()) {
-            lastRx = dev.get().counters().rxPackets();
-            lastTx = dev.get().counters().txPackets();
-            detector.onLink(dev.get().operUp(), lastRx, lastTx, nowNanos);
+        DeviceReader.Reading dev = reader.read(device);
+        if (dev != null) {
+            lastRx = dev.rxPackets();
+            lastTx = dev.txPackets();
+            detector.onLink(dev.carrier(), lastRx, lastTx, nowNanos);
         } else {
             detector.onLink(false, lastRx, lastTx, nowNanos);
         }

@@ -37,7 +37,7 @@ import java.util.List;
  *     about 50 bytes per target: 0.4 kbit/s)
  * @param probeTimeoutMs a probe without reply for this long is lost; default 300 ms, above the
  *     RTT of any sane home uplink under SQM. A reply that comes later still proves the line
- *     alive: it ends the target's run of losses, so a line with RTTs up to 5 * 100 + 300 = 800
+ *     alive: it ends the target's run of losses, so a line with RTTs up to about 5 * 100 + 300 = 800
  *     ms never goes down by probes
  * @param probeDownCount a target is down after this many consecutive lost probes; default 6
  *     (see above), at least 2 so one lost probe never counts

@@ -18,7 +18,9 @@
  *       SO_BINDTODEVICE through jnr-ffi, so a probe leaves through the uplink whatever the routing
  *       of LAN traffic says.</li>
  *   <li>{@link net.coopwan.daemon.uplink.failure.UplinkFailureRunner}: one thread that reads the
- *       device from sysfs, sends the probes, feeds the detector and tells a {@link
+ *       device ({@link net.coopwan.daemon.uplink.failure.DeviceReader}, really {@link
+ *       net.coopwan.daemon.uplink.failure.SysfsDeviceReader}: carrier and packet counters), sends
+ *       the probes, feeds the detector and tells a {@link
  *       net.coopwan.daemon.uplink.failure.UplinkFailureListener} of each change.</li>
  * </ul>
  * Design notes, defaults and the arithmetic: {@code docs/failure-detection.md}.

@@ -25,7 +25,7 @@ final class SimulatedUplink {
     private final long[] nextSendNanos;
     private final long[] nextSeq;
 
-    long now = 1_000 * MS;
+    long now;
     long rx;
     long tx;
     boolean carrier = true;
@@ -40,6 +40,12 @@ final class SimulatedUplink {
     long backgroundTxPerTick;
 
     SimulatedUplink(UplinkFailureSettings settings, long seed) {
+        this(settings, seed, 1_000 * MS);
+    }
+
+    /** @param startNanos the first time; System.nanoTime() may be negative, so tests try that too */
+    SimulatedUplink(UplinkFailureSettings settings, long seed, long startNanos) {
+        this.now = startNanos;
         this.settings = settings;
         this.detector = new UplinkFailureDetector(settings);
         this.tickNanos = settings.tickMs() * MS;

@@ -8,38 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 
 import org.junit.jupiter.api.Test;
 
-import net.coopwan.daemon.api.InterfaceCounters;
-import net.coopwan.daemon.api.NetInterface;
-import net.coopwan.daemon.kernel.KernelInterfaces;
 
 class UplinkFailureRunnerTest {
     private static final long MS = 1_000_000L;
 
     /** A device whose counters the fake probers move, as the kernel would. */
-    static final class FakeDevice implements KernelInterfaces {
+    static final class FakeDevice implements DeviceReader {
         volatile boolean present = true;
-        volatile String operState = "up";
+        volatile boolean carrier = true;
         volatile long rx;
         volatile long tx;
 
         @Override
-        public List<NetInterface> list() {
-            return byName("wan").map(List::of).orElse(List.of());
-        }
-
-        @Override
-        public Optional<NetInterface> byName(String name) {
-            if (!present || !name.equals("wan")) {
-                return Optional.empty();
-            }
-            return Optional.of(new NetInterface(3, "wan", 1, "", 1500, true, operState, 0,
-                    new InterfaceCounters(0, rx, 0, 0, 0, 0, tx, 0, 0)));
+        public Reading read(String name) {
+            return present && name.equals("wan") ? new Reading(carrier, rx, tx) : null;
         }
     }
 
@@ -124,11 +111,11 @@ class UplinkFailureRunnerTest {
         assertEquals(10, probers.get(0).sent);
         assertEquals(10, probers.get(1).sent);
         assertEquals(List.of(), changes);
-        dev.operState = "lowerlayerdown";
+        dev.carrier = false;
         r.step(t);
         assertEquals("carrier down", changes.get(0).reason());
         assertEquals(changes.get(0), r.verdict());
-        dev.operState = "up";
+        dev.carrier = true;
         for (int i = 0; i < 100; i++) {
             t += 25 * MS;
             r.step(t);
@@ -147,7 +134,7 @@ class UplinkFailureRunnerTest {
             throw new IllegalStateException("listener bug");
         });
         r.step(0);
-        dev.operState = "down";
+        dev.carrier = false;
         r.step(25 * MS);
         assertEquals(1, r.listenerFailures());
         assertEquals(UplinkVerdict.State.FAILED, r.verdict().state());
