@@ -107,8 +107,20 @@ class EmergencyLabIT {
         return new String[] {idA, idB};
     }
 
-    /** The longest gap between two arrivals after {@code since}, in ms, and when it ended (nanos). */
-    static long[] longestGap(Path file, long since) throws IOException {
+    /**
+     * The longest gap between two arrivals from {@code since} until now, in ms, and when it ended
+     * (nanos); waits until the file holds an arrival of the last 200 ms, so a gap still open counts.
+     */
+    static long[] longestGap(Path file, long since) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long checkedAt = System.nanoTime();
+        while (System.nanoTime() < until) {
+            List<Arrival> all = arrivals(file);
+            if (!all.isEmpty() && all.get(all.size() - 1).nanos() > checkedAt - 200_000_000L) {
+                break;
+            }
+            Thread.sleep(50);
+        }
         long prev = since;
         long gap = 0;
         long end = 0;
@@ -200,7 +212,39 @@ class EmergencyLabIT {
                 System.out.print("coopwan ctl emergency end on b: " + end.stdout() + end.stderr());
                 AgreementLabIT.poll(a, "emergency", j -> !"CARRIED".equals(j.path("requester").path("state").asText()), 5);
                 AgreementLabIT.poll(b, "emergency", j -> j.path("helping").isEmpty(), 5);
+
+                // a restarted requester whose uplink is still down asks at once
+                a.stop();
+                a.start();
+                AgreementLabIT.poll(a, "emergency", j -> "CARRIED".equals(j.path("requester").path("state").asText()), 20);
+
+                // kill -9 of the helper during the emergency: its rules stay behind until it starts again
+                killHard(b);
+                assertTrue(lab.exec("b", "nft", "list", "tables").stdout().contains("coopwan_help"), "a killed helper leaves its table");
+                a.stop(); // nobody asks while b starts: what b has at start is what its start left
+                b.start();
+                AgreementLabIT.awaitListening(b);
+                String tablesB = lab.exec("b", "nft", "list", "tables").stdout();
+                assertFalse(tablesB.contains("coopwan_help"), "b removed what its killed run left: " + tablesB);
+                assertEquals(1, AgreementLabIT.rpc(b, "agreements", null).size(), "b kept its agreement");
+                a.start();
+                AgreementLabIT.poll(a, "emergency", j -> "CARRIED".equals(j.path("requester").path("state").asText()), 20);
+                long again = firstFrom(received, NeighbourLab.B_WAN, System.nanoTime());
+                System.out.printf("after both restarts the stream arrives from b's address again (%d ms after the check)%n", again);
+
+                // kill -9 of the requester during the emergency: the helper's lease runs out, a's rules wait for its start
+                killHard(a);
+                assertTrue(lab.exec("a", "ip", "rule").stdout().contains("lookup 3190"), "a killed requester leaves its rules");
+                long killed = System.nanoTime();
+                AgreementLabIT.poll(b, "emergency", j -> j.path("helping").isEmpty(), 12);
+                System.out.printf("b ended its help %d ms after the requester was killed (lease 5 s)%n",
+                        (System.nanoTime() - killed) / 1_000_000);
                 lab.linkDown(false);
+                a.start();
+                AgreementLabIT.awaitListening(a);
+                String rulesA = lab.exec("a", "ip", "rule").stdout();
+                assertFalse(rulesA.contains("lookup 3190"), "a removed what its killed run left: " + rulesA);
+                assertEquals(1, AgreementLabIT.rpc(a, "agreements", null).size(), "a kept its agreement");
 
                 for (Router r : List.of(a, b)) {
                     System.out.println("router " + r.name + ", emergency lines of its log:");
@@ -225,6 +269,12 @@ class EmergencyLabIT {
                 assertFalse(rules.stdout().matches("(?s).*\\b310[0-9][0-9]:.*"), r + " keeps a rule: " + rules.stdout());
             }
         }
+    }
+
+    /** kill -9 of the router's daemon (the launcher execs the JVM: the process is the daemon). */
+    static void killHard(Router r) throws InterruptedException {
+        r.process.destroyForcibly();
+        assertTrue(r.process.waitFor(10, TimeUnit.SECONDS), "daemon " + r.name + " killed");
     }
 
     private static Process start(List<String> cmd) throws IOException {

@@ -76,6 +76,15 @@ public final class DataPlaneKernel implements AutoCloseable {
         return paths;
     }
 
+    /** The kernel's default gateway on {@code device} (for probing an uplink without configured targets). */
+    public java.util.Optional<java.net.Inet4Address> defaultGateway(String device) {
+        try {
+            return new UplinkRoutes(runner, SteerRanges.DEFAULTS).defaultGatewayOf(device);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public ConcentratorService startConcentrator(CoopwanConfig config) throws IOException {
         return ConcentratorService.start(config, tuns, tunnelRoutes, nat, runner);
     }

@@ -69,7 +69,6 @@ public final class Daemon implements AutoCloseable {
     private net.coopwan.daemon.datapath.EmergencyDataPaths emergencyPaths;
     /** The watch of the own uplink that starts and ends emergencies, while the service runs. */
     private net.coopwan.daemon.uplink.failure.UplinkFailureRunner uplinkWatch;
-    private final KernelInterfaces kernel;
     /** Pending approvals and agreements, once the store is open. */
     private volatile net.coopwan.daemon.store.AgreementStore agreementStore;
     /** Wrong pairing codes are limited across channel restarts (a reload must not reset the count). */
@@ -92,7 +91,6 @@ public final class Daemon implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.stateDir = stateDir;
-        this.kernel = kernel;
         this.events = new EventLog(store, clock);
         this.bonds = new BondManager(config, tuns, kernel, events);
         this.kernelSteering = new DataPlaneKernel(tuns);
@@ -487,7 +485,8 @@ public final class Daemon implements AutoCloseable {
             emergency = EmergencyWiring.start(c, ch, agreementStore, emergencyPaths, line -> events.record("coop", line),
                     change -> timer.execute(() -> changes.publish(change)));
             ch.start(c.peer().device());
-            uplinkWatch = EmergencyWiring.watch(c, emergency, kernel, line -> events.record("coop", line));
+            uplinkWatch = EmergencyWiring.watch(c, emergency, new net.coopwan.daemon.uplink.failure.SysfsDeviceReader(),
+                    kernelSteering::defaultGateway, line -> events.record("coop", line));
             return ch;
         } catch (Exception e) {
             events.record("peer", "channel: not started: " + e.getMessage());

@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import net.coopwan.config.CooperationType;
 import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.Emergency;
 import net.coopwan.config.Uplink;
 import net.coopwan.daemon.api.EmergencyChanged;
-import net.coopwan.daemon.api.NetInterface;
 import net.coopwan.daemon.coop.agreement.Agreement;
 import net.coopwan.daemon.coop.agreement.Role;
 import net.coopwan.daemon.coop.channel.ChannelHeader;
@@ -24,9 +24,9 @@ import net.coopwan.daemon.coop.channel.PeerChannel;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 import net.coopwan.daemon.coop.emergency.EmergencyService;
-import net.coopwan.daemon.kernel.KernelInterfaces;
 import net.coopwan.daemon.store.AgreementStore;
 import net.coopwan.daemon.store.StoreException;
+import net.coopwan.daemon.uplink.failure.DeviceReader;
 import net.coopwan.daemon.uplink.failure.ProbeTarget;
 import net.coopwan.daemon.uplink.failure.Prober;
 import net.coopwan.daemon.uplink.failure.UplinkFailureRunner;
@@ -68,8 +68,8 @@ final class EmergencyWiring {
      * is no uplink. A failure to open the probes is logged and the watch runs without them
      * (carrier and black-hole still work).
      */
-    static UplinkFailureRunner watch(CoopwanConfig c, EmergencyService service, KernelInterfaces kernel,
-            Consumer<String> log) {
+    static UplinkFailureRunner watch(CoopwanConfig c, EmergencyService service, DeviceReader devices,
+            Function<String, Optional<Inet4Address>> gatewayOf, Consumer<String> log) {
         Emergency e = c.emergency();
         Optional<Uplink> u = uplink(c);
         if (!e.enabled() || u.isEmpty()) {
@@ -80,6 +80,17 @@ final class EmergencyWiring {
         for (Emergency.ProbeTarget t : e.probes()) {
             Inet4Address a = (Inet4Address) ipv4(t.address());
             targets.add(t.kind() == Emergency.ProbeTarget.Kind.ICMP ? ProbeTarget.icmp(a) : ProbeTarget.udp(a, t.port()));
+        }
+        String probing = "";
+        if (targets.isEmpty()) {
+            // Without replies to wait for, one-way traffic (a UDP upload) would look like a
+            // black-hole: the uplink's gateway answers pings on any healthy line, so it is probed.
+            Optional<Inet4Address> gw = u.get().gateway() == null || u.get().gateway().isEmpty()
+                    ? gatewayOf.apply(device) : Optional.of((Inet4Address) ipv4(u.get().gateway()));
+            if (gw.isPresent()) {
+                targets.add(ProbeTarget.icmp(gw.get()));
+                probing = " (no list probe: the gateway " + gw.get().getHostAddress() + ")";
+            }
         }
         UplinkFailureSettings d = UplinkFailureSettings.DEFAULTS;
         UplinkFailureSettings settings = new UplinkFailureSettings(targets, e.probeIntervalMs(), e.probeTimeoutMs(),
@@ -93,7 +104,7 @@ final class EmergencyWiring {
                     + "black-hole only: " + ex.getMessage());
             settings = settings.withTargets(List.of());
         }
-        KernelInterfaces seen = e.carrier() ? kernel : carrierIgnored(kernel);
+        DeviceReader seen = e.carrier() ? devices : carrierIgnored(devices);
         String name = u.get().name();
         UplinkFailureRunner runner = new UplinkFailureRunner(device, settings, seen, probers, (dev, v) -> {
             if (v.state() == UplinkVerdict.State.FAILED) {
@@ -105,7 +116,7 @@ final class EmergencyWiring {
         runner.start();
         log.accept("emergency: watching uplink " + name + " (" + device + "): carrier " + (e.carrier() ? "on" : "off")
                 + ", black-hole after " + e.blackholeMs() + " ms, " + (settings.targets().isEmpty() ? "no probes"
-                : settings.targets().size() + " probe target(s) every " + e.probeIntervalMs() + " ms"));
+                : settings.targets().size() + " probe target(s) every " + e.probeIntervalMs() + " ms" + probing));
         return runner;
     }
 
@@ -125,18 +136,10 @@ final class EmergencyWiring {
     }
 
     /** {@code option carrier '0'}: the device's carrier is read as up, so only the other methods decide. */
-    private static KernelInterfaces carrierIgnored(KernelInterfaces k) {
-        return new KernelInterfaces() {
-            @Override
-            public List<NetInterface> list() {
-                return k.list();
-            }
-
-            @Override
-            public Optional<NetInterface> byName(String name) {
-                return k.byName(name).map(n -> new NetInterface(n.index(), n.name(), n.type(), n.mac(), n.mtu(), n.adminUp(),
-                        n.adminUp() ? "up" : n.operState(), n.speedMbps(), n.counters()));
-            }
+    private static DeviceReader carrierIgnored(DeviceReader d) {
+        return device -> {
+            DeviceReader.Reading r = d.read(device);
+            return r == null ? null : new DeviceReader.Reading(true, r.rxPackets(), r.txPackets());
         };
     }
 
@@ -168,6 +171,7 @@ final class EmergencyWiring {
         EmergencyService service = new EmergencyService(settings, peers(channel, store), paths, log, publish,
                 Clock.systemUTC(), System::nanoTime, new SecureRandom());
         channel.messages(ChannelHeader.Kind.EMERGENCY, service);
+        service.wake(channel::kick);
         return service;
     }
 

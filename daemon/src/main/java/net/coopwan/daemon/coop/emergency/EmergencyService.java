@@ -55,8 +55,20 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     public static final int MAX_REQUESTERS = 4;
     /** After a refusal, or after the helper ended an emergency, ask again no sooner than this. */
     static final long ASK_AGAIN_NANOS = 30_000_000_000L;
-    /** The helper ends its help when the channel to the requester has been down this long. */
-    static final long CHANNEL_LOST_NANOS = 15_000_000_000L;
+    /**
+     * The requester repeats its REQUEST this often while it is carried: the repeat is a lease.
+     * A requester that was killed or restarted forgets its emergency and stops repeating, with
+     * or without a channel, and the helper must not keep its quota open for it.
+     */
+    static final long LEASE_REFRESH_NANOS = 1_000_000_000L;
+    /** The helper ends its help after this long without a repeat: the channel's dead time. */
+    static final long LEASE_NANOS = 5_000_000_000L;
+    /**
+     * The requester gives up a helper whose channel has been down this long while it carries
+     * the LAN (the helper restarted or its peer link is gone) and asks again: longer than the
+     * channel's own 5 s death time would be lost time, so it is the channel's state that counts.
+     */
+    static final long HELPER_LOST_NANOS = 2_000_000_000L;
     /** Ended emergency ids remembered per requester, so late REQUEST copies start nothing. */
     static final int ENDED_IDS = 16;
 
@@ -110,6 +122,8 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
 
     private long nextId;
     private long started;
+    /** Asks the channel for a tick now: a decided message then leaves at once, not at the next 50 ms. */
+    private volatile Runnable wake = () -> { };
     // requester
     private boolean uplinkFailed;
     private EmergencyMessage.Cause failCause;
@@ -120,10 +134,10 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     private String lastState = "NORMAL";
     private long lastStateNanos;
     private String lastReason = "";
+    private long helperLostSince = -1;
     // helper
     private final Map<String, HelperSession> helping = new LinkedHashMap<>();
     private final Map<String, Deque<Long>> ended = new HashMap<>();
-    private final Map<String, Long> channelLostSince = new HashMap<>();
     private final List<EmergencyMessage> pendingOut = new ArrayList<>();
     private final List<String> pendingOutTo = new ArrayList<>();
 
@@ -154,6 +168,11 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
         this.lastStateNanos = nanos.getAsLong();
     }
 
+    /** Sets what asks the channel for an early tick (the daemon: {@code ChannelService::kick}). */
+    public void wake(Runnable w) {
+        this.wake = w;
+    }
+
     // ------------------------------------------------------------------ detector and owner
 
     /** The own uplink failed ({@code evidence}: the detector's line). Asks a helper on the next tick. */
@@ -168,6 +187,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
         if (!settings.requestEnabled()) {
             line("uplink failed (" + evidence + "); not asking a neighbour: emergency requests are off (failover.enabled 0)");
         }
+        wake.run();
     }
 
     /** The own uplink works again: the LAN goes back to it and the helper is told. */
@@ -188,9 +208,13 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
         boolean held = s.holdsPath();
         s.ending(EmergencyMessage.EndReason.RECOVERED, now);
         if (held) {
-            worker.execute(() -> uncarry(s, "uplink recovered (" + evidence + ")"));
+            worker.execute(() -> {
+                uncarry(s, "uplink recovered (" + evidence + ")");
+                wake.run();
+            });
         } else {
             requesterState("ENDING", s.helperId, "uplink recovered before the helper answered (" + evidence + ")", now);
+            wake.run();
         }
     }
 
@@ -201,6 +225,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
             return false;
         }
         endHelping(h, EmergencyMessage.EndReason.OWNER_ENDED, "ended by the owner via " + via);
+        wake.run();
         return true;
     }
 
@@ -261,6 +286,28 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
             if (s == null) {
                 return;
             }
+        }
+        if (s.holdsPath()) {
+            if (peers.established(s.helperId)) {
+                helperLostSince = -1;
+            } else if (helperLostSince < 0) {
+                helperLostSince = now;
+            } else if (now - helperLostSince >= HELPER_LOST_NANOS) {
+                helperLostSince = -1;
+                session = null;
+                String helper = s.helperId;
+                String why = "the channel to " + helper + " has been down for " + HELPER_LOST_NANOS / 1_000_000 + " ms";
+                requesterState("NORMAL", null, why + "; asking again while the uplink is down", now);
+                worker.execute(() -> {
+                    paths.uncarry(helper);
+                    publish(helper, "requester", false, why);
+                });
+                return;
+            }
+        }
+        if (s.holdsPath() && now - s.leaseSentNanos >= LEASE_REFRESH_NANOS) {
+            s.leaseSentNanos = now;
+            send(sender, s.helperId, s.request());
         }
         if (s.state == RequesterSession.State.REQUESTING && s.resend.due(now)) {
             if (!peers.established(s.helperId)) {
@@ -342,16 +389,10 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
 
     /** The agreement may be withdrawn and the requester may vanish: either ends the help. */
     private void checkStillAllowed(HelperSession h, long now) {
-        if (peers.established(h.requesterId)) {
-            channelLostSince.remove(h.requesterId);
-        } else {
-            long since = channelLostSince.computeIfAbsent(h.requesterId, k -> now);
-            if (now - since >= CHANNEL_LOST_NANOS) {
-                channelLostSince.remove(h.requesterId);
-                endHelping(h, EmergencyMessage.EndReason.CANNOT_CARRY, "the channel to it has been down for "
-                        + CHANNEL_LOST_NANOS / 1_000_000_000L + " s");
-                return;
-            }
+        if (now - h.leaseNanos >= LEASE_NANOS) {
+            endHelping(h, EmergencyMessage.EndReason.CANNOT_CARRY, "no request from it for "
+                    + (now - h.leaseNanos) / 1_000_000 + " ms (its lease ran out: restarted, stopped or cut off)");
+            return;
         }
         // once a second is enough to notice a withdrawn agreement, and keeps store reads rare
         if (now - h.agreementCheckedNanos >= 1_000_000_000L) {
@@ -372,8 +413,9 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     private void onRequest(String peerId, EmergencyMessage.Request r, long now, Sender sender) {
         HelperSession h = helping.get(peerId);
         if (h != null && h.id == r.emergencyId()) {
+            h.leaseNanos = now;
             if (h.state == HelperSession.State.HELPING) {
-                h.ackDue = true; // the ACK was lost: the same grant again
+                h.ackDue = true; // a lost ACK, or the lease's repeat: the same grant again
             }
             return; // PREPARING: the ACK follows when the path is ready; ENDING: the TERMINATE is on its way
         }
@@ -468,6 +510,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
                         + " B per " + h.grant.windowMs() + " ms (emergency " + hex(h.id) + ")");
             }
         }
+        wake.run(); // the ACK (or the refusal) leaves now
         if (error != null) {
             paths.closeHelp(h.requesterId);
         }
@@ -509,6 +552,9 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
 
     private void onAck(String peerId, EmergencyMessage.Ack a, long now) {
         RequesterSession s = session;
+        if (s != null && s.helperId.equals(peerId) && s.id == a.emergencyId() && s.holdsPath() && a.accepted()) {
+            return; // the answer to the lease's repeat
+        }
         if (s == null || !s.helperId.equals(peerId) || s.id != a.emergencyId()
                 || s.state != RequesterSession.State.REQUESTING) {
             drops.count(EmergencyDrop.EMERGENCY_UNEXPECTED);

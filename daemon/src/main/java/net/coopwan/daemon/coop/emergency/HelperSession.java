@@ -28,6 +28,8 @@ final class HelperSession {
     final java.util.List<EmergencyMessage.Destination> destinations;
     final long startedNanos;
     long agreementCheckedNanos;
+    /** When the requester last asked (its first REQUEST or a repeat): the lease. */
+    long leaseNanos;
     State state = State.PREPARING;
     /** The ACK to send (set when the path is ready); resent for every repeated REQUEST. */
     EmergencyMessage.Ack ack;
@@ -46,6 +48,7 @@ final class HelperSession {
         this.destinations = java.util.List.copyOf(destinations);
         this.startedNanos = now;
         this.agreementCheckedNanos = now;
+        this.leaseNanos = now;
     }
 
     void ready() {

@@ -32,6 +32,8 @@ final class RequesterSession {
     EmergencyMessage.Grant grant;
     EmergencyMessage.EndReason endReason;
     Resend resend;
+    /** When the REQUEST was last repeated as the lease while carried. */
+    long leaseSentNanos;
 
     RequesterSession(long id, String helperId, EmergencyMessage.Mode mode, EmergencyMessage.Cause cause, String reason,
             java.util.List<EmergencyMessage.Destination> destinations, long now) {
@@ -51,6 +53,7 @@ final class RequesterSession {
 
     void granted(EmergencyMessage.Grant g, long now) {
         grant = g;
+        leaseSentNanos = now;
         state = State.STARTING;
         sinceNanos = now;
         resend = null;

@@ -374,4 +374,39 @@ class EmergencyServiceTest {
         assertTrue(help.helperStates().isEmpty(), "the helper removed the path it had granted");
         assertTrue(reqPaths.calls.isEmpty(), "the LAN never moved");
     }
+
+    @Test
+    void aHelperWhoseChannelIsGoneIsGivenUpAndAskedAgain() throws Exception {
+        req.uplinkFailed(EmergencyMessage.Cause.BLACKHOLE, "silence");
+        run(100);
+        assertEquals("CARRIED", req.requesterState());
+        channelUp = false; // the helper was killed
+        run(2500);
+        assertEquals(List.of("carry help", "uncarry help"), reqPaths.calls, "the dead path is left");
+        assertTrue(logReq.stream().anyMatch(l -> l.contains("has been down for 2000 ms")), logReq.toString());
+        channelUp = true; // it came back (restarted): the still failed uplink asks again (within 1 s)
+        run(1500);
+        assertEquals("CARRIED", req.requesterState());
+        assertEquals(List.of("carry help", "uncarry help", "carry help"), reqPaths.calls);
+    }
+
+    @Test
+    void aRequesterThatVanishesLosesTheHelpWhenItsLeaseRunsOut() throws Exception {
+        req.uplinkFailed(EmergencyMessage.Cause.BLACKHOLE, "silence");
+        run(100);
+        run(8000);
+        assertEquals(Map.of("req", "HELPING"), help.helperStates(), "the lease is renewed while carried");
+        assertEquals(0L, req.counters().getOrDefault("EMERGENCY_UNEXPECTED", 0L), "the renewals' ACKs are expected");
+        // the requester restarts: a new service without the emergency, the channel stays up
+        req = new EmergencyService(new EmergencyService.Settings(true, EmergencyMessage.Mode.DIRECT, 4791, 0x647fff00, 24),
+                peers("req", "help"), reqPaths, logReq::add, changes::add, clock, () -> nanos, new Random(3),
+                new DirectExecutor());
+        run(4500);
+        assertEquals(Map.of("req", "HELPING"), help.helperStates());
+        run(1000);
+        assertTrue(help.helperStates().isEmpty() || help.helperStates().equals(Map.of("req", "ENDING")),
+                help.helperStates().toString());
+        assertFalse(helpPaths.helping.containsKey("req"), "the helper stopped forwarding");
+        assertTrue(logHelp.stream().anyMatch(l -> l.contains("its lease ran out")), logHelp.toString());
+    }
 }
