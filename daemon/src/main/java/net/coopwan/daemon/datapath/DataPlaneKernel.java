@@ -65,6 +65,14 @@ public final class DataPlaneKernel implements AutoCloseable {
                 dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, nat, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
         paths.clear();
+        try {
+            // the standby member's rule, if a killed run left it active (mode concentrator)
+            int p = SteerRanges.DEFAULTS.priorityFrom() + BondDataPaths.NEIGHBOUR_INDEX;
+            new UplinkRoutes(runner, SteerRanges.DEFAULTS).removeAll(p, p);
+        } catch (RuntimeException ex) {
+            org.slf4j.LoggerFactory.getLogger(DataPlaneKernel.class).warn(
+                    "emergency: cannot remove a leftover rule of the member through the neighbour: {}", ex.getMessage());
+        }
         if (e.enabled() && e.mode() == net.coopwan.config.Emergency.Mode.DIRECT) {
             try {
                 kernel.prepareRequester();
