@@ -467,8 +467,9 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
                     "already carrying " + MAX_REQUESTERS + " neighbours", sender);
             return;
         }
-        long useQuota = r.quotaBytes() == 0 ? quota : r.quotaBytes();
         long useWindow = r.windowMs() == 0 ? window : r.windowMs();
+        long useQuota = Math.min(r.quotaBytes() == 0 ? quota : r.quotaBytes(),
+                bandwidthCeiling(agreed.getOrDefault("bandwidth_kbps", 0L), useWindow));
         byte[] key = new byte[EmergencyCodec.KEY_BYTES];
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) random.nextInt(256);
@@ -482,6 +483,18 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
                 + "); agreement allows " + useQuota + " B per " + useWindow + " ms; setting up");
         InetAddress addr = peers.address(peerId);
         worker.execute(() -> prepare(fresh, addr));
+    }
+
+    /**
+     * The agreement's {@code bandwidth_kbps} as bytes per window ([0115]'s "amount of bandwidth"):
+     * both ceilings the owner approved hold, so the quota is the lower of the two. No bandwidth
+     * in the agreement: no ceiling from it.
+     */
+    static long bandwidthCeiling(long kbps, long windowMs) {
+        if (kbps <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(1, kbps * windowMs / 8);
     }
 
     private void prepare(HelperSession h, InetAddress requesterAddress) {

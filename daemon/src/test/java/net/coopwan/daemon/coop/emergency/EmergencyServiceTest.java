@@ -227,7 +227,8 @@ class EmergencyServiceTest {
         assertEquals(List.of("openHelp req"), helpPaths.calls);
         assertEquals(List.of("carry help"), reqPaths.calls);
         EmergencyMessage.Grant g = reqPaths.carried.get("help");
-        assertEquals(50_000_000L, g.quotaBytes());
+        // bandwidth_kbps 5000 over a window of 1000 ms is 625 000 B, below quota_bytes: both ceilings hold
+        assertEquals(625_000L, g.quotaBytes());
         assertEquals(1000, g.windowMs());
         assertEquals(0x647fff02, g.requesterAddress());
         assertEquals(0x647fff01, g.helperAddress());
