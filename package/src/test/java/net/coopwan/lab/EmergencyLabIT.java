@@ -137,17 +137,26 @@ class EmergencyLabIT {
         return new long[] {gap / 1_000_000, end};
     }
 
+    /** Router {@code name} ("a": the requester, offering; "b": the helper) of the lab, on its uplink and peer link. */
+    Router router(NeighbourLab lab, String name) {
+        boolean requester = name.equals("a");
+        Router r = new Router(dir, lab.ns(""), name, requester ? lab.aPeer() : lab.bPeer(), PORT);
+        r.uplinkDevice = requester ? lab.aWan() : lab.bWan();
+        r.offers = requester ? AgreementLabIT.OFFERS : "";
+        return r;
+    }
+
+    static String prefix() {
+        return PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
     @Test
     void theLanIsCarriedByTheNeighbourWhileTheUplinkIsDownAndComesBack() throws Exception {
-        String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String prefix = prefix();
         List<Process> tools = new ArrayList<>();
         try (NeighbourLab lab = new NeighbourLab(prefix)) {
-            Router a = new Router(dir, prefix + "-", "a", lab.aPeer(), PORT);
-            Router b = new Router(dir, prefix + "-", "b", lab.bPeer(), PORT);
-            a.uplinkDevice = lab.aWan();
-            b.uplinkDevice = lab.bWan();
-            a.offers = AgreementLabIT.OFFERS;
-            b.offers = "";
+            Router a = router(lab, "a");
+            Router b = router(lab, "b");
             a.extra = emergencySection(lab);
             try {
                 a.start();
@@ -298,15 +307,11 @@ class EmergencyLabIT {
      */
     @Test
     void throughTheConcentratorSessionsSurviveTheFailoverAndTheReturn() throws Exception {
-        String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        String prefix = prefix();
         List<Process> tools = new ArrayList<>();
         try (NeighbourLab lab = new NeighbourLab(prefix)) {
-            Router a = new Router(dir, prefix + "-", "a", lab.aPeer(), PORT);
-            Router b = new Router(dir, prefix + "-", "b", lab.bPeer(), PORT);
-            a.uplinkDevice = lab.aWan();
-            b.uplinkDevice = lab.bWan();
-            a.offers = AgreementLabIT.OFFERS;
-            b.offers = "";
+            Router a = router(lab, "a");
+            Router b = router(lab, "b");
             a.extra = String.join("\n", emergencySection(lab), "\toption mode 'concentrator'",
                     "\toption recover_ms '2000'",
                     "config bond 'bond0'",

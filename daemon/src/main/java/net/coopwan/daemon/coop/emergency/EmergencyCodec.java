@@ -46,6 +46,16 @@ public final class EmergencyCodec {
     private EmergencyCodec() {
     }
 
+    /** The constant of {@code values} whose wire code is {@code code}, or null. */
+    static <E> E byCode(E[] values, java.util.function.ToIntFunction<E> codeOf, int code) {
+        for (E v : values) {
+            if (codeOf.applyAsInt(v) == code) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     static void checkU32(long v, String what) {
         if (v < 0 || v > 0xffff_ffffL) {
             throw new IllegalArgumentException(what + " must be an unsigned 32-bit value, got " + v);

@@ -23,12 +23,7 @@ public sealed interface EmergencyMessage {
         }
 
         static Cause of(int code) {
-            for (Cause c : values()) {
-                if (c.code == code) {
-                    return c;
-                }
-            }
-            return null;
+            return EmergencyCodec.byCode(values(), v -> v.code, code);
         }
     }
 
@@ -43,12 +38,7 @@ public sealed interface EmergencyMessage {
         }
 
         static Mode of(int code) {
-            for (Mode m : values()) {
-                if (m.code == code) {
-                    return m;
-                }
-            }
-            return null;
+            return EmergencyCodec.byCode(values(), v -> v.code, code);
         }
     }
 
@@ -81,12 +71,7 @@ public sealed interface EmergencyMessage {
         }
 
         static EndReason of(int code) {
-            for (EndReason r : values()) {
-                if (r.code == code) {
-                    return r;
-                }
-            }
-            return null;
+            return EmergencyCodec.byCode(values(), v -> v.code, code);
         }
     }
 
@@ -102,12 +87,7 @@ public sealed interface EmergencyMessage {
         }
 
         static Refusal of(int code) {
-            for (Refusal r : values()) {
-                if (r.code == code) {
-                    return r;
-                }
-            }
-            return null;
+            return EmergencyCodec.byCode(values(), v -> v.code, code);
         }
     }
 
