@@ -126,6 +126,11 @@ class BrowserTest {
         browser.type(browser.find("#bond-mtu"), "1300");
         browser.click(browser.find("input.bond-member[data-uplink='wan']"));
         browser.click(browser.find("#create-bond-submit"));
+        // the click may return before the post has been answered: wait for it, bounded
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!TestInterfaces.exists(bond) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
         assertTrue(TestInterfaces.exists(bond), "the form made a kernel interface");
         String ifIndex = TestInterfaces.sys(bond, "ifindex");
         assertEquals("1300", TestInterfaces.sys(bond, "mtu"));
