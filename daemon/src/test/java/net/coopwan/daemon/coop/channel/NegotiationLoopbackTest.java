@@ -408,6 +408,52 @@ class NegotiationLoopbackTest {
         assertEquals(1, rb.log.stream().filter(l -> l.contains("offer pending")).count());
     }
 
+    /**
+     * The emergency layer (kind 8) rides on the same session: a datagram reaches only its own
+     * layer, a replay and a tampered copy are stopped by the channel before it, and a kind without
+     * a layer is a counted drop.
+     */
+    @Test
+    void emergencyDatagramsReachTheirLayerOnceAndForgedOrReplayedOnesNever() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        SealedMessages emergency = new SealedMessages() {
+            @Override
+            public void onMessage(String peerId, ByteBuffer plaintext, long now, Sender sender) {
+                byte[] p = new byte[plaintext.remaining()];
+                plaintext.get(p);
+                heard.add(peerId + " " + java.util.HexFormat.of().formatHex(p));
+            }
+
+            @Override
+            public void tick(long now, Sender sender) {
+            }
+        };
+        long unknownBefore = b.service.drops().get(TunnelDrop.UNKNOWN_TYPE);
+        PeerChannel ab = a.peer(b);
+        assertTrue(ab.sendSealed(ChannelHeader.Kind.EMERGENCY, ByteBuffer.wrap(new byte[] {4, 0, 0, 0, 7}), lan.now, a.outbox));
+        lan.pump();
+        assertEquals(unknownBefore + 1, b.service.drops().get(TunnelDrop.UNKNOWN_TYPE), "no layer for kind 8 yet: counted");
+        b.service.messages(ChannelHeader.Kind.EMERGENCY, emergency);
+        lan.sent.clear();
+        assertTrue(ab.sendSealed(ChannelHeader.Kind.EMERGENCY, ByteBuffer.wrap(new byte[] {4, 0, 0, 0, 8}), lan.now, a.outbox));
+        lan.pump();
+        assertEquals(List.of(A + " 0400000008"), heard);
+        assertEquals(0, rb.negotiation.drops().total(), "the negotiation never saw it");
+        Lan.Datagram sent = lan.sent.stream()
+                .filter(d -> d.from().equals(a.address) && d.bytes()[1] == ChannelHeader.Kind.EMERGENCY.code())
+                .findFirst().orElseThrow();
+        long replayedBefore = b.service.drops().get(TunnelDrop.REPLAYED);
+        lan.deliver(sent);
+        assertEquals(replayedBefore + 1, b.service.drops().get(TunnelDrop.REPLAYED));
+        byte[] t = sent.bytes().clone();
+        t[15] += 50; // a fresh packet number: the tag is what fails
+        t[17] ^= 1;
+        long tagBefore = b.service.drops().get(TunnelDrop.TAG_MISMATCH);
+        lan.deliver(new Lan.Datagram(sent.from(), sent.to(), t));
+        assertEquals(tagBefore + 1, b.service.drops().get(TunnelDrop.TAG_MISMATCH));
+        assertEquals(1, heard.size(), "neither the replay nor the forgery reached the layer");
+    }
+
     @Test
     void malformedPlaintextsUnderAValidSessionAreCountedNeverThrown() throws Exception {
         Random r = new Random(11);
