@@ -236,7 +236,7 @@ final class RequesterRole {
             if (error == null) {
                 ctx.started++;
                 s.carried(now);
-                state("CARRIED", s.helperId, "carried by neighbour " + s.helperId + " (" + s.reason + ")", now);
+                state("CARRIED", s.helperId, s.reason, now); // front-ends say "carried by neighbour X since ..." themselves
             } else {
                 s.ending(EmergencyMessage.EndReason.REQUESTER_ENDED, now);
                 askAgain(now, ASK_AGAIN_NANOS);

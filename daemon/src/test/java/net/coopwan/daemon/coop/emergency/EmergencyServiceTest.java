@@ -234,8 +234,8 @@ class EmergencyServiceTest {
         assertEquals(0x647fff01, g.helperAddress());
         assertEquals(g, helpPaths.helping.get("req"), "both ends use the same key and addresses");
         assertEquals(1, req.status().started());
-        assertEquals("carried by neighbour help (no packet received for 612 ms while 40 sent)",
-                req.status().requester().reason());
+        assertEquals("no packet received for 612 ms while 40 sent", req.status().requester().reason(),
+                "the reason is the evidence; front-ends say whose neighbour carries it");
 
         req.uplinkRecovered("probes answered for 2000 ms");
         run(200);
