@@ -109,7 +109,8 @@ public final class EmergencyDemo {
             }
         } catch (Exception | AssertionError e) {
             if (stop.getCount() > 0) { // not a failure when we are being stopped
-                System.out.println(SAY + "failed: " + e.getMessage() + "; logs in " + dir + " (a.log, b.log)");
+                String why = e.getClass() == IOException.class ? e.getMessage() : e.toString();
+                System.out.println(SAY + "failed: " + why + "; logs in " + dir + " (a.log, b.log)");
                 exit = 1;
             }
         } finally {
@@ -397,8 +398,11 @@ public final class EmergencyDemo {
                 }
             }
         }
+        // the web veths' host ends would go with a's and b's namespaces, but the kernel destroys a
+        // namespace asynchronously, once its last process is gone: delete them now
+        deleteHostLinks(prefix);
         if (lab != null) {
-            lab.close(); // the web veths' host ends go with a's and b's namespaces
+            lab.close();
         }
         try {
             Files.deleteIfExists(Lab.marker(prefix));
@@ -427,14 +431,37 @@ public final class EmergencyDemo {
         throw new IOException("no free demo prefix");
     }
 
-    /** Deletes the namespaces of earlier demos whose JVM is gone (killed hard). */
+    /** Deletes the host ends of the web veths of {@code prefix} (each takes its peer with it). */
+    static void deleteHostLinks(String prefix) {
+        for (String dev : List.of(prefix + "ha", prefix + "hb")) {
+            if (Files.exists(Path.of("/sys/class/net", dev))) {
+                Commands.run(T, List.of("ip", "link", "del", dev));
+            }
+        }
+    }
+
+    /** Deletes the namespaces and web veths of earlier demos whose JVM is gone (killed hard). */
     static void removeLeftovers() {
+        java.util.Set<String> prefixes = new java.util.TreeSet<>();
+        Pattern ns = Pattern.compile("^(" + PREFIX_START + "[0-9a-f]{4})-(lan|a|b|inet)\\b");
         for (String line : Commands.run(T, List.of("ip", "netns", "list")).stdout().split("\n")) {
-            Matcher m = Pattern.compile("^(" + PREFIX_START + "[0-9a-f]{4})-(lan|a|b|inet)\\b").matcher(line.strip());
-            if (m.find() && !Lab.ownerAlive(m.group(1))) {
-                NeighbourLab.removeLeftovers(m.group(1));
+            Matcher m = ns.matcher(line.strip());
+            if (m.find()) {
+                prefixes.add(m.group(1));
+            }
+        }
+        String[] devs = new java.io.File("/sys/class/net").list();
+        for (String dev : devs == null ? new String[0] : devs) {
+            if (dev.matches(PREFIX_START + "[0-9a-f]{4}h[ab]")) {
+                prefixes.add(dev.substring(0, dev.length() - 2));
+            }
+        }
+        for (String p : prefixes) {
+            if (!Lab.ownerAlive(p)) {
+                deleteHostLinks(p);
+                NeighbourLab.removeLeftovers(p);
                 try {
-                    Files.deleteIfExists(Lab.marker(m.group(1)));
+                    Files.deleteIfExists(Lab.marker(p));
                 } catch (IOException ignored) {
                     // harmless
                 }
