@@ -47,12 +47,12 @@ wait_for_line() {
 # START (an extended regex) as they are written, until one matches END; 1 when SECONDS pass or
 # PID exits first.
 follow_lines() {
-	local f="$1" start="$2" end="$3" secs="$4" pid="${5:-}" done=0 total line started=0 i
+	local f="$1" start="$2" end="$3" secs="$4" pid="${5:-}" seen=0 total line started=0 i
 	for i in $(seq 1 $(( secs * 5 ))); do
 		total=$(wc -l < "$f" 2>/dev/null || echo 0)
-		while [ "$done" -lt "$total" ]; do
-			done=$(( done + 1 ))
-			line=$(sed -n "${done}p" "$f")
+		while [ "$seen" -lt "$total" ]; do
+			seen=$(( seen + 1 ))
+			line=$(sed -n "${seen}p" "$f")
 			if [ "$started" = 0 ]; then
 				[[ "$line" =~ $start ]] || continue
 				started=1
@@ -61,7 +61,7 @@ follow_lines() {
 			[[ "$line" =~ $end ]] && return 0
 		done
 		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-			[ "$done" -lt "$(wc -l < "$f")" ] && continue
+			[ "$seen" -lt "$(wc -l < "$f")" ] && continue
 			return 1
 		fi
 		sleep 0.2
