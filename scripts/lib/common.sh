@@ -43,6 +43,32 @@ wait_for_line() {
 	return 1
 }
 
+# follow_lines FILE START END SECONDS [PID]: print FILE's complete lines from the first matching
+# START (an extended regex) as they are written, until one matches END; 1 when SECONDS pass or
+# PID exits first.
+follow_lines() {
+	local f="$1" start="$2" end="$3" secs="$4" pid="${5:-}" seen=0 total line started=0 i
+	for i in $(seq 1 $(( secs * 5 ))); do
+		total=$(wc -l < "$f" 2>/dev/null || echo 0)
+		while [ "$seen" -lt "$total" ]; do
+			seen=$(( seen + 1 ))
+			line=$(sed -n "${seen}p" "$f")
+			if [ "$started" = 0 ]; then
+				[[ "$line" =~ $start ]] || continue
+				started=1
+			fi
+			printf '%s\n' "$line"
+			[[ "$line" =~ $end ]] && return 0
+		done
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			[ "$seen" -lt "$(wc -l < "$f")" ] && continue
+			return 1
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
 # median: the median of the numbers on stdin, one per line ("-" when there are none).
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
