@@ -62,7 +62,7 @@ public final class DataPlaneKernel implements AutoCloseable {
         net.coopwan.daemon.measure.LinkHealthConfig health = new net.coopwan.daemon.measure.LinkHealthConfig(keepalive,
                 dead, d.upAfterEchoes(), d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
         EmergencyDataPaths paths = new EmergencyDataPaths(new EmergencyDataPaths.Settings(health,
-                dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, nat, kernel,
+                dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
         paths.clear();
         try {

@@ -17,8 +17,6 @@ import net.coopwan.daemon.coop.emergency.EmergencyCodec;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 import net.coopwan.daemon.measure.LinkHealthConfig;
-import net.coopwan.daemon.steer.Masquerade;
-import net.coopwan.daemon.steer.NatCoordinator;
 import net.coopwan.daemon.steer.TunnelRoutes;
 import net.coopwan.daemon.tun.TunDevice;
 import net.coopwan.daemon.tun.TunDevices;
@@ -54,7 +52,6 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     static final int INNER_MTU = 1400;
     /** The client id the requester's bond presents; one client per helper concentrator. */
     static final String CLIENT_ID = "emergency";
-    private static final String NAT_OWNER = "emergency";
 
     /** What the kernel does for both roles; the real one is steer's, through {@link KernelEmergency}. */
     public interface EmergencyKernel {
@@ -154,7 +151,6 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     private final Settings settings;
     private final TunDevices tuns;
     private final TunnelRoutes routes;
-    private final NatCoordinator nat;
     private final EmergencyKernel kernel;
     private final UplinkBinder binder;
     private final Map<String, Helped> helped = new HashMap<>();
@@ -164,13 +160,12 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     private final Map<String, String> forwarding = new HashMap<>();
     private boolean neighboursActive;
 
-    public EmergencyDataPaths(Settings settings, TunDevices tuns, TunnelRoutes routes, NatCoordinator nat,
-            EmergencyKernel kernel, UplinkBinder addressReader, NeighbourMembers neighbours) {
+    public EmergencyDataPaths(Settings settings, TunDevices tuns, TunnelRoutes routes, EmergencyKernel kernel,
+            UplinkBinder addressReader, NeighbourMembers neighbours) {
         this.neighbours = neighbours;
         this.settings = settings;
         this.tuns = tuns;
         this.routes = routes;
-        this.nat = nat;
         this.kernel = kernel;
         this.binder = new PeerLinkBinder(addressReader);
     }
@@ -269,8 +264,8 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         try {
             dev.setMtu(INNER_MTU);
             dev.setUp(true);
+            // the masquerade into the tunnel comes with the requester's rules (kernel.carry)
             routes.addAddress(REQUESTER_TUN, EmergencyCodec.dotted(grant.requesterAddress()) + "/" + grant.prefixLength());
-            nat.set(NAT_OWNER, List.of(new Masquerade(REQUESTER_TUN, null)));
             BondDataPath.Settings s = new BondDataPath.Settings(REQUESTER_TUN, Bond.Mode.ACTIVE_BACKUP,
                     List.of(new BondDataPath.Member("peer", 0, settings.peerDevice(), null, 0)),
                     new InetSocketAddress(helperAddress, grant.tunnelPort()), CLIENT_ID, grant.key(), settings.health(),
@@ -286,7 +281,6 @@ public final class EmergencyDataPaths implements EmergencyPaths {
                 if (path != null) {
                     path.close();
                 }
-                nat.set(NAT_OWNER, List.of());
                 dev.close();
             }
         }
@@ -305,7 +299,6 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         carried = null;
         kernel.uncarry();
         c.path().close();
-        nat.set(NAT_OWNER, List.of());
         c.device().close();
     }
 

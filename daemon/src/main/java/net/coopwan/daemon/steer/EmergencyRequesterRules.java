@@ -70,21 +70,26 @@ public final class EmergencyRequesterRules {
 
     /**
      * Makes the kernel match the plan. Into the tunnel: the nft table first (marks and masquerade
-     * ready), then the route, then the rules that send the LAN there. Back: the rules go first, so
-     * no packet meets an emptied table.
+     * ready), then the route, then the rules that send the LAN there; the route and the rules go
+     * to one {@code ip -batch} (in that order, stopping at the first error), because this is on
+     * the failover's critical path and a process per command costs a router ~10 ms each. Back:
+     * the rules go first, so no packet meets an emptied table.
      */
     public void apply(EmergencyRequesterPlan plan) {
         if (plan.viaHelper()) {
             nft(render(plan));
-            runner.check(List.of("ip", "-4", "route", "replace", "default", "dev", plan.tunDevice(),
-                    "table", Integer.toString(table)), null, timeout);
-            deleteOurRules();
-            for (String lan : plan.lanDevices()) {
-                runner.check(List.of("ip", "-4", "rule", "add", "iif", lan, "lookup", "main",
-                        "suppress_prefixlength", "0", "priority", Integer.toString(priority)), null, timeout);
-                runner.check(List.of("ip", "-4", "rule", "add", "iif", lan, "lookup", Integer.toString(table),
-                        "priority", Integer.toString(priority + 1)), null, timeout);
+            StringBuilder batch = new StringBuilder();
+            batch.append("route replace default dev ").append(plan.tunDevice()).append(" table ").append(table).append('\n');
+            for (int p : presentRules()) {
+                batch.append("rule del priority ").append(p).append('\n');
             }
+            for (String lan : plan.lanDevices()) {
+                batch.append("rule add iif ").append(lan).append(" lookup main suppress_prefixlength 0 priority ")
+                        .append(priority).append('\n');
+                batch.append("rule add iif ").append(lan).append(" lookup ").append(table).append(" priority ")
+                        .append(priority + 1).append('\n');
+            }
+            runner.check(List.of("ip", "-4", "-batch", "-"), batch.toString(), timeout);
         } else {
             deleteOurRules();
             flushTable();
@@ -137,7 +142,15 @@ public final class EmergencyRequesterRules {
     }
 
     private void deleteOurRules() {
+        for (int p : presentRules()) {
+            runner.check(List.of("ip", "-4", "rule", "del", "priority", Integer.toString(p)), null, timeout);
+        }
+    }
+
+    /** The priority of each rule of ours now in the kernel, once per rule (a priority may hold several). */
+    private List<Integer> presentRules() {
         String shown = runner.check(List.of("ip", "-4", "rule", "show"), null, timeout).stdout();
+        List<Integer> out = new java.util.ArrayList<>();
         for (int p : new int[] {priority, priority + 1}) {
             long present = UplinkRoutes.RuleLine.parseAll(shown).stream().filter(r -> r.priority() == p).count();
             if (present > UplinkRoutes.MAX_RULES_PER_PRIORITY) {
@@ -145,9 +158,10 @@ public final class EmergencyRequesterRules {
                         + UplinkRoutes.MAX_RULES_PER_PRIORITY + " we are prepared to delete; something else is adding them");
             }
             for (long i = 0; i < present; i++) {
-                runner.check(List.of("ip", "-4", "rule", "del", "priority", Integer.toString(p)), null, timeout);
+                out.add(p);
             }
         }
+        return out;
     }
 
     private void flushTable() {

@@ -23,8 +23,6 @@ import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 import net.coopwan.daemon.measure.LinkHealthConfig;
 import net.coopwan.daemon.steer.CommandResult;
 import net.coopwan.daemon.steer.CommandRunner;
-import net.coopwan.daemon.steer.NatCoordinator;
-import net.coopwan.daemon.steer.NatRules;
 import net.coopwan.daemon.steer.SteerRanges;
 import net.coopwan.daemon.steer.TunnelRoutes;
 import net.coopwan.daemon.tun.TunDevice;
@@ -130,8 +128,7 @@ class EmergencyDataPathsTest {
     EmergencyDataPaths paths(Kernel k, String peerDevice) {
         EmergencyDataPaths.Settings s = new EmergencyDataPaths.Settings(LinkHealthConfig.DEFAULT, 50_000_000L,
                 500_000_000L, peerDevice);
-        return new EmergencyDataPaths(s, tuns, new TunnelRoutes(OK, SteerRanges.DEFAULTS),
-                new NatCoordinator(new NatRules(OK)), k, binder, neighbours);
+        return new EmergencyDataPaths(s, tuns, new TunnelRoutes(OK, SteerRanges.DEFAULTS), k, binder, neighbours);
     }
 
     @AfterEach

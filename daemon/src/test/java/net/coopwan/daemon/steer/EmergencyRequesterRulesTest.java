@@ -73,18 +73,17 @@ class EmergencyRequesterRulesTest {
                 """);
         EmergencyRequesterPlan p = plan(true, EmergencyResetPolicy.ALL);
         new EmergencyRequesterRules(os, SteerRanges.DEFAULTS, 3190, 31090).apply(p);
-        assertEquals(List.of(
-                "nft -f -",
-                "ip -4 route replace default dev cwemerg0 table 3190",
-                "ip -4 rule show",
-                "ip -4 rule del priority 31090",
-                "ip -4 rule del priority 31090",
-                "ip -4 rule del priority 31091",
-                "ip -4 rule add iif br-lan lookup main suppress_prefixlength 0 priority 31090",
-                "ip -4 rule add iif br-lan lookup 3190 priority 31091",
-                "ip -4 rule add iif lan2 lookup main suppress_prefixlength 0 priority 31090",
-                "ip -4 rule add iif lan2 lookup 3190 priority 31091"), os.lines());
+        assertEquals(List.of("nft -f -", "ip -4 rule show", "ip -4 -batch -"), os.lines());
         assertEquals(EmergencyRequesterRules.render(p), os.calls().get(0).stdin());
+        assertEquals(String.join("\n",
+                "route replace default dev cwemerg0 table 3190",
+                "rule del priority 31090",
+                "rule del priority 31090",
+                "rule del priority 31091",
+                "rule add iif br-lan lookup main suppress_prefixlength 0 priority 31090",
+                "rule add iif br-lan lookup 3190 priority 31091",
+                "rule add iif lan2 lookup main suppress_prefixlength 0 priority 31090",
+                "rule add iif lan2 lookup 3190 priority 31091", ""), os.calls().get(2).stdin());
     }
 
     @Test
