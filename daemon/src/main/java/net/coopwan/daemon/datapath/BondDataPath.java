@@ -123,7 +123,11 @@ public final class BondDataPath implements AutoCloseable {
         }
         this.health = new LinkHealth[n];
         for (int i = 0; i < n; i++) {
-            health[i] = new LinkHealth(settings.health(), new PctPdtTrendTest());
+            // A standby member is activated because the helper opened its gate for it, during an
+            // emergency: one echo proves the path, and every further 50 ms is the LAN's outage.
+            LinkHealthConfig h = settings.members().get(i).standby() ? settings.health().withUpAfterEchoes(1)
+                    : settings.health();
+            health[i] = new LinkHealth(h, new PctPdtTrendTest());
         }
         this.channels = new DatagramChannel[n];
         this.sources = new Inet4Address[n];

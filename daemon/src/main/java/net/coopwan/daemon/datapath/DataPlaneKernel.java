@@ -59,8 +59,10 @@ public final class DataPlaneKernel implements AutoCloseable {
         long keepalive = dp.keepaliveMs() * 1_000_000L;
         long dead = Math.max(dp.deadAfterMs() * 1_000_000L, 2 * keepalive);
         net.coopwan.daemon.measure.LinkHealthConfig d = net.coopwan.daemon.measure.LinkHealthConfig.DEFAULT;
+        // the emergency tunnel has one member and exists because the uplink failed: its first echo
+        // proves the path, and waiting for three (the bonds' rule) would add 100 ms to the outage
         net.coopwan.daemon.measure.LinkHealthConfig health = new net.coopwan.daemon.measure.LinkHealthConfig(keepalive,
-                dead, d.upAfterEchoes(), d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
+                dead, 1, d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
         EmergencyDataPaths paths = new EmergencyDataPaths(new EmergencyDataPaths.Settings(health,
                 dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);

@@ -58,4 +58,10 @@ public record LinkHealthConfig(long probeIntervalNanos, long deadAfterNanos, int
             throw new IllegalArgumentException("owdWindow must be 4..10000: " + owdWindow);
         }
     }
+
+    /** This configuration with another {@code upAfterEchoes}. */
+    public LinkHealthConfig withUpAfterEchoes(int echoes) {
+        return new LinkHealthConfig(probeIntervalNanos, deadAfterNanos, echoes, lossWindow, minLossTimeoutNanos, srttFactor,
+                owdWindow);
+    }
 }
