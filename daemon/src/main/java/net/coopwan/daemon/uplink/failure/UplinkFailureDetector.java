@@ -54,6 +54,9 @@ public final class UplinkFailureDetector {
     private boolean haveSample;
     private boolean carrierUp = true;
     private long carrierDownSinceNanos;
+    /** Probes sent since the last reply from any target, and when the first of them left. */
+    private long probesSentSinceReply;
+    private long probeSilenceSinceNanos;
     private long lastRx;
     private long lastTx;
     private long silentSinceNanos;
@@ -153,11 +156,16 @@ public final class UplinkFailureDetector {
     /** Probe {@code seq} to target {@code target} (its index in the settings) left now. */
     public void onProbeSent(int target, long seq, long nowNanos) {
         targets[target].sent(seq, nowNanos);
+        if (probesSentSinceReply == 0) {
+            probeSilenceSinceNanos = nowNanos;
+        }
+        probesSentSinceReply++;
     }
 
     /** The reply to probe {@code seq} of target {@code target} arrived now (late ones too). */
     public void onProbeReply(int target, long seq, long nowNanos) {
         targets[target].reply(seq, nowNanos);
+        probesSentSinceReply = 0;
     }
 
     /**
@@ -226,7 +234,7 @@ public final class UplinkFailureDetector {
         if (blackhole(nowNanos)) {
             return BLACKHOLE;
         }
-        if (threshold > 0 && count(Liveness.DOWN) >= threshold) {
+        if (probesSilent(nowNanos) || threshold > 0 && count(Liveness.DOWN) >= threshold) {
             return PROBES;
         }
         return null;
@@ -234,6 +242,19 @@ public final class UplinkFailureDetector {
 
     private boolean blackhole(long nowNanos) {
         return txTicksInSilence >= 2 && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
+    }
+
+    /**
+     * The black-hole rule's time on our own probes: no reply from any target for
+     * {@code blackholeMs} while every target was probed at least twice. It is needed because the
+     * device also counts frames that are not IP: a modem or an ISP router that still answers ARP
+     * on a line that passes nothing else keeps {@code rx_packets} moving, and the uplink would
+     * wait for the slower count of 6 lost probes and a timeout (825 ms). Its false alarm needs as
+     * many consecutive losses as the device rule does, and one target that answers stops it.
+     */
+    private boolean probesSilent(long nowNanos) {
+        return targets.length > 0 && probesSentSinceReply >= 2L * targets.length
+                && nowNanos - probeSilenceSinceNanos >= blackholeNanos;
     }
 
     private boolean lifeSeen(long nowNanos) {
@@ -279,6 +300,9 @@ public final class UplinkFailureDetector {
         if (reason.equals(BLACKHOLE)) {
             return silentSinceNanos;
         }
+        if (probesSilent(nowNanos)) {
+            return probeSilenceSinceNanos;
+        }
         int n = 0;
         for (TargetProbes t : targets) {
             if (t.liveness() == Liveness.DOWN) {
@@ -307,6 +331,10 @@ public final class UplinkFailureDetector {
         }
         if (targets.length > 0) {
             StringBuilder b = new StringBuilder("probes: ");
+            if (probesSentSinceReply > 0) {
+                b.append("no reply for ").append((nowNanos - probeSilenceSinceNanos) / 1_000_000).append(" ms while ")
+                        .append(probesSentSinceReply).append(" sent; ");
+            }
             for (int i = 0; i < targets.length; i++) {
                 b.append(i == 0 ? "" : ", ").append(targets[i].describe());
             }

@@ -38,6 +38,9 @@ final class SimulatedUplink {
     boolean[] targetDead;
     long backgroundRxPerTick;
     long backgroundTxPerTick;
+    /** While dead, one frame is still received every this many ticks (ARP from the modem); 0: none. */
+    long deadChatterEveryTicks;
+    private long ticks;
 
     SimulatedUplink(UplinkFailureSettings settings, long seed) {
         this(settings, seed, 1_000 * MS);
@@ -85,8 +88,11 @@ final class SimulatedUplink {
             }
         }
         tx += backgroundTxPerTick;
+        ticks++;
         if (!dead) {
             rx += backgroundRxPerTick;
+        } else if (deadChatterEveryTicks > 0 && ticks % deadChatterEveryTicks == 0) {
+            rx++;
         }
         detector.onLink(carrier, rx, tx, now);
         Optional<UplinkVerdict> v = detector.tick(now);

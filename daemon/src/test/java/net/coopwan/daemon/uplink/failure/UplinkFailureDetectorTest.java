@@ -134,9 +134,12 @@ class UplinkFailureDetectorTest {
         line.targetDead[0] = line.targetDead[1] = false;
         assertEquals(0, line.run(10_000));
         line.targetDead[0] = line.targetDead[1] = true;
+        long dead = line.now;
         UplinkVerdict v = line.runUntilChange(1000).orElseThrow();
         assertEquals("probes unanswered", v.reason());
-        assertTrue(v.evidence().contains("198.18.1.1 lost 6 of last 10 (down)"), v.evidence());
+        // both targets silent for blackholeMs while probed: before the sixth loss is counted
+        assertTrue(v.evidence().contains("no reply for"), v.evidence());
+        assertTrue((v.atNanos() - dead) / MS <= 650, v.line());
     }
 
     @Test
@@ -332,5 +335,25 @@ class UplinkFailureDetectorTest {
         line.run(1000);
         assertEquals(State.HEALTHY, line.detector.verdict(line.now).state());
         assertTrue(line.detector.verdict(line.now).evidence().contains("198.18.1.2 lost 0 of last 10"));
+    }
+
+    /**
+     * A line that passes nothing but whose modem still answers ARP keeps the device's rx counter
+     * moving: the black-hole rule on the probes (no reply from any target while each was probed
+     * twice) still declares it after blackholeMs, not after the slower rule of 6 lost probes.
+     */
+    @Test
+    void aBlackHoleWithLinkChatterIsDeclaredByTheProbesSilence() {
+        SimulatedUplink line = new SimulatedUplink(withTargets(2), 7);
+        line.deadChatterEveryTicks = 8; // a frame every 200 ms
+        assertEquals(0, line.run(3000));
+        long cut = line.now;
+        line.dead = true;
+        UplinkVerdict v = line.runUntilChange(5000).orElseThrow();
+        assertEquals(State.FAILED, v.state());
+        assertEquals("probes unanswered", v.reason());
+        long ms = (v.atNanos() - cut) / MS;
+        assertTrue(ms >= 600 && ms <= 650, "declared " + ms + " ms after the cut: " + v.line());
+        assertTrue(v.evidence().contains("no reply for"), v.evidence());
     }
 }
