@@ -63,12 +63,8 @@ public final class Daemon implements AutoCloseable {
     private volatile net.coopwan.daemon.coop.channel.ChannelService channel;
     /** The cooperation handshake on the channel while {@code peer.enabled}; written under this. */
     private volatile net.coopwan.daemon.coop.negotiation.Negotiation negotiation;
-    /** The emergency connection on the channel while {@code peer.enabled}; written under this. */
-    private volatile net.coopwan.daemon.coop.emergency.EmergencyService emergency;
-    /** Its paths (tunnels, kernel rules), removed when the channel stops. */
-    private net.coopwan.daemon.datapath.EmergencyDataPaths emergencyPaths;
-    /** The watch of the own uplink that starts and ends emergencies, while the service runs. */
-    private net.coopwan.daemon.uplink.failure.UplinkFailureRunner uplinkWatch;
+    /** The emergency connection (service on the channel, watch of the own uplink) while {@code peer.enabled}; written under this. */
+    private volatile EmergencyWiring.Running emergency;
     /** Pending approvals and agreements, once the store is open. */
     private volatile net.coopwan.daemon.store.AgreementStore agreementStore;
     /** Wrong pairing codes are limited across channel restarts (a reload must not reset the count). */
@@ -101,7 +97,10 @@ public final class Daemon implements AutoCloseable {
         api.discovery(this::discoveryStatus);
         api.channel(() -> channel);
         api.negotiation(() -> negotiation, () -> agreementStore);
-        api.emergency(() -> emergency);
+        api.emergency(() -> {
+            EmergencyWiring.Running e = emergency;
+            return e == null ? null : e.service();
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);
@@ -305,6 +304,10 @@ public final class Daemon implements AutoCloseable {
             if (disc != null) {
                 msg.append("; ").append(disc);
             }
+            String em = syncEmergency(after);
+            if (em != null) {
+                msg.append("; ").append(em);
+            }
             if (!bondChanges.isEmpty()) {
                 msg.append("; bonds: ").append(String.join(", ", bondChanges));
             }
@@ -414,10 +417,6 @@ public final class Daemon implements AutoCloseable {
             discovery = null;
             what = "discovery stopped";
         }
-        if (uplinkWatch != null) {
-            uplinkWatch.close();
-            uplinkWatch = null;
-        }
         if (emergency != null) {
             emergency.close();
             emergency = null;
@@ -481,17 +480,43 @@ public final class Daemon implements AutoCloseable {
                     Clock.systemUTC(), System::nanoTime, random);
             negotiation.ownInfo(new net.coopwan.daemon.coop.info.InfoSharing(config::current, traffic));
             ch.messages(negotiation);
-            emergencyPaths = kernelSteering.emergencyPaths(c);
-            emergency = EmergencyWiring.start(c, ch, agreementStore, emergencyPaths, line -> events.record("coop", line),
-                    change -> timer.execute(() -> changes.publish(change)));
+            // before the channel starts, so no EMERGENCY datagram finds the kind without its layer
+            emergency = startEmergency(c, ch);
             ch.start(c.peer().device());
-            uplinkWatch = EmergencyWiring.watch(c, emergency, new net.coopwan.daemon.uplink.failure.SysfsDeviceReader(),
-                    kernelSteering::defaultGateway, line -> events.record("coop", line));
             return ch;
         } catch (Exception e) {
             events.record("peer", "channel: not started: " + e.getMessage());
             return null;
         }
+    }
+
+    /** The emergency connection on {@code ch} for {@code c}; what a killed earlier run left is removed first. */
+    private EmergencyWiring.Running startEmergency(CoopwanConfig c, net.coopwan.daemon.coop.channel.ChannelService ch) {
+        net.coopwan.daemon.coop.emergency.EmergencyService service = EmergencyWiring.start(c, ch, agreementStore,
+                kernelSteering.emergencyPaths(c), line -> events.record("coop", line),
+                change -> timer.execute(() -> changes.publish(change)));
+        net.coopwan.daemon.uplink.failure.UplinkFailureRunner watch = EmergencyWiring.watch(c, service,
+                new net.coopwan.daemon.uplink.failure.SysfsDeviceReader(), kernelSteering::defaultGateway,
+                line -> events.record("coop", line));
+        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch);
+    }
+
+    /**
+     * A reload that changes the failover section, the uplinks or the bonds restarts the
+     * emergency connection (an emergency in progress ends and is asked again if the uplink is
+     * still down); anything else leaves it running.
+     *
+     * @return what changed, or null
+     */
+    private synchronized String syncEmergency(CoopwanConfig c) {
+        EmergencyWiring.Running e = emergency;
+        net.coopwan.daemon.coop.channel.ChannelService ch = channel;
+        if (e == null || ch == null || e.fingerprint().equals(EmergencyWiring.Fingerprint.of(c))) {
+            return null;
+        }
+        e.close();
+        emergency = startEmergency(c, ch);
+        return "emergency connection restarted (failover, uplinks or bonds changed)";
     }
 
     private net.coopwan.daemon.api.DiscoveryStatus discoveryStatus() {

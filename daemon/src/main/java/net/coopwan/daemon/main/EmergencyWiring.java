@@ -43,6 +43,28 @@ final class EmergencyWiring {
     private EmergencyWiring() {
     }
 
+    /**
+     * What the emergency was built from: a reload that changes none of it leaves the service
+     * running (an emergency in progress goes on); any change restarts it.
+     */
+    record Fingerprint(Emergency failover, List<Uplink> uplinks, List<net.coopwan.config.Bond> bonds) {
+        static Fingerprint of(CoopwanConfig c) {
+            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds());
+        }
+    }
+
+    /** A running emergency connection: the service on the channel and the watch of the own uplink. */
+    record Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch) implements AutoCloseable {
+        /** Stops watching first, so no new emergency starts while the service removes its paths. */
+        @Override
+        public void close() {
+            if (watch != null) {
+                watch.close();
+            }
+            service.close();
+        }
+    }
+
     /** The uplink this router watches as requester and carries neighbours on as helper: the configured one, else the first. */
     static Optional<Uplink> uplink(CoopwanConfig c) {
         Emergency e = c.emergency();

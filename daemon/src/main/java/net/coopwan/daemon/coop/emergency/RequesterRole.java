@@ -74,7 +74,11 @@ final class RequesterRole {
         uplinkFailed = false;
         askAgainSet = false;
         RequesterSession s = session;
-        if (s == null || s.state == RequesterSession.State.ENDING) {
+        if (s == null) {
+            ctx.line("uplink recovered (" + evidence + "); no neighbour was carrying the LAN");
+            return;
+        }
+        if (s.state == RequesterSession.State.ENDING) {
             return;
         }
         long now = ctx.nanos.getAsLong();
