@@ -68,6 +68,9 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         /** Helper: stop forwarding for {@code name}; never throws. */
         void unhelp(String name);
 
+        /** Helper: no requester is left, so nothing of the helper's stays in the kernel; never throws. */
+        void helperIdle();
+
         /** Helper: counters of {@code name}. */
         PathCounters counters(String name);
 
@@ -232,6 +235,9 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         }
         Helped h = helped.remove(requesterId);
         if (h == null) {
+            if (name != null && helped.isEmpty() && forwarding.isEmpty()) {
+                kernel.helperIdle();
+            }
             return;
         }
         kernel.unhelp(h.kernelName());
@@ -240,6 +246,9 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             h.device().close();
         } catch (RuntimeException e) {
             LOG.warn("emergency: cannot close {}: {}", h.tun(), e.getMessage());
+        }
+        if (helped.isEmpty() && forwarding.isEmpty()) {
+            kernel.helperIdle();
         }
     }
 

@@ -96,6 +96,15 @@ public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel
     }
 
     @Override
+    public void helperIdle() {
+        try {
+            helper.removeAll();
+        } catch (SteerException e) {
+            LOG.warn("emergency: cannot remove the helper table: {}", e.getMessage());
+        }
+    }
+
+    @Override
     public EmergencyPaths.PathCounters counters(String name) {
         try {
             for (EmergencyCounters c : helper.counters()) {
