@@ -237,6 +237,10 @@ class EmergencyLabIT {
                 String tablesB = lab.exec("b", "nft", "list", "tables").stdout();
                 assertFalse(tablesB.contains("coopwan_help"), "b removed what its killed run left: " + tablesB);
                 assertEquals(1, AgreementLabIT.rpc(b, "agreements", null).size(), "b kept its agreement");
+                JsonNode keptB = AgreementLabIT.rpc(b, "emergency", null).path("totals");
+                System.out.println("b's counters after the kill -9 and the restart: " + keptB);
+                assertTrue(keptB.toString().contains("\"role\":\"helper\"") && keptB.path(0).path("started").asLong() >= 3
+                        && keptB.path(0).path("bytesOut").asLong() > 0, "b kept its counters, the killed run's too: " + keptB);
                 a.start();
                 AgreementLabIT.poll(a, "emergency", j -> "CARRIED".equals(j.path("requester").path("state").asText()), 20);
                 long again = firstFrom(received, NeighbourLab.B_WAN, System.nanoTime());
@@ -255,6 +259,10 @@ class EmergencyLabIT {
                 String rulesA = lab.exec("a", "ip", "rule").stdout();
                 assertFalse(rulesA.contains("lookup 3190"), "a removed what its killed run left: " + rulesA);
                 assertEquals(1, AgreementLabIT.rpc(a, "agreements", null).size(), "a kept its agreement");
+                JsonNode keptA = AgreementLabIT.rpc(a, "emergency", null).path("totals");
+                System.out.println("a's counters after the kill -9 and the restart: " + keptA);
+                assertTrue(keptA.path(0).path("started").asLong() >= 4 && keptA.path(0).path("bytesOut").asLong() > 0
+                        && keptA.path(0).path("bytesIn").asLong() >= 0, "a kept its counters: " + keptA);
 
                 for (Router r : List.of(a, b)) {
                     System.out.println("router " + r.name + ", emergency lines of its log:");

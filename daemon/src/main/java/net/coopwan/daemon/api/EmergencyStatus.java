@@ -11,15 +11,39 @@ import java.util.Objects;
  *
  * @param requester this router's own emergency (state NORMAL when its uplink is fine)
  * @param helping   the neighbours this router carries now, one entry each
- * @param started   emergencies started since the daemon started (both roles)
- * @param counters  refused requests, drops and unexpected messages by reason
+ * @param started   emergencies started, both roles, every neighbour, kept across restarts (the sum of {@code totals})
+ * @param counters  refused requests, drops and unexpected messages by reason, since the daemon started
+ * @param totals    per neighbour and role: emergencies started and the bytes of those that ended,
+ *                  kept across restarts and kill -9 (the state store)
  */
-public record EmergencyStatus(Requester requester, List<Helping> helping, long started, Map<String, Long> counters) {
+public record EmergencyStatus(Requester requester, List<Helping> helping, long started, Map<String, Long> counters,
+        List<Total> totals) {
 
     public EmergencyStatus {
         Objects.requireNonNull(requester, "requester");
         helping = List.copyOf(helping);
         counters = Map.copyOf(counters);
+        totals = List.copyOf(totals);
+    }
+
+    /** Without totals (a status from before they were kept). */
+    public EmergencyStatus(Requester requester, List<Helping> helping, long started, Map<String, Long> counters) {
+        this(requester, helping, started, counters, List.of());
+    }
+
+    /**
+     * One neighbour's totals in one role, kept in the state store.
+     *
+     * @param role "requester" (the neighbour carried this router) or "helper" (this router carried it)
+     * @param bytesOut requester: sent through the neighbour; helper: carried out of this router's uplink
+     * @param bytesIn  requester: received back through the neighbour; helper: 0 (not counted)
+     */
+    public record Total(String peerId, String role, long started, long bytesOut, long bytesIn, long bytesDropped,
+            long packetsRefused) {
+        public Total {
+            Objects.requireNonNull(peerId, "peerId");
+            Objects.requireNonNull(role, "role");
+        }
     }
 
     /**

@@ -36,9 +36,9 @@ public final class DataPlaneKernel implements AutoCloseable {
     }
 
     /**
-     * The emergency connection's paths for {@code config} (mode direct), with every rule an
-     * earlier run may have left (a kill -9) removed first, and the requester's conntrack marks
-     * in place when this router may ask for help.
+     * The emergency connection's paths for {@code config}. What an earlier run may have left (a
+     * kill -9) is removed by the emergency service, which reads its counters first
+     * ({@link EmergencyDataPaths#clear}); only the standby member's rule goes here.
      */
     public EmergencyDataPaths emergencyPaths(CoopwanConfig config) {
         net.coopwan.config.Emergency e = config.emergency();
@@ -66,7 +66,6 @@ public final class DataPlaneKernel implements AutoCloseable {
         EmergencyDataPaths paths = new EmergencyDataPaths(new EmergencyDataPaths.Settings(health,
                 dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
-        paths.clear();
         try {
             // the standby member's rule, if a killed run left it active (mode concentrator)
             int p = SteerRanges.DEFAULTS.priorityFrom() + BondDataPaths.NEIGHBOUR_INDEX;
@@ -74,14 +73,6 @@ public final class DataPlaneKernel implements AutoCloseable {
         } catch (RuntimeException ex) {
             org.slf4j.LoggerFactory.getLogger(DataPlaneKernel.class).warn(
                     "emergency: cannot remove a leftover rule of the member through the neighbour: {}", ex.getMessage());
-        }
-        if (e.enabled() && e.mode() == net.coopwan.config.Emergency.Mode.DIRECT) {
-            try {
-                kernel.prepareRequester();
-            } catch (IOException ex) {
-                org.slf4j.LoggerFactory.getLogger(DataPlaneKernel.class).warn(
-                        "emergency: requester marks not set, sessions are not reset on a move: {}", ex.getMessage());
-            }
         }
         return paths;
     }

@@ -44,8 +44,10 @@ import net.coopwan.daemon.tun.TunDevices;
  */
 public final class EmergencyDataPaths implements EmergencyPaths {
     private static final Logger LOG = LoggerFactory.getLogger(EmergencyDataPaths.class);
-    /** The requester's tunnel device. */
+    /** The requester's tunnel device, also the name of its path (and of its counters). */
     public static final String REQUESTER_TUN = "cwe0";
+    /** The name of the requester's path in mode concentrator: its bonds' standby members. */
+    public static final String STANDBY_PATH = "standby";
     /** The helper's tunnel devices: this prefix and the requester's slot. */
     public static final String HELPER_TUN_PREFIX = "cwh";
     /** Inner MTU: the peer link's 1500 minus the tunnel's 72 bytes, rounded down like the bonds'. */
@@ -65,8 +67,8 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         void helpConcentrator(String name, String peerDevice, Inet4Address source,
                 List<EmergencyMessage.Destination> destinations, EmergencyMessage.Grant grant) throws IOException;
 
-        /** Helper: stop forwarding for {@code name}; never throws. */
-        void unhelp(String name);
+        /** Helper: stop forwarding for {@code name}; never throws. @return its counters read just before */
+        PathCounters unhelp(String name);
 
         /** Helper: no requester is left, so nothing of the helper's stays in the kernel; never throws. */
         void helperIdle();
@@ -77,11 +79,15 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         /** Requester: the LAN's traffic goes into {@code tun}; established TCP sessions get resets per policy. */
         void carry(String tun) throws IOException;
 
-        /** Requester: the LAN back on the own uplink; never throws. */
-        void uncarry();
+        /** Requester: the LAN back on the own uplink; never throws. @return the counters through the helper read just before */
+        PathCounters uncarry();
 
-        /** Removes every rule of both roles (start after a kill -9, and stop); never throws. */
-        void clear();
+        /**
+         * Removes every rule of both roles (start after a kill -9, and stop); never throws.
+         *
+         * @return the counters found in the rules before they went, by path name
+         */
+        java.util.Map<String, PathCounters> clear();
     }
 
     /** The requester's bonds' standby members over the peer link (mode concentrator). */
@@ -179,7 +185,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     }
 
     @Override
-    public synchronized void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
+    public synchronized String openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
             EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> destinations) throws Exception {
         closeHelp(requesterId);
         if (mode == EmergencyMessage.Mode.CONCENTRATOR) {
@@ -191,7 +197,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             forwarding.put(requesterId, kernelName(grant));
             LOG.info("emergency: forwarding {}'s sealed packets from {} to {}, {} B per {} ms", requesterId,
                     source.getHostAddress(), destinations, grant.quotaBytes(), grant.windowMs());
-            return;
+            return kernelName(grant);
         }
         int slot = grant.requesterAddress() - grant.helperAddress() - 1;
         String tun = HELPER_TUN_PREFIX + slot;
@@ -216,6 +222,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             ok = true;
             LOG.info("emergency: helper path for {} on {} (UDP {}:{}), {} B per {} ms", requesterId, tun,
                     local.getHostAddress(), grant.tunnelPort(), grant.quotaBytes(), grant.windowMs());
+            return kernelName(grant);
         } finally {
             if (!ok) {
                 if (c != null) {
@@ -228,32 +235,30 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     }
 
     @Override
-    public synchronized void closeHelp(String requesterId) {
+    public synchronized PathCounters closeHelp(String requesterId) {
+        PathCounters last = PathCounters.ZERO;
         String name = forwarding.remove(requesterId);
         if (name != null) {
-            kernel.unhelp(name);
+            last = kernel.unhelp(name);
         }
         Helped h = helped.remove(requesterId);
-        if (h == null) {
-            if (name != null && helped.isEmpty() && forwarding.isEmpty()) {
-                kernel.helperIdle();
+        if (h != null) {
+            last = kernel.unhelp(h.kernelName());
+            h.concentrator().close();
+            try {
+                h.device().close();
+            } catch (RuntimeException e) {
+                LOG.warn("emergency: cannot close {}: {}", h.tun(), e.getMessage());
             }
-            return;
         }
-        kernel.unhelp(h.kernelName());
-        h.concentrator().close();
-        try {
-            h.device().close();
-        } catch (RuntimeException e) {
-            LOG.warn("emergency: cannot close {}: {}", h.tun(), e.getMessage());
-        }
-        if (helped.isEmpty() && forwarding.isEmpty()) {
+        if ((name != null || h != null) && helped.isEmpty() && forwarding.isEmpty()) {
             kernel.helperIdle();
         }
+        return last;
     }
 
     @Override
-    public synchronized void carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode,
+    public synchronized String carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode,
             EmergencyMessage.Grant grant) throws Exception {
         uncarry(helperId);
         if (helperAddress == null) {
@@ -265,7 +270,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
                         + " concentrator)");
             }
             neighboursActive = true;
-            return;
+            return STANDBY_PATH;
         }
         TunDevice dev = tuns.open(REQUESTER_TUN);
         BondDataPath path = null;
@@ -284,6 +289,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             kernel.carry(REQUESTER_TUN);
             carried = new Carried(dev, path);
             ok = true;
+            return REQUESTER_TUN;
         } finally {
             if (!ok) {
                 kernel.uncarry();
@@ -296,19 +302,22 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     }
 
     @Override
-    public synchronized void uncarry(String helperId) {
+    public synchronized PathCounters uncarry(String helperId) {
+        PathCounters last = PathCounters.ZERO;
         if (neighboursActive) {
+            // the standby members' bytes are the bond's own (Java) counters: not kept apart
             neighboursActive = false;
             neighbours.deactivate();
         }
         Carried c = carried;
         if (c == null) {
-            return;
+            return last;
         }
         carried = null;
-        kernel.uncarry();
+        last = kernel.uncarry();
         c.path().close();
         c.device().close();
+        return last;
     }
 
     @Override
@@ -326,15 +335,24 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     }
 
     @Override
-    public synchronized void clear() {
+    public synchronized java.util.Map<String, PathCounters> clear() {
+        java.util.Map<String, PathCounters> last = new java.util.LinkedHashMap<>();
         for (String r : List.copyOf(helped.keySet())) {
-            closeHelp(r);
+            String name = helped.get(r).kernelName();
+            last.put(name, closeHelp(r));
         }
         for (String r : List.copyOf(forwarding.keySet())) {
-            closeHelp(r);
+            String name = forwarding.get(r);
+            last.put(name, closeHelp(r));
         }
-        uncarry(null);
-        kernel.clear();
+        boolean carrying = carried != null;
+        PathCounters mine = uncarry(null);
+        if (carrying) {
+            last.put(REQUESTER_TUN, mine);
+        }
+        // what a killed earlier run left: its counters first, then the rules
+        kernel.clear().forEach(last::putIfAbsent);
+        return last;
     }
 
     /** The peer link is directly connected: its address is the source, and no policy route is needed. */

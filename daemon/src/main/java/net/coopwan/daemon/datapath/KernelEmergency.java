@@ -23,9 +23,9 @@ import net.coopwan.daemon.steer.SteerException;
 /**
  * {@link EmergencyDataPaths.EmergencyKernel} through steer: the helper's quota and forwarding
  * in {@code inet coopwan_help} ({@link EmergencyHelperRules}), the requester's policy routing,
- * masquerade marks and resets ({@link EmergencyRequesterRules}). The requester's marks are put in
- * place by {@link #prepareRequester} before any emergency, so a session that started on the own
- * uplink is known as such when the LAN moves and can be reset.
+ * masquerade, marks and resets ({@link EmergencyRequesterRules}). No mark is needed before the
+ * first emergency: a session without one started on the own uplink, and the reset rule treats it
+ * so. Counters are read before the rules that hold them go, so the daemon keeps them.
  */
 public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel {
     private static final Logger LOG = LoggerFactory.getLogger(KernelEmergency.class);
@@ -43,15 +43,6 @@ public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel
         this.wanDevice = wanDevice;
         this.lanDevices = List.copyOf(lanDevices);
         this.reset = reset;
-    }
-
-    /** The requester's rules with the LAN on its own uplink: conntrack marks only. */
-    public void prepareRequester() throws IOException {
-        try {
-            requester.apply(new EmergencyRequesterPlan(lanDevices, EmergencyDataPaths.REQUESTER_TUN, false, reset));
-        } catch (SteerException | IllegalArgumentException e) {
-            throw new IOException("requester rules: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -87,12 +78,14 @@ public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel
     }
 
     @Override
-    public void unhelp(String name) {
+    public EmergencyPaths.PathCounters unhelp(String name) {
+        EmergencyPaths.PathCounters last = counters(name);
         try {
             helper.remove(name);
         } catch (SteerException | IllegalArgumentException e) {
             LOG.warn("emergency: cannot remove the helper rules of {}: {}", name, e.getMessage());
         }
+        return last;
     }
 
     @Override
@@ -129,16 +122,44 @@ public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel
     }
 
     @Override
-    public void uncarry() {
+    public EmergencyPaths.PathCounters uncarry() {
+        EmergencyPaths.PathCounters last = requesterCounters();
         try {
+            // the table stays, with the LAN's new sessions marked as its own uplink's: those that
+            // started through the helper get their RST when they next send
             requester.apply(new EmergencyRequesterPlan(lanDevices, EmergencyDataPaths.REQUESTER_TUN, false, reset));
         } catch (SteerException | IllegalArgumentException e) {
             LOG.warn("emergency: cannot move the LAN back to the own uplink: {}", e.getMessage());
         }
+        return last == null ? EmergencyPaths.PathCounters.ZERO : last;
+    }
+
+    /** What went through the helper since the requester's table was last replaced; null without the table. */
+    private EmergencyPaths.PathCounters requesterCounters() {
+        try {
+            long[] c = requester.counters();
+            return c == null ? null : new EmergencyPaths.PathCounters(c[0], c[1], 0, 0, 0);
+        } catch (SteerException e) {
+            LOG.debug("emergency: requester counters unreadable: {}", e.getMessage());
+            return null;
+        }
     }
 
     @Override
-    public void clear() {
+    public java.util.Map<String, EmergencyPaths.PathCounters> clear() {
+        java.util.Map<String, EmergencyPaths.PathCounters> left = new java.util.LinkedHashMap<>();
+        try {
+            for (EmergencyCounters c : helper.counters()) {
+                left.put(c.name(), new EmergencyPaths.PathCounters(c.carriedBytes(), 0, c.droppedOverQuotaBytes(),
+                        c.refusedPackets(), 0));
+            }
+        } catch (SteerException e) {
+            LOG.debug("emergency: helper counters unreadable: {}", e.getMessage());
+        }
+        EmergencyPaths.PathCounters mine = requesterCounters();
+        if (mine != null) {
+            left.put(EmergencyDataPaths.REQUESTER_TUN, mine);
+        }
         try {
             helper.removeAll();
         } catch (SteerException e) {
@@ -149,5 +170,6 @@ public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel
         } catch (SteerException e) {
             LOG.warn("emergency: cannot remove the requester rules: {}", e.getMessage());
         }
+        return left;
     }
 }

@@ -490,10 +490,22 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The state store, or null if it did not open (the channel does not start then either). */
+    private Store storeOrNull() {
+        try {
+            return store.get();
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** The emergency connection on {@code ch} for {@code c}; what a killed earlier run left is removed first. */
     private EmergencyWiring.Running startEmergency(CoopwanConfig c, net.coopwan.daemon.coop.channel.ChannelService ch) {
         net.coopwan.daemon.coop.emergency.EmergencyService service = EmergencyWiring.start(c, ch, agreementStore,
-                kernelSteering.emergencyPaths(c), line -> events.record("coop", line),
+                storeOrNull(), kernelSteering.emergencyPaths(c), line -> events.record("coop", line),
                 change -> timer.execute(() -> changes.publish(change)));
         net.coopwan.daemon.uplink.failure.UplinkFailureRunner watch = EmergencyWiring.watch(c, service,
                 new net.coopwan.daemon.uplink.failure.SysfsDeviceReader(), kernelSteering::defaultGateway,

@@ -15,16 +15,19 @@ import net.coopwan.config.CoopwanConfig;
 import net.coopwan.config.Emergency;
 import net.coopwan.config.Uplink;
 import net.coopwan.daemon.api.EmergencyChanged;
+import net.coopwan.daemon.api.EmergencyStatus;
 import net.coopwan.daemon.coop.agreement.Agreement;
 import net.coopwan.daemon.coop.agreement.Role;
 import net.coopwan.daemon.coop.channel.ChannelHeader;
 import net.coopwan.daemon.coop.channel.ChannelService;
 import net.coopwan.daemon.coop.channel.ChannelState;
 import net.coopwan.daemon.coop.channel.PeerChannel;
+import net.coopwan.daemon.coop.emergency.EmergencyLedger;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 import net.coopwan.daemon.coop.emergency.EmergencyService;
 import net.coopwan.daemon.store.AgreementStore;
+import net.coopwan.daemon.store.EmergencyStore;
 import net.coopwan.daemon.store.StoreException;
 import net.coopwan.daemon.uplink.failure.DeviceReader;
 import net.coopwan.daemon.uplink.failure.ProbeTarget;
@@ -166,8 +169,9 @@ final class EmergencyWiring {
     }
 
     /** The service, registered on {@code channel}; the caller closes it before the channel. */
-    static EmergencyService start(CoopwanConfig c, ChannelService channel, AgreementStore store, EmergencyPaths paths,
-            Consumer<String> log, Consumer<EmergencyChanged> publish) {
+    static EmergencyService start(CoopwanConfig c, ChannelService channel, AgreementStore store,
+            net.coopwan.daemon.store.Store agreementsStore, EmergencyPaths paths, Consumer<String> log,
+            Consumer<EmergencyChanged> publish) {
         Emergency e = c.emergency();
         EmergencyMessage.Mode mode = e.mode() == Emergency.Mode.CONCENTRATOR ? EmergencyMessage.Mode.CONCENTRATOR
                 : EmergencyMessage.Mode.DIRECT;
@@ -190,11 +194,58 @@ final class EmergencyWiring {
         }
         EmergencyService.Settings settings = new EmergencyService.Settings(e.enabled(), mode, e.helperPort(),
                 address(e.tunnelNetwork()), e.tunnelPrefix(), own, allowed);
-        EmergencyService service = new EmergencyService(settings, peers(channel, store), paths, log, publish,
-                Clock.systemUTC(), System::nanoTime, new SecureRandom());
+        EmergencyService service = new EmergencyService(settings, peers(channel, store), paths,
+                agreementsStore == null ? EmergencyLedger.inMemory() : ledger(new EmergencyStore(agreementsStore), log), log,
+                publish, Clock.systemUTC(), System::nanoTime,
+                new SecureRandom());
         channel.messages(ChannelHeader.Kind.EMERGENCY, service);
         service.wake(channel::kick);
         return service;
+    }
+
+    /**
+     * The counters in the state store. A write that fails is logged and the emergency goes on:
+     * the LAN matters more than its statistics.
+     */
+    private static EmergencyLedger ledger(EmergencyStore store, Consumer<String> log) {
+        return new EmergencyLedger() {
+            @Override
+            public void started(String pathName, String peerId, String role) {
+                try {
+                    store.started(pathName, peerId, role, java.time.Instant.now());
+                } catch (StoreException ex) {
+                    log.accept("emergency: start with " + peerId + " not counted in the store: " + ex.getMessage());
+                }
+            }
+
+            @Override
+            public void ended(String pathName, EmergencyPaths.PathCounters last) {
+                try {
+                    store.ended(pathName, last.bytesOut(), last.bytesIn(), last.bytesDropped(), last.packetsRefused());
+                } catch (StoreException ex) {
+                    log.accept("emergency: counters of " + pathName + " not kept in the store: " + ex.getMessage());
+                }
+            }
+
+            @Override
+            public List<String> running() {
+                try {
+                    return store.running().stream().map(EmergencyStore.Running::pathName).toList();
+                } catch (StoreException ex) {
+                    return List.of();
+                }
+            }
+
+            @Override
+            public List<EmergencyStatus.Total> totals() {
+                try {
+                    return store.totals().stream().map(t -> new EmergencyStatus.Total(t.peerId(), t.role(), t.started(),
+                            t.bytesOut(), t.bytesIn(), t.bytesDropped(), t.packetsRefused())).toList();
+                } catch (StoreException ex) {
+                    return List.of();
+                }
+            }
+        };
     }
 
     /** The channel and the store as the service needs them; called under the channel's lock. */

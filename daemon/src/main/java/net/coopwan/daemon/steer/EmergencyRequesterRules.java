@@ -46,6 +46,11 @@ public final class EmergencyRequesterRules {
     /** Defaults at the top of the owned ranges, clear of the uplinks' tables counted from the bottom. */
     public static final int DEFAULT_TABLE = 3190;
     public static final int DEFAULT_PRIORITY = 31090;
+    /** The named counters of what went through the helper: out of the LAN into the tunnel, and back. */
+    static final String OUT = "via_helper_out";
+    static final String IN = "via_helper_in";
+    private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile(
+            "counter (via_helper_out|via_helper_in) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
 
     private final CommandRunner runner;
     private final int table;
@@ -97,6 +102,27 @@ public final class EmergencyRequesterRules {
         }
     }
 
+    /**
+     * The bytes the LAN sent through the helper and received back since the table was last
+     * replaced: {@code [out, in]}, or null when the table is absent.
+     */
+    public long[] counters() {
+        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
+        CommandResult r = runner.run(argv, null, timeout);
+        if (!r.succeeded()) {
+            if (Absent.matches(r)) {
+                return null;
+            }
+            throw CommandRunner.failed(argv, r);
+        }
+        long[] out = new long[2];
+        java.util.regex.Matcher m = COUNTER.matcher(r.stdout());
+        while (m.find()) {
+            out[m.group(1).equals(OUT) ? 0 : 1] = Long.parseLong(m.group(3));
+        }
+        return out;
+    }
+
     /** Deletes our rules, empties our table and deletes the nft table (crash clean-up, stop); absent is fine. */
     public void removeAll() {
         deleteOurRules();
@@ -113,6 +139,10 @@ public final class EmergencyRequesterRules {
         b.append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n');
         b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
+        // what the LAN sent through the helper and got back: kept by the daemon when it leaves
+        // the helper, and read back after a kill -9 (a replace of the table starts them at 0)
+        b.append("\tcounter ").append(OUT).append(" {\n\t}\n");
+        b.append("\tcounter ").append(IN).append(" {\n\t}\n");
         b.append("\tchain forward {\n");
         b.append("\t\ttype filter hook forward priority filter; policy accept;\n");
         b.append("\t\tiifname ").append(lans).append(" ct state new ").append(SteerMarks.set(path)).append('\n');
@@ -125,6 +155,13 @@ public final class EmergencyRequesterRules {
                 b.append(" meta l4proto tcp ct state established ").append(SteerMarks.match("==", SteerMarks.VIA_HELPER));
             }
             b.append(" counter reject with tcp reset\n");
+        }
+        if (plan.viaHelper()) {
+            // after the reset: what was sent back as an RST never went through the helper
+            b.append("\t\tiifname ").append(lans).append(" oifname ").append(tun).append(" counter name \"").append(OUT)
+                    .append("\"\n");
+            b.append("\t\tiifname ").append(tun).append(" oifname ").append(lans).append(" counter name \"").append(IN)
+                    .append("\"\n");
         }
         b.append("\t}\n");
         b.append("\tchain postrouting {\n");

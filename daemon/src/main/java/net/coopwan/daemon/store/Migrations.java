@@ -21,7 +21,8 @@ final class Migrations {
     static final List<String> DESCRIPTIONS = List.of(
             "event log",
             "peers, pending approvals and agreements",
-            "router identity and paired peers");
+            "router identity and paired peers",
+            "emergency counters");
 
     private final Connection connection;
 

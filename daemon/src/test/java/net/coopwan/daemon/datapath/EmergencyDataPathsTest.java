@@ -77,8 +77,9 @@ class EmergencyDataPathsTest {
         }
 
         @Override
-        public void unhelp(String name) {
+        public EmergencyPaths.PathCounters unhelp(String name) {
             calls.add("unhelp " + name);
+            return counters(name);
         }
 
         @Override
@@ -97,13 +98,15 @@ class EmergencyDataPathsTest {
         }
 
         @Override
-        public void uncarry() {
+        public EmergencyPaths.PathCounters uncarry() {
             calls.add("uncarry");
+            return new EmergencyPaths.PathCounters(300, 400, 0, 0, 0);
         }
 
         @Override
-        public void clear() {
+        public Map<String, EmergencyPaths.PathCounters> clear() {
             calls.add("clear");
+            return Map.of();
         }
     }
 
@@ -184,8 +187,9 @@ class EmergencyDataPathsTest {
         assertTrue(requester.counters("helpid", false).bytesOut() > 0);
         assertEquals(1000, helper.counters("reqid", true).bytesOut());
 
-        requester.uncarry("helpid");
-        helper.closeHelp("reqid");
+        assertEquals(new EmergencyPaths.PathCounters(300, 400, 0, 0, 0), requester.uncarry("helpid"),
+                "the kernel's last counters of the path");
+        assertEquals(1000, helper.closeHelp("reqid").bytesOut());
         assertEquals("uncarry", requesterKernel.calls.get(requesterKernel.calls.size() - 1));
         assertEquals(List.of("unhelp r" + port, "helperIdle"), helperKernel.calls.subList(helperKernel.calls.size() - 2,
                 helperKernel.calls.size()), "the last requester gone, the helper's table goes");

@@ -21,10 +21,16 @@ class EmergencyRequesterRulesTest {
                 add table inet coopwan_emerg
                 delete table inet coopwan_emerg
                 table inet coopwan_emerg {
+                \tcounter via_helper_out {
+                \t}
+                \tcounter via_helper_in {
+                \t}
                 \tchain forward {
                 \t\ttype filter hook forward priority filter; policy accept;
                 \t\tiifname { "br-lan", "lan2" } ct state new ct mark set ct mark and 0xff3fffff or 0x00800000
                 \t\tiifname { "br-lan", "lan2" } oifname "cwemerg0" meta l4proto tcp ct state established ct mark and 0x00c00000 != 0x00800000 counter reject with tcp reset
+                \t\tiifname { "br-lan", "lan2" } oifname "cwemerg0" counter name "via_helper_out"
+                \t\tiifname "cwemerg0" oifname { "br-lan", "lan2" } counter name "via_helper_in"
                 \t}
                 \tchain postrouting {
                 \t\ttype nat hook postrouting priority srcnat; policy accept;
@@ -40,6 +46,10 @@ class EmergencyRequesterRulesTest {
                 add table inet coopwan_emerg
                 delete table inet coopwan_emerg
                 table inet coopwan_emerg {
+                \tcounter via_helper_out {
+                \t}
+                \tcounter via_helper_in {
+                \t}
                 \tchain forward {
                 \t\ttype filter hook forward priority filter; policy accept;
                 \t\tiifname { "br-lan", "lan2" } ct state new ct mark set ct mark and 0xff3fffff or 0x00400000

@@ -204,7 +204,8 @@ final class HumanFormat {
     /**
      * {@code emergency}: this router's own emergency in one line ("own uplink (normal)", or
      * "carried by neighbour X since HH:MM:SS (reason), quota ..."), then one row per neighbour it
-     * carries, then the emergencies started and the counters that are not zero. Times are UTC.
+     * carries, the totals kept across restarts per neighbour and role, then the emergencies started
+     * and the counters that are not zero. Times are UTC.
      */
     static String emergency(JsonNode e) {
         StringBuilder sb = new StringBuilder(requester(e.path("requester"))).append('\n');
@@ -219,6 +220,17 @@ final class HumanFormat {
                         bytes(h.path("bytesCarried").asLong()), bytes(h.path("bytesDropped").asLong()),
                         h.path("packetsRefused").asLong() + " pkts", h.path("reason").asText("").isEmpty() ? "-"
                         : h.path("reason").asText());
+            }
+            sb.append(t.render());
+        }
+        JsonNode totals = e.path("totals");
+        if (!totals.isEmpty()) {
+            sb.append("kept across restarts:\n");
+            Table t = new Table("PEER", "ROLE", "STARTED", "OUT", "IN", "DROPPED", "REFUSED");
+            for (JsonNode k : totals) {
+                t.row(k.path("peerId").asText(), k.path("role").asText(), Long.toString(k.path("started").asLong()),
+                        bytes(k.path("bytesOut").asLong()), bytes(k.path("bytesIn").asLong()),
+                        bytes(k.path("bytesDropped").asLong()), k.path("packetsRefused").asLong() + " pkts");
             }
             sb.append(t.render());
         }

@@ -161,6 +161,12 @@ class HumanFormatTest {
                 + "\\s+0 pkts\\s+-\nemergencies started 1\n"), preparing);
         assertEquals("ended the emergency of coop-5: its traffic is no longer carried, and it is told\n",
                 HumanFormat.format("emergency.end", Json.mapper().readTree("{\"ended\":\"coop-5\"}")));
+        String kept = HumanFormat.format("emergency", Json.mapper().valueToTree(new net.coopwan.daemon.api.EmergencyStatus(
+                net.coopwan.daemon.api.EmergencyStatus.off(java.time.Instant.parse("2026-11-01T12:00:00Z")).requester(),
+                java.util.List.of(), 3, java.util.Map.of(), java.util.List.of(new net.coopwan.daemon.api.EmergencyStatus.Total(
+                        "coop-5", "helper", 3, 2048, 0, 1024, 7)))));
+        assertTrue(kept.matches("(?s).*kept across restarts:\\nPEER\\s+ROLE\\s+STARTED\\s+OUT\\s+IN\\s+DROPPED\\s+REFUSED\\n"
+                + "coop-5\\s+helper\\s+3\\s+2\\.0 KiB\\s+0 B\\s+1\\.0 KiB\\s+7 pkts\\nemergencies started 3\\n"), kept);
         assertEquals("12:00:01", HumanFormat.clock("2026-11-01T12:00:01.9Z"));
         assertEquals("soon", HumanFormat.clock("soon"));
     }

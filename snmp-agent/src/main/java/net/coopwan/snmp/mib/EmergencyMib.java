@@ -29,8 +29,8 @@ import org.snmp4j.smi.OctetString;
  * {@link ControlApi#emergency()} and the daemon's {@link EmergencyChanged}.
  *
  * <ul>
- * <li>coopEmergenciesStarted: the daemon's {@code started} (both roles, since the daemon, which
- *     runs this agent, started), as a Counter32.</li>
+ * <li>coopEmergenciesStarted: the daemon's {@code started} (both roles, kept in its state store
+ *     across restarts), as a Counter32.</li>
  * <li>coopEmergenciesActive: the helping entries in state HELPING, plus 1 while this router is
  *     CARRIED by a neighbour: sessions whose traffic flows, the same moments at which the daemon
  *     publishes the starts and ends that become emergencyStarted and emergencyEnded.</li>
@@ -169,6 +169,21 @@ public final class EmergencyMib implements MOGroup {
         lastCarried.clear();
         lastCarried.putAll(now);
         watching = !now.isEmpty();
+        // The daemon keeps every ended session's octets in its state store (across restarts and
+        // kill -9): those plus the running sessions' are the exact total, which a restarted agent
+        // starts from. A session that just ended can be in neither for a moment: the max keeps
+        // the counter from going back then.
+        long kept = 0;
+        for (EmergencyStatus.Total t : s.totals()) {
+            if (t.role().equals("helper")) {
+                kept += Math.max(0, t.bytesOut());
+            }
+        }
+        long running = 0;
+        for (long v : now.values()) {
+            running += v;
+        }
+        carried = Math.max(carried, kept + running);
         return new Values(Math.max(0, s.started()), active(s, null, null), carried);
     }
 

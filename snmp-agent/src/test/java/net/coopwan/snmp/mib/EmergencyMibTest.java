@@ -78,4 +78,19 @@ class EmergencyMibTest {
         assertEquals(PeerMib.HELP_HELPING, PeerMib.help(h("a", "HELPING", 0)));
         assertEquals(PeerMib.HELP_ENDING, PeerMib.help(h("a", "ENDING", 0)));
     }
+
+    /** With the daemon's kept totals, a restarted agent starts from them: ended sessions plus running ones. */
+    @Test
+    void bytesCarriedStartsFromTheTotalsTheDaemonKeeps() {
+        EmergencyMib m = new EmergencyMib(offApi(), false);
+        List<EmergencyStatus.Total> kept = List.of(new EmergencyStatus.Total("a", "helper", 3, 5000, 0, 0, 0),
+                new EmergencyStatus.Total("a", "requester", 1, 700, 900, 0, 0));
+        EmergencyStatus withKept = new EmergencyStatus(NORMAL, List.of(h("b", "HELPING", 100)), 4, Map.of(), kept);
+        assertEquals(5100, m.account(withKept).bytesCarried(), "the helper's kept octets plus b's running session");
+        // b ends: for a moment in neither list; then its 120 octets are kept
+        assertEquals(5100, m.account(new EmergencyStatus(NORMAL, List.of(), 4, Map.of(), kept)).bytesCarried());
+        List<EmergencyStatus.Total> later = List.of(new EmergencyStatus.Total("a", "helper", 3, 5000, 0, 0, 0),
+                new EmergencyStatus.Total("b", "helper", 1, 120, 0, 0, 0));
+        assertEquals(5120, m.account(new EmergencyStatus(NORMAL, List.of(), 4, Map.of(), later)).bytesCarried());
+    }
 }

@@ -30,13 +30,14 @@ final class EmergencyContext {
     private final Consumer<EmergencyChanged> publish;
     /** Asks the channel for a tick now: a decided message then leaves at once, not at the next 50 ms. */
     volatile Runnable wake = () -> { };
-    /** Emergencies started in either role since the daemon started (guarded by {@link #lock}). */
-    long started;
+    /** Where starts and final counters are kept across restarts. */
+    final EmergencyLedger ledger;
 
     EmergencyContext(Object lock, EmergencyService.Settings settings, EmergencyService.Peers peers, EmergencyPaths paths,
-            Consumer<String> log, Consumer<EmergencyChanged> publish, Clock clock, LongSupplier nanos,
-            RandomGenerator random, ExecutorService worker) {
+            EmergencyLedger ledger, Consumer<String> log, Consumer<EmergencyChanged> publish, Clock clock,
+            LongSupplier nanos, RandomGenerator random, ExecutorService worker) {
         this.lock = lock;
+        this.ledger = ledger;
         this.settings = settings;
         this.peers = peers;
         this.paths = paths;
@@ -65,6 +66,22 @@ final class EmergencyContext {
             log.accept("emergency: " + text);
         } catch (RuntimeException e) {
             // the log is best effort
+        }
+    }
+
+    /** Worker thread: removes the helper's path for {@code requesterId} and adds its last counters to the ledger. */
+    void closeHelp(String requesterId, String pathName) {
+        EmergencyPaths.PathCounters last = paths.closeHelp(requesterId);
+        if (pathName != null) {
+            ledger.ended(pathName, last);
+        }
+    }
+
+    /** Worker thread: takes the LAN off the helper and adds the path's last counters to the ledger. */
+    void uncarry(String helperId, String pathName) {
+        EmergencyPaths.PathCounters last = paths.uncarry(helperId);
+        if (pathName != null) {
+            ledger.ended(pathName, last);
         }
     }
 

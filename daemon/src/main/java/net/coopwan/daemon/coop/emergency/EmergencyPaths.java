@@ -17,25 +17,36 @@ public interface EmergencyPaths {
      * Helper: makes the path for {@code requesterId} ready under {@code grant}; throws with the
      * reason. Mode concentrator: the requester's sealed packets from {@code requesterAddress} may
      * go to {@code destinations} only.
+     *
+     * @return the path's name: what its counters are called in the kernel (for the ledger)
      */
-    void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
+    String openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
             EmergencyMessage.Grant grant, java.util.List<EmergencyMessage.Destination> destinations) throws Exception;
 
-    /** Helper: removes that path; never throws. */
-    void closeHelp(String requesterId);
+    /** Helper: removes that path; never throws. @return its counters read just before, zeros when there was none */
+    PathCounters closeHelp(String requesterId);
 
-    /** Requester: carries the LAN through {@code helperId} at {@code helperAddress} as granted. */
-    void carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode, EmergencyMessage.Grant grant)
+    /**
+     * Requester: carries the LAN through {@code helperId} at {@code helperAddress} as granted.
+     *
+     * @return the path's name (for the ledger)
+     */
+    String carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode, EmergencyMessage.Grant grant)
             throws Exception;
 
-    /** Requester: back to the own uplink; never throws. */
-    void uncarry(String helperId);
+    /** Requester: back to the own uplink; never throws. @return the path's counters read just before, or zeros */
+    PathCounters uncarry(String helperId);
 
     /** Counters of one path, zeros when there is none. */
     PathCounters counters(String peerId, boolean asHelper);
 
-    /** Removes everything (stop, and start after a kill -9); never throws. */
-    void clear();
+    /**
+     * Removes everything, this run's paths and what a killed earlier run left in the kernel
+     * (stop, and start after a kill -9); never throws.
+     *
+     * @return the final counters of every path removed, by path name
+     */
+    java.util.Map<String, PathCounters> clear();
 
     /** Byte and packet counts of one path. */
     record PathCounters(long bytesOut, long bytesIn, long bytesDropped, long packetsRefused, long bytesLastWindow) {

@@ -88,9 +88,14 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     private final RequesterRole requester;
     private final HelperRole helper;
 
-    public EmergencyService(Settings settings, Peers peers, EmergencyPaths paths, Consumer<String> log,
-            Consumer<EmergencyChanged> publish, Clock clock, LongSupplier nanos, RandomGenerator random) {
-        this(settings, peers, paths, log, publish, clock, nanos, random, Executors.newSingleThreadExecutor(r -> {
+    /**
+     * Removes what a killed earlier run left (its paths' counters go to the ledger first), then
+     * is ready for the channel.
+     */
+    public EmergencyService(Settings settings, Peers peers, EmergencyPaths paths, EmergencyLedger ledger,
+            Consumer<String> log, Consumer<EmergencyChanged> publish, Clock clock, LongSupplier nanos,
+            RandomGenerator random) {
+        this(settings, peers, paths, ledger, log, publish, clock, nanos, random, Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "emergency-paths");
             t.setDaemon(true);
             return t;
@@ -98,12 +103,28 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     }
 
     /** With the worker given: tests pass a direct executor to run set-ups in line. */
-    EmergencyService(Settings settings, Peers peers, EmergencyPaths paths, Consumer<String> log,
+    EmergencyService(Settings settings, Peers peers, EmergencyPaths paths, EmergencyLedger ledger, Consumer<String> log,
             Consumer<EmergencyChanged> publish, Clock clock, LongSupplier nanos, RandomGenerator random,
             ExecutorService worker) {
-        this.ctx = new EmergencyContext(this, settings, peers, paths, log, publish, clock, nanos, random, worker);
+        this.ctx = new EmergencyContext(this, settings, peers, paths, ledger, log, publish, clock, nanos, random, worker);
         this.requester = new RequesterRole(ctx);
         this.helper = new HelperRole(ctx);
+        endAll("left by an earlier run");
+    }
+
+    /**
+     * Removes every path and ends every emergency the ledger has running, with the final
+     * counters found in the kernel (zeros where the kernel had none: that run's Java counters
+     * died with it).
+     */
+    private void endAll(String why) {
+        java.util.Map<String, EmergencyPaths.PathCounters> last = ctx.paths.clear();
+        for (String name : ctx.ledger.running()) {
+            EmergencyPaths.PathCounters c = last.getOrDefault(name, EmergencyPaths.PathCounters.ZERO);
+            ctx.ledger.ended(name, c);
+            ctx.line("path " + name + " " + why + " removed; its counters kept (" + c.bytesOut() + " B out, "
+                    + c.bytesIn() + " B in, " + c.bytesDropped() + " B dropped)");
+        }
     }
 
     /** Sets what asks the channel for an early tick (the daemon: {@code ChannelService::kick}). */
@@ -168,7 +189,12 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     public synchronized EmergencyStatus status() {
         long now = ctx.nanos.getAsLong();
         Instant wall = ctx.clock.instant();
-        return new EmergencyStatus(requester.status(now, wall), helper.status(now, wall), ctx.started, counters());
+        List<EmergencyStatus.Total> totals = ctx.ledger.totals();
+        long started = 0;
+        for (EmergencyStatus.Total t : totals) {
+            started += t.started();
+        }
+        return new EmergencyStatus(requester.status(now, wall), helper.status(now, wall), started, counters(), totals);
     }
 
     @Override
@@ -185,7 +211,7 @@ public final class EmergencyService implements SealedMessages, AutoCloseable {
     /** Removes every path (the owner's stop); waits up to 5 s for the worker. */
     @Override
     public void close() {
-        ctx.worker.execute(ctx.paths::clear);
+        ctx.worker.execute(() -> endAll("at stop"));
         ctx.worker.shutdown();
         try {
             ctx.worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -64,7 +64,7 @@ final class HelperRole {
         ctx.line("helping " + h.requesterId + " ends: " + text + "; telling it (emergency " + EmergencyContext.hex(h.id) + ")");
         if (hadPath) {
             ctx.worker.execute(() -> {
-                ctx.paths.closeHelp(h.requesterId);
+                ctx.closeHelp(h.requesterId, h.pathName);
                 ctx.publish(h.requesterId, "helper", false, text);
             });
         }
@@ -143,7 +143,8 @@ final class HelperRole {
                     + EmergencyContext.hex(h.id));
             remember(peerId, h.id);
             helping.remove(peerId);
-            ctx.worker.execute(() -> ctx.paths.closeHelp(peerId));
+            HelperSession old = h;
+            ctx.worker.execute(() -> ctx.closeHelp(peerId, old.pathName));
         }
         HelperSession fresh = new HelperSession(r.emergencyId(), peerId, r.mode(), r.cause(), grant,
                 grant.tunnelPort() - ctx.settings.helperPort(), r.destinations(), now);
@@ -218,14 +219,15 @@ final class HelperRole {
     /** Worker thread: the path exists before the ACK leaves (claim 30). */
     private void prepare(HelperSession h, InetAddress requesterAddress) {
         String error = null;
+        String name = null;
         try {
-            ctx.paths.openHelp(h.requesterId, requesterAddress, h.mode, h.grant, h.destinations);
+            name = ctx.paths.openHelp(h.requesterId, requesterAddress, h.mode, h.grant, h.destinations);
         } catch (Exception e) {
             error = EmergencyContext.reasonOf(e);
         }
         synchronized (ctx.lock) {
             if (helping.get(h.requesterId) != h || h.state != HelperSession.State.PREPARING) {
-                return; // ended or replaced while setting up; whoever ended it removes the path
+                return; // ended or replaced while setting up; whoever ended it removes the path (no traffic flowed)
             }
             if (error != null) {
                 helping.remove(h.requesterId);
@@ -235,8 +237,8 @@ final class HelperRole {
                 pendingTo.add(h.requesterId);
                 pending.add(EmergencyMessage.Ack.refused(h.id, EmergencyMessage.Refusal.SETUP_FAILED, error));
             } else {
+                h.pathName = name;
                 h.ready();
-                ctx.started++;
                 ctx.line("helping " + h.requesterId + " since now: carrying its traffic, at most " + h.grant.quotaBytes()
                         + " B per " + h.grant.windowMs() + " ms (emergency " + EmergencyContext.hex(h.id) + ")");
             }
@@ -245,6 +247,7 @@ final class HelperRole {
         if (error != null) {
             ctx.paths.closeHelp(h.requesterId);
         } else {
+            ctx.ledger.started(name, h.requesterId, "helper");
             ctx.publish(h.requesterId, "helper", true, "requested: " + h.cause.name().toLowerCase());
         }
     }
@@ -294,7 +297,7 @@ final class HelperRole {
         if (h.state != HelperSession.State.ENDING) {
             ctx.line("helping " + peerId + " " + why + " (emergency " + EmergencyContext.hex(h.id) + ")");
             ctx.worker.execute(() -> {
-                ctx.paths.closeHelp(peerId);
+                ctx.closeHelp(peerId, h.pathName);
                 ctx.publish(peerId, "helper", false, why);
             });
         }

@@ -28,6 +28,8 @@ final class HelperSession {
     final java.util.List<EmergencyMessage.Destination> destinations;
     final long startedNanos;
     long agreementCheckedNanos;
+    /** The path's name once it is set up (its kernel counters'), for the ledger; guarded by the service's lock. */
+    volatile String pathName;
     /** When the requester last asked (its first REQUEST or a repeat): the lease. */
     long leaseNanos;
     State state = State.PREPARING;

@@ -154,7 +154,7 @@ final class RequesterRole {
         String why = "the channel to " + helper + " has been down for " + HELPER_LOST_NANOS / 1_000_000 + " ms";
         state("NORMAL", null, why + "; asking again while the uplink is down", now);
         ctx.worker.execute(() -> {
-            ctx.paths.uncarry(helper);
+            ctx.uncarry(helper, s.pathName);
             ctx.publish(helper, "requester", false, why);
         });
         return true;
@@ -228,9 +228,13 @@ final class RequesterRole {
     private void carry(RequesterSession s, InetAddress helperAddress) {
         String error = null;
         try {
-            ctx.paths.carry(s.helperId, helperAddress, s.mode, s.grant);
+            s.pathName = ctx.paths.carry(s.helperId, helperAddress, s.mode, s.grant);
         } catch (Exception e) {
             error = EmergencyContext.reasonOf(e);
+        }
+        if (error == null) {
+            // counted now, before anything can end it: the queued uncarry adds its counters
+            ctx.ledger.started(s.pathName, s.helperId, "requester");
         }
         synchronized (ctx.lock) {
             if (session != s || s.state != RequesterSession.State.STARTING) {
@@ -238,7 +242,6 @@ final class RequesterRole {
             }
             long now = ctx.nanos.getAsLong();
             if (error == null) {
-                ctx.started++;
                 s.carried(now);
                 state("CARRIED", s.helperId, s.reason, now); // front-ends say "carried by neighbour X since ..." themselves
             } else {
@@ -256,7 +259,7 @@ final class RequesterRole {
 
     /** Worker thread: the LAN back on the own uplink. */
     private void uncarry(RequesterSession s, String why) {
-        ctx.paths.uncarry(s.helperId);
+        ctx.uncarry(s.helperId, s.pathName);
         synchronized (ctx.lock) {
             if (session == s) {
                 state("ENDING", s.helperId, "LAN back on the own uplink: " + why, ctx.nanos.getAsLong());
@@ -279,7 +282,7 @@ final class RequesterRole {
         state("NORMAL", null, why, now);
         if (held) {
             ctx.worker.execute(() -> {
-                ctx.paths.uncarry(s.helperId);
+                ctx.uncarry(s.helperId, s.pathName);
                 ctx.publish(s.helperId, "requester", false, why);
             });
         }

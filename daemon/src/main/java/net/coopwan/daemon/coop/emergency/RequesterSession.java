@@ -32,6 +32,8 @@ final class RequesterSession {
     EmergencyMessage.Grant grant;
     EmergencyMessage.EndReason endReason;
     Resend resend;
+    /** The path's name once the LAN is on it (its counters'), for the ledger. */
+    volatile String pathName;
     /** When the REQUEST was last repeated as the lease while carried. */
     long leaseSentNanos;
 

@@ -78,32 +78,34 @@ class EmergencyServiceTest {
         String failOpen;
 
         @Override
-        public void openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
+        public String openHelp(String requesterId, InetAddress requesterAddress, EmergencyMessage.Mode mode,
                 EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> destinations) throws Exception {
             calls.add("openHelp " + requesterId);
             if (failOpen != null) {
                 throw new Exception(failOpen);
             }
             helping.put(requesterId, grant);
+            return "help-" + requesterId;
         }
 
         @Override
-        public void closeHelp(String requesterId) {
+        public PathCounters closeHelp(String requesterId) {
             calls.add("closeHelp " + requesterId);
-            helping.remove(requesterId);
+            return helping.remove(requesterId) == null ? PathCounters.ZERO : new PathCounters(1000, 0, 10, 1, 0);
         }
 
         @Override
-        public void carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode,
+        public String carry(String helperId, InetAddress helperAddress, EmergencyMessage.Mode mode,
                 EmergencyMessage.Grant grant) {
             calls.add("carry " + helperId);
             carried.put(helperId, grant);
+            return "carry-" + helperId;
         }
 
         @Override
-        public void uncarry(String helperId) {
+        public PathCounters uncarry(String helperId) {
             calls.add("uncarry " + helperId);
-            carried.remove(helperId);
+            return carried.remove(helperId) == null ? PathCounters.ZERO : new PathCounters(700, 900, 0, 0, 0);
         }
 
         @Override
@@ -112,10 +114,13 @@ class EmergencyServiceTest {
         }
 
         @Override
-        public void clear() {
-            calls.add("clear");
+        public Map<String, PathCounters> clear() {
+            Map<String, PathCounters> last = new HashMap<>();
+            helping.keySet().forEach(r -> last.put("help-" + r, new PathCounters(1000, 0, 10, 1, 0)));
+            carried.keySet().forEach(h -> last.put("carry-" + h, new PathCounters(700, 900, 0, 0, 0)));
             helping.clear();
             carried.clear();
+            return last;
         }
     }
 
@@ -127,6 +132,8 @@ class EmergencyServiceTest {
     final List<EmergencyChanged> changes = new ArrayList<>();
     final RecordingPaths reqPaths = new RecordingPaths();
     final RecordingPaths helpPaths = new RecordingPaths();
+    final EmergencyLedger reqLedger = EmergencyLedger.inMemory();
+    final EmergencyLedger helpLedger = EmergencyLedger.inMemory();
     /** Messages in flight: [to, from, bytes]. */
     final List<Object[]> wire = new ArrayList<>();
     Predicate<EmergencyMessage> lose = m -> false;
@@ -171,10 +178,10 @@ class EmergencyServiceTest {
         agreements.put("help:" + Role.HELPER, emergency("req", Role.HELPER, 50_000_000L, 1000));
         EmergencyService.Settings s = new EmergencyService.Settings(true, EmergencyMessage.Mode.DIRECT, 4791,
                 0x647fff00, 24);
-        req = new EmergencyService(s, peers("req", "help"), reqPaths, logReq::add, changes::add, clock, () -> nanos,
-                new Random(1), new DirectExecutor());
-        help = new EmergencyService(s, peers("help", "req"), helpPaths, logHelp::add, changes::add, clock, () -> nanos,
-                new Random(2), new DirectExecutor());
+        req = new EmergencyService(s, peers("req", "help"), reqPaths, reqLedger, logReq::add, changes::add, clock,
+                () -> nanos, new Random(1), new DirectExecutor());
+        help = new EmergencyService(s, peers("help", "req"), helpPaths, helpLedger, logHelp::add, changes::add, clock,
+                () -> nanos, new Random(2), new DirectExecutor());
     }
 
     EmergencyService.Sender from(String sender) {
@@ -244,6 +251,12 @@ class EmergencyServiceTest {
         assertEquals(List.of("carry help", "uncarry help"), reqPaths.calls);
         assertEquals(List.of("openHelp req", "closeHelp req"), helpPaths.calls);
         assertEquals(4, changes.size(), "started and ended, in both roles: " + changes);
+        // the ledger kept a start and the path's last counters, in each role
+        assertEquals(List.of(new net.coopwan.daemon.api.EmergencyStatus.Total("help", "requester", 1, 700, 900, 0, 0)),
+                req.status().totals());
+        assertEquals(List.of(new net.coopwan.daemon.api.EmergencyStatus.Total("req", "helper", 1, 1000, 0, 10, 1)),
+                help.status().totals());
+        assertEquals(1, help.status().started());
     }
 
     @Test
@@ -400,7 +413,7 @@ class EmergencyServiceTest {
         assertEquals(0L, req.counters().getOrDefault("EMERGENCY_UNEXPECTED", 0L), "the renewals' ACKs are expected");
         // the requester restarts: a new service without the emergency, the channel stays up
         req = new EmergencyService(new EmergencyService.Settings(true, EmergencyMessage.Mode.DIRECT, 4791, 0x647fff00, 24),
-                peers("req", "help"), reqPaths, logReq::add, changes::add, clock, () -> nanos, new Random(3),
+                peers("req", "help"), reqPaths, reqLedger, logReq::add, changes::add, clock, () -> nanos, new Random(3),
                 new DirectExecutor());
         run(4500);
         assertEquals(Map.of("req", "HELPING"), help.helperStates());
@@ -409,5 +422,22 @@ class EmergencyServiceTest {
                 help.helperStates().toString());
         assertFalse(helpPaths.helping.containsKey("req"), "the helper stopped forwarding");
         assertTrue(logHelp.stream().anyMatch(l -> l.contains("its lease ran out")), logHelp.toString());
+    }
+
+    /** A start after a kill -9 finds the killed run's paths in the ledger and ends them with the counters left in the kernel. */
+    @Test
+    void aNewServiceEndsTheKilledRunsPathsWithTheirKernelCounters() throws Exception {
+        req.uplinkFailed(EmergencyMessage.Cause.BLACKHOLE, "silence");
+        run(100);
+        assertEquals(List.of("help-req"), helpLedger.running());
+        // kill -9 of the helper: its paths' state stays in the kernel (the fake) and in the ledger
+        EmergencyService again = new EmergencyService(new EmergencyService.Settings(true, EmergencyMessage.Mode.DIRECT,
+                4791, 0x647fff00, 24), peers("help", "req"), helpPaths, helpLedger, logHelp::add, changes::add, clock,
+                () -> nanos, new Random(4), new DirectExecutor());
+        assertTrue(helpLedger.running().isEmpty());
+        assertTrue(helpPaths.helping.isEmpty(), "the leftover path was removed");
+        assertEquals(List.of(new net.coopwan.daemon.api.EmergencyStatus.Total("req", "helper", 1, 1000, 0, 10, 1)),
+                again.status().totals());
+        assertTrue(logHelp.stream().anyMatch(l -> l.contains("left by an earlier run removed")), logHelp.toString());
     }
 }
