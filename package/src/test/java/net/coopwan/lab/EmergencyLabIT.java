@@ -262,7 +262,8 @@ class EmergencyLabIT {
                 JsonNode keptA = AgreementLabIT.rpc(a, "emergency", null).path("totals");
                 System.out.println("a's counters after the kill -9 and the restart: " + keptA);
                 assertTrue(keptA.path(0).path("started").asLong() >= 4 && keptA.path(0).path("bytesOut").asLong() > 0
-                        && keptA.path(0).path("bytesIn").asLong() >= 0, "a kept its counters: " + keptA);
+                        && keptA.path(0).path("bytesIn").asLong() >= 0, "a kept its counters: " + keptA + "\n"
+                        + String.join("\n", a.logText().lines().filter(l -> l.contains("emergency")).toList()));
 
                 for (Router r : List.of(a, b)) {
                     System.out.println("router " + r.name + ", emergency lines of its log:");

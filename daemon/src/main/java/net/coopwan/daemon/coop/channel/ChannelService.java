@@ -90,7 +90,8 @@ public final class ChannelService implements AutoCloseable {
 
     // runtime (start/close), guarded by this
     private String device;
-    private ScheduledExecutorService timer;
+    /** Volatile: {@link #kick} reads it without the lock (see there). */
+    private volatile ScheduledExecutorService timer;
     private DatagramSocket socket;
     private long nextBindNanos;
     private boolean bindAttempted;
@@ -436,13 +437,12 @@ public final class ChannelService implements AutoCloseable {
 
     /**
      * Runs a tick now, on the timer's thread, instead of at the next 50 ms: for a layer that
-     * queued a message that must not wait (an emergency request). Safe from any thread.
+     * queued a message that must not wait (an emergency request). Safe from any thread, also
+     * one holding a layer's lock: it takes no lock of this service (the lock order is service,
+     * then layer, so taking this one there could deadlock with a tick).
      */
     public void kick() {
-        java.util.concurrent.ScheduledExecutorService t;
-        synchronized (this) {
-            t = timer;
-        }
+        ScheduledExecutorService t = timer;
         if (t != null) {
             try {
                 t.execute(this::timerTick);
