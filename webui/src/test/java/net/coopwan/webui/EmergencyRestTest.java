@@ -76,7 +76,7 @@ class EmergencyRestTest {
         Http.Login login = http.apiLogin(WebUi.USER, PASSWORD);
         JsonNode j = Http.json(http.get("/api/v1/emergency", login));
         JsonNode req = j.get("requester");
-        assertEquals(List.of("requester", "helping", "started", "counters"), fields(j));
+        assertEquals(List.of("requester", "helping", "started", "counters", "totals"), fields(j));
         assertEquals(List.of("state", "peerId", "since", "reason", "mode", "quotaBytes", "windowMs", "bytesSent",
                 "bytesReceived"), fields(req));
         assertEquals("CARRIED", req.get("state").asText());
