@@ -365,7 +365,7 @@ class EmergencyLabIT {
                         NeighbourLab.SERVER + ":" + STREAM_PORT, "--pps", "50", "--seconds", "85"))));
                 firstFrom(received, "100.64.100.2", 0);
                 Process longTcp = new ProcessBuilder(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", "5201",
-                        "-t", "25", "-b", "400k", "--connect-timeout", "3000")).redirectErrorStream(true).start();
+                        "-t", "35", "-b", "400k", "--connect-timeout", "3000")).redirectErrorStream(true).start();
                 tools.add(longTcp);
                 Thread.sleep(3000);
 
@@ -388,6 +388,18 @@ class EmergencyLabIT {
                 Thread.sleep(2000);
                 long[] gapBack = longestGap(received, repair);
                 System.out.printf("mode concentrator, repaired: the stream paused at most %d ms on the way back%n", gapBack[0]);
+
+                // carrier lost: the bond's member on the dead uplink makes way at once
+                Thread.sleep(500);
+                long down = System.nanoTime();
+                lab.linkDown(true);
+                AgreementLabIT.poll(a, "emergency", j -> "CARRIED".equals(j.path("requester").path("state").asText()), 5);
+                Thread.sleep(1500);
+                long[] gapDown = longestGap(received, down);
+                System.out.printf("mode concentrator, link down: the stream paused %d ms%n", gapDown[0]);
+                lab.linkDown(false);
+                AgreementLabIT.poll(a, "emergency", j -> "NORMAL".equals(j.path("requester").path("state").asText()), 15);
+                assertTrue(gapDown[0] < 1000, "the stream paused " + gapDown[0] + " ms at the link-down");
 
                 assertTrue(longTcp.waitFor(40, TimeUnit.SECONDS), "the long TCP session ends by itself");
                 String out = new String(longTcp.getInputStream().readAllBytes());

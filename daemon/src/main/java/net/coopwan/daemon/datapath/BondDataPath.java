@@ -289,22 +289,41 @@ public final class BondDataPath implements AutoCloseable {
         return settings.members().stream().anyMatch(Member::standby);
     }
 
-    /** Starts using the standby members through {@code gateway} (the helper's peer-link address). */
-    public void activateStandby(String gateway) {
+    /**
+     * Starts using the standby members through {@code gateway} (the helper's peer-link address).
+     * The members on {@code failedDevice} (the uplink whose failure started the emergency) leave
+     * the schedule at once: their own health would take the dead time (500 ms) to notice, and an
+     * active-backup bond would keep sending into the dead uplink until then. They come back with
+     * their health's next change to UP, or at {@link #deactivateStandby}.
+     */
+    public void activateStandby(String gateway, String failedDevice) {
         standbyGateway = gateway;
+        for (int i = 0; i < settings.members().size(); i++) {
+            Member m = settings.members().get(i);
+            if (!m.standby() && m.device().equals(failedDevice)) {
+                scheduler.setUsable(i, false);
+            }
+        }
         rebindNow = true;
-        LOG.info("bond {}: member path through the neighbour {} activated", settings.bond(), gateway);
+        LOG.info("bond {}: member path through the neighbour {} activated ({} left the schedule)", settings.bond(),
+                gateway, failedDevice);
     }
 
-    /** Stops using the standby members at once: the sender skips them from now, the timer closes their tunnels. */
+    /**
+     * Stops using the standby members at once: the sender skips them from now, the timer closes
+     * their tunnels; the other members are in the schedule again as their health says.
+     */
     public void deactivateStandby() {
         if (standbyGateway == null) {
             return;
         }
         standbyGateway = null;
+        LinkHealth[] h = health;
         for (int i = 0; i < settings.members().size(); i++) {
             if (settings.members().get(i).standby()) {
                 scheduler.setUsable(i, false);
+            } else {
+                scheduler.setUsable(i, h[i].state() == LinkHealth.State.UP);
             }
         }
         rebindNow = true;

@@ -141,11 +141,11 @@ public final class BondDataPaths implements BondRuntime, EmergencyDataPaths.Neig
     }
 
     @Override
-    public synchronized boolean activate(InetAddress helper) {
+    public synchronized boolean activate(InetAddress helper, String failedDevice) {
         boolean any = false;
         for (Running r : running.values()) {
             if (r.path().hasStandby()) {
-                r.path().activateStandby(helper.getHostAddress());
+                r.path().activateStandby(helper.getHostAddress(), failedDevice);
                 any = true;
             }
         }

@@ -64,7 +64,7 @@ public final class DataPlaneKernel implements AutoCloseable {
         net.coopwan.daemon.measure.LinkHealthConfig health = new net.coopwan.daemon.measure.LinkHealthConfig(keepalive,
                 dead, 1, d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
         EmergencyDataPaths paths = new EmergencyDataPaths(new EmergencyDataPaths.Settings(health,
-                dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device()), tuns, tunnelRoutes, kernel,
+                dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device(), wan), tuns, tunnelRoutes, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
         try {
             // the standby member's rule, if a killed run left it active (mode concentrator)

@@ -92,15 +92,24 @@ public final class EmergencyDataPaths implements EmergencyPaths {
 
     /** The requester's bonds' standby members over the peer link (mode concentrator). */
     public interface NeighbourMembers {
-        /** Starts using the standby members, with the helper at {@code helper} as their gateway; false if no bond has one. */
-        boolean activate(InetAddress helper);
+        /**
+         * Starts using the standby members, with the helper at {@code helper} as their gateway, in
+         * place of the members on {@code failedDevice}; false if no bond has one.
+         */
+        boolean activate(InetAddress helper, String failedDevice);
 
         /** Stops using them at once (before the helper closes its gate, so nothing is lost); never throws. */
         void deactivate();
     }
 
-    /** Where the helper's tunnel endpoint listens, and the data plane's timers. */
-    public record Settings(LinkHealthConfig health, long reorderWaitNanos, long deadAfterNanos, String peerDevice) {
+    /**
+     * Where the helper's tunnel endpoint listens, and the data plane's timers.
+     *
+     * @param uplinkDevice the device of the uplink watched for failure (its bond members make way
+     *                     for the standby ones in mode concentrator), or null
+     */
+    public record Settings(LinkHealthConfig health, long reorderWaitNanos, long deadAfterNanos, String peerDevice,
+            String uplinkDevice) {
     }
 
     private static final class Helped {
@@ -265,7 +274,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             throw new IOException("no address of " + helperId + " on the peer link");
         }
         if (mode == EmergencyMessage.Mode.CONCENTRATOR) {
-            if (!neighbours.activate(helperAddress)) {
+            if (!neighbours.activate(helperAddress, settings.uplinkDevice())) {
                 throw new IOException("no bond has a member over the peer link (mode concentrator needs a bond with a"
                         + " concentrator)");
             }

@@ -120,8 +120,8 @@ class EmergencyDataPathsTest {
     final List<String> neighbourCalls = new ArrayList<>();
     final EmergencyDataPaths.NeighbourMembers neighbours = new EmergencyDataPaths.NeighbourMembers() {
         @Override
-        public boolean activate(InetAddress helper) {
-            neighbourCalls.add("activate " + helper.getHostAddress());
+        public boolean activate(InetAddress helper, String failedDevice) {
+            neighbourCalls.add("activate " + helper.getHostAddress() + " instead of " + failedDevice);
             return true;
         }
 
@@ -135,7 +135,7 @@ class EmergencyDataPathsTest {
 
     EmergencyDataPaths paths(Kernel k, String peerDevice) {
         EmergencyDataPaths.Settings s = new EmergencyDataPaths.Settings(LinkHealthConfig.DEFAULT, 50_000_000L,
-                500_000_000L, peerDevice);
+                500_000_000L, peerDevice, "wan-dev");
         return new EmergencyDataPaths(s, tuns, new TunnelRoutes(OK, SteerRanges.DEFAULTS), k, binder, neighbours);
     }
 
@@ -207,11 +207,11 @@ class EmergencyDataPathsTest {
         assertEquals(List.of("helpConcentrator r4791 peer-h 100.64.79.1 [198.18.9.2:4795]"), helperKernel.calls);
         assertTrue(tuns.open.isEmpty(), "no tunnel end on the helper: the kernel forwards");
         requester.carry("helpid", InetAddress.getByName("100.64.79.2"), EmergencyMessage.Mode.CONCENTRATOR, g);
-        assertEquals(List.of("activate 100.64.79.2"), neighbourCalls);
+        assertEquals(List.of("activate 100.64.79.2 instead of wan-dev"), neighbourCalls);
         assertTrue(requesterKernel.calls.isEmpty(), "no policy routing, no resets: the sessions stay");
         requester.uncarry("helpid");
         helper.closeHelp("reqid");
-        assertEquals(List.of("activate 100.64.79.2", "deactivate"), neighbourCalls);
+        assertEquals(List.of("activate 100.64.79.2 instead of wan-dev", "deactivate"), neighbourCalls);
         assertEquals(List.of("unhelp r4791", "helperIdle"), helperKernel.calls.subList(helperKernel.calls.size() - 2,
                 helperKernel.calls.size()));
     }
