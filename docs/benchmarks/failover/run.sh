@@ -58,4 +58,5 @@ limit=$(( $([ -n "$QUICK" ] && echo 20 || echo 45) + soak_min + ${REPS:-0} * 2 )
 echo "machine: $(nproc) cores, kernel $(uname -r), $(java -version 2>&1 | head -1); logs in $work; time limit $limit"
 timeout --kill-after=30s "$limit" java -cp package/target/test-classes:lab/target/classes:package/target/coopwan.jar \
 	-Dcoopwan.jar="$ROOT/package/target/coopwan.jar" -Dcoopwan.launcher="$ROOT/package/files/coopwan" \
+	-Dfailover.tssink="$ROOT/docs/benchmarks/failover/ts_sink.py" \
 	net.coopwan.lab.FailoverBenchmark "${args[@]}"

@@ -28,7 +28,7 @@ import java.util.List;
  * NANOS long SLOT GEN open
  * NANOS long SLOT GEN end REASON          (reset, eof, timeout, other: a message)
  * NANOS long SLOT GEN alive               (still open when the client stopped)
- * NANOS short ok MILLIS | NANOS short fail REASON
+ * NANOS short ok MILLIS | NANOS short fail REASON     (NANOS: when the short connection started)
  *
  * TcpSessions server --bind ADDR:PORT --seconds S
  * TcpSessions client --target ADDR:PORT --seconds S --out FILE [--long 4] [--every-ms 100]
@@ -128,9 +128,13 @@ public final class TcpSessions {
             w = Files.newBufferedWriter(out);
         }
 
-        synchronized void line(String s) {
+        void line(String s) {
+            line(System.nanoTime(), s);
+        }
+
+        synchronized void line(long nanos, String s) {
             try {
-                w.write(System.nanoTime() + " " + s + "\n");
+                w.write(nanos + " " + s + "\n");
                 w.flush();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -218,9 +222,9 @@ public final class TcpSessions {
                     }
                     got += n;
                 }
-                log.line("short ok " + (System.nanoTime() - t0) / 1_000_000);
+                log.line(t0, "short ok " + (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException e) {
-                log.line("short fail " + reason(e));
+                log.line(t0, "short fail " + reason(e));
             }
             long wait = shortMs - (System.nanoTime() - t0) / 1_000_000;
             if (wait > 0) {
