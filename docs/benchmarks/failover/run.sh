@@ -40,7 +40,7 @@ if [ "$BUILD" = 1 ] || [ ! -f package/target/coopwan.jar ] || [ ! -f package/tar
 fi
 
 date=$(date -u +%Y-%m-%d)
-suffix=${QUICK:+-quick}
+suffix=${QUICK:+-quick}${ONLY:+-partial}
 out="docs/benchmarks/failover/results-$date$suffix.md"
 work=$(mktemp -d /tmp/coopwan-failoverbench.XXXXXX)
 cmd="docs/benchmarks/failover/run.sh${QUICK:+ --quick}${REPS:+ --reps $REPS}${SOAK:+ --soak-minutes $SOAK}${ONLY:+ --only $ONLY}"
