@@ -6,7 +6,7 @@
 # during an emergency; all measured in one run in network namespaces (NeighbourLab, cwf<hex>-*).
 #
 # Usage (as root): docs/benchmarks/failover/run.sh [--quick] [--reps N] [--soak-minutes M] [--no-build] [--only parts]
-#   --quick           2 repetitions per failover figure and a 1 min soak (~7 min) instead of 5 and 10 min (~25 min)
+#   --quick           2 repetitions per failover figure and a 1 min soak (~7 min) instead of 5 and 10 min (~20 min)
 #   --reps N          repetitions per failover figure (default 5, quick 2)
 #   --soak-minutes M  minutes of 10 % loss on a's healthy uplink (default 10, quick 1)
 #   --no-build        use the jar and classes already built
