@@ -19,9 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * machine, so a test can compare arrival times with the moment it cut a link.
  *
  * <pre>
- * UdpStream send --target ADDR:PORT --pps N --seconds S
- * UdpStream sink --bind ADDR:PORT --seconds S --out FILE      (prints "ready" once bound)
+ * UdpStream send --target ADDR:PORT --pps N --seconds S [--size BYTES]
+ * UdpStream sink --bind ADDR:PORT --seconds S --out FILE [--with-size]   (prints "ready" once bound)
  * </pre>
+ *
+ * {@code --size} sets the UDP payload (16-1472 bytes, default 64); with {@code --with-size} the
+ * sink appends the payload's length as a fourth field, {@code NANOS SOURCE SEQ BYTES} (readers of
+ * the three-field lines are not given it unless they ask).
  */
 public final class UdpStream {
     private UdpStream() {
@@ -33,12 +37,16 @@ public final class UdpStream {
         String out = null;
         int pps = 50;
         double seconds = 10;
+        int size = 64;
+        boolean withSize = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--target", "--bind" -> addr = args[++i];
                 case "--pps" -> pps = Math.max(1, Math.min(10_000, Integer.parseInt(args[++i])));
                 case "--seconds" -> seconds = Math.min(3600, Double.parseDouble(args[++i]));
                 case "--out" -> out = args[++i];
+                case "--size" -> size = Math.max(16, Math.min(1472, Integer.parseInt(args[++i])));
+                case "--with-size" -> withSize = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -50,17 +58,17 @@ public final class UdpStream {
                 Integer.parseInt(addr.substring(colon + 1)));
         long end = System.nanoTime() + (long) (seconds * 1e9);
         if (mode.equals("send")) {
-            send(sa, pps, end);
+            send(sa, pps, size, end);
         } else if (mode.equals("sink") && out != null) {
-            sink(sa, Path.of(out), end);
+            sink(sa, Path.of(out), withSize, end);
         } else {
             throw new IllegalArgumentException("mode must be send or sink (with --out)");
         }
     }
 
-    private static void send(InetSocketAddress target, int pps, long end) throws IOException {
+    private static void send(InetSocketAddress target, int pps, int size, long end) throws IOException {
         long interval = 1_000_000_000L / pps;
-        byte[] b = new byte[64];
+        byte[] b = new byte[size];
         try (DatagramSocket s = new DatagramSocket()) {
             long next = System.nanoTime();
             for (long seq = 0; System.nanoTime() < end; seq++) {
@@ -79,7 +87,7 @@ public final class UdpStream {
         }
     }
 
-    private static void sink(InetSocketAddress bind, Path out, long end) throws IOException {
+    private static void sink(InetSocketAddress bind, Path out, boolean withSize, long end) throws IOException {
         try (DatagramSocket s = new DatagramSocket(bind); BufferedWriter w = Files.newBufferedWriter(out)) {
             s.setSoTimeout(100);
             System.out.println("ready");
@@ -95,8 +103,10 @@ public final class UdpStream {
                 }
                 long now = System.nanoTime();
                 long seq = p.getLength() >= 8 ? ByteBuffer.wrap(b).getLong() : -1;
-                w.write(now + " " + p.getAddress().getHostAddress() + " " + seq + "\n");
-                w.flush(); // a test reads the file while the stream runs; at 50 pps this costs nothing
+                w.write(now + " " + p.getAddress().getHostAddress() + " " + seq + (withSize ? " " + p.getLength() : "") + "\n");
+                if (!withSize) {
+                    w.flush(); // a test reads the file while the stream runs; at 50 pps this costs nothing
+                }
             }
         }
     }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Emergency failover benchmark of issue 15: failover and return times from the receiver's packet
+# timestamps (mode direct and mode concentrator, black-hole and link down), TCP sessions across a
+# failover and a return, zero false emergencies under 10 % random loss, the helper's quota over
+# every sliding window (and the helper's own traffic beside it), and kill -9 of either daemon
+# during an emergency; all measured in one run in network namespaces (NeighbourLab, cwf<hex>-*).
+#
+# Usage (as root): docs/benchmarks/failover/run.sh [--quick] [--reps N] [--soak-minutes M] [--no-build] [--only parts]
+#   --quick           2 repetitions per failover figure and a 1 min soak (~7 min) instead of 5 and 10 min (~20 min)
+#   --reps N          repetitions per failover figure (default 5, quick 2)
+#   --soak-minutes M  minutes of 10 % loss on a's healthy uplink (default 10, quick 1)
+#   --no-build        use the jar and classes already built
+#   --only            a subset of failover,tcp,soak,quota,kill; RESULTS.md is then left alone
+# Writes docs/benchmarks/failover/results-<date>[-quick].md and the "Emergency failover" section of
+# docs/benchmarks/RESULTS.md. See docs/benchmarks/failover/README.md for what each figure means.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$ROOT"
+QUICK=""; BUILD=1; ONLY=""; REPS=""; SOAK=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--quick) QUICK="--quick" ;;
+		--no-build) BUILD=0 ;;
+		--reps) REPS="$2"; shift ;;
+		--soak-minutes) SOAK="$2"; shift ;;
+		--only) ONLY="$2"; shift ;;
+		*) echo "usage: $0 [--quick] [--reps N] [--soak-minutes M] [--no-build] [--only failover,tcp,soak,quota,kill]" >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ -z "$REPS" || "$REPS" =~ ^[1-9][0-9]?$ ]] || { echo "--reps: 1-99" >&2; exit 2; }
+[[ -z "$SOAK" || "$SOAK" =~ ^[0-9]{1,3}$ ]] || { echo "--soak-minutes: 0-240" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "the benchmark needs root (network namespaces)" >&2; exit 1; }
+for tool in ip nft tc iperf3 python3; do
+	command -v "$tool" > /dev/null || { echo "$tool is not installed" >&2; exit 1; }
+done
+if [ "$BUILD" = 1 ] || [ ! -f package/target/coopwan.jar ] || [ ! -f package/target/test-classes/net/coopwan/lab/FailoverBenchmark.class ]; then
+	echo "building (mvn -o -pl package -am package -DskipTests) ..."
+	mvn -B -q -o -DskipTests -pl package -am package
+fi
+
+date=$(date -u +%Y-%m-%d)
+suffix=${QUICK:+-quick}${ONLY:+-partial}
+out="docs/benchmarks/failover/results-$date$suffix.md"
+work=$(mktemp -d /tmp/coopwan-failoverbench.XXXXXX)
+cmd="docs/benchmarks/failover/run.sh${QUICK:+ --quick}${REPS:+ --reps $REPS}${SOAK:+ --soak-minutes $SOAK}${ONLY:+ --only $ONLY}"
+args=(--work "$work" --out "$out" --command "$cmd" $QUICK)
+[ -n "$REPS" ] && args+=(--reps "$REPS")
+[ -n "$SOAK" ] && args+=(--soak-minutes "$SOAK")
+if [ -n "$ONLY" ]; then
+	args+=(--only "$ONLY")
+else
+	args+=(--results-md docs/benchmarks/RESULTS.md)
+fi
+# the run's own length plus the soak, bounded: SIGTERM on overrun, the shutdown hook deletes the namespaces
+soak_min=${SOAK:-$([ -n "$QUICK" ] && echo 1 || echo 10)}
+limit=$(( $([ -n "$QUICK" ] && echo 20 || echo 45) + soak_min + ${REPS:-0} * 2 ))m
+echo "machine: $(nproc) cores, kernel $(uname -r), $(java -version 2>&1 | head -1); logs in $work; time limit $limit"
+timeout --kill-after=30s "$limit" java -cp package/target/test-classes:lab/target/classes:package/target/coopwan.jar \
+	-Dcoopwan.jar="$ROOT/package/target/coopwan.jar" -Dcoopwan.launcher="$ROOT/package/files/coopwan" \
+	-Dfailover.tssink="$ROOT/docs/benchmarks/failover/ts_sink.py" \
+	net.coopwan.lab.FailoverBenchmark "${args[@]}"
