@@ -16,6 +16,7 @@ have chromedriver || need+=(chromium-driver)
 have ip         || need+=(iproute2)
 have curl       || need+=(curl)
 have ping       || need+=(iputils-ping)   # the lab module pings across its namespaces
+have python3    || need+=(python3)        # the emergency netns tests' UDP blaster and sinks; the failover benchmark's sink
 have tc         || need+=(iproute2)
 have wireguard-go || need+=(wireguard-go) # docs/benchmarks/bonding: the userspace tunnel we compare with
 have wg         || need+=(wireguard-tools)

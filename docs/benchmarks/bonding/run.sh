@@ -27,8 +27,8 @@ for tool in ip nft tc iperf3 wireguard-go wg; do
 	command -v "$tool" > /dev/null || { echo "$tool is not installed" >&2; exit 1; }
 done
 if [ "$BUILD" = 1 ] || [ ! -f package/target/coopwan.jar ]; then
-	echo "building (mvn -o -pl package -am package) ..."
-	mvn -B -q -o -DskipTests -pl package -am package
+	echo "building (mvn -pl package -am package) ..."
+	mvn -B -q -DskipTests -pl package -am package
 fi
 
 date=$(date -u +%Y-%m-%d)

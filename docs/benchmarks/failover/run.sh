@@ -31,12 +31,13 @@ done
 [[ -z "$REPS" || "$REPS" =~ ^[1-9][0-9]?$ ]] || { echo "--reps: 1-99" >&2; exit 2; }
 [[ -z "$SOAK" || "$SOAK" =~ ^[0-9]{1,3}$ ]] || { echo "--soak-minutes: 0-240" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "the benchmark needs root (network namespaces)" >&2; exit 1; }
+bash scripts/setup.sh   # installs what is missing (nftables, iperf3, python3, ...)
 for tool in ip nft tc iperf3 python3; do
 	command -v "$tool" > /dev/null || { echo "$tool is not installed" >&2; exit 1; }
 done
 if [ "$BUILD" = 1 ] || [ ! -f package/target/coopwan.jar ] || [ ! -f package/target/test-classes/net/coopwan/lab/FailoverBenchmark.class ]; then
-	echo "building (mvn -o -pl package -am package -DskipTests) ..."
-	mvn -B -q -o -DskipTests -pl package -am package
+	echo "building (mvn -pl package -am package -DskipTests) ..."
+	mvn -B -q -DskipTests -pl package -am package
 fi
 
 date=$(date -u +%Y-%m-%d)
