@@ -12,8 +12,6 @@ public enum EmergencyDrop {
     EMERGENCY_REFUSED_NO_AGREEMENT,
     /** A REQUEST refused: it asked for more than the agreement's quota or window. */
     EMERGENCY_REFUSED_OVER_AGREEMENT,
-    /** A REQUEST refused: a mode this helper does not carry. */
-    EMERGENCY_REFUSED_MODE,
     /** A REQUEST refused: it named a concentrator outside this helper's list. */
     EMERGENCY_REFUSED_DESTINATION,
     /** A REQUEST refused: every slot for requesters is in use. */
