@@ -1178,9 +1178,10 @@ public final class FailoverBenchmark {
         }
         if (kill.length() > 0) {
             sb.append("## 5. kill -9 during an emergency\n\n```text\n").append(kill).append("```\n\n")
-                    .append("In memory only: `started` and the per-reason `counters` of `coopwan ctl emergency` start at 0 "
-                            + "with each daemon; a helper's bytes carried/dropped live in its nft table and go with it. "
-                            + "Agreements (and pairing) are in the daemon's store and survive.\n\n");
+                    .append("Kept across restarts and kill -9 (the state store): `started` and each neighbour's `totals` "
+                            + "(bytes of ended emergencies, read from the kernel's counters when a path ends or, after a "
+                            + "kill -9, at the next start); agreements and pairing. In memory only: the per-reason "
+                            + "`counters`.\n\n");
         }
         sb.append("## Verdicts\n\n```text\n");
         for (Map.Entry<String, String> v : verdicts.entrySet()) {
