@@ -306,6 +306,44 @@ class EmergencyLabIT {
     }
 
     static final String TUNNEL_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    static final String BOND_ADDRESS = "100.64.100.2";
+
+    /** The requester's bond0 through the concentrator in inet (active-backup over its one uplink). */
+    static String bondThroughConcentrator() {
+        return String.join("\n",
+                "config bond 'bond0'",
+                "\toption mode 'active-backup'",
+                "\tlist member 'wan'",
+                "\toption concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'",
+                "\toption client_id 'home1'",
+                "\toption key '" + TUNNEL_KEY + "'",
+                "\toption address '" + BOND_ADDRESS + "/24'");
+    }
+
+    /** The helper's failover section: the one concentrator a requester's sealed packets may reach. */
+    static String helperListingTheConcentrator() {
+        return String.join("\n", "config failover 'failover'",
+                "\tlist concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'");
+    }
+
+    /** Writes the concentrator's configuration (inet, client home1) into {@code dir}; returns its path. */
+    static Path concentratorConfig(Path dir, NeighbourLab lab) throws IOException {
+        Path conf = dir.resolve("conc.conf");
+        Files.writeString(conf, String.join("\n",
+                "config global 'global'",
+                "\toption role 'concentrator'",
+                "\toption control_socket '" + dir.resolve("conc.sock") + "'",
+                "config concentrator 'concentrator'",
+                "\toption listen '" + NeighbourLab.CONCENTRATOR + "'",
+                "\toption port '4795'",
+                "\toption device 'cwc0'",
+                "\toption address '100.64.100.1/24'",
+                "\toption wan_device '" + lab.inetToA() + "'",
+                "config client 'home1'",
+                "\toption key '" + TUNNEL_KEY + "'",
+                "\toption address '" + BOND_ADDRESS + "'", ""));
+        return conf;
+    }
 
     /**
      * Mode concentrator: a bonds through a concentrator in inet (bond0, one member over its own
@@ -322,30 +360,9 @@ class EmergencyLabIT {
             Router a = router(lab, "a");
             Router b = router(lab, "b");
             a.extra = String.join("\n", emergencySection(lab), "\toption mode 'concentrator'",
-                    "\toption recover_ms '2000'",
-                    "config bond 'bond0'",
-                    "\toption mode 'active-backup'",
-                    "\tlist member 'wan'",
-                    "\toption concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'",
-                    "\toption client_id 'home1'",
-                    "\toption key '" + TUNNEL_KEY + "'",
-                    "\toption address '100.64.100.2/24'");
-            b.extra = String.join("\n", "config failover 'failover'",
-                    "\tlist concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'");
-            Path concConf = dir.resolve("conc.conf");
-            Files.writeString(concConf, String.join("\n",
-                    "config global 'global'",
-                    "\toption role 'concentrator'",
-                    "\toption control_socket '" + dir.resolve("conc.sock") + "'",
-                    "config concentrator 'concentrator'",
-                    "\toption listen '" + NeighbourLab.CONCENTRATOR + "'",
-                    "\toption port '4795'",
-                    "\toption device 'cwc0'",
-                    "\toption address '100.64.100.1/24'",
-                    "\toption wan_device '" + lab.inetToA() + "'",
-                    "config client 'home1'",
-                    "\toption key '" + TUNNEL_KEY + "'",
-                    "\toption address '100.64.100.2'", ""));
+                    "\toption recover_ms '2000'", bondThroughConcentrator());
+            b.extra = helperListingTheConcentrator();
+            Path concConf = concentratorConfig(dir, lab);
             Process conc = new ProcessBuilder(lab.in("inet", BondLab.launcher(concConf, dir.resolve("conc-state"))))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("conc.log").toFile()).start();
             tools.add(conc);

@@ -219,37 +219,12 @@ public final class FailoverBenchmark {
             b.uplinkDevice = lab.bWan();
             a.offers = OFFERS;
             b.offers = "";
-            String failover = String.join("\n",
-                    "config failover 'failover'",
-                    "\tlist lan '" + lab.aLan() + "'",
-                    "\tlist probe 'icmp:" + NeighbourLab.SERVER + "'",
-                    "\tlist probe 'icmp:" + NeighbourLab.A_GATEWAY + "'",
-                    "\toption reset_sessions 'all'");
+            String failover = EmergencyLabIT.emergencySection(lab);
             if (mode.equals("concentrator")) {
                 a.extra = String.join("\n", failover, "\toption mode 'concentrator'",
-                        "config bond 'bond0'",
-                        "\toption mode 'active-backup'",
-                        "\tlist member 'wan'",
-                        "\toption concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'",
-                        "\toption client_id 'home1'",
-                        "\toption key '" + TUNNEL_KEY + "'",
-                        "\toption address '" + BOND_ADDRESS + "/24'");
-                b.extra = String.join("\n", "config failover 'failover'",
-                        "\tlist concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'");
-                Path concConf = dir.resolve("conc.conf");
-                Files.writeString(concConf, String.join("\n",
-                        "config global 'global'",
-                        "\toption role 'concentrator'",
-                        "\toption control_socket '" + dir.resolve("conc.sock") + "'",
-                        "config concentrator 'concentrator'",
-                        "\toption listen '" + NeighbourLab.CONCENTRATOR + "'",
-                        "\toption port '4795'",
-                        "\toption device 'cwc0'",
-                        "\toption address '100.64.100.1/24'",
-                        "\toption wan_device '" + lab.inetToA() + "'",
-                        "config client 'home1'",
-                        "\toption key '" + TUNNEL_KEY + "'",
-                        "\toption address '" + BOND_ADDRESS + "'", ""));
+                        EmergencyLabIT.bondThroughConcentrator());
+                b.extra = EmergencyLabIT.helperListingTheConcentrator();
+                Path concConf = EmergencyLabIT.concentratorConfig(dir, lab);
                 tools.add(new ProcessBuilder(lab.in("inet", BondLab.launcher(concConf, dir.resolve("conc-state"))))
                         .redirectErrorStream(true).redirectOutput(dir.resolve("conc.log").toFile()).start());
             } else {
