@@ -240,7 +240,14 @@ class AgreementLabIT {
             System.out.print("coopwan ctl info on router a:\n" + info.stdout());
             assertTrue(info.stdout().startsWith("information from " + idB + ", received "), info.describe());
             assertTrue(info.stdout().matches("(?s).*\\nwan\\s+unknown\\s+up\\s+1 Gbit/s\\s+300 Mbit/s\\s+.*"), info.describe());
+            // b's figures need two of its 1 s traffic samples: right after b started there may be one,
+            // so a asks again (bounded) until b has them, as an admin would who saw "0 s"
             JsonNode wanOfB = rpc(a, "info", "{\"peer\":\"" + idB + "\"}").path("uplinks").path(0);
+            for (int i = 0; i < 10 && !(wanOfB.path("windowS").asInt() > 0 && wanOfB.path("rxPeakBps").asLong() > 0); i++) {
+                ChannelLabIT.run("ip", "netns", "exec", b.ns, "ping", "-c", "3", "-i", "0.2", "-q", "127.0.0.1");
+                rpc(a, "info.request", "{\"peer\":\"" + idB + "\",\"wait_ms\":3000}");
+                wanOfB = rpc(a, "info", "{\"peer\":\"" + idB + "\"}").path("uplinks").path(0);
+            }
             assertTrue(wanOfB.path("windowS").asInt() > 0 && wanOfB.path("rxPeakBps").asLong() > 0
                     && wanOfB.path("rxPeakBps").asLong() >= wanOfB.path("rxAvgBps").asLong(), "b's pings counted: " + wanOfB);
             assertTrue(b.logText().contains("cooperation with " + idA + ": information request"), b.logText());
