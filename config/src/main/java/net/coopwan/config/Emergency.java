@@ -2,6 +2,7 @@ package net.coopwan.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code config failover 'failover'}: emergency failover through the paired neighbour (seed 001
@@ -113,6 +114,16 @@ public record Emergency(boolean enabled, String uplink, List<String> lanDevices,
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(resetSessions, "resetSessions");
         Objects.requireNonNull(tunnelNetwork, "tunnelNetwork");
+    }
+
+    /** The uplink this router watches as requester and carries neighbours on as helper: the configured one, else the first. */
+    public Optional<Uplink> watchedUplink(List<Uplink> uplinks) {
+        for (Uplink u : uplinks) {
+            if (uplink == null || uplink.equals(u.name())) {
+                return Optional.of(u);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The values documented in {@code coopwan.default}. */

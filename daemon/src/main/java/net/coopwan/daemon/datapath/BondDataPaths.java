@@ -117,18 +117,23 @@ public final class BondDataPaths implements BondRuntime, EmergencyDataPaths.Neig
             members.add(new BondDataPath.Member("neighbour", NEIGHBOUR_INDEX, neighbour, null, 0, true));
         }
         DataPlane dp = config.dataPlane();
-        long keepalive = dp.keepaliveMs() * 1_000_000L;
-        // the config requires dead > keepalive; health needs at least two probe intervals
-        long dead = Math.max(dp.deadAfterMs() * 1_000_000L, 2 * keepalive);
-        LinkHealthConfig health = new LinkHealthConfig(keepalive, dead, LinkHealthConfig.DEFAULT.upAfterEchoes(),
-                LinkHealthConfig.DEFAULT.lossWindow(), LinkHealthConfig.DEFAULT.minLossTimeoutNanos(),
-                LinkHealthConfig.DEFAULT.srttFactor(), LinkHealthConfig.DEFAULT.owdWindow());
+        LinkHealthConfig health = health(dp);
         BondDataPath.Adaptive adaptive = bond.mode() != Bond.Mode.ADAPTIVE ? null : new BondDataPath.Adaptive(
                 dp.slopsPeriodSeconds() == 0 ? Long.MAX_VALUE / 4 : dp.slopsPeriodSeconds() * 1_000_000_000L,
                 dp.slopsPrecisionKbps() * 1000.0, dp.slopsPackets(), dp.slopsPacketBytes());
         InetSocketAddress far = new InetSocketAddress(InetAddress.getByName(t.concentratorHost()), t.concentratorPort());
         return new BondDataPath.Settings(bond.name(), bond.mode(), members, far, t.clientId(), t.keyBytes(), health,
                 dp.reorderWaitMs() * 1_000_000L, adaptive);
+    }
+
+    /** The tunnels' link health from the data plane's keep-alive and dead-after settings. */
+    public static LinkHealthConfig health(DataPlane dp) {
+        long keepalive = dp.keepaliveMs() * 1_000_000L;
+        // the config requires dead > keepalive; health needs at least two probe intervals
+        long dead = Math.max(dp.deadAfterMs() * 1_000_000L, 2 * keepalive);
+        LinkHealthConfig d = LinkHealthConfig.DEFAULT;
+        return new LinkHealthConfig(keepalive, dead, d.upAfterEchoes(), d.lossWindow(), d.minLossTimeoutNanos(),
+                d.srttFactor(), d.owdWindow());
     }
 
     /**

@@ -42,29 +42,19 @@ public final class DataPlaneKernel implements AutoCloseable {
      */
     public EmergencyDataPaths emergencyPaths(CoopwanConfig config) {
         net.coopwan.config.Emergency e = config.emergency();
-        String wan = null;
-        for (net.coopwan.config.Uplink u : config.uplinks()) {
-            if (e.uplink() == null || e.uplink().equals(u.name())) {
-                wan = u.device();
-                break;
-            }
-        }
+        String wan = e.watchedUplink(config.uplinks()).map(net.coopwan.config.Uplink::device).orElse(null);
         KernelEmergency kernel = new KernelEmergency(new net.coopwan.daemon.steer.EmergencyHelperRules(runner),
                 new net.coopwan.daemon.steer.EmergencyRequesterRules(runner, SteerRanges.DEFAULTS,
                         net.coopwan.daemon.steer.EmergencyRequesterRules.DEFAULT_TABLE,
                         net.coopwan.daemon.steer.EmergencyRequesterRules.DEFAULT_PRIORITY),
                 wan, e.lanDevices(), e.resetSessions() == net.coopwan.config.Emergency.ResetPolicy.ALL
                         ? net.coopwan.daemon.steer.EmergencyResetPolicy.ALL : net.coopwan.daemon.steer.EmergencyResetPolicy.NONE);
-        net.coopwan.config.DataPlane dp = config.dataPlane();
-        long keepalive = dp.keepaliveMs() * 1_000_000L;
-        long dead = Math.max(dp.deadAfterMs() * 1_000_000L, 2 * keepalive);
-        net.coopwan.daemon.measure.LinkHealthConfig d = net.coopwan.daemon.measure.LinkHealthConfig.DEFAULT;
         // the emergency tunnel has one member and exists because the uplink failed: its first echo
         // proves the path, and waiting for three (the bonds' rule) would add 100 ms to the outage
-        net.coopwan.daemon.measure.LinkHealthConfig health = new net.coopwan.daemon.measure.LinkHealthConfig(keepalive,
-                dead, 1, d.lossWindow(), d.minLossTimeoutNanos(), d.srttFactor(), d.owdWindow());
+        net.coopwan.daemon.measure.LinkHealthConfig health = BondDataPaths.health(config.dataPlane()).withUpAfterEchoes(1);
         EmergencyDataPaths paths = new EmergencyDataPaths(new EmergencyDataPaths.Settings(health,
-                dp.reorderWaitMs() * 1_000_000L, dead, config.peer().device(), wan), tuns, tunnelRoutes, kernel,
+                config.dataPlane().reorderWaitMs() * 1_000_000L, health.deadAfterNanos(), config.peer().device(), wan),
+                tuns, tunnelRoutes, kernel,
                 new KernelUplinkBinder(new UplinkRoutes(runner, SteerRanges.DEFAULTS), SteerRanges.DEFAULTS), bonds);
         try {
             // the standby member's rule, if a killed run left it active (mode concentrator)

@@ -68,15 +68,9 @@ final class EmergencyWiring {
         }
     }
 
-    /** The uplink this router watches as requester and carries neighbours on as helper: the configured one, else the first. */
+    /** The uplink this router watches as requester and carries neighbours on as helper. */
     static Optional<Uplink> uplink(CoopwanConfig c) {
-        Emergency e = c.emergency();
-        for (Uplink u : c.uplinks()) {
-            if (e.uplink() == null || e.uplink().equals(u.name())) {
-                return Optional.of(u);
-            }
-        }
-        return Optional.empty();
+        return c.emergency().watchedUplink(c.uplinks());
     }
 
     static int address(String dotted) {
