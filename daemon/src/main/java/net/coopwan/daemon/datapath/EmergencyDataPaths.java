@@ -131,22 +131,6 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             this.lastNanos = System.nanoTime();
         }
 
-        String kernelName() {
-            return kernelName;
-        }
-
-        String tun() {
-            return tun;
-        }
-
-        TunDevice device() {
-            return device;
-        }
-
-        Concentrator concentrator() {
-            return concentrator;
-        }
-
         /**
          * The kernel's counters, with the bytes of the last window estimated from the rate since
          * the previous read (at most a window ago: a read after a long pause says nothing of it).
@@ -252,12 +236,12 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         }
         Helped h = helped.remove(requesterId);
         if (h != null) {
-            last = kernel.unhelp(h.kernelName());
-            h.concentrator().close();
+            last = kernel.unhelp(h.kernelName);
+            h.concentrator.close();
             try {
-                h.device().close();
+                h.device.close();
             } catch (RuntimeException e) {
-                LOG.warn("emergency: cannot close {}: {}", h.tun(), e.getMessage());
+                LOG.warn("emergency: cannot close {}: {}", h.tun, e.getMessage());
             }
         }
         if ((name != null || h != null) && helped.isEmpty() && forwarding.isEmpty()) {
@@ -337,7 +321,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             if (name != null) {
                 return kernel.counters(name);
             }
-            return h == null ? PathCounters.ZERO : h.sample(kernel.counters(h.kernelName()));
+            return h == null ? PathCounters.ZERO : h.sample(kernel.counters(h.kernelName));
         }
         Carried c = carried;
         return c == null ? PathCounters.ZERO : new PathCounters(c.path().txBytes(0), c.path().rxBytes(0), 0, 0, 0);
@@ -347,7 +331,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     public synchronized java.util.Map<String, PathCounters> clear() {
         java.util.Map<String, PathCounters> last = new java.util.LinkedHashMap<>();
         for (String r : List.copyOf(helped.keySet())) {
-            String name = helped.get(r).kernelName();
+            String name = helped.get(r).kernelName;
             last.put(name, closeHelp(r));
         }
         for (String r : List.copyOf(forwarding.keySet())) {
