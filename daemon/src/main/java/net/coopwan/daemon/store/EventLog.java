@@ -88,8 +88,9 @@ public final class EventLog {
                     sincePrune = 0;
                     prune(c, id);
                 }
+                s.compactIfGrown();
                 return new Event(id, now, source, message);
-            } catch (SQLException e) {
+            } catch (SQLException | StoreException e) {
                 LOG.warn("event log: cannot store event: {}", e.getMessage());
                 return new Event(-1, now, source, message);
             }

@@ -12,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The H2 database file {@code STATE_DIR/coopwan.mv.db}. One connection, used under this object's
@@ -19,14 +23,29 @@ import java.sql.SQLException;
  */
 public final class Store implements AutoCloseable {
 
-    private final Connection connection;
+    /**
+     * The file is compacted when it grows past this many bytes, or past {@link #GROWTH} times its
+     * size after the last compaction, whichever is more: about 150 commits of the daemon's
+     * (a chunk of 12-24 kB each) from a typical 50-200 kB state.
+     */
+    static final long COMPACT_ABOVE_BYTES = 2L * 1024 * 1024;
+    private static final int GROWTH = 4;
+    private static final Logger LOG = LoggerFactory.getLogger("coopwan");
+
+    private final String url;
     private final Path file;
     private final FileLock lock;
+    private final long compactFloor;
+    private Connection connection;
+    private long compactAbove;
 
-    private Store(Connection connection, Path file, FileLock lock) {
+    private Store(String url, Connection connection, Path file, FileLock lock, long compactFloor) {
+        this.url = url;
         this.connection = connection;
         this.file = file;
         this.lock = lock;
+        this.compactFloor = compactFloor;
+        this.compactAbove = compactFloor;
     }
 
     /**
@@ -73,6 +92,11 @@ public final class Store implements AutoCloseable {
      *                        or the file was written by a newer coopwan
      */
     public static Store open(Path stateDir) throws StoreException {
+        return open(stateDir, COMPACT_ABOVE_BYTES);
+    }
+
+    /** {@link #open(Path)} compacting above {@code compactFloor} bytes (tests force compactions). */
+    static Store open(Path stateDir, long compactFloor) throws StoreException {
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
@@ -85,7 +109,14 @@ public final class Store implements AutoCloseable {
         // WRITE_DELAY=0: a commit reaches the file at once, not within H2's default 500 ms, so a
         // kill -9 loses no committed state (an approval, an emergency's start: the emergency lab
         // test lost one). Commits are rare (owner actions, state changes), so flash wear is not.
-        String url = "jdbc:h2:file:" + base + ";FILE_LOCK=FILE;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;WRITE_DELAY=0";
+        // REUSE_SPACE=FALSE: each commit is appended at the end of the file, where crash recovery
+        // always finds it. With space reuse, H2 2.x (2.5.252 and its main branch) writes the file
+        // header before it records the chunk just written as the last one, so a commit that lands
+        // in a hole away from where the previous chunk predicted is found by no recovery until a
+        // later commit: a kill -9 then loses it (StoreTest has such a file). The file grows by
+        // each commit's chunk; compactIfGrown bounds it.
+        String url = "jdbc:h2:file:" + base
+                + ";FILE_LOCK=FILE;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=1024;WRITE_DELAY=0;REUSE_SPACE=FALSE";
         Connection c;
         try {
             c = DriverManager.getConnection(url, "coopwan", "");
@@ -93,7 +124,7 @@ public final class Store implements AutoCloseable {
             release(lock);
             throw new StoreException("cannot open state database " + base + ".mv.db: " + firstLine(e), e);
         }
-        Store store = new Store(c, Path.of(base + ".mv.db"), lock);
+        Store store = new Store(url, c, Path.of(base + ".mv.db"), lock, compactFloor);
         try {
             new Migrations(c).migrate();
         } catch (SQLException | StoreException e) {
@@ -112,7 +143,6 @@ public final class Store implements AutoCloseable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    /** The connection; callers hold this object's monitor while using it. */
     /** Work done on the store's connection inside one transaction. */
     @FunctionalInterface
     interface Work<T> {
@@ -126,13 +156,13 @@ public final class Store implements AutoCloseable {
     <T> T inTransaction(String what, Work<T> work) throws StoreException {
         synchronized (this) {
             Connection c = connection();
+            T result;
             try {
                 boolean auto = c.getAutoCommit();
                 c.setAutoCommit(false);
                 try {
-                    T result = work.run(c);
+                    result = work.run(c);
                     c.commit();
-                    return result;
                 } catch (SQLException | StoreException | RuntimeException e) {
                     c.rollback();
                     throw e;
@@ -142,9 +172,62 @@ public final class Store implements AutoCloseable {
             } catch (SQLException e) {
                 throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
             }
+            compactIfGrown();
+            return result;
         }
     }
 
+    /**
+     * Called under this object's monitor after each write. The file only grows (REUSE_SPACE=FALSE);
+     * past the bound, H2's SHUTDOWN COMPACT rewrites the live rows into a new file, renamed over
+     * the old one (a kill -9 during it leaves one of the two whole), and the connection is
+     * opened again. A failure leaves the store as it was, or closed with the error in the log.
+     */
+    void compactIfGrown() throws StoreException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            return; // checked again after the next write
+        }
+        if (size <= compactAbove) {
+            return;
+        }
+        long started = System.nanoTime();
+        try (Statement s = connection.createStatement()) {
+            s.execute("SHUTDOWN COMPACT");
+        } catch (SQLException e) {
+            if (!isClosed(connection)) {
+                LOG.warn("state database {}: cannot compact: {}", file, firstLine(e));
+                compactAbove = size * GROWTH;
+                return;
+            }
+        }
+        try {
+            connection = DriverManager.getConnection(url, "coopwan", "");
+        } catch (SQLException e) {
+            throw new StoreException("cannot open state database " + file + " again after compacting it: " + firstLine(e), e);
+        }
+        long after;
+        try {
+            after = Files.size(file);
+        } catch (IOException e) {
+            after = size;
+        }
+        compactAbove = Math.max(compactFloor, after * GROWTH);
+        LOG.info("state database {}: compacted {} -> {} bytes in {} ms", file, size, after,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static boolean isClosed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** The connection; callers hold this object's monitor (it changes when the file is compacted). */
     Connection connection() {
         return connection;
     }

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.InputStream;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +93,92 @@ class StoreTest {
             }
             assertTrue(count <= EventLog.RETAINED + 100 && count >= EventLog.RETAINED, "rows kept: " + count);
             assertEquals("event " + (n - 1), log.newest(1).get(0).message());
+        }
+    }
+
+    /** What a kill -9 leaves: H2 stops without writing anything more, no clean-shutdown mark. */
+    private static void crash(Store s) {
+        synchronized (s) {
+            try (Statement st = s.connection().createStatement()) {
+                st.execute("SHUTDOWN IMMEDIATELY");
+            } catch (SQLException closedByIt) {
+                // the statement closes its own connection
+            }
+        }
+        s.close();
+    }
+
+    /**
+     * H2 2.x writes its file header before it records the chunk just written as the last one, so
+     * a chunk that lands in reused space away from where the previous chunk predicted is found by
+     * no crash recovery until a later commit. On this state file, left by a helper at the end of
+     * the failover benchmark, the first commit after open was lost at every kill -9.
+     */
+    @Test
+    void aCommitSurvivesAKillRightAfterItOnAStateFileADaemonLeft() throws Exception {
+        Files.createDirectories(dir);
+        try (InputStream in = StoreTest.class.getResourceAsStream("daemon-state-v4.mv.db")) {
+            Files.copy(in, dir.resolve("coopwan.mv.db"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        long before;
+        Store s = Store.open(dir);
+        EmergencyStore emergencies = new EmergencyStore(s);
+        before = emergencies.startedTotal();
+        emergencies.started("cwe-test", "coop-test", "helper", Instant.parse("2026-12-06T22:00:00Z"));
+        crash(s);
+        try (Store reopened = Store.open(dir)) {
+            assertEquals(before + 1, new EmergencyStore(reopened).startedTotal(), "the committed start is kept");
+            assertEquals(List.of(new EmergencyStore.Running("cwe-test", "coop-test", "helper")),
+                    new EmergencyStore(reopened).running().stream().filter(r -> r.pathName().equals("cwe-test")).toList());
+        }
+    }
+
+    /**
+     * Model check: random sessions of commits (emergency starts and ends, events), each ended by a
+     * clean stop or a crash, with compaction forced often. After each reopen the store holds
+     * exactly what was committed.
+     */
+    @Test
+    void everyCommitSurvivesRandomCrashesAndCompactions() throws Exception {
+        long seed = System.nanoTime();
+        Random r = new Random(seed);
+        long started = 0;
+        int running = 0;
+        long lastEvent = -1;
+        for (int session = 0; session < 40; session++) {
+            Store s = Store.open(dir, 64 * 1024);
+            EmergencyStore emergencies = new EmergencyStore(s);
+            EventLog log = new EventLog(s, Clock.systemUTC());
+            String where = "seed " + seed + ", session " + session;
+            assertEquals(started, emergencies.startedTotal(), where);
+            assertEquals(running, emergencies.running().size(), where);
+            if (lastEvent >= 0) {
+                String newest = log.newest(1).get(0).message();
+                assertTrue(newest.startsWith("event " + lastEvent + " "), where + ": newest event " + newest);
+            }
+            int commits = r.nextInt(4) == 0 ? 1 + r.nextInt(40) : 1 + r.nextInt(3);
+            for (int i = 0; i < commits; i++) {
+                switch (r.nextInt(3)) {
+                    case 0 -> {
+                        emergencies.started("cwe" + (started + 1), "coop-" + r.nextInt(3), "helper", Instant.now());
+                        started++;
+                        running++;
+                    }
+                    case 1 -> {
+                        if (running > 0 && emergencies.ended(emergencies.running().get(0).pathName(), r.nextInt(1 << 20), 7, 0, 0)) {
+                            running--;
+                        }
+                    }
+                    default -> log.record("test", "event " + ++lastEvent + " " + "x".repeat(r.nextInt(900)));
+                }
+            }
+            if (r.nextBoolean()) {
+                crash(s);
+            } else {
+                s.close();
+            }
+            assertTrue(Files.size(dir.resolve("coopwan.mv.db")) < 2 * 1024 * 1024,
+                    where + ": file compacted, " + Files.size(dir.resolve("coopwan.mv.db")) + " bytes");
         }
     }
 }
