@@ -27,6 +27,12 @@ final class TargetProbes {
 
     // Probes in flight or recently decided, slot = seq mod ring length.
     private final long[] slotSeq;
+    // The round trips of the last RTT_KEPT replies, for the silence a slow line needs.
+    private static final int RTT_KEPT = 16;
+    private final long[] rtts = new long[RTT_KEPT];
+    private int rttCount;
+    private int rttNext;
+    private final long maxTimeoutNanos;
     private final long[] slotSentNanos;
     private final byte[] slotState;
     private boolean sentAny;
@@ -50,12 +56,17 @@ final class TargetProbes {
     private long late;
     private long ignored;
 
-    TargetProbes(ProbeTarget target, long intervalNanos, long timeoutNanos, int downCount) {
+    /**
+     * @param maxTimeoutNanos how long a probe may wait for its reply on a slow line at most:
+     *                        the timeout grows to twice the recent round trip up to this
+     */
+    TargetProbes(ProbeTarget target, long intervalNanos, long timeoutNanos, int downCount, long maxTimeoutNanos) {
         this.target = target;
         this.timeoutNanos = timeoutNanos;
         this.downCount = downCount;
+        this.maxTimeoutNanos = Math.max(timeoutNanos, maxTimeoutNanos);
         // Long enough to recognise a late reply until the target would be down anyway.
-        int ring = (int) Math.min(MAX_RING, timeoutNanos / intervalNanos + downCount + 3);
+        int ring = (int) Math.min(MAX_RING, this.maxTimeoutNanos / intervalNanos + downCount + 3);
         this.slotSeq = new long[ring];
         this.slotSentNanos = new long[ring];
         this.slotState = new byte[ring];
@@ -86,6 +97,7 @@ final class TargetProbes {
             ignored++;
             return;
         }
+        long rtt = nowNanos - slotSentNanos[slot];
         switch (slotState[slot]) {
             case PENDING -> {
                 slotState[slot] = REPLIED;
@@ -106,6 +118,9 @@ final class TargetProbes {
         }
         repliedAny = true;
         lastReplyNanos = nowNanos;
+        rtts[rttNext] = Math.max(0, rtt);
+        rttNext = (rttNext + 1) % RTT_KEPT;
+        rttCount = Math.min(RTT_KEPT, rttCount + 1);
         streak = 0;
         if (liveness != Liveness.UP) {
             liveness = Liveness.UP;
@@ -113,11 +128,35 @@ final class TargetProbes {
         }
     }
 
+    /** Whether a reply arrived, so that {@link #recentMaxRttNanos} means something. */
+    boolean hasRtt() {
+        return rttCount > 0;
+    }
+
+    /** The longest of the last 16 round trips; 0 before the first reply. */
+    long recentMaxRttNanos() {
+        long max = 0;
+        for (int i = 0; i < rttCount; i++) {
+            max = Math.max(max, rtts[i]);
+        }
+        return max;
+    }
+
+    /**
+     * The configured timeout, or twice the recent round trip when that is longer (up to the
+     * maximum): on a line of 700 ms every probe would otherwise be lost before its reply, and
+     * a target down after a few more.
+     */
+    long timeoutNanos() {
+        return Math.max(timeoutNanos, Math.min(maxTimeoutNanos, 2 * recentMaxRttNanos()));
+    }
+
     /** Declares lost, oldest first, every probe without reply for longer than the timeout. */
     void expire(long nowNanos) {
         if (!sentAny) {
             return;
         }
+        long timeoutNanos = timeoutNanos();
         for (long seq = lastSentSeq - slotSeq.length + 1; seq <= lastSentSeq; seq++) {
             int slot = slotOf(seq);
             if (slotSeq[slot] == seq && slotState[slot] == PENDING && nowNanos - slotSentNanos[slot] > timeoutNanos) {

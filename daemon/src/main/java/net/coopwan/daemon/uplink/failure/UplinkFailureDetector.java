@@ -34,16 +34,28 @@ import net.coopwan.daemon.uplink.failure.UplinkVerdict.State;
  * no pause longer than {@code blackholeMs} between them: a pause starts the count again). A
  * single burst (the last ACKs of a download) followed by silence is normal and never fires; nor
  * does silence with nothing sent. Probes go out through the uplink too, so with targets a dead
- * line always sends. A line whose RTT exceeds {@code blackholeMs} and that carries nothing but
- * our probes looks black-holed until the first reply: {@code blackholeMs} must exceed the worst
- * RTT (600 ms does for terrestrial lines, not for a geostationary satellite).
+ * line always sends.
+ *
+ * <h2>Slow lines</h2>
+ * Slow is not dead: the time of both silence rules (device and probes) is {@code blackholeMs} or
+ * twice the longest of the recent probe round trips, whichever is longer, at most
+ * {@link #MAX_SILENCE_MS}; each probe's timeout grows the same way. A geostationary satellite
+ * (700 ms) or a DSL line whose buffer fills under upload (RTT from 20 ms to over a second) then
+ * keeps working, and a dead one is found within twice its RTT. Before the first reply of any
+ * target the RTT is unknown: the silence rules wait as long as a target takes to be declared
+ * down ({@code probeTimeoutMs + probeDownCount * probeIntervalMs}, 900 ms by default), so a
+ * line dead from the start fails within that and a line slower than it fails once, at start.
  */
 public final class UplinkFailureDetector {
+
+    /** The longest silence the rules wait for, however slow the line was: 5 s. */
+    static final long MAX_SILENCE_MS = 5_000;
 
     private final UplinkFailureSettings settings;
     private final TargetProbes[] targets;
     private final int threshold;
     private final long blackholeNanos;
+    private final long unknownRttSilenceNanos;
     private final long recoverNanos;
     private final long flapWindowNanos;
     private final long flapResetNanos;
@@ -84,10 +96,12 @@ public final class UplinkFailureDetector {
         this.targets = new TargetProbes[t.size()];
         for (int i = 0; i < targets.length; i++) {
             targets[i] = new TargetProbes(t.get(i), ms(settings.probeIntervalMs()), ms(settings.probeTimeoutMs()),
-                    settings.probeDownCount());
+                    settings.probeDownCount(), ms(MAX_SILENCE_MS));
         }
         this.threshold = settings.effectiveProbeThreshold();
         this.blackholeNanos = ms(settings.blackholeMs());
+        this.unknownRttSilenceNanos = Math.max(blackholeNanos,
+                ms(settings.probeTimeoutMs() + settings.probeDownCount() * settings.probeIntervalMs()));
         this.recoverNanos = ms(settings.recoverMs());
         this.flapWindowNanos = ms(settings.flapWindowMs());
         this.flapResetNanos = ms(settings.flapResetMs());
@@ -133,7 +147,7 @@ public final class UplinkFailureDetector {
             silence(nowNanos);
             rxSinceFailure = true;
         } else if (txPackets > lastTx) {
-            if (txTicksInSilence == 0 || nowNanos - lastTxInSilenceNanos > blackholeNanos) {
+            if (txTicksInSilence == 0 || nowNanos - lastTxInSilenceNanos > silenceNanos()) {
                 // After a pause as long as the rule's time an old burst says nothing about now.
                 firstTxInSilenceNanos = nowNanos;
                 txTicksInSilence = 0;
@@ -241,7 +255,22 @@ public final class UplinkFailureDetector {
     }
 
     private boolean blackhole(long nowNanos) {
-        return txTicksInSilence >= 2 && nowNanos - firstTxInSilenceNanos >= blackholeNanos;
+        return txTicksInSilence >= 2 && nowNanos - firstTxInSilenceNanos >= silenceNanos();
+    }
+
+    /** How long the silence rules wait now (see "Slow lines" above). */
+    private long silenceNanos() {
+        if (targets.length == 0) {
+            return blackholeNanos;
+        }
+        if (!anyRtt()) {
+            return unknownRttSilenceNanos;
+        }
+        long rtt = 0;
+        for (TargetProbes t : targets) {
+            rtt = Math.max(rtt, t.recentMaxRttNanos());
+        }
+        return Math.max(blackholeNanos, Math.min(ms(MAX_SILENCE_MS), 2 * rtt));
     }
 
     /**
@@ -254,7 +283,7 @@ public final class UplinkFailureDetector {
      */
     private boolean probesSilent(long nowNanos) {
         return targets.length > 0 && probesSentSinceReply >= 2L * targets.length
-                && nowNanos - probeSilenceSinceNanos >= blackholeNanos;
+                && nowNanos - probeSilenceSinceNanos >= silenceNanos();
     }
 
     private boolean lifeSeen(long nowNanos) {
@@ -280,6 +309,15 @@ public final class UplinkFailureDetector {
             }
         }
         return n;
+    }
+
+    private boolean anyRtt() {
+        for (TargetProbes t : targets) {
+            if (t.hasRtt()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int count(Liveness l) {
@@ -340,6 +378,11 @@ public final class UplinkFailureDetector {
             }
             b.append(" (").append(answering()).append(" of ").append(targets.length).append(" answering")
                     .append(state == State.FAILED ? " since the failure)" : ")");
+            long silence = silenceNanos();
+            if (silence > blackholeNanos) {
+                b.append("; silence limit ").append(silence / 1_000_000).append(" ms (")
+                        .append(silence == unknownRttSilenceNanos && !anyRtt() ? "no reply yet" : "twice the recent probe RTT").append(')');
+            }
             parts.add(b.toString());
         }
         return String.join("; ", parts);

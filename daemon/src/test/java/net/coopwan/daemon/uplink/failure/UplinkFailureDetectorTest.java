@@ -247,21 +247,22 @@ class UplinkFailureDetectorTest {
     }
 
     @Test
-    void lateRepliesKeepASlowLineUp() {
+    void lateRepliesKeepASlowLineUpAndTheTimeoutFollowsTheRtt() {
         SimulatedUplink line = new SimulatedUplink(withTargets(2), 1);
-        line.rttNanos = 550 * MS; // every probe "lost" after 300 ms, every reply late
+        assertEquals(0, line.run(3000));
+        line.rttNanos = 550 * MS; // the first probes after the jump are "lost" after 300 ms, their replies late
         assertEquals(0, line.run(60_000));
-        assertTrue(line.detector.targetCounters().get(0).late() > 500);
-        // Up to about 5 * 100 + 300 ms, if other packets arrive meanwhile (an RTT beyond
-        // blackholeMs on a line that carries nothing but probes looks black-holed at first).
-        line.backgroundRxPerTick = 1;
-        line.rttNanos = 780 * MS;
-        assertEquals(0, line.run(60_000));
+        long late = line.detector.targetCounters().get(0).late();
+        assertTrue(late > 0 && late < 10, "late replies only until the timeout followed the RTT: " + late);
         assertEquals(0, line.detector.targetCounters().get(0).ignored());
-        // Replies 2 s late come after their probes were forgotten (the target would have been
-        // down by then in any case): ignored, and the line is down.
-        line.rttNanos = 2000 * MS;
-        assertEquals("probes unanswered", line.runUntilChange(5000).orElseThrow().reason());
+        // Replies later than the longest timeout come after their probes were forgotten:
+        // ignored, and the line is down once nothing arrives for twice the RTT it had.
+        line.rttNanos = (UplinkFailureDetector.MAX_SILENCE_MS + 1000) * MS;
+        long jump = line.now;
+        UplinkVerdict v = line.runUntilChange(10_000).orElseThrow();
+        assertEquals("probes unanswered", v.reason());
+        // The replies in flight at the jump still arrive for 550 ms; then 2 x 550 ms of silence.
+        assertTrue(v.atNanos() - jump <= (550 + 1100) * MS + 2 * line.tickNanos, (v.atNanos() - jump) / MS + " ms");
     }
 
     @Test
