@@ -1023,12 +1023,24 @@ public final class FailoverBenchmark {
         return rpc(r, "agreements", null).toString();
     }
 
+    /** The bytes out of the ended emergencies in {@code role}, summed over the neighbours (the stored totals). */
+    static long bytesOut(JsonNode status, String role) {
+        long sum = 0;
+        for (JsonNode t : status.path("totals")) {
+            if (role.equals(t.path("role").asText())) {
+                sum += t.path("bytesOut").asLong();
+            }
+        }
+        return sum;
+    }
+
     void killHard(Setup s) throws Exception {
         s.freshRequester();
         String agrA = agreements(s.a);
         String agrB = agreements(s.b);
         boolean allClean = true;
         boolean allKept = true;
+        boolean allCounted = true;
         // the helper killed
         s.cut("linkdown", true);
         poll(s.a, "emergency", j -> "CARRIED".equals(j.path("requester").path("state").asText()), 15);
@@ -1054,10 +1066,17 @@ public final class FailoverBenchmark {
         kill.append("  after b's restart (a back on its own uplink): ").append(after.isEmpty() ? "clean" : "STALE: " + after)
                 .append("; agreements ").append(agrB.equals(agrB2) ? "identical" : "DIFFER:\n    " + agrB + "\n    " + agrB2)
                 .append('\n');
+        long carriedB = before.path("helping").path(0).path("bytesCarried").asLong();
+        boolean keptB = before.path("started").asLong() == afterJ.path("started").asLong()
+                && bytesOut(afterJ, "helper") >= bytesOut(before, "helper") + carriedB;
+        allCounted &= keptB;
         kill.append("  b's emergency counters before the kill: started ").append(before.path("started").asLong())
-                .append(", helping bytesCarried ").append(before.path("helping").path(0).path("bytesCarried").asLong())
+                .append(", ended emergencies' bytes ").append(bytesOut(before, "helper"))
+                .append(" + the running one's ").append(carriedB)
                 .append(", counters ").append(before.path("counters")).append("; after the restart: started ")
-                .append(afterJ.path("started").asLong()).append(", counters ").append(afterJ.path("counters")).append('\n');
+                .append(afterJ.path("started").asLong()).append(", ended emergencies' bytes ")
+                .append(bytesOut(afterJ, "helper")).append(", counters ").append(afterJ.path("counters"))
+                .append(keptB ? " (kept)" : " (LOST)").append('\n');
         awaitEstablished(s.a);
         awaitEstablished(s.b);
         // the requester killed
@@ -1092,14 +1111,20 @@ public final class FailoverBenchmark {
         kill.append("  after a's restart (its link repaired): ").append(afterA.isEmpty() ? "clean" : "STALE: " + afterA)
                 .append("; agreements ").append(agrA.equals(agrA2) ? "identical" : "DIFFER:\n    " + agrA + "\n    " + agrA2)
                 .append('\n');
+        long sentA = beforeA.path("requester").path("bytesSent").asLong();
+        boolean keptA = beforeA.path("started").asLong() == afterAJ.path("started").asLong()
+                && bytesOut(afterAJ, "requester") >= bytesOut(beforeA, "requester") + sentA;
+        allCounted &= keptA;
         kill.append("  a's emergency counters before the kill: started ").append(beforeA.path("started").asLong())
-                .append(", bytesSent ").append(beforeA.path("requester").path("bytesSent").asLong())
+                .append(", ended emergencies' bytes ").append(bytesOut(beforeA, "requester"))
+                .append(" + the running one's ").append(sentA)
                 .append(", counters ").append(beforeA.path("counters")).append("; after the restart: started ")
-                .append(afterAJ.path("started").asLong()).append(", bytesSent ")
-                .append(afterAJ.path("requester").path("bytesSent").asLong()).append(", counters ")
-                .append(afterAJ.path("counters")).append('\n');
+                .append(afterAJ.path("started").asLong()).append(", ended emergencies' bytes ")
+                .append(bytesOut(afterAJ, "requester")).append(", counters ").append(afterAJ.path("counters"))
+                .append(keptA ? " (kept)" : " (LOST)").append('\n');
         verdicts.put("kill -9: no stale table, rule, route or device after restart", allClean ? "PASS" : "FAIL");
         verdicts.put("kill -9: agreements survive the restart", allKept ? "PASS" : "FAIL");
+        verdicts.put("kill -9: emergency counts and bytes survive the restart", allCounted ? "PASS" : "FAIL");
         log(kill.toString());
     }
 
