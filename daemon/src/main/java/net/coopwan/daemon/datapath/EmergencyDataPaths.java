@@ -79,6 +79,13 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         /** Requester: the LAN's traffic goes into {@code tun}; established TCP sessions get resets per policy. */
         void carry(String tun) throws IOException;
 
+        /**
+         * Requester: the counters through the helper now, the LAN's packets as the kernel saw them
+         * (ZERO without the rules); never throws. The same counters {@link #uncarry} returns at the
+         * end and a start after a kill -9 finds, so what a status shows is what the totals keep.
+         */
+        PathCounters carried();
+
         /** Requester: the LAN back on the own uplink; never throws. @return the counters through the helper read just before */
         PathCounters uncarry();
 
@@ -323,8 +330,8 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             }
             return h == null ? PathCounters.ZERO : h.sample(kernel.counters(h.kernelName));
         }
-        Carried c = carried;
-        return c == null ? PathCounters.ZERO : new PathCounters(c.path().txBytes(0), c.path().rxBytes(0), 0, 0, 0);
+        // the kernel's counters, not the tunnel's (sealed, with their overhead): the totals keep the kernel's
+        return carried == null ? PathCounters.ZERO : kernel.carried();
     }
 
     @Override

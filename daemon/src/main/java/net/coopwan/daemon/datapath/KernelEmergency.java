@@ -122,6 +122,12 @@ public final class KernelEmergency implements EmergencyDataPaths.EmergencyKernel
     }
 
     @Override
+    public EmergencyPaths.PathCounters carried() {
+        EmergencyPaths.PathCounters c = requesterCounters();
+        return c == null ? EmergencyPaths.PathCounters.ZERO : c;
+    }
+
+    @Override
     public EmergencyPaths.PathCounters uncarry() {
         EmergencyPaths.PathCounters last = requesterCounters();
         try {
