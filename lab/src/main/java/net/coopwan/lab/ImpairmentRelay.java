@@ -21,10 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A user-space UDP relay that impairs a link (the kernel here has no netem): delay, jitter, loss,
@@ -49,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * 65535 works. Nothing a peer sends can stop the relay; errors are counted and logged to stderr.
  *
  * <p><b>Control.</b> Lines on stdin, and on TCP 127.0.0.1:control-port when given, each answered by
- * one line: {@code set up|down|both delay|jitter|loss|rate|queue|reorder VALUE}, {@code outage MS
+ * one line: {@code set up|down|both delay|jitter|loss|ge|rate|queue|reorder VALUE}, {@code outage MS
  * [up|down|both]}, {@code stats}, {@code show}, {@code reset}, {@code ping}. On start it prints
  * {@code ready ...} on stdout.
  */
@@ -71,110 +68,36 @@ public final class ImpairmentRelay implements AutoCloseable {
     private record Client(InetSocketAddress address, DatagramChannel channel) {
     }
 
-    /** A datagram waiting for its release time; seq keeps equal release times in arrival order. */
-    private record Pending(long release, long seq, byte[] data, Client client) {
-    }
-
-    /** One direction: its model, its release queue and the thread that sends from it. */
+    /** One direction: its model and release queue, sent by one thread of its own. */
     private final class Direction {
         final String name;
         final LinkImpairment model;
-        final boolean towardsUpstream;
-        final PriorityQueue<Pending> queue = new PriorityQueue<>(
-                (a, b) -> a.release != b.release ? Long.compare(a.release, b.release) : Long.compare(a.seq, b.seq));
-        final ReentrantLock lock = new ReentrantLock();
-        final Condition changed = lock.newCondition();
-        long seq;
-        long queuedBytes;
+        final ReleaseQueue<Client> queue;
 
         Direction(String name, LinkImpairment model, boolean towardsUpstream) {
             this.name = name;
             this.model = model;
-            this.towardsUpstream = towardsUpstream;
+            this.queue = new ReleaseQueue<>(name, model, (b, client) -> {
+                int size = b.remaining();
+                int sent = towardsUpstream ? client.channel.write(b) : listen.send(b, client.address);
+                return sent == size;
+            }, MAX_QUEUED, MAX_QUEUED_BYTES);
         }
 
         void offer(ByteBuffer data, Client client) {
-            int size = data.remaining();
-            long now = System.nanoTime();
-            lock.lock();
-            try {
-                if (queue.size() >= MAX_QUEUED || queuedBytes + size > MAX_QUEUED_BYTES) {
-                    model.dropOverflow();
-                    return;
-                }
-                long release = model.admit(now, size);
-                if (release < 0) {
-                    return;
-                }
-                byte[] copy = new byte[size];
-                data.get(copy);
-                queue.add(new Pending(release, seq++, copy, client));
-                queuedBytes += size;
-                changed.signal();
-            } finally {
-                lock.unlock();
-            }
+            queue.offer(data, client);
         }
 
         int queued() {
-            lock.lock();
-            try {
-                return queue.size();
-            } finally {
-                lock.unlock();
-            }
+            return queue.queued();
         }
 
         void clear() {
-            lock.lock();
-            try {
-                queue.clear();
-                queuedBytes = 0;
-                model.reset();
-            } finally {
-                lock.unlock();
-            }
+            queue.clear();
         }
 
         void pump() {
-            while (running) {
-                Pending next;
-                lock.lock();
-                try {
-                    Pending head = queue.peek();
-                    if (head == null) {
-                        changed.awaitNanos(100_000_000L);
-                        continue;
-                    }
-                    long wait = head.release - System.nanoTime();
-                    if (wait > 0) {
-                        changed.awaitNanos(wait);
-                        continue;
-                    }
-                    next = queue.poll();
-                    queuedBytes -= next.data.length;
-                } catch (InterruptedException e) {
-                    return;
-                } finally {
-                    lock.unlock();
-                }
-                send(next);
-            }
-        }
-
-        private void send(Pending p) {
-            try {
-                ByteBuffer b = ByteBuffer.wrap(p.data);
-                int sent = towardsUpstream ? p.client.channel.write(b) : listen.send(b, p.client.address);
-                if (sent == p.data.length) {
-                    model.forwarded();
-                } else {
-                    model.error();
-                }
-            } catch (IOException | RuntimeException e) {
-                model.error();
-                log(name + " send to " + (towardsUpstream ? upstream : p.client.address) + " failed: " + e);
-            }
+            queue.pump(() -> running);
         }
     }
 
@@ -332,7 +255,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 }
                 case "set": {
                     if (w.length != 4) {
-                        return "error usage: set up|down|both delay|jitter|loss|rate|queue|reorder VALUE";
+                        return "error usage: set up|down|both delay|jitter|loss|ge|rate|queue|reorder VALUE";
                     }
                     for (Direction d : directions(w[1])) {
                         set(d.model, w[2], w[3]);
@@ -370,6 +293,9 @@ public final class ImpairmentRelay implements AutoCloseable {
                 break;
             case "loss":
                 m.setLossPct(Double.parseDouble(value));
+                break;
+            case "ge":
+                m.setGilbertElliott(LinkImpairment.GilbertElliott.parse(value));
                 break;
             case "rate":
                 m.setRateKbps(Long.parseLong(value));
@@ -487,7 +413,7 @@ public final class ImpairmentRelay implements AutoCloseable {
     // ---------------------------------------------------------------- main
 
     /**
-     * {@code --listen PORT --upstream ADDR:PORT [--delay-ms N] [--jitter-ms N] [--loss-pct N]
+     * {@code --listen PORT --upstream ADDR:PORT [--delay-ms N] [--jitter-ms N] [--loss-pct N] [--ge P,R,H[,K]]
      * [--rate-kbps N] [--queue-ms N] [--reorder] [--outage START:DUR]... [--control-port N] [--seed N]
      * [--lifetime-ms N]}; each impairment flag also as {@code --up-...} and {@code --down-...}.
      */
@@ -567,6 +493,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 case "--delay-ms" -> "delay";
                 case "--jitter-ms" -> "jitter";
                 case "--loss-pct" -> "loss";
+                case "--ge" -> "ge";
                 case "--rate-kbps" -> "rate";
                 case "--queue-ms" -> "queue";
                 case "--reorder" -> "reorder";
@@ -621,7 +548,7 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     private static IllegalArgumentException usage(String why) {
         return new IllegalArgumentException(why + "\nusage: ImpairmentRelay --listen PORT --upstream ADDR:PORT"
-                + " [--[up-|down-]delay-ms N] [--[up-|down-]jitter-ms N] [--[up-|down-]loss-pct N]"
+                + " [--[up-|down-]delay-ms N] [--[up-|down-]jitter-ms N] [--[up-|down-]loss-pct N] [--[up-|down-]ge P,R,LOSS_BAD[,LOSS_GOOD]]"
                 + " [--[up-|down-]rate-kbps N] [--[up-|down-]queue-ms N] [--[up-|down-]reorder]"
                 + " [--[up-|down-]outage START:DUR]... [--control-port N] [--seed N] [--lifetime-ms N]");
     }

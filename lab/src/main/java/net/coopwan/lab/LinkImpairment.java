@@ -10,7 +10,8 @@ import java.util.Random;
  * {@code nowNanos}, so tests drive it without sleeping.
  *
  * <p>Order of checks for an arriving datagram: outage (dropped if it arrives while an outage is on),
- * then loss (Bernoulli with a seeded {@link Random}), then the rate limit. The rate limit is a
+ * then loss (Bernoulli, or bursty with the Gilbert-Elliott model; both from a seeded {@link Random}),
+ * then the rate limit. The rate limit is a
  * serialising link with a FIFO of at most {@code queueMs} of backlog: a datagram leaves when the link
  * has sent everything before it, taking {@code (payload + 28) * 8 / rate} (28 = IPv4 + UDP headers);
  * if the backlog at arrival exceeds {@code queueMs} it is tail-dropped. Then delay plus jitter,
@@ -22,6 +23,56 @@ import java.util.Random;
  * jitter swap places, as much as the jitter implies and no more.
  */
 public final class LinkImpairment {
+
+    /**
+     * Bursty loss, the Gilbert-Elliott model as netem's {@code loss gemodel} has it: a GOOD and a
+     * BAD state, a move GOOD to BAD with probability {@code p} and BAD to GOOD with {@code r} at
+     * each packet, then loss with {@code lossBad} in BAD and {@code lossGood} in GOOD, all in
+     * percent. A burst of BAD lasts 1/r packets on average; the mean loss is
+     * {@code (p * lossBad + r * lossGood) / (p + r)}.
+     */
+    public record GilbertElliott(double p, double r, double lossBad, double lossGood) {
+        public GilbertElliott {
+            percent("p", p);
+            percent("r", r);
+            percent("lossBad", lossBad);
+            percent("lossGood", lossGood);
+            if (r == 0) {
+                throw new IllegalArgumentException("r must be above 0: a BAD state that never ends is an outage");
+            }
+        }
+
+        /** {@code P,R,LOSS_BAD[,LOSS_GOOD]} in percent, e.g. {@code 1,30,100} (bursts of about 3 packets, 3.2 % mean). */
+        public static GilbertElliott parse(String s) {
+            String[] f = s.split(",");
+            if (f.length < 3 || f.length > 4) {
+                throw new IllegalArgumentException("ge wants P,R,LOSS_BAD[,LOSS_GOOD] in percent, got " + s);
+            }
+            try {
+                return new GilbertElliott(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        f.length == 4 ? Double.parseDouble(f[3]) : 0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("ge wants numbers, got " + s);
+            }
+        }
+
+        /** The long-run share of packets lost, in percent. */
+        public double meanLossPct() {
+            return (p * lossBad + r * lossGood) / (p + r);
+        }
+
+        @Override
+        public String toString() {
+            return p + "," + r + "," + lossBad + "," + lossGood;
+        }
+
+        private static void percent(String what, double v) {
+            if (!(v >= 0 && v <= 100)) {
+                throw new IllegalArgumentException(what + " must be 0..100 %, got " + v);
+            }
+        }
+    }
+
     /** Why {@link #admit} refused a datagram; negative so it never looks like a release time. */
     public static final long DROP_OUTAGE = -1;
     public static final long DROP_LOSS = -2;
@@ -35,6 +86,8 @@ public final class LinkImpairment {
     private double delayMs;
     private double jitterMs;
     private double lossPct;
+    private GilbertElliott ge;
+    private boolean geBad;
     private long rateKbps;
     private double queueMs = 200;
     private boolean reorder;
@@ -74,7 +127,7 @@ public final class LinkImpairment {
             droppedOutage++;
             return DROP_OUTAGE;
         }
-        if (lossPct > 0 && random.nextDouble() * 100 < lossPct) {
+        if (lost()) {
             droppedLoss++;
             return DROP_LOSS;
         }
@@ -99,6 +152,15 @@ public final class LinkImpairment {
             lastRelease = release;
         }
         return release;
+    }
+
+    private boolean lost() {
+        if (ge != null) {
+            geBad = geBad ? random.nextDouble() * 100 >= ge.r() : random.nextDouble() * 100 < ge.p();
+            double loss = geBad ? ge.lossBad() : ge.lossGood();
+            return loss > 0 && random.nextDouble() * 100 < loss;
+        }
+        return lossPct > 0 && random.nextDouble() * 100 < lossPct;
     }
 
     /** Counts a datagram that arrived but could not be queued (the relay's memory bound). */
@@ -152,6 +214,16 @@ public final class LinkImpairment {
             throw new IllegalArgumentException("loss must be 0..100, got " + v);
         }
         lossPct = v;
+        ge = null;
+    }
+
+    /** Bursty loss in place of the Bernoulli loss; null goes back to it. */
+    public synchronized void setGilbertElliott(GilbertElliott v) {
+        ge = v;
+        geBad = false;
+        if (v != null) {
+            lossPct = 0;
+        }
     }
 
     /** 0 means unlimited. */
@@ -176,6 +248,8 @@ public final class LinkImpairment {
         delayMs = 0;
         jitterMs = 0;
         lossPct = 0;
+        ge = null;
+        geBad = false;
         rateKbps = 0;
         queueMs = 200;
         reorder = false;
@@ -194,7 +268,7 @@ public final class LinkImpairment {
     }
 
     public synchronized String settings() {
-        return "delay=" + delayMs + " jitter=" + jitterMs + " loss=" + lossPct + " rate=" + rateKbps
+        return "delay=" + delayMs + " jitter=" + jitterMs + " loss=" + (ge != null ? "ge:" + ge : lossPct) + " rate=" + rateKbps
                 + " queue=" + queueMs + " reorder=" + reorder + " outages=" + outages.size();
     }
 

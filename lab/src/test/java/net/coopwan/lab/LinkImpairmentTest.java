@@ -154,4 +154,55 @@ class LinkImpairmentTest {
         assertThrows(IllegalArgumentException.class, () -> m.setRateKbps(-5));
         assertThrows(IllegalArgumentException.class, () -> m.setJitterMs(Double.NaN));
     }
+
+    @Test
+    void gilbertElliottLossComesInBurstsOfTheModelsMeanLengthAtItsMeanRate() {
+        LinkImpairment m = new LinkImpairment(11, T0);
+        LinkImpairment.GilbertElliott ge = LinkImpairment.GilbertElliott.parse("1,25,100");
+        m.setGilbertElliott(ge);
+        int n = 200_000;
+        int bursts = 0;
+        boolean previousLost = false;
+        for (int i = 0; i < n; i++) {
+            boolean lost = m.admit(T0 + i * MS, 100) == LinkImpairment.DROP_LOSS;
+            if (lost && !previousLost) {
+                bursts++;
+            }
+            previousLost = lost;
+        }
+        long lost = m.stats(0).droppedLoss();
+        double meanPct = lost * 100.0 / n;
+        assertEquals(ge.meanLossPct(), meanPct, 0.5, "mean loss " + meanPct + " %, model " + ge.meanLossPct());
+        double meanBurst = (double) lost / bursts;
+        assertEquals(4.0, meanBurst, 0.4, "mean burst " + meanBurst + " packets (1/r = 4)");
+        // the same mean loss without bursts: Bernoulli's runs are about 1 / (1 - loss) = 1.04
+        LinkImpairment b = new LinkImpairment(11, T0);
+        b.setLossPct(ge.meanLossPct());
+        int bb = 0;
+        previousLost = false;
+        for (int i = 0; i < n; i++) {
+            boolean l = b.admit(T0 + i * MS, 100) == LinkImpairment.DROP_LOSS;
+            if (l && !previousLost) {
+                bb++;
+            }
+            previousLost = l;
+        }
+        assertTrue((double) b.stats(0).droppedLoss() / bb < 1.1, "Bernoulli runs are short");
+    }
+
+    @Test
+    void gilbertElliottSettingsAreCheckedAndLossReplacesThem() {
+        assertThrows(IllegalArgumentException.class, () -> LinkImpairment.GilbertElliott.parse("1,0,100"));
+        assertThrows(IllegalArgumentException.class, () -> LinkImpairment.GilbertElliott.parse("1,30"));
+        assertThrows(IllegalArgumentException.class, () -> LinkImpairment.GilbertElliott.parse("1,30,101"));
+        assertThrows(IllegalArgumentException.class, () -> LinkImpairment.GilbertElliott.parse("a,30,100"));
+        assertEquals(3.2, LinkImpairment.GilbertElliott.parse("1,30,100").meanLossPct(), 0.03);
+        LinkImpairment m = new LinkImpairment(3, T0);
+        m.setGilbertElliott(LinkImpairment.GilbertElliott.parse("50,1,100"));
+        assertTrue(m.settings().contains("loss=ge:50.0,1.0,100.0,0.0"), m.settings());
+        m.setLossPct(0);
+        for (int i = 0; i < 100; i++) {
+            assertTrue(m.admit(T0 + i, 10) >= 0, "loss 0 replaced the bursts");
+        }
+    }
 }
