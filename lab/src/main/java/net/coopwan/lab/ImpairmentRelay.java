@@ -283,7 +283,8 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    static void set(LinkImpairment m, String what, String value) {
+    /** Applies one setting ({@code delay}, {@code jitter}, {@code loss}, {@code ge}, {@code rate}, {@code queue}, {@code reorder}) to a model. */
+    public static void set(LinkImpairment m, String what, String value) {
         switch (what) {
             case "delay":
                 m.setDelayMs(Double.parseDouble(value));
