@@ -80,13 +80,11 @@ public final class EmergencyCodec {
         } else if (m instanceof EmergencyMessage.Ack a) {
             header(b, ACK, a.emergencyId());
             if (a.accepted()) {
-                EmergencyMessage.Grant g = a.grant();
-                b.put((byte) 1).putLong(g.quotaBytes()).putInt((int) g.windowMs()).putShort((short) g.tunnelPort())
-                        .putInt(g.requesterAddress()).putInt(g.helperAddress()).put((byte) g.prefixLength())
-                        .put(g.key());
+                b.put((byte) 1);
+                putGrant(b, a.grant());
             } else {
                 b.put((byte) 0).put((byte) a.refusal().code);
-                text(b, a.reason());
+                putText(b, a.reason());
             }
         } else if (m instanceof EmergencyMessage.Terminate t) {
             header(b, TERMINATE, t.emergencyId());
@@ -101,8 +99,35 @@ public final class EmergencyCodec {
         b.put((byte) type).putInt((int) id);
     }
 
-    /** Cuts at a character boundary so the bytes stay within {@link #MAX_TEXT}. */
-    private static void text(ByteBuffer b, String s) {
+    /**
+     * A grant as an ACK carries it (also bandwidth sharing's answer, which opens the same path):
+     * u64 quota bytes, u32 window ms, u16 tunnel port, u32 requester (borrower) address, u32 helper
+     * (sharer) address, u8 prefix length, 32 bytes key.
+     */
+    public static void putGrant(ByteBuffer b, EmergencyMessage.Grant g) {
+        b.putLong(g.quotaBytes()).putInt((int) g.windowMs()).putShort((short) g.tunnelPort())
+                .putInt(g.requesterAddress()).putInt(g.helperAddress()).put((byte) g.prefixLength()).put(g.key());
+    }
+
+    /** Reads what {@link #putGrant} wrote; every field in range or an exception. */
+    public static EmergencyMessage.Grant getGrant(ByteBuffer b) throws EmergencyFormatException {
+        need(b, 8 + 4 + 2 + 4 + 4 + 1 + KEY_BYTES, "grant");
+        long quota = b.getLong();
+        long window = b.getInt() & 0xffff_ffffL;
+        int port = b.getShort() & 0xffff;
+        int requester = b.getInt();
+        int helper = b.getInt();
+        int prefix = b.get() & 0xff;
+        byte[] key = new byte[KEY_BYTES];
+        b.get(key);
+        if (quota < 1 || window < 1 || port < 1 || prefix < 1 || prefix > 30) {
+            throw new EmergencyFormatException("grant out of range");
+        }
+        return new EmergencyMessage.Grant(quota, window, port, requester, helper, prefix, key);
+    }
+
+    /** u16 length and UTF-8, cut at a character boundary so the bytes stay within {@link #MAX_TEXT}. */
+    public static void putText(ByteBuffer b, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(bytes.length, MAX_TEXT);
         while (n < bytes.length && n > 0 && (bytes[n] & 0xc0) == 0x80) {
@@ -151,20 +176,7 @@ public final class EmergencyCodec {
                 need(b, 1, "ack");
                 int accepted = b.get() & 0xff;
                 if (accepted == 1) {
-                    need(b, 8 + 4 + 2 + 4 + 4 + 1 + KEY_BYTES, "grant");
-                    long quota = b.getLong();
-                    long window = b.getInt() & 0xffff_ffffL;
-                    int port = b.getShort() & 0xffff;
-                    int requester = b.getInt();
-                    int helper = b.getInt();
-                    int prefix = b.get() & 0xff;
-                    byte[] key = new byte[KEY_BYTES];
-                    b.get(key);
-                    if (quota < 1 || window < 1 || port < 1 || prefix < 1 || prefix > 30) {
-                        throw new EmergencyFormatException("grant out of range");
-                    }
-                    yield EmergencyMessage.Ack.granted(id, new EmergencyMessage.Grant(quota, window, port, requester,
-                            helper, prefix, key));
+                    yield EmergencyMessage.Ack.granted(id, getGrant(b));
                 }
                 if (accepted != 0) {
                     throw new EmergencyFormatException("accepted must be 0 or 1");
@@ -174,7 +186,7 @@ public final class EmergencyCodec {
                 if (r == null) {
                     throw new EmergencyFormatException("unknown refusal");
                 }
-                yield EmergencyMessage.Ack.refused(id, r, text(b));
+                yield EmergencyMessage.Ack.refused(id, r, getText(b));
             }
             case TERMINATE -> {
                 need(b, 1, "terminate");
@@ -193,7 +205,8 @@ public final class EmergencyCodec {
         return m;
     }
 
-    private static String text(ByteBuffer b) throws EmergencyFormatException {
+    /** Reads what {@link #putText} wrote: at most {@link #MAX_TEXT} bytes of valid UTF-8. */
+    public static String getText(ByteBuffer b) throws EmergencyFormatException {
         need(b, 2, "text length");
         int n = b.getShort() & 0xffff;
         if (n > MAX_TEXT) {
@@ -210,7 +223,8 @@ public final class EmergencyCodec {
         }
     }
 
-    private static void need(ByteBuffer b, int n, String what) throws EmergencyFormatException {
+    /** Throws unless {@code n} bytes remain. */
+    public static void need(ByteBuffer b, int n, String what) throws EmergencyFormatException {
         if (b.remaining() < n) {
             throw new EmergencyFormatException(what + " truncated");
         }
