@@ -1,0 +1,50 @@
+package net.coopwan.daemon.coop.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The borrower's share of new sessions ([0145], [0094]). */
+class NewSessionShareTest {
+    final NewSessionShare share = new NewSessionShare(50);
+
+    private NewSessionShare.Decision decide(long offerDown, long offerUp, long ownDown, long ownUp, long viaDown,
+            long viaUp) {
+        // the borrower's own line: 16 Mbit/s down, 1 Mbit/s up
+        return share.decide(new NewSessionShare.Inputs(offerDown, offerUp, 16_000, 1_000, ownDown, ownUp, viaDown, viaUp));
+    }
+
+    @Test
+    void aBusyLineSplitsNewSessionsInProportionToTheCapacities() {
+        NewSessionShare.Decision d = decide(8_000, 500, 15_000, 200, 0, 0);
+        // 8 000 / (8 000 + 16 000)
+        assertEquals(333, d.perMille(), d.why());
+        assertTrue(d.why().contains("busy (94 % down)"), d.why());
+    }
+
+    @Test
+    void theBusierDirectionDecides() {
+        NewSessionShare.Decision d = decide(8_000, 500, 2_000, 900, 0, 0);
+        // up is 90 % busy: 500 / (500 + 1 000)
+        assertEquals(333, d.perMille(), d.why());
+        assertTrue(d.why().contains("% up"), d.why());
+    }
+
+    @Test
+    void nothingMovesWithoutAnOfferWithRoomAtHomeOrAtTheLimit() {
+        assertEquals(0, decide(0, 0, 15_000, 900, 0, 0).perMille(), "no offer (the seed's no bandwidth)");
+        assertEquals(0, decide(8_000, 500, 4_000, 100, 0, 0).perMille(), "25 % and 10 % busy: room at home");
+        NewSessionShare.Decision limit = decide(8_000, 500, 15_000, 200, 8_000, 100);
+        assertEquals(0, limit.perMille());
+        assertTrue(limit.why().startsWith("at the offer's limit"), limit.why());
+        assertEquals(0, decide(8_000, 0, 15_000, 200, 1_000, 10).perMille(), "nothing offered up, something sent up");
+    }
+
+    @Test
+    void anUnknownOwnCapacityCountsAsBusyWhenAnythingFlowsAndSplitsHalf() {
+        NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(4_000, 500, 0, 0, 100, 10, 0, 0));
+        assertEquals(500, d.perMille(), d.why());
+        assertEquals(0, share.decide(new NewSessionShare.Inputs(4_000, 500, 0, 0, 0, 0, 0, 0)).perMille());
+    }
+}
