@@ -1,0 +1,157 @@
+package net.coopwan.daemon.coop.sharing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+
+/**
+ * The sharer's side of one borrower's path, as a plain state machine: events in, actions out.
+ * The role decides beforehand whether a USE may open a path at all (agreement, current offer,
+ * free slot); this is what happens once it may.
+ *
+ * <pre>
+ * (USE accepted) PREPARING --path ready--> LENDING (ANSWER granted; a repeated USE gets it again)
+ * PREPARING --set-up failed--> CLOSED (ANSWER refused: set-up failed)
+ * LENDING --offer changed--> LENDING (the kernel quota follows the new offer at once)
+ * LENDING --RELEASE--> CLOSED (path closed, RELEASE_ACK)
+ * LENDING --no USE for 5 s (the lease)--> CLOSED (path closed: the borrower stopped or lost the channel)
+ * </pre>
+ *
+ * The quota follows the offer: {@code rate x window / 8} bytes per window for the larger of the
+ * two directions, never below {@link #FLOOR_KBPS}, so the sessions already moved drain at a trickle
+ * instead of hanging when the offer drops to nothing (the borrower then moves no new ones).
+ */
+public final class LendingSession {
+
+    public enum State { PREPARING, LENDING, CLOSED }
+
+    public sealed interface Action {
+    }
+
+    public record Send(SharingMessage message) implements Action {
+    }
+
+    /** Open the path for the borrower under this grant (tunnel end, kernel NAT and quota). */
+    public record OpenPath(EmergencyMessage.Grant grant) implements Action {
+    }
+
+    /** The kernel quota of the open path, bytes per window. */
+    public record SetQuota(long quotaBytes, long windowMs) implements Action {
+    }
+
+    public record ClosePath() implements Action {
+    }
+
+    public record Changed(State from, State to, String why) implements Action {
+    }
+
+    /** What draining sessions keep when the offer is none: 100 kbit/s. */
+    public static final long FLOOR_KBPS = 100;
+    static final long LEASE_NANOS = 5_000_000_000L;
+
+    private final String borrowerId;
+    private final long offerId;
+    private final EmergencyMessage.Grant grant;
+    private State state = State.PREPARING;
+    private long leaseNanos;
+    private long quotaBytes;
+
+    /** A USE for {@code offer} was accepted; the grant carries the quota for it. */
+    public LendingSession(String borrowerId, SharingMessage.Offer offer, EmergencyMessage.Grant grant, long now) {
+        this.borrowerId = borrowerId;
+        this.offerId = offer.offerId();
+        this.grant = grant;
+        this.leaseNanos = now;
+        this.quotaBytes = grant.quotaBytes();
+    }
+
+    /** The grant for {@code offer}: its quota per window, the rest (port, addresses, key) as given. */
+    public static long quotaBytes(SharingMessage.Offer offer) {
+        long kbps = Math.max(FLOOR_KBPS, Math.max(offer.downKbps(), offer.upKbps()));
+        return Math.max(1500, kbps * 1000 / 8 * offer.windowMs() / 1000);
+    }
+
+    public String borrowerId() {
+        return borrowerId;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public EmergencyMessage.Grant grant() {
+        return grant;
+    }
+
+    public long quotaBytes() {
+        return quotaBytes;
+    }
+
+    /** The first actions: open the path (the role runs it on its worker). */
+    public List<Action> start() {
+        return List.of(new OpenPath(grant));
+    }
+
+    /** The worker opened the path, or failed with {@code error}. */
+    public List<Action> onPathOpened(String error) {
+        List<Action> out = new ArrayList<>();
+        if (state != State.PREPARING) {
+            if (error == null) {
+                out.add(new ClosePath());
+            }
+            return out;
+        }
+        if (error != null) {
+            change(out, State.CLOSED, "set-up failed: " + error);
+            out.add(new Send(SharingMessage.Answer.refused(offerId, SharingMessage.Refusal.SETUP_FAILED, error)));
+            return out;
+        }
+        change(out, State.LENDING, "path open, quota " + grant.quotaBytes() + " B per " + grant.windowMs() + " ms");
+        out.add(new Send(SharingMessage.Answer.granted(offerId, grant)));
+        return out;
+    }
+
+    /** A USE for this path: renews the lease; answered again once lending (the first answer may have been lost). */
+    public List<Action> onUse(long now) {
+        leaseNanos = now;
+        return state == State.LENDING ? List.of(new Send(SharingMessage.Answer.granted(offerId, grant))) : List.of();
+    }
+
+    /** The offer changed: the quota follows. */
+    public List<Action> onOffer(SharingMessage.Offer offer) {
+        long q = quotaBytes(offer);
+        if (state != State.LENDING || q == quotaBytes || offer.offerId() != offerId) {
+            return List.of();
+        }
+        quotaBytes = q;
+        return List.of(new SetQuota(q, offer.windowMs()));
+    }
+
+    /** A RELEASE: the path goes; always answered (the borrower's first RELEASE_ACK may have been lost). */
+    public List<Action> onRelease() {
+        List<Action> out = new ArrayList<>();
+        if (state != State.CLOSED) {
+            out.add(new ClosePath());
+            change(out, State.CLOSED, "the borrower released it");
+        }
+        out.add(new Send(new SharingMessage.ReleaseAck(offerId)));
+        return out;
+    }
+
+    /** The lease: no USE for 5 s closes the path. */
+    public List<Action> tick(long now) {
+        List<Action> out = new ArrayList<>();
+        if (state == State.LENDING && now - leaseNanos >= LEASE_NANOS) {
+            out.add(new ClosePath());
+            change(out, State.CLOSED, "no USE for 5 s (the borrower stopped or lost the channel)");
+        }
+        return out;
+    }
+
+    private void change(List<Action> out, State to, String why) {
+        State from = state;
+        state = to;
+        out.add(new Changed(from, to, why));
+    }
+}

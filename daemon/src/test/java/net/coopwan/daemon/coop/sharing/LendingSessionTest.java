@@ -1,0 +1,77 @@
+package net.coopwan.daemon.coop.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.daemon.coop.sharing.LendingSession.Action;
+import net.coopwan.daemon.coop.sharing.LendingSession.State;
+
+/** The sharer's path for one borrower: grant after set-up, lease, release, the quota following the offer. */
+class LendingSessionTest {
+    private static final long MS = 1_000_000L;
+    final SharingMessage.Offer offer = new SharingMessage.Offer(9, 1, 5_000, 1_000, 1000);
+
+    @Test
+    void theQuotaIsTheLargerRateOverTheWindowWithAFloor() {
+        assertEquals(625_000, LendingSession.quotaBytes(offer), "5 000 kbit/s for 1 s");
+        assertEquals(12_500, LendingSession.quotaBytes(new SharingMessage.Offer(9, 2, 0, 0, 1000)), "the floor: 100 kbit/s");
+        assertEquals(62_500, LendingSession.quotaBytes(new SharingMessage.Offer(9, 2, 2_000, 5_000, 100)));
+        assertEquals(1_500, LendingSession.quotaBytes(new SharingMessage.Offer(9, 2, 0, 0, 100)), "one full packet at least");
+    }
+
+    @Test
+    void theAnswerLeavesOnlyOnceThePathIsOpenAndRepeatsForEveryUse() {
+        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        assertEquals(List.of(new LendingSession.OpenPath(SharingCodecTest.GRANT)), l.start());
+        assertTrue(l.onUse(10 * MS).isEmpty(), "no answer before the path is open (claim 30's order)");
+        List<Action> a = l.onPathOpened(null);
+        assertEquals(State.LENDING, l.state());
+        assertEquals(new LendingSession.Send(SharingMessage.Answer.granted(9, SharingCodecTest.GRANT)), a.get(1));
+        assertEquals(List.of(new LendingSession.Send(SharingMessage.Answer.granted(9, SharingCodecTest.GRANT))),
+                l.onUse(20 * MS), "a repeated USE gets the same answer");
+    }
+
+    @Test
+    void theQuotaFollowsTheOfferAtOnce() {
+        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        l.onPathOpened(null);
+        assertEquals(List.of(new LendingSession.SetQuota(250_000, 1000)),
+                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000)));
+        assertEquals(List.of(new LendingSession.SetQuota(12_500, 1000)), l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000)),
+                "no bandwidth: the moved sessions drain at the floor");
+        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000)).isEmpty(), "unchanged: nothing to do");
+    }
+
+    @Test
+    void theLeaseAndTheReleaseCloseThePath() {
+        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        l.onPathOpened(null);
+        l.onUse(1000 * MS);
+        assertTrue(l.tick(5_900 * MS).isEmpty());
+        List<Action> a = l.tick(6_000 * MS);
+        assertEquals(new LendingSession.ClosePath(), a.get(0));
+        assertEquals(State.CLOSED, l.state());
+
+        LendingSession r = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        r.onPathOpened(null);
+        a = r.onRelease();
+        assertEquals(new LendingSession.ClosePath(), a.get(0));
+        assertEquals(new LendingSession.Send(new SharingMessage.ReleaseAck(9)), a.get(2));
+        assertEquals(List.of(new LendingSession.Send(new SharingMessage.ReleaseAck(9))), r.onRelease(),
+                "a repeated RELEASE is answered again and closes nothing twice");
+    }
+
+    @Test
+    void aFailedSetUpIsRefusedAndALatePathIsUndone() {
+        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        List<Action> a = l.onPathOpened("no free tunnel port");
+        assertEquals(State.CLOSED, l.state());
+        assertEquals(new LendingSession.Send(SharingMessage.Answer.refused(9, SharingMessage.Refusal.SETUP_FAILED,
+                "no free tunnel port")), a.get(1));
+        assertEquals(List.of(new LendingSession.ClosePath()), l.onPathOpened(null), "opened after all: closed again");
+    }
+}
