@@ -11,14 +11,17 @@ package net.coopwan.daemon.coop.sharing;
  * <li><b>capacity</b> C: the configured rate, or else the highest average over a window T the
  *     device reached, once it has been watched for {@code peakObservationMs} (the seed's TT, "one
  *     or more hours"); until then it is unknown and nothing is offered;</li>
- * <li><b>own occupancy</b> O: the device's average rate over the last T minus what borrowers
- *     sent through it (their traffic must not shrink the offer it was given under);</li>
+ * <li><b>own occupancy</b> O: the device's average rate minus what borrowers sent through it
+ *     (their traffic must not shrink the offer it was given under), over the last T or over the
+ *     last fifth of it (at least a second), whichever is higher: the seed's average over T, and the
+ *     short one so that own users who start a download are seen within seconds, not after T;</li>
  * <li><b>spare</b> = C - O - margin (a share of C kept for the own users' next burst), capped by
  *     the agreement (its {@code bandwidth_kbps} and {@code max_share_percent} of C); below
  *     {@code minOfferKbps} it is 0: a session is not worth moving for less.</li>
  * </ul>
  * The announced value falls at once when the spare drops a step (a share of C) below it or to 0,
- * so the own users get their capacity back within one window; it rises only when the spare has
+ * so the own users get their capacity back within seconds (the short average), always within one
+ * window; it rises only when the spare has
  * stayed a step above it for two windows, and then to the lowest spare of those two windows. A
  * lull shorter than a window lifts the window's average for up to two windows (its seconds stay
  * in the average until they leave it), so two windows keep a short lull from lending what the
@@ -67,6 +70,7 @@ public final class ShareableBandwidth {
 
     private final Settings s;
     private final long windowNanos;
+    private final long shortNanos;
     private final long[] at = new long[RING];
     private final long[] device = new long[RING];
     private final long[] borrowed = new long[RING];
@@ -87,6 +91,7 @@ public final class ShareableBandwidth {
     public ShareableBandwidth(Settings settings) {
         this.s = settings;
         this.windowNanos = settings.windowMs() * MS;
+        this.shortNanos = Math.max(1000 * MS, windowNanos / 5);
     }
 
     public Settings settings() {
@@ -114,14 +119,14 @@ public final class ShareableBandwidth {
             watching = true;
             watchingSinceNanos = nowNanos;
         }
-        long total = windowKbps(device, nowNanos);
+        long total = windowKbps(device, windowNanos);
         if (total >= 0) {
             peakKbps = Math.max(peakKbps, total);
         }
     }
 
-    /** The average rate of {@code counter} over the last window, or -1 without a whole window of samples. */
-    private long windowKbps(long[] counter, long nowNanos) {
+    /** The average rate of {@code counter} over the last {@code span}, or -1 without samples that far back. */
+    private long windowKbps(long[] counter, long span) {
         if (count < 2) {
             return -1;
         }
@@ -130,7 +135,7 @@ public final class ShareableBandwidth {
         int oldest = -1;
         for (int i = 1; i < count; i++) {
             int k = (newest - i + RING) % RING;
-            if (at[newest] - at[k] >= windowNanos) {
+            if (at[newest] - at[k] >= span) {
                 oldest = k;
                 break;
             }
@@ -153,11 +158,20 @@ public final class ShareableBandwidth {
         return 0;
     }
 
-    /** The own users' average over the last window (device minus borrowed), or -1 before a whole window. */
+    /**
+     * The own users' rate (device minus borrowed): the higher of the averages over the last window
+     * and over its last fifth; -1 before a whole window.
+     */
     public long ownKbps(long nowNanos) {
-        long total = windowKbps(device, nowNanos);
-        long lent = windowKbps(borrowed, nowNanos);
-        return total < 0 || lent < 0 ? -1 : Math.max(0, total - lent);
+        long total = windowKbps(device, windowNanos);
+        long lent = windowKbps(borrowed, windowNanos);
+        if (total < 0 || lent < 0) {
+            return -1;
+        }
+        long own = Math.max(0, total - lent);
+        long recentTotal = windowKbps(device, shortNanos);
+        long recentLent = windowKbps(borrowed, shortNanos);
+        return recentTotal < 0 || recentLent < 0 ? own : Math.max(own, recentTotal - recentLent);
     }
 
     /** The spare before hysteresis, 0 when capacity or a whole window is missing. */

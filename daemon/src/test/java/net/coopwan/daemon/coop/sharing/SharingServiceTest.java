@@ -1,0 +1,313 @@
+package net.coopwan.daemon.coop.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.config.CooperationType;
+import net.coopwan.daemon.coop.agreement.Agreement;
+import net.coopwan.daemon.coop.agreement.Approver;
+import net.coopwan.daemon.coop.agreement.Role;
+import net.coopwan.daemon.coop.channel.SealedMessages;
+import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+
+/**
+ * A sharer "sh" and a borrower "bo" back to back on an in-memory channel, simulated seconds, paths
+ * recorded: FIG. 3C from the offer to the release, the owner's users taking their line back, and
+ * refusals. The lines' traffic is counters the test advances.
+ */
+class SharingServiceTest {
+    private static final long MS = 1_000_000L;
+
+    /** Runs work in line. */
+    static final class Direct extends AbstractExecutorService {
+        @Override
+        public void execute(Runnable r) {
+            r.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long t, TimeUnit u) {
+            return true;
+        }
+    }
+
+    /** One router's data plane: its uplink counters and what the protocol asked. */
+    static final class Paths implements SharingPaths {
+        final List<String> calls = new ArrayList<>();
+        long downBytes;
+        long upBytes;
+        long lentDown;
+        int sessions;
+        long borrowedDown;
+        final Map<String, Integer> share = new HashMap<>();
+
+        @Override
+        public EmergencyMessage.Grant grant(String borrowerId, long quotaBytes, long windowMs) {
+            return new EmergencyMessage.Grant(quotaBytes, windowMs, 4792, 0x647fff03, 0x647fff01, 24, new byte[32]);
+        }
+
+        @Override
+        public void openLend(String borrowerId, InetAddress address, EmergencyMessage.Grant grant) {
+            calls.add("openLend " + borrowerId + " " + grant.quotaBytes());
+        }
+
+        @Override
+        public void setLendQuota(String borrowerId, long quotaBytes, long windowMs) {
+            calls.add("setLendQuota " + borrowerId + " " + quotaBytes);
+        }
+
+        @Override
+        public void closeLend(String borrowerId) {
+            calls.add("closeLend " + borrowerId);
+        }
+
+        @Override
+        public Bytes lent() {
+            return new Bytes(lentDown, 0);
+        }
+
+        @Override
+        public Bytes uplink() {
+            return new Bytes(downBytes, upBytes);
+        }
+
+        @Override
+        public void openBorrow(String sharerId, InetAddress address, EmergencyMessage.Grant grant) {
+            calls.add("openBorrow " + sharerId);
+        }
+
+        @Override
+        public void setShare(String sharerId, int perMille) {
+            calls.add("setShare " + sharerId + " " + perMille);
+            share.put(sharerId, perMille);
+        }
+
+        @Override
+        public void resetSessions(String sharerId) {
+            calls.add("resetSessions " + sharerId);
+        }
+
+        @Override
+        public int sessions(String sharerId) {
+            return sessions;
+        }
+
+        @Override
+        public Bytes borrowed(String sharerId) {
+            return new Bytes(borrowedDown, 0);
+        }
+
+        @Override
+        public void closeBorrow(String sharerId) {
+            calls.add("closeBorrow " + sharerId);
+        }
+
+        @Override
+        public void clear() {
+            calls.add("clear");
+        }
+    }
+
+    final Map<String, Agreement> agreements = new HashMap<>();
+    final Paths sharerPaths = new Paths();
+    final Paths borrowerPaths = new Paths();
+    final List<String> log = new ArrayList<>();
+    SharingService sharer;
+    SharingService borrower;
+    long now = 10_000 * MS;
+    int malformedToSharer;
+
+    static Agreement sharing(String peer, Role role) {
+        return new Agreement(peer, role, Map.of(CooperationType.BANDWIDTH_SHARING,
+                Map.of("bandwidth_kbps", 5000L, "max_share_percent", 50L)),
+                Instant.parse("2026-12-01T00:00:00Z"), Approver.OWNER_CLI);
+    }
+
+    SharingService.Peers peers(String self) {
+        return new SharingService.Peers() {
+            @Override
+            public List<String> withAgreement(Role role) {
+                List<String> out = new ArrayList<>();
+                agreements.forEach((k, a) -> {
+                    if (k.startsWith(self + ":") && a.localRole() == role) {
+                        out.add(a.peerId());
+                    }
+                });
+                return out;
+            }
+
+            @Override
+            public Optional<Agreement> agreement(String peerId, Role role) {
+                Agreement a = agreements.get(self + ":" + peerId + ":" + role);
+                return Optional.ofNullable(a);
+            }
+
+            @Override
+            public boolean established(String peerId) {
+                return true;
+            }
+
+            @Override
+            public InetAddress address(String peerId) {
+                return InetAddress.getLoopbackAddress();
+            }
+        };
+    }
+
+    /** T = 10 s, margin and step 10 %, offers from 100 kbit/s, 1 s quota window, busy from 50 %. */
+    static SharingService.Settings settings(boolean lend, boolean borrow, long capDown, long capUp) {
+        return new SharingService.Settings(lend, borrow,
+                new ShareableBandwidth.Settings(10_000, 0, 3_600_000, 10, 10, 100, SharingCodec.MAX_KBPS, 100),
+                capDown, capUp, 1000, false, 50);
+    }
+
+    void start() {
+        agreements.put("sh:bo:" + Role.HELPER, sharing("bo", Role.HELPER));
+        agreements.put("bo:sh:" + Role.REQUESTER, sharing("sh", Role.REQUESTER));
+        sharer = new SharingService(settings(true, false, 10_000, 1_000), peers("sh"), sharerPaths, new Direct(),
+                l -> log.add("sh " + l), 0x5eed);
+        borrower = new SharingService(settings(false, true, 16_000, 1_000), peers("bo"), borrowerPaths, new Direct(),
+                l -> log.add("bo " + l), 0xb0);
+    }
+
+    SealedMessages.Sender to(SharingService receiver, String from) {
+        return (peerId, plaintext) -> {
+            byte[] copy = new byte[plaintext.remaining()];
+            plaintext.get(copy);
+            receiver.onMessage(from, ByteBuffer.wrap(copy), now, senderFor(receiver));
+            return true;
+        };
+    }
+
+    SealedMessages.Sender senderFor(SharingService s) {
+        return s == sharer ? to(borrower, "sh") : to(sharer, "bo");
+    }
+
+    /**
+     * {@code seconds} of traffic in 50 ms ticks: the sharer's own users at {@code sharerOwnKbps}
+     * down, the borrower's at {@code borrowerOwnKbps} down.
+     */
+    void run(int seconds, long sharerOwnKbps, long borrowerOwnKbps) {
+        run(seconds, sharerOwnKbps, 0, borrowerOwnKbps);
+    }
+
+    /** As above, with the sharer's own users also sending {@code sharerOwnUpKbps}. */
+    void run(int seconds, long sharerOwnKbps, long sharerOwnUpKbps, long borrowerOwnKbps) {
+        for (int i = 0; i < seconds * 20; i++) {
+            now += 50 * MS;
+            sharerPaths.downBytes += sharerOwnKbps * 1000 / 8 / 20;
+            sharerPaths.upBytes += sharerOwnUpKbps * 1000 / 8 / 20;
+            borrowerPaths.downBytes += borrowerOwnKbps * 1000 / 8 / 20;
+            sharer.tick(now, to(borrower, "sh"));
+            borrower.tick(now, to(sharer, "bo"));
+        }
+    }
+
+    @Test
+    void fig3cOfferUseGrantNewSessionsThenTheOwnersUsersTakeTheLineBack() {
+        start();
+        run(40, 2_000, 15_000);
+        // the sharer: 10 000 - 2 000 - 1 000 = 7 000, capped at 5 000 (agreement and 50 %)
+        assertEquals(5_000, sharer.offerTo("bo").downKbps(), log.toString());
+        assertEquals("BORROWING", borrower.borrowingStates().get("sh"), log.toString());
+        assertEquals("LENDING", sharer.lendingStates().get("bo"));
+        assertTrue(sharerPaths.calls.contains("openLend bo 625000"), sharerPaths.calls.toString());
+        assertTrue(borrowerPaths.calls.contains("openBorrow sh"));
+        // the borrower is 94 % busy: 5 000 / (5 000 + 16 000) of its eligible new sessions
+        assertEquals(238, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
+
+        borrowerPaths.sessions = 3;
+        long before = now;
+        run(4, 9_500, 950, 15_000);
+        assertTrue(sharer.offerTo("bo").none(), "the own users took the line back within one window: " + log);
+        assertEquals(0, borrowerPaths.share.get("sh"), "no new session moves");
+        assertEquals("DRAINING", borrower.borrowingStates().get("sh"));
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo 12500"), "the quota follows: the floor " + sharerPaths.calls);
+        assertTrue(now - before <= 4_000 * MS, "within seconds, far within the 10 s window");
+
+        borrowerPaths.sessions = 0;
+        run(3, 9_500, 950, 15_000);
+        assertEquals("IDLE", borrower.borrowingStates().get("sh"), log.toString());
+        assertTrue(borrowerPaths.calls.contains("closeBorrow sh"));
+        assertTrue(sharerPaths.calls.contains("closeLend bo"));
+        assertTrue(sharer.lendingStates().isEmpty(), sharer.lendingStates().toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("bo sharing: sh: borrowing: borrowing -> draining: no bandwidth available")),
+                log.toString());
+    }
+
+    @Test
+    void withoutAnAgreementNothingIsOfferedOrGrantedAndForgedMessagesAreCounted() {
+        start();
+        agreements.remove("sh:bo:" + Role.HELPER);
+        run(40, 2_000, 15_000);
+        assertEquals(null, sharer.offerTo("bo"), "no offer to a peer without an agreement");
+        // a USE anyway: refused, nothing opened
+        List<ByteBuffer> answers = new ArrayList<>();
+        sharer.onMessage("bo", SharingCodec.encode(new SharingMessage.Use(0x5eed, 1)), now,
+                (p, b) -> answers.add(b));
+        SharingMessage.Answer a = (SharingMessage.Answer) parse(answers.get(0));
+        assertEquals(SharingMessage.Refusal.NO_AGREEMENT, a.refusal());
+        assertTrue(sharerPaths.calls.stream().noneMatch(c -> c.startsWith("openLend")));
+        // an answer nobody asked for, an offer from a non-sharer, a malformed plaintext
+        borrower.onMessage("stranger", SharingCodec.encode(new SharingMessage.Offer(1, 1, 9_000, 900, 1000)), now, (p, b) -> true);
+        borrower.onMessage("sh", SharingCodec.encode(SharingMessage.Answer.refused(3, SharingMessage.Refusal.BUSY, "")), now,
+                (p, b) -> true);
+        borrower.onMessage("sh", ByteBuffer.wrap(new byte[] {9, 9}), now, (p, b) -> true);
+        assertEquals(Map.of("SHARING_NOT_BORROWER", 1L, "SHARING_UNEXPECTED", 1L, "SHARING_MALFORMED", 1L),
+                borrower.counters());
+        assertEquals(Map.of("SHARING_REFUSED_NO_AGREEMENT", 1L), sharer.counters());
+    }
+
+    @Test
+    void aUseForAnOfferOfAnEarlierRunIsRefused() {
+        start();
+        run(40, 2_000, 15_000);
+        List<ByteBuffer> answers = new ArrayList<>();
+        sharer.onMessage("bo2", SharingCodec.encode(new SharingMessage.Use(0x0bad, 1)), now, (p, b) -> answers.add(b));
+        assertEquals(SharingMessage.Refusal.NO_AGREEMENT, ((SharingMessage.Answer) parse(answers.get(0))).refusal());
+        agreements.put("sh:bo2:" + Role.HELPER, sharing("bo2", Role.HELPER));
+        answers.clear();
+        sharer.onMessage("bo2", SharingCodec.encode(new SharingMessage.Use(0x0bad, 1)), now, (p, b) -> answers.add(b));
+        assertEquals(SharingMessage.Refusal.NO_OFFER, ((SharingMessage.Answer) parse(answers.get(0))).refusal());
+    }
+
+    static SharingMessage parse(ByteBuffer b) {
+        try {
+            return SharingCodec.parse(b);
+        } catch (SharingFormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
