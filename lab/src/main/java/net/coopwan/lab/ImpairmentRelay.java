@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 65535 works. Nothing a peer sends can stop the relay; errors are counted and logged to stderr.
  *
  * <p><b>Control.</b> Lines on stdin, and on TCP 127.0.0.1:control-port when given, each answered by
- * one line: {@code set up|down|both delay|jitter|loss|ge|rate|queue|reorder VALUE}, {@code outage MS
+ * one line: {@code set up|down|both delay|jitter|loss|ge|fades|rate|queue|reorder VALUE}, {@code outage MS
  * [up|down|both]}, {@code stats}, {@code show}, {@code reset}, {@code ping}. On start it prints
  * {@code ready ...} on stdout.
  */
@@ -255,7 +255,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 }
                 case "set": {
                     if (w.length != 4) {
-                        return "error usage: set up|down|both delay|jitter|loss|ge|rate|queue|reorder VALUE";
+                        return "error usage: set up|down|both delay|jitter|loss|ge|fades|rate|queue|reorder VALUE";
                     }
                     for (Direction d : directions(w[1])) {
                         set(d.model, w[2], w[3]);
@@ -297,6 +297,9 @@ public final class ImpairmentRelay implements AutoCloseable {
                 break;
             case "ge":
                 m.setGilbertElliott(LinkImpairment.GilbertElliott.parse(value));
+                break;
+            case "fades":
+                m.setFades(LinkImpairment.Fades.parse(value));
                 break;
             case "rate":
                 m.setRateKbps(Long.parseLong(value));
@@ -495,6 +498,7 @@ public final class ImpairmentRelay implements AutoCloseable {
                 case "--jitter-ms" -> "jitter";
                 case "--loss-pct" -> "loss";
                 case "--ge" -> "ge";
+                case "--fades" -> "fades";
                 case "--rate-kbps" -> "rate";
                 case "--queue-ms" -> "queue";
                 case "--reorder" -> "reorder";
@@ -549,7 +553,7 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     private static IllegalArgumentException usage(String why) {
         return new IllegalArgumentException(why + "\nusage: ImpairmentRelay --listen PORT --upstream ADDR:PORT"
-                + " [--[up-|down-]delay-ms N] [--[up-|down-]jitter-ms N] [--[up-|down-]loss-pct N] [--[up-|down-]ge P,R,LOSS_BAD[,LOSS_GOOD]]"
+                + " [--[up-|down-]delay-ms N] [--[up-|down-]jitter-ms N] [--[up-|down-]loss-pct N] [--[up-|down-]ge P,R,LOSS_BAD[,LOSS_GOOD]] [--[up-|down-]fades GOOD_MS,BAD_MS,LOSS_BAD[,LOSS_GOOD]]"
                 + " [--[up-|down-]rate-kbps N] [--[up-|down-]queue-ms N] [--[up-|down-]reorder]"
                 + " [--[up-|down-]outage START:DUR]... [--control-port N] [--seed N] [--lifetime-ms N]");
     }

@@ -88,6 +88,9 @@ public final class LinkImpairment {
     private double lossPct;
     private GilbertElliott ge;
     private boolean geBad;
+    private Fades fades;
+    private boolean inFade;
+    private long fadeSwitchAtNanos = Long.MIN_VALUE;
     private long rateKbps;
     private double queueMs = 200;
     private boolean reorder;
@@ -106,6 +109,48 @@ public final class LinkImpairment {
     public LinkImpairment(long seed, long startNanos) {
         this.random = new Random(seed);
         this.startNanos = startNanos;
+    }
+
+    /**
+     * Bursty loss in time rather than per packet: GOOD and BAD periods of exponentially
+     * distributed lengths with means {@code goodMs} and {@code badMs}, loss {@code lossBad} % in
+     * BAD and {@code lossGood} % in GOOD. A radio fade or an impulse of noise lasts so long
+     * whatever the packet rate; {@link GilbertElliott} per packet makes a burst of 4 packets last
+     * 4 packet intervals, 200 ms on a direction that carries 20 packets per second. The mean loss
+     * is {@code (badMs * lossBad + goodMs * lossGood) / (goodMs + badMs)}.
+     */
+    public record Fades(double goodMs, double badMs, double lossBad, double lossGood) {
+        public Fades {
+            if (!(goodMs > 0 && badMs > 0)) {
+                throw new IllegalArgumentException("fades want GOOD_MS and BAD_MS above 0");
+            }
+            if (!(lossBad >= 0 && lossBad <= 100 && lossGood >= 0 && lossGood <= 100)) {
+                throw new IllegalArgumentException("fades' losses are 0..100 %");
+            }
+        }
+
+        /** {@code GOOD_MS,BAD_MS,LOSS_BAD[,LOSS_GOOD]}, e.g. {@code 450,50,100} (50 ms fades, 10 % mean loss). */
+        public static Fades parse(String s) {
+            String[] f = s.split(",");
+            if (f.length < 3 || f.length > 4) {
+                throw new IllegalArgumentException("fades want GOOD_MS,BAD_MS,LOSS_BAD[,LOSS_GOOD], got " + s);
+            }
+            try {
+                return new Fades(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        f.length == 4 ? Double.parseDouble(f[3]) : 0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("fades want numbers, got " + s);
+            }
+        }
+
+        public double meanLossPct() {
+            return (badMs * lossBad + goodMs * lossGood) / (goodMs + badMs);
+        }
+
+        @Override
+        public String toString() {
+            return goodMs + "," + badMs + "," + lossBad + "," + lossGood;
+        }
     }
 
     /** Counters of one direction; {@code received = forwarded + dropped* + errors + queued}. */
@@ -127,7 +172,7 @@ public final class LinkImpairment {
             droppedOutage++;
             return DROP_OUTAGE;
         }
-        if (lost()) {
+        if (lost(nowNanos)) {
             droppedLoss++;
             return DROP_LOSS;
         }
@@ -154,7 +199,18 @@ public final class LinkImpairment {
         return release;
     }
 
-    private boolean lost() {
+    private boolean lost(long nowNanos) {
+        if (fades != null) {
+            if (fadeSwitchAtNanos == Long.MIN_VALUE) {
+                fadeSwitchAtNanos = nowNanos + exponential(fades.goodMs());
+            }
+            while (nowNanos - fadeSwitchAtNanos >= 0) {
+                inFade = !inFade;
+                fadeSwitchAtNanos += exponential(inFade ? fades.badMs() : fades.goodMs());
+            }
+            double loss = inFade ? fades.lossBad() : fades.lossGood();
+            return loss > 0 && random.nextDouble() * 100 < loss;
+        }
         if (ge != null) {
             geBad = geBad ? random.nextDouble() * 100 >= ge.r() : random.nextDouble() * 100 < ge.p();
             double loss = geBad ? ge.lossBad() : ge.lossGood();
@@ -215,6 +271,22 @@ public final class LinkImpairment {
         }
         lossPct = v;
         ge = null;
+        fades = null;
+    }
+
+    private long exponential(double meanMs) {
+        return Math.max(1, (long) (-Math.log(1 - random.nextDouble()) * meanMs * MS));
+    }
+
+    /** Loss in fades of time in place of the other loss models; null goes back to the Bernoulli loss. */
+    public synchronized void setFades(Fades v) {
+        fades = v;
+        inFade = false;
+        fadeSwitchAtNanos = Long.MIN_VALUE;
+        if (v != null) {
+            lossPct = 0;
+            ge = null;
+        }
     }
 
     /** Bursty loss in place of the Bernoulli loss; null goes back to it. */
@@ -223,6 +295,7 @@ public final class LinkImpairment {
         geBad = false;
         if (v != null) {
             lossPct = 0;
+            fades = null;
         }
     }
 
@@ -250,6 +323,9 @@ public final class LinkImpairment {
         lossPct = 0;
         ge = null;
         geBad = false;
+        fades = null;
+        inFade = false;
+        fadeSwitchAtNanos = Long.MIN_VALUE;
         rateKbps = 0;
         queueMs = 200;
         reorder = false;
@@ -268,7 +344,7 @@ public final class LinkImpairment {
     }
 
     public synchronized String settings() {
-        return "delay=" + delayMs + " jitter=" + jitterMs + " loss=" + (ge != null ? "ge:" + ge : lossPct) + " rate=" + rateKbps
+        return "delay=" + delayMs + " jitter=" + jitterMs + " loss=" + (fades != null ? "fades:" + fades : ge != null ? "ge:" + ge : lossPct) + " rate=" + rateKbps
                 + " queue=" + queueMs + " reorder=" + reorder + " outages=" + outages.size();
     }
 

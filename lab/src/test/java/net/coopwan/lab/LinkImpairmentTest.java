@@ -205,4 +205,33 @@ class LinkImpairmentTest {
             assertTrue(m.admit(T0 + i, 10) >= 0, "loss 0 replaced the bursts");
         }
     }
+
+    @Test
+    void fadesLastTheirTimeWhateverThePacketRate() {
+        LinkImpairment.Fades f = LinkImpairment.Fades.parse("450,50,100");
+        assertEquals(10.0, f.meanLossPct(), 1e-9);
+        for (long intervalMs : new long[] {2, 50}) {
+            LinkImpairment m = new LinkImpairment(21, T0);
+            m.setFades(f);
+            long n = 2_000_000 / intervalMs; // 2000 s of packets
+            long lostRun = 0;
+            long longestRunMs = 0;
+            for (long i = 0; i < n; i++) {
+                long t = T0 + i * intervalMs * MS;
+                if (m.admit(t, 100) == LinkImpairment.DROP_LOSS) {
+                    lostRun++;
+                    longestRunMs = Math.max(longestRunMs, lostRun * intervalMs);
+                } else {
+                    lostRun = 0;
+                }
+            }
+            double pct = m.stats(0).droppedLoss() * 100.0 / n;
+            assertEquals(10.0, pct, 1.5, "mean loss at one packet per " + intervalMs + " ms");
+            // 4000 fades of mean 50 ms: the longest is several times the mean, never seconds
+            assertTrue(longestRunMs >= 150 && longestRunMs < 1000, "longest run " + longestRunMs + " ms at "
+                    + intervalMs + " ms per packet");
+        }
+        assertThrows(IllegalArgumentException.class, () -> LinkImpairment.Fades.parse("0,50,100"));
+        assertThrows(IllegalArgumentException.class, () -> LinkImpairment.Fades.parse("450,50"));
+    }
 }

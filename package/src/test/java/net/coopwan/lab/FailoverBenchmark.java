@@ -41,7 +41,9 @@ import net.coopwan.luci.rpc.RpcException;
  * name ends in neither Test nor IT, so neither surefire nor failsafe picks it up).
  *
  * <p>Arguments: {@code [--quick] [--reps N] [--soak-minutes M] [--only failover,tcp,soak,quota,kill]
- * [--work DIR] [--out FILE] [--results-md FILE] [--command TEXT]}.
+ * [--uplink SPEC] [--soak-loss PCT] [--work DIR] [--out FILE] [--results-md FILE] [--command TEXT]}. With {@code --uplink},
+ * a's ISP link is an {@link ImpairedUplink} of that spec (e.g. {@code delay=15;jitter=5;ge=0.5,30,100})
+ * in every part, instead of the lab's ideal veth.
  */
 public final class FailoverBenchmark {
     static final String PREFIX = "cwf";
@@ -90,6 +92,11 @@ public final class FailoverBenchmark {
     private final StringBuilder quota = new StringBuilder();
     private final StringBuilder kill = new StringBuilder();
     private final Map<String, String> verdicts = new LinkedHashMap<>();
+    /** a's ISP link as an {@link ImpairedUplink}, or null for the ideal veth. */
+    private String uplinkSpec;
+    /** The soak's random loss each way, on top of the impaired line if any (default 10 %). */
+    private int soakLossPct = 10;
+    private final StringBuilder line = new StringBuilder();
     static final List<AutoCloseable> OPEN = new CopyOnWriteArrayList<>();
 
     FailoverBenchmark(boolean quick, int reps, int soakMinutes, Set<String> only, Path work) {
@@ -109,6 +116,8 @@ public final class FailoverBenchmark {
         Path out = null;
         Path resultsMd = null;
         String command = "docs/benchmarks/failover/run.sh";
+        String uplink = null;
+        int soakLoss = 10;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -119,6 +128,8 @@ public final class FailoverBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--results-md" -> resultsMd = Path.of(args[++i]);
                 case "--command" -> command = args[++i];
+                case "--uplink" -> uplink = args[++i];
+                case "--soak-loss" -> soakLoss = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -129,7 +140,16 @@ public final class FailoverBenchmark {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(FailoverBenchmark::closeAll, "close-labs"));
         NeighbourLab.removeLeftovers(PREFIX);
+        if (uplink != null) {
+            // refuse a bad spec before any lab is built
+            ImpairedUplink.apply(uplink, new LinkImpairment(1, 0), new LinkImpairment(2, 0));
+        }
         FailoverBenchmark b = new FailoverBenchmark(quick, reps, soak, only, work);
+        b.uplinkSpec = uplink;
+        if (soakLoss < 0 || soakLoss > 50) {
+            throw new IllegalArgumentException("--soak-loss: 0-50 %, got " + soakLoss);
+        }
+        b.soakLossPct = soakLoss;
         try {
             b.run();
         } finally {
@@ -146,7 +166,8 @@ public final class FailoverBenchmark {
             System.out.println("wrote " + out);
         }
         if (resultsMd != null) {
-            BondBenchmarkReport.updateResults(resultsMd, "## Emergency failover (issue 15)" + (quick ? ", quick run" : "")
+            BondBenchmarkReport.updateResults(resultsMd, "## Emergency failover (issue 15)"
+                    + (uplink != null ? " on an impaired line" : "") + (quick ? ", quick run" : "")
                     + "\n\n" + header + "\n" + body.replace("\n## ", "\n### ").replaceFirst("^## ", "### "));
             System.out.println("updated " + resultsMd);
         }
@@ -174,7 +195,10 @@ public final class FailoverBenchmark {
         return "Command: `" + command + "` (as root), " + stamp() + ". Machine: " + Runtime.getRuntime().availableProcessors()
                 + " cores (nproc), kernel " + System.getProperty("os.version") + ", java "
                 + System.getProperty("java.runtime.version") + ". " + reps + " repetitions per failover figure"
-                + (quick ? " (--quick)" : "") + ", soak " + soakMinutes + " min. Daemon logs were in " + work + ".\n";
+                + (quick ? " (--quick)" : "") + ", soak " + soakMinutes + " min. Daemon logs were in " + work + ".\n"
+                + (uplinkSpec == null ? "" : "\na's ISP link: `" + uplinkSpec + "` each way (ImpairedUplink: a user-space "
+                        + "relay in inet on every IP packet), not the lab's ideal veth. What crossed it, per lab:\n\n```text\n"
+                        + line + "```\n");
     }
 
     static void log(String s) {
@@ -204,6 +228,7 @@ public final class FailoverBenchmark {
         String idA;
         String idB;
         ArrivalLog stream;
+        ImpairedUplink uplink;
         /** {@link #kernelState} of a and b right after pairing, before any emergency. */
         final Map<String, Set<String>> baseline = new LinkedHashMap<>();
 
@@ -213,6 +238,9 @@ public final class FailoverBenchmark {
             this.dir = Files.createDirectories(work.resolve(prefix + "-" + mode));
             this.lab = new NeighbourLab(prefix);
             OPEN.add(this);
+            if (uplinkSpec != null) {
+                uplink = new ImpairedUplink(lab, uplinkSpec, ThreadLocalRandom.current().nextLong());
+            }
             a = new Router(dir, prefix + "-", "a", lab.aPeer(), PORT);
             b = new Router(dir, prefix + "-", "b", lab.bPeer(), PORT);
             a.uplinkDevice = lab.aWan();
@@ -321,6 +349,10 @@ public final class FailoverBenchmark {
             }
             if (b != null) {
                 b.stop();
+            }
+            if (uplink != null) {
+                line.append(mode).append(" lab ").append(prefix).append(": ").append(uplink.stats()).append('\n');
+                uplink.close();
             }
             lab.close();
             OPEN.remove(this);
@@ -757,7 +789,7 @@ public final class FailoverBenchmark {
         s.freshRequester();
         Instant from = Instant.now();
         long startedBefore = rpc(s.a, "emergency", null).path("started").asLong();
-        s.lab.randomLoss(10);
+        s.lab.randomLoss(soakLossPct);
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(soakMinutes);
         int samplesN = 0;
         int notNormal = 0;
@@ -784,9 +816,10 @@ public final class FailoverBenchmark {
         }
         long started = startedAfter - startedBefore;
         double expected = soakMinutes * 60.0 * 50;
-        soak.append(String.format(Locale.ROOT, "%d min of 10 %% random loss each way on a's uplink (nft numgen at inet), "
+        soak.append(String.format(Locale.ROOT, "%d min of %d %% random loss each way on a's uplink (nft numgen at inet)%s, "
                 + "probes icmp %s and %s every 100 ms, down after 6 lost in a row, threshold all, blackhole_ms 600:%n",
-                soakMinutes, NeighbourLab.SERVER, NeighbourLab.A_GATEWAY));
+                soakMinutes, soakLossPct, uplinkSpec == null ? "" : " on top of the impaired line",
+                NeighbourLab.SERVER, NeighbourLab.A_GATEWAY));
         soak.append(String.format(Locale.ROOT, "  emergencies started on a (emergency.started): %d; "
                 + "'emergency: requesting' events: %d; state not NORMAL in %d of %d polls (every 2 s)%n",
                 started, events, notNormal, samplesN));
@@ -795,7 +828,8 @@ public final class FailoverBenchmark {
         for (String l : lines) {
             soak.append("  event: ").append(l).append('\n');
         }
-        verdicts.put("zero false emergencies in " + soakMinutes + " min of 10 % loss", started == 0 && events == 0
+        verdicts.put("zero false emergencies in " + soakMinutes + " min of " + soakLossPct + " % loss"
+                + (uplinkSpec == null ? "" : " on the impaired line"), started == 0 && events == 0
                 ? "PASS" : "FAIL");
         log(soak.toString());
     }
