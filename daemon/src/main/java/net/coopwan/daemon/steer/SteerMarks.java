@@ -16,9 +16,16 @@ package net.coopwan.daemon.steer;
  *   <li>{@link #HELPED}: helper side, a connection the helper carries for a requester; the
  *       helper's masquerade matches it.</li>
  * </ul>
+ *
+ * <p>Bandwidth sharing has a bit of its own, {@link #SHARED} (bit 21), in the conntrack mark and in
+ * the packet mark: a connection the borrower moved onto a sharer. Apart from the emergency's two
+ * bits because a router may borrow and later fail over, and the emergency's reset of connections
+ * "from the other path" must not take the shared ones for its own.
  */
 public final class SteerMarks {
     public static final long MASK = 0x00c00000L;
+    /** Borrower side: the connection was moved onto a sharer; also the packet mark that routes it there. */
+    public static final long SHARED = 0x00200000L;
     public static final long OWN_UPLINK = 0x00400000L;
     public static final long VIA_HELPER = 0x00800000L;
     public static final long HELPED = 0x00c00000L;

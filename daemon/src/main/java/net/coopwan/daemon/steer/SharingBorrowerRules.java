@@ -1,0 +1,228 @@
+package net.coopwan.daemon.steer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The borrower's side of bandwidth sharing in the kernel: which NEW sessions move onto the sharer,
+ * and that they stay there for their whole life (seed 001 [0145], claim 50).
+ *
+ * <p>Table {@code inet coopwan_share}:
+ * <pre>
+ * prerouting (mangle):
+ *   iifname @lans ct state new tcp dport @ports ip daddr != @avoid numgen random mod 1000 vmap @share
+ *       share: { 0-(perMille-1) : jump move }  (empty: no new session moves)
+ *       move:  ct mark |= SHARED, counter moved
+ *   iifname @lans ct mark has SHARED: meta mark |= SHARED       (every packet of a moved session)
+ * forward: jump terminate (empty, or: established TCP with SHARED gets reject with tcp reset)
+ *          counters via_sharer_up (into the tunnel) and via_sharer_down (back)
+ * postrouting (srcnat): oifname TUN masquerade
+ * ip rule: fwmark SHARED/SHARED lookup TABLE (priority P); TABLE: default dev TUN
+ * </pre>
+ * The decision is the first packet's and lives in conntrack, so a session never changes path; the
+ * share changes only the {@code share} map, in one transaction, so the counters and the sessions
+ * already moved are untouched. {@code avoid} (addresses of download hosts, filled with a timeout)
+ * keeps those at home. {@link SteerMarks#SHARED} is a bit of its own; the other marks survive.
+ *
+ * <p>Idempotent: the table is created whole only when absent or its devices changed, the rule at P
+ * deleted before it is added, the route replaced. Not thread-safe.
+ */
+public final class SharingBorrowerRules {
+
+    public static final String FAMILY = "inet";
+    public static final String TABLE = "coopwan_share";
+    /** Below the emergency's (3190, 31090): a failover's rules for the whole LAN come after. */
+    public static final int DEFAULT_TABLE = 3185;
+    public static final int DEFAULT_PRIORITY = 31085;
+    static final String MOVED = "moved";
+    static final String UP = "via_sharer_up";
+    static final String DOWN = "via_sharer_down";
+    private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile(
+            "counter (moved|via_sharer_up|via_sharer_down) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
+    private static final java.util.regex.Pattern CT_MARK = java.util.regex.Pattern.compile("\\bmark=([0-9]+)");
+
+    /** What went through the sharer: sessions moved since the table was made, bytes both ways. */
+    public record Counters(long sessionsMoved, long bytesUp, long bytesDown) {
+    }
+
+    private final CommandRunner runner;
+    private final int table;
+    private final int priority;
+    private final Duration timeout;
+
+    public SharingBorrowerRules(CommandRunner runner, SteerRanges ranges, int table, int priority) {
+        this.runner = runner;
+        this.table = ranges.requireTable(table);
+        this.priority = ranges.requirePriority(priority);
+        this.timeout = CommandRunner.DEFAULT_TIMEOUT;
+    }
+
+    /** The path is open: table, route and rule; no new session moves until {@link #share}. */
+    public void open(SharingBorrowerPlan plan) {
+        nft(render(plan));
+        StringBuilder batch = new StringBuilder();
+        batch.append("route replace default dev ").append(plan.tunDevice()).append(" table ").append(table).append('\n');
+        for (int i = 0; i < presentRules(); i++) {
+            batch.append("rule del priority ").append(priority).append('\n');
+        }
+        batch.append("rule add fwmark ").append(SteerMarks.hex(SteerMarks.SHARED)).append('/')
+                .append(SteerMarks.hex(SteerMarks.SHARED)).append(" lookup ").append(table).append(" priority ")
+                .append(priority).append('\n');
+        runner.check(List.of("ip", "-4", "-batch", "-"), batch.toString(), timeout);
+    }
+
+    /** Moves {@code perMille} of the eligible new sessions (0: none); the moved ones stay where they are. */
+    public void share(int perMille) {
+        nft(renderShare(perMille));
+    }
+
+    /** With {@code on}, every moved TCP session is reset at its next packet (forced termination); off again. */
+    public void resetMoved(boolean on) {
+        nft(renderReset(on));
+    }
+
+    /** The table's counters, or null without the table. */
+    public Counters counters() {
+        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
+        CommandResult r = runner.run(argv, null, timeout);
+        if (!r.succeeded()) {
+            if (Absent.matches(r)) {
+                return null;
+            }
+            throw CommandRunner.failed(argv, r);
+        }
+        long moved = 0;
+        long up = 0;
+        long down = 0;
+        java.util.regex.Matcher m = COUNTER.matcher(r.stdout());
+        while (m.find()) {
+            switch (m.group(1)) {
+                case MOVED -> moved = Long.parseLong(m.group(2));
+                case UP -> up = Long.parseLong(m.group(3));
+                default -> down = Long.parseLong(m.group(3));
+            }
+        }
+        return new Counters(moved, up, down);
+    }
+
+    /** The connections in conntrack with {@link SteerMarks#SHARED}, or -1 when conntrack cannot be read. */
+    public int sessions() {
+        CommandResult r = runner.run(List.of("cat", "/proc/net/nf_conntrack"), null, timeout);
+        return r.succeeded() ? countShared(r.stdout()) : -1;
+    }
+
+    /** Counts the lines of {@code /proc/net/nf_conntrack} whose mark has the SHARED bit. */
+    static int countShared(String conntrack) {
+        int n = 0;
+        java.util.regex.Matcher m = CT_MARK.matcher(conntrack);
+        while (m.find()) {
+            long mark;
+            try {
+                mark = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if ((mark & SteerMarks.SHARED) != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Rule, route and table gone (close, stop, start after a kill -9); absent is fine. */
+    public void removeAll() {
+        for (int i = presentRules(); i > 0; i--) {
+            runner.check(List.of("ip", "-4", "rule", "del", "priority", Integer.toString(priority)), null, timeout);
+        }
+        List<String> flush = List.of("ip", "-4", "route", "flush", "table", Integer.toString(table));
+        CommandResult r = runner.run(flush, null, timeout);
+        if (!r.succeeded() && !Absent.matches(r)) {
+            throw CommandRunner.failed(flush, r);
+        }
+        nft("add table " + FAMILY + " " + TABLE + "\ndelete table " + FAMILY + " " + TABLE + "\n");
+    }
+
+    /** The table, replaced whole (share 0, no reset); deterministic for a plan. */
+    public static String render(SharingBorrowerPlan plan) {
+        String lans = plan.lanDevices().stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ", "{ ", " }"));
+        String ports = new TreeSet<>(plan.ports()).stream().map(String::valueOf).collect(Collectors.joining(", ", "{ ", " }"));
+        String tun = "\"" + plan.tunDevice() + "\"";
+        String shared = SteerMarks.hex(SteerMarks.SHARED);
+        StringBuilder b = new StringBuilder();
+        b.append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
+        for (String c : List.of(MOVED, UP, DOWN)) {
+            b.append("\tcounter ").append(c).append(" {\n\t}\n");
+        }
+        b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(lans).append("\n\t}\n");
+        b.append("\tset ports {\n\t\ttype inet_service\n\t\telements = ").append(ports).append("\n\t}\n");
+        b.append("\tset avoid {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t}\n");
+        b.append("\tmap share {\n\t\ttypeof numgen random mod 1000 : verdict\n\t\tflags interval\n\t}\n");
+        b.append("\tchain pre {\n");
+        b.append("\t\ttype filter hook prerouting priority mangle; policy accept;\n");
+        b.append("\t\tiifname @lans ct state new tcp dport @ports ip daddr != @avoid numgen random mod 1000 vmap @share\n");
+        b.append("\t\tiifname @lans ct mark and ").append(shared).append(" == ").append(shared)
+                .append(" meta mark set meta mark or ").append(shared).append('\n');
+        b.append("\t}\n");
+        b.append("\tchain move {\n");
+        b.append("\t\tct mark set ct mark or ").append(shared).append(" counter name \"").append(MOVED).append("\"\n");
+        b.append("\t}\n");
+        // not "reset": a keyword of nft
+        b.append("\tchain terminate {\n\t}\n");
+        b.append("\tchain forward {\n");
+        b.append("\t\ttype filter hook forward priority filter; policy accept;\n");
+        b.append("\t\tjump terminate\n");
+        b.append("\t\toifname ").append(tun).append(" counter name \"").append(UP).append("\"\n");
+        b.append("\t\tiifname ").append(tun).append(" counter name \"").append(DOWN).append("\"\n");
+        b.append("\t}\n");
+        b.append("\tchain postrouting {\n");
+        b.append("\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        b.append("\t\toifname ").append(tun).append(" masquerade\n");
+        b.append("\t}\n");
+        b.append("}\n");
+        return b.toString();
+    }
+
+    /** The transaction that sets the share: the map emptied and refilled at once. */
+    public static String renderShare(int perMille) {
+        if (perMille < 0 || perMille > 1000) {
+            throw new IllegalArgumentException("per mille is 0..1000, got " + perMille);
+        }
+        String map = FAMILY + " " + TABLE + " share";
+        StringBuilder b = new StringBuilder("flush map ").append(map).append('\n');
+        if (perMille > 0) {
+            b.append("add element ").append(map).append(" { 0-").append(perMille - 1).append(" : jump move }\n");
+        }
+        return b.toString();
+    }
+
+    /** The transaction that turns the reset of moved sessions on or off. */
+    public static String renderReset(boolean on) {
+        String chain = FAMILY + " " + TABLE + " terminate";
+        StringBuilder b = new StringBuilder("flush chain ").append(chain).append('\n');
+        if (on) {
+            String shared = SteerMarks.hex(SteerMarks.SHARED);
+            b.append("add rule ").append(chain).append(" iifname @lans meta l4proto tcp ct state established ct mark and ")
+                    .append(shared).append(" == ").append(shared).append(" counter reject with tcp reset\n");
+        }
+        return b.toString();
+    }
+
+    private void nft(String text) {
+        runner.check(List.of("nft", "-f", "-"), text, timeout);
+    }
+
+    /** How many rules of ours are at our priority now. */
+    private int presentRules() {
+        String shown = runner.check(List.of("ip", "-4", "rule", "show"), null, timeout).stdout();
+        long present = UplinkRoutes.RuleLine.parseAll(shown).stream().filter(r -> r.priority() == priority).count();
+        if (present > UplinkRoutes.MAX_RULES_PER_PRIORITY) {
+            throw new SteerException(present + " rules at priority " + priority + ", more than the "
+                    + UplinkRoutes.MAX_RULES_PER_PRIORITY + " we are prepared to delete; something else is adding them");
+        }
+        return (int) present;
+    }
+}
