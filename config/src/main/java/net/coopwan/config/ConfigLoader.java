@@ -122,6 +122,16 @@ import net.coopwan.config.uci.UciSection;
  *   tunnel_network  IPv4 network /24-/29                        100.127.255.0/24
  *   list concentrator ADDR:PORT (IPv4), at most 8: as helper, where a requester's
  *                   sealed packets may go in mode concentrator       none (mode concentrator refused)
+ * config sharing            at most one (docs/PROTOCOL.md 3.13): bandwidth sharing
+ *   lend            boolean: offer idle capacity to neighbours  1
+ *   borrow          boolean: move new sessions onto an offer    1
+ *   window_s        1 | 10 | 60 (T: own users' load averaged)   10
+ *   margin_percent  0-90: never lent                            10
+ *   list port       TCP ports of sessions that may move, 1-16   80 443
+ *   list avoid      patterns (* = any text) of hosts and URLs that stay home, at most 32
+ *                                                               *download* *file*
+ *   busy_percent    0-100: own load from which sessions move    50
+ *   force_terminate boolean: reset moved sessions when the offer goes   0
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -220,6 +230,7 @@ public final class ConfigLoader {
         private DataPlane dataPlane;
         private Emergency emergency;
         private SectionReader emergencyReader;
+        private Sharing sharing;
 
         Mapper(UciDocument doc) {
             this.doc = doc;
@@ -255,6 +266,7 @@ public final class ConfigLoader {
                         emergency = emergency(once(r));
                         emergencyReader = r;
                     }
+                    case "sharing" -> sharing = sharing(once(r));
                     default -> {
                         // Unknown types are someone else's (or a newer version's): ignore.
                     }
@@ -283,7 +295,7 @@ public final class ConfigLoader {
             }
             checkEmergency();
             return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane,
-                    emergency);
+                    emergency, sharing == null ? Sharing.defaults() : sharing);
         }
 
         /** libuci would merge two sections of one name; here that is ambiguous, so an error. */
@@ -426,6 +438,45 @@ public final class ConfigLoader {
             }
             return new Emergency(r.bool("enabled", d.enabled()), uplink, lans, mode, reset, r.bool("carrier", d.carrier()),
                     (int) blackhole, probes, interval, timeout, down, threshold, recover, port, net, prefix, concentrators);
+        }
+
+        private Sharing sharing(SectionReader r) throws ConfigException {
+            Sharing d = Sharing.defaults();
+            int window = Integer.parseInt(r.oneOf("window_s", List.of("1", "10", "60"), String.valueOf(d.windowS())));
+            int margin = (int) r.number("margin_percent", 0, 90, d.marginPercent());
+            List<Integer> ports = new ArrayList<>();
+            for (UciOption o : r.section().listStatements("port")) {
+                String v = o.value();
+                if (!v.matches("[1-9][0-9]{0,4}") || Integer.parseInt(v) > 65535) {
+                    throw r.error(o, "must be a TCP port 1-65535, got '" + v + "'");
+                }
+                if (ports.contains(Integer.parseInt(v))) {
+                    throw r.error(o, "port " + v + " is listed twice");
+                }
+                ports.add(Integer.parseInt(v));
+            }
+            if (ports.size() > 16) {
+                throw r.error("port", "at most 16 ports, got " + ports.size());
+            }
+            List<String> avoid = new ArrayList<>();
+            for (UciOption o : r.section().listStatements("avoid")) {
+                String v = o.value();
+                if (v.isEmpty() || v.length() > 200 || !v.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                    throw r.error(o, "must be 1-200 printable characters without blanks (* stands for any text), got '"
+                            + v + "'");
+                }
+                if (avoid.contains(v)) {
+                    throw r.error(o, "pattern '" + v + "' is listed twice");
+                }
+                avoid.add(v);
+            }
+            if (avoid.size() > 32) {
+                throw r.error("avoid", "at most 32 patterns, got " + avoid.size());
+            }
+            return new Sharing(r.bool("lend", d.lend()), r.bool("borrow", d.borrow()), window, margin,
+                    ports.isEmpty() ? d.ports() : ports, r.section().listStatements("avoid").isEmpty() ? d.avoid() : avoid,
+                    (int) r.number("busy_percent", 0, 100, d.busyPercent()),
+                    r.bool("force_terminate", d.forceTerminate()));
         }
 
         /** {@code tunnel_network}: a network (host bits zero) of /24 to /29. */

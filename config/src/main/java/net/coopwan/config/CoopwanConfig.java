@@ -21,7 +21,8 @@ public record CoopwanConfig(
         Concentrator concentrator,
         List<TunnelClient> clients,
         DataPlane dataPlane,
-        Emergency emergency) {
+        Emergency emergency,
+        Sharing sharing) {
 
     public CoopwanConfig {
         uplinks = List.copyOf(uplinks);
@@ -34,6 +35,17 @@ public record CoopwanConfig(
         if (emergency == null) {
             emergency = Emergency.defaults();
         }
+        if (sharing == null) {
+            sharing = Sharing.defaults();
+        }
+    }
+
+    /** With the default sharing section. */
+    public CoopwanConfig(Global global, List<Uplink> uplinks, PeerLink peer, List<CooperationOffer> offers, Web web,
+            Snmp snmp, List<Bond> bonds, Concentrator concentrator, List<TunnelClient> clients, DataPlane dataPlane,
+            Emergency emergency) {
+        this(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane, emergency,
+                Sharing.defaults());
     }
 
     /** With the default emergency section. */
