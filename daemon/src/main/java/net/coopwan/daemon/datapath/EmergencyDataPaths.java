@@ -46,6 +46,8 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     private static final Logger LOG = LoggerFactory.getLogger(EmergencyDataPaths.class);
     /** The requester's tunnel device, also the name of its path (and of its counters). */
     public static final String REQUESTER_TUN = "cwe0";
+    /** The borrower's tunnel to a sharer (bandwidth sharing). */
+    public static final String BORROWER_TUN = "cwb0";
     /** The name of the requester's path in mode concentrator: its bonds' standby members. */
     public static final String STANDBY_PATH = "standby";
     /** The helper's tunnel devices: this prefix and the requester's slot. */
@@ -164,6 +166,8 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     private final UplinkBinder binder;
     private final Map<String, Helped> helped = new HashMap<>();
     private Carried carried;
+    /** The tunnel to a sharer (bandwidth sharing), or null. */
+    private Carried borrowed;
     private final NeighbourMembers neighbours;
     /** Helpers of mode concentrator: requester to its name in the kernel's table. */
     private final Map<String, String> forwarding = new HashMap<>();
@@ -272,33 +276,93 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             neighboursActive = true;
             return STANDBY_PATH;
         }
-        TunDevice dev = tuns.open(REQUESTER_TUN);
-        BondDataPath path = null;
+        Carried c = openTunnel(REQUESTER_TUN, helperAddress, grant);
         boolean ok = false;
         try {
-            dev.setMtu(INNER_MTU);
-            dev.setUp(true);
-            // the masquerade into the tunnel comes with the requester's rules (kernel.carry)
-            routes.addAddress(REQUESTER_TUN, EmergencyCodec.dotted(grant.requesterAddress()) + "/" + grant.prefixLength());
-            BondDataPath.Settings s = new BondDataPath.Settings(REQUESTER_TUN, Bond.Mode.ACTIVE_BACKUP,
-                    List.of(new BondDataPath.Member("peer", 0, settings.peerDevice(), null, 0)),
-                    new InetSocketAddress(helperAddress, grant.tunnelPort()), CLIENT_ID, grant.key(), settings.health(),
-                    settings.reorderWaitNanos(), null);
-            path = new BondDataPath(s, dev, binder);
-            path.start();
+            // the masquerade into the tunnel comes with the requester's rules
             kernel.carry(REQUESTER_TUN);
-            carried = new Carried(dev, path);
+            carried = c;
             ok = true;
             return REQUESTER_TUN;
         } finally {
             if (!ok) {
                 kernel.uncarry();
+                c.path().close();
+                c.device().close();
+            }
+        }
+    }
+
+    /**
+     * The tunnel to a helper or sharer: TUN {@code tun} with the granted inner address, and a
+     * one-member bond over the peer link to the far end's port. Whatever routes into the TUN is
+     * sealed and sent; the caller adds the kernel rules that send something there.
+     */
+    private Carried openTunnel(String tun, InetAddress farAddress, EmergencyMessage.Grant grant) throws IOException {
+        TunDevice dev = tuns.open(tun);
+        BondDataPath path = null;
+        boolean ok = false;
+        try {
+            dev.setMtu(INNER_MTU);
+            dev.setUp(true);
+            routes.addAddress(tun, EmergencyCodec.dotted(grant.requesterAddress()) + "/" + grant.prefixLength());
+            BondDataPath.Settings s = new BondDataPath.Settings(tun, Bond.Mode.ACTIVE_BACKUP,
+                    List.of(new BondDataPath.Member("peer", 0, settings.peerDevice(), null, 0)),
+                    new InetSocketAddress(farAddress, grant.tunnelPort()), CLIENT_ID, grant.key(), settings.health(),
+                    settings.reorderWaitNanos(), null);
+            path = new BondDataPath(s, dev, binder);
+            path.start();
+            ok = true;
+            return new Carried(dev, path);
+        } finally {
+            if (!ok) {
                 if (path != null) {
                     path.close();
                 }
                 dev.close();
             }
         }
+    }
+
+    /**
+     * Borrower of bandwidth sharing: the tunnel to the sharer on {@link #BORROWER_TUN}, granted as
+     * an emergency is; which sessions go into it is the sharing rules' business, not the LAN's
+     * default route (that stays the own uplink).
+     */
+    public synchronized String borrow(String sharerId, InetAddress sharerAddress, EmergencyMessage.Grant grant)
+            throws IOException {
+        unborrow();
+        if (sharerAddress == null) {
+            throw new IOException("no address of " + sharerId + " on the peer link");
+        }
+        borrowed = openTunnel(BORROWER_TUN, sharerAddress, grant);
+        return BORROWER_TUN;
+    }
+
+    /** Closes the tunnel to the sharer; never throws. */
+    public synchronized void unborrow() {
+        Carried b = borrowed;
+        borrowed = null;
+        if (b != null) {
+            b.path().close();
+            b.device().close();
+        }
+    }
+
+    /** Helper: the kernel quota of path {@code key} under a new grant (bandwidth sharing's offer changed). */
+    public synchronized void requota(String key, EmergencyMessage.Grant grant) throws IOException {
+        Helped h = helped.get(key);
+        if (h == null) {
+            throw new IOException("no path " + key);
+        }
+        kernel.help(h.kernelName, h.tun,
+                (java.net.Inet4Address) InetAddress.getByName(EmergencyCodec.dotted(grant.requesterAddress())), grant);
+    }
+
+    /** Helper: the TUN device of path {@code key}, or null. */
+    public synchronized String tunOf(String key) {
+        Helped h = helped.get(key);
+        return h == null ? null : h.tun;
     }
 
     @Override
@@ -345,6 +409,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             String name = forwarding.get(r);
             last.put(name, closeHelp(r));
         }
+        unborrow();
         boolean carrying = carried != null;
         PathCounters mine = uncarry(null);
         if (carrying) {

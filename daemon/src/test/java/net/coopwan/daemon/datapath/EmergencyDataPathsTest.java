@@ -2,6 +2,7 @@ package net.coopwan.daemon.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,5 +221,41 @@ class EmergencyDataPathsTest {
         assertEquals(List.of("activate 100.64.79.2 instead of wan-dev", "deactivate"), neighbourCalls);
         assertEquals(List.of("unhelp r4791", "helperIdle"), helperKernel.calls.subList(helperKernel.calls.size() - 2,
                 helperKernel.calls.size()));
+    }
+
+    /** Bandwidth sharing's borrower: the same tunnel on its own TUN, and none of the requester's rules. */
+    @Test
+    void borrowOpensTheTunnelAloneAndUnborrowClosesIt() throws Exception {
+        binder.addresses.put("peer-h", (Inet4Address) InetAddress.getByName("127.0.0.1"));
+        binder.addresses.put("peer-r", (Inet4Address) InetAddress.getByName("127.0.0.3"));
+        helper = paths(helperKernel, "peer-h");
+        requester = paths(requesterKernel, "peer-r");
+        byte[] key = new byte[32];
+        key[0] = 9;
+        int port = 20000 + (int) ((ProcessHandle.current().pid() + 7) % 20000);
+        EmergencyMessage.Grant g = new EmergencyMessage.Grant(625_000L, 1000, port, REQUESTER, HELPER, 24, key);
+        helper.openHelp("share:bo", InetAddress.getByName("127.0.0.3"), EmergencyMessage.Mode.DIRECT, g, List.of());
+        assertEquals(EmergencyDataPaths.BORROWER_TUN, requester.borrow("sh", InetAddress.getByName("127.0.0.1"), g));
+        assertTrue(requesterKernel.calls.isEmpty(), "no requester rules: " + requesterKernel.calls);
+        assertEquals("cwh0", helper.tunOf("share:bo"));
+
+        MemoryTun borrowTun = tuns.open.get(EmergencyDataPaths.BORROWER_TUN);
+        MemoryTun helpTun = tuns.open.get("cwh0");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        byte[] up = MemoryTun.udp(REQUESTER, SERVER, 40000, 443, 200, 1);
+        byte[] got = null;
+        for (int i = 0; got == null && System.nanoTime() < until; i++) {
+            borrowTun.inject(up);
+            got = helpTun.written.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertArrayEquals(up, got, "a packet crossed borrower -> sharer");
+
+        EmergencyMessage.Grant lower = new EmergencyMessage.Grant(125_000L, 1000, port, REQUESTER, HELPER, 24, key);
+        helper.requota("share:bo", lower);
+        assertEquals("help r" + port + " cwh0 100.127.255.2 125000", helperKernel.calls.get(helperKernel.calls.size() - 1),
+                "the quota changed in place");
+        requester.unborrow();
+        requester.unborrow();
+        assertFalse(tuns.open.containsKey(EmergencyDataPaths.BORROWER_TUN), "the borrower's TUN closed");
     }
 }

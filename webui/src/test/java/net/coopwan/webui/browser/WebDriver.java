@@ -153,7 +153,10 @@ final class WebDriver implements AutoCloseable {
                     return last;
                 }
             } catch (AssertionError e) {
-                if (!String.valueOf(e.getMessage()).contains("stale element")) {
+                // the old page's element, found just before the new page replaced it: chromedriver
+                // says "stale element" or, from its inspector, "does not belong to the document"
+                String m = String.valueOf(e.getMessage());
+                if (!m.contains("stale element") && !m.contains("does not belong to the document")) {
                     throw e;
                 }
             }

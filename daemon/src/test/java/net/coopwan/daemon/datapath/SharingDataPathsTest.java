@@ -1,0 +1,54 @@
+package net.coopwan.daemon.datapath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+
+/** The sharer's grants: slots 4-7 beside the emergency's 0-3, a key each, the tunnel network's room checked. */
+class SharingDataPathsTest {
+    static final int NET = 0x647fff00; // 100.127.255.0
+
+    static SharingDataPaths paths(int prefix) {
+        return new SharingDataPaths(new SharingDataPaths.Settings(4791, NET, prefix, List.of("br-lan"), Set.of(80, 443)),
+                null, null, null, () -> SharingDataPaths.sysfs("lo").get());
+    }
+
+    @Test
+    void fourBorrowersGetSlotsFourToSevenAndAFifthIsRefused() throws Exception {
+        SharingDataPaths p = paths(24);
+        for (int i = 0; i < 4; i++) {
+            EmergencyMessage.Grant g = p.grant("bo" + i, 625_000, 1000);
+            assertEquals(4791 + 4 + i, g.tunnelPort());
+            assertEquals(NET + 6 + i, g.requesterAddress());
+            assertEquals(NET + 1, g.helperAddress(), "the helper's address, as the emergency's");
+        }
+        IOException busy = assertThrows(IOException.class, () -> p.grant("bo4", 625_000, 1000));
+        assertTrue(busy.getMessage().contains("all 4 sharing paths are in use"), busy.getMessage());
+        EmergencyMessage.Grant again = p.grant("bo1", 125_000, 1000);
+        assertEquals(4791 + 5, again.tunnelPort(), "a borrower keeps its slot");
+        assertTrue(!java.util.Arrays.equals(p.grant("bo2", 1, 100).key(), p.grant("bo3", 1, 100).key()),
+                "each grant has a key of its own");
+    }
+
+    @Test
+    void aSmallTunnelNetworkHasRoomForFewerSharingPaths() throws Exception {
+        SharingDataPaths p = paths(29); // hosts .1-.6: the helper, four emergency slots, sharing slot 4
+        assertEquals(NET + 6, p.grant("bo0", 1000, 1000).requesterAddress());
+        IOException full = assertThrows(IOException.class, () -> p.grant("bo1", 1000, 1000));
+        assertTrue(full.getMessage().contains("use /28 or wider"), full.getMessage());
+    }
+
+    @Test
+    void theUplinksBytesComeFromSysfs() {
+        assertTrue(SharingDataPaths.sysfs("lo").get().down() >= 0);
+        assertEquals(0, SharingDataPaths.sysfs("no-such-dev0").get().down(), "unreadable: zeros");
+    }
+}
