@@ -67,6 +67,26 @@ public final class DataPlaneKernel implements AutoCloseable {
         return paths;
     }
 
+    /**
+     * Bandwidth sharing's paths on {@code emergency}'s (the same tunnels and helper table), with the
+     * borrower's and the lender's own tables; the service clears what a killed run left at start.
+     */
+    public SharingDataPaths sharingPaths(CoopwanConfig config, EmergencyDataPaths emergency) {
+        net.coopwan.config.Emergency e = config.emergency();
+        String wan = e.watchedUplink(config.uplinks()).map(net.coopwan.config.Uplink::device).orElse(null);
+        int network = 0;
+        for (String p : e.tunnelNetwork().split("\\.")) {
+            network = network << 8 | Integer.parseInt(p);
+        }
+        return new SharingDataPaths(new SharingDataPaths.Settings(e.helperPort(), network, e.tunnelPrefix(), e.lanDevices(),
+                java.util.Set.copyOf(config.sharing().ports())), emergency,
+                new net.coopwan.daemon.steer.SharingBorrowerRules(runner, SteerRanges.DEFAULTS,
+                        net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_TABLE,
+                        net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_PRIORITY),
+                new net.coopwan.daemon.steer.SharingLenderRules(runner),
+                wan == null ? () -> net.coopwan.daemon.coop.sharing.SharingPaths.Bytes.ZERO : SharingDataPaths.sysfs(wan));
+    }
+
     /** The kernel's default gateway on {@code device} (for probing an uplink without configured targets). */
     public java.util.Optional<java.net.Inet4Address> defaultGateway(String device) {
         try {

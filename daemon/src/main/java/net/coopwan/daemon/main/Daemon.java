@@ -504,13 +504,16 @@ public final class Daemon implements AutoCloseable {
 
     /** The emergency connection on {@code ch} for {@code c}; what a killed earlier run left is removed first. */
     private EmergencyWiring.Running startEmergency(CoopwanConfig c, net.coopwan.daemon.coop.channel.ChannelService ch) {
+        net.coopwan.daemon.datapath.EmergencyDataPaths paths = kernelSteering.emergencyPaths(c);
         net.coopwan.daemon.coop.emergency.EmergencyService service = EmergencyWiring.start(c, ch, agreementStore,
-                storeOrNull(), kernelSteering.emergencyPaths(c), line -> events.record("coop", line),
+                storeOrNull(), paths, line -> events.record("coop", line),
                 change -> timer.execute(() -> changes.publish(change)));
         net.coopwan.daemon.uplink.failure.UplinkFailureRunner watch = EmergencyWiring.watch(c, service,
                 new net.coopwan.daemon.uplink.failure.SysfsDeviceReader(), kernelSteering::defaultGateway,
                 line -> events.record("coop", line));
-        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch);
+        net.coopwan.daemon.coop.sharing.SharingService sharing = SharingWiring.start(c, ch, agreementStore,
+                kernelSteering.sharingPaths(c, paths), line -> events.record("coop", line));
+        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing);
     }
 
     /**
@@ -528,7 +531,7 @@ public final class Daemon implements AutoCloseable {
         }
         e.close();
         emergency = startEmergency(c, ch);
-        return "emergency connection restarted (failover, uplinks or bonds changed)";
+        return "emergency connection and sharing restarted (failover, sharing, uplinks or bonds changed)";
     }
 
     private net.coopwan.daemon.api.DiscoveryStatus discoveryStatus() {

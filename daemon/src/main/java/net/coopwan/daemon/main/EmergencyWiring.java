@@ -50,19 +50,30 @@ final class EmergencyWiring {
      * What the emergency was built from: a reload that changes none of it leaves the service
      * running (an emergency in progress goes on); any change restarts it.
      */
-    record Fingerprint(Emergency failover, List<Uplink> uplinks, List<net.coopwan.config.Bond> bonds) {
+    record Fingerprint(Emergency failover, List<Uplink> uplinks, List<net.coopwan.config.Bond> bonds,
+                       net.coopwan.config.Sharing sharing) {
         static Fingerprint of(CoopwanConfig c) {
-            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds());
+            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds(), c.sharing());
         }
     }
 
-    /** A running emergency connection: the service on the channel and the watch of the own uplink. */
-    record Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch) implements AutoCloseable {
-        /** Stops watching first, so no new emergency starts while the service removes its paths. */
+    /**
+     * A running neighbour path: the emergency service and the watch of the own uplink, and
+     * bandwidth sharing on the same paths.
+     */
+    record Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
+                   net.coopwan.daemon.coop.sharing.SharingService sharing) implements AutoCloseable {
+        /**
+         * Stops watching first, so no new emergency starts while the services remove their paths;
+         * sharing's paths go before the emergency's, which are the same tunnels underneath.
+         */
         @Override
         public void close() {
             if (watch != null) {
                 watch.close();
+            }
+            if (sharing != null) {
+                sharing.close();
             }
             service.close();
         }

@@ -42,7 +42,9 @@ public final class ChannelHeader {
         /** Sealed cooperation message (offer, response, ack, request, verdict): coop.negotiation.CoopCodec. */
         COOP_MESSAGE(7, true),
         /** Sealed emergency-connection message (request, ack, terminate): coop.emergency.EmergencyCodec. */
-        EMERGENCY(8, true);
+        EMERGENCY(8, true),
+        /** Sealed bandwidth-sharing message (offer, use, answer, release): coop.sharing.SharingCodec. */
+        SHARING(9, true);
 
         private final int code;
         private final boolean sealed;

@@ -11,8 +11,8 @@ import net.coopwan.daemon.coop.emergency.EmergencyMessage;
  * sessions that use it. The real one builds on {@code datapath.EmergencyDataPaths} and {@code
  * steer}; protocol tests use a recording fake.
  *
- * <p>Called on the service's worker thread (commands take milliseconds), except the readings,
- * which must be cheap. Every method is idempotent.
+ * <p>Called on the service's worker thread only, readings included (commands take milliseconds, and
+ * the channel's lock must never wait for one). Every method is idempotent.
  */
 public interface SharingPaths {
 

@@ -41,7 +41,7 @@ import net.coopwan.daemon.counters.EnumCounters;
  * report back under this object's lock only (lock order: channel service, then this). Messages
  * decided on the worker wait in an outbox for the next tick, which {@link #wake} asks for at once.
  */
-public final class SharingService implements SealedMessages {
+public final class SharingService implements SealedMessages, AutoCloseable {
 
     /**
      * @param lend           this router may be a sharer (its owner's agreements still decide with whom)
@@ -89,6 +89,12 @@ public final class SharingService implements SealedMessages {
     private final List<Map.Entry<String, SharingMessage>> outbox = new ArrayList<>();
     private boolean sampled;
     private long sampledNanos;
+    // the worker's last readings (read())
+    private boolean reading;
+    private SharingPaths.Bytes readUplink = SharingPaths.Bytes.ZERO;
+    private SharingPaths.Bytes readLent = SharingPaths.Bytes.ZERO;
+    private Map<String, Integer> readSessions = Map.of();
+    private Map<String, SharingPaths.Bytes> readBorrowed = Map.of();
     /** Asks the channel for a tick now. */
     private volatile Runnable wake = () -> { };
 
@@ -219,9 +225,11 @@ public final class SharingService implements SealedMessages {
         outbox.clear();
         boolean second = !sampled || now - sampledNanos >= SECOND;
         if (second) {
+            read();
             sample(now);
         }
-        if (settings.lend()) {
+        if (settings.lend() && second) {
+            // once a second: the offers' lease, and the agreements read from the store
             offer(now, sender);
         }
         for (LendingSession l : List.copyOf(lending.values())) {
@@ -233,7 +241,9 @@ public final class SharingService implements SealedMessages {
         for (BorrowingSession b : List.copyOf(borrowing.values())) {
             borrowerActions(b, b.onChannel(peers.established(b.sharerId()), now), sender);
             if (second && b.state() != BorrowingSession.State.IDLE) {
-                borrowerActions(b, b.onSessions(Math.max(0, paths.sessions(b.sharerId())), now), sender);
+                // unknown (conntrack unreadable) keeps the path: releasing it would cut live sessions
+                int n = readSessions.getOrDefault(b.sharerId(), -1);
+                borrowerActions(b, b.onSessions(n < 0 ? 1 : n, now), sender);
             }
             borrowerActions(b, b.tick(now), sender);
             if (second) {
@@ -242,9 +252,44 @@ public final class SharingService implements SealedMessages {
         }
     }
 
+    /**
+     * Asks the worker for the readings (they may run commands: conntrack, nft counters), so the
+     * channel's lock is never held over a process; this second's sample uses the last ones.
+     */
+    private void read() {
+        if (reading) {
+            return;
+        }
+        reading = true;
+        List<String> sharers = new ArrayList<>();
+        borrowing.forEach((id, b) -> {
+            if (b.state() != BorrowingSession.State.IDLE) {
+                sharers.add(id);
+            }
+        });
+        boolean anyLending = !lending.isEmpty();
+        worker.execute(() -> {
+            SharingPaths.Bytes u = paths.uplink();
+            SharingPaths.Bytes l = anyLending ? paths.lent() : SharingPaths.Bytes.ZERO;
+            Map<String, Integer> sessions = new LinkedHashMap<>();
+            Map<String, SharingPaths.Bytes> via = new LinkedHashMap<>();
+            for (String id : sharers) {
+                sessions.put(id, paths.sessions(id));
+                via.put(id, paths.borrowed(id));
+            }
+            synchronized (this) {
+                readUplink = u;
+                readLent = l;
+                readSessions = sessions;
+                readBorrowed = via;
+                reading = false;
+            }
+        });
+    }
+
     private void sample(long now) {
-        SharingPaths.Bytes dev = paths.uplink();
-        SharingPaths.Bytes lent = paths.lent();
+        SharingPaths.Bytes dev = readUplink;
+        SharingPaths.Bytes lent = readLent;
         down.sample(now, dev.down(), lent.down());
         up.sample(now, dev.up(), lent.up());
         ShareableBandwidth.Decision d = down.evaluate(now);
@@ -299,7 +344,8 @@ public final class SharingService implements SealedMessages {
             return; // the other states stop new sessions through their own SetShare(0)
         }
         long windowS = Math.max(1, settings.estimate().windowMs() / 1000);
-        long[] viaKbps = rates.computeIfAbsent(id, k -> new Rates()).kbps(now, paths.borrowed(id), windowS);
+        long[] viaKbps = rates.computeIfAbsent(id, k -> new Rates()).kbps(now,
+                readBorrowed.getOrDefault(id, SharingPaths.Bytes.ZERO), windowS);
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(o.downKbps(), o.upKbps(),
                 down.capacityKbps(now), up.capacityKbps(now), Math.max(0, down.ownKbps(now)),
                 Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1]));
@@ -455,6 +501,18 @@ public final class SharingService implements SealedMessages {
 
     private static String reasonOf(Exception e) {
         return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Removes every path of both roles (the daemon's stop or a reload); waits up to 5 s for the worker. */
+    @Override
+    public void close() {
+        worker.execute(paths::clear);
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ------------------------------------------------------------------ status

@@ -1,0 +1,102 @@
+package net.coopwan.daemon.main;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Sharing;
+import net.coopwan.config.Uplink;
+import net.coopwan.daemon.coop.agreement.Agreement;
+import net.coopwan.daemon.coop.agreement.Role;
+import net.coopwan.daemon.coop.channel.ChannelHeader;
+import net.coopwan.daemon.coop.channel.ChannelService;
+import net.coopwan.daemon.coop.channel.ChannelState;
+import net.coopwan.daemon.coop.channel.PeerChannel;
+import net.coopwan.daemon.coop.sharing.ShareableBandwidth;
+import net.coopwan.daemon.coop.sharing.SharingCodec;
+import net.coopwan.daemon.coop.sharing.SharingPaths;
+import net.coopwan.daemon.coop.sharing.SharingService;
+import net.coopwan.daemon.store.AgreementStore;
+import net.coopwan.daemon.store.StoreException;
+
+/**
+ * Builds bandwidth sharing on the channel (kind SHARING) of a daemon whose peer link is on, from
+ * {@code config sharing} and the watched uplink's configured rates; its paths are the emergency
+ * connection's ({@code datapath.SharingDataPaths} on the same {@code EmergencyDataPaths}).
+ */
+final class SharingWiring {
+
+    /** How long a peak must be watched before it stands for an unconfigured capacity: the seed's TT, an hour. */
+    static final long PEAK_OBSERVATION_MS = 3_600_000;
+
+    private SharingWiring() {
+    }
+
+    /** The service, registered on {@code channel}, with its own worker; {@link SharingService#close} stops both. */
+    static SharingService start(CoopwanConfig c, ChannelService channel, AgreementStore store, SharingPaths paths,
+            Consumer<String> log) {
+        Sharing s = c.sharing();
+        Optional<Uplink> uplink = EmergencyWiring.uplink(c);
+        ShareableBandwidth.Settings estimate = new ShareableBandwidth.Settings(s.windowS() * 1000L, 0,
+                PEAK_OBSERVATION_MS, s.marginPercent(), 10, 100, SharingCodec.MAX_KBPS, 100);
+        SharingService.Settings settings = new SharingService.Settings(s.lend(), s.borrow(), estimate,
+                uplink.map(Uplink::downKbps).orElse(0L), uplink.map(Uplink::upKbps).orElse(0L), 1000, s.forceTerminate(),
+                s.busyPercent());
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sharing-paths");
+            t.setDaemon(true);
+            return t;
+        });
+        SharingService service = new SharingService(settings, peers(channel, store), paths, worker, log,
+                new SecureRandom().nextLong() & 0xffff_ffffL);
+        channel.messages(ChannelHeader.Kind.SHARING, service);
+        service.wake(channel::kick);
+        return service;
+    }
+
+    private static SharingService.Peers peers(ChannelService channel, AgreementStore store) {
+        return new SharingService.Peers() {
+            @Override
+            public List<String> withAgreement(Role role) {
+                List<String> out = new ArrayList<>();
+                try {
+                    for (Agreement a : store.agreements()) {
+                        if (a.localRole() == role) {
+                            out.add(a.peerId());
+                        }
+                    }
+                } catch (StoreException ex) {
+                    // none this time; read again at the next tick
+                }
+                return out;
+            }
+
+            @Override
+            public Optional<Agreement> agreement(String peerId, Role role) {
+                try {
+                    return store.agreement(peerId, role);
+                } catch (StoreException ex) {
+                    return Optional.empty();
+                }
+            }
+
+            @Override
+            public boolean established(String peerId) {
+                PeerChannel p = channel.peer(peerId);
+                return p != null && p.state() == ChannelState.ESTABLISHED;
+            }
+
+            @Override
+            public InetAddress address(String peerId) {
+                PeerChannel p = channel.peer(peerId);
+                return p == null ? null : p.address().getAddress();
+            }
+        };
+    }
+}
