@@ -88,6 +88,9 @@ class ChannelLabIT {
                 "\toption enabled '1'");
         /** The uplink's device ('lo' where no uplink matters) and any further sections. */
         String uplinkDevice = "lo";
+        /** The uplink's configured rates (the sharing tests size them). */
+        long downKbps = 1_000_000;
+        long upKbps = 300_000;
         String extra = "";
         Process process;
 
@@ -112,8 +115,8 @@ class ChannelLabIT {
                     snmp,
                     "config uplink 'wan'",
                     "\toption device '" + uplinkDevice + "'",
-                    "\toption down_kbps '1000000'",
-                    "\toption up_kbps '300000'",
+                    "\toption down_kbps '" + downKbps + "'",
+                    "\toption up_kbps '" + upKbps + "'",
                     "config peer 'peer'",
                     "\toption enabled '1'",
                     "\toption device '" + device + "'",

@@ -1,0 +1,180 @@
+package net.coopwan.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import net.coopwan.lab.ChannelLabIT.Router;
+
+/**
+ * Bandwidth sharing with two packaged daemons in {@link NeighbourLab}: b (the sharer) offers what
+ * its own users leave idle, a (the borrower, its uplink busy by configuration) moves new TCP
+ * sessions to port 80 onto it, and the server sees them come from b's address; when b's own users
+ * need the line, a's new sessions stay home again. Namespaces {@code cwsh<4 hex>-*}.
+ */
+class SharingLabIT {
+    static final int PORT = 4794;
+    static final String PREFIX = "cwsh";
+    /** What b's owner approves: 5 Mbit/s, at most half the line. */
+    static final String APPROVED = "bandwidth_sharing:bandwidth_kbps=5000,max_share_percent=50";
+    static final String OFFERS = String.join("\n",
+            "config offer 'share_offer'",
+            "\toption type 'bandwidth_sharing'",
+            "\toption enabled '1'",
+            "\toption bandwidth_kbps_min '1000'",
+            "\toption bandwidth_kbps_max '10000'",
+            "\toption max_share_percent_min '10'",
+            "\toption max_share_percent_max '100'");
+    /** A TCP server that answers each connection with the address it came from. */
+    static final String WHO = String.join("\n",
+            "import socket, threading",
+            "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind(('" + NeighbourLab.SERVER + "', 80)); s.listen(64)",
+            "def serve(c, a):",
+            "    with c:",
+            "        c.recv(100); c.sendall((a[0] + '\\n').encode())",
+            "while True:",
+            "    c, a = s.accept(); threading.Thread(target=serve, args=(c, a), daemon=True).start()");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void removeLeftovers() {
+        NeighbourLab.removeLeftovers(PREFIX);
+    }
+
+    /** One short connection from the LAN host: the address the server saw. */
+    static String connect(NeighbourLab lab) {
+        Result r = lab.exec("lan", "python3", "-c", "import socket; s = socket.create_connection(('" + NeighbourLab.SERVER
+                + "', 80), 3); s.sendall(b'x'); print(s.makefile().readline().strip())");
+        return r.exitCode() == 0 ? r.stdout().strip() : "failed: " + r.describe();
+    }
+
+    /** Of {@code n} new connections, how many the server saw from b. */
+    static int viaB(NeighbourLab lab, int n) {
+        int b = 0;
+        for (int i = 0; i < n; i++) {
+            String from = connect(lab);
+            if (from.equals(NeighbourLab.B_WAN)) {
+                b++;
+            } else {
+                assertEquals(NeighbourLab.A_WAN, from, "every connection works, from one address or the other");
+            }
+        }
+        return b;
+    }
+
+    static String events(Router r) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode e : AgreementLabIT.rpc(r, "events", "{\"limit\": 200}")) {
+            if (e.path("message").asText().startsWith("sharing:")) {
+                sb.append(e.path("message").asText()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void newSessionsUseTheNeighboursSpareAndStayHomeOnceItsUsersNeedIt() throws Exception {
+        String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        List<Process> tools = new ArrayList<>();
+        try (NeighbourLab lab = new NeighbourLab(prefix)) {
+            Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
+            Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
+            a.uplinkDevice = lab.aWan();
+            b.uplinkDevice = lab.bWan();
+            a.offers = OFFERS;
+            b.offers = "";
+            // a: a small line, busy from 0 %: it borrows as soon as it is offered something
+            a.downKbps = 1000;
+            a.upKbps = 1000;
+            // the LAN devices whose sessions may move are the failover section's (no emergency here)
+            a.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'", "\toption busy_percent '0'",
+                    "config failover 'failover'", "\toption enabled '0'", "\tlist lan '" + lab.aLan() + "'");
+            // b: a 20 Mbit/s line; T = 1 s so the test needs seconds, not minutes
+            b.downKbps = 20_000;
+            b.upKbps = 20_000;
+            b.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'");
+            try {
+                a.start();
+                b.start();
+                AgreementLabIT.awaitListening(a, b);
+                String idB = AgreementLabIT.channel(AgreementLabIT.rpc(b, "peers", null)).path("routerId").asText();
+                String idA = AgreementLabIT.channel(AgreementLabIT.rpc(a, "peers", null)).path("routerId").asText();
+                String code = AgreementLabIT.rpc(a, "pair.start", "{\"address\":\"" + NeighbourLab.B_PEER + "\"}")
+                        .path("code").asText();
+                AgreementLabIT.rpc(b, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
+                AgreementLabIT.awaitEstablished(a, b);
+                AgreementLabIT.rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
+                AgreementLabIT.poll(b, "pending", j -> j.size() == 1, 10);
+                Result approve = b.ctl(false, "approve", idA, APPROVED);
+                assertEquals(0, approve.exitCode(), approve.describe());
+                AgreementLabIT.poll(a, "agreements", j -> j.size() == 1, 10);
+                tools.add(new ProcessBuilder(lab.in("inet", "python3", "-c", WHO)).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                Thread.sleep(500);
+                assertEquals(NeighbourLab.A_WAN, connect(lab), "before any offer, the LAN uses a's own uplink");
+
+                // b offers after 3 windows (a whole one, then two to rise); a asks, b grants, a borrows
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!events(a).contains("borrowing -> borrowing") && !events(a).contains("opening -> borrowing")
+                        && System.nanoTime() < until) {
+                    Thread.sleep(250);
+                }
+                String log = events(a) + events(b);
+                assertTrue(events(a).contains("opening -> borrowing"), log);
+                Thread.sleep(1500); // the share of new sessions is set within a second
+                int moved = viaB(lab, 20);
+                System.out.println("of 20 new connections, " + moved + " went through b\n" + events(a) + events(b));
+                // 5000 / (5000 + 1000) of the eligible new sessions: about 17 of 20
+                assertTrue(moved >= 5, moved + " of 20 through b; " + log);
+
+                // b's own users take their line: a download of 19 of its 20 Mbit/s
+                tools.add(new ProcessBuilder(lab.in("inet", "iperf3", "-s", "-p", "5203", "-B", NeighbourLab.SERVER))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                Thread.sleep(500);
+                tools.add(new ProcessBuilder(lab.in("b", "iperf3", "-c", NeighbourLab.SERVER, "-p", "5203", "-R", "-t", "30",
+                        "-b", "19M")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                long busy = System.nanoTime();
+                until = busy + TimeUnit.SECONDS.toNanos(15);
+                // b's download direction is full, its upload still has room: b offers nothing down,
+                // and a, whose own line is busy downwards, moves no new session
+                while (!events(a).contains("nothing offered down") && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+                long handedBackMs = (System.nanoTime() - busy) / 1_000_000;
+                assertTrue(events(a).contains("nothing offered down"), events(a) + events(b));
+                System.out.println("b's own download started; a stopped moving new sessions " + handedBackMs
+                        + " ms later (window 1 s)");
+                assertTrue(handedBackMs < 5_000, handedBackMs + " ms");
+                Thread.sleep(500);
+                assertEquals(0, viaB(lab, 10), "b's users need their line: a's new sessions stay home");
+            } finally {
+                tools.forEach(Process::destroyForcibly);
+                a.stop();
+                b.stop();
+                // the daemons' logs, for a failure's reader (the temporary directory goes with the test)
+                for (String n : List.of("a", "b")) {
+                    java.nio.file.Path log = dir.resolve(n + ".log");
+                    if (java.nio.file.Files.exists(log)) {
+                        java.nio.file.Files.copy(log, java.nio.file.Path.of("target", "sharing-lab-" + n + ".log"),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+}
