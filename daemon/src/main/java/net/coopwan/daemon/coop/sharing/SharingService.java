@@ -89,6 +89,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private final List<Map.Entry<String, SharingMessage>> outbox = new ArrayList<>();
     private boolean sampled;
     private long sampledNanos;
+    private final long samplePeriodNanos;
     // the worker's last readings (read())
     private boolean reading;
     private SharingPaths.Bytes readUplink = SharingPaths.Bytes.ZERO;
@@ -110,6 +111,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         this.up = new ShareableBandwidth(uncapped(e, settings.capacityUpKbps()));
         this.offers = new SharerOffers(offerId, settings.quotaWindowMs());
         this.share = new NewSessionShare(settings.busyPercent());
+        this.samplePeriodNanos = Math.min(SECOND, Math.max(100_000_000L, settings.estimate().windowMs() * 1_000_000L / 4));
         worker.execute(paths::clear);
     }
 
@@ -223,13 +225,15 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             send(sender, e.getKey(), e.getValue());
         }
         outbox.clear();
-        boolean second = !sampled || now - sampledNanos >= SECOND;
+        // a quarter of the window, at most a second: the owner's users get their line back within
+        // one window even at T = 1 s (the estimate needs a sample or two, the borrower one more)
+        boolean second = !sampled || now - sampledNanos >= samplePeriodNanos;
         if (second) {
             read();
             sample(now);
         }
         if (settings.lend() && second) {
-            // once a second: the offers' lease, and the agreements read from the store
+            // each sample: a changed offer leaves at once; else once a second as its lease
             offer(now, sender);
         }
         for (LendingSession l : List.copyOf(lending.values())) {
@@ -254,7 +258,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     /**
      * Asks the worker for the readings (they may run commands: conntrack, nft counters), so the
-     * channel's lock is never held over a process; this second's sample uses the last ones.
+     * channel's lock is never held over a process; this sample uses the last ones.
      */
     private void read() {
         if (reading) {
@@ -336,16 +340,15 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         }
     }
 
-    /** Borrower: the per mille of new sessions, recomputed every second while borrowing. */
+    /** Borrower: the per mille of new sessions, recomputed at each sample while borrowing. */
     private void adjustShare(BorrowingSession b, long now) {
         String id = b.sharerId();
         SharingMessage.Offer o = b.offer(now);
         if (b.state() != BorrowingSession.State.BORROWING || o == null) {
             return; // the other states stop new sessions through their own SetShare(0)
         }
-        long windowS = Math.max(1, settings.estimate().windowMs() / 1000);
         long[] viaKbps = rates.computeIfAbsent(id, k -> new Rates()).kbps(now,
-                readBorrowed.getOrDefault(id, SharingPaths.Bytes.ZERO), windowS);
+                readBorrowed.getOrDefault(id, SharingPaths.Bytes.ZERO), settings.estimate().windowMs() * 1_000_000L);
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(o.downKbps(), o.upKbps(),
                 down.capacityKbps(now), up.capacityKbps(now), Math.max(0, down.ownKbps(now)),
                 Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1]));
@@ -367,13 +370,19 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         });
     }
 
-    /** The rate through one sharer's path over the last window, from its byte counts each second. */
+    /** The rate through one sharer's path over the last window, from its byte counts at each sample. */
     private static final class Rates {
         private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
 
-        long[] kbps(long now, SharingPaths.Bytes b, long windowS) {
+        long[] kbps(long now, SharingPaths.Bytes b, long windowNanos) {
             samples.addLast(new long[] {now, b.down(), b.up()});
-            while (samples.size() > windowS + 1) {
+            // keep the newest sample at least a window old, so the rate spans the whole window
+            while (samples.size() > 2) {
+                java.util.Iterator<long[]> it = samples.iterator();
+                it.next();
+                if (now - it.next()[0] < windowNanos) {
+                    break;
+                }
                 samples.removeFirst();
             }
             long[] first = samples.peekFirst();
