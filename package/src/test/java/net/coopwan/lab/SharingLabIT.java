@@ -137,6 +137,16 @@ class SharingLabIT {
                 String log = events(a) + events(b);
                 assertTrue(events(a).contains("opening -> borrowing"), log);
                 Thread.sleep(1500); // the share of new sessions is set within a second
+                // the same, as the front-ends see it (JSON-RPC on the control socket, and ctl)
+                JsonNode onA = AgreementLabIT.rpc(a, "sharing", null);
+                assertEquals("BORROWING", onA.path("borrowing").path(0).path("state").asText(), onA.toString());
+                assertTrue(onA.path("borrowing").path(0).path("perMille").asInt() > 0, onA.toString());
+                JsonNode onB = AgreementLabIT.rpc(b, "sharing", null);
+                assertEquals("LENDING", onB.path("lending").path(0).path("state").asText(), onB.toString());
+                assertEquals(idA, onB.path("lending").path(0).path("peerId").asText());
+                Result ctl = b.ctl(false, "sharing");
+                assertEquals(0, ctl.exitCode(), ctl.describe());
+                System.out.println("coopwan ctl sharing on b:\n" + ctl.stdout());
                 int moved = viaB(lab, 20);
                 System.out.println("of 20 new connections, " + moved + " went through b\n" + events(a) + events(b));
                 // 5000 / (5000 + 1000) of the eligible new sessions: about 17 of 20

@@ -247,6 +247,16 @@ public interface ControlApi {
         throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no emergency service in this daemon");
     }
 
+    // ---- cooperation: bandwidth sharing (docs/PROTOCOL.md 3.13) ----
+
+    /**
+     * Bandwidth sharing in both roles: what this router offers each borrower and whether its path
+     * is open, what each sharer offers it and the share of new sessions that goes there.
+     */
+    default SharingStatus sharing() {
+        return SharingStatus.off();
+    }
+
     // ---- state changes ----
 
     /**

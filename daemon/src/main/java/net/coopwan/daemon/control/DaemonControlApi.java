@@ -110,6 +110,19 @@ public final class DaemonControlApi implements ControlApi {
 
     private volatile Supplier<net.coopwan.daemon.coop.emergency.EmergencyService> emergency = () -> null;
 
+    private volatile Supplier<net.coopwan.daemon.coop.sharing.SharingService> sharing = () -> null;
+
+    /** Where the sharing service is (null while the peer link is off). */
+    public void sharing(Supplier<net.coopwan.daemon.coop.sharing.SharingService> source) {
+        this.sharing = java.util.Objects.requireNonNull(source);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.SharingStatus sharing() {
+        net.coopwan.daemon.coop.sharing.SharingService s = sharing.get();
+        return s == null ? net.coopwan.daemon.api.SharingStatus.off() : s.status();
+    }
+
     /** Where the emergency service is (null while the peer link is off). */
     public void emergency(Supplier<net.coopwan.daemon.coop.emergency.EmergencyService> source) {
         this.emergency = java.util.Objects.requireNonNull(source);

@@ -101,6 +101,10 @@ public final class Daemon implements AutoCloseable {
             EmergencyWiring.Running e = emergency;
             return e == null ? null : e.service();
         });
+        api.sharing(() -> {
+            EmergencyWiring.Running e = emergency;
+            return e == null ? null : e.sharing();
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);

@@ -119,7 +119,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                             throw new UsageException("unknown option '" + a + "'");
                         }
                         if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call",
-                                "request", "pending", "approve", "reject", "agreements", "info", "emergency")
+                                "request", "pending", "approve", "reject", "agreements", "info", "emergency", "sharing")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }

@@ -42,6 +42,7 @@ final class HumanFormat {
                     : "information request " + result.path("messageId").asText() + " sent to " + result.path("peerId").asText()
                     + "\n";
             case "emergency" -> emergency(result);
+            case "sharing" -> sharing(result);
             case "emergency.end" -> "ended the emergency of " + result.path("ended").asText() + ": its traffic is no longer"
                     + " carried, and it is told\n";
             case "request" -> "offer sent to " + result.path("peerId").asText() + ": " + offered(result.path("offered"))
@@ -207,6 +208,44 @@ final class HumanFormat {
      * carries, the totals kept across restarts per neighbour and role, then the emergencies started
      * and the counters that are not zero. Times are UTC.
      */
+    /** {@code ctl sharing}: what this router lends and borrows, a table per role. */
+    static String sharing(JsonNode s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("lend ").append(s.path("lend").asBoolean() ? "on" : "off").append(", borrow ")
+                .append(s.path("borrow").asBoolean() ? "on" : "off").append("; spare ")
+                .append(s.path("spareDownKbps").asLong()).append(" kbit/s down, ").append(s.path("spareUpKbps").asLong())
+                .append(" kbit/s up\n");
+        JsonNode lending = s.path("lending");
+        if (lending.isEmpty()) {
+            sb.append("lending to no neighbour\n");
+        } else {
+            Table t = new Table("BORROWER", "OFFER DOWN", "OFFER UP", "PATH", "QUOTA");
+            for (JsonNode l : lending) {
+                t.row(l.path("peerId").asText(), l.path("offerDownKbps").asLong() + " kbit/s",
+                        l.path("offerUpKbps").asLong() + " kbit/s", l.path("state").asText(),
+                        l.path("quotaBytes").asLong() == 0 ? "-" : bytes(l.path("quotaBytes").asLong()));
+            }
+            sb.append(t.render());
+        }
+        JsonNode borrowing = s.path("borrowing");
+        if (borrowing.isEmpty()) {
+            sb.append("borrowing from no neighbour\n");
+        } else {
+            Table t = new Table("SHARER", "STATE", "OFFER DOWN", "OFFER UP", "NEW SESSIONS MOVED");
+            for (JsonNode b : borrowing) {
+                t.row(b.path("peerId").asText(), b.path("state").asText(), b.path("offerDownKbps").asLong() + " kbit/s",
+                        b.path("offerUpKbps").asLong() + " kbit/s", b.path("perMille").asInt() / 10.0 + "%");
+            }
+            sb.append(t.render());
+        }
+        java.util.TreeMap<String, String> counted = new java.util.TreeMap<>();
+        s.path("counters").properties().forEach(c -> counted.put(c.getKey(), c.getValue().asText()));
+        if (!counted.isEmpty()) {
+            sb.append("counted: ").append(counted).append('\n');
+        }
+        return sb.toString().stripTrailing();
+    }
+
     static String emergency(JsonNode e) {
         StringBuilder sb = new StringBuilder(requester(e.path("requester"))).append('\n');
         JsonNode helping = e.path("helping");

@@ -25,7 +25,7 @@ public final class RpcMethods {
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
             "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
             "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject", "info",
-            "info.request", "emergency", "emergency.end");
+            "info.request", "emergency", "emergency.end", "sharing");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
@@ -172,6 +172,9 @@ public final class RpcMethods {
                 net.coopwan.daemon.api.InfoRequested sent = api.requestInfo(p.string("peer"));
                 return wait == null || wait == 0 ? sent : awaitInfo(sent, wait);
             }
+            case "sharing":
+                noParams(method, params);
+                return api.sharing();
             case "emergency":
                 noParams(method, params);
                 return api.emergency();

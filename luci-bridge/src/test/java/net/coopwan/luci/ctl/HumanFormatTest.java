@@ -170,4 +170,19 @@ class HumanFormatTest {
         assertEquals("12:00:01", HumanFormat.clock("2026-11-01T12:00:01.9Z"));
         assertEquals("soon", HumanFormat.clock("soon"));
     }
+
+    @Test
+    void sharingShowsBothRolesAsTables() throws Exception {
+        String json = Json.mapper().writeValueAsString(new net.coopwan.daemon.api.SharingStatus(true, true, 7000, 900,
+                java.util.List.of(new net.coopwan.daemon.api.SharingStatus.Lending("coop-b", 5000, 450, "LENDING", 625_000)),
+                java.util.List.of(new net.coopwan.daemon.api.SharingStatus.Borrowing("coop-s", "BORROWING", 4000, 400, 833)),
+                java.util.Map.of("SHARING_UNEXPECTED", 1L)));
+        String out = HumanFormat.sharing(Json.mapper().readTree(json));
+        assertTrue(out.startsWith("lend on, borrow on; spare 7000 kbit/s down, 900 kbit/s up\n"), out);
+        assertTrue(out.contains("coop-b    5000 kbit/s  450 kbit/s  LENDING  610.4 KiB"), out);
+        assertTrue(out.contains("coop-s  BORROWING  4000 kbit/s  400 kbit/s  83.3%"), out);
+        assertTrue(out.endsWith("counted: {SHARING_UNEXPECTED=1}"), out);
+        assertEquals("lend off, borrow off; spare 0 kbit/s down, 0 kbit/s up\nlending to no neighbour\nborrowing from no neighbour",
+                HumanFormat.sharing(Json.mapper().valueToTree(net.coopwan.daemon.api.SharingStatus.off())));
+    }
 }

@@ -533,6 +533,29 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         return m;
     }
 
+    /** Both roles now, for the front-ends. */
+    public synchronized net.coopwan.daemon.api.SharingStatus status() {
+        long now = sampledNanos;
+        List<net.coopwan.daemon.api.SharingStatus.Lending> lend = new ArrayList<>();
+        for (String id : peers.withAgreement(Role.HELPER)) {
+            SharingMessage.Offer o = offers.last(id);
+            LendingSession l = lending.get(id);
+            if (o == null && l == null) {
+                continue;
+            }
+            lend.add(new net.coopwan.daemon.api.SharingStatus.Lending(id, o == null ? 0 : o.downKbps(),
+                    o == null ? 0 : o.upKbps(), l == null ? "NONE" : l.state().name(), l == null ? 0 : l.quotaBytes()));
+        }
+        List<net.coopwan.daemon.api.SharingStatus.Borrowing> borrow = new ArrayList<>();
+        borrowing.forEach((id, b) -> {
+            SharingMessage.Offer o = b.offer(now);
+            borrow.add(new net.coopwan.daemon.api.SharingStatus.Borrowing(id, b.state().name(), o == null ? 0 : o.downKbps(),
+                    o == null ? 0 : o.upKbps(), shareSet.getOrDefault(id, 0)));
+        });
+        return new net.coopwan.daemon.api.SharingStatus(settings.lend(), settings.borrow(), down.announcedKbps(),
+                up.announcedKbps(), lend, borrow, counters());
+    }
+
     /** For tests and status: the borrower's state per sharer. */
     public synchronized Map<String, String> borrowingStates() {
         Map<String, String> m = new LinkedHashMap<>();
