@@ -189,6 +189,7 @@ public final class WebServer {
         BondResource bondResource = new BondResource(api);
         net.coopwan.webui.api.AgreementResource agreementResource = new net.coopwan.webui.api.AgreementResource(api);
         net.coopwan.webui.api.EmergencyResource emergencyResource = new net.coopwan.webui.api.EmergencyResource(api);
+        net.coopwan.webui.api.SharingResource sharingResource = new net.coopwan.webui.api.SharingResource(api);
         rc.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -198,6 +199,7 @@ public final class WebServer {
                 bind(bondResource).to(BondResource.class);
                 bind(agreementResource).to(net.coopwan.webui.api.AgreementResource.class);
                 bind(emergencyResource).to(net.coopwan.webui.api.EmergencyResource.class);
+                bind(sharingResource).to(net.coopwan.webui.api.SharingResource.class);
             }
         });
         rc.register(ApiResource.class);
@@ -206,6 +208,7 @@ public final class WebServer {
         rc.register(BondResource.class);
         rc.register(net.coopwan.webui.api.AgreementResource.class);
         rc.register(net.coopwan.webui.api.EmergencyResource.class);
+        rc.register(net.coopwan.webui.api.SharingResource.class);
         return rc;
     }
 
