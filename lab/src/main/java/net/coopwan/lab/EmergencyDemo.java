@@ -56,7 +56,26 @@ public final class EmergencyDemo {
             "\toption window_ms_min '1000'",
             "\toption window_ms_max '1000'",
             "\toption quota_bytes_min '1000000'",
-            "\toption quota_bytes_max '1000000000'");
+            "\toption quota_bytes_max '1000000000'",
+            "config offer 'share_offer'",
+            "\toption type 'bandwidth_sharing'",
+            "\toption enabled '1'",
+            "\toption bandwidth_kbps_min '1000'",
+            "\toption bandwidth_kbps_max '10000'",
+            "\toption max_share_percent_min '10'",
+            "\toption max_share_percent_max '100'");
+    /** What b's owner approves for sharing: 5 Mbit/s, at most half its line. */
+    static final String SHARING_APPROVED = "bandwidth_sharing:bandwidth_kbps=5000,max_share_percent=50";
+    /** A TCP server on the server's port 80 that answers each connection with the address it came from. */
+    static final String WHO = String.join("\n",
+            "import socket, threading",
+            "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind(('" + NeighbourLab.SERVER + "', 80)); s.listen(64)",
+            "def serve(c, a):",
+            "    with c:",
+            "        c.recv(100); c.sendall((a[0] + '\\n').encode())",
+            "while True:",
+            "    c, a = s.accept(); threading.Thread(target=serve, args=(c, a), daemon=True).start()");
     private static final Duration T = Duration.ofSeconds(10);
     private static final String SAY = "emergency demo: ";
 
@@ -142,13 +161,19 @@ public final class EmergencyDemo {
         String hash = defaultPasswordHash();
         Path sockA = dir.resolve("a.sock");
         Path sockB = dir.resolve("b.sock");
-        daemonA = startRouter("a", lab.aWan(), lab.aPeer(), A_WEB, hash, OFFERS, String.join("\n",
+        // a's line is small and counts as busy from 0 %, so it borrows b's spare at once (sharing's window 1 s)
+        daemonA = startRouter("a", lab.aWan(), lab.aPeer(), A_WEB, hash, OFFERS, 1000, String.join("\n",
+                "config sharing 'sharing'",
+                "\toption window_s '1'",
+                "\toption busy_percent '0'",
                 "config failover 'failover'",
                 "\tlist lan '" + lab.aLan() + "'",
                 "\tlist probe 'icmp:" + NeighbourLab.SERVER + "'",
                 "\tlist probe 'icmp:" + NeighbourLab.A_GATEWAY + "'",
                 "\toption reset_sessions 'all'"));
-        daemonB = startRouter("b", lab.bWan(), lab.bPeer(), B_WEB, hash, "", "");
+        daemonB = startRouter("b", lab.bWan(), lab.bPeer(), B_WEB, hash, "", 20_000, String.join("\n",
+                "config sharing 'sharing'",
+                "\toption window_s '1'"));
         poll("a", daemonA, sockA, "peers", j -> ControlSocket.text(j, "channel", "state").startsWith("listening"), 60);
         poll("b", daemonB, sockB, "peers", j -> ControlSocket.text(j, "channel", "state").startsWith("listening"), 60);
         String idA = ControlSocket.text(ControlSocket.call(sockA, "peers", null), "channel", "routerId");
@@ -167,13 +192,13 @@ public final class EmergencyDemo {
         // the agreement: a offers, b's owner approves a quota
         ControlSocket.call(sockA, "request", "{\"peer\":\"" + idB + "\"}");
         poll("b", daemonB, sockB, "pending", j -> ControlSocket.size(j) == 1, 15);
-        Result approve = lab.exec("b", BondLab.ctl(sockB, "approve", idA, APPROVED));
+        Result approve = lab.exec("b", BondLab.ctl(sockB, "approve", idA, APPROVED, SHARING_APPROVED));
         if (approve.exitCode() != 0) {
             throw new IOException("approve on b: " + approve.describe());
         }
         poll("a", daemonA, sockA, "agreements", j -> ControlSocket.size(j) == 1, 15);
-        System.out.println(SAY + "agreement: a offered emergency help, b's owner approved (coopwan ctl approve "
-                + idA.substring(0, Math.min(12, idA.length())) + "... " + APPROVED + ")");
+        System.out.println(SAY + "agreement: a offered emergency help and bandwidth sharing, b's owner approved (coopwan ctl "
+                + "approve " + idA.substring(0, Math.min(12, idA.length())) + "... " + APPROVED + " " + SHARING_APPROVED + ")");
 
         // the stream: lan host -> server, 50 packets a second, the server logs each arrival
         Path received = dir.resolve("received.txt");
@@ -216,10 +241,37 @@ public final class EmergencyDemo {
                 SAY, NeighbourLab.A_WAN, (toA.nanos - repair) / 1_000_000, lost(received, NeighbourLab.B_WAN, toA));
         poll("a", daemonA, sockA, "emergency", j -> "NORMAL".equals(ControlSocket.text(j, "requester", "state")), 15);
         poll("b", daemonB, sockB, "emergency", j -> ControlSocket.size(j, "helping") <= 0, 15);
+        sharing(sockA, sockB);
         for (Process p : tools) {
             p.destroyForcibly();
         }
         tools.clear();
+    }
+
+    /**
+     * Bandwidth sharing: b offers what its own users leave idle, a (busy) moves new TCP sessions to
+     * port 80 onto it, and the server sees them come from b's address.
+     */
+    private void sharing(Path sockA, Path sockB) throws Exception {
+        tools.add(spawn("inet", dir.resolve("who.log"), "python3", "-c", WHO));
+        poll("a", daemonA, sockA, "sharing", j -> "BORROWING".equals(ControlSocket.text(j, "borrowing", 0, "state"))
+                && !"0".equals(ControlSocket.text(j, "borrowing", 0, "perMille")), 30);
+        int viaB = 0;
+        int n = 10;
+        for (int i = 0; i < n; i++) {
+            Result r = lab.exec("lan", "python3", "-c", "import socket; s = socket.create_connection(('" + NeighbourLab.SERVER
+                    + "', 80), 3); s.sendall(b'x'); print(s.makefile().readline().strip())");
+            if (r.stdout().strip().equals(NeighbourLab.B_WAN)) {
+                viaB++;
+            }
+        }
+        System.out.println(SAY + "bandwidth sharing: b offers the capacity its own users leave idle; a's line is busy, so "
+                + viaB + " of " + n + " new TCP sessions to " + NeighbourLab.SERVER + ":80 went out through b's address "
+                + NeighbourLab.B_WAN + " (the rest from a's own); sessions never change path");
+        for (String r : List.of("a", "b")) {
+            Result ctl = lab.exec(r, BondLab.ctl(r.equals("a") ? sockA : sockB, "sharing"));
+            System.out.println(SAY + "coopwan ctl sharing on " + r + ":\n" + (ctl.stdout() + ctl.stderr()).stripTrailing());
+        }
     }
 
     /** A veth from the router's namespace to the host's, for its web UI; it dies with the namespace. */
@@ -232,7 +284,7 @@ public final class EmergencyDemo {
     }
 
     private Process startRouter(String name, String uplink, String peerDev, String webAddr, String hash, String offers,
-            String extra) throws IOException {
+            long uplinkKbps, String extra) throws IOException {
         Path conf = dir.resolve(name + ".conf");
         Files.writeString(conf, String.join("\n",
                 "config global 'global'",
@@ -248,8 +300,8 @@ public final class EmergencyDemo {
                 "\toption enabled '0'",
                 "config uplink 'wan'",
                 "\toption device '" + uplink + "'",
-                "\toption down_kbps '1000000'",
-                "\toption up_kbps '300000'",
+                "\toption down_kbps '" + uplinkKbps + "'",
+                "\toption up_kbps '" + uplinkKbps + "'",
                 "config peer 'peer'",
                 "\toption enabled '1'",
                 "\toption device '" + peerDev + "'",

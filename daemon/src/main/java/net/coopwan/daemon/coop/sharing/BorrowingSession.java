@@ -143,6 +143,16 @@ public final class BorrowingSession {
         return out;
     }
 
+    /**
+     * Whether this is the sharer's answer again to a USE of the path's lease: the sharer answers
+     * every USE (it cannot tell a lease from a resend whose answer was lost), so a grant for the
+     * path in use is normal, not to be counted.
+     */
+    public boolean repeats(SharingMessage.Answer a) {
+        return a.accepted() && a.offerId() == pathOfferId
+                && (state == State.OPENING || state == State.BORROWING || state == State.DRAINING);
+    }
+
     /** Whether this answer was expected: a repeated or unasked one is counted by the role. */
     public boolean expects(SharingMessage.Answer a) {
         return state == State.ASKING && a.offerId() == pathOfferId;

@@ -146,6 +146,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             onUse(peerId, u, now, sender);
         } else if (m instanceof SharingMessage.Answer a) {
             BorrowingSession b = borrowing.get(peerId);
+            if (b != null && b.repeats(a)) {
+                return; // the answer to a USE of the lease
+            }
             if (b == null || !b.expects(a)) {
                 drops.count(SharingDrop.SHARING_UNEXPECTED);
                 return;

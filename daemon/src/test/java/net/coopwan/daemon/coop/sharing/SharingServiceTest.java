@@ -247,6 +247,7 @@ class SharingServiceTest {
         assertTrue(borrowerPaths.calls.contains("openBorrow sh"));
         // the borrower is 94 % busy: 5 000 / (5 000 + 16 000) of its eligible new sessions
         assertEquals(238, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
+        assertEquals(Map.of(), borrower.counters(), "the answers to the lease's USEs are not unexpected");
 
         borrowerPaths.sessions = 3;
         long before = now;
