@@ -46,6 +46,15 @@ public final class CountingApi implements ControlApi {
      * for a neighbour not carried. Unset, both go to the daemon (whose peer link is off).
      */
     public volatile net.coopwan.daemon.api.EmergencyStatus emergency;
+
+    /** What {@link #sharing()} answers instead of the daemon when set. */
+    public volatile net.coopwan.daemon.api.SharingStatus sharing;
+
+    @Override
+    public net.coopwan.daemon.api.SharingStatus sharing() {
+        net.coopwan.daemon.api.SharingStatus s = sharing;
+        return s != null ? s : real.sharing();
+    }
     private final List<String> endedEmergencies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override

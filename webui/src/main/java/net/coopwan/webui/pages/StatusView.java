@@ -62,7 +62,32 @@ final class StatusView {
                              String carried, String dropped, String refused, String reason) {
     }
 
+    /** One row of the "Bandwidth sharing" section: a neighbour this router lends to or borrows from. */
+    public record SharingRow(String peerId, String role, String state, String offer, String detail) {
+    }
+
     private StatusView() {
+    }
+
+    /**
+     * The "Bandwidth sharing" section: {@code sharingSummary} (lend and borrow on or off, this
+     * router's idle capacity) and {@code sharing}, a row per neighbour lent to or borrowed from.
+     */
+    static Map<String, Object> sharing(net.coopwan.daemon.api.SharingStatus s) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("sharingSummary", "Lend " + (s.lend() ? "on" : "off") + ", borrow " + (s.borrow() ? "on" : "off")
+                + "; idle capacity " + s.spareDownKbps() + " kbit/s down, " + s.spareUpKbps() + " kbit/s up");
+        List<SharingRow> rows = new ArrayList<>();
+        for (net.coopwan.daemon.api.SharingStatus.Lending l : s.lending()) {
+            rows.add(new SharingRow(l.peerId(), "lending to", l.state(), l.offerDownKbps() + " / " + l.offerUpKbps() + " kbit/s",
+                    l.quotaBytes() > 0 ? "quota " + Formats.bytes(l.quotaBytes()) + " per window" : "-"));
+        }
+        for (net.coopwan.daemon.api.SharingStatus.Borrowing b : s.borrowing()) {
+            rows.add(new SharingRow(b.peerId(), "borrowing from", b.state(), b.offerDownKbps() + " / " + b.offerUpKbps()
+                    + " kbit/s", (b.perMille() / 10.0) + " % of new sessions moved"));
+        }
+        m.put("sharing", rows);
+        return m;
     }
 
     /**
