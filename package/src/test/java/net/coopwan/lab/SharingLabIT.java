@@ -22,7 +22,8 @@ import net.coopwan.lab.ChannelLabIT.Router;
  * Bandwidth sharing with two packaged daemons in {@link NeighbourLab}: b (the sharer) offers what
  * its own users leave idle, a (the borrower, its uplink busy by configuration) moves new TCP
  * sessions to port 80 onto it, and the server sees them come from b's address; when b's own users
- * need the line, a's new sessions stay home again. Namespaces {@code cwsh<4 hex>-*}.
+ * need the line, a's new sessions stay home again; after a kill -9 of either, its restart leaves
+ * nothing of the killed run's sharing in the kernel. Namespaces {@code cwsh<4 hex>-*}.
  */
 class SharingLabIT {
     static final int PORT = 4794;
@@ -75,6 +76,31 @@ class SharingLabIT {
             }
         }
         return b;
+    }
+
+    /** Sharing's kernel state in {@code router}'s namespace: its nft tables and its rule at 31085, if any. */
+    static String sharingState(NeighbourLab lab, String router) {
+        StringBuilder sb = new StringBuilder();
+        for (String l : lab.exec(router, "nft", "list", "tables").stdout().split("\n")) {
+            if (l.contains("coopwan_share") || l.contains("coopwan_lend")) {
+                sb.append(l.trim()).append("; ");
+            }
+        }
+        for (String l : lab.exec(router, "ip", "-4", "rule", "show").stdout().split("\n")) {
+            if (l.startsWith("31085:")) {
+                sb.append(l.trim()).append("; ");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Waits (at most 10 s) until nothing of sharing is left in {@code router}'s kernel. */
+    static void awaitClean(NeighbourLab lab, String router) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!sharingState(lab, router).isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertEquals("", sharingState(lab, router), "left in " + router + "'s kernel after its restart");
     }
 
     static String events(Router r) throws Exception {
@@ -172,6 +198,22 @@ class SharingLabIT {
                 assertTrue(handedBackMs < 3_000, handedBackMs + " ms from the download command, T = 1 s");
                 Thread.sleep(500);
                 assertEquals(0, viaB(lab, 10), "b's users need their line: a's new sessions stay home");
+
+                // kill -9 of both while the path is open: what each left is gone after its restart
+                assertTrue(sharingState(lab, "b").contains("coopwan_lend"), "b lends: " + sharingState(lab, "b"));
+                assertTrue(sharingState(lab, "a").contains("coopwan_share"), "a borrows: " + sharingState(lab, "a"));
+                b.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                a.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                assertTrue(sharingState(lab, "a").contains("31085"), "a's killed run left its rule: " + sharingState(lab, "a"));
+                // a alone (no sharer to borrow from): its start removes what the killed run left
+                a.start();
+                AgreementLabIT.awaitListening(a);
+                awaitClean(lab, "a");
+                // b with a stopped (no borrower to lend to): likewise
+                a.stop();
+                b.start();
+                AgreementLabIT.awaitListening(b);
+                awaitClean(lab, "b");
             } finally {
                 tools.forEach(Process::destroyForcibly);
                 a.stop();
