@@ -214,7 +214,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             routes.addAddress(tun, EmergencyCodec.dotted(grant.helperAddress()) + "/" + grant.prefixLength());
             Inet4Address local = binder.sourceAddress(settings.peerDevice()).orElseThrow(() -> new IOException(
                     "the peer link " + settings.peerDevice() + " has no IPv4 address"));
-            Inet4Address inner = (Inet4Address) InetAddress.getByName(EmergencyCodec.dotted(grant.requesterAddress()));
+            Inet4Address inner = requesterAddress(grant);
             c = new Concentrator(new Concentrator.Settings(new InetSocketAddress(local, grant.tunnelPort()),
                     settings.deadAfterNanos(), settings.reorderWaitNanos(), 1500), dev,
                     List.of(new Concentrator.Client(CLIENT_ID, grant.key(), inner)));
@@ -355,8 +355,12 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         if (h == null) {
             throw new IOException("no path " + key);
         }
-        kernel.help(h.kernelName, h.tun,
-                (java.net.Inet4Address) InetAddress.getByName(EmergencyCodec.dotted(grant.requesterAddress())), grant);
+        kernel.help(h.kernelName, h.tun, requesterAddress(grant), grant);
+    }
+
+    /** The requester's (or borrower's) inner address of a grant; a literal, so no lookup. */
+    private static Inet4Address requesterAddress(EmergencyMessage.Grant grant) throws IOException {
+        return (Inet4Address) InetAddress.getByName(EmergencyCodec.dotted(grant.requesterAddress()));
     }
 
     /** Helper: the TUN device of path {@code key}, or null. */

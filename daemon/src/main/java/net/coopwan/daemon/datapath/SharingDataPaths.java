@@ -54,8 +54,7 @@ public final class SharingDataPaths implements SharingPaths {
     private final SharingLenderRules lender;
     private final Supplier<Bytes> uplink;
     private final SecureRandom random = new SecureRandom();
-    /** Borrower id to its slot, while a grant or path exists. */
-    private final Map<String, Integer> slots = new HashMap<>();
+    /** Borrower id to its grant, while a grant or path exists; the slot is the grant's port less helper_port. */
     private final Map<String, EmergencyMessage.Grant> grants = new HashMap<>();
     private String borrowingFrom;
 
@@ -81,18 +80,22 @@ public final class SharingDataPaths implements SharingPaths {
         };
     }
 
+    private Integer slotOf(EmergencyMessage.Grant g) {
+        return g == null ? null : g.tunnelPort() - settings.helperPort();
+    }
+
     private static String key(String borrowerId) {
         return "share:" + borrowerId;
     }
 
     @Override
     public synchronized EmergencyMessage.Grant grant(String borrowerId, long quotaBytes, long windowMs) throws Exception {
-        Integer slot = slots.get(borrowerId);
-        if (slot == null) {
-            for (int s = FIRST_SLOT; s < FIRST_SLOT + SLOTS && slot == null; s++) {
-                if (!slots.containsValue(s)) {
-                    slot = s;
-                }
+        Integer slot = slotOf(grants.get(borrowerId));
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        grants.values().forEach(g -> used.add(slotOf(g)));
+        for (int s = FIRST_SLOT; s < FIRST_SLOT + SLOTS && slot == null; s++) {
+            if (!used.contains(s)) {
+                slot = s;
             }
         }
         if (slot == null) {
@@ -107,7 +110,6 @@ public final class SharingDataPaths implements SharingPaths {
         random.nextBytes(key);
         EmergencyMessage.Grant g = new EmergencyMessage.Grant(quotaBytes, windowMs, settings.helperPort() + slot,
                 settings.tunnelNetwork() + 2 + slot, settings.tunnelNetwork() + 1, settings.tunnelPrefix(), key);
-        slots.put(borrowerId, slot);
         grants.put(borrowerId, g);
         return g;
     }
@@ -138,7 +140,6 @@ public final class SharingDataPaths implements SharingPaths {
         EmergencyMessage.Grant g = grants.remove(borrowerId);
         String tun = paths.tunOf(key(borrowerId));
         paths.closeHelp(key(borrowerId));
-        slots.remove(borrowerId);
         if (g != null && tun != null) {
             try {
                 lender.remove(EmergencyDataPaths.kernelName(g), tun);

@@ -273,24 +273,39 @@ final class EmergencyWiring {
 
             @Override
             public Optional<Agreement> agreement(String peerId, Role role) {
-                try {
-                    return store.agreement(peerId, role);
-                } catch (StoreException ex) {
-                    return Optional.empty();
-                }
+                return agreementWith(store, peerId, role);
             }
 
             @Override
             public boolean established(String peerId) {
-                PeerChannel p = channel.peer(peerId);
-                return p != null && p.state() == ChannelState.ESTABLISHED;
+                return EmergencyWiring.established(channel, peerId);
             }
 
             @Override
             public InetAddress address(String peerId) {
-                PeerChannel p = channel.peer(peerId);
-                return p == null ? null : p.address().getAddress();
+                return addressOf(channel, peerId);
             }
         };
+    }
+
+    /** The stored agreement with {@code peerId} in {@code role}; empty also when the store cannot be read. */
+    static Optional<Agreement> agreementWith(AgreementStore store, String peerId, Role role) {
+        try {
+            return store.agreement(peerId, role);
+        } catch (StoreException ex) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the secure channel to {@code peerId} is ESTABLISHED. */
+    static boolean established(ChannelService channel, String peerId) {
+        PeerChannel p = channel.peer(peerId);
+        return p != null && p.state() == ChannelState.ESTABLISHED;
+    }
+
+    /** The peer's address on the peer link, or null. */
+    static InetAddress addressOf(ChannelService channel, String peerId) {
+        PeerChannel p = channel.peer(peerId);
+        return p == null ? null : p.address().getAddress();
     }
 }

@@ -16,8 +16,6 @@ import net.coopwan.daemon.coop.agreement.Agreement;
 import net.coopwan.daemon.coop.agreement.Role;
 import net.coopwan.daemon.coop.channel.ChannelHeader;
 import net.coopwan.daemon.coop.channel.ChannelService;
-import net.coopwan.daemon.coop.channel.ChannelState;
-import net.coopwan.daemon.coop.channel.PeerChannel;
 import net.coopwan.daemon.coop.sharing.ShareableBandwidth;
 import net.coopwan.daemon.coop.sharing.SharingCodec;
 import net.coopwan.daemon.coop.sharing.SharingPaths;
@@ -63,39 +61,33 @@ final class SharingWiring {
     private static SharingService.Peers peers(ChannelService channel, AgreementStore store) {
         return new SharingService.Peers() {
             @Override
-            public List<String> withAgreement(Role role) {
-                List<String> out = new ArrayList<>();
+            public List<Agreement> agreements(Role role) {
+                List<Agreement> out = new ArrayList<>();
                 try {
                     for (Agreement a : store.agreements()) {
                         if (a.localRole() == role) {
-                            out.add(a.peerId());
+                            out.add(a);
                         }
                     }
                 } catch (StoreException ex) {
-                    // none this time; read again at the next tick
+                    // none this time; read again at the next sample
                 }
                 return out;
             }
 
             @Override
             public Optional<Agreement> agreement(String peerId, Role role) {
-                try {
-                    return store.agreement(peerId, role);
-                } catch (StoreException ex) {
-                    return Optional.empty();
-                }
+                return EmergencyWiring.agreementWith(store, peerId, role);
             }
 
             @Override
             public boolean established(String peerId) {
-                PeerChannel p = channel.peer(peerId);
-                return p != null && p.state() == ChannelState.ESTABLISHED;
+                return EmergencyWiring.established(channel, peerId);
             }
 
             @Override
             public InetAddress address(String peerId) {
-                PeerChannel p = channel.peer(peerId);
-                return p == null ? null : p.address().getAddress();
+                return EmergencyWiring.addressOf(channel, peerId);
             }
         };
     }

@@ -58,8 +58,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     /** What the service needs to know of the channel and the store. */
     public interface Peers {
-        /** Every peer with an agreement in which this router has {@code role}. */
-        List<String> withAgreement(Role role);
+        /** Every agreement in which this router has {@code role}: one read of the store. */
+        List<Agreement> agreements(Role role);
 
         Optional<Agreement> agreement(String peerId, Role role);
 
@@ -311,14 +311,15 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     /** Sharer: each borrower's offer, sent on a change at once and else every second (the offer's lease). */
     private void offer(long now, Sender sender) {
-        List<String> borrowers = new ArrayList<>();
-        for (String id : peers.withAgreement(Role.HELPER)) {
-            if (enabled(id, Role.HELPER) && peers.established(id)) {
-                borrowers.add(id);
+        // one read of the store per sample: this runs under the channel's lock
+        List<Agreement> borrowers = new ArrayList<>();
+        for (Agreement a : peers.agreements(Role.HELPER)) {
+            if (a.enables(CooperationType.BANDWIDTH_SHARING) && peers.established(a.peerId())) {
+                borrowers.add(a);
             }
         }
-        for (String id : borrowers) {
-            Agreement a = peers.agreement(id, Role.HELPER).orElseThrow();
+        for (Agreement a : borrowers) {
+            String id = a.peerId();
             Map<String, Long> v = a.enabled().get(CooperationType.BANDWIDTH_SHARING);
             SharerOffers.Caps caps = new SharerOffers.Caps(v.getOrDefault("bandwidth_kbps", 0L),
                     (int) (long) v.getOrDefault("max_share_percent", 0L));
@@ -540,7 +541,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     public synchronized net.coopwan.daemon.api.SharingStatus status() {
         long now = sampledNanos;
         List<net.coopwan.daemon.api.SharingStatus.Lending> lend = new ArrayList<>();
-        for (String id : peers.withAgreement(Role.HELPER)) {
+        for (Agreement a : peers.agreements(Role.HELPER)) {
+            String id = a.peerId();
             SharingMessage.Offer o = offers.last(id);
             LendingSession l = lending.get(id);
             if (o == null && l == null) {

@@ -158,11 +158,11 @@ class SharingServiceTest {
     SharingService.Peers peers(String self) {
         return new SharingService.Peers() {
             @Override
-            public List<String> withAgreement(Role role) {
-                List<String> out = new ArrayList<>();
+            public List<Agreement> agreements(Role role) {
+                List<Agreement> out = new ArrayList<>();
                 agreements.forEach((k, a) -> {
                     if (k.startsWith(self + ":") && a.localRole() == role) {
-                        out.add(a.peerId());
+                        out.add(a);
                     }
                 });
                 return out;
