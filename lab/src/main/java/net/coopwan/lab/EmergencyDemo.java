@@ -47,6 +47,15 @@ public final class EmergencyDemo {
     static final String HOST_TO_B = "100.64.251.1";
     static final String B_WEB = "100.64.251.2";
     static final String APPROVED = "emergency:bandwidth_kbps=5000,quota_bytes=50000000,window_ms=1000";
+    /** The requester's bandwidth-sharing offer (the demo's and the sharing lab test's). */
+    static final String SHARING_OFFER = String.join("\n",
+            "config offer 'share_offer'",
+            "\toption type 'bandwidth_sharing'",
+            "\toption enabled '1'",
+            "\toption bandwidth_kbps_min '1000'",
+            "\toption bandwidth_kbps_max '10000'",
+            "\toption max_share_percent_min '10'",
+            "\toption max_share_percent_max '100'");
     static final String OFFERS = String.join("\n",
             "config offer 'emergency'",
             "\toption type 'emergency'",
@@ -57,13 +66,7 @@ public final class EmergencyDemo {
             "\toption window_ms_max '1000'",
             "\toption quota_bytes_min '1000000'",
             "\toption quota_bytes_max '1000000000'",
-            "config offer 'share_offer'",
-            "\toption type 'bandwidth_sharing'",
-            "\toption enabled '1'",
-            "\toption bandwidth_kbps_min '1000'",
-            "\toption bandwidth_kbps_max '10000'",
-            "\toption max_share_percent_min '10'",
-            "\toption max_share_percent_max '100'");
+            SHARING_OFFER);
     /** What b's owner approves for sharing: 5 Mbit/s, at most half its line. */
     static final String SHARING_APPROVED = "bandwidth_sharing:bandwidth_kbps=5000,max_share_percent=50";
     /** A TCP server on the server's port 80 that answers each connection with the address it came from. */

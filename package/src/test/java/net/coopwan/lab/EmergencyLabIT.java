@@ -92,6 +92,11 @@ class EmergencyLabIT {
 
     /** Pairs a and b by code and has b's owner approve {@link #APPROVED}; returns {idA, idB}. */
     static String[] pairAndAgree(Router a, Router b) throws Exception {
+        return pairAndAgree(a, b, APPROVED);
+    }
+
+    /** Pairs a and b by code and has b's owner approve {@code approved} (TYPE:PARAM=VALUE,...); returns {idA, idB}. */
+    static String[] pairAndAgree(Router a, Router b, String approved) throws Exception {
         AgreementLabIT.awaitListening(a, b);
         String idA = AgreementLabIT.channel(AgreementLabIT.rpc(a, "peers", null)).path("routerId").asText();
         String idB = AgreementLabIT.channel(AgreementLabIT.rpc(b, "peers", null)).path("routerId").asText();
@@ -101,7 +106,7 @@ class EmergencyLabIT {
         AgreementLabIT.awaitEstablished(a, b);
         AgreementLabIT.rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
         AgreementLabIT.poll(b, "pending", j -> j.size() == 1, 10);
-        Result approve = b.ctl(false, "approve", idA, APPROVED);
+        Result approve = b.ctl(false, "approve", idA, approved);
         assertEquals(0, approve.exitCode(), approve.describe());
         AgreementLabIT.poll(a, "agreements", j -> j.size() == 1, 10);
         return new String[] {idA, idB};

@@ -28,27 +28,6 @@ import net.coopwan.lab.ChannelLabIT.Router;
 class SharingLabIT {
     static final int PORT = 4794;
     static final String PREFIX = "cwsh";
-    /** What b's owner approves: 5 Mbit/s, at most half the line. */
-    static final String APPROVED = "bandwidth_sharing:bandwidth_kbps=5000,max_share_percent=50";
-    static final String OFFERS = String.join("\n",
-            "config offer 'share_offer'",
-            "\toption type 'bandwidth_sharing'",
-            "\toption enabled '1'",
-            "\toption bandwidth_kbps_min '1000'",
-            "\toption bandwidth_kbps_max '10000'",
-            "\toption max_share_percent_min '10'",
-            "\toption max_share_percent_max '100'");
-    /** A TCP server that answers each connection with the address it came from. */
-    static final String WHO = String.join("\n",
-            "import socket, threading",
-            "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
-            "s.bind(('" + NeighbourLab.SERVER + "', 80)); s.listen(64)",
-            "def serve(c, a):",
-            "    with c:",
-            "        c.recv(100); c.sendall((a[0] + '\\n').encode())",
-            "while True:",
-            "    c, a = s.accept(); threading.Thread(target=serve, args=(c, a), daemon=True).start()");
-
     @TempDir
     Path dir;
 
@@ -122,7 +101,7 @@ class SharingLabIT {
             Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
             a.uplinkDevice = lab.aWan();
             b.uplinkDevice = lab.bWan();
-            a.offers = OFFERS;
+            a.offers = EmergencyDemo.SHARING_OFFER;
             b.offers = "";
             // a: a small line, busy from 0 %: it borrows as soon as it is offered something
             a.downKbps = 1000;
@@ -137,19 +116,8 @@ class SharingLabIT {
             try {
                 a.start();
                 b.start();
-                AgreementLabIT.awaitListening(a, b);
-                String idB = AgreementLabIT.channel(AgreementLabIT.rpc(b, "peers", null)).path("routerId").asText();
-                String idA = AgreementLabIT.channel(AgreementLabIT.rpc(a, "peers", null)).path("routerId").asText();
-                String code = AgreementLabIT.rpc(a, "pair.start", "{\"address\":\"" + NeighbourLab.B_PEER + "\"}")
-                        .path("code").asText();
-                AgreementLabIT.rpc(b, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
-                AgreementLabIT.awaitEstablished(a, b);
-                AgreementLabIT.rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
-                AgreementLabIT.poll(b, "pending", j -> j.size() == 1, 10);
-                Result approve = b.ctl(false, "approve", idA, APPROVED);
-                assertEquals(0, approve.exitCode(), approve.describe());
-                AgreementLabIT.poll(a, "agreements", j -> j.size() == 1, 10);
-                tools.add(new ProcessBuilder(lab.in("inet", "python3", "-c", WHO)).redirectErrorStream(true)
+                String idA = EmergencyLabIT.pairAndAgree(a, b, EmergencyDemo.SHARING_APPROVED)[0];
+                tools.add(new ProcessBuilder(lab.in("inet", "python3", "-c", EmergencyDemo.WHO)).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
                 Thread.sleep(500);
                 assertEquals(NeighbourLab.A_WAN, connect(lab), "before any offer, the LAN uses a's own uplink");
