@@ -1068,6 +1068,23 @@ public final class FailoverBenchmark {
         return sum;
     }
 
+    /**
+     * Whether {@code router}'s emergency counters in {@code role} survived its kill -9: the same
+     * count started, and stored bytes at least the ended emergencies' plus the running one's
+     * ({@code running}); one line of the report either way.
+     */
+    boolean countersKept(String router, String role, JsonNode before, JsonNode after, long running) {
+        boolean kept = before.path("started").asLong() == after.path("started").asLong()
+                && bytesOut(after, role) >= bytesOut(before, role) + running;
+        kill.append("  ").append(router).append("'s emergency counters before the kill: started ")
+                .append(before.path("started").asLong()).append(", ended emergencies' bytes ").append(bytesOut(before, role))
+                .append(" + the running one's ").append(running).append(", counters ").append(before.path("counters"))
+                .append("; after the restart: started ").append(after.path("started").asLong())
+                .append(", ended emergencies' bytes ").append(bytesOut(after, role)).append(", counters ")
+                .append(after.path("counters")).append(kept ? " (kept)" : " (LOST)").append('\n');
+        return kept;
+    }
+
     void killHard(Setup s) throws Exception {
         s.freshRequester();
         String agrA = agreements(s.a);
@@ -1100,17 +1117,8 @@ public final class FailoverBenchmark {
         kill.append("  after b's restart (a back on its own uplink): ").append(after.isEmpty() ? "clean" : "STALE: " + after)
                 .append("; agreements ").append(agrB.equals(agrB2) ? "identical" : "DIFFER:\n    " + agrB + "\n    " + agrB2)
                 .append('\n');
-        long carriedB = before.path("helping").path(0).path("bytesCarried").asLong();
-        boolean keptB = before.path("started").asLong() == afterJ.path("started").asLong()
-                && bytesOut(afterJ, "helper") >= bytesOut(before, "helper") + carriedB;
-        allCounted &= keptB;
-        kill.append("  b's emergency counters before the kill: started ").append(before.path("started").asLong())
-                .append(", ended emergencies' bytes ").append(bytesOut(before, "helper"))
-                .append(" + the running one's ").append(carriedB)
-                .append(", counters ").append(before.path("counters")).append("; after the restart: started ")
-                .append(afterJ.path("started").asLong()).append(", ended emergencies' bytes ")
-                .append(bytesOut(afterJ, "helper")).append(", counters ").append(afterJ.path("counters"))
-                .append(keptB ? " (kept)" : " (LOST)").append('\n');
+        allCounted &= countersKept("b", "helper", before, afterJ,
+                before.path("helping").path(0).path("bytesCarried").asLong());
         awaitEstablished(s.a);
         awaitEstablished(s.b);
         // the requester killed
@@ -1145,17 +1153,8 @@ public final class FailoverBenchmark {
         kill.append("  after a's restart (its link repaired): ").append(afterA.isEmpty() ? "clean" : "STALE: " + afterA)
                 .append("; agreements ").append(agrA.equals(agrA2) ? "identical" : "DIFFER:\n    " + agrA + "\n    " + agrA2)
                 .append('\n');
-        long sentA = beforeA.path("requester").path("bytesSent").asLong();
-        boolean keptA = beforeA.path("started").asLong() == afterAJ.path("started").asLong()
-                && bytesOut(afterAJ, "requester") >= bytesOut(beforeA, "requester") + sentA;
-        allCounted &= keptA;
-        kill.append("  a's emergency counters before the kill: started ").append(beforeA.path("started").asLong())
-                .append(", ended emergencies' bytes ").append(bytesOut(beforeA, "requester"))
-                .append(" + the running one's ").append(sentA)
-                .append(", counters ").append(beforeA.path("counters")).append("; after the restart: started ")
-                .append(afterAJ.path("started").asLong()).append(", ended emergencies' bytes ")
-                .append(bytesOut(afterAJ, "requester")).append(", counters ").append(afterAJ.path("counters"))
-                .append(keptA ? " (kept)" : " (LOST)").append('\n');
+        allCounted &= countersKept("a", "requester", beforeA, afterAJ,
+                beforeA.path("requester").path("bytesSent").asLong());
         verdicts.put("kill -9: no stale table, rule, route or device after restart", allClean ? "PASS" : "FAIL");
         verdicts.put("kill -9: agreements survive the restart", allKept ? "PASS" : "FAIL");
         verdicts.put("kill -9: emergency counts and bytes survive the restart", allCounted ? "PASS" : "FAIL");
