@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import net.coopwan.daemon.coop.emergency.EmergencyCodec;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 import net.coopwan.daemon.coop.sharing.SharingPaths;
+import net.coopwan.daemon.steer.ConntrackFlow;
 import net.coopwan.daemon.steer.EmergencyQuota;
 import net.coopwan.daemon.steer.SharingBorrowerPlan;
 import net.coopwan.daemon.steer.SharingBorrowerRules;
@@ -57,6 +58,8 @@ public final class SharingDataPaths implements SharingPaths {
     /** Borrower id to its grant, while a grant or path exists; the slot is the grant's port less helper_port. */
     private final Map<String, EmergencyMessage.Grant> grants = new HashMap<>();
     private String borrowingFrom;
+    /** The moved sessions of the last reading, by flow: what a reset of some of them names. */
+    private final Map<String, ConntrackFlow> lastMoved = new HashMap<>();
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -177,6 +180,11 @@ public final class SharingDataPaths implements SharingPaths {
         String tun = paths.borrow(sharerId, address, grant);
         borrower.open(new SharingBorrowerPlan(settings.lanDevices(), tun, settings.ports()));
         borrowingFrom = sharerId;
+        try {
+            borrower.account();
+        } catch (RuntimeException e) {
+            // without bytes and ages a lower offer resets no session (the quota still holds)
+        }
     }
 
     @Override
@@ -195,6 +203,43 @@ public final class SharingDataPaths implements SharingPaths {
                 // the sessions then end by themselves
             }
         }
+    }
+
+    @Override
+    public synchronized void resetSessions(String sharerId, List<MovedSession> sessions) {
+        if (!sharerId.equals(borrowingFrom)) {
+            return;
+        }
+        List<ConntrackFlow> flows = new java.util.ArrayList<>();
+        for (MovedSession s : sessions) {
+            ConntrackFlow f = lastMoved.get(s.flow());
+            if (f != null) {
+                flows.add(f);
+            }
+        }
+        try {
+            borrower.resetFlows(flows);
+        } catch (RuntimeException e) {
+            // the sessions then end by themselves
+        }
+    }
+
+    @Override
+    public synchronized List<MovedSession> movedSessions(String sharerId) {
+        if (!sharerId.equals(borrowingFrom)) {
+            return List.of();
+        }
+        List<ConntrackFlow> flows = borrower.movedFlows();
+        if (flows == null) {
+            return null;
+        }
+        lastMoved.clear();
+        List<MovedSession> out = new java.util.ArrayList<>(flows.size());
+        for (ConntrackFlow f : flows) {
+            lastMoved.put(f.nftElement(), f);
+            out.add(new MovedSession(f.nftElement(), f.ageSeconds(), f.bytesOriginal(), f.bytesReply()));
+        }
+        return out;
     }
 
     @Override

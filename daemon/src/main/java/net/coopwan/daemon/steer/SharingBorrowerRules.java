@@ -37,6 +37,8 @@ public final class SharingBorrowerRules {
     public static final int DEFAULT_TABLE = 3185;
     public static final int DEFAULT_PRIORITY = 31085;
     static final String MOVED = "moved";
+    /** How long a session chosen for reset stays in the set: its next packet, or it is gone. */
+    static final int DOOMED_SECONDS = 30;
     static final String UP = "via_sharer_up";
     static final String DOWN = "via_sharer_down";
     private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile(
@@ -76,6 +78,40 @@ public final class SharingBorrowerRules {
     /** Moves {@code perMille} of the eligible new sessions (0: none); the moved ones stay where they are. */
     public void share(int perMille) {
         nft(renderShare(perMille));
+    }
+
+    /**
+     * Conntrack's accounting and timestamps on (this namespace, new connections), so {@link
+     * #movedFlows} can tell each moved session's bytes and age; OpenWrt has accounting on by
+     * default, and neither changes what the kernel forwards. Left on at close: another program
+     * may rely on it, and it costs a few bytes per connection.
+     */
+    public void account() {
+        runner.check(List.of("sysctl", "-q", "-w", "net.netfilter.nf_conntrack_acct=1",
+                "net.netfilter.nf_conntrack_timestamp=1"), null, timeout);
+    }
+
+    /** The moved sessions, as conntrack lists them; null when conntrack cannot be read. */
+    public List<ConntrackFlow> movedFlows() {
+        CommandResult r = runner.run(List.of("cat", "/proc/net/nf_conntrack"), null, timeout);
+        return r.succeeded() ? ConntrackFlow.parse(r.stdout(), SteerMarks.SHARED) : null;
+    }
+
+    /** These moved sessions are reset at their next packet from the LAN host (for the next 30 s). */
+    public void resetFlows(List<ConntrackFlow> flows) {
+        if (flows.isEmpty()) {
+            return;
+        }
+        nft(renderDoomed(flows));
+    }
+
+    /** The transaction that adds {@code flows} to the set of sessions to reset. */
+    public static String renderDoomed(List<ConntrackFlow> flows) {
+        StringBuilder b = new StringBuilder("add element ").append(FAMILY).append(' ').append(TABLE).append(" doomed { ");
+        for (int i = 0; i < flows.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(flows.get(i).nftElement()).append(" timeout ").append(DOOMED_SECONDS).append('s');
+        }
+        return b.append(" }\n").toString();
     }
 
     /** With {@code on}, every moved TCP session is reset at its next packet (forced termination); off again. */
@@ -160,6 +196,7 @@ public final class SharingBorrowerRules {
         b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(lans).append("\n\t}\n");
         b.append("\tset ports {\n\t\ttype inet_service\n\t\telements = ").append(ports).append("\n\t}\n");
         b.append("\tset avoid {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t}\n");
+        b.append("\tset doomed {\n\t\ttype ipv4_addr . inet_service . ipv4_addr . inet_service\n\t\tflags timeout\n\t\tsize 4096\n\t}\n");
         b.append("\tmap share {\n\t\ttypeof numgen random mod 1000 : verdict\n\t\tflags interval\n\t}\n");
         b.append("\tchain pre {\n");
         b.append("\t\ttype filter hook prerouting priority mangle; policy accept;\n");
@@ -174,6 +211,7 @@ public final class SharingBorrowerRules {
         b.append("\tchain terminate {\n\t}\n");
         b.append("\tchain forward {\n");
         b.append("\t\ttype filter hook forward priority filter; policy accept;\n");
+        b.append("\t\tiifname @lans ip saddr . tcp sport . ip daddr . tcp dport @doomed counter reject with tcp reset\n");
         b.append("\t\tjump terminate\n");
         b.append("\t\toifname ").append(tun).append(" counter name \"").append(UP).append("\"\n");
         b.append("\t\tiifname ").append(tun).append(" counter name \"").append(DOWN).append("\"\n");

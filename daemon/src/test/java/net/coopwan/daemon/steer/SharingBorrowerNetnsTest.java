@@ -163,6 +163,47 @@ class SharingBorrowerNetnsTest {
     }
 
     @Test
+    void onlyTheChosenMovedSessionsAreReset() {
+        try (Lab lab = Lab.create()) {
+            SharingBorrowerRules rules = new SharingBorrowerRules(lab.a().runner, SteerRanges.DEFAULTS,
+                    SharingBorrowerRules.DEFAULT_TABLE, SharingBorrowerRules.DEFAULT_PRIORITY);
+            rules.open(new SharingBorrowerPlan(List.of("al0"), "cwshare0", Set.of(80)));
+            rules.account();
+            rules.share(1000);
+            try (NetnsProcess older = lab.longLived(80)) {
+                assertEquals("sharer", ask(older));
+                sleep(1100); // conntrack's ages are whole seconds
+                try (NetnsProcess newer = lab.longLived(80)) {
+                    assertEquals("sharer", ask(newer));
+                    List<ConntrackFlow> flows = rules.movedFlows();
+                    assertEquals(2, flows.size(), flows.toString());
+                    ConntrackFlow newest = flows.stream().min(java.util.Comparator.comparingLong(ConntrackFlow::ageSeconds))
+                            .orElseThrow();
+                    ConntrackFlow oldest = flows.stream().max(java.util.Comparator.comparingLong(ConntrackFlow::ageSeconds))
+                            .orElseThrow();
+                    assertTrue(newest.ageSeconds() >= 0 && oldest.ageSeconds() > newest.ageSeconds(), flows.toString());
+                    assertTrue(newest.bytesOriginal() > 0 && newest.bytesReply() > 0, "accounting is on: " + newest);
+                    rules.resetFlows(List.of(newest));
+                    assertTrue(ask(newer).startsWith("error ConnectionReset"), "the chosen session is reset");
+                    assertEquals("sharer", ask(older), "the other moved session goes on");
+                    assertEquals(1, rules.movedFlows().stream().filter(f -> f.equals(oldest) || f.nftElement()
+                            .equals(oldest.nftElement())).count());
+                }
+            }
+            rules.removeAll();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aShareOfAQuarterMovesAboutAQuarter() {
         try (Lab lab = Lab.create()) {
             SharingBorrowerRules rules = new SharingBorrowerRules(lab.a().runner, SteerRanges.DEFAULTS,
@@ -193,5 +234,20 @@ class SharingBorrowerNetnsTest {
                 "ipv4 2 tcp 6 431999 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 mark=2097153 zone=0 use=2",
                 "ipv4 2 tcp 6 431999 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 mark=4194304 zone=0 use=2",
                 "ipv4 2 udp 17 29 src=100.64.80.2 dst=198.18.90.2 mark=0 use=1")));
+        List<ConntrackFlow> flows = ConntrackFlow.parse(String.join("\n",
+                "ipv4     2 tcp      6 431999 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40001 dport=80 packets=5 "
+                        + "bytes=300 src=198.18.90.2 dst=100.127.254.2 sport=80 dport=40001 packets=4 bytes=9000 [ASSURED] "
+                        + "mark=2097152 zone=0 delta-time=7 use=1",
+                "ipv4     2 tcp      6 431999 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40002 dport=80 "
+                        + "src=198.18.90.2 dst=100.64.80.2 sport=80 dport=40002 mark=0 zone=0 use=1",
+                "ipv4     2 tcp      6 431999 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40003 dport=80 "
+                        + "src=198.18.90.2 dst=100.127.254.2 sport=80 dport=40003 mark=2097152 zone=0 use=1",
+                "ipv4 2 tcp 6 1 ESTABLISHED src=1.2.3 dst=198.18.90.2 sport=1 dport=80 mark=2097152 use=1",
+                "ipv6 10 tcp 6 1 ESTABLISHED src=::1 dst=::1 sport=1 dport=80 mark=2097152 use=1",
+                "garbage"), SteerMarks.SHARED);
+        assertEquals(List.of(new ConntrackFlow("100.64.80.2", 40001, "198.18.90.2", 80, 300, 9000, 7, 2097152),
+                new ConntrackFlow("100.64.80.2", 40003, "198.18.90.2", 80, 0, 0, -1, 2097152)), flows);
+        assertEquals("add element inet coopwan_share doomed { 100.64.80.2 . 40001 . 198.18.90.2 . 80 timeout 30s, "
+                + "100.64.80.2 . 40003 . 198.18.90.2 . 80 timeout 30s }\n", SharingBorrowerRules.renderDoomed(flows));
     }
 }

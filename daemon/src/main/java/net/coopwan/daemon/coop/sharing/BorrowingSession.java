@@ -18,6 +18,8 @@ import net.coopwan.daemon.coop.emergency.EmergencyMessage;
  * OPENING --path failed--> RELEASING
  * BORROWING --offer 0, expired or replaced--> DRAINING (no new session moves; with force, the
  *            moved sessions are reset; the lease goes on while sessions use the path)
+ * BORROWING --a lower offer, with force--> BORROWING (the newest moved sessions are reset until
+ *            the rest fit the new offer)
  * DRAINING --offer above 0 again--> BORROWING ; --no session left--> RELEASING
  * RELEASING (path closed, RELEASE resent) --RELEASE_ACK or 10 s--> IDLE
  * any --channel down 5 s--> IDLE (path closed: the sharer's end is gone)
@@ -49,6 +51,15 @@ public final class BorrowingSession {
 
     /** Reset the sessions that went through the sharer (configured forced termination, [0154]). */
     public record ResetSessions(String why) implements Action {
+    }
+
+    /**
+     * Reset the newest moved sessions until what the rest carry fits this offer (configured forced
+     * termination on a lower offer, [0154]; which sessions is not specified there: newest first is
+     * our choice, since the oldest are the likeliest to end by themselves soon and have the most
+     * to lose).
+     */
+    public record TrimSessions(long downKbps, long upKbps, String why) implements Action {
     }
 
     /** Close the path (kernel rules and tunnel). */
@@ -115,8 +126,14 @@ public final class BorrowingSession {
         if (offer != null && !replaced && seqBefore(o.seq(), offer.seq())) {
             return out; // an older copy, overtaken by a newer value
         }
+        SharingMessage.Offer before = offer;
         offer = o;
         offerAtNanos = now;
+        if (forceTerminate && state == State.BORROWING && !replaced && !o.none() && o.offerId() == pathOfferId
+                && before != null && !before.none() && (o.downKbps() < before.downKbps() || o.upKbps() < before.upKbps())) {
+            out.add(new TrimSessions(o.downKbps(), o.upKbps(), "the offer fell from " + before.downKbps() + "/"
+                    + before.upKbps() + " to " + o.downKbps() + "/" + o.upKbps() + " kbit/s down/up"));
+        }
         if (replaced && (state == State.BORROWING || state == State.OPENING || state == State.ASKING)) {
             drain(out, "the sharer restarted (offer " + hex(o.offerId()) + " replaces " + hex(pathOfferId) + ")", now);
         }

@@ -1,6 +1,7 @@
 package net.coopwan.daemon.coop.sharing;
 
 import java.net.InetAddress;
+import java.util.List;
 
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
 
@@ -19,6 +20,17 @@ public interface SharingPaths {
     /** Bytes both ways, since the path was opened (towards the borrower = down). */
     record Bytes(long down, long up) {
         public static final Bytes ZERO = new Bytes(0, 0);
+    }
+
+    /**
+     * One session the kernel moved to a sharer, as conntrack sees it on the borrower.
+     *
+     * @param flow       its identity (the original direction's addresses and ports), opaque here
+     * @param ageSeconds since conntrack created it, -1 when unknown
+     * @param bytesUp    from the LAN host (the original direction), since it started
+     * @param bytesDown  to the LAN host
+     */
+    record MovedSession(String flow, long ageSeconds, long bytesUp, long bytesDown) {
     }
 
     // ----------------------------------------------------------------- sharer
@@ -54,6 +66,12 @@ public interface SharingPaths {
 
     /** Borrower: resets (TCP RST to the LAN host) the sessions that use that path; never throws. */
     void resetSessions(String sharerId);
+
+    /** Borrower: resets (TCP RST to the LAN host) these of the sessions that use that path; never throws. */
+    void resetSessions(String sharerId, List<MovedSession> sessions);
+
+    /** Borrower: the sessions that use that path now, with their bytes and age; null when unknown. */
+    List<MovedSession> movedSessions(String sharerId);
 
     /** Borrower: how many sessions use that path now (the kernel's count), -1 when unknown. */
     int sessions(String sharerId);

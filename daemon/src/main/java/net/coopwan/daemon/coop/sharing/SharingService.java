@@ -96,6 +96,14 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private SharingPaths.Bytes readLent = SharingPaths.Bytes.ZERO;
     private Map<String, Integer> readSessions = Map.of();
     private Map<String, SharingPaths.Bytes> readBorrowed = Map.of();
+    /**
+     * Borrower: a lower offer's trim (forced termination), per sharer: the limits, and the first of
+     * the two conntrack readings the sessions' rates come from (null until the worker has it).
+     */
+    private record Trim(long downKbps, long upKbps, String why, List<SharingPaths.MovedSession> first, long firstNanos) {
+    }
+
+    private final Map<String, Trim> trims = new LinkedHashMap<>();
     /** Asks the channel for a tick now. */
     private volatile Runnable wake = () -> { };
 
@@ -255,6 +263,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             borrowerActions(b, b.tick(now), sender);
             if (second) {
                 adjustShare(b, now);
+                trim(b, now);
             }
         }
     }
@@ -374,6 +383,64 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         });
     }
 
+    /**
+     * Borrower: the second step of a lower offer's trim, at the sample after the first reading: the
+     * sessions' rates over the interval, the newest reset until the rest fit ({@link SessionTrim}).
+     */
+    private void trim(BorrowingSession b, long now) {
+        String id = b.sharerId();
+        Trim t = trims.get(id);
+        if (t == null) {
+            return;
+        }
+        if (b.state() != BorrowingSession.State.BORROWING) {
+            trims.remove(id); // draining resets all of them, or none
+            return;
+        }
+        if (t.first() == null) {
+            if (t.firstNanos() >= 0) {
+                return; // the first reading is under way
+            }
+            Trim asked = new Trim(t.downKbps(), t.upKbps(), t.why(), null, now);
+            trims.put(id, asked);
+            worker.execute(() -> {
+                List<SharingPaths.MovedSession> first = paths.movedSessions(id);
+                synchronized (this) {
+                    if (trims.get(id) != asked) {
+                        return; // a newer offer started its own
+                    }
+                    if (first == null) {
+                        trims.remove(id);
+                        line(id, "borrowing: cannot read conntrack; no session reset (" + t.why() + ")");
+                    } else {
+                        trims.put(id, new Trim(t.downKbps(), t.upKbps(), t.why(), first, now));
+                    }
+                }
+            });
+            return;
+        }
+        trims.remove(id);
+        long interval = now - t.firstNanos();
+        worker.execute(() -> {
+            List<SharingPaths.MovedSession> second = paths.movedSessions(id);
+            if (second == null) {
+                synchronized (this) {
+                    line(id, "borrowing: cannot read conntrack; no session reset (" + t.why() + ")");
+                }
+                return;
+            }
+            List<SharingPaths.MovedSession> victims = SessionTrim.victims(t.first(), second, interval, t.downKbps(),
+                    t.upKbps());
+            if (!victims.isEmpty()) {
+                paths.resetSessions(id, victims);
+            }
+            synchronized (this) {
+                line(id, "borrowing: " + t.why() + ": reset the " + victims.size() + " newest of " + second.size()
+                        + " moved sessions");
+            }
+        });
+    }
+
     /** The rate through one sharer's path over the last window, from its byte counts at each sample. */
     private static final class Rates {
         private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
@@ -438,8 +505,12 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             } else if (a instanceof BorrowingSession.ResetSessions r) {
                 line(id, "borrowing: resetting the sessions moved to the sharer (" + r.why() + ")");
                 worker.execute(() -> paths.resetSessions(id));
+            } else if (a instanceof BorrowingSession.TrimSessions t) {
+                // both readings follow sample ticks, so the interval between them is the ticks'
+                trims.put(id, new Trim(t.downKbps(), t.upKbps(), t.why(), null, -1));
             } else if (a instanceof BorrowingSession.ClosePath) {
                 shareSet.remove(id);
+                trims.remove(id);
                 rates.remove(id);
                 worker.execute(() -> paths.closeBorrow(id));
             }

@@ -120,6 +120,28 @@ class BorrowingSessionTest {
     }
 
     @Test
+    void aLowerOfferTrimsTheMovedSessionsOnlyWithForcedTermination() {
+        BorrowingSession forced = new BorrowingSession("coop-sharer", true);
+        forced.onOffer(offer(9, 1, 5_000), now);
+        forced.tick(now);
+        forced.onAnswer(SharingMessage.Answer.granted(9, SharingCodecTest.GRANT), now);
+        forced.onPathOpened(null, now);
+        assertEquals(List.of(), forced.onOffer(offer(9, 1, 5_000), now), "the same offer again: nothing");
+        assertEquals(List.of(), forced.onOffer(offer(9, 2, 6_000), now), "a higher offer: nothing");
+        List<Action> a = forced.onOffer(offer(9, 3, 2_000), now);
+        assertEquals(List.of(new BorrowingSession.TrimSessions(2_000, 200,
+                "the offer fell from 6000/600 to 2000/200 kbit/s down/up")), a);
+        assertEquals(State.BORROWING, forced.state(), "a lower offer is still an offer: new sessions may move within it");
+        a = forced.onOffer(offer(9, 4, 0), now);
+        assertEquals(0, count(a, BorrowingSession.TrimSessions.class), "no offer: all go, not the newest");
+        assertEquals(1, count(a, BorrowingSession.ResetSessions.class));
+
+        borrow(offer(9, 1, 5_000));
+        assertEquals(0, count(s.onOffer(offer(9, 2, 1_000), now), BorrowingSession.TrimSessions.class),
+                "without forced termination the moved sessions drain");
+    }
+
+    @Test
     void anOfferNotRepeatedFor3SecondsExpiresAndAnOlderCopyIsIgnored() {
         borrow(offer(9, 5, 5_000));
         run(s.onSessions(1, now));

@@ -1,6 +1,7 @@
 package net.coopwan.daemon.coop.sharing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -72,6 +73,8 @@ class SharingServiceTest {
         int sessions;
         long borrowedDown;
         final Map<String, Integer> share = new HashMap<>();
+        /** What conntrack lists now. */
+        java.util.function.Supplier<List<MovedSession>> moved = List::of;
 
         @Override
         public EmergencyMessage.Grant grant(String borrowerId, long quotaBytes, long windowMs) {
@@ -117,6 +120,17 @@ class SharingServiceTest {
         @Override
         public void resetSessions(String sharerId) {
             calls.add("resetSessions " + sharerId);
+        }
+
+        @Override
+        public void resetSessions(String sharerId, List<MovedSession> chosen) {
+            calls.add("resetSessions " + sharerId + " " + chosen.stream().map(MovedSession::flow).toList());
+        }
+
+        @Override
+        public List<MovedSession> movedSessions(String sharerId) {
+            calls.add("movedSessions " + sharerId);
+            return moved.get();
         }
 
         @Override
@@ -188,17 +202,25 @@ class SharingServiceTest {
 
     /** T = 10 s, margin and step 10 %, offers from 100 kbit/s, 1 s quota window, busy from 50 %. */
     static SharingService.Settings settings(boolean lend, boolean borrow, long capDown, long capUp) {
+        return settings(lend, borrow, capDown, capUp, false);
+    }
+
+    static SharingService.Settings settings(boolean lend, boolean borrow, long capDown, long capUp, boolean force) {
         return new SharingService.Settings(lend, borrow,
                 new ShareableBandwidth.Settings(10_000, 0, 3_600_000, 10, 10, 100, SharingCodec.MAX_KBPS, 100),
-                capDown, capUp, 1000, false, 50);
+                capDown, capUp, 1000, force, 50);
     }
 
     void start() {
+        start(false);
+    }
+
+    void start(boolean force) {
         agreements.put("sh:bo:" + Role.HELPER, sharing("bo", Role.HELPER));
         agreements.put("bo:sh:" + Role.REQUESTER, sharing("sh", Role.REQUESTER));
         sharer = new SharingService(settings(true, false, 10_000, 1_000), peers("sh"), sharerPaths, new Direct(),
                 l -> log.add("sh " + l), 0x5eed);
-        borrower = new SharingService(settings(false, true, 16_000, 1_000), peers("bo"), borrowerPaths, new Direct(),
+        borrower = new SharingService(settings(false, true, 16_000, 1_000, force), peers("bo"), borrowerPaths, new Direct(),
                 l -> log.add("bo " + l), 0xb0);
     }
 
@@ -266,6 +288,33 @@ class SharingServiceTest {
         assertTrue(sharer.lendingStates().isEmpty(), sharer.lendingStates().toString());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("bo sharing: sh: borrowing: borrowing -> draining: no bandwidth available")),
                 log.toString());
+    }
+
+    @Test
+    void aLowerOfferResetsTheNewestMovedSessionsUntilTheRestFit() {
+        start(true);
+        run(40, 2_000, 15_000);
+        assertEquals(5_000, sharer.offerTo("bo").downKbps(), log.toString());
+        assertEquals("BORROWING", borrower.borrowingStates().get("sh"), log.toString());
+        borrowerPaths.sessions = 3;
+        // three moved sessions at 2000 kbit/s down (100 up) each since they started
+        long t0 = now;
+        borrowerPaths.moved = () -> {
+            long bytes = (now - t0) / MS * 2000 / 8;
+            return List.of(new SharingPaths.MovedSession("old", 50, bytes / 20, bytes),
+                    new SharingPaths.MovedSession("newer", 2, bytes / 20, bytes),
+                    new SharingPaths.MovedSession("newest", 1, bytes / 20, bytes));
+        };
+        // the sharer's own users take 6000: 10 000 - 6 000 - 1 000 = 3 000 left to lend
+        run(4, 6_000, 15_000);
+        assertEquals(3_000, sharer.offerTo("bo").downKbps(), log.toString());
+        assertEquals("BORROWING", borrower.borrowingStates().get("sh"), "a lower offer is still an offer");
+        assertTrue(borrowerPaths.calls.contains("resetSessions sh [newest, newer]"), borrowerPaths.calls.toString());
+        assertEquals(1, borrowerPaths.calls.stream().filter(c -> c.startsWith("resetSessions")).count(),
+                borrowerPaths.calls.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("borrowing: the offer fell from ")
+                && l.endsWith("reset the 2 newest of 3 moved sessions")), log.toString());
+        assertFalse(borrowerPaths.calls.contains("resetSessions sh"), "not all of them");
     }
 
     @Test
