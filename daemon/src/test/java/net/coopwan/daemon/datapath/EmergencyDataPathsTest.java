@@ -135,6 +135,17 @@ class EmergencyDataPathsTest {
         public void deactivate() {
             neighbourCalls.add("deactivate");
         }
+
+        @Override
+        public boolean share(InetAddress sharer, long downKbps, long upKbps) {
+            neighbourCalls.add("share " + sharer.getHostAddress() + " " + downKbps + "/" + upKbps);
+            return true;
+        }
+
+        @Override
+        public void unshare(String why) {
+            neighbourCalls.add("unshare");
+        }
     };
     EmergencyDataPaths helper;
     EmergencyDataPaths requester;
