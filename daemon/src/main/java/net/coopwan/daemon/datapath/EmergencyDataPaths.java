@@ -210,8 +210,11 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             }
             // the same sealed packets, the same concentrators: the emergency's quota supersedes a share's
             String shared = sealedFor.remove(source);
-            if (shared != null) {
-                closeHelp(shared);
+            String sharedName = shared == null ? null : forwarding.remove(shared);
+            if (sharedName != null) {
+                kernel.unhelp(sharedName); // not closeHelp: the table must not go idle in between
+                suspended.put(requesterId, shared);
+                LOG.info("emergency: {}'s emergency replaces its sealed forwarding for bandwidth sharing", requesterId);
             }
             return forward(requesterId, kernelName(grant), source, destinations, grant);
         }
@@ -277,10 +280,22 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             throw new IOException("no IPv4 address of " + key + " on the peer link");
         }
         String name = "p" + (grant.tunnelPort() & 0xffff);
+        sealedArgs.put(key, new Sealed(v4, grant, List.copyOf(destinations)));
+        if (suspended.containsValue(key)) {
+            return name; // an emergency carries these packets now; resumed when it ends
+        }
         forward(key, name, v4, destinations, grant);
         sealedFor.put(v4, key);
         return name;
     }
+
+    /** What {@link #forwardSealed} was last given per key, to resume it after an emergency. */
+    private record Sealed(Inet4Address source, EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> to) {
+    }
+
+    private final Map<String, Sealed> sealedArgs = new HashMap<>();
+    /** Emergency (requester id) to the sharing forwarding it replaced. */
+    private final Map<String, String> suspended = new HashMap<>();
 
     @Override
     public synchronized PathCounters closeHelp(String requesterId) {
@@ -289,6 +304,18 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         if (name != null) {
             last = kernel.unhelp(name);
             sealedFor.values().remove(requesterId);
+        }
+        sealedArgs.remove(requesterId);
+        suspended.values().remove(requesterId);
+        String resume = suspended.remove(requesterId);
+        Sealed r = resume == null ? null : sealedArgs.get(resume);
+        if (r != null) {
+            try {
+                forwardSealed(resume, r.source(), r.grant(), r.to());
+                LOG.info("emergency: {}'s emergency ended; its sealed forwarding for bandwidth sharing resumes", requesterId);
+            } catch (IOException e) {
+                LOG.warn("emergency: cannot resume {}: {}", resume, e.getMessage());
+            }
         }
         Helped h = helped.remove(requesterId);
         if (h != null) {
@@ -455,6 +482,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     @Override
     public synchronized java.util.Map<String, PathCounters> clear() {
         java.util.Map<String, PathCounters> last = new java.util.LinkedHashMap<>();
+        suspended.clear(); // everything goes: nothing to resume
         for (String r : List.copyOf(helped.keySet())) {
             String name = helped.get(r).kernelName;
             last.put(name, closeHelp(r));
