@@ -61,6 +61,11 @@ final class ClientSession implements TunnelPeer.Extension {
         this.peer = new TunnelPeer(TunnelHeader.MAX_LINKS, scheduler, sender, reorder, tun, drops, this);
     }
 
+    /** The cap on the way back over {@code link} in bytes per second, -1 for none (CAPS). */
+    long capRate(int link) {
+        return scheduler.capRate(link);
+    }
+
     InetSocketAddress remote(int link) {
         return remote.get(link);
     }
