@@ -23,6 +23,7 @@ import net.coopwan.daemon.measure.PctPdtTrendTest;
 import net.coopwan.daemon.reorder.ReorderBuffer;
 import net.coopwan.daemon.schedule.LinkScheduler;
 import net.coopwan.daemon.schedule.SchedulerMode;
+import net.coopwan.daemon.schedule.TokenBucket;
 import net.coopwan.daemon.secure.SessionKeys;
 import net.coopwan.daemon.tun.TunDevice;
 import net.coopwan.daemon.tunnel.DropCounters;
@@ -105,8 +106,15 @@ public final class BondDataPath implements AutoCloseable {
     private long lastRebind;
     private long lastHeardAny;
     private long lastWeightsSent;
-    /** The standby members' gateway while they are in use, else null; read by the timer thread. */
-    private volatile String standbyGateway;
+    /** The emergency's helper while it uses the standby members (mode concentrator), else null. */
+    private volatile String emergencyGateway;
+    /** The bandwidth sharer while its offer puts the standby members in the bond, else null. */
+    private volatile Shared shared;
+    /** Set when the caps the concentrator must know changed; the timer thread sends them. */
+    private volatile boolean capsChanged;
+    /** Whether this session's concentrator was ever told a cap: from then on, CAPS every second. */
+    private boolean capsSent;
+    private long lastCapsSent;
     /** Set by other threads to have the timer thread rebind at its next tick. */
     private volatile boolean rebindNow;
     /** Set by the SLoPS thread when weights changed; the timer thread sends them (it owns timerFrame). */
@@ -284,6 +292,24 @@ public final class BondDataPath implements AutoCloseable {
         }
     }
 
+    /**
+     * The standby members' use by bandwidth sharing's per-packet variant: through {@code gateway}
+     * (the sharer), capped at its offer, {@code upKbps} by this side's buckets and {@code downKbps}
+     * by the concentrator's (told in CAPS).
+     */
+    private record Shared(String gateway, long downKbps, long upKbps) {
+    }
+
+    /** The standby members' gateway while they are in use (the emergency's first), else null. */
+    private String standbyGateway() {
+        String e = emergencyGateway;
+        if (e != null) {
+            return e;
+        }
+        Shared sh = shared;
+        return sh == null ? null : sh.gateway();
+    }
+
     /** Whether this bond has a standby member (a path through the neighbour). */
     public boolean hasStandby() {
         return settings.members().stream().anyMatch(Member::standby);
@@ -296,14 +322,16 @@ public final class BondDataPath implements AutoCloseable {
      * active-backup bond would keep sending into the dead uplink until then. They come back with
      * their health's next change to UP, or at {@link #deactivateStandby}.
      */
-    public void activateStandby(String gateway, String failedDevice) {
-        standbyGateway = gateway;
+    public synchronized void activateStandby(String gateway, String failedDevice) {
+        emergencyGateway = gateway;
         for (int i = 0; i < settings.members().size(); i++) {
             Member m = settings.members().get(i);
             if (!m.standby() && m.device().equals(failedDevice)) {
                 scheduler.setUsable(i, false);
             }
         }
+        // the emergency's help is the whole LAN's, not a share: no cap while it lasts
+        applyStandbyCaps();
         rebindNow = true;
         LOG.info("bond {}: member path through the neighbour {} activated ({} left the schedule)", settings.bond(),
                 gateway, failedDevice);
@@ -313,21 +341,139 @@ public final class BondDataPath implements AutoCloseable {
      * Stops using the standby members at once: the sender skips them from now, the timer closes
      * their tunnels; the other members are in the schedule again as their health says.
      */
-    public void deactivateStandby() {
-        if (standbyGateway == null) {
+    public synchronized void deactivateStandby() {
+        String was = emergencyGateway;
+        if (was == null) {
             return;
         }
-        standbyGateway = null;
+        emergencyGateway = null;
         LinkHealth[] h = health;
+        Shared sh = shared;
+        // a sharer's offer through the same neighbour keeps the members, capped again
+        boolean keep = sh != null && sh.gateway().equals(was);
         for (int i = 0; i < settings.members().size(); i++) {
             if (settings.members().get(i).standby()) {
-                scheduler.setUsable(i, false);
+                if (!keep) {
+                    scheduler.setUsable(i, false);
+                }
             } else {
                 scheduler.setUsable(i, h[i].state() == LinkHealth.State.UP);
             }
         }
+        applyStandbyCaps();
         rebindNow = true;
-        LOG.info("bond {}: member path through the neighbour deactivated", settings.bond());
+        LOG.info("bond {}: member path through the neighbour deactivated{}", settings.bond(),
+                keep ? " for the emergency; it stays in the bond for bandwidth sharing" : "");
+    }
+
+    /**
+     * Bandwidth sharing's per-packet variant (seed 001 [0158]-[0165]): the standby members join
+     * the schedule through the sharer at {@code gateway}, each with a token bucket at
+     * {@code upKbps}, and the concentrator is told to cap what it sends through them at
+     * {@code downKbps}. A new offer changes the caps at once; an offer of 0 both ways is
+     * {@link #unshareStandby}. An emergency in mode concentrator takes precedence: its members are
+     * uncapped, and the shared use resumes when it ends.
+     */
+    public synchronized void shareStandby(String gateway, long downKbps, long upKbps) {
+        if (downKbps <= 0 && upKbps <= 0) {
+            unshareStandby("offer 0");
+            return;
+        }
+        Shared was = shared;
+        Shared now = new Shared(gateway, downKbps, upKbps);
+        if (now.equals(was)) {
+            return;
+        }
+        shared = now;
+        applyStandbyCaps();
+        if (was == null || !was.gateway().equals(gateway)) {
+            rebindNow = true;
+        }
+        LOG.info("bond {}: member path through the sharer {} {}: at most {} kbit/s up, {} kbit/s down{}", settings.bond(),
+                gateway, was == null ? "joins the bond" : "offer changed", upKbps, downKbps,
+                emergencyGateway != null ? " once the emergency ends" : "");
+    }
+
+    /**
+     * The sharer's member leaves the schedule at once (offer 0, agreement withdrawn, sharer silent):
+     * the sender skips it from the next packet, the concentrator is told to send nothing through it
+     * within a tick, the timer closes its tunnel.
+     */
+    public synchronized void unshareStandby(String why) {
+        if (shared == null) {
+            return;
+        }
+        shared = null;
+        if (emergencyGateway == null) {
+            for (int i = 0; i < settings.members().size(); i++) {
+                if (settings.members().get(i).standby()) {
+                    scheduler.setUsable(i, false);
+                }
+            }
+            rebindNow = true;
+        }
+        applyStandbyCaps();
+        LOG.info("bond {}: member path through the sharer leaves the bond: {}", settings.bond(), why);
+    }
+
+    /** Whether the standby members are in the bond for a sharer now (not for an emergency). */
+    public boolean sharing() {
+        return shared != null && emergencyGateway == null;
+    }
+
+    /**
+     * The standby members' caps from who uses them: none for an emergency, the offer for a sharer,
+     * and 0 when nobody does (so nothing goes there before the health takes them out).
+     */
+    private void applyStandbyCaps() {
+        Shared sh = shared;
+        boolean emergency = emergencyGateway != null;
+        for (int i = 0; i < settings.members().size(); i++) {
+            if (!settings.members().get(i).standby()) {
+                continue;
+            }
+            if (emergency) {
+                scheduler.uncap(i);
+            } else {
+                long up = sh == null ? 0 : sh.upKbps() * 125;
+                scheduler.setCap(i, up, TokenBucket.depthFor(up));
+            }
+        }
+        capsChanged = true;
+    }
+
+    /** The cap of member {@code i} on the way back, as CAPS carries it (kbit/s, {@link ClientSession#CAP_NONE}). */
+    private long downCap(int i) {
+        if (!settings.members().get(i).standby() || emergencyGateway != null) {
+            return ClientSession.CAP_NONE;
+        }
+        Shared sh = shared;
+        return sh == null ? 0 : sh.downKbps();
+    }
+
+    /** Timer thread only: CAPS on the first usable member, at a change and every second once sent. */
+    private void sendCaps(long now) {
+        int n = members();
+        boolean any = false;
+        ByteBuffer p = timerFrame.payloadSpace();
+        for (int i = 0; i < n; i++) {
+            long c = downCap(i);
+            any |= c != ClientSession.CAP_NONE;
+            p.putInt((int) c);
+        }
+        if (!any && !capsSent) {
+            return; // never capped: a concentrator that knows nothing of caps needs no message
+        }
+        for (int i = 0; i < n; i++) {
+            if (scheduler.usable(i)) {
+                if (peer.sendControl(timerFrame, 4 * n, i, PacketType.CAPS, now) >= 0) {
+                    capsSent = true;
+                    lastCapsSent = now;
+                    capsChanged = false;
+                }
+                return;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ timer
@@ -353,6 +499,9 @@ public final class BondDataPath implements AutoCloseable {
                 }
                 if (adaptive != null) {
                     adaptive.onTick(now);
+                }
+                if (capsChanged || capsSent && now - lastCapsSent > 1_000_000_000L) {
+                    sendCaps(now);
                 }
                 if (adaptive != null && (weightsChanged || now - lastWeightsSent > 1_000_000_000L)) {
                     weightsChanged = false;
@@ -397,7 +546,8 @@ public final class BondDataPath implements AutoCloseable {
             }
             if (changed) {
                 boolean up = h.state() == LinkHealth.State.UP;
-                scheduler.setUsable(i, up);
+                // a standby member nobody uses any more stays out, whatever its last echo said
+                scheduler.setUsable(i, up && (!settings.members().get(i).standby() || standbyGateway() != null));
                 Member m = settings.members().get(i);
                 LOG.info("bond {}: member {} ({}) {}", settings.bond(), m.uplink(), m.device(), up
                         ? "up, rtt " + h.snapshot().srttNanos() / 1000 + " µs"
@@ -435,7 +585,7 @@ public final class BondDataPath implements AutoCloseable {
 
     /** Binds each member's socket to its uplink's current address; rebinds when it changed. */
     private void rebind() {
-        String standby = standbyGateway;
+        String standby = standbyGateway();
         for (int i = 0; i < channels.length; i++) {
             Member m = settings.members().get(i);
             if (m.standby() && standby == null) {
@@ -541,6 +691,8 @@ public final class BondDataPath implements AutoCloseable {
         }
         health = fresh;
         peer.session(s);
+        capsSent = false;
+        capsChanged = true; // a new session may be a restarted concentrator: it knows no cap
         if (adaptive != null) {
             adaptive.onSession();
         }

@@ -164,6 +164,25 @@ public final class BondDataPaths implements BondRuntime, EmergencyDataPaths.Neig
         }
     }
 
+    @Override
+    public synchronized boolean share(InetAddress sharer, long downKbps, long upKbps) {
+        boolean any = false;
+        for (Running r : running.values()) {
+            if (r.path().hasStandby()) {
+                r.path().shareStandby(sharer.getHostAddress(), downKbps, upKbps);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    @Override
+    public synchronized void unshare(String why) {
+        for (Running r : running.values()) {
+            r.path().unshareStandby(why);
+        }
+    }
+
     /** The first running bond's measurement of {@code uplink}, or null when no data path uses it. */
     public synchronized LinkMeasurement measurement(String uplink) {
         for (Running r : running.values()) {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import net.coopwan.daemon.reorder.PacketSink;
 import net.coopwan.daemon.reorder.ReorderBuffer;
+import net.coopwan.daemon.schedule.TokenBucket;
 import net.coopwan.daemon.schedule.WeightedRoundRobin;
 import net.coopwan.daemon.tunnel.DropCounters;
 import net.coopwan.daemon.tunnel.Frame;
@@ -30,6 +31,8 @@ import net.coopwan.daemon.tunnel.TunnelSession;
 final class ClientSession implements TunnelPeer.Extension {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final int MAX_CANDIDATES = 4;
+    /** A member without a cap in a CAPS payload. */
+    static final long CAP_NONE = 0xffff_ffffL;
 
     final String name;
     final byte[] psk;
@@ -56,6 +59,11 @@ final class ClientSession implements TunnelPeer.Extension {
             scheduler.setUsable(i, false);
         }
         this.peer = new TunnelPeer(TunnelHeader.MAX_LINKS, scheduler, sender, reorder, tun, drops, this);
+    }
+
+    /** The cap on the way back over {@code link} in bytes per second, -1 for none (CAPS). */
+    long capRate(int link) {
+        return scheduler.capRate(link);
     }
 
     InetSocketAddress remote(int link) {
@@ -139,6 +147,36 @@ final class ClientSession implements TunnelPeer.Extension {
                 w[i] = Float.isFinite(f) && f > 0 ? f : 0;
             }
             scheduler.setWeights(w);
+        } else if (type == PacketType.CAPS) {
+            onCaps(frame.buffer(), payloadLength);
+        }
+    }
+
+    /**
+     * The router's caps for the way back (bandwidth sharing's per-packet variant): the member
+     * through a sharer gets a token bucket at the sharer's downstream offer, so this scheduler
+     * sends through it at most that and the rest over the router's other members.
+     */
+    private void onCaps(ByteBuffer b, int payloadLength) {
+        int n = payloadLength / 4;
+        if (n < 1 || n > TunnelHeader.MAX_LINKS || payloadLength % 4 != 0) {
+            peer.drops.count(net.coopwan.daemon.tunnel.TunnelDrop.BAD_PAYLOAD);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            long kbps = b.getInt(TunnelHeader.LENGTH + 4 * i) & 0xffff_ffffL;
+            long was = scheduler.capRate(i);
+            if (kbps == CAP_NONE) {
+                scheduler.uncap(i);
+            } else {
+                long bytesPerSecond = kbps * 125;
+                scheduler.setCap(i, bytesPerSecond, TokenBucket.depthFor(bytesPerSecond));
+            }
+            long now = scheduler.capRate(i);
+            if (now != was) {
+                LOG.info("client {}: link {} {}", name, i, now < 0 ? "uncapped on the way back"
+                        : "capped on the way back at " + kbps + " kbit/s");
+            }
         }
     }
 

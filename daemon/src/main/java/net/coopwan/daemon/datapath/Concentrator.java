@@ -111,6 +111,12 @@ public final class Concentrator implements AutoCloseable {
         return s != null && s.peer.session() != null;
     }
 
+    /** Bytes sent to {@code client} over its member {@code link} (datagrams as sent), 0 for an unknown client. */
+    public long txBytes(String client, int link) {
+        ClientSession s = byName.get(client);
+        return s == null ? 0 : s.peer.counters.txBytes(link);
+    }
+
     private void writeTun(ByteBuffer packet) {
         try {
             tun.write(packet);

@@ -78,8 +78,12 @@ public final class DataPlaneKernel implements AutoCloseable {
         for (String p : e.tunnelNetwork().split("\\.")) {
             network = network << 8 | Integer.parseInt(p);
         }
+        java.util.List<net.coopwan.daemon.coop.emergency.EmergencyMessage.Destination> concentrators = new java.util.ArrayList<>();
+        for (String hp : e.concentrators()) {
+            concentrators.add(net.coopwan.daemon.coop.emergency.EmergencyMessage.Destination.parse(hp));
+        }
         return new SharingDataPaths(new SharingDataPaths.Settings(e.helperPort(), network, e.tunnelPrefix(), e.lanDevices(),
-                java.util.Set.copyOf(config.sharing().ports())), emergency,
+                java.util.Set.copyOf(config.sharing().ports()), concentrators), emergency,
                 new net.coopwan.daemon.steer.SharingBorrowerRules(runner, SteerRanges.DEFAULTS,
                         net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_TABLE,
                         net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_PRIORITY),

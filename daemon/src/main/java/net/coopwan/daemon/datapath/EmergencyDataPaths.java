@@ -109,6 +109,16 @@ public final class EmergencyDataPaths implements EmergencyPaths {
 
         /** Stops using them at once (before the helper closes its gate, so nothing is lost); never throws. */
         void deactivate();
+
+        /**
+         * Bandwidth sharing's per-packet variant: the standby members join the bonds through the
+         * sharer at {@code sharer}, capped at its offer; a new offer changes the caps. False if no
+         * bond has one (the borrower then borrows per session).
+         */
+        boolean share(InetAddress sharer, long downKbps, long upKbps);
+
+        /** The sharer's members leave the bonds at once ({@code why} for the log); never throws. */
+        void unshare(String why);
     }
 
     /**
@@ -171,6 +181,8 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     private final NeighbourMembers neighbours;
     /** Helpers of mode concentrator: requester to its name in the kernel's table. */
     private final Map<String, String> forwarding = new HashMap<>();
+    /** Sharer, per-packet variant: the borrower's peer-link address to the key of its forwarding. */
+    private final Map<Inet4Address, String> sealedFor = new HashMap<>();
     private boolean neighboursActive;
 
     public EmergencyDataPaths(Settings settings, TunDevices tuns, TunnelRoutes routes, EmergencyKernel kernel,
@@ -196,12 +208,15 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             if (!(requesterAddress instanceof Inet4Address source)) {
                 throw new IOException("no IPv4 address of " + requesterId + " on the peer link");
             }
-            kernel.helpConcentrator(kernelName(grant), settings.peerDevice(), source, destinations, grant);
-            ConcentratorService.enableForwarding();
-            forwarding.put(requesterId, kernelName(grant));
-            LOG.info("emergency: forwarding {}'s sealed packets from {} to {}, {} B per {} ms", requesterId,
-                    source.getHostAddress(), destinations, grant.quotaBytes(), grant.windowMs());
-            return kernelName(grant);
+            // the same sealed packets, the same concentrators: the emergency's quota supersedes a share's
+            String shared = sealedFor.remove(source);
+            String sharedName = shared == null ? null : forwarding.remove(shared);
+            if (sharedName != null) {
+                kernel.unhelp(sharedName); // not closeHelp: the table must not go idle in between
+                suspended.put(requesterId, shared);
+                LOG.info("emergency: {}'s emergency replaces its sealed forwarding for bandwidth sharing", requesterId);
+            }
+            return forward(requesterId, kernelName(grant), source, destinations, grant);
         }
         int slot = grant.requesterAddress() - grant.helperAddress() - 1;
         String tun = HELPER_TUN_PREFIX + slot;
@@ -238,12 +253,69 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         }
     }
 
+    /** Mode concentrator's forwarding of {@code source}'s sealed packets, under kernel name {@code name}. */
+    private String forward(String key, String name, Inet4Address source, List<EmergencyMessage.Destination> destinations,
+            EmergencyMessage.Grant grant) throws IOException {
+        kernel.helpConcentrator(name, settings.peerDevice(), source, destinations, grant);
+        ConcentratorService.enableForwarding();
+        boolean fresh = !name.equals(forwarding.put(key, name));
+        if (fresh) {
+            LOG.info("emergency: forwarding {}'s sealed packets from {} to {}, {} B per {} ms", key,
+                    source.getHostAddress(), destinations, grant.quotaBytes(), grant.windowMs());
+        }
+        return name;
+    }
+
+    /**
+     * Sharer, bandwidth sharing's per-packet variant: forwards what the borrower at {@code source}
+     * sends on the peer link to {@code destinations} (this router's allowed concentrators) under
+     * the grant's quota, as a helper of mode concentrator does, so the borrower's bond member
+     * through this router reaches its concentrator. Kernel name {@code p<port>}, apart from the
+     * same grant's direct path; calling it again with a new grant changes the quota. An emergency
+     * of mode concentrator from the same source replaces it ({@link #openHelp}).
+     */
+    public synchronized String forwardSealed(String key, InetAddress source, EmergencyMessage.Grant grant,
+            List<EmergencyMessage.Destination> destinations) throws IOException {
+        if (!(source instanceof Inet4Address v4)) {
+            throw new IOException("no IPv4 address of " + key + " on the peer link");
+        }
+        String name = "p" + (grant.tunnelPort() & 0xffff);
+        sealedArgs.put(key, new Sealed(v4, grant, List.copyOf(destinations)));
+        if (suspended.containsValue(key)) {
+            return name; // an emergency carries these packets now; resumed when it ends
+        }
+        forward(key, name, v4, destinations, grant);
+        sealedFor.put(v4, key);
+        return name;
+    }
+
+    /** What {@link #forwardSealed} was last given per key, to resume it after an emergency. */
+    private record Sealed(Inet4Address source, EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> to) {
+    }
+
+    private final Map<String, Sealed> sealedArgs = new HashMap<>();
+    /** Emergency (requester id) to the sharing forwarding it replaced. */
+    private final Map<String, String> suspended = new HashMap<>();
+
     @Override
     public synchronized PathCounters closeHelp(String requesterId) {
         PathCounters last = PathCounters.ZERO;
         String name = forwarding.remove(requesterId);
         if (name != null) {
             last = kernel.unhelp(name);
+            sealedFor.values().remove(requesterId);
+        }
+        sealedArgs.remove(requesterId);
+        suspended.values().remove(requesterId);
+        String resume = suspended.remove(requesterId);
+        Sealed r = resume == null ? null : sealedArgs.get(resume);
+        if (r != null) {
+            try {
+                forwardSealed(resume, r.source(), r.grant(), r.to());
+                LOG.info("emergency: {}'s emergency ended; its sealed forwarding for bandwidth sharing resumes", requesterId);
+            } catch (IOException e) {
+                LOG.warn("emergency: cannot resume {}: {}", resume, e.getMessage());
+            }
         }
         Helped h = helped.remove(requesterId);
         if (h != null) {
@@ -349,6 +421,11 @@ public final class EmergencyDataPaths implements EmergencyPaths {
         }
     }
 
+    /** The requester's bonds' members through the neighbour (also bandwidth sharing's per-packet member). */
+    public NeighbourMembers neighbours() {
+        return neighbours;
+    }
+
     /** Helper: the kernel quota of path {@code key} under a new grant (bandwidth sharing's offer changed). */
     public synchronized void requota(String key, EmergencyMessage.Grant grant) throws IOException {
         Helped h = helped.get(key);
@@ -405,6 +482,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     @Override
     public synchronized java.util.Map<String, PathCounters> clear() {
         java.util.Map<String, PathCounters> last = new java.util.LinkedHashMap<>();
+        suspended.clear(); // everything goes: nothing to resume
         for (String r : List.copyOf(helped.keySet())) {
             String name = helped.get(r).kernelName;
             last.put(name, closeHelp(r));

@@ -44,9 +44,19 @@ public final class SharingDataPaths implements SharingPaths {
      * @param tunnelPrefix  its prefix length
      * @param lanDevices    the borrower's LAN devices whose new sessions may move
      * @param ports         TCP ports of the sessions that may move
+     * @param concentrators as sharer, per-packet variant: where a borrower's bond member through
+     *                      this router may go (the emergency's {@code list concentrator}); empty:
+     *                      this router lends per session only
      */
     public record Settings(int helperPort, int tunnelNetwork, int tunnelPrefix, List<String> lanDevices,
-                           Set<Integer> ports) {
+                           Set<Integer> ports, List<EmergencyMessage.Destination> concentrators) {
+        public Settings {
+            concentrators = List.copyOf(concentrators);
+        }
+
+        public Settings(int helperPort, int tunnelNetwork, int tunnelPrefix, List<String> lanDevices, Set<Integer> ports) {
+            this(helperPort, tunnelNetwork, tunnelPrefix, lanDevices, ports, List.of());
+        }
     }
 
     private final Settings settings;
@@ -60,6 +70,10 @@ public final class SharingDataPaths implements SharingPaths {
     private String borrowingFrom;
     /** The moved sessions of the last reading, by flow: what a reset of some of them names. */
     private final Map<String, ConntrackFlow> lastMoved = new HashMap<>();
+    /** The sharer's peer-link address while borrowing, for the per-packet variant's member. */
+    private InetAddress sharerAddress;
+    /** Whether the bonds' member through the sharer is in use (per packet): then no session moves. */
+    private boolean perPacket;
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -89,6 +103,18 @@ public final class SharingDataPaths implements SharingPaths {
 
     private static String key(String borrowerId) {
         return "share:" + borrowerId;
+    }
+
+    /** The sharer's forwarding of a borrower's sealed bond packets (per-packet variant). */
+    private static String sealedKey(String borrowerId) {
+        return "share-sealed:" + borrowerId;
+    }
+
+    /** Sharer: the per-packet variant's forwarding at the grant's quota, when concentrators are allowed. */
+    private void forwardSealed(String borrowerId, InetAddress address, EmergencyMessage.Grant grant) throws IOException {
+        if (!settings.concentrators().isEmpty()) {
+            paths.forwardSealed(sealedKey(borrowerId), address, grant, settings.concentrators());
+        }
     }
 
     @Override
@@ -123,7 +149,13 @@ public final class SharingDataPaths implements SharingPaths {
         paths.openHelp(key(borrowerId), address, EmergencyMessage.Mode.DIRECT, grant, List.of());
         lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)),
                 new EmergencyQuota(grant.quotaBytes(), grant.windowMs()));
+        // the borrower decides per session or per packet; the sharer is ready for both
+        forwardSealed(borrowerId, address, grant);
+        addresses.put(borrowerId, address);
     }
+
+    /** Sharer: each borrower's peer-link address, for the sealed forwarding's new quota. */
+    private final Map<String, InetAddress> addresses = new HashMap<>();
 
     @Override
     public synchronized void setLendQuota(String borrowerId, long quotaBytes, long windowMs) throws Exception {
@@ -136,6 +168,10 @@ public final class SharingDataPaths implements SharingPaths {
         paths.requota(key(borrowerId), n);
         lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)), new EmergencyQuota(quotaBytes, windowMs));
         grants.put(borrowerId, n);
+        InetAddress a = addresses.get(borrowerId);
+        if (a != null) {
+            forwardSealed(borrowerId, a, n);
+        }
     }
 
     @Override
@@ -143,6 +179,8 @@ public final class SharingDataPaths implements SharingPaths {
         EmergencyMessage.Grant g = grants.remove(borrowerId);
         String tun = paths.tunOf(key(borrowerId));
         paths.closeHelp(key(borrowerId));
+        paths.closeHelp(sealedKey(borrowerId));
+        addresses.remove(borrowerId);
         if (g != null && tun != null) {
             try {
                 lender.remove(EmergencyDataPaths.kernelName(g), tun);
@@ -156,7 +194,7 @@ public final class SharingDataPaths implements SharingPaths {
     public synchronized Bytes lent() {
         long up = 0;
         for (String id : grants.keySet()) {
-            up += paths.counters(key(id), true).bytesOut();
+            up += paths.counters(key(id), true).bytesOut() + paths.counters(sealedKey(id), true).bytesOut();
         }
         long down = 0;
         try {
@@ -185,12 +223,35 @@ public final class SharingDataPaths implements SharingPaths {
         } catch (RuntimeException e) {
             // without bytes and ages a lower offer resets no session (the quota still holds)
         }
+        sharerAddress = address;
+    }
+
+    /**
+     * The per-packet variant: a borrower whose bonds have a member through the neighbour (they go
+     * through a concentrator) puts it into the bonds at the offer; its LAN's sessions terminate at
+     * the concentrator, so none moves per session meanwhile (that would take it out of the bond,
+     * to another public address). Without such a bond nothing happens here.
+     */
+    @Override
+    public synchronized void setOffer(String sharerId, long downKbps, long upKbps) throws Exception {
+        if (!sharerId.equals(borrowingFrom) || paths.neighbours() == null) {
+            return;
+        }
+        if (downKbps <= 0 && upKbps <= 0) {
+            paths.neighbours().unshare("no offer from " + sharerId);
+            return;
+        }
+        boolean was = perPacket;
+        perPacket = paths.neighbours().share(sharerAddress, downKbps, upKbps);
+        if (perPacket && !was) {
+            borrower.share(0);
+        }
     }
 
     @Override
     public synchronized void setShare(String sharerId, int perMille) throws Exception {
         if (sharerId.equals(borrowingFrom)) {
-            borrower.share(perMille);
+            borrower.share(perPacket ? 0 : perMille);
         }
     }
 
@@ -266,6 +327,11 @@ public final class SharingDataPaths implements SharingPaths {
             return;
         }
         borrowingFrom = null;
+        sharerAddress = null;
+        if (perPacket) {
+            perPacket = false;
+            paths.neighbours().unshare("the path to " + sharerId + " closed");
+        }
         try {
             borrower.removeAll();
         } catch (RuntimeException e) {

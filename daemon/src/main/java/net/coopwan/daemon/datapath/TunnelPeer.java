@@ -134,7 +134,8 @@ final class TunnelPeer {
         }
         TunnelSession s = st.session();
         int[] flowSeq = st.flowSeq();
-        int link = scheduler.pick(length);
+        // the datagram as sent: a cap (the sharer's offer) counts what its line carries
+        int link = scheduler.pick(length + TunnelHeader.OVERHEAD, nowNanos);
         if (link < 0) {
             noLink++;
             return false;

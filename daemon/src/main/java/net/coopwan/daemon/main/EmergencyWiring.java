@@ -193,9 +193,7 @@ final class EmergencyWiring {
         }
         List<EmergencyMessage.Destination> allowed = new ArrayList<>();
         for (String hp : e.concentrators()) {
-            int colon = hp.lastIndexOf(':');
-            allowed.add(new EmergencyMessage.Destination(address(hp.substring(0, colon)),
-                    Integer.parseInt(hp.substring(colon + 1))));
+            allowed.add(EmergencyMessage.Destination.parse(hp));
         }
         EmergencyService.Settings settings = new EmergencyService.Settings(e.enabled(), mode, e.helperPort(),
                 address(e.tunnelNetwork()), e.tunnelPrefix(), own, allowed);

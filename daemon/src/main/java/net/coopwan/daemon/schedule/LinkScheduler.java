@@ -13,6 +13,12 @@ package net.coopwan.daemon.schedule;
  * <p>A link is <em>eligible</em> when it is usable and its weight is positive. A weight of 0 is
  * how a measurement says "no bandwidth" (seed 002 W3): such a link carries nothing until a later
  * vector gives it a positive weight.
+ *
+ * <p>A link may have a <em>cap</em>, a {@link TokenBucket} (the member through a bandwidth sharer,
+ * capped at the sharer's offer: seed 001 [0163]). An eligible link whose bucket has too few tokens
+ * for the packet is skipped for that packet, which goes on another eligible link: the overflow is
+ * never dropped while another link is eligible, and among the links with tokens the weights still
+ * decide. The bucket is consulted inside {@link #pick}: it is this scheduler's, not a second one.
  */
 public interface LinkScheduler {
 
@@ -26,9 +32,11 @@ public interface LinkScheduler {
      * Link for this packet.
      *
      * @param packetBytes size of the packet as it will be sent; values below 1 count as 1
+     * @param nowNanos    the sender's clock (nanoseconds, any origin, only differences count): what
+     *                    a cap's bucket refills by
      * @return member index 0..links()-1, or {@link #NONE}
      */
-    int pick(int packetBytes);
+    int pick(int packetBytes, long nowNanos);
 
     /** Number of member links (fixed for the scheduler's life; a membership change builds a new one). */
     int links();
@@ -43,6 +51,18 @@ public interface LinkScheduler {
 
     /** Marks one link usable or not (tunnel up and keepalive answered, or not). */
     void setUsable(int link, boolean usable);
+
+    /**
+     * Caps the link with a token bucket of {@code bytesPerSecond} (0: it carries nothing) and
+     * {@code depthBytes}; a new cap on a capped link keeps its tokens, clipped to the new depth.
+     */
+    void setCap(int link, long bytesPerSecond, long depthBytes);
+
+    /** Removes the link's cap. */
+    void uncap(int link);
+
+    /** The link's cap in bytes per second in the newest published snapshot, or -1 when it has none. */
+    long capRate(int link);
 
     /** Whether the link is usable in the newest published snapshot (not necessarily applied yet). */
     boolean usable(int link);

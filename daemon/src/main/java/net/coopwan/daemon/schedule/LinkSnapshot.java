@@ -18,10 +18,19 @@ final class LinkSnapshot {
     private final double[] inverse;
     private final boolean[] eligible;
     private final int firstEligible;
+    /** Per link: bytes per second of its token bucket, or {@link #UNCAPPED}. */
+    private final long[] capRate;
+    /** Per link: the bucket's depth in bytes (meaningless when uncapped). */
+    private final long[] capDepth;
 
-    private LinkSnapshot(double[] weights, boolean[] usable) {
+    /** A link without a token bucket. */
+    static final long UNCAPPED = -1;
+
+    private LinkSnapshot(double[] weights, boolean[] usable, long[] capRate, long[] capDepth) {
         this.weights = weights;
         this.usable = usable;
+        this.capRate = capRate;
+        this.capDepth = capDepth;
         int n = weights.length;
         double max = 0;
         for (double w : weights) {
@@ -54,7 +63,9 @@ final class LinkSnapshot {
         Arrays.fill(w, 1.0);
         boolean[] u = new boolean[links];
         Arrays.fill(u, true);
-        return new LinkSnapshot(w, u);
+        long[] r = new long[links];
+        Arrays.fill(r, UNCAPPED);
+        return new LinkSnapshot(w, u, r, new long[links]);
     }
 
     LinkSnapshot withWeights(double[] newWeights) {
@@ -67,7 +78,7 @@ final class LinkSnapshot {
                 throw new IllegalArgumentException("weights must be finite and >= 0: " + Arrays.toString(newWeights));
             }
         }
-        return new LinkSnapshot(newWeights.clone(), usable);
+        return new LinkSnapshot(newWeights.clone(), usable, capRate, capDepth);
     }
 
     LinkSnapshot withUsable(int link, boolean value) {
@@ -79,7 +90,37 @@ final class LinkSnapshot {
         }
         boolean[] u = usable.clone();
         u[link] = value;
-        return new LinkSnapshot(weights, u);
+        return new LinkSnapshot(weights, u, capRate, capDepth);
+    }
+
+    /** With link's bucket at this rate and depth ({@code bytesPerSecond} {@link #UNCAPPED}: no bucket). */
+    LinkSnapshot withCap(int link, long bytesPerSecond, long depthBytes) {
+        if (link < 0 || link >= usable.length) {
+            throw new IllegalArgumentException("no link " + link + " (links: " + usable.length + ")");
+        }
+        if (bytesPerSecond < UNCAPPED || depthBytes < 0) {
+            throw new IllegalArgumentException("cap rate and depth must be >= 0: " + bytesPerSecond + ", " + depthBytes);
+        }
+        if (capRate[link] == bytesPerSecond && (bytesPerSecond == UNCAPPED || capDepth[link] == depthBytes)) {
+            return this;
+        }
+        long[] r = capRate.clone();
+        long[] d = capDepth.clone();
+        r[link] = bytesPerSecond;
+        d[link] = bytesPerSecond == UNCAPPED ? 0 : depthBytes;
+        return new LinkSnapshot(weights, usable, r, d);
+    }
+
+    boolean capped(int link) {
+        return capRate[link] != UNCAPPED;
+    }
+
+    long capRate(int link) {
+        return capRate[link];
+    }
+
+    long capDepth(int link) {
+        return capDepth[link];
     }
 
     int links() {

@@ -29,6 +29,24 @@ abstract class SnapshotHolder implements LinkScheduler {
     }
 
     @Override
+    public final synchronized void setCap(int link, long bytesPerSecond, long depthBytes) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("a cap is >= 0 bytes per second: " + bytesPerSecond);
+        }
+        published = published.withCap(link, bytesPerSecond, depthBytes);
+    }
+
+    @Override
+    public final synchronized void uncap(int link) {
+        published = published.withCap(link, LinkSnapshot.UNCAPPED, 0);
+    }
+
+    @Override
+    public final long capRate(int link) {
+        return published.capRate(link);
+    }
+
+    @Override
     public final int links() {
         return published.links();
     }

@@ -22,6 +22,12 @@ package net.coopwan.daemon.schedule;
  * stayed, all eligible links start level. That costs at most one packet of exactness per change,
  * and weights change once per measurement round.
  *
+ * <p>Caps (the member through a bandwidth sharer): a link whose token bucket lacks the packet's
+ * bytes is left out of this packet's choice, so it goes to the eligible link with tokens whose
+ * finish time is smallest, by the weights as always. A link skipped for want of tokens gains no
+ * credit meanwhile: its virtual time is raised to the chosen link's start time, else it would come
+ * back with a lead and take every packet its bucket allows, whatever the weights say.
+ *
  * <p>Cost per pick: one volatile read, one pass over the links, no allocation. Virtual times are
  * doubles; to keep their precision they are shifted down together when they grow large, which
  * changes no comparison.
@@ -34,25 +40,34 @@ public final class WeightedRoundRobin extends SnapshotHolder {
     /** Sender-thread state only. */
     private final double[] virtualTime;
     private LinkSnapshot applied;
+    private final Buckets buckets;
 
     /** Equal weights, all links usable: the static 1:1 mode until someone sets weights. */
     public WeightedRoundRobin(int links) {
         super(links);
         this.virtualTime = new double[links];
         this.applied = published();
+        this.buckets = new Buckets(links);
     }
 
     @Override
-    public int pick(int packetBytes) {
+    public int pick(int packetBytes, long nowNanos) {
         LinkSnapshot s = published();
         if (s != applied) {
             apply(s);
+            buckets.apply(s, nowNanos);
         }
-        double bytes = packetBytes < 1 ? 1 : packetBytes;
+        int size = packetBytes < 1 ? 1 : packetBytes;
+        double bytes = size;
         int best = NONE;
         double bestFinish = 0;
+        boolean skipped = false;
         for (int i = 0; i < virtualTime.length; i++) {
             if (s.eligible(i)) {
+                if (!buckets.admits(i, size, nowNanos)) {
+                    skipped = true;
+                    continue;
+                }
                 double finish = virtualTime[i] + bytes * s.inverse(i);
                 if (best == NONE || finish < bestFinish) {
                     best = i;
@@ -61,12 +76,25 @@ public final class WeightedRoundRobin extends SnapshotHolder {
             }
         }
         if (best != NONE) {
+            buckets.take(best, size);
+            if (skipped) {
+                noCreditWhileSkipped(s, virtualTime[best], size, nowNanos);
+            }
             virtualTime[best] = bestFinish;
             if (bestFinish > RENORMALISE_ABOVE) {
                 renormalise(s);
             }
         }
         return best;
+    }
+
+    /** Links without tokens for this packet start no lower than the chosen link did; see the class comment. */
+    private void noCreditWhileSkipped(LinkSnapshot s, double start, int size, long now) {
+        for (int i = 0; i < virtualTime.length; i++) {
+            if (s.eligible(i) && virtualTime[i] < start && !buckets.admits(i, size, now)) {
+                virtualTime[i] = start;
+            }
+        }
     }
 
     /** Rebases links that enter the eligible set or change weight; see the class comment for why. */

@@ -10,9 +10,11 @@
  *   <li>{@link net.coopwan.daemon.schedule.ActiveBackup}: first eligible member in member order.</li>
  *   <li>{@link net.coopwan.daemon.schedule.SchedulerMode}: bond mode to scheduler.</li>
  *   <li>{@link net.coopwan.daemon.schedule.Weights}: bandwidths to weights (W2, W3).</li>
+ *   <li>{@link net.coopwan.daemon.schedule.TokenBucket}: a member's cap (the path through a bandwidth
+ *       sharer at its offer, seed 001 [0163]), consulted by both schedulers inside {@code pick}.</li>
  * </ul>
  *
- * <p>Pure logic: no sockets, no clocks, no threads of its own. Measuring bandwidth (SLoPS) and
+ * <p>Pure logic: no sockets, no clocks (the sender passes its time to {@code pick}), no threads of its own. Measuring bandwidth (SLoPS) and
  * sending are other packages' jobs; the receive side's reordering is in
  * {@link net.coopwan.daemon.reorder}.
  */

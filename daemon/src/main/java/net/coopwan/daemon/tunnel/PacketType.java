@@ -22,7 +22,13 @@ public enum PacketType {
     /** Router asks the concentrator to send a SLoPS stream (downstream measurement). */
     SLOPS_REQUEST(8, true),
     /** Router tells the concentrator the weights for the concentrator-to-router direction. */
-    WEIGHTS(9, true);
+    WEIGHTS(9, true),
+    /**
+     * Router tells the concentrator the cap per member for the concentrator-to-router direction
+     * (the member through a bandwidth sharer, at the sharer's downstream offer): u32 kbit/s per
+     * member in member order, 0xFFFFFFFF for none. docs/PROTOCOL.md 4.2.
+     */
+    CAPS(10, true);
 
     private static final PacketType[] BY_CODE = new PacketType[16];
 

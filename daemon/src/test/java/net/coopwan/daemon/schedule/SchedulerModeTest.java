@@ -32,13 +32,13 @@ class SchedulerModeTest {
         LinkScheduler s = SchedulerMode.ADAPTIVE.create(2);
         int[] c = new int[2];
         for (int i = 0; i < 100; i++) {
-            c[s.pick(1000)]++;
+            c[s.pick(1000, 0L)]++;
         }
         assertArrayEquals(new int[] {50, 50}, c);
         s.setWeights(Weights.fromAvailable(new double[] {2.0, 1.0}));
         c = new int[2];
         for (int i = 0; i < 300; i++) {
-            c[s.pick(1000)]++;
+            c[s.pick(1000, 0L)]++;
         }
         assertEquals(200, c[0], 1);
         assertEquals(100, c[1], 1);

@@ -13,7 +13,7 @@ class WeightedRoundRobinTest {
     private static int[] count(LinkScheduler s, int packets, int bytes) {
         int[] c = new int[s.links()];
         for (int i = 0; i < packets; i++) {
-            int l = s.pick(bytes);
+            int l = s.pick(bytes, 0L);
             if (l != LinkScheduler.NONE) {
                 c[l]++;
             }
@@ -38,7 +38,7 @@ class WeightedRoundRobinTest {
         s.setWeights(new double[] {2, 1});
         int[] c = new int[2];
         for (int i = 1; i <= 3000; i++) {
-            c[s.pick(1000)]++;
+            c[s.pick(1000, 0L)]++;
             assertEquals(i * 2.0 / 3, c[0], 1.0, "after " + i);
             assertEquals(i / 3.0, c[1], 1.0, "after " + i);
         }
@@ -50,13 +50,13 @@ class WeightedRoundRobinTest {
         s.setWeights(new double[] {2, 1});
         StringBuilder seq = new StringBuilder();
         for (int i = 0; i < 6; i++) {
-            seq.append(s.pick(1000));
+            seq.append(s.pick(1000, 0L));
         }
         assertEquals("001001", seq.toString());
         WeightedRoundRobin eq = new WeightedRoundRobin(3);
         seq.setLength(0);
         for (int i = 0; i < 6; i++) {
-            seq.append(eq.pick(100));
+            seq.append(eq.pick(100, 0L));
         }
         assertEquals("012012", seq.toString());
     }
@@ -80,7 +80,7 @@ class WeightedRoundRobinTest {
         long[] bytes = new long[2];
         for (int i = 0; i < 50_000; i++) {
             int size = 40 + r.nextInt(1400 - 40 + 1);
-            bytes[s.pick(size)] += size;
+            bytes[s.pick(size, 0L)] += size;
         }
         double total = bytes[0] + bytes[1];
         assertEquals(0.25, bytes[0] / total, 0.01);
@@ -128,12 +128,12 @@ class WeightedRoundRobinTest {
         WeightedRoundRobin s = new WeightedRoundRobin(2);
         s.setUsable(0, false);
         s.setUsable(1, false);
-        assertEquals(LinkScheduler.NONE, s.pick(100));
+        assertEquals(LinkScheduler.NONE, s.pick(100, 0L));
         s.setUsable(1, true);
-        assertEquals(1, s.pick(100));
+        assertEquals(1, s.pick(100, 0L));
         s.setWeights(new double[] {0, 0});
-        assertEquals(LinkScheduler.NONE, s.pick(100));
-        assertEquals(LinkScheduler.NONE, new WeightedRoundRobin(0).pick(100));
+        assertEquals(LinkScheduler.NONE, s.pick(100, 0L));
+        assertEquals(LinkScheduler.NONE, new WeightedRoundRobin(0).pick(100, 0L));
     }
 
     /** A link that was down while the other sent 1000 packets must not get a burst when it returns. */
@@ -147,7 +147,7 @@ class WeightedRoundRobinTest {
         s.setUsable(1, true);
         int[] c = new int[2];
         for (int i = 1; i <= 200; i++) {
-            c[s.pick(1000)]++;
+            c[s.pick(1000, 0L)]++;
             assertTrue(Math.abs(c[0] - c[1]) <= 1, "burst after " + i + " packets: " + c[0] + "/" + c[1]);
         }
     }
@@ -214,7 +214,7 @@ class WeightedRoundRobinTest {
         s.setWeights(new double[] {1, 1e-6});
         long[] bytes = new long[2];
         for (int i = 0; i < 2_000_000; i++) {
-            bytes[s.pick(1400)] += 1400;
+            bytes[s.pick(1400, 0L)] += 1400;
         }
         assertEquals(2, bytes[1] / 1400, 1); // 2.8e9 bytes * 1e-6 share = about 2 packets
         s.setWeights(new double[] {1, 1});
@@ -239,7 +239,7 @@ class WeightedRoundRobinTest {
         long deadline = System.nanoTime() + 5_000_000_000L;
         int picks = 0;
         while (writer.isAlive() && System.nanoTime() < deadline && picks < 50_000_000) {
-            int l = s.pick(1000);
+            int l = s.pick(1000, 0L);
             assertTrue(l == 0 || l == 2, "picked " + l);
             picks++;
         }

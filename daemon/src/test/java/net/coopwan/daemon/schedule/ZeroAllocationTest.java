@@ -25,13 +25,13 @@ class ZeroAllocationTest {
         ActiveBackup ab = new ActiveBackup(8);
         int sink = 0;
         for (int i = 0; i < 200_000; i++) { // warm up
-            sink += wrr.pick(40 + (i & 1023)) + ab.pick(100);
+            sink += wrr.pick(40 + (i & 1023), 0L) + ab.pick(100, 0L);
         }
         wrr.setWeights(new double[] {1, 2, 3, 4, 5, 6, 7, 8});
         wrr.setUsable(3, false);
         long before = allocatedBytes();
         for (int i = 0; i < 1_000_000; i++) {
-            sink += wrr.pick(40 + (i & 1023)) + ab.pick(100);
+            sink += wrr.pick(40 + (i & 1023), 0L) + ab.pick(100, 0L);
         }
         long used = allocatedBytes() - before;
         assertTrue(used < 1024, "allocated " + used + " bytes in 1e6 picks (" + sink + ")");

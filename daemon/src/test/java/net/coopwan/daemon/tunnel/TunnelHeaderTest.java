@@ -43,7 +43,7 @@ class TunnelHeaderTest {
 
     @Test
     void typeCodesAreStable() {
-        int[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        int[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         PacketType[] types = PacketType.values();
         for (int i = 0; i < types.length; i++) {
             assertEquals(expected[i], types[i].code(), types[i].name());

@@ -99,6 +99,16 @@ public sealed interface EmergencyMessage {
             }
         }
 
+        /** From the configuration's {@code ADDR:PORT} (IPv4, already validated by the config loader). */
+        public static Destination parse(String hostPort) {
+            int colon = hostPort.lastIndexOf(':');
+            int v = 0;
+            for (String p : hostPort.substring(0, colon).split("\\.")) {
+                v = v << 8 | Integer.parseInt(p);
+            }
+            return new Destination(v, Integer.parseInt(hostPort.substring(colon + 1)));
+        }
+
         @Override
         public String toString() {
             return EmergencyCodec.dotted(address) + ":" + port;

@@ -64,6 +64,15 @@ public interface SharingPaths {
     /** Borrower: the per mille of eligible new sessions the kernel moves onto that path (0: none). */
     void setShare(String sharerId, int perMille) throws Exception;
 
+    /**
+     * Borrower: the sharer's offer in force ({@code 0, 0}: none, or not BORROWING), called at once
+     * on every change. A borrower whose bond goes through a concentrator puts the path through the
+     * sharer into the bond at these rates (the per-packet variant, docs/PROTOCOL.md 3.13); one
+     * without does nothing here.
+     */
+    default void setOffer(String sharerId, long downKbps, long upKbps) throws Exception {
+    }
+
     /** Borrower: resets (TCP RST to the LAN host) the sessions that use that path; never throws. */
     void resetSessions(String sharerId);
 

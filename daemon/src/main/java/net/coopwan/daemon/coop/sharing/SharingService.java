@@ -515,6 +515,35 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 worker.execute(() -> paths.closeBorrow(id));
             }
         }
+        memberOffer(b);
+    }
+
+    /** The offer the per-packet variant's member was last given, per sharer: {down, up} kbit/s. */
+    private final Map<String, List<Long>> memberSet = new LinkedHashMap<>();
+
+    /**
+     * Borrower, per-packet variant: the offer in force while BORROWING (else 0 both ways) goes to
+     * the path at once, so the member through the sharer follows every new offer and leaves the
+     * bond on offer 0, expiry or drain in the same event ({@link SharingPaths#setOffer}).
+     */
+    private void memberOffer(BorrowingSession b) {
+        String id = b.sharerId();
+        SharingMessage.Offer o = b.state() == BorrowingSession.State.BORROWING ? b.offer(now()) : null;
+        List<Long> want = o == null ? List.of(0L, 0L) : List.of(o.downKbps(), o.upKbps());
+        if (want.equals(memberSet.getOrDefault(id, List.of(0L, 0L)))) {
+            return;
+        }
+        memberSet.put(id, want);
+        worker.execute(() -> {
+            try {
+                paths.setOffer(id, want.get(0), want.get(1));
+            } catch (Exception e) {
+                synchronized (this) {
+                    memberSet.remove(id);
+                    line(id, "borrowing: cannot give the offer to the member through the sharer: " + reasonOf(e));
+                }
+            }
+        });
     }
 
     private void lenderActions(LendingSession l, List<LendingSession.Action> actions, Sender sender) {

@@ -118,6 +118,20 @@ class SharingServiceTest {
         }
 
         @Override
+        public void setOffer(String sharerId, long downKbps, long upKbps) {
+            calls.add("setOffer " + sharerId + " " + downKbps + "/" + upKbps);
+        }
+
+        String lastOffer() {
+            for (int i = calls.size() - 1; i >= 0; i--) {
+                if (calls.get(i).startsWith("setOffer ")) {
+                    return calls.get(i);
+                }
+            }
+            return null;
+        }
+
+        @Override
         public void resetSessions(String sharerId) {
             calls.add("resetSessions " + sharerId);
         }
@@ -288,6 +302,29 @@ class SharingServiceTest {
         assertTrue(sharer.lendingStates().isEmpty(), sharer.lendingStates().toString());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("bo sharing: sh: borrowing: borrowing -> draining: no bandwidth available")),
                 log.toString());
+    }
+
+    /**
+     * The per-packet variant's member: the path is given the offer in force once BORROWING, and
+     * 0 both ways in the same tick in which the offer of 0 arrives (not at the next sample).
+     */
+    @Test
+    void thePathIsGivenEachOfferWhileBorrowingAndOffer0AtOnce() {
+        start();
+        run(40, 2_000, 15_000);
+        SharingMessage.Offer o = sharer.offerTo("bo");
+        assertEquals("setOffer sh " + o.downKbps() + "/" + o.upKbps(), borrowerPaths.lastOffer(), borrowerPaths.calls.toString());
+        assertTrue(o.downKbps() > 0);
+        borrowerPaths.sessions = 3;
+        for (int i = 0; i < 100 && !"DRAINING".equals(borrower.borrowingStates().get("sh")); i++) {
+            now += 50 * MS;
+            sharerPaths.downBytes += 9_500 * 1000 / 8 / 20;
+            sharerPaths.upBytes += 950 * 1000 / 8 / 20;
+            sharer.tick(now, to(borrower, "sh"));
+            borrower.tick(now, to(sharer, "bo"));
+        }
+        assertEquals("DRAINING", borrower.borrowingStates().get("sh"), log.toString());
+        assertEquals("setOffer sh 0/0", borrowerPaths.lastOffer(), "the member left with the drain: " + borrowerPaths.calls);
     }
 
     @Test
