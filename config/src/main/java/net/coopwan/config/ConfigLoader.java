@@ -132,6 +132,7 @@ import net.coopwan.config.uci.UciSection;
  *                                                               *download* *file*
  *   busy_percent    0-100: own load from which sessions move    50
  *   force_terminate boolean: reset moved sessions when the offer goes   0
+ *   learn_hosts     boolean: learn download hosts from DNS answers, TLS SNI, HTTP   1
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -476,7 +477,7 @@ public final class ConfigLoader {
             return new Sharing(r.bool("lend", d.lend()), r.bool("borrow", d.borrow()), window, margin,
                     ports.isEmpty() ? d.ports() : ports, r.section().listStatements("avoid").isEmpty() ? d.avoid() : avoid,
                     (int) r.number("busy_percent", 0, 100, d.busyPercent()),
-                    r.bool("force_terminate", d.forceTerminate()));
+                    r.bool("force_terminate", d.forceTerminate()), r.bool("learn_hosts", d.learnHosts()));
         }
 
         /** {@code tunnel_network}: a network (host bits zero) of /24 to /29. */

@@ -15,16 +15,25 @@ import java.util.List;
  * @param avoid          host or URL patterns ({@code *} any text, no case) whose sessions stay home, at most 32
  * @param busyPercent    the own uplink's load (of its capacity) from which new sessions move, 0-100
  * @param forceTerminate reset the moved sessions when the offer goes (else they drain)
+ * @param learnHosts     while borrowing is on, learn which addresses are download hosts from the DNS
+ *                       answers the LAN receives and the first data of its web sessions (TLS SNI,
+ *                       HTTP), so the avoid patterns apply to them
  */
 public record Sharing(boolean lend, boolean borrow, int windowS, int marginPercent, List<Integer> ports,
-                      List<String> avoid, int busyPercent, boolean forceTerminate) {
+                      List<String> avoid, int busyPercent, boolean forceTerminate, boolean learnHosts) {
 
     public Sharing {
         ports = List.copyOf(ports);
         avoid = List.copyOf(avoid);
     }
 
-    /** Lend and borrow, T = 10 s, 10 % margin, HTTP and HTTPS, the seed's download patterns, from 50 % busy, drain. */
+    /** Learning download hosts on (its default). */
+    public Sharing(boolean lend, boolean borrow, int windowS, int marginPercent, List<Integer> ports, List<String> avoid,
+            int busyPercent, boolean forceTerminate) {
+        this(lend, borrow, windowS, marginPercent, ports, avoid, busyPercent, forceTerminate, true);
+    }
+
+    /** Lend and borrow, T = 10 s, 10 % margin, HTTP and HTTPS, the seed's download patterns, from 50 % busy, drain, learn hosts. */
     public static Sharing defaults() {
         return new Sharing(true, true, 10, 10, List.of(80, 443), List.of("*download*", "*file*"), 50, false);
     }

@@ -32,8 +32,9 @@ class SharingConfigTest {
                 "\tlist port '8443'",
                 "\tlist avoid '*.iso'",
                 "\toption busy_percent '70'",
-                "\toption force_terminate '1'")).sharing();
-        assertEquals(new Sharing(false, false, 60, 25, List.of(443, 8443), List.of("*.iso"), 70, true), s);
+                "\toption force_terminate '1'",
+                "\toption learn_hosts '0'")).sharing();
+        assertEquals(new Sharing(false, false, 60, 25, List.of(443, 8443), List.of("*.iso"), 70, true, false), s);
     }
 
     @Test
@@ -57,6 +58,7 @@ class SharingConfigTest {
         assertTrue(error("\tlist avoid 'a b'").contains("printable characters without blanks"));
         assertTrue(error("\toption busy_percent '101'").contains("busy_percent"));
         assertTrue(error("\toption force_terminate 'maybe'").contains("force_terminate"));
+        assertTrue(error("\toption learn_hosts 'maybe'").contains("learn_hosts"));
         String[] many = new String[17];
         for (int i = 0; i < 17; i++) {
             many[i] = "\tlist port '" + (1000 + i) + "'";

@@ -82,13 +82,19 @@ public final class DataPlaneKernel implements AutoCloseable {
         for (String hp : e.concentrators()) {
             concentrators.add(net.coopwan.daemon.coop.emergency.EmergencyMessage.Destination.parse(hp));
         }
-        return new SharingDataPaths(new SharingDataPaths.Settings(e.helperPort(), network, e.tunnelPrefix(), e.lanDevices(),
+        SharingDataPaths paths = new SharingDataPaths(new SharingDataPaths.Settings(e.helperPort(), network, e.tunnelPrefix(), e.lanDevices(),
                 java.util.Set.copyOf(config.sharing().ports()), concentrators), emergency,
                 new net.coopwan.daemon.steer.SharingBorrowerRules(runner, SteerRanges.DEFAULTS,
                         net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_TABLE,
                         net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_PRIORITY),
                 new net.coopwan.daemon.steer.SharingLenderRules(runner),
                 wan == null ? () -> net.coopwan.daemon.coop.sharing.SharingPaths.Bytes.ZERO : SharingDataPaths.sysfs(wan));
+        // always there, started or not: clear() removes a killed run's copy rules either way
+        paths.learning(new HostLearning(new net.coopwan.daemon.steer.SharingHostRules(runner,
+                net.coopwan.daemon.steer.SharingHostRules.DEFAULT_GROUP), e.lanDevices(),
+                new net.coopwan.daemon.coop.sharing.SessionPreference(java.util.Set.copyOf(config.sharing().ports()),
+                        config.sharing().avoid()), paths::avoid, java.time.Clock.systemUTC()));
+        return paths;
     }
 
     /** The kernel's default gateway on {@code device} (for probing an uplink without configured targets). */

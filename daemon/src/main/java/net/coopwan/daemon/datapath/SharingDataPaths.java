@@ -67,7 +67,8 @@ public final class SharingDataPaths implements SharingPaths {
     private final SecureRandom random = new SecureRandom();
     /** Borrower id to its grant, while a grant or path exists; the slot is the grant's port less helper_port. */
     private final Map<String, EmergencyMessage.Grant> grants = new HashMap<>();
-    private String borrowingFrom;
+    private volatile String borrowingFrom;
+    private HostLearning learning;
     /** The moved sessions of the last reading, by flow: what a reset of some of them names. */
     private final Map<String, ConntrackFlow> lastMoved = new HashMap<>();
     /** The sharer's peer-link address while borrowing, for the per-packet variant's member. */
@@ -82,6 +83,29 @@ public final class SharingDataPaths implements SharingPaths {
         this.borrower = borrower;
         this.lender = lender;
         this.uplink = uplink;
+    }
+
+    /**
+     * The borrower's learning of download hosts, whose copy rules {@link #clear} removes (so a
+     * killed run's go at start) and whose hosts fill {@code avoid} when a path opens.
+     */
+    public synchronized void learning(HostLearning l) {
+        this.learning = l;
+    }
+
+    public synchronized HostLearning learning() {
+        return learning;
+    }
+
+    /**
+     * Download hosts into the borrower's {@code avoid} set, while a path is open (before, the set
+     * does not exist and the hosts go in when it opens). Not under this object's lock: a reader
+     * thread calls it, and {@link #clear} waits for that thread with the lock held.
+     */
+    public void avoid(Map<Integer, java.time.Duration> batch) {
+        if (borrowingFrom != null) {
+            borrower.avoid(batch);
+        }
     }
 
     /** The uplink device's byte counters from sysfs ({@code rx_bytes} down, {@code tx_bytes} up); zeros if unreadable. */
@@ -223,6 +247,13 @@ public final class SharingDataPaths implements SharingPaths {
         } catch (RuntimeException e) {
             // without bytes and ages a lower offer resets no session (the quota still holds)
         }
+        if (learning != null) {
+            try {
+                borrower.avoid(learning.current());
+            } catch (RuntimeException e) {
+                // the path works without them; the next answers fill the set again
+            }
+        }
         sharerAddress = address;
     }
 
@@ -342,6 +373,9 @@ public final class SharingDataPaths implements SharingPaths {
 
     @Override
     public synchronized void clear() {
+        if (learning != null) {
+            learning.stop();
+        }
         for (String id : List.copyOf(grants.keySet())) {
             closeLend(id);
         }

@@ -18,8 +18,9 @@ import net.coopwan.daemon.coop.channel.ChannelHeader;
 import net.coopwan.daemon.coop.channel.ChannelService;
 import net.coopwan.daemon.coop.sharing.ShareableBandwidth;
 import net.coopwan.daemon.coop.sharing.SharingCodec;
-import net.coopwan.daemon.coop.sharing.SharingPaths;
 import net.coopwan.daemon.coop.sharing.SharingService;
+import net.coopwan.daemon.datapath.HostLearning;
+import net.coopwan.daemon.datapath.SharingDataPaths;
 import net.coopwan.daemon.store.AgreementStore;
 import net.coopwan.daemon.store.StoreException;
 
@@ -37,7 +38,7 @@ final class SharingWiring {
     }
 
     /** The service, registered on {@code channel}, with its own worker; {@link SharingService#close} stops both. */
-    static SharingService start(CoopwanConfig c, ChannelService channel, AgreementStore store, SharingPaths paths,
+    static SharingService start(CoopwanConfig c, ChannelService channel, AgreementStore store, SharingDataPaths paths,
             Consumer<String> log) {
         Sharing s = c.sharing();
         Optional<Uplink> uplink = EmergencyWiring.uplink(c);
@@ -53,9 +54,32 @@ final class SharingWiring {
         });
         SharingService service = new SharingService(settings, peers(channel, store), paths, worker, log,
                 new SecureRandom().nextLong() & 0xffff_ffffL);
+        learnHosts(s, paths, service, worker, log);
         channel.messages(ChannelHeader.Kind.SHARING, service);
         service.wake(channel::kick);
         return service;
+    }
+
+    /**
+     * While this router may borrow (and {@code learn_hosts} is on), download hosts are learned:
+     * started on the worker after the service's first clear (which removed a killed run's copy
+     * rules), stopped by its last ({@link SharingService#close}); what it counts is in the status.
+     */
+    private static void learnHosts(Sharing s, SharingDataPaths paths, SharingService service, ExecutorService worker,
+            Consumer<String> log) {
+        HostLearning learning = paths.learning();
+        if (!s.borrow() || !s.learnHosts() || learning == null) {
+            return;
+        }
+        service.moreCounters(learning::counters);
+        worker.execute(() -> {
+            try {
+                learning.start(log);
+            } catch (java.io.IOException | RuntimeException e) {
+                log.accept("sharing: download hosts are not learned (" + e.getMessage()
+                        + "); new sessions are chosen by port and the avoid patterns cannot apply");
+            }
+        });
     }
 
     private static SharingService.Peers peers(ChannelService channel, AgreementStore store) {

@@ -34,6 +34,11 @@ public record Ipv4Cidr(Inet4Address address, int prefix) {
         return new Ipv4Cidr(parseAddress(text.substring(0, slash)), prefix);
     }
 
+    /** An address held as an int (network order read big-endian) in dotted-quad form. */
+    public static String format(int address) {
+        return (address >>> 24) + "." + (address >>> 16 & 0xff) + "." + (address >>> 8 & 0xff) + "." + (address & 0xff);
+    }
+
     /** Parses a dotted-quad IPv4 address, strictly (no host names, no shorthand forms). */
     public static Inet4Address parseAddress(String text) {
         String[] parts = text.split("\\.", -1);

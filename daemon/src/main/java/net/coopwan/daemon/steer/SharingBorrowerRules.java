@@ -36,6 +36,14 @@ public final class SharingBorrowerRules {
     /** Below the emergency's (3190, 31090): a failover's rules for the whole LAN come after. */
     public static final int DEFAULT_TABLE = 3185;
     public static final int DEFAULT_PRIORITY = 31085;
+    /**
+     * Most addresses {@code avoid} holds: twice the most the daemon keeps learned
+     * ({@code coop.sharing.hosts.DownloadHosts}), so an add never meets a set that is full of
+     * entries already timed out but not yet collected by the kernel.
+     */
+    public static final int AVOID_SIZE = 4096;
+    /** Longest timeout of an {@code avoid} entry, s. */
+    public static final long AVOID_MAX_TIMEOUT_S = 86_400;
     static final String MOVED = "moved";
     /** How long a session chosen for reset stays in the set: its next packet, or it is gone. */
     static final int DOOMED_SECONDS = 30;
@@ -112,6 +120,53 @@ public final class SharingBorrowerRules {
             b.append(i == 0 ? "" : ", ").append(flows.get(i).nftElement()).append(" timeout ").append(DOOMED_SECONDS).append('s');
         }
         return b.append(" }\n").toString();
+    }
+
+    /**
+     * Download hosts that stay home from now on, in one transaction: each address with its timeout
+     * (its entry replaced, so a later answer's longer TTL counts), or out of {@code avoid} with
+     * {@link Duration#ZERO}. Nothing without the table (not borrowing): the learned hosts are given
+     * again when the path opens.
+     *
+     * @param batch IPv4 address (as an int) to timeout (whole seconds, at most {@link #AVOID_MAX_TIMEOUT_S})
+     */
+    public void avoid(java.util.Map<Integer, Duration> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<String> argv = List.of("nft", "-f", "-");
+        CommandResult r = runner.run(argv, renderAvoid(batch), timeout);
+        if (!r.succeeded() && !Absent.matches(r)) {
+            throw CommandRunner.failed(argv, r);
+        }
+    }
+
+    /**
+     * The transaction of {@link #avoid}: every address added (a no-op when present) and deleted, so
+     * the delete never fails, then added again with its new timeout; the kernel applies it whole.
+     */
+    public static String renderAvoid(java.util.Map<Integer, Duration> batch) {
+        String set = FAMILY + " " + TABLE + " avoid";
+        StringBuilder all = new StringBuilder();
+        StringBuilder timed = new StringBuilder();
+        for (java.util.Map.Entry<Integer, Duration> e : new java.util.TreeMap<>(batch).entrySet()) {
+            String a = Ipv4Cidr.format(e.getKey());
+            all.append(all.length() == 0 ? "" : ", ").append(a);
+            long s = e.getValue().toSeconds();
+            if (s < 0 || s > AVOID_MAX_TIMEOUT_S) {
+                throw new IllegalArgumentException("timeout of " + a + " is 0.." + AVOID_MAX_TIMEOUT_S + " s, got " + s);
+            }
+            if (s > 0) {
+                timed.append(timed.length() == 0 ? "" : ", ").append(a).append(" timeout ").append(s).append('s');
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("add element ").append(set).append(" { ").append(all).append(" }\n");
+        b.append("delete element ").append(set).append(" { ").append(all).append(" }\n");
+        if (timed.length() > 0) {
+            b.append("add element ").append(set).append(" { ").append(timed).append(" }\n");
+        }
+        return b.toString();
     }
 
     /** With {@code on}, every moved TCP session is reset at its next packet (forced termination); off again. */
@@ -195,7 +250,7 @@ public final class SharingBorrowerRules {
         }
         b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(lans).append("\n\t}\n");
         b.append("\tset ports {\n\t\ttype inet_service\n\t\telements = ").append(ports).append("\n\t}\n");
-        b.append("\tset avoid {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t}\n");
+        b.append("\tset avoid {\n\t\ttype ipv4_addr\n\t\tsize ").append(AVOID_SIZE).append("\n\t\tflags timeout\n\t}\n");
         b.append("\tset doomed {\n\t\ttype ipv4_addr . inet_service . ipv4_addr . inet_service\n\t\tflags timeout\n\t\tsize 4096\n\t}\n");
         b.append("\tmap share {\n\t\ttypeof numgen random mod 1000 : verdict\n\t\tflags interval\n\t}\n");
         b.append("\tchain pre {\n");

@@ -26,6 +26,14 @@ public record SteerRanges(int priorityFrom, int priorityTo, int tableFrom, int t
 
     public static final SteerRanges DEFAULTS = new SteerRanges(31000, 31099, 3100, 3199);
 
+    /**
+     * NFLOG groups (a 16-bit number each) the daemon binds: 31000..31099, mirroring the priorities.
+     * ulogd, suricata and the examples of libnetfilter_log use the low groups (0, 1, 2, ...); a
+     * group has one listener, so another program's group would refuse our bind (or we its).
+     */
+    public static final int NFLOG_GROUP_FROM = 31000;
+    public static final int NFLOG_GROUP_TO = 31099;
+
     public SteerRanges {
         if (priorityFrom < 1 || priorityTo < priorityFrom || priorityTo >= 32766) {
             throw new IllegalArgumentException("rule priorities must be a range within 1..32765 (below main): "
@@ -47,6 +55,15 @@ public record SteerRanges(int priorityFrom, int priorityTo, int tableFrom, int t
 
     public boolean ownsTable(int table) {
         return table >= tableFrom && table <= tableTo;
+    }
+
+    /** The group, if it is one of ours ({@link #NFLOG_GROUP_FROM}..{@link #NFLOG_GROUP_TO}). */
+    public static int requireNflogGroup(int group) {
+        if (group < NFLOG_GROUP_FROM || group > NFLOG_GROUP_TO) {
+            throw new IllegalArgumentException("NFLOG group " + group + " is outside the owned range "
+                    + NFLOG_GROUP_FROM + ".." + NFLOG_GROUP_TO);
+        }
+        return group;
     }
 
     int requirePriority(int priority) {

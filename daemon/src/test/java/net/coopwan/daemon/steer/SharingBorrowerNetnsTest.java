@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SharingBorrowerNetnsTest {
     private static final Duration S10 = Duration.ofSeconds(10);
     private static final String SRV = "198.18.90.2";
-    private static final String SERVER = String.join("\n",
+    static final String SERVER = String.join("\n",
             "import socket, sys, threading",
             "name, port = sys.argv[1], int(sys.argv[2])",
             "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",

@@ -106,6 +106,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private final Map<String, Trim> trims = new LinkedHashMap<>();
     /** Asks the channel for a tick now. */
     private volatile Runnable wake = () -> { };
+    /** Counters of the borrower's parts outside the service (learning download hosts), shown beside its drops. */
+    private volatile java.util.function.Supplier<Map<String, Long>> moreCounters = Map::of;
 
     public SharingService(Settings settings, Peers peers, SharingPaths paths, ExecutorService worker, Consumer<String> log,
             long offerId) {
@@ -130,6 +132,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     public void wake(Runnable w) {
         wake = w;
+    }
+
+    /** Adds {@code more} to {@link #counters} (and so to the status). */
+    public void moreCounters(java.util.function.Supplier<Map<String, Long>> more) {
+        moreCounters = more;
     }
 
     // ------------------------------------------------------------------ channel side
@@ -634,6 +641,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
         drops.nonZero().forEach((k, v) -> m.put(k.name(), v));
+        m.putAll(moreCounters.get());
         return m;
     }
 
