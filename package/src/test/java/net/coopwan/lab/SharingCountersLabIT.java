@@ -30,7 +30,6 @@ import net.coopwan.lab.ChannelLabIT.Router;
  * a is offered its share again. Namespaces {@code hf<4 hex>-*}.
  */
 class SharingCountersLabIT {
-    static final int PORT = 4794;
     static final String PREFIX = "hf";
     /** Bytes each download sends: much more down than up. */
     static final int DOWNLOAD = 300_000;
@@ -80,19 +79,9 @@ class SharingCountersLabIT {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
         List<Process> tools = new ArrayList<>();
         try (NeighbourLab lab = new NeighbourLab(prefix)) {
-            Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
-            Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
-            a.uplinkDevice = lab.aWan();
-            b.uplinkDevice = lab.bWan();
-            a.offers = EmergencyDemo.SHARING_OFFER;
-            b.offers = "";
-            a.downKbps = 1000;
-            a.upKbps = 1000;
-            a.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'", "\toption busy_percent '0'",
-                    "config failover 'failover'", "\toption enabled '0'", "\tlist lan '" + lab.aLan() + "'");
-            b.downKbps = 20_000;
-            b.upKbps = 20_000;
-            b.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'");
+            Router[] ab = SharingLabIT.routers(dir, lab);
+            Router a = ab[0];
+            Router b = ab[1];
             try {
                 a.start();
                 b.start();

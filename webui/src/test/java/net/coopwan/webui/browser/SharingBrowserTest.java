@@ -3,21 +3,14 @@ package net.coopwan.webui.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import net.coopwan.config.PasswordHash;
-import net.coopwan.daemon.frontend.FrontEndContext;
-import net.coopwan.daemon.main.ConfigHolder;
-import net.coopwan.daemon.testing.TestDaemon;
 import net.coopwan.webui.CountingApi;
-import net.coopwan.webui.WebFrontEnd;
 
 /**
  * The sharer's owner stops and resumes lending to a borrower on the status page, in headless
@@ -36,43 +29,10 @@ class SharingBrowserTest {
     @TempDir
     Path dir;
 
-    private Path configFile() throws IOException {
-        Path file = dir.resolve("coopwan");
-        Files.writeString(file, """
-                config global 'global'
-                \toption control_socket ''
-
-                config uplink 'wan'
-                \toption device 'cwgnone0'
-
-                config web 'web'
-                \toption listen '127.0.0.1'
-                \toption port '%d'
-                \toption user 'admin'
-                \toption password_hash '%s'
-                """.formatted(TestDaemon.freeTcpPort(), PasswordHash.hash("sharing-pw".toCharArray())));
-        return file;
-    }
-
     @Test
     void ownerStopsAndResumesLendingToABorrower() throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(ConfigHolder.fromFile(configFile()))) {
-            FrontEndContext real = daemon.context();
-            CountingApi api = new CountingApi(real.api(), real.config());
-            api.sharing = CountingApi.sharingBothRoles(BORROWER, SHARER);
-            WebFrontEnd web = new WebFrontEnd();
-            web.start(new FrontEndContext(api, real.config(), real.stateDir()));
-            try (WebDriver browser = WebDriver.start(Path.of("target", "chromedriver-sharing.log"))) {
-                try {
-                    run(browser, web.uri(), api);
-                } catch (AssertionError | RuntimeException e) {
-                    BrowserTest.saveFailure(browser);
-                    throw e;
-                }
-            } finally {
-                web.stop();
-            }
-        }
+        BrowserSite.run(dir, "sharing-pw", "chromedriver-sharing.log",
+                api -> api.sharing = CountingApi.sharingBothRoles(BORROWER, SHARER), SharingBrowserTest::run);
     }
 
     private static void run(WebDriver browser, URI site, CountingApi api) throws Exception {
