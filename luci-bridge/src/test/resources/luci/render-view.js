@@ -13,6 +13,8 @@ const src = fs.readFileSync(process.argv[2], 'utf8');
 const fixture = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
 
 const declared = [];
+// every rpc call made, with its arguments, in order
+const calls = [];
 const polls = [];
 const notes = [];
 
@@ -75,6 +77,7 @@ const rpc = {
 	declare(o) {
 		declared.push({ object: o.object, method: o.method, params: o.params || [], expect: o.expect || null });
 		return function() {
+			calls.push({ method: o.method, args: Array.from(arguments) });
 			let r = fixture[o.method];
 			if (o.expect) {
 				const key = Object.keys(o.expect)[0];
@@ -91,7 +94,8 @@ const poll = { add: (fn, interval) => polls.push(fn) };
 const dom = { content: (node, child) => { node.children = [ child ]; } };
 const ui = {
 	addNotification: (title, node, kind) => notes.push(kind + ': ' + text(node).trim()),
-	createHandlerFn: (ctx, name) => function() { return ctx[name].apply(ctx, arguments); }
+	// as LuCI's: the arguments after the name come first, then the event
+	createHandlerFn: (ctx, name, ...bound) => function() { return ctx[name].apply(ctx, bound.concat(Array.from(arguments))); }
 };
 const L = { bind: (fn, ctx) => fn.bind(ctx) };
 const _ = s => s;
@@ -106,11 +110,13 @@ const V = new Function('view', 'rpc', 'poll', 'dom', 'ui', 'L', 'E', '_', body)(
 	for (const p of polls)
 		await p();
 	const polled = text(page);
-	const button = find(page, n => n.tag === 'button');
+	// the button of id FIXTURE.click, else the reload button
+	const button = find(page, n => n.tag === 'button' && (fixture.click ? n.attrs.id === fixture.click
+		: String(n.attrs['class']).includes('cbi-button-action')));
 	if (button && button.attrs.click)
 		await button.attrs.click({});
 	process.stdout.write(JSON.stringify({
-		declared: declared, text: first, polled: polled, reload: notes.join('\n'), ids: ids(page, []),
+		declared: declared, calls: calls, text: first, polled: polled, reload: notes.join('\n'), ids: ids(page, []),
 		pollCount: polls.length
 	}) + '\n');
 })().catch(e => {

@@ -40,6 +40,19 @@ var callReload = rpc.declare({
 	method: 'reload'
 });
 
+/* The sharer's owner stops lending to a borrower, or lends again (write ACL). */
+var callSharingStop = rpc.declare({
+	object: 'coopwan',
+	method: 'sharing.stop',
+	params: [ 'peer', 'via' ]
+});
+
+var callSharingResume = rpc.declare({
+	object: 'coopwan',
+	method: 'sharing.resume',
+	params: [ 'peer', 'via' ]
+});
+
 /* Events shown under the tables: enough to see why an uplink went down. */
 var EVENTS_SHOWN = 10;
 
@@ -67,7 +80,7 @@ function formatUptime(s) {
 
 function row(cells, header) {
 	return E('tr', { 'class': header ? 'tr table-titles' : 'tr' }, cells.map(function(c) {
-		return E(header ? 'th' : 'td', { 'class': header ? 'th' : 'td' }, [ c == null ? '-' : String(c) ]);
+		return E(header ? 'th' : 'td', { 'class': header ? 'th' : 'td' }, [ c == null ? '-' : (typeof c == 'object' ? c : String(c)) ]);
 	}));
 }
 
@@ -201,6 +214,54 @@ return view.extend({
 		]);
 	},
 
+	/* Bandwidth sharing (the "sharing" of "peers", a SharingStatus): a row per
+	 * borrower and per sharer with the kernel's counters, the totals, and a
+	 * Stop / Resume lending button per borrower. */
+	renderSharing: function(d) {
+		var s = d && !d.error ? d.sharing : null;
+		if (!s || !s.totals)
+			return E('em', {}, [ _('Not available') ]);
+		var t = s.totals;
+		var pair = function(a, b, f) { return (f ? f(a) : a) + ' / ' + (f ? f(b) : b); };
+		var kbps = function(a, b) { return pair(a, b) + ' kbit/s'; };
+		var rows = [ row([ _('Neighbour'), _('Role'), _('State'), _('Offer (down / up)'), _('Sessions now'),
+			_('Rate now (down / up)'), _('Bytes in all (down / up)'), '' ], true) ];
+		(s.lending || []).forEach(L.bind(function(l) {
+			var stop = !l.stopped;
+			rows.push(row([ l.peerId, _('lending to'), (l.stopped ? 'STOPPED ' : '') + l.state,
+				kbps(l.offerDownKbps, l.offerUpKbps), l.sessions, kbps(l.rateDownKbps, l.rateUpKbps),
+				pair(l.bytesDown, l.bytesUp, formatBytes),
+				E('button', {
+					'class': 'cbi-button ' + (stop ? 'cbi-button-negative' : 'cbi-button-positive'),
+					'id': 'coopwan-sharing-' + (stop ? 'stop-' : 'resume-') + l.peerId,
+					'click': ui.createHandlerFn(this, 'handleLending', l.peerId, stop)
+				}, [ stop ? _('Stop lending') : _('Resume lending') ]) ]));
+		}, this));
+		(s.borrowing || []).forEach(function(b) {
+			rows.push(row([ b.peerId, _('borrowing from'), b.state, kbps(b.offerDownKbps, b.offerUpKbps),
+				b.sessions + ' (' + b.sessionsMoved + ' ' + _('moved in all') + ')', kbps(b.rateDownKbps, b.rateUpKbps),
+				pair(b.bytesDown, b.bytesUp, formatBytes), '' ]));
+		});
+		return E('div', {}, [
+			E('p', { 'id': 'coopwan-sharing-totals' }, [ _('Lent %s down, %s up (%s sessions now); borrowed %s down, %s up (%s sessions now, %s moved in all)')
+				.format(formatBytes(t.bytesLentDown), formatBytes(t.bytesLentUp), t.sessionsLent, formatBytes(t.bytesBorrowedDown),
+					formatBytes(t.bytesBorrowedUp), t.sessionsBorrowed, t.sessionsMoved) ]),
+			rows.length > 1
+				? E('table', { 'class': 'table', 'id': 'coopwan-sharing' }, rows)
+				: E('p', { 'id': 'coopwan-no-sharing' }, [ _('No neighbour lends to or borrows from this router.') ])
+		]);
+	},
+
+	/* Stop (or resume) lending to PEER; the daemon's refusal is shown as it is. */
+	handleLending: function(peer, stop, ev) {
+		return (stop ? callSharingStop : callSharingResume)(peer, 'luci').then(function(r) {
+			var ok = r && !r.error;
+			ui.addNotification(null, E('p', {}, [ ok
+				? (stop ? _('Lending to %s stopped: it is offered nothing until resumed.') : _('Lending to %s resumed.')).format(peer)
+				: (r ? r.error : _('no answer')) ]), ok ? 'info' : 'warning');
+		});
+	},
+
 	renderEvents: function(list) {
 		var rows = [ row([ _('Time'), _('Source'), _('Message') ], true) ];
 		(list || []).forEach(function(e) {
@@ -223,6 +284,7 @@ return view.extend({
 		var nearby = E('div', {}, [ this.renderNearby(data[3]) ]);
 		var cooperation = E('div', {}, [ this.renderCooperation(data[3]) ]);
 		var emergency = E('div', {}, [ this.renderEmergency(data[3]) ]);
+		var sharing = E('div', {}, [ this.renderSharing(data[3]) ]);
 
 		poll.add(L.bind(function() {
 			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callPeers() ]).then(L.bind(function(d) {
@@ -232,6 +294,7 @@ return view.extend({
 				dom.content(nearby, this.renderNearby(d[3]));
 				dom.content(cooperation, this.renderCooperation(d[3]));
 				dom.content(emergency, this.renderEmergency(d[3]));
+				dom.content(sharing, this.renderSharing(d[3]));
 			}, this));
 		}, this), POLL_SECONDS);
 
@@ -246,6 +309,8 @@ return view.extend({
 			E('div', { 'class': 'cbi-section' }, [ cooperation ]),
 			E('h3', {}, [ _('Emergency connection') ]),
 			E('div', { 'class': 'cbi-section' }, [ emergency ]),
+			E('h3', {}, [ _('Bandwidth sharing') ]),
+			E('div', { 'class': 'cbi-section' }, [ sharing ]),
 			E('h3', {}, [ _('Recent events') ]),
 			E('div', { 'class': 'cbi-section' }, [ events ]),
 			E('div', { 'class': 'cbi-page-actions' }, [

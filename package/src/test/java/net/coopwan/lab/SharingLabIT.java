@@ -82,6 +82,29 @@ class SharingLabIT {
         assertEquals("", sharingState(lab, router), "left in " + router + "'s kernel after its restart");
     }
 
+    /**
+     * The borrower a (a 1 Mbit/s line, busy from 0 %: it borrows as soon as it is offered something,
+     * offering bandwidth_sharing) and the sharer b (a 20 Mbit/s line), both with T = 1 s so a test
+     * needs seconds, not minutes; not started.
+     */
+    static Router[] routers(Path dir, NeighbourLab lab) {
+        Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
+        Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
+        a.uplinkDevice = lab.aWan();
+        b.uplinkDevice = lab.bWan();
+        a.offers = EmergencyDemo.SHARING_OFFER;
+        b.offers = "";
+        a.downKbps = 1000;
+        a.upKbps = 1000;
+        // the LAN devices whose sessions may move are the failover section's (no emergency here)
+        a.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'", "\toption busy_percent '0'",
+                "config failover 'failover'", "\toption enabled '0'", "\tlist lan '" + lab.aLan() + "'");
+        b.downKbps = 20_000;
+        b.upKbps = 20_000;
+        b.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'");
+        return new Router[] {a, b};
+    }
+
     static String events(Router r) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (JsonNode e : AgreementLabIT.rpc(r, "events", "{\"limit\": 200}")) {
@@ -97,22 +120,9 @@ class SharingLabIT {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
         List<Process> tools = new ArrayList<>();
         try (NeighbourLab lab = new NeighbourLab(prefix)) {
-            Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
-            Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
-            a.uplinkDevice = lab.aWan();
-            b.uplinkDevice = lab.bWan();
-            a.offers = EmergencyDemo.SHARING_OFFER;
-            b.offers = "";
-            // a: a small line, busy from 0 %: it borrows as soon as it is offered something
-            a.downKbps = 1000;
-            a.upKbps = 1000;
-            // the LAN devices whose sessions may move are the failover section's (no emergency here)
-            a.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'", "\toption busy_percent '0'",
-                    "config failover 'failover'", "\toption enabled '0'", "\tlist lan '" + lab.aLan() + "'");
-            // b: a 20 Mbit/s line; T = 1 s so the test needs seconds, not minutes
-            b.downKbps = 20_000;
-            b.upKbps = 20_000;
-            b.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'");
+            Router[] ab = routers(dir, lab);
+            Router a = ab[0];
+            Router b = ab[1];
             try {
                 a.start();
                 b.start();

@@ -128,6 +128,7 @@ public final class SnmpAgent implements AutoCloseable {
             peerMib.registerMOs(server, null);
             emergencyMib = new EmergencyMib(api, true);
             emergencyMib.registerMOs(server, null);
+            new net.coopwan.snmp.mib.SharingMib(api).registerMOs(server, null);
             EmergencyMib emergency = emergencyMib;
 
             manager.run();

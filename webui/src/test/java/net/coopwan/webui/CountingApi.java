@@ -55,6 +55,78 @@ public final class CountingApi implements ControlApi {
         net.coopwan.daemon.api.SharingStatus s = sharing;
         return s != null ? s : real.sharing();
     }
+    private final List<String> lendingChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * With {@link #sharing} set: flips that borrower's {@code stopped} and records "stop PEER via
+     * VIA", or refuses as the daemon does (NOT_FOUND) for a neighbour that is no borrower. Unset:
+     * the daemon's (peer link off).
+     */
+    @Override
+    public synchronized void stopLending(String peerId, String via) {
+        lendingChange(peerId, via, true);
+    }
+
+    @Override
+    public synchronized void resumeLending(String peerId, String via) {
+        lendingChange(peerId, via, false);
+    }
+
+    private void lendingChange(String peerId, String via, boolean stop) {
+        net.coopwan.daemon.api.SharingStatus s = sharing;
+        if (s == null) {
+            if (stop) {
+                real.stopLending(peerId, via);
+            } else {
+                real.resumeLending(peerId, via);
+            }
+            return;
+        }
+        List<net.coopwan.daemon.api.SharingStatus.Lending> rows = new java.util.ArrayList<>();
+        boolean found = false;
+        for (net.coopwan.daemon.api.SharingStatus.Lending l : s.lending()) {
+            if (l.peerId().equals(peerId)) {
+                found = true;
+                l = new net.coopwan.daemon.api.SharingStatus.Lending(l.peerId(), stop ? 0 : l.offerDownKbps(),
+                        stop ? 0 : l.offerUpKbps(), l.state(), l.quotaBytes(), stop, l.sessions(), l.rateDownKbps(),
+                        l.rateUpKbps(), l.bytesDown(), l.bytesUp());
+            }
+            rows.add(l);
+        }
+        if (!found) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.NOT_FOUND,
+                    "'" + peerId + "' borrows nothing from this router");
+        }
+        lendingChanges.add((stop ? "stop " : "resume ") + peerId + " via " + via);
+        sharing = new net.coopwan.daemon.api.SharingStatus(s.lend(), s.borrow(), s.spareDownKbps(), s.spareUpKbps(), rows,
+                s.borrowing(), s.counters(), s.totals());
+    }
+
+    /** "stop PEER via VIA" or "resume ..." per change made while {@link #sharing} was set, in order. */
+    public List<String> lendingChanges() {
+        return List.copyOf(lendingChanges);
+    }
+
+    /** Back to the daemon's sharing, with no change recorded. */
+    public void sharingFromTheDaemon() {
+        sharing = null;
+        lendingChanges.clear();
+    }
+
+    /**
+     * Lends to {@code borrower} (3 sessions, 2 MiB down and 200 KiB up in all, 1500 / 150 kbit/s
+     * now) and borrows from {@code sharer} (2 sessions now, 9 moved, 5 MiB down, 300 KiB up).
+     */
+    public static net.coopwan.daemon.api.SharingStatus sharingBothRoles(String borrower, String sharer) {
+        return new net.coopwan.daemon.api.SharingStatus(true, true, 7000, 900,
+                List.of(new net.coopwan.daemon.api.SharingStatus.Lending(borrower, 5000, 450, "LENDING", 625_000, false, 3,
+                        1500, 150, 2L * 1024 * 1024, 200L * 1024)),
+                List.of(new net.coopwan.daemon.api.SharingStatus.Borrowing(sharer, "BORROWING", 4000, 400, 833, 2, 9, 3000,
+                        200, 5L * 1024 * 1024, 300L * 1024)),
+                java.util.Map.of(), new net.coopwan.daemon.api.SharingStatus.Totals(3, 2, 9, 2L * 1024 * 1024, 200L * 1024,
+                        5L * 1024 * 1024, 300L * 1024));
+    }
+
     private final List<String> endedEmergencies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override

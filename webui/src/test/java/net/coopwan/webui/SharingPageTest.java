@@ -63,4 +63,39 @@ class SharingPageTest {
             ui.api.sharing = null;
         }
     }
+
+    @Test
+    void countersAndAStopResumeButtonPerBorrowerWithTheCsrfToken() {
+        ui.api.sharing = CountingApi.sharingBothRoles("coop-b01", "coop-s02");
+        try {
+            Http.Login session = pageLogin();
+            String page = ui.http.get("/", session).body();
+            Http.Login login = new Http.Login(session.cookie(), Http.csrfField(page));
+            assertTrue(page.contains("id=\"sharing-totals\">Lent 2.0 MiB down, 200.0 KiB up (3 sessions now); borrowed "
+                    + "5.0 MiB down, 300.0 KiB up (2 sessions now, 9 moved in all)"), page);
+            assertTrue(page.contains("<td class=\"sessions\">3</td><td class=\"rate\">1500 / 150 kbit/s</td>"
+                    + "<td class=\"bytes\">2.0 MiB / 200.0 KiB</td>"), page);
+            assertTrue(page.contains("<td class=\"sessions\">2 (9 moved in all)</td>"), page);
+            assertTrue(page.contains("action=\"/sharing/coop-b01/stop\""), page);
+            assertEquals(1, page.split("stop-lending", -1).length - 1, "a button for the borrower only: " + page);
+
+            assertEquals(403, ui.http.postForm("/sharing/coop-b01/stop", "", login).statusCode());
+            assertEquals(403, ui.http.postForm("/sharing/coop-b01/stop", "csrf=wrong", login).statusCode());
+            assertEquals(List.of(), ui.api.lendingChanges(), "a refused write must not reach the daemon");
+            HttpResponse<String> r = ui.http.postForm("/sharing/coop-b01/stop", "csrf=" + login.csrf(), login);
+            assertEquals(303, r.statusCode(), r.body());
+            page = ui.http.get("/", login).body();
+            assertTrue(page.contains("id=\"sharing-result\">Lending to coop-b01 stopped: it is offered nothing until resumed."),
+                    page);
+            assertTrue(page.contains("STOPPED (LENDING)"), page);
+            assertTrue(page.contains("action=\"/sharing/coop-b01/resume\""), page);
+            ui.http.postForm("/sharing/coop-b01/resume", "csrf=" + login.csrf(), login);
+            ui.http.postForm("/sharing/coop-nobody/stop", "csrf=" + login.csrf(), login);
+            page = ui.http.get("/", login).body();
+            assertTrue(page.contains("Lending not stopped: &#39;coop-nobody&#39; borrows nothing from this router"), page);
+            assertEquals(List.of("stop coop-b01 via web", "resume coop-b01 via web"), ui.api.lendingChanges());
+        } finally {
+            ui.api.sharingFromTheDaemon();
+        }
+    }
 }

@@ -257,6 +257,31 @@ public interface ControlApi {
         return SharingStatus.off();
     }
 
+    /**
+     * The sharer's owner stops lending to the borrower {@code peerId}: it is offered nothing at
+     * once (its moved sessions drain, or are reset on its side, as for any withdrawn offer) and its
+     * USE is refused until {@link #resumeLending}. Kept across restarts and kill -9; stopping twice
+     * is harmless.
+     *
+     * @param via who stops it, for the event log ("web", "cli", "snmp", "luci")
+     * @throws ControlException INVALID_VALUE (no peer given), NOT_FOUND (no bandwidth_sharing agreement with
+     *         that peer in which this router lends, and none stopped), RESOURCE_UNAVAILABLE (peer link off,
+     *         the stop cannot be kept in the state store)
+     */
+    default void stopLending(String peerId, String via) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no sharing service in this daemon");
+    }
+
+    /**
+     * The sharer's owner lends to {@code peerId} again: it is offered its share at once. Resuming
+     * one not stopped is harmless.
+     *
+     * @throws ControlException as {@link #stopLending}
+     */
+    default void resumeLending(String peerId, String via) {
+        throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no sharing service in this daemon");
+    }
+
     // ---- state changes ----
 
     /**

@@ -37,12 +37,20 @@ public record EmergencyStatus(Requester requester, List<Helping> helping, long s
      * @param role "requester" (the neighbour carried this router) or "helper" (this router carried it)
      * @param bytesOut requester: sent through the neighbour; helper: carried out of this router's uplink
      * @param bytesIn  requester: received back through the neighbour; helper: 0 (not counted)
+     * @param sessions connections moved onto the neighbour's paths (bandwidth sharing's borrower,
+     *                 whose totals the same store keeps with role "borrower" or "sharer"); 0 for the emergency
      */
     public record Total(String peerId, String role, long started, long bytesOut, long bytesIn, long bytesDropped,
-            long packetsRefused) {
+            long packetsRefused, long sessions) {
         public Total {
             Objects.requireNonNull(peerId, "peerId");
             Objects.requireNonNull(role, "role");
+        }
+
+        /** An emergency's total: no sessions counted. */
+        public Total(String peerId, String role, long started, long bytesOut, long bytesIn, long bytesDropped,
+                long packetsRefused) {
+            this(peerId, role, started, bytesOut, bytesIn, bytesDropped, packetsRefused, 0);
         }
     }
 

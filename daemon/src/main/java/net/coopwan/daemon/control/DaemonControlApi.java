@@ -123,6 +123,37 @@ public final class DaemonControlApi implements ControlApi {
         return s == null ? net.coopwan.daemon.api.SharingStatus.off() : s.status();
     }
 
+    @Override
+    public void stopLending(String peerId, String via) {
+        lendingChange(peerId, via, true);
+    }
+
+    @Override
+    public void resumeLending(String peerId, String via) {
+        lendingChange(peerId, via, false);
+    }
+
+    /** The owner's stop or resume of lending to {@code peerId}, with endEmergency's refusals. */
+    private void lendingChange(String peerId, String via, boolean stop) {
+        net.coopwan.daemon.coop.sharing.SharingService s = peerLinkOrRefuse(sharing);
+        if (peerId == null || peerId.isEmpty()) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.INVALID_VALUE,
+                    "give the neighbour to " + (stop ? "stop" : "resume") + " lending to");
+        }
+        boolean known;
+        try {
+            String v = via == null ? "cli" : via;
+            known = stop ? s.stopLending(peerId, v) : s.resumeLending(peerId, v);
+        } catch (IllegalStateException e) {
+            throw new net.coopwan.daemon.api.ControlException(
+                    net.coopwan.daemon.api.ControlException.Reason.RESOURCE_UNAVAILABLE, e.getMessage());
+        }
+        if (!known) {
+            throw new net.coopwan.daemon.api.ControlException(net.coopwan.daemon.api.ControlException.Reason.NOT_FOUND,
+                    "'" + peerId + "' borrows nothing from this router (no bandwidth_sharing agreement in which it lends)");
+        }
+    }
+
     /** Where the emergency service is (null while the peer link is off). */
     public void emergency(Supplier<net.coopwan.daemon.coop.emergency.EmergencyService> source) {
         this.emergency = java.util.Objects.requireNonNull(source);

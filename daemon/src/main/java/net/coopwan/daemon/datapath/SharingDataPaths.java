@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import net.coopwan.daemon.coop.emergency.EmergencyCodec;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.coop.emergency.EmergencyPaths.PathCounters;
 import net.coopwan.daemon.coop.sharing.SharingPaths;
 import net.coopwan.daemon.steer.ConntrackFlow;
 import net.coopwan.daemon.steer.EmergencyQuota;
@@ -31,6 +32,10 @@ import net.coopwan.daemon.steer.SharingLenderRules;
  * inner address {@code network + 2 + slot}); sharing takes 4-7, so a neighbour may borrow and, when
  * its uplink fails, be helped at the same time. A tunnel network too small for a slot (a /29 has
  * room for slot 4 only) refuses the grant.
+ *
+ * <p>Totals: a lending path's counters are {@link SharingLenderRules}' (named as the emergency's
+ * path, {@code r<port>}), the borrowing path's {@link SharingBorrowerRules}' (named after its tunnel,
+ * {@code cwb0}); both tables outlive a kill -9, so {@link #leftovers} finds what the killed run carried.
  */
 public final class SharingDataPaths implements SharingPaths {
 
@@ -369,6 +374,80 @@ public final class SharingDataPaths implements SharingPaths {
             // removed again at the next start
         }
         paths.unborrow();
+    }
+
+    @Override
+    public synchronized PathCounters carried(String peerId, boolean lending) {
+        try {
+            if (lending) {
+                EmergencyMessage.Grant g = grants.get(peerId);
+                if (g == null) {
+                    return PathCounters.ZERO;
+                }
+                String name = EmergencyDataPaths.kernelName(g);
+                for (SharingLenderRules.Counters c : lender.counters()) {
+                    if (c.name().equals(name)) {
+                        return lent(c);
+                    }
+                }
+                return PathCounters.ZERO;
+            }
+            SharingBorrowerRules.Counters c = peerId.equals(borrowingFrom) ? borrower.counters() : null;
+            return c == null ? PathCounters.ZERO : borrowed(c);
+        } catch (RuntimeException e) {
+            return PathCounters.ZERO; // a reading, not a change: the next one will do
+        }
+    }
+
+    private static PathCounters lent(SharingLenderRules.Counters c) {
+        return new PathCounters(c.carriedUpBytes(), c.carriedBytes(), c.droppedBytes(), 0, 0, 0);
+    }
+
+    private static PathCounters borrowed(SharingBorrowerRules.Counters c) {
+        return new PathCounters(c.bytesUp(), c.bytesDown(), 0, 0, 0, c.sessionsMoved());
+    }
+
+    @Override
+    public synchronized String pathName(String peerId, boolean lending) {
+        if (lending) {
+            EmergencyMessage.Grant g = grants.get(peerId);
+            return g == null || paths.tunOf(key(peerId)) == null ? null : EmergencyDataPaths.kernelName(g);
+        }
+        return peerId.equals(borrowingFrom) ? EmergencyDataPaths.BORROWER_TUN : null;
+    }
+
+    @Override
+    public synchronized int lentSessions(String borrowerId) {
+        EmergencyMessage.Grant g = grants.get(borrowerId);
+        if (g == null) {
+            return 0;
+        }
+        try {
+            return lender.sessions(EmergencyCodec.dotted(g.requesterAddress()));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public synchronized Map<String, PathCounters> leftovers() {
+        Map<String, PathCounters> out = new HashMap<>();
+        try {
+            for (SharingLenderRules.Counters c : lender.counters()) {
+                out.put(c.name(), lent(c));
+            }
+        } catch (RuntimeException e) {
+            // unreadable: those paths end with zeros
+        }
+        try {
+            SharingBorrowerRules.Counters c = borrower.counters();
+            if (c != null) {
+                out.put(EmergencyDataPaths.BORROWER_TUN, borrowed(c));
+            }
+        } catch (RuntimeException e) {
+            // likewise
+        }
+        return out;
     }
 
     @Override

@@ -516,7 +516,7 @@ public final class Daemon implements AutoCloseable {
                 new net.coopwan.daemon.uplink.failure.SysfsDeviceReader(), kernelSteering::defaultGateway,
                 line -> events.record("coop", line));
         net.coopwan.daemon.coop.sharing.SharingService sharing = SharingWiring.start(c, ch, agreementStore,
-                kernelSteering.sharingPaths(c, paths), line -> events.record("coop", line));
+                storeOrNull(), kernelSteering.sharingPaths(c, paths), line -> events.record("coop", line));
         return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing);
     }
 

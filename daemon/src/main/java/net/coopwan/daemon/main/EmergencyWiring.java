@@ -198,7 +198,8 @@ final class EmergencyWiring {
         EmergencyService.Settings settings = new EmergencyService.Settings(e.enabled(), mode, e.helperPort(),
                 address(e.tunnelNetwork()), e.tunnelPrefix(), own, allowed);
         EmergencyService service = new EmergencyService(settings, peers(channel, store), paths,
-                agreementsStore == null ? EmergencyLedger.inMemory() : ledger(new EmergencyStore(agreementsStore), log), log,
+                agreementsStore == null ? EmergencyLedger.inMemory()
+                        : ledger(new EmergencyStore(agreementsStore), "emergency", EmergencyStore.EMERGENCY_ROLES, log), log,
                 publish, Clock.systemUTC(), System::nanoTime,
                 new SecureRandom());
         channel.messages(ChannelHeader.Kind.EMERGENCY, service);
@@ -207,33 +208,39 @@ final class EmergencyWiring {
     }
 
     /**
-     * The counters in the state store. A write that fails is logged and the emergency goes on:
-     * the LAN matters more than its statistics.
+     * The counters in the state store, of the paths whose role is one of {@code roles} only: the
+     * emergency and bandwidth sharing keep theirs in the same tables (one start / end / kill -9
+     * bookkeeping), and neither ends or shows the other's paths. A write that fails is logged and
+     * the service goes on: the LAN matters more than its statistics.
+     *
+     * @param what the service, for the log line
      */
-    private static EmergencyLedger ledger(EmergencyStore store, Consumer<String> log) {
+    static EmergencyLedger ledger(EmergencyStore store, String what, java.util.Set<String> roles, Consumer<String> log) {
         return new EmergencyLedger() {
             @Override
             public void started(String pathName, String peerId, String role) {
                 try {
                     store.started(pathName, peerId, role, java.time.Instant.now());
                 } catch (StoreException ex) {
-                    log.accept("emergency: start with " + peerId + " not counted in the store: " + ex.getMessage());
+                    log.accept(what + ": start with " + peerId + " not counted in the store: " + ex.getMessage());
                 }
             }
 
             @Override
             public void ended(String pathName, EmergencyPaths.PathCounters last) {
                 try {
-                    store.ended(pathName, last.bytesOut(), last.bytesIn(), last.bytesDropped(), last.packetsRefused());
+                    store.ended(pathName, last.bytesOut(), last.bytesIn(), last.bytesDropped(), last.packetsRefused(),
+                            last.sessions());
                 } catch (StoreException ex) {
-                    log.accept("emergency: counters of " + pathName + " not kept in the store: " + ex.getMessage());
+                    log.accept(what + ": counters of " + pathName + " not kept in the store: " + ex.getMessage());
                 }
             }
 
             @Override
             public List<String> running() {
                 try {
-                    return store.running().stream().map(EmergencyStore.Running::pathName).toList();
+                    return store.running().stream().filter(r -> roles.contains(r.role()))
+                            .map(EmergencyStore.Running::pathName).toList();
                 } catch (StoreException ex) {
                     return List.of();
                 }
@@ -242,8 +249,9 @@ final class EmergencyWiring {
             @Override
             public List<EmergencyStatus.Total> totals() {
                 try {
-                    return store.totals().stream().map(t -> new EmergencyStatus.Total(t.peerId(), t.role(), t.started(),
-                            t.bytesOut(), t.bytesIn(), t.bytesDropped(), t.packetsRefused())).toList();
+                    return store.totals().stream().filter(t -> roles.contains(t.role()))
+                            .map(t -> new EmergencyStatus.Total(t.peerId(), t.role(), t.started(), t.bytesOut(),
+                                    t.bytesIn(), t.bytesDropped(), t.packetsRefused(), t.sessions())).toList();
                 } catch (StoreException ex) {
                     return List.of();
                 }

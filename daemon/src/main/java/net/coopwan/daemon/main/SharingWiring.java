@@ -16,12 +16,17 @@ import net.coopwan.daemon.coop.agreement.Agreement;
 import net.coopwan.daemon.coop.agreement.Role;
 import net.coopwan.daemon.coop.channel.ChannelHeader;
 import net.coopwan.daemon.coop.channel.ChannelService;
+import net.coopwan.daemon.coop.emergency.EmergencyLedger;
+import net.coopwan.daemon.coop.sharing.LendingStops;
 import net.coopwan.daemon.coop.sharing.ShareableBandwidth;
 import net.coopwan.daemon.coop.sharing.SharingCodec;
 import net.coopwan.daemon.coop.sharing.SharingService;
 import net.coopwan.daemon.datapath.HostLearning;
 import net.coopwan.daemon.datapath.SharingDataPaths;
 import net.coopwan.daemon.store.AgreementStore;
+import net.coopwan.daemon.store.EmergencyStore;
+import net.coopwan.daemon.store.SharingStopStore;
+import net.coopwan.daemon.store.Store;
 import net.coopwan.daemon.store.StoreException;
 
 /**
@@ -37,9 +42,12 @@ final class SharingWiring {
     private SharingWiring() {
     }
 
-    /** The service, registered on {@code channel}, with its own worker; {@link SharingService#close} stops both. */
-    static SharingService start(CoopwanConfig c, ChannelService channel, AgreementStore store, SharingDataPaths paths,
-            Consumer<String> log) {
+    /**
+     * The service, registered on {@code channel}, with its own worker; {@link SharingService#close} stops both.
+     * Its totals and the owner's stops are kept in {@code state} (in memory without it).
+     */
+    static SharingService start(CoopwanConfig c, ChannelService channel, AgreementStore store, Store state,
+            SharingDataPaths paths, Consumer<String> log) {
         Sharing s = c.sharing();
         Optional<Uplink> uplink = EmergencyWiring.uplink(c);
         ShareableBandwidth.Settings estimate = new ShareableBandwidth.Settings(s.windowS() * 1000L, 0,
@@ -52,8 +60,10 @@ final class SharingWiring {
             t.setDaemon(true);
             return t;
         });
+        EmergencyLedger ledger = state == null ? EmergencyLedger.inMemory()
+                : EmergencyWiring.ledger(new EmergencyStore(state), "sharing", EmergencyStore.SHARING_ROLES, log);
         SharingService service = new SharingService(settings, peers(channel, store), paths, worker, log,
-                new SecureRandom().nextLong() & 0xffff_ffffL);
+                new SecureRandom().nextLong() & 0xffff_ffffL, ledger, state == null ? LendingStops.inMemory() : stops(state));
         learnHosts(s, paths, service, worker, log);
         channel.messages(ChannelHeader.Kind.SHARING, service);
         service.wake(channel::kick);
@@ -80,6 +90,40 @@ final class SharingWiring {
                         + "); new sessions are chosen by port and the avoid patterns cannot apply");
             }
         });
+    }
+
+    /** The owner's stops in the state store; a failed write refuses the stop or resume (nothing changes). */
+    private static LendingStops stops(Store state) {
+        SharingStopStore kept = new SharingStopStore(state);
+        return new LendingStops() {
+            @Override
+            public java.util.Set<String> stopped() {
+                try {
+                    return kept.stopped();
+                } catch (StoreException ex) {
+                    // unreadable at start: nothing is lent until the owner looks (a stop must never be lost)
+                    throw new IllegalStateException("cannot read the stops of lending: " + ex.getMessage(), ex);
+                }
+            }
+
+            @Override
+            public void stop(String borrowerId, String via) {
+                try {
+                    kept.stop(borrowerId, via, java.time.Instant.now());
+                } catch (StoreException ex) {
+                    throw new IllegalStateException("the stop cannot be kept in the state store: " + ex.getMessage(), ex);
+                }
+            }
+
+            @Override
+            public void resume(String borrowerId) {
+                try {
+                    kept.resume(borrowerId);
+                } catch (StoreException ex) {
+                    throw new IllegalStateException("the resume cannot be kept in the state store: " + ex.getMessage(), ex);
+                }
+            }
+        };
     }
 
     private static SharingService.Peers peers(ChannelService channel, AgreementStore store) {

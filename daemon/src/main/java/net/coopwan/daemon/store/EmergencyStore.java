@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The emergency connection's counters per neighbour and role (schema V4), so that neither a
+ * The emergency connection's counters per neighbour and role (schema V4; bandwidth sharing's too,
+ * with roles {@code "sharer"} and {@code "borrower"} and the sessions moved, V5), so that neither a
  * restart nor a kill -9 loses them: {@link #started} when traffic starts to flow, {@link #ended}
  * with the path's final kernel counters when it ends, and {@link #running} for a start after a
  * kill -9, which finds the counters the killed run left and ends those paths with them.
@@ -17,12 +18,21 @@ public final class EmergencyStore {
 
     /** One neighbour's totals in one role ({@code "requester"} or {@code "helper"}). */
     public record Total(String peerId, String role, long started, long bytesOut, long bytesIn, long bytesDropped,
-            long packetsRefused) {
+            long packetsRefused, long sessions) {
+        /** Without sessions (the emergency counts none). */
+        public Total(String peerId, String role, long started, long bytesOut, long bytesIn, long bytesDropped,
+                long packetsRefused) {
+            this(peerId, role, started, bytesOut, bytesIn, bytesDropped, packetsRefused, 0);
+        }
     }
 
     /** A path running now: its kernel counters' name, the neighbour and this router's role. */
     public record Running(String pathName, String peerId, String role) {
     }
+
+    /** The emergency's roles; bandwidth sharing's are {@link #SHARING_ROLES}. */
+    public static final java.util.Set<String> EMERGENCY_ROLES = java.util.Set.of("requester", "helper");
+    public static final java.util.Set<String> SHARING_ROLES = java.util.Set.of("sharer", "borrower");
 
     private final Store store;
 
@@ -59,6 +69,12 @@ public final class EmergencyStore {
      */
     public boolean ended(String pathName, long bytesOut, long bytesIn, long bytesDropped, long packetsRefused)
             throws StoreException {
+        return ended(pathName, bytesOut, bytesIn, bytesDropped, packetsRefused, 0);
+    }
+
+    /** As {@link #ended(String, long, long, long, long)}, with the sessions the path carried. */
+    public boolean ended(String pathName, long bytesOut, long bytesIn, long bytesDropped, long packetsRefused,
+            long sessions) throws StoreException {
         return store.inTransaction("record an emergency's end", c -> {
             String peer;
             String role;
@@ -74,14 +90,15 @@ public final class EmergencyStore {
             }
             ensureTotal(c, peer, role);
             try (PreparedStatement p = c.prepareStatement("UPDATE emergency_total SET bytes_out = bytes_out + ?, "
-                    + "bytes_in = bytes_in + ?, bytes_dropped = bytes_dropped + ?, packets_refused = packets_refused + ? "
-                    + "WHERE peer_id = ? AND role = ?")) {
+                    + "bytes_in = bytes_in + ?, bytes_dropped = bytes_dropped + ?, packets_refused = packets_refused + ?, "
+                    + "sessions = sessions + ? WHERE peer_id = ? AND role = ?")) {
                 p.setLong(1, Math.max(0, bytesOut));
                 p.setLong(2, Math.max(0, bytesIn));
                 p.setLong(3, Math.max(0, bytesDropped));
                 p.setLong(4, Math.max(0, packetsRefused));
-                p.setString(5, peer);
-                p.setString(6, role);
+                p.setLong(5, Math.max(0, sessions));
+                p.setString(6, peer);
+                p.setString(7, role);
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement("DELETE FROM emergency_running WHERE path_name = ?")) {
@@ -111,21 +128,23 @@ public final class EmergencyStore {
         return store.inTransaction("read the emergency totals", c -> {
             List<Total> out = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT peer_id, role, started, bytes_out, bytes_in, bytes_dropped, "
-                    + "packets_refused FROM emergency_total ORDER BY peer_id, role"); ResultSet rs = p.executeQuery()) {
+                    + "packets_refused, sessions FROM emergency_total ORDER BY peer_id, role"); ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Total(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), rs.getLong(7)));
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8)));
                 }
             }
             return out;
         });
     }
 
-    /** Started emergencies summed over every neighbour and role. */
+    /** Started emergencies summed over every neighbour and both emergency roles (sharing's rows are not emergencies). */
     public long startedTotal() throws StoreException {
         long n = 0;
         for (Total t : totals()) {
-            n += t.started();
+            if (EMERGENCY_ROLES.contains(t.role())) {
+                n += t.started();
+            }
         }
         return n;
     }

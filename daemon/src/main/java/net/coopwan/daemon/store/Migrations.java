@@ -22,7 +22,8 @@ final class Migrations {
             "event log",
             "peers, pending approvals and agreements",
             "router identity and paired peers",
-            "emergency counters");
+            "emergency counters",
+            "sharing totals and stopped lending");
 
     private final Connection connection;
 

@@ -64,6 +64,11 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "                                  a neighbour since when, why, quota, bytes), then the neighbours it",
             "                                  carries: PEER STATE SINCE QUOTA USED CARRIED DROPPED REFUSED REASON",
             "  emergency end PEER              stop carrying PEER's traffic at once; PEER is told",
+            "  sharing                         bandwidth sharing: what this router lends to each borrower and borrows",
+            "                                  from each sharer, sessions now, rate now and bytes in all, and the totals",
+            "  sharing stop PEER               stop lending to PEER: it is offered nothing at once, its moved sessions",
+            "                                  drain, its use is refused until resumed (kept across restarts)",
+            "  sharing resume PEER             lend to PEER again",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -77,7 +82,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
 
     /** The commands, as an error message lists them. */
     static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, pair, request, pending,"
-            + " approve, reject, agreements, info, emergency, call";
+            + " approve, reject, agreements, info, emergency, sharing, call";
 
     /** How long {@code info PEER} waits for the answer: five resends of the request. */
     static final int INFO_WAIT_MS = 5000;
@@ -159,6 +164,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             }
             case "request", "approve", "reject" -> cooperation(socket, config, json, command, words);
             case "emergency" -> emergency(socket, config, json, words);
+            case "sharing" -> sharing(socket, config, json, words);
             case "events" -> {
                 if (words.size() > 1) {
                     throw new UsageException("unexpected argument '" + words.get(1) + "' after events");
@@ -270,6 +276,21 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             return new CtlArgs(socket, config, json, false, "emergency.end", p, "emergency.end", null, false);
         }
         throw new UsageException("usage: coopwan ctl emergency | coopwan ctl emergency end PEER");
+    }
+
+    /** {@code sharing} (method sharing), {@code sharing stop|resume PEER} (methods sharing.stop / sharing.resume, via cli). */
+    private static CtlArgs sharing(Path socket, Path config, boolean json, List<String> words) throws UsageException {
+        if (words.isEmpty()) {
+            return new CtlArgs(socket, config, json, false, "sharing", null, "sharing", null, false);
+        }
+        if (List.of("stop", "resume").contains(words.get(0)) && words.size() == 2) {
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.put("peer", words.get(1));
+            p.put("via", "cli");
+            String method = "sharing." + words.get(0);
+            return new CtlArgs(socket, config, json, false, method, p, method, null, false);
+        }
+        throw new UsageException("usage: coopwan ctl sharing | coopwan ctl sharing stop PEER | coopwan ctl sharing resume PEER");
     }
 
     /** {@code request PEER}, {@code approve PEER TYPE[:PARAM=VALUE,...]...}, {@code reject PEER [REASON...]}. */

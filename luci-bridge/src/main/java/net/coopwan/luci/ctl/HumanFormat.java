@@ -43,6 +43,9 @@ final class HumanFormat {
                     + "\n";
             case "emergency" -> emergency(result);
             case "sharing" -> sharing(result);
+            case "sharing.stop" -> "stopped lending to " + result.path("stopped").asText() + ": it is offered nothing and"
+                    + " its use is refused until 'coopwan ctl sharing resume " + result.path("stopped").asText() + "'\n";
+            case "sharing.resume" -> "resumed lending to " + result.path("resumed").asText() + "\n";
             case "emergency.end" -> "ended the emergency of " + result.path("ended").asText() + ": its traffic is no longer"
                     + " carried, and it is told\n";
             case "request" -> "offer sent to " + result.path("peerId").asText() + ": " + offered(result.path("offered"))
@@ -208,7 +211,10 @@ final class HumanFormat {
      * carries, the totals kept across restarts per neighbour and role, then the emergencies started
      * and the counters that are not zero. Times are UTC.
      */
-    /** {@code ctl sharing}: what this router lends and borrows, a table per role. */
+    /**
+     * {@code ctl sharing}: what this router lends and borrows, a table per role with the kernel's
+     * counters (sessions now, rate now, bytes in all, down / up), then the totals of both roles.
+     */
     static String sharing(JsonNode s) {
         StringBuilder sb = new StringBuilder();
         sb.append("lend ").append(s.path("lend").asBoolean() ? "on" : "off").append(", borrow ")
@@ -219,11 +225,14 @@ final class HumanFormat {
         if (lending.isEmpty()) {
             sb.append("lending to no neighbour\n");
         } else {
-            Table t = new Table("BORROWER", "OFFER DOWN", "OFFER UP", "PATH", "QUOTA");
+            Table t = new Table("BORROWER", "OFFER DOWN", "OFFER UP", "PATH", "QUOTA", "SESSIONS", "RATE DOWN/UP",
+                    "LENT DOWN/UP");
             for (JsonNode l : lending) {
                 t.row(l.path("peerId").asText(), l.path("offerDownKbps").asLong() + " kbit/s",
-                        l.path("offerUpKbps").asLong() + " kbit/s", l.path("state").asText(),
-                        l.path("quotaBytes").asLong() == 0 ? "-" : bytes(l.path("quotaBytes").asLong()));
+                        l.path("offerUpKbps").asLong() + " kbit/s",
+                        (l.path("stopped").asBoolean() ? "STOPPED " : "") + l.path("state").asText(),
+                        l.path("quotaBytes").asLong() == 0 ? "-" : bytes(l.path("quotaBytes").asLong()),
+                        Long.toString(l.path("sessions").asLong()), rates(l), downUp(l));
             }
             sb.append(t.render());
         }
@@ -231,19 +240,39 @@ final class HumanFormat {
         if (borrowing.isEmpty()) {
             sb.append("borrowing from no neighbour\n");
         } else {
-            Table t = new Table("SHARER", "STATE", "OFFER DOWN", "OFFER UP", "NEW SESSIONS MOVED");
+            Table t = new Table("SHARER", "STATE", "OFFER DOWN", "OFFER UP", "NEW SESSIONS MOVED", "SESSIONS",
+                    "MOVED IN ALL", "RATE DOWN/UP", "BORROWED DOWN/UP");
             for (JsonNode b : borrowing) {
                 t.row(b.path("peerId").asText(), b.path("state").asText(), b.path("offerDownKbps").asLong() + " kbit/s",
-                        b.path("offerUpKbps").asLong() + " kbit/s", b.path("perMille").asInt() / 10.0 + "%");
+                        b.path("offerUpKbps").asLong() + " kbit/s", b.path("perMille").asInt() / 10.0 + "%",
+                        Long.toString(b.path("sessions").asLong()), Long.toString(b.path("sessionsMoved").asLong()),
+                        rates(b), downUp(b));
             }
             sb.append(t.render());
         }
+        JsonNode t = s.path("totals");
+        sb.append("in all: lent ").append(bytes(t.path("bytesLentDown").asLong())).append(" down, ")
+                .append(bytes(t.path("bytesLentUp").asLong())).append(" up, ").append(t.path("sessionsLent").asLong())
+                .append(" sessions now; borrowed ").append(bytes(t.path("bytesBorrowedDown").asLong())).append(" down, ")
+                .append(bytes(t.path("bytesBorrowedUp").asLong())).append(" up, ")
+                .append(t.path("sessionsBorrowed").asLong()).append(" sessions now, ")
+                .append(t.path("sessionsMoved").asLong()).append(" moved\n");
         java.util.TreeMap<String, String> counted = new java.util.TreeMap<>();
         s.path("counters").properties().forEach(c -> counted.put(c.getKey(), c.getValue().asText()));
         if (!counted.isEmpty()) {
             sb.append("counted: ").append(counted).append('\n');
         }
         return sb.toString().stripTrailing();
+    }
+
+    /** A path's rate now, down / up. */
+    private static String rates(JsonNode p) {
+        return p.path("rateDownKbps").asLong() + "/" + p.path("rateUpKbps").asLong() + " kbit/s";
+    }
+
+    /** A path's bytes in all, down / up. */
+    private static String downUp(JsonNode p) {
+        return bytes(p.path("bytesDown").asLong()) + "/" + bytes(p.path("bytesUp").asLong());
     }
 
     static String emergency(JsonNode e) {

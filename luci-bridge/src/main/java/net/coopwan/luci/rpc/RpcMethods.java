@@ -25,14 +25,17 @@ public final class RpcMethods {
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
             "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
             "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject", "info",
-            "info.request", "emergency", "emergency.end", "sharing");
+            "info.request", "emergency", "emergency.end", "sharing", "sharing.stop", "sharing.resume");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
             "bond.member.add", "bond.member.remove", "pair.start", "pair.enter", "request", "approve", "reject",
-            "info.request", "emergency.end");
+            "info.request", "emergency.end", "sharing.stop", "sharing.resume");
 
-    /** Who may be named as ending an emergency over this socket: {@code coopwan ctl} and LuCI (through rpcd). */
+    /**
+     * Who may be named as ending an emergency, or stopping or resuming lending, over this socket:
+     * {@code coopwan ctl} and LuCI (through rpcd).
+     */
     public static final Set<String> EMERGENCY_END_VIA = Set.of("cli", "luci");
 
     /** See {@link VersionInfo#api()}. */
@@ -122,6 +125,8 @@ public final class RpcMethods {
                 o.set("pending", Json.mapper().valueToTree(api.pendingRequests()));
                 // and the emergency with them: whether one carries this router, which it carries (LuCI's view)
                 o.set("emergency", Json.mapper().valueToTree(api.emergency()));
+                // and bandwidth sharing with them, with its counters (LuCI's sharing section)
+                o.set("sharing", Json.mapper().valueToTree(api.sharing()));
                 return o;
             }
             case "pair.start": {
@@ -178,16 +183,27 @@ public final class RpcMethods {
             case "emergency":
                 noParams(method, params);
                 return api.emergency();
+            case "sharing.stop", "sharing.resume": {
+                // {"peer": ID, "via": "cli"|"luci"}: the sharer's owner stops (or resumes) lending to PEER
+                Params p = Params.of(method, params, Set.of("peer"), Set.of("via"));
+                String via = via(method, p);
+                String peer = p.string("peer");
+                boolean stop = method.equals("sharing.stop");
+                if (stop) {
+                    api.stopLending(peer, via);
+                } else {
+                    api.resumeLending(peer, via);
+                }
+                Map<String, String> done = new LinkedHashMap<>();
+                done.put(stop ? "stopped" : "resumed", peer);
+                return done;
+            }
             case "emergency.end": {
                 // {"peer": ID, "via": "cli"|"luci"}: the helper's owner stops carrying PEER's traffic
                 Params p = Params.of(method, params, Set.of("peer"), Set.of("via"));
-                String via = p.optString("via");
-                if (via != null && !EMERGENCY_END_VIA.contains(via)) {
-                    throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": via must be cli or luci, got '"
-                            + JsonRpcHandler.clip(via) + "'");
-                }
+                String via = via(method, p);
                 String peer = p.string("peer");
-                api.endEmergency(peer, via == null ? "cli" : via);
+                api.endEmergency(peer, via);
                 Map<String, String> done = new LinkedHashMap<>();
                 done.put("ended", peer);
                 return done;
@@ -221,6 +237,16 @@ public final class RpcMethods {
                 throw new RpcException(JsonRpc.METHOD_NOT_FOUND, "method not found: '" + JsonRpcHandler.clip(method)
                         + "'; methods are " + String.join(", ", NAMES));
         }
+    }
+
+    /** The optional {@code via} of an owner's action: cli (the default) or luci. */
+    private static String via(String method, Params p) throws RpcException {
+        String via = p.optString("via");
+        if (via != null && !EMERGENCY_END_VIA.contains(via)) {
+            throw new RpcException(JsonRpc.INVALID_PARAMS, method + ": via must be cli or luci, got '"
+                    + JsonRpcHandler.clip(via) + "'");
+        }
+        return via == null ? "cli" : via;
     }
 
     private static void noParams(String method, JsonNode params) throws RpcException {

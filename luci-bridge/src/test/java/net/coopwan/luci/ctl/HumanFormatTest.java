@@ -182,7 +182,8 @@ class HumanFormatTest {
         assertTrue(out.contains("coop-b    5000 kbit/s  450 kbit/s  LENDING  610.4 KiB"), out);
         assertTrue(out.contains("coop-s  BORROWING  4000 kbit/s  400 kbit/s  83.3%"), out);
         assertTrue(out.endsWith("counted: {SHARING_UNEXPECTED=1}"), out);
-        assertEquals("lend off, borrow off; spare 0 kbit/s down, 0 kbit/s up\nlending to no neighbour\nborrowing from no neighbour",
+        assertEquals("lend off, borrow off; spare 0 kbit/s down, 0 kbit/s up\nlending to no neighbour\nborrowing from no neighbour"
+                + "\nin all: lent 0 B down, 0 B up, 0 sessions now; borrowed 0 B down, 0 B up, 0 sessions now, 0 moved",
                 HumanFormat.sharing(Json.mapper().valueToTree(net.coopwan.daemon.api.SharingStatus.off())));
     }
 }

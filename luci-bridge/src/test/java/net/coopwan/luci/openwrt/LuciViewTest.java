@@ -170,6 +170,45 @@ class LuciViewTest {
     }
 
     @Test
+    void sharingIsATableWithCountersAndAStopButtonPerBorrowerThatCallsSharingStopViaLuci() throws Exception {
+        assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
+        ObjectNode fixture = Json.mapper().createObjectNode();
+        ObjectNode peers = Json.mapper().createObjectNode();
+        peers.put("enabled", true);
+        peers.set("sharing", Json.mapper().valueToTree(net.coopwan.luci.testsupport.SharingApi.sample()));
+        fixture.set("peers", peers);
+        fixture.set("sharing.stop", Json.mapper().readTree("{\"stopped\":\"coop-b01\"}"));
+        fixture.put("click", "coopwan-sharing-stop-coop-b01");
+        JsonNode r = render(fixture);
+        String text = r.get("text").asText();
+        assertTrue(text.contains("Lent 2.0 MiB down, 200.0 KiB up (3 sessions now); borrowed 5.0 MiB down, 300.0 KiB up"
+                + " (2 sessions now, 9 moved in all)\n"), text);
+        assertTrue(text.contains("coop-b01 | lending to | LENDING | 5000 / 450 kbit/s | 3 | 1500 / 150 kbit/s"
+                + " | 2.0 MiB / 200.0 KiB | Stop lending\n"), text);
+        assertTrue(text.contains("coop-s02 | borrowing from | BORROWING | 4000 / 400 kbit/s | 2 (9 moved in all)"
+                + " | 3000 / 200 kbit/s | 5.0 MiB / 300.0 KiB | \n"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-sharing"), r.get("ids").toString());
+        // the click: one call of sharing.stop for that borrower, via luci, and the daemon's answer shown
+        List<String> stops = new ArrayList<>();
+        for (JsonNode c : r.get("calls")) {
+            if (c.get("method").asText().startsWith("sharing.")) {
+                stops.add(c.get("method").asText() + " " + c.get("args"));
+            }
+        }
+        assertEquals(List.of("sharing.stop [\"coop-b01\",\"luci\"]"), stops);
+        assertEquals("info: Lending to coop-b01 stopped: it is offered nothing until resumed.", r.get("reload").asText());
+
+        // a stopped borrower has the resume button; the daemon's refusal is shown as it is
+        ObjectNode stopped = (ObjectNode) peers.get("sharing").get("lending").get(0);
+        stopped.put("stopped", true);
+        fixture.set("sharing.resume", Json.mapper().readTree("{\"error\":\"coopwan ctl: sharing.resume: refused\",\"code\":1}"));
+        fixture.put("click", "coopwan-sharing-resume-coop-b01");
+        r = render(fixture);
+        assertTrue(r.get("text").asText().contains("coop-b01 | lending to | STOPPED LENDING |"), r.get("text").asText());
+        assertEquals("warning: coopwan ctl: sharing.resume: refused", r.get("reload").asText());
+    }
+
+    @Test
     void anUnreachableDaemonIsShownAsSuch() throws Exception {
         assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
         ObjectNode fixture = Json.mapper().createObjectNode();

@@ -123,6 +123,33 @@ class RpcdPluginTest {
         assertTrue(j.get("error").asText().contains("carries no emergency for 'coop-9' (NOT_FOUND"), j.toString());
     }
 
+    @Test
+    void sharingStopAndResumeTakeTheirParamsOnStdinAndAreWrites() throws Exception {
+        Files.writeString(stub, "#!/bin/sh\n"
+                + "echo \"$*\" >> '" + dir + "/args.log'\n"
+                + "case \"$*\" in *' -') cat >> '" + dir + "/stdin.log' ;; esac\n"
+                + "cat '" + dir + "/out.json'\n");
+        JsonNode list = json(plugin(null, "list").out());
+        for (String m : List.of("sharing.stop", "sharing.resume")) {
+            assertEquals(new TreeSet<>(List.of("peer", "via")), fields(list.get(m)));
+        }
+        answer("{\"stopped\":\"coop-2\"}", null, 0);
+        String params = "{\"peer\":\"coop-2\",\"via\":\"luci\"}";
+        Proc p = plugin(params + "\n", "call", "sharing.stop");
+        assertEquals(0, p.code(), p.err());
+        assertEquals("coop-2", json(p.out()).get("stopped").asText());
+        answer("{\"resumed\":\"coop-2\"}", null, 0);
+        assertEquals("coop-2", json(plugin(params + "\n", "call", "sharing.resume").out()).get("resumed").asText());
+        assertEquals(List.of("--json call sharing.stop -", "--json call sharing.resume -"), ctlArgs());
+        assertEquals(List.of(params, params), Files.readAllLines(dir.resolve("stdin.log")));
+        // the ACL grants both as writes, beside the read of the status
+        JsonNode acl = json(Files.readString(Path.of("files/usr/share/rpcd/acl.d/luci-app-coopwan.json")))
+                .get("luci-app-coopwan");
+        assertTrue(acl.get("write").get("ubus").get("coopwan").toString().contains("\"sharing.stop\",\"sharing.resume\""),
+                acl.toString());
+        assertTrue(acl.get("read").get("ubus").get("coopwan").toString().contains("\"sharing\""), acl.toString());
+    }
+
     private static TreeSet<String> fields(JsonNode o) {
         TreeSet<String> f = new TreeSet<>();
         o.fieldNames().forEachRemaining(f::add);

@@ -93,6 +93,16 @@ class JsonRpcHandlerTest {
         }
 
         @Override
+        public void stopLending(String peerId, String via) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
+        public void resumeLending(String peerId, String via) {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
         public List<UplinkStatus> uplinks() {
             throw new IllegalStateException("store is closed");
         }
@@ -182,7 +192,8 @@ class JsonRpcHandlerTest {
                 "pair.enter", "{\"address\":\"100.64.77.2\",\"code\":\"12345678\"}",
                 "request", "{\"peer\":\"coop-1\"}", "reject", "{\"peer\":\"coop-1\"}",
                 "info", "{\"peer\":\"coop-1\"}", "info.request", "{\"peer\":\"coop-1\",\"wait_ms\":100}",
-                "emergency.end", "{\"peer\":\"coop-1\"}",
+                "emergency.end", "{\"peer\":\"coop-1\"}", "sharing.stop", "{\"peer\":\"coop-1\"}",
+                "sharing.resume", "{\"peer\":\"coop-1\"}",
                 "approve", "{\"peer\":\"coop-1\",\"types\":{\"emergency\":{\"bandwidth_kbps\":1}}}");
         for (String m : RpcMethods.NAMES) {
             JsonNode r = handle(h, "{\"jsonrpc\":\"2.0\",\"id\":\"" + m + "\",\"method\":\"" + m + "\""

@@ -193,7 +193,7 @@ public final class CoopwanMib {
     public static final OID COOP_EMERGENCIES_ACTIVE = child(COOPWAN_COOPERATION, 2);
     /** coopEmergencyBytesCarried, Counter64 octets. */
     public static final OID COOP_EMERGENCY_BYTES_CARRIED = child(COOPWAN_COOPERATION, 3);
-    /** coopSharingSessions, Counter32. */
+    /** coopSharingSessions, Gauge32: connections moved or carried now, both roles. */
     public static final OID COOP_SHARING_SESSIONS = child(COOPWAN_COOPERATION, 4);
     /** coopSharingBytesLent, Counter64 octets. */
     public static final OID COOP_SHARING_BYTES_LENT = child(COOPWAN_COOPERATION, 5);

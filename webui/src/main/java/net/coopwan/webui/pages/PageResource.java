@@ -48,6 +48,8 @@ public final class PageResource {
     static final String COOP_RESULT = "coop-result";
     /** The id of the message after an emergency was ended. */
     static final String EMERGENCY_RESULT = "emergency-result";
+    /** The id of the message after lending was stopped or resumed. */
+    static final String SHARING_RESULT = "sharing-result";
 
     private final ControlApi api;
     private final Logins logins;
@@ -252,6 +254,38 @@ public final class PageResource {
         }
         sessions.setFlash(s.id(), flash);
         return Responses.seeOther("/#emergency");
+    }
+
+    /** The "Stop lending" button of a borrower: it is offered nothing and refused until resumed. */
+    @POST
+    @Path("sharing/{peer}/stop")
+    public Response stopLending(@PathParam("peer") String peer, @Context HttpServletRequest http) {
+        return lending(peer, http, true);
+    }
+
+    /** The "Resume lending" button of a borrower stopped before. */
+    @POST
+    @Path("sharing/{peer}/resume")
+    public Response resumeLending(@PathParam("peer") String peer, @Context HttpServletRequest http) {
+        return lending(peer, http, false);
+    }
+
+    private Response lending(String peer, HttpServletRequest http, boolean stop) {
+        Session s = session(http);
+        Flash flash;
+        try {
+            if (stop) {
+                api.stopLending(peer, "web");
+                flash = new Flash(true, "Lending to " + peer + " stopped: it is offered nothing until resumed.", SHARING_RESULT);
+            } else {
+                api.resumeLending(peer, "web");
+                flash = new Flash(true, "Lending to " + peer + " resumed.", SHARING_RESULT);
+            }
+        } catch (ControlException e) {
+            flash = new Flash(false, "Lending not " + (stop ? "stopped" : "resumed") + ": " + e.getMessage(), SHARING_RESULT);
+        }
+        sessions.setFlash(s.id(), flash);
+        return Responses.seeOther("/#sharing");
     }
 
     private String loginPage(String user, String error) {

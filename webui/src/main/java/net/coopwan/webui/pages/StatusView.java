@@ -62,8 +62,13 @@ final class StatusView {
                              String carried, String dropped, String refused, String reason) {
     }
 
-    /** One row of the "Bandwidth sharing" section: a neighbour this router lends to or borrows from. */
-    public record SharingRow(String peerId, String role, String state, String offer, String detail) {
+    /**
+     * One row of the "Bandwidth sharing" section: a neighbour this router lends to or borrows from.
+     *
+     * @param stoppable "stop" or "resume" for a borrower (its button), "" for a sharer
+     */
+    public record SharingRow(String peerId, String role, String state, String offer, String detail, String sessions,
+                             String rate, String bytes, String stoppable) {
     }
 
     private StatusView() {
@@ -77,14 +82,24 @@ final class StatusView {
         Map<String, Object> m = new HashMap<>();
         m.put("sharingSummary", "Lend " + (s.lend() ? "on" : "off") + ", borrow " + (s.borrow() ? "on" : "off")
                 + "; idle capacity " + s.spareDownKbps() + " kbit/s down, " + s.spareUpKbps() + " kbit/s up");
+        net.coopwan.daemon.api.SharingStatus.Totals t = s.totals();
+        m.put("sharingTotals", "Lent " + Formats.bytes(t.bytesLentDown()) + " down, " + Formats.bytes(t.bytesLentUp())
+                + " up (" + t.sessionsLent() + " sessions now); borrowed " + Formats.bytes(t.bytesBorrowedDown()) + " down, "
+                + Formats.bytes(t.bytesBorrowedUp()) + " up (" + t.sessionsBorrowed() + " sessions now, "
+                + t.sessionsMoved() + " moved in all)");
         List<SharingRow> rows = new ArrayList<>();
         for (net.coopwan.daemon.api.SharingStatus.Lending l : s.lending()) {
-            rows.add(new SharingRow(l.peerId(), "lending to", l.state(), l.offerDownKbps() + " / " + l.offerUpKbps() + " kbit/s",
-                    l.quotaBytes() > 0 ? "quota " + Formats.bytes(l.quotaBytes()) + " per window" : "-"));
+            rows.add(new SharingRow(l.peerId(), "lending to", l.stopped() ? "STOPPED (" + l.state() + ")" : l.state(),
+                    l.offerDownKbps() + " / " + l.offerUpKbps() + " kbit/s",
+                    l.quotaBytes() > 0 ? "quota " + Formats.bytes(l.quotaBytes()) + " per window" : "-",
+                    Long.toString(l.sessions()), l.rateDownKbps() + " / " + l.rateUpKbps() + " kbit/s",
+                    Formats.bytes(l.bytesDown()) + " / " + Formats.bytes(l.bytesUp()), l.stopped() ? "resume" : "stop"));
         }
         for (net.coopwan.daemon.api.SharingStatus.Borrowing b : s.borrowing()) {
             rows.add(new SharingRow(b.peerId(), "borrowing from", b.state(), b.offerDownKbps() + " / " + b.offerUpKbps()
-                    + " kbit/s", (b.perMille() / 10.0) + " % of new sessions moved"));
+                    + " kbit/s", (b.perMille() / 10.0) + " % of new sessions moved",
+                    b.sessions() + " (" + b.sessionsMoved() + " moved in all)", b.rateDownKbps() + " / " + b.rateUpKbps()
+                    + " kbit/s", Formats.bytes(b.bytesDown()) + " / " + Formats.bytes(b.bytesUp()), ""));
         }
         m.put("sharing", rows);
         return m;

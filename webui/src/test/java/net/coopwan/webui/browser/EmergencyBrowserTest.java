@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -15,13 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import net.coopwan.config.PasswordHash;
 import net.coopwan.daemon.api.EmergencyStatus;
-import net.coopwan.daemon.frontend.FrontEndContext;
-import net.coopwan.daemon.main.ConfigHolder;
-import net.coopwan.daemon.testing.TestDaemon;
 import net.coopwan.webui.CountingApi;
-import net.coopwan.webui.WebFrontEnd;
 
 /**
  * The helper's owner ends an emergency on the status page, in headless Chromium: logs in, sees
@@ -42,24 +35,6 @@ class EmergencyBrowserTest {
     @TempDir
     Path dir;
 
-    private Path configFile() throws IOException {
-        Path file = dir.resolve("coopwan");
-        Files.writeString(file, """
-                config global 'global'
-                \toption control_socket ''
-
-                config uplink 'wan'
-                \toption device 'cwgnone0'
-
-                config web 'web'
-                \toption listen '127.0.0.1'
-                \toption port '%d'
-                \toption user 'admin'
-                \toption password_hash '%s'
-                """.formatted(TestDaemon.freeTcpPort(), PasswordHash.hash("emergency-pw".toCharArray())));
-        return file;
-    }
-
     /** Carried by HELPER; carrying CARRIED at 37 % of its quota and OTHER, still being prepared. */
     static EmergencyStatus twoNeighboursCarried() {
         EmergencyStatus one = CountingApi.emergencyBothRoles(HELPER, CARRIED);
@@ -70,23 +45,8 @@ class EmergencyBrowserTest {
 
     @Test
     void ownerEndsTheEmergencyOfOneNeighbourCarried() throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(ConfigHolder.fromFile(configFile()))) {
-            FrontEndContext real = daemon.context();
-            CountingApi api = new CountingApi(real.api(), real.config());
-            api.emergency = twoNeighboursCarried();
-            WebFrontEnd web = new WebFrontEnd();
-            web.start(new FrontEndContext(api, real.config(), real.stateDir()));
-            try (WebDriver browser = WebDriver.start(Path.of("target", "chromedriver-emergency.log"))) {
-                try {
-                    run(browser, web.uri(), api);
-                } catch (AssertionError | RuntimeException e) {
-                    BrowserTest.saveFailure(browser);
-                    throw e;
-                }
-            } finally {
-                web.stop();
-            }
-        }
+        BrowserSite.run(dir, "emergency-pw", "chromedriver-emergency.log", api -> api.emergency = twoNeighboursCarried(),
+                EmergencyBrowserTest::run);
     }
 
     private static void run(WebDriver browser, URI site, CountingApi api) throws Exception {

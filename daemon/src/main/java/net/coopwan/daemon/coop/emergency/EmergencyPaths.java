@@ -48,8 +48,17 @@ public interface EmergencyPaths {
      */
     java.util.Map<String, PathCounters> clear();
 
-    /** Byte and packet counts of one path. */
-    record PathCounters(long bytesOut, long bytesIn, long bytesDropped, long packetsRefused, long bytesLastWindow) {
-        public static final PathCounters ZERO = new PathCounters(0, 0, 0, 0, 0);
+    /**
+     * Byte and packet counts of one path. {@code sessions}: the connections moved onto the path
+     * (bandwidth sharing's borrower, which keeps its totals in the same ledger); 0 for the emergency.
+     */
+    record PathCounters(long bytesOut, long bytesIn, long bytesDropped, long packetsRefused, long bytesLastWindow,
+            long sessions) {
+        public static final PathCounters ZERO = new PathCounters(0, 0, 0, 0, 0, 0);
+
+        /** An emergency path's: no sessions counted. */
+        public PathCounters(long bytesOut, long bytesIn, long bytesDropped, long packetsRefused, long bytesLastWindow) {
+            this(bytesOut, bytesIn, bytesDropped, packetsRefused, bytesLastWindow, 0);
+        }
     }
 }

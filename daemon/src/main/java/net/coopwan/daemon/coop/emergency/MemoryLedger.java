@@ -16,7 +16,7 @@ final class MemoryLedger implements EmergencyLedger {
     @Override
     public synchronized void started(String pathName, String peerId, String role) {
         running.put(pathName, new String[] {peerId, role});
-        totals.computeIfAbsent(peerId + "\u0000" + role, k -> new long[5])[0]++;
+        totals.computeIfAbsent(peerId + "\u0000" + role, k -> new long[6])[0]++;
     }
 
     @Override
@@ -25,11 +25,12 @@ final class MemoryLedger implements EmergencyLedger {
         if (r == null) {
             return;
         }
-        long[] t = totals.computeIfAbsent(r[0] + "\u0000" + r[1], k -> new long[5]);
+        long[] t = totals.computeIfAbsent(r[0] + "\u0000" + r[1], k -> new long[6]);
         t[1] += last.bytesOut();
         t[2] += last.bytesIn();
         t[3] += last.bytesDropped();
         t[4] += last.packetsRefused();
+        t[5] += last.sessions();
     }
 
     @Override
@@ -42,7 +43,7 @@ final class MemoryLedger implements EmergencyLedger {
         List<EmergencyStatus.Total> out = new ArrayList<>();
         totals.forEach((k, t) -> {
             String[] pr = k.split("\u0000");
-            out.add(new EmergencyStatus.Total(pr[0], pr[1], t[0], t[1], t[2], t[3], t[4]));
+            out.add(new EmergencyStatus.Total(pr[0], pr[1], t[0], t[1], t[2], t[3], t[4], t[5]));
         });
         return out;
     }

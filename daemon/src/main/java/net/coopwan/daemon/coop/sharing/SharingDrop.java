@@ -12,6 +12,8 @@ public enum SharingDrop {
     SHARING_REFUSED_NO_AGREEMENT,
     /** A USE refused: not this run's offer, or one of nothing. */
     SHARING_REFUSED_NO_OFFER,
+    /** A USE refused: this router's owner stopped lending to that borrower (until resumed). */
+    SHARING_REFUSED_STOPPED,
     /** A USE refused: every path slot is in use. */
     SHARING_REFUSED_BUSY,
     /** A path could not be set up (the reason is logged). */

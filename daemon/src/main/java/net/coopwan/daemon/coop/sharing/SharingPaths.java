@@ -2,8 +2,10 @@ package net.coopwan.daemon.coop.sharing;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.coop.emergency.EmergencyPaths;
 
 /**
  * What bandwidth sharing asks of the data plane and the kernel. On the sharer: a path for one
@@ -93,4 +95,42 @@ public interface SharingPaths {
 
     /** Removes everything of both roles (stop, and start after a kill -9); never throws. */
     void clear();
+
+    // ----------------------------------------------------------------- totals (the front-ends' counters)
+
+    /**
+     * What the path with {@code peerId} carried since it opened, from the kernel (never estimated),
+     * in the ledger's terms: {@code bytesOut} up (the borrower's uploads, into the sharer's
+     * uplink), {@code bytesIn} down (towards the borrower), {@code bytesDropped} what the sharer
+     * dropped over its quota down, {@code sessions} the connections the borrower moved onto it.
+     * ZERO without that path. The default: the borrower's {@link #borrowed} bytes only.
+     *
+     * @param lending this router is the sharer ({@code peerId} the borrower), else the borrower
+     */
+    default EmergencyPaths.PathCounters carried(String peerId, boolean lending) {
+        Bytes b = lending ? Bytes.ZERO : borrowed(peerId);
+        return new EmergencyPaths.PathCounters(b.up(), b.down(), 0, 0, 0, 0);
+    }
+
+    /**
+     * The name of that open path's counters in the kernel, for the ledger: a kill -9 leaves them
+     * there and {@link #leftovers} finds them by it. Null when there is no such path (or, the
+     * default, nothing the kernel keeps: then nothing is recorded).
+     */
+    default String pathName(String peerId, boolean lending) {
+        return null;
+    }
+
+    /** Sharer: the connections of {@code borrowerId} through this router now (conntrack), -1 when unknown. */
+    default int lentSessions(String borrowerId) {
+        return -1;
+    }
+
+    /**
+     * Every sharing path's counters in the kernel now, this run's and what a killed earlier run
+     * left, by {@link #pathName}; read just before {@link #clear} so that their bytes are kept.
+     */
+    default Map<String, EmergencyPaths.PathCounters> leftovers() {
+        return Map.of();
+    }
 }

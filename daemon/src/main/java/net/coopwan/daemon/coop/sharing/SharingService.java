@@ -3,18 +3,25 @@ package net.coopwan.daemon.coop.sharing;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 import net.coopwan.config.CooperationType;
 import net.coopwan.daemon.coop.agreement.Agreement;
 import net.coopwan.daemon.coop.agreement.Role;
+import net.coopwan.daemon.api.EmergencyStatus;
+import net.coopwan.daemon.api.SharingStatus;
 import net.coopwan.daemon.coop.channel.SealedMessages;
+import net.coopwan.daemon.coop.emergency.EmergencyLedger;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.coop.emergency.EmergencyPaths.PathCounters;
 import net.coopwan.daemon.counters.EnumCounters;
 
 /**
@@ -40,6 +47,13 @@ import net.coopwan.daemon.counters.EnumCounters;
  * come from the channel service under its lock; path changes run on this service's worker and
  * report back under this object's lock only (lock order: channel service, then this). Messages
  * decided on the worker wait in an outbox for the next tick, which {@link #wake} asks for at once.
+ *
+ * <p>What each path carried is read from the kernel at each sample ({@link SharingPaths#carried});
+ * the totals are the emergency's bookkeeping ({@link EmergencyLedger}, roles {@code "sharer"} and
+ * {@code "borrower"}): a path's final counters are added when it closes, and what a killed run left
+ * in the kernel when the next one starts. The owner may stop lending to a borrower
+ * ({@link #stopLending}): it is offered nothing at once and its USE refused until resumed; the stop
+ * is kept ({@link LendingStops}).
  */
 public final class SharingService implements SealedMessages, AutoCloseable {
 
@@ -85,6 +99,18 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private final Map<String, Long> offerSentNanos = new LinkedHashMap<>();
     private final Map<String, Long> offerSentSeq = new LinkedHashMap<>();
     private final Map<String, Integer> shareSet = new LinkedHashMap<>();
+    private final EmergencyLedger ledger;
+    private final LendingStops stops;
+    /** The borrowers the owner stopped lending to. */
+    private final Set<String> stopped = new LinkedHashSet<>();
+    /** An offer must leave at the next tick, not only at the next sample (the owner stopped or resumed). */
+    private boolean offerNow;
+    /** The stops could not be read at start: every borrower is offered nothing. */
+    private final boolean stopsUnknown;
+    /** The open paths' names in the ledger, by {@link #key}. */
+    private final Map<String, String> pathNames = new HashMap<>();
+    /** The rate through each open path over the last window, kbit/s {down, up}, by {@link #key}. */
+    private final Map<String, long[]> rateNow = new HashMap<>();
     /** Messages decided off the channel's thread, sent at the next tick. */
     private final List<Map.Entry<String, SharingMessage>> outbox = new ArrayList<>();
     private boolean sampled;
@@ -104,14 +130,37 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     }
 
     private final Map<String, Trim> trims = new LinkedHashMap<>();
+    /** What each open path carried since it opened, by {@link #key}. */
+    private Map<String, PathCounters> readCarried = new HashMap<>();
+    private Map<String, Integer> readLentSessions = Map.of();
     /** Asks the channel for a tick now. */
     private volatile Runnable wake = () -> { };
     /** Counters of the borrower's parts outside the service (learning download hosts), shown beside its drops. */
     private volatile java.util.function.Supplier<Map<String, Long>> moreCounters = Map::of;
 
+    /** Totals and stops in memory only (tests). */
     public SharingService(Settings settings, Peers peers, SharingPaths paths, ExecutorService worker, Consumer<String> log,
             long offerId) {
+        this(settings, peers, paths, worker, log, offerId, EmergencyLedger.inMemory(), LendingStops.inMemory());
+    }
+
+    /**
+     * Ends the paths a killed earlier run left (their kernel counters go to {@code ledger} first),
+     * on this thread so the totals are whole before the first status, then is ready for the channel.
+     */
+    public SharingService(Settings settings, Peers peers, SharingPaths paths, ExecutorService worker, Consumer<String> log,
+            long offerId, EmergencyLedger ledger, LendingStops stops) {
         this.settings = settings;
+        this.ledger = ledger;
+        this.stops = stops;
+        boolean known = true;
+        try {
+            this.stopped.addAll(stops.stopped());
+        } catch (IllegalStateException e) {
+            known = false;
+        }
+        // the owner's stops unreadable: lend to nobody rather than to one the owner stopped
+        this.stopsUnknown = !known;
         this.peers = peers;
         this.paths = paths;
         this.worker = worker;
@@ -122,7 +171,34 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         this.offers = new SharerOffers(offerId, settings.quotaWindowMs());
         this.share = new NewSessionShare(settings.busyPercent());
         this.samplePeriodNanos = Math.min(SECOND, Math.max(100_000_000L, settings.estimate().windowMs() * 1_000_000L / 4));
-        worker.execute(paths::clear);
+        endAll("left by an earlier run");
+        if (stopsUnknown) {
+            line(null, "lending: the owner's stops cannot be read from the state store; lending to nobody");
+        }
+    }
+
+    /** The ledger's and the readings' key of a path: role and peer. */
+    private static String key(String peerId, boolean lending) {
+        return (lending ? "lend:" : "borrow:") + peerId;
+    }
+
+    /**
+     * Removes every path of both roles; the paths the ledger has running end with the counters the
+     * kernel had for them (zeros where it had none).
+     */
+    private void endAll(String why) {
+        Map<String, PathCounters> last = paths.leftovers();
+        paths.clear();
+        synchronized (this) {
+            for (String name : ledger.running()) {
+                PathCounters c = last.getOrDefault(name, PathCounters.ZERO);
+                ledger.ended(name, c);
+                line(null, "path " + name + " " + why + " removed; its counters kept (" + c.bytesIn() + " B down, "
+                        + c.bytesOut() + " B up, " + c.sessions() + " sessions moved)");
+            }
+            pathNames.clear();
+            readCarried = new HashMap<>();
+        }
     }
 
     private static ShareableBandwidth.Settings uncapped(ShareableBandwidth.Settings e, long capacity) {
@@ -211,6 +287,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                     "no bandwidth_sharing agreement with this router as sharer", sender);
             return;
         }
+        if (stopped.contains(borrowerId)) {
+            refuse(borrowerId, u, SharingDrop.SHARING_REFUSED_STOPPED, SharingMessage.Refusal.NO_OFFER,
+                    "lending to this router was stopped by the sharer's owner", sender);
+            return;
+        }
         SharingMessage.Offer o = offers.last(borrowerId);
         if (u.offerId() != offers.offerId() || o == null || o.none()) {
             refuse(borrowerId, u, SharingDrop.SHARING_REFUSED_NO_OFFER, SharingMessage.Refusal.NO_OFFER,
@@ -250,9 +331,13 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             read();
             sample(now);
         }
-        if (settings.lend() && second) {
+        if (settings.lend() && (second || offerNow)) {
             // each sample: a changed offer leaves at once; else once a second as its lease
+            offerNow = false;
             offer(now, sender);
+        }
+        if (second) {
+            rates(now);
         }
         for (LendingSession l : List.copyOf(lending.values())) {
             lenderActions(l, l.tick(now), sender);
@@ -290,21 +375,29 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 sharers.add(id);
             }
         });
+        List<String> borrowers = new ArrayList<>(lending.keySet());
         boolean anyLending = !lending.isEmpty();
         worker.execute(() -> {
             SharingPaths.Bytes u = paths.uplink();
             SharingPaths.Bytes l = anyLending ? paths.lent() : SharingPaths.Bytes.ZERO;
             Map<String, Integer> sessions = new LinkedHashMap<>();
-            Map<String, SharingPaths.Bytes> via = new LinkedHashMap<>();
+            Map<String, Integer> lentSessions = new LinkedHashMap<>();
+            Map<String, PathCounters> carried = new HashMap<>();
             for (String id : sharers) {
                 sessions.put(id, paths.sessions(id));
-                via.put(id, paths.borrowed(id));
+                carried.put(key(id, false), paths.carried(id, false));
+            }
+            for (String id : borrowers) {
+                lentSessions.put(id, paths.lentSessions(id));
+                carried.put(key(id, true), paths.carried(id, true));
             }
             synchronized (this) {
                 readUplink = u;
                 readLent = l;
                 readSessions = sessions;
-                readBorrowed = via;
+                readLentSessions = lentSessions;
+                // the worker runs one task at a time: a path closed before this reading reads as zeros
+                readCarried = carried;
                 reading = false;
             }
         });
@@ -339,6 +432,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             Map<String, Long> v = a.enabled().get(CooperationType.BANDWIDTH_SHARING);
             SharerOffers.Caps caps = new SharerOffers.Caps(v.getOrDefault("bandwidth_kbps", 0L),
                     (int) (long) v.getOrDefault("max_share_percent", 0L));
+            if (stopped.contains(id) || stopsUnknown) {
+                caps = new SharerOffers.Caps(0, 0); // the owner stopped lending to it: an offer of nothing
+            }
             SharingMessage.Offer o = offers.offer(id, caps, down.announcedKbps(), up.announcedKbps(),
                     down.capacityKbps(now), up.capacityKbps(now), borrowers.size());
             Long seq = offerSentSeq.get(id);
@@ -347,7 +443,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 if (send(sender, id, o)) {
                     if (seq != null && seq != o.seq()) {
                         line(id, "lending: offer " + o.downKbps() + " kbit/s down, " + o.upKbps() + " kbit/s up"
-                                + (o.none() ? " (no bandwidth available)" : ""));
+                                + (stopped.contains(id) ? " (lending stopped by the owner)"
+                                : o.none() ? " (no bandwidth available)" : ""));
                     }
                     offerSentSeq.put(id, o.seq());
                     offerSentNanos.put(id, now);
@@ -367,8 +464,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         if (b.state() != BorrowingSession.State.BORROWING || o == null) {
             return; // the other states stop new sessions through their own SetShare(0)
         }
-        long[] viaKbps = rates.computeIfAbsent(id, k -> new Rates()).kbps(now,
-                readBorrowed.getOrDefault(id, SharingPaths.Bytes.ZERO), settings.estimate().windowMs() * 1_000_000L);
+        long[] viaKbps = rateNow.getOrDefault(key(id, false), new long[] {0, 0});
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(o.downKbps(), o.upKbps(),
                 down.capacityKbps(now), up.capacityKbps(now), Math.max(0, down.ownKbps(now)),
                 Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1]));
@@ -475,6 +571,25 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     private final Map<String, Rates> rates = new LinkedHashMap<>();
 
+    /** At each sample: the rate through every open path, from its kernel counters, both roles. */
+    private void rates(long now) {
+        long window = settings.estimate().windowMs() * 1_000_000L;
+        List<String> open = new ArrayList<>();
+        lending.keySet().forEach(id -> open.add(key(id, true)));
+        borrowing.forEach((id, b) -> {
+            if (b.state() != BorrowingSession.State.IDLE) {
+                open.add(key(id, false));
+            }
+        });
+        rates.keySet().retainAll(open);
+        rateNow.keySet().retainAll(open);
+        for (String k : open) {
+            PathCounters c = readCarried.getOrDefault(k, PathCounters.ZERO);
+            rateNow.put(k, rates.computeIfAbsent(k, x -> new Rates()).kbps(now, new SharingPaths.Bytes(c.bytesIn(),
+                    c.bytesOut()), window));
+        }
+    }
+
     // ------------------------------------------------------------------ actions
 
     private void borrowerActions(BorrowingSession b, List<BorrowingSession.Action> actions, Sender sender) {
@@ -492,6 +607,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                         paths.openBorrow(id, addr, o.grant());
                     } catch (Exception e) {
                         error = reasonOf(e);
+                    }
+                    if (error == null) {
+                        opened(id, false);
                     }
                     synchronized (this) {
                         borrowerActions(b, b.onPathOpened(error, now()), null);
@@ -518,8 +636,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             } else if (a instanceof BorrowingSession.ClosePath) {
                 shareSet.remove(id);
                 trims.remove(id);
-                rates.remove(id);
-                worker.execute(() -> paths.closeBorrow(id));
+                worker.execute(() -> closed(id, false, () -> paths.closeBorrow(id)));
             }
         }
         memberOffer(b);
@@ -572,6 +689,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                     } catch (Exception e) {
                         error = reasonOf(e);
                     }
+                    if (error == null) {
+                        opened(id, true);
+                    }
                     synchronized (this) {
                         lenderActions(l, l.onPathOpened(error), null);
                         if (l.state() == LendingSession.State.CLOSED && lending.get(id) == l) {
@@ -591,8 +711,37 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                     }
                 });
             } else if (a instanceof LendingSession.ClosePath) {
-                worker.execute(() -> paths.closeLend(id));
+                worker.execute(() -> closed(id, true, () -> paths.closeLend(id)));
             }
+        }
+    }
+
+    /** Worker: a path opened; the ledger counts it running under its kernel name (if the kernel keeps its counters). */
+    private void opened(String peerId, boolean lending) {
+        String name = paths.pathName(peerId, lending);
+        if (name == null) {
+            return;
+        }
+        ledger.started(name, peerId, lending ? "sharer" : "borrower");
+        synchronized (this) {
+            pathNames.put(key(peerId, lending), name);
+        }
+    }
+
+    /**
+     * Worker: closes a path with {@code close}, its counters read just before; they go to the
+     * ledger and leave the readings in one step, so no status counts them twice or not at all.
+     */
+    private void closed(String peerId, boolean lending, Runnable close) {
+        PathCounters last = paths.carried(peerId, lending);
+        close.run();
+        synchronized (this) {
+            String k = key(peerId, lending);
+            String name = pathNames.remove(k);
+            if (name != null) {
+                ledger.ended(name, last);
+            }
+            readCarried.remove(k);
         }
     }
 
@@ -626,7 +775,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     /** Removes every path of both roles (the daemon's stop or a reload); waits up to 5 s for the worker. */
     @Override
     public void close() {
-        worker.execute(paths::clear);
+        worker.execute(() -> endAll("at stop"));
         worker.shutdown();
         try {
             worker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -645,28 +794,129 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         return m;
     }
 
-    /** Both roles now, for the front-ends. */
-    public synchronized net.coopwan.daemon.api.SharingStatus status() {
+    /** Both roles now, with the kernel's counters and the kept totals, for the front-ends. */
+    public synchronized SharingStatus status() {
         long now = sampledNanos;
-        List<net.coopwan.daemon.api.SharingStatus.Lending> lend = new ArrayList<>();
-        for (Agreement a : peers.agreements(Role.HELPER)) {
-            String id = a.peerId();
+        // the kept totals of ended paths, by key, plus what the open paths carried so far
+        Map<String, long[]> total = new HashMap<>();
+        for (EmergencyStatus.Total t : ledger.totals()) {
+            add(total, key(t.peerId(), t.role().equals("sharer")), t.bytesIn(), t.bytesOut(), t.sessions());
+        }
+        readCarried.forEach((k, c) -> add(total, k, c.bytesIn(), c.bytesOut(), c.sessions()));
+        long[] lent = new long[3];
+        long[] borrowed = new long[3];
+        total.forEach((k, v) -> {
+            long[] sum = k.startsWith("lend:") ? lent : borrowed;
+            for (int i = 0; i < 3; i++) {
+                sum[i] += v[i];
+            }
+        });
+        long sessionsLent = 0;
+        List<SharingStatus.Lending> lend = new ArrayList<>();
+        for (String id : borrowersToShow()) {
             SharingMessage.Offer o = offers.last(id);
             LendingSession l = lending.get(id);
-            if (o == null && l == null) {
-                continue;
-            }
-            lend.add(new net.coopwan.daemon.api.SharingStatus.Lending(id, o == null ? 0 : o.downKbps(),
-                    o == null ? 0 : o.upKbps(), l == null ? "NONE" : l.state().name(), l == null ? 0 : l.quotaBytes()));
+            long[] t = total.getOrDefault(key(id, true), new long[3]);
+            long[] r = rateNow.getOrDefault(key(id, true), new long[2]);
+            long n = l == null ? 0 : Math.max(0, readLentSessions.getOrDefault(id, 0));
+            sessionsLent += n;
+            lend.add(new SharingStatus.Lending(id, o == null ? 0 : o.downKbps(), o == null ? 0 : o.upKbps(),
+                    l == null ? "NONE" : l.state().name(), l == null ? 0 : l.quotaBytes(), stopped.contains(id), n,
+                    r[0], r[1], t[0], t[1]));
         }
-        List<net.coopwan.daemon.api.SharingStatus.Borrowing> borrow = new ArrayList<>();
-        borrowing.forEach((id, b) -> {
+        long sessionsBorrowed = 0;
+        List<SharingStatus.Borrowing> borrow = new ArrayList<>();
+        for (Map.Entry<String, BorrowingSession> e : borrowing.entrySet()) {
+            String id = e.getKey();
+            BorrowingSession b = e.getValue();
             SharingMessage.Offer o = b.offer(now);
-            borrow.add(new net.coopwan.daemon.api.SharingStatus.Borrowing(id, b.state().name(), o == null ? 0 : o.downKbps(),
-                    o == null ? 0 : o.upKbps(), shareSet.getOrDefault(id, 0)));
-        });
-        return new net.coopwan.daemon.api.SharingStatus(settings.lend(), settings.borrow(), down.announcedKbps(),
-                up.announcedKbps(), lend, borrow, counters());
+            long[] t = total.getOrDefault(key(id, false), new long[3]);
+            long[] r = rateNow.getOrDefault(key(id, false), new long[2]);
+            long n = b.state() == BorrowingSession.State.IDLE ? 0 : Math.max(0, readSessions.getOrDefault(id, 0));
+            sessionsBorrowed += n;
+            borrow.add(new SharingStatus.Borrowing(id, b.state().name(), o == null ? 0 : o.downKbps(),
+                    o == null ? 0 : o.upKbps(), shareSet.getOrDefault(id, 0), n, t[2], r[0], r[1], t[0], t[1]));
+        }
+        SharingStatus.Totals totals = new SharingStatus.Totals(sessionsLent, sessionsBorrowed, borrowed[2], lent[0],
+                lent[1], borrowed[0], borrowed[1]);
+        return new SharingStatus(settings.lend(), settings.borrow(), down.announcedKbps(), up.announcedKbps(), lend,
+                borrow, counters(), totals);
+    }
+
+    private static void add(Map<String, long[]> total, String key, long down, long up, long sessions) {
+        long[] v = total.computeIfAbsent(key, k -> new long[3]);
+        v[0] += down;
+        v[1] += up;
+        v[2] += sessions;
+    }
+
+    /**
+     * The borrowers the owner sees (and may stop or resume): every agreement with
+     * bandwidth_sharing in which this router is the sharer, and any still offered, lent to or stopped.
+     */
+    private List<String> borrowersToShow() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Agreement a : peers.agreements(Role.HELPER)) {
+            if (a.enables(CooperationType.BANDWIDTH_SHARING) || offers.last(a.peerId()) != null) {
+                ids.add(a.peerId());
+            }
+        }
+        ids.addAll(lending.keySet());
+        ids.addAll(stopped);
+        return new ArrayList<>(ids);
+    }
+
+    // ------------------------------------------------------------------ the sharer's owner
+
+    /**
+     * The owner stops lending to {@code borrowerId}: the stop is kept first (a restart must not
+     * lend again silently), then an offer of nothing leaves at the next tick, asked for at once;
+     * the borrower moves no new session and drains (or resets) the moved ones as for any offer
+     * withdrawn, and its USE for a new path is refused until {@link #resumeLending}. Stopping
+     * twice is harmless.
+     *
+     * @param via who stopped it, for the log ("web", "cli", "snmp", "luci")
+     * @return false when {@code borrowerId} is no borrower of this router (no agreement with
+     *         bandwidth_sharing as sharer, nothing offered, not stopped)
+     * @throws IllegalStateException the stop cannot be kept (nothing changed)
+     */
+    public synchronized boolean stopLending(String borrowerId, String via) {
+        if (!borrowersToShow().contains(borrowerId)) {
+            return false;
+        }
+        if (stopped.contains(borrowerId)) {
+            return true;
+        }
+        stops.stop(borrowerId, via);
+        stopped.add(borrowerId);
+        offerNow = true;
+        LendingSession l = lending.get(borrowerId);
+        line(borrowerId, "lending: stopped by the owner (" + via + "): offering nothing"
+                + (l == null ? "" : ", the path's sessions drain") + "; its USE is refused until resumed");
+        wake.run();
+        return true;
+    }
+
+    /**
+     * The owner resumes lending to {@code borrowerId}: it is offered its share again at the next
+     * tick, asked for at once. Resuming one not stopped is harmless.
+     *
+     * @return false when {@code borrowerId} is no borrower of this router
+     * @throws IllegalStateException the resume cannot be kept (nothing changed)
+     */
+    public synchronized boolean resumeLending(String borrowerId, String via) {
+        if (!borrowersToShow().contains(borrowerId)) {
+            return false;
+        }
+        if (!stopped.contains(borrowerId)) {
+            return true;
+        }
+        stops.resume(borrowerId);
+        stopped.remove(borrowerId);
+        offerNow = true;
+        line(borrowerId, "lending: resumed by the owner (" + via + ")");
+        wake.run();
+        return true;
     }
 
     /** For tests and status: the borrower's state per sharer. */

@@ -65,7 +65,7 @@ class SharingServiceTest {
     }
 
     /** One router's data plane: its uplink counters and what the protocol asked. */
-    static final class Paths implements SharingPaths {
+    static class Paths implements SharingPaths {
         final List<String> calls = new ArrayList<>();
         long downBytes;
         long upBytes;
