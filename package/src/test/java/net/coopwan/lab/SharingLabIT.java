@@ -1,6 +1,7 @@
 package net.coopwan.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -183,12 +184,16 @@ class SharingLabIT {
                 b.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 a.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 assertTrue(sharingState(lab, "a").contains("31085"), "a's killed run left its rule: " + sharingState(lab, "a"));
+                assertTrue(lab.exec("a", "nft", "list", "tables").stdout().contains("coopwan_hosts"),
+                        "a learned download hosts while it borrowed, and its kill -9 left the copy rules");
                 // a alone (no sharer to borrow from): its start removes what the killed run left
                 a.start();
                 AgreementLabIT.awaitListening(a);
                 awaitClean(lab, "a");
                 // b with a stopped (no borrower to lend to): likewise
                 a.stop();
+                assertFalse(lab.exec("a", "nft", "list", "tables").stdout().contains("coopwan_hosts"),
+                        "a's clean stop removes the copy rules of download-host learning");
                 b.start();
                 AgreementLabIT.awaitListening(b);
                 awaitClean(lab, "b");

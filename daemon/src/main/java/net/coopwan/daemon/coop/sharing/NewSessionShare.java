@@ -6,7 +6,10 @@ package net.coopwan.daemon.coop.sharing;
  * the new sessions the kernel picks at random. Pure; recomputed about every second.
  *
  * <ul>
- * <li>Nothing while the offer is none or expired, or while the own uplink has room: under
+ * <li>Nothing while the offer is none or expired, or nothing in either direction: every TCP
+ *     session uses both (an upload's acknowledgements come down), so a sharer whose own users
+ *     need its download gets no new session because its upload is idle.</li>
+ * <li>Nothing while the own uplink has room: under
  *     {@code busyPercent} of its capacity in both directions a neighbour's line adds nothing a
  *     user would notice and costs its owner's quota.</li>
  * <li>Nothing new once what went through the sharer over the last window reaches the offer in
@@ -41,6 +44,10 @@ public final class NewSessionShare {
         if (in.offerDownKbps() == 0 && in.offerUpKbps() == 0) {
             return new Decision(0, "no offer");
         }
+        if (in.offerDownKbps() == 0 || in.offerUpKbps() == 0) {
+            return new Decision(0, "nothing offered " + (in.offerDownKbps() == 0 ? "down" : "up")
+                    + ": a session needs both directions");
+        }
         if (in.viaSharerDownKbps() >= in.offerDownKbps() && in.offerDownKbps() > 0
                 || in.viaSharerUpKbps() >= in.offerUpKbps() && in.offerUpKbps() > 0
                 || in.offerDownKbps() == 0 && in.viaSharerDownKbps() > 0
@@ -57,9 +64,6 @@ public final class NewSessionShare {
         boolean byDown = down >= up;
         long offer = byDown ? in.offerDownKbps() : in.offerUpKbps();
         long own = byDown ? in.ownCapacityDownKbps() : in.ownCapacityUpKbps();
-        if (offer == 0) {
-            return new Decision(0, "nothing offered " + (byDown ? "down" : "up") + ", where the own uplink is busy");
-        }
         // an own capacity not configured (and not yet learned): no proportion to go by, so half
         int perMille = own <= 0 ? 500 : (int) Math.max(1, Math.min(1000, offer * 1000 / (offer + own)));
         return new Decision(perMille, String.format(java.util.Locale.ROOT,

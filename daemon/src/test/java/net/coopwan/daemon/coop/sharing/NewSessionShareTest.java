@@ -42,6 +42,16 @@ class NewSessionShareTest {
     }
 
     @Test
+    void nothingMovesWhileEitherDirectionIsOfferedNothing() {
+        // the sharer's users took its download line; its upload is idle: the borrower's busy upload
+        // must not send new sessions there (their replies would come down the sharer's line)
+        NewSessionShare.Decision d = decide(0, 5_000, 0, 950, 0, 0);
+        assertEquals(0, d.perMille(), d.why());
+        assertEquals("nothing offered down: a session needs both directions", d.why());
+        assertEquals(0, decide(8_000, 0, 15_000, 200, 0, 0).perMille(), "nothing offered up");
+    }
+
+    @Test
     void anUnknownOwnCapacityCountsAsBusyWhenAnythingFlowsAndSplitsHalf() {
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(4_000, 500, 0, 0, 100, 10, 0, 0));
         assertEquals(500, d.perMille(), d.why());
