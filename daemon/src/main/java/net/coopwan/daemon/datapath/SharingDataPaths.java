@@ -23,7 +23,8 @@ import net.coopwan.daemon.steer.SharingLenderRules;
 /**
  * Bandwidth sharing's paths on the emergency connection's (one neighbour path, one
  * implementation): a sharer lends through {@link EmergencyDataPaths#openHelp} in mode direct (a
- * tunnel end, the helper's NAT and upload quota) plus {@link SharingLenderRules} for the downloads;
+ * tunnel end, the helper's NAT and per-path quota) plus {@link SharingLenderRules}, the borrower's
+ * one quota per direction across its paths (per session and, per packet, the sealed forwarding);
  * a borrower opens {@link EmergencyDataPaths#borrow} and lets {@link SharingBorrowerRules} choose
  * the sessions that go into it.
  *
@@ -110,10 +111,21 @@ public final class SharingDataPaths implements SharingPaths {
         return "share-sealed:" + borrowerId;
     }
 
-    /** Sharer: the per-packet variant's forwarding at the grant's quota, when concentrators are allowed. */
+    /**
+     * Sharer: the per-packet variant's forwarding at the grant's quota, when concentrators are
+     * allowed. Its packets charge the borrower's limits in {@link SharingLenderRules}, the same
+     * as its per-session path's: one quota per borrower and direction across both paths.
+     */
     private void forwardSealed(String borrowerId, InetAddress address, EmergencyMessage.Grant grant) throws IOException {
         if (!settings.concentrators().isEmpty()) {
-            paths.forwardSealed(sealedKey(borrowerId), address, grant, settings.concentrators());
+            String name = EmergencyDataPaths.kernelName(grant);
+            paths.forwardSealed(sealedKey(borrowerId), address, grant, settings.concentrators(), (device, source, on) -> {
+                try {
+                    lender.sealed(name, device, source, on);
+                } catch (RuntimeException e) {
+                    throw new IOException("the share's quota on the sealed forwarding: " + e.getMessage(), e);
+                }
+            });
         }
     }
 
@@ -178,8 +190,8 @@ public final class SharingDataPaths implements SharingPaths {
     public synchronized void closeLend(String borrowerId) {
         EmergencyMessage.Grant g = grants.remove(borrowerId);
         String tun = paths.tunOf(key(borrowerId));
-        paths.closeHelp(key(borrowerId));
         paths.closeHelp(sealedKey(borrowerId));
+        paths.closeHelp(key(borrowerId));
         addresses.remove(borrowerId);
         if (g != null && tun != null) {
             try {
