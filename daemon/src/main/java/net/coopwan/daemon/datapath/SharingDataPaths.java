@@ -75,6 +75,8 @@ public final class SharingDataPaths implements SharingPaths {
     private InetAddress sharerAddress;
     /** Whether the bonds' member through the sharer is in use (per packet): then no session moves. */
     private boolean perPacket;
+    /** The window of the sharer's quota while borrowing (the grant's; the offers keep it). */
+    private long windowMs;
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -236,6 +238,7 @@ public final class SharingDataPaths implements SharingPaths {
             // without bytes and ages a lower offer resets no session (the quota still holds)
         }
         sharerAddress = address;
+        windowMs = grant.windowMs();
     }
 
     /**
@@ -254,10 +257,33 @@ public final class SharingDataPaths implements SharingPaths {
             return;
         }
         boolean was = perPacket;
-        perPacket = paths.neighbours().share(sharerAddress, downKbps, upKbps);
+        perPacket = paths.neighbours().share(sharerAddress, carriedKbps(downKbps, downKbps, upKbps, windowMs),
+                carriedKbps(upKbps, downKbps, upKbps, windowMs));
         if (perPacket && !was) {
             borrower.share(0);
         }
+    }
+
+    /** Of the tunnel's own packets (keep-alives, CAPS), which no bucket charges: 2 % of the rate is plenty. */
+    static final int CONTROL_PER_MILLE = 20;
+
+    /**
+     * The rate the per-packet member may use in one direction whose offer is {@code kbps}: the
+     * offer, but at most what the sharer's kernel quota for it sustains (its limit holds any window
+     * T within the quota, so its long-run rate is {@code 0.99 T / (1 + T)} of the quota's own,
+     * {@link EmergencyQuota}), less {@link #CONTROL_PER_MILLE} for the uncharged control packets.
+     * At that rate the sharer's kernel never has to drop a well-behaved member's packet: the
+     * overflow goes on the own members instead of being lost.
+     */
+    static long carriedKbps(long kbps, long downKbps, long upKbps, long windowMs) {
+        long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(downKbps, upKbps, windowMs);
+        long sustained;
+        try {
+            sustained = new EmergencyQuota(quota, windowMs).rateBytesPerSecond() * 8 / 1000;
+        } catch (IllegalArgumentException e) {
+            return 0; // a quota the sharer's kernel cannot hold: the sharer cannot have granted it either
+        }
+        return Math.min(kbps, sustained * (1000 - CONTROL_PER_MILLE) / 1000);
     }
 
     @Override
