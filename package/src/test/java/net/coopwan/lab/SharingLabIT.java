@@ -27,7 +27,7 @@ import net.coopwan.lab.ChannelLabIT.Router;
  */
 class SharingLabIT {
     static final int PORT = 4794;
-    static final String PREFIX = "cwsh";
+    static final String PREFIX = System.getProperty("sharing.lab.prefix", "cwsh");
     @TempDir
     Path dir;
 
