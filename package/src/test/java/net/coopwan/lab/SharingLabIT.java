@@ -36,6 +36,26 @@ class SharingLabIT {
         NeighbourLab.removeLeftovers(PREFIX);
     }
 
+    /** Router a, the borrower: it offers sharing, and its small line (1 Mbit/s) is busy from 0 % with {@code busy_percent 0}. */
+    static Router borrower(Path dir, NeighbourLab lab, int port) {
+        Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), port);
+        a.uplinkDevice = lab.aWan();
+        a.offers = EmergencyDemo.SHARING_OFFER;
+        a.downKbps = 1000;
+        a.upKbps = 1000;
+        return a;
+    }
+
+    /** Router b, the sharer: a 20 Mbit/s line, nothing of its own offered. */
+    static Router sharer(Path dir, NeighbourLab lab, int port) {
+        Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), port);
+        b.uplinkDevice = lab.bWan();
+        b.offers = "";
+        b.downKbps = 20_000;
+        b.upKbps = 20_000;
+        return b;
+    }
+
     /** One short connection from the LAN host: the address the server saw. */
     static String connect(NeighbourLab lab) {
         Result r = lab.exec("lan", "python3", "-c", "import socket; s = socket.create_connection(('" + NeighbourLab.SERVER
@@ -75,11 +95,17 @@ class SharingLabIT {
 
     /** Waits (at most 10 s) until nothing of sharing is left in {@code router}'s kernel. */
     static void awaitClean(NeighbourLab lab, String router) throws InterruptedException {
+        awaitClean(lab, router, SharingLabIT::sharingState);
+    }
+
+    /** Waits (at most 10 s) until {@code state} finds nothing left in {@code router}'s kernel. */
+    static void awaitClean(NeighbourLab lab, String router, java.util.function.BiFunction<NeighbourLab, String, String> state)
+            throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!sharingState(lab, router).isEmpty() && System.nanoTime() < until) {
+        while (!state.apply(lab, router).isEmpty() && System.nanoTime() < until) {
             Thread.sleep(100);
         }
-        assertEquals("", sharingState(lab, router), "left in " + router + "'s kernel after its restart");
+        assertEquals("", state.apply(lab, router), "left in " + router + "'s kernel after its restart");
     }
 
     static String events(Router r) throws Exception {
@@ -97,21 +123,12 @@ class SharingLabIT {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
         List<Process> tools = new ArrayList<>();
         try (NeighbourLab lab = new NeighbourLab(prefix)) {
-            Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
-            Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
-            a.uplinkDevice = lab.aWan();
-            b.uplinkDevice = lab.bWan();
-            a.offers = EmergencyDemo.SHARING_OFFER;
-            b.offers = "";
-            // a: a small line, busy from 0 %: it borrows as soon as it is offered something
-            a.downKbps = 1000;
-            a.upKbps = 1000;
+            Router a = borrower(dir, lab, PORT);
+            Router b = sharer(dir, lab, PORT);
             // the LAN devices whose sessions may move are the failover section's (no emergency here)
             a.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'", "\toption busy_percent '0'",
                     "config failover 'failover'", "\toption enabled '0'", "\tlist lan '" + lab.aLan() + "'");
-            // b: a 20 Mbit/s line; T = 1 s so the test needs seconds, not minutes
-            b.downKbps = 20_000;
-            b.upKbps = 20_000;
+            // T = 1 s so the test needs seconds, not minutes
             b.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'");
             try {
                 a.start();

@@ -164,14 +164,6 @@ class SharingPerPacketLabIT {
         return sb.toString();
     }
 
-    static void awaitClean(NeighbourLab lab, String router) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!perPacketState(lab, router).isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(100);
-        }
-        assertEquals("", perPacketState(lab, router), "left in " + router + "'s kernel after its restart");
-    }
-
     /** The member's caps as a's log last gave them: {up, down} kbit/s; waits at most 40 s for them. */
     static long[] memberCaps(Router a, int after) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
@@ -259,22 +251,14 @@ class SharingPerPacketLabIT {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
         List<Process> tools = new ArrayList<>();
         try (NeighbourLab lab = new NeighbourLab(prefix)) {
-            Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
-            Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
-            a.uplinkDevice = lab.aWan();
-            b.uplinkDevice = lab.bWan();
-            a.offers = EmergencyDemo.SHARING_OFFER;
-            b.offers = "";
-            // a: a small line, busy from 0 %: it borrows as soon as it is offered something; its
-            // bond through the concentrator has the emergency's standby member through b
-            a.downKbps = 1000;
-            a.upKbps = 1000;
+            Router a = SharingLabIT.borrower(dir, lab, PORT);
+            Router b = SharingLabIT.sharer(dir, lab, PORT);
+            // a borrows as soon as it is offered something; its bond through the concentrator has
+            // the emergency's standby member through b
             a.extra = String.join("\n", EmergencyLabIT.emergencySection(lab), "\toption mode 'concentrator'",
                     EmergencyLabIT.bondThroughConcentrator("wrr"), "config sharing 'sharing'",
                     "\toption window_s '" + WINDOW_MS / 1000 + "'", "\toption busy_percent '0'");
-            // b: a 20 Mbit/s line, the concentrator a's sealed packets may reach
-            b.downKbps = 20_000;
-            b.upKbps = 20_000;
+            // b: the concentrator a's sealed packets may reach
             b.extra = String.join("\n", EmergencyLabIT.helperListingTheConcentrator(), "config sharing 'sharing'",
                     "\toption window_s '" + WINDOW_MS / 1000 + "'");
             Path concConf = EmergencyLabIT.concentratorConfig(dir, lab);
@@ -312,11 +296,11 @@ class SharingPerPacketLabIT {
                 assertTrue(leftA.contains("31080") && leftB.contains("coopwan_lend"), "the killed runs left their state");
                 a.start();
                 AgreementLabIT.awaitListening(a);
-                awaitClean(lab, "a");
+                SharingLabIT.awaitClean(lab, "a", SharingPerPacketLabIT::perPacketState);
                 a.stop();
                 b.start();
                 AgreementLabIT.awaitListening(b);
-                awaitClean(lab, "b");
+                SharingLabIT.awaitClean(lab, "b", SharingPerPacketLabIT::perPacketState);
                 System.out.println("kill -9 of both: each restart removed what its killed run left");
 
                 // both again: they share by themselves (the agreement was kept)

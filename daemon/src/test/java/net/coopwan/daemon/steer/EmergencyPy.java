@@ -54,12 +54,8 @@ final class EmergencyPy {
             print("end", flush=True)
             """;
 
-    /** UDP sender at a steady rate: {@code DST PORT PAYLOAD_LEN PACKETS_PER_S SECONDS}; sends rate * seconds datagrams and prints how many. */
-    static final String BLASTER = """
-            import socket, sys, time
-            dst, port, size, rate, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            payload = b"x" * size
+    /** Sends {@code round(rate * secs)} copies of {@code payload} on socket {@code s} to {@code target} at a steady rate and prints how many. */
+    private static final String STEADY = """
             n = 0
             start = time.monotonic()
             while n < round(rate * secs):
@@ -67,15 +63,24 @@ final class EmergencyPy {
                 now = time.monotonic()
                 if due > now:
                     time.sleep(due - now)
-                s.sendto(payload, (dst, port))
+                s.sendto(payload, target)
                 n += 1
             print(n, flush=True)
             """;
 
+    /** UDP sender at a steady rate: {@code DST PORT PAYLOAD_LEN PACKETS_PER_S SECONDS}; sends rate * seconds datagrams and prints how many. */
+    static final String BLASTER = """
+            import socket, sys, time
+            dst, port, size, rate, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            payload = b"x" * size
+            target = (dst, port)
+            """ + STEADY;
+
     /**
      * UDP sender of a download: {@code ADDR PORT PAYLOAD_LEN PACKETS_PER_S SECONDS}. Prints
-     * "ready", waits (at most 10 s) for one datagram, then sends rate * seconds datagrams back to
-     * where it came from at a steady rate and prints how many.
+     * "ready", waits (at most 10 s) for one datagram, then sends as {@link #BLASTER} does back to
+     * where it came from.
      */
     static final String REPLY_BLASTER = """
             import socket, sys, time
@@ -84,19 +89,9 @@ final class EmergencyPy {
             s.bind((addr, port))
             s.settimeout(10)
             print("ready", flush=True)
-            _, peer = s.recvfrom(2048)
+            _, target = s.recvfrom(2048)
             payload = b"x" * size
-            n = 0
-            start = time.monotonic()
-            while n < round(rate * secs):
-                due = start + n / rate
-                now = time.monotonic()
-                if due > now:
-                    time.sleep(due - now)
-                s.sendto(payload, peer)
-                n += 1
-            print(n, flush=True)
-            """;
+            """ + STEADY;
 
     /** TCP echo server: {@code ADDR PORT}; prints "listening", serves until killed. */
     static final String ECHO_SERVER = """
