@@ -315,9 +315,14 @@ class EmergencyLabIT {
 
     /** The requester's bond0 through the concentrator in inet (active-backup over its one uplink). */
     static String bondThroughConcentrator() {
+        return bondThroughConcentrator("active-backup");
+    }
+
+    /** The same bond in scheduling mode {@code mode} (bandwidth sharing per packet spreads over its members: wrr). */
+    static String bondThroughConcentrator(String mode) {
         return String.join("\n",
                 "config bond 'bond0'",
-                "\toption mode 'active-backup'",
+                "\toption mode '" + mode + "'",
                 "\tlist member 'wan'",
                 "\toption concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'",
                 "\toption client_id 'home1'",

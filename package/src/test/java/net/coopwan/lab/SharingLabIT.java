@@ -28,13 +28,33 @@ import net.coopwan.lab.ChannelLabIT.Router;
  */
 class SharingLabIT {
     static final int PORT = 4794;
-    static final String PREFIX = "cwsh";
+    static final String PREFIX = System.getProperty("sharing.lab.prefix", "cwsh");
     @TempDir
     Path dir;
 
     @BeforeAll
     static void removeLeftovers() {
         NeighbourLab.removeLeftovers(PREFIX);
+    }
+
+    /** Router a, the borrower: it offers sharing, and its small line (1 Mbit/s) is busy from 0 % with {@code busy_percent 0}. */
+    static Router borrower(Path dir, NeighbourLab lab, int port) {
+        Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), port);
+        a.uplinkDevice = lab.aWan();
+        a.offers = EmergencyDemo.SHARING_OFFER;
+        a.downKbps = 1000;
+        a.upKbps = 1000;
+        return a;
+    }
+
+    /** Router b, the sharer: a 20 Mbit/s line, nothing of its own offered. */
+    static Router sharer(Path dir, NeighbourLab lab, int port) {
+        Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), port);
+        b.uplinkDevice = lab.bWan();
+        b.offers = "";
+        b.downKbps = 20_000;
+        b.upKbps = 20_000;
+        return b;
     }
 
     /** One short connection from the LAN host: the address the server saw. */
@@ -76,11 +96,17 @@ class SharingLabIT {
 
     /** Waits (at most 10 s) until nothing of sharing is left in {@code router}'s kernel. */
     static void awaitClean(NeighbourLab lab, String router) throws InterruptedException {
+        awaitClean(lab, router, SharingLabIT::sharingState);
+    }
+
+    /** Waits (at most 10 s) until {@code state} finds nothing left in {@code router}'s kernel. */
+    static void awaitClean(NeighbourLab lab, String router, java.util.function.BiFunction<NeighbourLab, String, String> state)
+            throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!sharingState(lab, router).isEmpty() && System.nanoTime() < until) {
+        while (!state.apply(lab, router).isEmpty() && System.nanoTime() < until) {
             Thread.sleep(100);
         }
-        assertEquals("", sharingState(lab, router), "left in " + router + "'s kernel after its restart");
+        assertEquals("", state.apply(lab, router), "left in " + router + "'s kernel after its restart");
     }
 
     /**
@@ -89,19 +115,11 @@ class SharingLabIT {
      * needs seconds, not minutes; not started.
      */
     static Router[] routers(Path dir, NeighbourLab lab) {
-        Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PORT);
-        Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PORT);
-        a.uplinkDevice = lab.aWan();
-        b.uplinkDevice = lab.bWan();
-        a.offers = EmergencyDemo.SHARING_OFFER;
-        b.offers = "";
-        a.downKbps = 1000;
-        a.upKbps = 1000;
+        Router a = borrower(dir, lab, PORT);
+        Router b = sharer(dir, lab, PORT);
         // the LAN devices whose sessions may move are the failover section's (no emergency here)
         a.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'", "\toption busy_percent '0'",
                 "config failover 'failover'", "\toption enabled '0'", "\tlist lan '" + lab.aLan() + "'");
-        b.downKbps = 20_000;
-        b.upKbps = 20_000;
         b.extra = String.join("\n", "config sharing 'sharing'", "\toption window_s '1'");
         return new Router[] {a, b};
     }

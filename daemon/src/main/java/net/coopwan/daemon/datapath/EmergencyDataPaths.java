@@ -122,6 +122,17 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     }
 
     /**
+     * Sharer: what a sealed forwarding for bandwidth sharing holds in the kernel besides the
+     * helper's rules, the share's own quota (one per borrower across its paths,
+     * {@code SharingLenderRules}). On while the forwarding carries, off when it ends or an
+     * emergency of mode concentrator from the same neighbour replaces it (whose quota is then
+     * the emergency's alone), on again when that emergency hands it back.
+     */
+    public interface ShareQuota {
+        void carrying(String peerDevice, Inet4Address source, boolean on) throws IOException;
+    }
+
+    /**
      * Where the helper's tunnel endpoint listens, and the data plane's timers.
      *
      * @param uplinkDevice the device of the uplink watched for failure (its bond members make way
@@ -213,6 +224,7 @@ public final class EmergencyDataPaths implements EmergencyPaths {
             String sharedName = shared == null ? null : forwarding.remove(shared);
             if (sharedName != null) {
                 kernel.unhelp(sharedName); // not closeHelp: the table must not go idle in between
+                release(sealedArgs.get(shared));
                 suspended.put(requesterId, shared);
                 LOG.info("emergency: {}'s emergency replaces its sealed forwarding for bandwidth sharing", requesterId);
             }
@@ -272,25 +284,43 @@ public final class EmergencyDataPaths implements EmergencyPaths {
      * the grant's quota, as a helper of mode concentrator does, so the borrower's bond member
      * through this router reaches its concentrator. Kernel name {@code p<port>}, apart from the
      * same grant's direct path; calling it again with a new grant changes the quota. An emergency
-     * of mode concentrator from the same source replaces it ({@link #openHelp}).
+     * of mode concentrator from the same source replaces it ({@link #openHelp}). {@code quota} is
+     * the share's own kernel quota on it, on from before the first packet is forwarded, off while
+     * an emergency replaces it and when it closes.
      */
     public synchronized String forwardSealed(String key, InetAddress source, EmergencyMessage.Grant grant,
-            List<EmergencyMessage.Destination> destinations) throws IOException {
+            List<EmergencyMessage.Destination> destinations, ShareQuota quota) throws IOException {
         if (!(source instanceof Inet4Address v4)) {
             throw new IOException("no IPv4 address of " + key + " on the peer link");
         }
         String name = "p" + (grant.tunnelPort() & 0xffff);
-        sealedArgs.put(key, new Sealed(v4, grant, List.copyOf(destinations)));
+        sealedArgs.put(key, new Sealed(v4, grant, List.copyOf(destinations), quota));
         if (suspended.containsValue(key)) {
             return name; // an emergency carries these packets now; resumed when it ends
         }
+        // the share's quota first: not one packet is forwarded under the helper's quota alone
+        quota.carrying(settings.peerDevice(), v4, true);
         forward(key, name, v4, destinations, grant);
         sealedFor.put(v4, key);
         return name;
     }
 
     /** What {@link #forwardSealed} was last given per key, to resume it after an emergency. */
-    private record Sealed(Inet4Address source, EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> to) {
+    private record Sealed(Inet4Address source, EmergencyMessage.Grant grant, List<EmergencyMessage.Destination> to,
+            ShareQuota quota) {
+    }
+
+    /** The share's quota of a sealed forwarding that stops carrying; never throws. */
+    private void release(Sealed s) {
+        if (s == null) {
+            return;
+        }
+        try {
+            s.quota().carrying(settings.peerDevice(), s.source(), false);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sharing: cannot remove the share's quota of {}'s sealed forwarding: {}", s.source().getHostAddress(),
+                    e.getMessage());
+        }
     }
 
     private final Map<String, Sealed> sealedArgs = new HashMap<>();
@@ -301,17 +331,18 @@ public final class EmergencyDataPaths implements EmergencyPaths {
     public synchronized PathCounters closeHelp(String requesterId) {
         PathCounters last = PathCounters.ZERO;
         String name = forwarding.remove(requesterId);
+        Sealed sealed = sealedArgs.remove(requesterId);
         if (name != null) {
             last = kernel.unhelp(name);
             sealedFor.values().remove(requesterId);
+            release(sealed); // carrying until now (a suspended one was released when suspended)
         }
-        sealedArgs.remove(requesterId);
         suspended.values().remove(requesterId);
         String resume = suspended.remove(requesterId);
         Sealed r = resume == null ? null : sealedArgs.get(resume);
         if (r != null) {
             try {
-                forwardSealed(resume, r.source(), r.grant(), r.to());
+                forwardSealed(resume, r.source(), r.grant(), r.to(), r.quota());
                 LOG.info("emergency: {}'s emergency ended; its sealed forwarding for bandwidth sharing resumes", requesterId);
             } catch (IOException e) {
                 LOG.warn("emergency: cannot resume {}: {}", resume, e.getMessage());

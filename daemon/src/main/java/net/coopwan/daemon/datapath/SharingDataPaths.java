@@ -24,7 +24,8 @@ import net.coopwan.daemon.steer.SharingLenderRules;
 /**
  * Bandwidth sharing's paths on the emergency connection's (one neighbour path, one
  * implementation): a sharer lends through {@link EmergencyDataPaths#openHelp} in mode direct (a
- * tunnel end, the helper's NAT and upload quota) plus {@link SharingLenderRules} for the downloads;
+ * tunnel end, the helper's NAT and per-path quota) plus {@link SharingLenderRules}, the borrower's
+ * one quota per direction across its paths (per session and, per packet, the sealed forwarding);
  * a borrower opens {@link EmergencyDataPaths#borrow} and lets {@link SharingBorrowerRules} choose
  * the sessions that go into it.
  *
@@ -80,6 +81,8 @@ public final class SharingDataPaths implements SharingPaths {
     private InetAddress sharerAddress;
     /** Whether the bonds' member through the sharer is in use (per packet): then no session moves. */
     private boolean perPacket;
+    /** The window of the sharer's quota while borrowing (the grant's; the offers keep it). */
+    private long windowMs;
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -139,10 +142,21 @@ public final class SharingDataPaths implements SharingPaths {
         return "share-sealed:" + borrowerId;
     }
 
-    /** Sharer: the per-packet variant's forwarding at the grant's quota, when concentrators are allowed. */
+    /**
+     * Sharer: the per-packet variant's forwarding at the grant's quota, when concentrators are
+     * allowed. Its packets charge the borrower's limits in {@link SharingLenderRules}, the same
+     * as its per-session path's: one quota per borrower and direction across both paths.
+     */
     private void forwardSealed(String borrowerId, InetAddress address, EmergencyMessage.Grant grant) throws IOException {
         if (!settings.concentrators().isEmpty()) {
-            paths.forwardSealed(sealedKey(borrowerId), address, grant, settings.concentrators());
+            String name = EmergencyDataPaths.kernelName(grant);
+            paths.forwardSealed(sealedKey(borrowerId), address, grant, settings.concentrators(), (device, source, on) -> {
+                try {
+                    lender.sealed(name, device, source, on);
+                } catch (RuntimeException e) {
+                    throw new IOException("the share's quota on the sealed forwarding: " + e.getMessage(), e);
+                }
+            });
         }
     }
 
@@ -207,8 +221,8 @@ public final class SharingDataPaths implements SharingPaths {
     public synchronized void closeLend(String borrowerId) {
         EmergencyMessage.Grant g = grants.remove(borrowerId);
         String tun = paths.tunOf(key(borrowerId));
-        paths.closeHelp(key(borrowerId));
         paths.closeHelp(sealedKey(borrowerId));
+        paths.closeHelp(key(borrowerId));
         addresses.remove(borrowerId);
         if (g != null && tun != null) {
             try {
@@ -260,6 +274,7 @@ public final class SharingDataPaths implements SharingPaths {
             }
         }
         sharerAddress = address;
+        windowMs = grant.windowMs();
     }
 
     /**
@@ -278,10 +293,33 @@ public final class SharingDataPaths implements SharingPaths {
             return;
         }
         boolean was = perPacket;
-        perPacket = paths.neighbours().share(sharerAddress, downKbps, upKbps);
+        perPacket = paths.neighbours().share(sharerAddress, carriedKbps(downKbps, downKbps, upKbps, windowMs),
+                carriedKbps(upKbps, downKbps, upKbps, windowMs));
         if (perPacket && !was) {
             borrower.share(0);
         }
+    }
+
+    /** Of the tunnel's own packets (keep-alives, CAPS), which no bucket charges: 2 % of the rate is plenty. */
+    static final int CONTROL_PER_MILLE = 20;
+
+    /**
+     * The rate the per-packet member may use in one direction whose offer is {@code kbps}: the
+     * offer, but at most what the sharer's kernel quota for it sustains (its limit holds any window
+     * T within the quota, so its long-run rate is {@code 0.99 T / (1 + T)} of the quota's own,
+     * {@link EmergencyQuota}), less {@link #CONTROL_PER_MILLE} for the uncharged control packets.
+     * At that rate the sharer's kernel never has to drop a well-behaved member's packet: the
+     * overflow goes on the own members instead of being lost.
+     */
+    static long carriedKbps(long kbps, long downKbps, long upKbps, long windowMs) {
+        long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(downKbps, upKbps, windowMs);
+        long sustained;
+        try {
+            sustained = new EmergencyQuota(quota, windowMs).rateBytesPerSecond() * 8 / 1000;
+        } catch (IllegalArgumentException e) {
+            return 0; // a quota the sharer's kernel cannot hold: the sharer cannot have granted it either
+        }
+        return Math.min(kbps, sustained * (1000 - CONTROL_PER_MILLE) / 1000);
     }
 
     @Override

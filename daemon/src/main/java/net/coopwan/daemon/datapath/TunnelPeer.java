@@ -134,8 +134,9 @@ final class TunnelPeer {
         }
         TunnelSession s = st.session();
         int[] flowSeq = st.flowSeq();
-        // the datagram as sent: a cap (the sharer's offer) counts what its line carries
-        int link = scheduler.pick(length + TunnelHeader.OVERHEAD, nowNanos);
+        // the IP packet as sent (datagram + UDP and IPv4 headers): a cap (the sharer's offer) counts
+        // what its line carries, and exactly what the sharer's kernel quota counts
+        int link = scheduler.pick(length + TunnelHeader.OVERHEAD + IP_UDP_HEADERS, nowNanos);
         if (link < 0) {
             noLink++;
             return false;

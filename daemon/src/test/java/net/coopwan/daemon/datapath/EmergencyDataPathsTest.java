@@ -238,6 +238,9 @@ class EmergencyDataPathsTest {
      * Bandwidth sharing per packet, the sharer: the borrower's sealed packets forwarded to the
      * allowed concentrators under a name of their own; a new quota re-applies it; an emergency of
      * mode concentrator from the same neighbour replaces it instead of being refused as a clash.
+     * The share's own quota on it (one per borrower across its paths) is on before the first
+     * forwarding, off while the emergency carries (its quota is the emergency's alone), on again
+     * when it hands back, and off at the close.
      */
     @Test
     void aSharersSealedForwardingHasItsOwnNameAndGivesWayToAnEmergency() throws Exception {
@@ -246,21 +249,27 @@ class EmergencyDataPathsTest {
         InetAddress borrower = InetAddress.getByName("100.64.79.1");
         List<EmergencyMessage.Destination> to = List.of(new EmergencyMessage.Destination(SERVER, 4795));
         EmergencyMessage.Grant share = new EmergencyMessage.Grant(62_500L, 1000, 4795, REQUESTER + 4, HELPER, 24, new byte[32]);
-        helper.forwardSealed("share-sealed:bo", borrower, share, to);
-        helper.forwardSealed("share-sealed:bo", borrower, share, to);
-        assertEquals(List.of("helpConcentrator p4795 peer-h 100.64.79.1 [198.18.9.2:4795]",
-                "helpConcentrator p4795 peer-h 100.64.79.1 [198.18.9.2:4795]"), helperKernel.calls);
+        EmergencyDataPaths.ShareQuota quota = (device, source, on) -> helperKernel.calls.add(
+                "shareQuota " + device + " " + source.getHostAddress() + " " + (on ? "on" : "off"));
+        helper.forwardSealed("share-sealed:bo", borrower, share, to, quota);
+        helper.forwardSealed("share-sealed:bo", borrower, share, to, quota);
+        assertEquals(List.of("shareQuota peer-h 100.64.79.1 on", "helpConcentrator p4795 peer-h 100.64.79.1 [198.18.9.2:4795]",
+                "shareQuota peer-h 100.64.79.1 on", "helpConcentrator p4795 peer-h 100.64.79.1 [198.18.9.2:4795]"),
+                helperKernel.calls);
         EmergencyMessage.Grant g = new EmergencyMessage.Grant(1_000_000L, 100, 4791, REQUESTER, HELPER, 24, new byte[32]);
         helper.openHelp("bo", borrower, EmergencyMessage.Mode.CONCENTRATOR, g, to);
-        assertEquals(List.of("unhelp p4795", "helpConcentrator r4791 peer-h 100.64.79.1 [198.18.9.2:4795]"),
-                helperKernel.calls.subList(2, helperKernel.calls.size()));
-        helper.forwardSealed("share-sealed:bo", borrower, share, to);
-        assertEquals(4, helperKernel.calls.size(), "a new quota while the emergency carries: kept for later " + helperKernel.calls);
+        assertEquals(List.of("unhelp p4795", "shareQuota peer-h 100.64.79.1 off",
+                "helpConcentrator r4791 peer-h 100.64.79.1 [198.18.9.2:4795]"),
+                helperKernel.calls.subList(4, helperKernel.calls.size()));
+        helper.forwardSealed("share-sealed:bo", borrower, share, to, quota);
+        assertEquals(7, helperKernel.calls.size(), "a new quota while the emergency carries: kept for later " + helperKernel.calls);
         helper.closeHelp("bo");
-        assertEquals(List.of("unhelp r4791", "helpConcentrator p4795 peer-h 100.64.79.1 [198.18.9.2:4795]"),
-                helperKernel.calls.subList(4, helperKernel.calls.size()), "the share resumes after the emergency");
+        assertEquals(List.of("unhelp r4791", "shareQuota peer-h 100.64.79.1 on",
+                "helpConcentrator p4795 peer-h 100.64.79.1 [198.18.9.2:4795]"),
+                helperKernel.calls.subList(7, helperKernel.calls.size()), "the share resumes after the emergency");
         helper.closeHelp("share-sealed:bo");
-        assertEquals(List.of("unhelp p4795", "helperIdle"), helperKernel.calls.subList(6, helperKernel.calls.size()));
+        assertEquals(List.of("unhelp p4795", "shareQuota peer-h 100.64.79.1 off", "helperIdle"),
+                helperKernel.calls.subList(10, helperKernel.calls.size()));
     }
 
     /** Bandwidth sharing's borrower: the same tunnel on its own TUN, and none of the requester's rules. */

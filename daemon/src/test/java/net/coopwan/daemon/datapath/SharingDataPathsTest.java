@@ -46,6 +46,32 @@ class SharingDataPathsTest {
         assertTrue(full.getMessage().contains("use /28 or wider"), full.getMessage());
     }
 
+    /**
+     * The per-packet member's caps: never above the offer, never above what the sharer's kernel
+     * quota for that offer sustains (so it never drops a well-behaved member's packet), and close
+     * to it: about half the offer at T = 1 s (the kernel's bucket holds a second of rate), 90 %
+     * at 10 s, less the control packets' margin.
+     */
+    @Test
+    void theMembersCapIsWhatTheSharersKernelSustains() {
+        for (long windowMs : new long[] {100, 1000, 10_000}) {
+            for (long up : new long[] {0, 150, 1000, 5000, 80_000}) {
+                long down = 5000;
+                long cap = SharingDataPaths.carriedKbps(up, down, up, windowMs);
+                assertTrue(cap <= up, cap + " above the offer " + up);
+                long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(down, up, windowMs);
+                long kernel = new net.coopwan.daemon.steer.EmergencyQuota(quota, windowMs).rateBytesPerSecond();
+                assertTrue(cap * 125 <= kernel * (1000 - SharingDataPaths.CONTROL_PER_MILLE) / 1000,
+                        cap + " kbit/s above the kernel's " + kernel + " B/s at T " + windowMs);
+                assertTrue(up == 0 || cap * 125 >= kernel * (1000 - SharingDataPaths.CONTROL_PER_MILLE) / 1000 - 125
+                        || cap == up, "as much as the kernel carries: " + cap + " at T " + windowMs);
+            }
+        }
+        long oneSecond = SharingDataPaths.carriedKbps(5000, 5000, 5000, 1000);
+        assertTrue(oneSecond > 2300 && oneSecond < 2500, "T = 1 s: about half the offer, " + oneSecond);
+        assertTrue(SharingDataPaths.carriedKbps(5000, 5000, 5000, 10_000) > 4300, "T = 10 s: about 90 %");
+    }
+
     @Test
     void theUplinksBytesComeFromSysfs() {
         assertTrue(SharingDataPaths.sysfs("lo").get().down() >= 0);

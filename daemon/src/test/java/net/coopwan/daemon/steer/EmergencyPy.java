@@ -12,10 +12,13 @@ final class EmergencyPy {
      * UDP receiver: {@code ADDR PORT[,PORT...] DEADLINE_S IDLE_S}. Prints "ready", then at the end
      * one line per datagram "rx_ns payload_len src_addr port" with the kernel's receive timestamp
      * (SO_TIMESTAMPNS, taken when the packet is queued, right after the helper forwarded it), "end".
+     * With a fifth argument {@code HOST:PORT} each socket first sends one datagram there (a
+     * download: the far end's {@link #REPLY_BLASTER} answers to the address it came from).
      */
     static final String RECEIVER = """
             import select, socket, struct, sys, time
             addr, ports, deadline, idle = sys.argv[1], [int(p) for p in sys.argv[2].split(",")], float(sys.argv[3]), float(sys.argv[4])
+            hello = sys.argv[5].split(":") if len(sys.argv) > 5 else None
             TS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux: SO_TIMESTAMPNS = SCM_TIMESTAMPNS = 35
             socks = {}
             for p in ports:
@@ -25,6 +28,8 @@ final class EmergencyPy {
                 s.bind((addr, p))
                 s.setblocking(False)
                 socks[s] = p
+                if hello:
+                    s.sendto(b"hello", (hello[0], int(hello[1])))
             print("ready", flush=True)
             end = time.monotonic() + deadline
             last = None
@@ -49,12 +54,8 @@ final class EmergencyPy {
             print("end", flush=True)
             """;
 
-    /** UDP sender at a steady rate: {@code DST PORT PAYLOAD_LEN PACKETS_PER_S SECONDS}; sends rate * seconds datagrams and prints how many. */
-    static final String BLASTER = """
-            import socket, sys, time
-            dst, port, size, rate, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            payload = b"x" * size
+    /** Sends {@code round(rate * secs)} copies of {@code payload} on socket {@code s} to {@code target} at a steady rate and prints how many. */
+    private static final String STEADY = """
             n = 0
             start = time.monotonic()
             while n < round(rate * secs):
@@ -62,10 +63,35 @@ final class EmergencyPy {
                 now = time.monotonic()
                 if due > now:
                     time.sleep(due - now)
-                s.sendto(payload, (dst, port))
+                s.sendto(payload, target)
                 n += 1
             print(n, flush=True)
             """;
+
+    /** UDP sender at a steady rate: {@code DST PORT PAYLOAD_LEN PACKETS_PER_S SECONDS}; sends rate * seconds datagrams and prints how many. */
+    static final String BLASTER = """
+            import socket, sys, time
+            dst, port, size, rate, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            payload = b"x" * size
+            target = (dst, port)
+            """ + STEADY;
+
+    /**
+     * UDP sender of a download: {@code ADDR PORT PAYLOAD_LEN PACKETS_PER_S SECONDS}. Prints
+     * "ready", waits (at most 10 s) for one datagram, then sends as {@link #BLASTER} does back to
+     * where it came from.
+     */
+    static final String REPLY_BLASTER = """
+            import socket, sys, time
+            addr, port, size, rate, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((addr, port))
+            s.settimeout(10)
+            print("ready", flush=True)
+            _, target = s.recvfrom(2048)
+            payload = b"x" * size
+            """ + STEADY;
 
     /** TCP echo server: {@code ADDR PORT}; prints "listening", serves until killed. */
     static final String ECHO_SERVER = """

@@ -68,8 +68,13 @@ public final class LendingSession {
 
     /** The grant for {@code offer}: its quota per window, the rest (port, addresses, key) as given. */
     public static long quotaBytes(SharingMessage.Offer offer) {
-        long kbps = Math.max(FLOOR_KBPS, Math.max(offer.downKbps(), offer.upKbps()));
-        return Math.max(1500, kbps * 1000 / 8 * offer.windowMs() / 1000);
+        return quotaBytes(offer.downKbps(), offer.upKbps(), offer.windowMs());
+    }
+
+    /** The same from the offer's rates and window (the borrower's per-packet member sizes itself by it). */
+    public static long quotaBytes(long downKbps, long upKbps, long windowMs) {
+        long kbps = Math.max(FLOOR_KBPS, Math.max(downKbps, upKbps));
+        return Math.max(1500, kbps * 1000 / 8 * windowMs / 1000);
     }
 
     public String borrowerId() {

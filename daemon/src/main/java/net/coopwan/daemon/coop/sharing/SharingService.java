@@ -228,6 +228,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         }
         if (m instanceof SharingMessage.Offer o) {
             BorrowingSession b = borrowerSession(peerId);
+            if (b == null && o.none()) {
+                // "no bandwidth available" for a session this router has, whose agreement is gone
+                // here already: it can only end what that session does
+                b = borrowing.get(peerId);
+            }
             if (b == null) {
                 drops.count(SharingDrop.SHARING_NOT_BORROWER);
                 return;
@@ -455,6 +460,31 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 lenderActions(l, l.onOffer(o), sender);
             }
         }
+        for (String id : List.copyOf(offerSentSeq.keySet())) {
+            if (!enabled(id, Role.HELPER)) {
+                withdrawn(id, sender);
+            }
+        }
+    }
+
+    /**
+     * Sharer: the agreement with {@code id} was withdrawn (or no longer enables sharing). As the
+     * emergency's helper ends its help at once, the borrower hears "no bandwidth available" now
+     * instead of its offer expiring 3 s later: the per-packet member leaves its bonds and no new
+     * session moves, in the same event; the path's quota falls to the floor for what drains, and
+     * the path closes at the borrower's RELEASE or the lease's end, as after any offer of 0.
+     */
+    private void withdrawn(String id, Sender sender) {
+        SharingMessage.Offer none = offers.offer(id, new SharerOffers.Caps(0, 0), 0, 0, 0, 0, 1);
+        send(sender, id, none); // not sent (channel down): the offer expires on the borrower as before
+        line(id, "lending: the agreement was withdrawn: offer 0 kbit/s down, 0 kbit/s up (no bandwidth available)");
+        LendingSession l = lending.get(id);
+        if (l != null) {
+            lenderActions(l, l.onOffer(none), sender);
+        }
+        offers.forget(id);
+        offerSentSeq.remove(id);
+        offerSentNanos.remove(id);
     }
 
     /** Borrower: the per mille of new sessions, recomputed at each sample while borrowing. */

@@ -354,6 +354,38 @@ class SharingServiceTest {
         assertFalse(borrowerPaths.calls.contains("resetSessions sh"), "not all of them");
     }
 
+    /**
+     * The sharer's owner withdraws the agreement (gone on both routers): within one sample (1 s at
+     * T = 10 s), not at the offer's expiry 3 s later, the borrower gets "no bandwidth available":
+     * the per-packet member leaves (offer 0 to the path), the borrower drains and releases, and the
+     * sharer's quota falls to the floor before its path closes.
+     */
+    @Test
+    void aWithdrawnAgreementEndsTheShareWithinOneSample() {
+        start();
+        run(40, 2_000, 15_000);
+        assertEquals("BORROWING", borrower.borrowingStates().get("sh"), log.toString());
+        assertTrue(borrowerPaths.lastOffer().matches("setOffer sh [1-9][0-9]*/[1-9][0-9]*"), borrowerPaths.calls.toString());
+        agreements.remove("sh:bo:" + Role.HELPER);
+        agreements.remove("bo:sh:" + Role.REQUESTER);
+        long withdrawn = now;
+        while (!"setOffer sh 0/0".equals(borrowerPaths.lastOffer()) && now - withdrawn < 5_000 * MS) {
+            now += 50 * MS;
+            sharer.tick(now, to(borrower, "sh"));
+            borrower.tick(now, to(sharer, "bo"));
+        }
+        long tookMs = (now - withdrawn) / MS;
+        assertEquals("setOffer sh 0/0", borrowerPaths.lastOffer(), borrowerPaths.calls.toString());
+        assertTrue(tookMs <= 1000, "the member left " + tookMs + " ms after the withdrawal (offer expiry: 3000)");
+        assertTrue(log.stream().anyMatch(l -> l.contains("lending: the agreement was withdrawn")), log.toString());
+        long floor = LendingSession.quotaBytes(0, 0, 1000);
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo " + floor), sharerPaths.calls.toString());
+        run(2, 0, 0);
+        assertEquals("IDLE", borrower.borrowingStates().getOrDefault("sh", "IDLE"), log.toString());
+        assertTrue(sharerPaths.calls.contains("closeLend bo"), "the path closed at the release: " + sharerPaths.calls);
+        assertEquals(null, sharer.offerTo("bo"), "nothing offered any more");
+    }
+
     @Test
     void withoutAnAgreementNothingIsOfferedOrGrantedAndForgedMessagesAreCounted() {
         start();
