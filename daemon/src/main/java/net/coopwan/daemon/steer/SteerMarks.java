@@ -21,11 +21,17 @@ package net.coopwan.daemon.steer;
  * the packet mark: a connection the borrower moved onto a sharer. Apart from the emergency's two
  * bits because a router may borrow and later fail over, and the emergency's reset of connections
  * "from the other path" must not take the shared ones for its own.
+ *
+ * <p>Latency-critical traffic (issue 17) has {@link #LATENCY_CRITICAL} (bit 20) in the conntrack
+ * mark: a connection classified as a game's or a call's. Its own bit because it is orthogonal to
+ * the path bits: a latency-critical session may be on the own uplink, moved to a sharer or helped.
  */
 public final class SteerMarks {
     public static final long MASK = 0x00c00000L;
     /** Borrower side: the connection was moved onto a sharer; also the packet mark that routes it there. */
     public static final long SHARED = 0x00200000L;
+    /** A latency-critical connection (classified by steer's latency rules); suppression spares it. */
+    public static final long LATENCY_CRITICAL = 0x00100000L;
     public static final long OWN_UPLINK = 0x00400000L;
     public static final long VIA_HELPER = 0x00800000L;
     public static final long HELPED = 0x00c00000L;
