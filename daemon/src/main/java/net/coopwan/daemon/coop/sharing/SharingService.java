@@ -133,6 +133,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     /** What each open path carried since it opened, by {@link #key}. */
     private Map<String, PathCounters> readCarried = new HashMap<>();
     private Map<String, Integer> readLentSessions = Map.of();
+    /** After {@link #close}: the channel's last ticks and messages are ignored, not handed to a stopped worker. */
+    private boolean shutDown;
     /** Asks the channel for a tick now. */
     private volatile Runnable wake = () -> { };
     /** Counters of the borrower's parts outside the service (learning download hosts), shown beside its drops. */
@@ -219,6 +221,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     @Override
     public synchronized void onMessage(String peerId, ByteBuffer plaintext, long now, Sender sender) {
+        if (shutDown) {
+            return; // the channel outlives this service by a tick at stop: its worker is gone
+        }
         SharingMessage m;
         try {
             m = SharingCodec.parse(plaintext);
@@ -325,6 +330,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     @Override
     public synchronized void tick(long now, Sender sender) {
+        if (shutDown) {
+            return;
+        }
         for (Map.Entry<String, SharingMessage> e : outbox) {
             send(sender, e.getKey(), e.getValue());
         }
@@ -805,6 +813,12 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     /** Removes every path of both roles (the daemon's stop or a reload); waits up to 5 s for the worker. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+        }
         worker.execute(() -> endAll("at stop"));
         worker.shutdown();
         try {

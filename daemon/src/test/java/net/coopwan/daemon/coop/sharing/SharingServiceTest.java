@@ -387,6 +387,24 @@ class SharingServiceTest {
     }
 
     @Test
+    void theChannelsLastTicksAfterCloseAreIgnoredNotRejected() {
+        agreements.put("sh:bo:" + Role.HELPER, sharing("bo", Role.HELPER));
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        SharingService s = new SharingService(settings(true, false, 10_000, 1_000), peers("sh"), sharerPaths, worker,
+                log::add, 0x5eed);
+        s.tick(now, (p, b) -> true);
+        s.close();
+        assertTrue(worker.isShutdown());
+        // the channel's timer outlives the service by a tick at stop: no RejectedExecutionException
+        for (int i = 0; i < 30; i++) {
+            now += 50 * MS;
+            s.tick(now, (p, b) -> true);
+        }
+        s.onMessage("bo", SharingCodec.encode(new SharingMessage.Use(0x5eed, 1)), now, (p, b) -> true);
+        s.close();
+    }
+
+    @Test
     void withoutAnAgreementNothingIsOfferedOrGrantedAndForgedMessagesAreCounted() {
         start();
         agreements.remove("sh:bo:" + Role.HELPER);
