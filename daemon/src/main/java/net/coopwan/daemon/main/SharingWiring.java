@@ -53,8 +53,8 @@ final class SharingWiring {
         ShareableBandwidth.Settings estimate = new ShareableBandwidth.Settings(s.windowS() * 1000L, 0,
                 PEAK_OBSERVATION_MS, s.marginPercent(), 10, 100, SharingCodec.MAX_KBPS, 100);
         SharingService.Settings settings = new SharingService.Settings(s.lend(), s.borrow(), estimate,
-                uplink.map(Uplink::downKbps).orElse(0L), uplink.map(Uplink::upKbps).orElse(0L), 1000, s.forceTerminate(),
-                s.busyPercent());
+                uplink.map(Uplink::downKbps).orElse(0L), uplink.map(Uplink::upKbps).orElse(0L), quotaWindowMs(s),
+                s.forceTerminate(), s.busyPercent());
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sharing-paths");
             t.setDaemon(true);
@@ -124,6 +124,17 @@ final class SharingWiring {
                 }
             }
         };
+    }
+
+    /**
+     * The sharer's kernel quota holds any window of the sharer's T (the seed's [0131] window, as the
+     * emergency's), at most 10 s (an offer's window on the wire). Not a fixed second: the kernel's
+     * limit keeps at least a second of its rate in its bucket, so a quota per window T sustains
+     * only {@code 0.99 T / (1 + T)} of the offer over time, half of it at T = 1 s and 90 % at the
+     * default 10 s (docs/PROTOCOL.md 3.13).
+     */
+    static long quotaWindowMs(Sharing s) {
+        return Math.min(SharingCodec.MAX_WINDOW_MS, s.windowS() * 1000L);
     }
 
     private static SharingService.Peers peers(ChannelService channel, AgreementStore store) {

@@ -32,6 +32,8 @@ public final class SharingCodec {
     public static final int RELEASE_ACK = 5;
     /** The agreements' hard bound for bandwidth_kbps (10 Gbit/s). */
     public static final long MAX_KBPS = 10_000_000;
+    /** The longest quota window an offer names, ms. */
+    public static final long MAX_WINDOW_MS = 10_000;
 
     private SharingCodec() {
     }
@@ -98,7 +100,7 @@ public final class SharingCodec {
                 long down = b.getInt() & 0xffff_ffffL;
                 long up = b.getInt() & 0xffff_ffffL;
                 long window = b.getInt() & 0xffff_ffffL;
-                if (down > MAX_KBPS || up > MAX_KBPS || window < 100 || window > 10_000) {
+                if (down > MAX_KBPS || up > MAX_KBPS || window < 100 || window > MAX_WINDOW_MS) {
                     throw new SharingFormatException("offer out of range");
                 }
                 return new SharingMessage.Offer(id, seq, down, up, window);

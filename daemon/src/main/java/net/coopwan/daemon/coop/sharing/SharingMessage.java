@@ -61,7 +61,7 @@ public sealed interface SharingMessage {
             if (downKbps < 0 || downKbps > SharingCodec.MAX_KBPS || upKbps < 0 || upKbps > SharingCodec.MAX_KBPS) {
                 throw new IllegalArgumentException("shareable rates are 0.." + SharingCodec.MAX_KBPS + " kbit/s");
             }
-            if (windowMs < 100 || windowMs > 10_000) {
+            if (windowMs < 100 || windowMs > SharingCodec.MAX_WINDOW_MS) {
                 throw new IllegalArgumentException("window is 100..10000 ms, got " + windowMs);
             }
         }
