@@ -613,6 +613,7 @@ public final class SharingBenchmark {
         double ref = alone.steadyMbit();
         double t90 = d.t90Ms(ref);
         long launched = d.launched();
+        long end = launched + (long) ((own + 0.5) * 1e9);
         // the offer's withdrawal and the borrower's share: the first poll after the launch that shows them
         double offerGone = Double.NaN;
         double shareZero = Double.NaN;
@@ -628,7 +629,6 @@ public final class SharingBenchmark {
             }
         }
         // the last new session that went through b while b's download ran, by its start
-        long end = launched + (long) ((own + 0.5) * 1e9);
         double lastMoved = Double.NaN;
         long movedBefore = 0;
         for (Session x : b.sessions()) {
