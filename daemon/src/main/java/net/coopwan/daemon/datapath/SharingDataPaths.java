@@ -56,6 +56,8 @@ public final class SharingDataPaths implements SharingPaths {
     private final SecureRandom random = new SecureRandom();
     /** Borrower id to its grant, while a grant or path exists; the slot is the grant's port less helper_port. */
     private final Map<String, EmergencyMessage.Grant> grants = new HashMap<>();
+    /** Each open path's download quota in the lender's rules (the grant's quota is the upload's). */
+    private final Map<String, EmergencyQuota> downQuotas = new HashMap<>();
     private String borrowingFrom;
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
@@ -118,25 +120,36 @@ public final class SharingDataPaths implements SharingPaths {
     public synchronized void openLend(String borrowerId, InetAddress address, EmergencyMessage.Grant grant)
             throws Exception {
         paths.openHelp(key(borrowerId), address, EmergencyMessage.Mode.DIRECT, grant, List.of());
-        lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)),
-                new EmergencyQuota(grant.quotaBytes(), grant.windowMs()));
+        EmergencyQuota down = new EmergencyQuota(grant.quotaBytes(), grant.windowMs());
+        lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)), down);
+        downQuotas.put(borrowerId, down);
     }
 
     @Override
-    public synchronized void setLendQuota(String borrowerId, long quotaBytes, long windowMs) throws Exception {
+    public synchronized void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs)
+            throws Exception {
         EmergencyMessage.Grant g = grants.get(borrowerId);
         if (g == null) {
             throw new IOException("no sharing path for " + borrowerId);
         }
-        EmergencyMessage.Grant n = new EmergencyMessage.Grant(quotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
+        // the grant's quota is the upload direction's (the helper's rules); the download's is the lender's.
+        // Each is re-created only when it changed: a new limit starts with a full bucket
+        EmergencyMessage.Grant n = new EmergencyMessage.Grant(upQuotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
                 g.helperAddress(), g.prefixLength(), g.key());
-        paths.requota(key(borrowerId), n);
-        lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)), new EmergencyQuota(quotaBytes, windowMs));
+        if (upQuotaBytes != g.quotaBytes() || windowMs != g.windowMs()) {
+            paths.requota(key(borrowerId), n);
+        }
+        EmergencyQuota down = new EmergencyQuota(downQuotaBytes, windowMs);
+        if (!down.equals(downQuotas.get(borrowerId))) {
+            lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)), down);
+            downQuotas.put(borrowerId, down);
+        }
         grants.put(borrowerId, n);
     }
 
     @Override
     public synchronized void closeLend(String borrowerId) {
+        downQuotas.remove(borrowerId);
         EmergencyMessage.Grant g = grants.remove(borrowerId);
         String tun = paths.tunOf(key(borrowerId));
         paths.closeHelp(key(borrowerId));

@@ -476,7 +476,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             } else if (a instanceof LendingSession.SetQuota q) {
                 worker.execute(() -> {
                     try {
-                        paths.setLendQuota(id, q.quotaBytes(), q.windowMs());
+                        paths.setLendQuota(id, q.downBytes(), q.upBytes(), q.windowMs());
                     } catch (Exception e) {
                         synchronized (this) {
                             line(id, "lending: cannot change the quota: " + reasonOf(e));

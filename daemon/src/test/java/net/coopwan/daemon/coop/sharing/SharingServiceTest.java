@@ -84,8 +84,8 @@ class SharingServiceTest {
         }
 
         @Override
-        public void setLendQuota(String borrowerId, long quotaBytes, long windowMs) {
-            calls.add("setLendQuota " + borrowerId + " " + quotaBytes);
+        public void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs) {
+            calls.add("setLendQuota " + borrowerId + " " + downQuotaBytes + " " + upQuotaBytes);
         }
 
         @Override
@@ -255,7 +255,7 @@ class SharingServiceTest {
         assertTrue(sharer.offerTo("bo").none(), "the own users took the line back within one window: " + log);
         assertEquals(0, borrowerPaths.share.get("sh"), "no new session moves");
         assertEquals("DRAINING", borrower.borrowingStates().get("sh"));
-        assertTrue(sharerPaths.calls.contains("setLendQuota bo 12500"), "the quota follows: the floor " + sharerPaths.calls);
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo 12500 12500"), "the quota follows: the floor " + sharerPaths.calls);
         assertTrue(now - before <= 4_000 * MS, "within seconds, far within the 10 s window");
 
         borrowerPaths.sessions = 0;
