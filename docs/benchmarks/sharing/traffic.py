@@ -9,7 +9,8 @@
                                                    PARALLEL loops of new sessions, each downloading SIZE
                                                    bytes, until SECONDS have passed
     traffic.py trickle ADDR PORT N SECONDS OUT     N long sessions, 1000 bytes every 100 ms each
-    traffic.py capture IFACE SECONDS OUT           every packet on IFACE with the kernel's timestamp
+    traffic.py capture IFACE SECONDS OUT [in]      every packet on IFACE (or only those it receives) with
+                                                   the kernel's timestamp
 
 Every time is CLOCK_MONOTONIC in ns (the benchmark's System.nanoTime()), except the capture's
 kernel timestamps (SO_TIMESTAMPNS, CLOCK_REALTIME ns). Lines written:
@@ -18,7 +19,8 @@ kernel timestamps (SO_TIMESTAMPNS, CLOCK_REALTIME ns). Lines written:
                T MONO SEEN CUMULATIVE_BYTES                     (every 100 ms, per path seen)
   trickle OUT: O MONO LOCAL_PORT SEEN (opened), P MONO LOCAL_PORT SEEN BYTES MAX_GAP_MS (every second
                while data arrives), E MONO LOCAL_PORT SEEN BYTES STATUS MAX_GAP_MS (its end)
-  capture OUT: KERNEL_NS IP_BYTES PKTTYPE                      (0 inbound to this host, 4 outgoing)
+  capture OUT: KERNEL_NS IP_BYTES PKTTYPE KEY                  (PKTTYPE 0 inbound to this host, 4 outgoing;
+               KEY the IP id and TCP sequence number in hex, the same on both sides of a NAT)
 Every loop is bounded by SECONDS (at most 3600); only the addresses given are contacted."""
 import socket
 import struct
@@ -59,6 +61,7 @@ def server(addr, port, seconds, log):
                     left -= n
                 return
             if len(req) == 2 and req[0] == "trickle":
+                c.settimeout(60)  # as the client: a session at a sharer's floor quota may wait long
                 stop = min(end, time.monotonic() + float(req[1]))
                 while time.monotonic() < stop:
                     c.sendall(b"\1" * 1000)
@@ -147,7 +150,8 @@ def trickle(addr, port, n, seconds, out):
         try:
             c = socket.create_connection((addr, port), timeout=5)
             local = c.getsockname()[1]
-            c.settimeout(5)
+            # a session held to a sharer's floor quota may wait long: only a reset or a minute of nothing ends it
+            c.settimeout(60)
             c.sendall(f"trickle {seconds}\n".encode())
             f = c.makefile("rb")
             seen = f.readline().decode("ascii", "replace").strip() or "-"
@@ -182,7 +186,18 @@ def trickle(addr, port, n, seconds, out):
         t.join(seconds + 20)
 
 
-def capture(iface, seconds, out):
+def key(data):
+    """IP id + TCP sequence number (hex): what NAT leaves alone, so one packet is found on two devices."""
+    if len(data) < 20 or data[0] >> 4 != 4:
+        return "-"
+    ihl = (data[0] & 15) * 4
+    ipid = struct.unpack(">H", data[4:6])[0]
+    if data[9] == 6 and len(data) >= ihl + 8:
+        return "%04x%08x" % (ipid, struct.unpack(">I", data[ihl + 4:ihl + 8])[0])
+    return "%04x" % ipid
+
+
+def capture(iface, seconds, out, inbound_only):
     so_timestampns = getattr(socket, "SO_TIMESTAMPNS", 35)
     end = time.monotonic() + seconds
     s = None
@@ -211,8 +226,10 @@ def capture(iface, seconds, out):
                 if level == socket.SOL_SOCKET and kind == so_timestampns and len(d) >= 16:
                     sec, ns = struct.unpack("qq", d[:16])
                     kernel = sec * 1_000_000_000 + ns
+            if inbound_only and address[2] != socket.PACKET_HOST:
+                continue
             ip_len = struct.unpack(">H", data[2:4])[0] if len(data) >= 4 and data[0] >> 4 == 4 else len(data)
-            w.write(f"{kernel} {ip_len} {address[2]}\n")
+            w.write(f"{kernel} {ip_len} {address[2]} {key(data)}\n")
 
 
 def main():
@@ -223,8 +240,8 @@ def main():
         bulk(a[1], int(a[2]), min(64, int(a[3])), int(a[4]), min(MAX_SECONDS, float(a[5])), a[6])
     elif len(a) == 6 and a[0] == "trickle":
         trickle(a[1], int(a[2]), min(64, int(a[3])), min(MAX_SECONDS, float(a[4])), a[5])
-    elif len(a) == 4 and a[0] == "capture":
-        capture(a[1], min(MAX_SECONDS, float(a[2])), a[3])
+    elif len(a) in (4, 5) and a[0] == "capture" and a[4:] in ([], ["in"]):
+        capture(a[1], min(MAX_SECONDS, float(a[2])), a[3], a[4:] == ["in"])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
