@@ -22,6 +22,7 @@ kernel timestamps (SO_TIMESTAMPNS, CLOCK_REALTIME ns). Lines written:
   capture OUT: KERNEL_NS IP_BYTES PKTTYPE KEY                  (PKTTYPE 0 inbound to this host, 4 outgoing;
                KEY the IP id and TCP sequence number in hex, the same on both sides of a NAT)
 Every loop is bounded by SECONDS (at most 3600); only the addresses given are contacted."""
+import signal
 import socket
 import struct
 import sys
@@ -211,11 +212,14 @@ def capture(iface, seconds, out, inbound_only):
     if s is None:
         return
     s.setsockopt(socket.SOL_SOCKET, so_timestampns, 1)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    # past net.core.rmem_max (root): a capture scheduled late on busy cores must not drop what it missed
+    s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33), 64 << 20)
     s.settimeout(0.1)
+    stopped = []
+    signal.signal(signal.SIGTERM, lambda *_: stopped.append(1))  # SIGTERM: flush, say the drops, end
     print("ready", flush=True)
     with open(out, "w") as w:
-        while time.monotonic() < end:
+        while time.monotonic() < end and not stopped:
             try:
                 data, anc, _, address = s.recvmsg(65536, 64)
             except socket.timeout:
@@ -230,6 +234,9 @@ def capture(iface, seconds, out, inbound_only):
                 continue
             ip_len = struct.unpack(">H", data[2:4])[0] if len(data) >= 4 and data[0] >> 4 == 4 else len(data)
             w.write(f"{kernel} {ip_len} {address[2]} {key(data)}\n")
+    # PACKET_STATISTICS (SOL_PACKET 263, 6): what the socket dropped, said in the tool's log
+    received, dropped = struct.unpack("II", s.getsockopt(263, 6, 8))
+    print(f"captured {received}, dropped {dropped} (since the last read of these statistics)", flush=True)
 
 
 def main():

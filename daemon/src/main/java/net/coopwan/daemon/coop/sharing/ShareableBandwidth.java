@@ -18,7 +18,7 @@ package net.coopwan.daemon.coop.sharing;
  * <li><b>spare</b> = C - O - margin (a share of C kept for the own users' next burst), capped by
  *     the agreement (its {@code bandwidth_kbps} and {@code max_share_percent} of C); below
  *     {@code minOfferKbps} it is 0: a session is not worth moving for less;</li>
- * <li><b>a full line</b>: 0 while the device carried at least C - margin over the last half second
+ * <li><b>a full line</b>: 0 while the device carried at least C - margin over the last sample interval
  *     and a step of it was the own users': they are squeezed by the borrowers, and their rate shows
  *     what is left to them rather than what they want.</li>
  * </ul>
@@ -68,8 +68,12 @@ public final class ShareableBandwidth {
     }
 
     private static final long MS = 1_000_000L;
-    /** The span over which a full line is seen: two samples at T = 1 s, one from T = 4 s on. */
-    private static final long FULL_NANOS = 500 * MS;
+    /**
+     * The span over which a full line is seen: the last sample interval (250 ms at T = 1 s, 1 s from
+     * T = 4 s on; the first sample at least this far back). With 500 ms the own download of the
+     * sharing benchmark reached 90 % of its line 1.3 s after it started, at T = 1 s.
+     */
+    private static final long FULL_NANOS = 200 * MS;
     /** Samples kept: a window of 600 s at one per second, with room for jitter in the tick. */
     private static final int RING = 1024;
 
@@ -202,7 +206,7 @@ public final class ShareableBandwidth {
 
     /**
      * Whether the own users are squeezed by the borrowers: the line is full (at least C - margin over
-     * the last half second) and a step's worth of it is theirs. Their rate then shows what the
+     * the last sample interval) and a step's worth of it is theirs. Their rate then shows what the
      * borrowers left them, not what they want: C - margin - offer, whose spare never falls a step
      * below the offer, so the offer would stay for good (the sharing benchmark measured the own
      * download at 80 % of its line). They have priority, so nothing is spare until the line has room.
