@@ -148,6 +148,19 @@ public final class SharingDataPaths implements SharingPaths {
     }
 
     @Override
+    public synchronized void settleLendQuota(String borrowerId) {
+        EmergencyMessage.Grant g = grants.get(borrowerId);
+        if (g == null) {
+            return;
+        }
+        try {
+            lender.settle(EmergencyDataPaths.kernelName(g), paths.tunOf(key(borrowerId)));
+        } catch (RuntimeException e) {
+            // the replaced limit holds on beside the new one (the smaller binds) until the next change or the close
+        }
+    }
+
+    @Override
     public synchronized void closeLend(String borrowerId) {
         downQuotas.remove(borrowerId);
         EmergencyMessage.Grant g = grants.remove(borrowerId);

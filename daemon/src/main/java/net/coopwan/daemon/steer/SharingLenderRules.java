@@ -18,15 +18,24 @@ import java.util.regex.Pattern;
  * map borrowers { type ifname : verdict }        "cwh1" : jump b_NAME
  * chain forward (filter hook forward, priority filter): oifname vmap @borrowers
  * per borrower NAME:
- *   limit qd_NAME { rate over R bytes/second }   (R from {@link EmergencyQuota}: any window of T within the quota)
+ *   limit qd0_NAME, qd1_NAME { rate over R bytes/second }   (R from {@link EmergencyQuota}: any window of T within the quota)
  *   counter carried_down_NAME, over_down_NAME
- *   chain b_NAME: limit name "qd_NAME" counter name "over_down_NAME" drop
+ *   chain b_NAME: limit name "qdN_NAME" counter name "over_down_NAME" drop     (the quota in force)
+ *                [limit name "qdM_NAME" counter name "over_down_NAME" drop]    (the one it replaced, for one window)
  *                 counter name "carried_down_NAME"
  * </pre>
  * Over the limit is dropped, never queued: the borrowed TCP sessions slow down to the share, the
- * sharer's own users never wait behind them. A new quota (the offer changed) replaces the limit,
- * which starts full again; offers change at most every few seconds, so that costs one window's
- * burst at most. Idempotent; absent objects are fine on removal. Not thread-safe.
+ * sharer's own users never wait behind them.
+ *
+ * <p><b>A new quota</b> (the offer changed) is a new limit, and a new limit starts with a full
+ * bucket: alone, it would let a window that starts before the change carry the old limit's
+ * passes and the new one's whole bound (the sharing benchmark measured 1.005-1.008 of the quota in
+ * a window across the floor-to-offer rise). So the limit it replaces keeps holding too, until
+ * {@link #settle} (the caller's: one window later): a packet passes only under both, so any window
+ * that starts before the change is within the old quota, and any that starts after within the
+ * new. A fall takes effect at once (the smaller limit holds), a rise after one window. A third
+ * quota within that window drops the oldest. Idempotent; absent objects are fine on removal. Not
+ * thread-safe.
  */
 public final class SharingLenderRules {
 
@@ -42,19 +51,47 @@ public final class SharingLenderRules {
 
     private final CommandRunner runner;
     private final Duration timeout;
+    /** Per borrower: the slot (0 or 1) of the quota in force, and whether the other still holds (until settle). */
+    private final java.util.Map<String, int[]> slots = new java.util.HashMap<>();
 
     public SharingLenderRules(CommandRunner runner) {
         this.runner = runner;
         this.timeout = CommandRunner.DEFAULT_TIMEOUT;
     }
 
-    /** Holds what goes down {@code tunDevice} to borrower {@code name} to {@code quota}. */
+    /**
+     * Holds what goes down {@code tunDevice} to borrower {@code name} to {@code quota}; the quota it
+     * replaces, if any, holds beside it until {@link #settle}.
+     */
     public void apply(String name, String tunDevice, EmergencyQuota quota) {
-        runner.check(List.of("nft", "-f", "-"), render(name, tunDevice, quota), timeout);
+        int[] st = slots.get(name);
+        int slot = st == null ? 0 : 1 - st[0];
+        runner.check(List.of("nft", "-f", "-"), render(name, tunDevice, quota, slot, st == null ? -1 : st[0]), timeout);
+        slots.put(name, new int[] {slot, st == null ? 0 : 1});
     }
 
-    /** The transaction {@link #apply} runs; deterministic. */
+    /** The quota replaced by the last {@link #apply} stops holding (call it one window after); nothing if none. */
+    public void settle(String name, String tunDevice) {
+        int[] st = slots.get(name);
+        if (st == null || st[1] == 0) {
+            return;
+        }
+        String n = EmergencyGrant.requireName(name);
+        String old = "qd" + (1 - st[0]) + "_" + n;
+        StringBuilder b = new StringBuilder();
+        chain(b, n, st[0], -1);
+        b.append("delete limit ").append(T).append(' ').append(old).append('\n');
+        runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
+        st[1] = 0;
+    }
+
+    /** The transaction of a first {@link #apply}, the quota alone; deterministic. */
     public static String render(String name, String tunDevice, EmergencyQuota quota) {
+        return render(name, tunDevice, quota, 0, -1);
+    }
+
+    /** The transaction {@link #apply} runs: {@code quota} in {@code slot}, the limit in {@code keep} (-1: none) kept beside it. */
+    static String render(String name, String tunDevice, EmergencyQuota quota, int slot, int keep) {
         String n = EmergencyGrant.requireName(name);
         InterfaceNames.require(tunDevice);
         String tun = "\"" + tunDevice + "\"";
@@ -68,19 +105,33 @@ public final class SharingLenderRules {
         b.append("add counter ").append(T).append(" over_down_").append(n).append('\n');
         b.append("add chain ").append(T).append(" b_").append(n).append('\n');
         b.append("flush chain ").append(T).append(" b_").append(n).append('\n');
-        // the chain that used the limit is empty now: the limit can be replaced with the new rate
-        b.append("add limit ").append(T).append(" qd_").append(n).append(" { rate over 1 bytes/second; }\n");
-        b.append("delete limit ").append(T).append(" qd_").append(n).append('\n');
-        b.append("add limit ").append(T).append(" qd_").append(n).append(" { ").append(quota.nftSpec()).append("; }\n");
-        b.append("add rule ").append(T).append(" b_").append(n).append(" limit name \"qd_").append(n)
-                .append("\" counter name \"over_down_").append(n).append("\" drop\n");
-        b.append("add rule ").append(T).append(" b_").append(n).append(" counter name \"carried_down_").append(n)
-                .append("\"\n");
+        // the chain that used the slot's limit is empty now: it can be replaced with the new rate
+        String lim = "qd" + slot + "_" + n;
+        b.append("add limit ").append(T).append(' ').append(lim).append(" { rate over 1 bytes/second; }\n");
+        b.append("delete limit ").append(T).append(' ').append(lim).append('\n');
+        b.append("add limit ").append(T).append(' ').append(lim).append(" { ").append(quota.nftSpec()).append("; }\n");
+        rules(b, n, slot, keep);
         // the device's element, whatever it pointed to before
         b.append("add element ").append(T).append(" borrowers { ").append(tun).append(" : jump b_").append(n).append(" }\n");
         b.append("delete element ").append(T).append(" borrowers { ").append(tun).append(" }\n");
         b.append("add element ").append(T).append(" borrowers { ").append(tun).append(" : jump b_").append(n).append(" }\n");
         return b.toString();
+    }
+
+    /** Flushes borrower {@code n}'s chain and fills it again: the limit of {@code slot}, of {@code keep} (-1: none), the counter. */
+    private static void chain(StringBuilder b, String n, int slot, int keep) {
+        b.append("add chain ").append(T).append(" b_").append(n).append('\n');
+        b.append("flush chain ").append(T).append(" b_").append(n).append('\n');
+        rules(b, n, slot, keep);
+    }
+
+    private static void rules(StringBuilder b, String n, int slot, int keep) {
+        for (int s : keep < 0 ? new int[] {slot} : new int[] {slot, keep}) {
+            b.append("add rule ").append(T).append(" b_").append(n).append(" limit name \"qd").append(s).append('_')
+                    .append(n).append("\" counter name \"over_down_").append(n).append("\" drop\n");
+        }
+        b.append("add rule ").append(T).append(" b_").append(n).append(" counter name \"carried_down_").append(n)
+                .append("\"\n");
     }
 
     /** Removes borrower {@code name} on {@code tunDevice}; nothing of it left is fine. */
@@ -96,17 +147,22 @@ public final class SharingLenderRules {
         b.append("delete element ").append(T).append(" borrowers { ").append(tun).append(" }\n");
         b.append("flush chain ").append(T).append(" b_").append(n).append('\n');
         b.append("delete chain ").append(T).append(" b_").append(n).append('\n');
-        b.append("add limit ").append(T).append(" qd_").append(n).append(" { rate over 1 bytes/second; }\n");
-        b.append("delete limit ").append(T).append(" qd_").append(n).append('\n');
+        for (int s = 0; s < 2; s++) {
+            b.append("add limit ").append(T).append(" qd").append(s).append('_').append(n)
+                    .append(" { rate over 1 bytes/second; }\n");
+            b.append("delete limit ").append(T).append(" qd").append(s).append('_').append(n).append('\n');
+        }
         for (String c : List.of("carried_down_", "over_down_")) {
             b.append("add counter ").append(T).append(' ').append(c).append(n).append('\n');
             b.append("delete counter ").append(T).append(' ').append(c).append(n).append('\n');
         }
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
+        slots.remove(name);
     }
 
     /** Removes the table (stop, start after a kill -9). */
     public void removeAll() {
+        slots.clear();
         runner.check(List.of("nft", "-f", "-"), "add table " + T + "\ndelete table " + T + "\n", timeout);
     }
 

@@ -13,7 +13,8 @@ import net.coopwan.daemon.coop.emergency.EmergencyMessage;
  * <pre>
  * (USE accepted) PREPARING --path ready--> LENDING (ANSWER granted; a repeated USE gets it again)
  * PREPARING --set-up failed--> CLOSED (ANSWER refused: set-up failed)
- * LENDING --offer changed--> LENDING (the kernel quotas follow the new offer at once, each direction its own)
+ * LENDING --offer changed--> LENDING (the kernel quotas follow the new offer at once, each direction its own;
+ *                                     the replaced download quota holds beside it for one window, then settles)
  * LENDING --RELEASE--> CLOSED (path closed, RELEASE_ACK)
  * LENDING --no USE for 5 s (the lease)--> CLOSED (path closed: the borrower stopped or lost the channel)
  * </pre>
@@ -48,6 +49,10 @@ public final class LendingSession {
     public record ClosePath() implements Action {
     }
 
+    /** The quota replaced one window ago stops holding beside the new one (SharingLenderRules#settle). */
+    public record SettleQuota() implements Action {
+    }
+
     public record Changed(State from, State to, String why) implements Action {
     }
 
@@ -62,6 +67,9 @@ public final class LendingSession {
     private long leaseNanos;
     private long downQuotaBytes;
     private long upQuotaBytes;
+    /** When the last SetQuota was given and its window, while its settling is due; 0 when none is. */
+    private long quotaSetNanos;
+    private long quotaWindowNanos;
 
     /** A USE for {@code offer} was accepted; the grant carries the quota for it. */
     public LendingSession(String borrowerId, SharingMessage.Offer offer, EmergencyMessage.Grant grant, long now) {
@@ -136,7 +144,7 @@ public final class LendingSession {
     }
 
     /** The offer now (sent at each sample): each direction's quota follows its rate. */
-    public List<Action> onOffer(SharingMessage.Offer offer) {
+    public List<Action> onOffer(SharingMessage.Offer offer, long now) {
         long down = quotaBytes(offer.downKbps(), offer.windowMs());
         long up = quotaBytes(offer.upKbps(), offer.windowMs());
         if (state != State.LENDING || down == downQuotaBytes && up == upQuotaBytes || offer.offerId() != offerId) {
@@ -144,6 +152,8 @@ public final class LendingSession {
         }
         downQuotaBytes = down;
         upQuotaBytes = up;
+        quotaSetNanos = now;
+        quotaWindowNanos = offer.windowMs() * 1_000_000L;
         return List.of(new SetQuota(down, up, offer.windowMs()));
     }
 
@@ -158,9 +168,13 @@ public final class LendingSession {
         return out;
     }
 
-    /** The lease: no USE for 5 s closes the path. */
+    /** The lease: no USE for 5 s closes the path; a quota set a window ago settles. */
     public List<Action> tick(long now) {
         List<Action> out = new ArrayList<>();
+        if (state == State.LENDING && quotaWindowNanos > 0 && now - quotaSetNanos >= quotaWindowNanos) {
+            quotaWindowNanos = 0;
+            out.add(new SettleQuota());
+        }
         if (state == State.LENDING && now - leaseNanos >= LEASE_NANOS) {
             out.add(new ClosePath());
             change(out, State.CLOSED, "no USE for 5 s (the borrower stopped or lost the channel)");

@@ -35,6 +35,9 @@ public interface SharingPaths {
     /** Sharer: the kernel quotas of that path, towards the borrower and from it; throws with the reason. */
     void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs) throws Exception;
 
+    /** Sharer: the download quota replaced by the last {@link #setLendQuota} stops holding; never throws. */
+    void settleLendQuota(String borrowerId);
+
     /** Sharer: removes that path; never throws. */
     void closeLend(String borrowerId);
 

@@ -339,7 +339,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             }
             LendingSession l = lending.get(id);
             if (l != null) {
-                lenderActions(l, l.onOffer(o), sender);
+                lenderActions(l, l.onOffer(o, now), sender);
             }
         }
     }
@@ -483,6 +483,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                         }
                     }
                 });
+            } else if (a instanceof LendingSession.SettleQuota) {
+                worker.execute(() -> paths.settleLendQuota(id));
             } else if (a instanceof LendingSession.ClosePath) {
                 worker.execute(() -> paths.closeLend(id));
             }

@@ -89,6 +89,11 @@ class SharingServiceTest {
         }
 
         @Override
+        public void settleLendQuota(String borrowerId) {
+            calls.add("settleLendQuota " + borrowerId);
+        }
+
+        @Override
         public void closeLend(String borrowerId) {
             calls.add("closeLend " + borrowerId);
         }
