@@ -783,6 +783,9 @@ public final class SharingBenchmark {
         List<long[]> down = new ArrayList<>();
         List<long[]> up = new ArrayList<>();
         long matched = 0;
+        long tails = 0;
+        long lastTun = Long.MIN_VALUE;
+        long lastAt = 0;
         for (String l : Files.readAllLines(cap)) {
             String[] p = l.split(" ");
             if (p.length != 4) {
@@ -791,11 +794,19 @@ public final class SharingBenchmark {
             long t = Long.parseLong(p[0]);
             // outgoing on b's tunnel device: towards the borrower, after b's limit; incoming: from it
             if (p[2].equals("4")) {
+                long tun = t;
                 Long w0 = atWan.get(p[3]);
                 if (w0 != null && w0 <= t && t - w0 < 1_000_000_000L) {
                     t = w0;
                     matched++;
+                } else if (tun - lastTun < 1_000_000L) {
+                    // a segment of the packet before: the WAN device received them as one (GRO), the
+                    // tunnel sends them apart, back to back; they reached b with the first one
+                    t = lastAt;
+                    tails++;
                 }
+                lastTun = tun;
+                lastAt = t;
                 down.add(new long[] {t, Long.parseLong(p[1])});
             } else {
                 up.add(new long[] {t, Long.parseLong(p[1])});
@@ -815,7 +826,8 @@ public final class SharingBenchmark {
             quotaText.append(String.format(Locale.ROOT, "T = %d s, %s (%s): %d packets, windows of %d ms checked: %d; "
                     + "max bytes in any window %.0f = %.3f of the largest quota in force (%d B per %d ms)%n", w, dir,
                     dir.equals("down") ? "what b sent into the borrower's tunnel, after its limit, at the time it reached b's "
-                            + "WAN device (" + matched + " of " + down.size() + " packets found there)"
+                            + "WAN device: " + matched + " of " + down.size() + " packets found there, " + tails
+                            + " more as segments of the packet before them"
                             : "what the borrower sent to b, before b's limit: an upper bound",
                     pk.size(), QUOTA_WINDOW_MS, (long) r[0], r[1], frac, maxQuota, QUOTA_WINDOW_MS));
             verdicts.put("T = " + w + " s: lent " + dir + " within the quota in every " + QUOTA_WINDOW_MS + " ms window",
