@@ -41,11 +41,41 @@ class SharingLenderNetnsTest {
         bo.sh("ping", "-n", "-q", "-c", "1", "-W", "2", "198.18.60.2");
     }
 
+    /** What runs while the blaster sends. */
+    interface During {
+        void run() throws Exception;
+    }
+
     /**
-     * What the sharing benchmark found (1.005-1.008 of the quota in a window): a rising quota was a
-     * new limit with a full bucket, so a window starting just before the change carried the old
-     * limit's burst and the new one's whole bound. The old limit now holds beside the new one for a
-     * window: no window above the larger quota.
+     * UDP of 1000 IP bytes from the server to the borrower at {@code pps} for {@code seconds}, with
+     * {@code during} run meanwhile: what arrived, by the borrower's kernel timestamps.
+     */
+    static List<EmergencyHelperNetnsTest.Arrival> blast(Netns bo, Netns server, int pps, int seconds, During during)
+            throws Exception {
+        List<EmergencyHelperNetnsTest.Arrival> got = new ArrayList<>();
+        try (NetnsProcess rx = new NetnsProcess(bo, "python3", "-c", EmergencyPy.RECEIVER, "100.127.255.2", "5001",
+                String.valueOf(seconds + 9), "1.5")) {
+            assertEquals("ready", rx.line(S10));
+            try (NetnsProcess tx = new NetnsProcess(server, "python3", "-c", EmergencyPy.BLASTER, "100.127.255.2",
+                    "5001", "972", String.valueOf(pps), String.valueOf(seconds))) {
+                during.run();
+                assertEquals(pps * seconds, Integer.parseInt(tx.line(Duration.ofSeconds(20))));
+            }
+            for (String l : rx.rest(Duration.ofSeconds(20))) {
+                if (!l.equals("end")) {
+                    got.add(EmergencyHelperNetnsTest.Arrival.parse(l));
+                }
+            }
+        }
+        got.sort(Comparator.comparingLong(EmergencyHelperNetnsTest.Arrival::atNs));
+        return got;
+    }
+
+    /**
+     * A rising quota was a new limit with a full bucket, so a window starting just before the change
+     * carried the old limit's burst and the new one's whole bound (0.999 of the quota here, where the
+     * bound is 0.990). The old limit now holds beside the new one for a
+     * window (also across a second change within it): no window above the larger quota.
      */
     @Test
     void aRisingQuotaNeverLetsAWindowCarryTheOldBurstAndTheNewBound() throws Exception {
@@ -56,33 +86,24 @@ class SharingLenderNetnsTest {
             EmergencyQuota large = new EmergencyQuota(1_000_000, 1000); // R = 495 000 B/s
             rules.apply("bo1", "cwhelp0", small);
             Thread.sleep(1200);
-            List<EmergencyHelperNetnsTest.Arrival> got = new ArrayList<>();
-            try (NetnsProcess rx = new NetnsProcess(bo, "python3", "-c", EmergencyPy.RECEIVER, "100.127.255.2", "5001",
-                    "12", "1.5")) {
-                assertEquals("ready", rx.line(S10));
-                // 1.2 MB/s, above both rates, for 3 s
-                try (NetnsProcess tx = new NetnsProcess(server, "python3", "-c", EmergencyPy.BLASTER, "100.127.255.2",
-                        "5001", "972", "1200", "3")) {
-                    long until = System.nanoTime() + S10.toNanos();
-                    while (rules.counters().isEmpty() || rules.counters().get(0).carriedBytes() == 0) {
-                        assertTrue(System.nanoTime() < until, "nothing reached the borrower");
-                        Thread.sleep(5);
-                    }
-                    // the old limit's full bucket has begun to pass: the offer rises now
-                    rules.apply("bo1", "cwhelp0", large);
-                    Thread.sleep(large.windowMs());
-                    rules.settle("bo1", "cwhelp0");
-                    assertFalse(sharer.sh("nft", "list", "table", "inet", "coopwan_lend").contains("rate over 49500 bytes"),
-                            "the old limit is gone once settled");
-                    assertEquals(3600, Integer.parseInt(tx.line(Duration.ofSeconds(20))));
+            // 1.2 MB/s, above both rates, for 3 s
+            List<EmergencyHelperNetnsTest.Arrival> got = blast(bo, server, 1200, 3, () -> {
+                long until = System.nanoTime() + S10.toNanos();
+                while (rules.counters().isEmpty() || rules.counters().get(0).carriedBytes() == 0) {
+                    assertTrue(System.nanoTime() < until, "nothing reached the borrower");
+                    Thread.sleep(5);
                 }
-                for (String l : rx.rest(Duration.ofSeconds(20))) {
-                    if (!l.equals("end")) {
-                        got.add(EmergencyHelperNetnsTest.Arrival.parse(l));
-                    }
-                }
-            }
-            got.sort(Comparator.comparingLong(EmergencyHelperNetnsTest.Arrival::atNs));
+                // the old limit's full bucket has begun to pass: the offer rises now, twice within a window
+                rules.apply("bo1", "cwhelp0", new EmergencyQuota(500_000, 1000));
+                rules.apply("bo1", "cwhelp0", large);
+                String both = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
+                assertTrue(both.contains("rate over 49500 bytes") && both.contains("rate over 495000 bytes")
+                        && !both.contains("rate over 247500 bytes"), "the first and the last hold, not the one between: " + both);
+                Thread.sleep(large.windowMs());
+                rules.settle("bo1", "cwhelp0");
+                assertFalse(sharer.sh("nft", "list", "table", "inet", "coopwan_lend").contains("rate over 49500 bytes"),
+                        "the old limit is gone once settled");
+            });
             EmergencyHelperNetnsTest.Windows w = EmergencyHelperNetnsTest.slidingWindows(got, 1_000_000_000L, Long.MIN_VALUE);
             assertTrue(got.size() > 1000, "the large quota passed: " + got.size());
             assertTrue(w.maxBytes() <= large.boundBytes(), "most in one window " + w.maxBytes() + " B, the larger quota "
@@ -108,21 +129,7 @@ class SharingLenderNetnsTest {
             listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
             assertFalse(listed.contains("rate over 495000"), "then it is gone: " + listed);
 
-            List<EmergencyHelperNetnsTest.Arrival> got = new ArrayList<>();
-            try (NetnsProcess rx = new NetnsProcess(bo, "python3", "-c", EmergencyPy.RECEIVER, "100.127.255.2", "5001",
-                    "15", "1.5")) {
-                assertEquals("ready", rx.line(S10));
-                try (NetnsProcess tx = new NetnsProcess(server, "python3", "-c", EmergencyPy.BLASTER, "100.127.255.2",
-                        "5001", "972", "400", "4")) {
-                    assertEquals(1600, Integer.parseInt(tx.line(Duration.ofSeconds(20))));
-                }
-                for (String l : rx.rest(Duration.ofSeconds(20))) {
-                    if (!l.equals("end")) {
-                        got.add(EmergencyHelperNetnsTest.Arrival.parse(l));
-                    }
-                }
-            }
-            got.sort(Comparator.comparingLong(EmergencyHelperNetnsTest.Arrival::atNs));
+            List<EmergencyHelperNetnsTest.Arrival> got = blast(bo, server, 400, 4, () -> { });
             assertTrue(got.size() > 100, "arrived: " + got.size());
             EmergencyHelperNetnsTest.Windows w = EmergencyHelperNetnsTest.slidingWindows(got, 1_000_000_000L, Long.MIN_VALUE);
             assertTrue(w.maxBytes() <= quota.boundBytes(), "most in one window " + w.maxBytes() + " B, quota "

@@ -49,7 +49,7 @@ public final class LendingSession {
     public record ClosePath() implements Action {
     }
 
-    /** The quota replaced one window ago stops holding beside the new one (SharingLenderRules#settle). */
+    /** The quota replaced stops holding beside the new one, a window after the last change (SharingLenderRules#settle). */
     public record SettleQuota() implements Action {
     }
 
