@@ -91,6 +91,16 @@ def server(addr, port, seconds, log):
         threading.Thread(target=serve, args=(c, peer), daemon=True).start()
 
 
+def open_session(addr, port, request, timeout):
+    """Connects, asks REQUEST; returns (socket, its file, local port, the address the server saw)."""
+    c = socket.create_connection((addr, port), timeout=5)
+    local = c.getsockname()[1]
+    c.settimeout(timeout)
+    c.sendall((request + "\n").encode())
+    f = c.makefile("rb")
+    return c, f, local, f.readline().decode("ascii", "replace").strip() or "-"
+
+
 def bulk(addr, port, parallel, size, seconds, out):
     end = time.monotonic() + seconds
     lock = threading.Lock()
@@ -102,12 +112,7 @@ def bulk(addr, port, parallel, size, seconds, out):
             start = mono()
             seen, got, status, local = "-", 0, "ok", 0
             try:
-                c = socket.create_connection((addr, port), timeout=5)
-                local = c.getsockname()[1]
-                c.settimeout(5)
-                c.sendall(f"bulk {size}\n".encode())
-                f = c.makefile("rb")
-                seen = f.readline().decode("ascii", "replace").strip() or "-"
+                c, f, local, seen = open_session(addr, port, f"bulk {size}", 5)
                 while time.monotonic() < end + 5:
                     b = f.read1(CHUNK)
                     if not b:
@@ -149,13 +154,8 @@ def trickle(addr, port, n, seconds, out):
     def one():
         seen, got, status, local, gap = "-", 0, "ok", 0, 0
         try:
-            c = socket.create_connection((addr, port), timeout=5)
-            local = c.getsockname()[1]
             # a session held to a sharer's floor quota may wait long: only a reset or a minute of nothing ends it
-            c.settimeout(60)
-            c.sendall(f"trickle {seconds}\n".encode())
-            f = c.makefile("rb")
-            seen = f.readline().decode("ascii", "replace").strip() or "-"
+            c, f, local, seen = open_session(addr, port, f"trickle {seconds}", 60)
             with lock:
                 w.write(f"O {mono()} {local} {seen}\n")
             last = mono()

@@ -59,6 +59,26 @@ final class BenchSupport {
                 + ", java " + System.getProperty("java.runtime.version");
     }
 
+    /**
+     * Prints a run's report and writes it: to {@code out} under {@code title} (if given) and as the
+     * section {@code section} of RESULTS.md (if given), its own "## " headings one level down.
+     */
+    static void publish(String body, String header, Path out, String title, Path resultsMd, String section)
+            throws IOException {
+        System.out.println();
+        System.out.println(body);
+        String nested = body.replace("\n## ", "\n### ").replaceFirst("^## ", "### ");
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, "# " + title + "\n\n" + header + "\n" + nested);
+            System.out.println("wrote " + out);
+        }
+        if (resultsMd != null) {
+            BondBenchmarkReport.updateResults(resultsMd, "## " + section + "\n\n" + header + "\n" + nested);
+            System.out.println("updated " + resultsMd);
+        }
+    }
+
     static Process background(List<String> cmd, Path log) throws IOException {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -292,13 +312,16 @@ final class BenchSupport {
 
     // ------------------------------------------------------------------ links and iperf3
 
+    /** The longest a packet waits in {@link #shape}'s queue. */
+    static final long TBF_LATENCY_MS = 50;
+
     /**
      * Shapes what leaves {@code dev} in {@code role}'s namespace to {@code kbps} with tbf (netem and
      * tc police do not work in this kernel); false with the reason in {@code why} when tc refuses.
      */
     static boolean shape(NeighbourLab lab, String role, String dev, long kbps, StringBuilder why) {
         Result r = lab.exec(role, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", kbps + "kbit", "burst",
-                "32kb", "latency", "50ms");
+                "32kb", "latency", TBF_LATENCY_MS + "ms");
         if (r.exitCode() != 0) {
             why.append(role).append(' ').append(dev).append(": ").append(r.stderr().strip()).append("; ");
         }

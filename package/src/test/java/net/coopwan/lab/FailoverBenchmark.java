@@ -149,22 +149,8 @@ public final class FailoverBenchmark {
         } finally {
             closeAll();
         }
-        String body = b.report();
-        System.out.println();
-        System.out.println(body);
-        String header = b.header(command);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, "# Emergency failover benchmark results, " + b.stamp() + "\n\n" + header + "\n"
-                    + body.replace("\n## ", "\n### ").replaceFirst("^## ", "### "));
-            System.out.println("wrote " + out);
-        }
-        if (resultsMd != null) {
-            BondBenchmarkReport.updateResults(resultsMd, "## Emergency failover (issue 15)"
-                    + (uplink != null ? " on an impaired line" : "") + (quick ? ", quick run" : "")
-                    + "\n\n" + header + "\n" + body.replace("\n## ", "\n### ").replaceFirst("^## ", "### "));
-            System.out.println("updated " + resultsMd);
-        }
+        publish(b.report(), b.header(command), out, "Emergency failover benchmark results, " + b.stamp(), resultsMd, "Emergency failover (issue 15)"
+                + (uplink != null ? " on an impaired line" : "") + (quick ? ", quick run" : ""));
         System.exit(0);
     }
 
