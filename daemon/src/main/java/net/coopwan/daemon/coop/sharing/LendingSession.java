@@ -86,6 +86,16 @@ public final class LendingSession {
         return quotaBytes(Math.max(offer.downKbps(), offer.upKbps()), offer.windowMs());
     }
 
+    /**
+     * What a sharer's kernel quota for {@code kbps} over {@code windowMs} lets through when it is
+     * used all the time: {@code 0.99 T / (1 + T)} of the rate, half of it for T = 1 s, 90 % for 10 s
+     * (steer.EmergencyQuota: the kernel's bucket cannot be shallower than a second of rate, and any
+     * window of T must stay within the quota; docs/emergency-kernel.md, "Cost").
+     */
+    public static long sustainedKbps(long kbps, long windowMs) {
+        return kbps * 99 * windowMs / (100 * (1000 + windowMs));
+    }
+
     /** One direction's quota: {@code kbps} (at least the floor) over the window, at least one full packet. */
     public static long quotaBytes(long kbps, long windowMs) {
         return Math.max(1500, Math.max(FLOOR_KBPS, kbps) * 1000 / 8 * windowMs / 1000);

@@ -355,7 +355,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 readBorrowed.getOrDefault(id, SharingPaths.Bytes.ZERO), settings.estimate().windowMs() * 1_000_000L);
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(o.downKbps(), o.upKbps(),
                 down.capacityKbps(now), up.capacityKbps(now), Math.max(0, down.ownKbps(now)),
-                Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1]));
+                Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1], o.windowMs()));
         Integer had = shareSet.get(id);
         if (had != null && had == d.perMille()) {
             return;

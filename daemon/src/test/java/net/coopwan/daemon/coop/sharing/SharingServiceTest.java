@@ -250,8 +250,9 @@ class SharingServiceTest {
         assertEquals("LENDING", sharer.lendingStates().get("bo"));
         assertTrue(sharerPaths.calls.contains("openLend bo 625000"), sharerPaths.calls.toString());
         assertTrue(borrowerPaths.calls.contains("openBorrow sh"));
-        // the borrower is 94 % busy: 5 000 / (5 000 + 16 000) of its eligible new sessions
-        assertEquals(238, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
+        // the borrower is 94 % busy: 2 475 / (2 475 + 16 000) of its eligible new sessions, 2 475 kbit/s
+        // being what the sharer's quota for 5 000 per 1 s window sustains
+        assertEquals(133, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
         assertEquals(Map.of(), borrower.counters(), "the answers to the lease's USEs are not unexpected");
 
         borrowerPaths.sessions = 3;
