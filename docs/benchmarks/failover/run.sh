@@ -37,15 +37,8 @@ done
 [[ -z "$REPS" || "$REPS" =~ ^[1-9][0-9]?$ ]] || { echo "--reps: 1-99" >&2; exit 2; }
 [[ -z "$SOAK" || "$SOAK" =~ ^[0-9]{1,3}$ ]] || { echo "--soak-minutes: 0-240" >&2; exit 2; }
 [[ -z "$SOAKLOSS" || "$SOAKLOSS" =~ ^[0-9]{1,2}$ ]] || { echo "--soak-loss: 0-50" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "the benchmark needs root (network namespaces)" >&2; exit 1; }
-bash scripts/setup.sh   # installs what is missing (nftables, iperf3, python3, ...)
-for tool in ip nft tc iperf3 python3; do
-	command -v "$tool" > /dev/null || { echo "$tool is not installed" >&2; exit 1; }
-done
-if [ "$BUILD" = 1 ] || [ ! -f package/target/coopwan.jar ] || [ ! -f package/target/test-classes/net/coopwan/lab/FailoverBenchmark.class ]; then
-	echo "building (mvn -pl package -am package -DskipTests) ..."
-	mvn -B -q -DskipTests -pl package -am package
-fi
+. docs/benchmarks/lab-bench.sh
+bench_prepare FailoverBenchmark ip nft tc iperf3 python3
 
 date=$(date -u +%Y-%m-%d)
 suffix=${UPLINK:+-line}${QUICK:+-quick}${ONLY:+-partial}
@@ -65,8 +58,5 @@ fi
 # the run's own length plus the soak, bounded: SIGTERM on overrun, the shutdown hook deletes the namespaces
 soak_min=${SOAK:-$([ -n "$QUICK" ] && echo 1 || echo 10)}
 limit=$(( $([ -n "$QUICK" ] && echo 20 || echo 45) + soak_min + ${REPS:-0} * 2 ))m
-echo "machine: $(nproc) cores, kernel $(uname -r), $(java -version 2>&1 | head -1); logs in $work; time limit $limit"
-timeout --kill-after=30s "$limit" java -cp package/target/test-classes:lab/target/classes:package/target/coopwan.jar \
-	-Dcoopwan.jar="$ROOT/package/target/coopwan.jar" -Dcoopwan.launcher="$ROOT/package/files/coopwan" \
-	-Dfailover.tssink="$ROOT/docs/benchmarks/failover/ts_sink.py" \
-	net.coopwan.lab.FailoverBenchmark "${args[@]}"
+echo "logs in $work"
+bench_java "$limit" FailoverBenchmark -Dfailover.tssink="$ROOT/docs/benchmarks/failover/ts_sink.py" -- "${args[@]}"

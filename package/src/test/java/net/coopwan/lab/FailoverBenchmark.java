@@ -1,11 +1,10 @@
 package net.coopwan.lab;
 
+import static net.coopwan.lab.BenchSupport.*;
+
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -19,17 +18,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import net.coopwan.lab.BenchSupport.Arrival;
+import net.coopwan.lab.BenchSupport.ArrivalLog;
 import net.coopwan.lab.ChannelLabIT.Router;
-import net.coopwan.luci.client.ControlClient;
-import net.coopwan.luci.rpc.RpcException;
 
 /**
  * The emergency-connection benchmark of issue 15 (docs/benchmarks/failover/README.md): failover
@@ -53,7 +49,6 @@ public final class FailoverBenchmark {
     static final int ECHO_PORT = 7000;
     static final int IPERF_PORT = 5210;
     static final String BOND_ADDRESS = "100.64.100.2";
-    static final ObjectMapper JSON = new ObjectMapper();
     /** The requester's offer: a quota range wide enough for the small quota of part 4. */
     static final String OFFERS = String.join("\n",
             "config offer 'emergency'",
@@ -97,7 +92,6 @@ public final class FailoverBenchmark {
     /** The soak's random loss each way, on top of the impaired line if any (default 10 %). */
     private int soakLossPct = 10;
     private final StringBuilder line = new StringBuilder();
-    static final List<AutoCloseable> OPEN = new CopyOnWriteArrayList<>();
 
     FailoverBenchmark(boolean quick, int reps, int soakMinutes, Set<String> only, Path work) {
         this.quick = quick;
@@ -138,7 +132,7 @@ public final class FailoverBenchmark {
         if (work == null) {
             work = Files.createTempDirectory("coopwan-failoverbench");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(FailoverBenchmark::closeAll, "close-labs"));
+        Runtime.getRuntime().addShutdownHook(new Thread(BenchSupport::closeAll, "close-labs"));
         NeighbourLab.removeLeftovers(PREFIX);
         if (uplink != null) {
             // refuse a bad spec before any lab is built
@@ -155,36 +149,9 @@ public final class FailoverBenchmark {
         } finally {
             closeAll();
         }
-        String body = b.report();
-        System.out.println();
-        System.out.println(body);
-        String header = b.header(command);
-        if (out != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, "# Emergency failover benchmark results, " + b.stamp() + "\n\n" + header + "\n"
-                    + body.replace("\n## ", "\n### ").replaceFirst("^## ", "### "));
-            System.out.println("wrote " + out);
-        }
-        if (resultsMd != null) {
-            BondBenchmarkReport.updateResults(resultsMd, "## Emergency failover (issue 15)"
-                    + (uplink != null ? " on an impaired line" : "") + (quick ? ", quick run" : "")
-                    + "\n\n" + header + "\n" + body.replace("\n## ", "\n### ").replaceFirst("^## ", "### "));
-            System.out.println("updated " + resultsMd);
-        }
+        publish(b.report(), b.header(command), out, "Emergency failover benchmark results, " + b.stamp(), resultsMd, "Emergency failover (issue 15)"
+                + (uplink != null ? " on an impaired line" : "") + (quick ? ", quick run" : ""));
         System.exit(0);
-    }
-
-    static void closeAll() {
-        List<AutoCloseable> l = new ArrayList<>(OPEN);
-        Collections.reverse(l);
-        for (AutoCloseable c : l) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort: the namespaces go with NeighbourLab.close
-            }
-            OPEN.remove(c);
-        }
     }
 
     String stamp() {
@@ -192,17 +159,11 @@ public final class FailoverBenchmark {
     }
 
     String header(String command) {
-        return "Command: `" + command + "` (as root), " + stamp() + ". Machine: " + Runtime.getRuntime().availableProcessors()
-                + " cores (nproc), kernel " + System.getProperty("os.version") + ", java "
-                + System.getProperty("java.runtime.version") + ". " + reps + " repetitions per failover figure"
+        return "Command: `" + command + "` (as root), " + stamp() + ". Machine: " + machine() + ". " + reps + " repetitions per failover figure"
                 + (quick ? " (--quick)" : "") + ", soak " + soakMinutes + " min. Daemon logs were in " + work + ".\n"
                 + (uplinkSpec == null ? "" : "\na's ISP link: `" + uplinkSpec + "` each way (ImpairedUplink: a user-space "
                         + "relay in inet on every IP packet), not the lab's ideal veth. What crossed it, per lab:\n\n```text\n"
                         + line + "```\n");
-    }
-
-    static void log(String s) {
-        System.out.println("[" + java.time.LocalTime.now().withNano(0) + "] " + s);
     }
 
     void note(String s) {
@@ -260,21 +221,9 @@ public final class FailoverBenchmark {
             }
             a.start();
             b.start();
-            awaitListening(a);
-            awaitListening(b);
-            idA = rpc(a, "peers", null).path("channel").path("routerId").asText();
-            idB = rpc(b, "peers", null).path("channel").path("routerId").asText();
-            String code = rpc(a, "pair.start", "{\"address\":\"" + NeighbourLab.B_PEER + "\"}").path("code").asText();
-            rpc(b, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
-            awaitEstablished(a);
-            awaitEstablished(b);
-            rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
-            poll(b, "pending", j -> j.size() == 1, 10);
-            Result approve = b.ctl(false, "approve", idA, approved);
-            if (approve.exitCode() != 0) {
-                throw new IllegalStateException("approve failed: " + approve.describe());
-            }
-            poll(a, "agreements", j -> j.size() == 1, 10);
+            String[] ids = pairAndAgree(a, b, approved);
+            idA = ids[0];
+            idB = ids[1];
             bondRoute();
             for (String r : List.of("a", "b")) {
                 baseline.put(r, new LinkedHashSet<>(Arrays.asList(kernelState(this, r).split("; "))));
@@ -359,157 +308,11 @@ public final class FailoverBenchmark {
         }
     }
 
-    static Process background(List<String> cmd, Path log) throws IOException {
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    static Process background(String[] cmd, Path log) throws IOException {
-        return background(Arrays.asList(cmd), log);
-    }
-
-    static JsonNode rpc(Router r, String method, String params) throws Exception {
-        try (ControlClient c = ControlClient.connect(r.socket, Duration.ofSeconds(15))) {
-            return c.call(method, params == null ? null : JSON.readTree(params));
-        }
-    }
-
-    static JsonNode poll(Router r, String method, Predicate<JsonNode> done, long seconds) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        Object last = null;
-        while (System.nanoTime() < until) {
-            if (!r.process.isAlive()) {
-                throw new IllegalStateException("daemon " + r.name + " died; its log: " + r.log);
-            }
-            try {
-                JsonNode j = rpc(r, method, null);
-                if (done.test(j)) {
-                    return j;
-                }
-                last = j;
-            } catch (IOException | RpcException e) {
-                last = e;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("router " + r.name + ": " + method + " never satisfied within " + seconds
-                + " s: " + last);
-    }
-
-    static void awaitListening(Router r) throws Exception {
-        poll(r, "peers", j -> j.path("channel").path("state").asText().startsWith("listening"), 30);
-    }
-
-    static void awaitEstablished(Router r) throws Exception {
-        poll(r, "peers", j -> "ESTABLISHED".equals(j.path("channel").path("peers").path(0).path("state").asText()), 20);
-    }
-
     static String requesterState(Router r) throws Exception {
         return rpc(r, "emergency", null).path("requester").path("state").asText();
     }
 
     // ------------------------------------------------------------------ arrivals
-
-    record Arrival(long nanos, String source, long seq, int bytes, long kernel) {
-    }
-
-    /** The sink's file, read incrementally (it grows by 50 lines a second for the whole run). */
-    static final class ArrivalLog {
-        final Path file;
-        final List<Arrival> all = new ArrayList<>();
-        private long offset;
-        private final StringBuilder partial = new StringBuilder();
-
-        ArrivalLog(Path file) {
-            this.file = file;
-        }
-
-        synchronized List<Arrival> read() throws IOException {
-            if (!Files.exists(file)) {
-                return all;
-            }
-            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-                long len = f.length();
-                if (len > offset) {
-                    byte[] buf = new byte[(int) Math.min(len - offset, 64 << 20)];
-                    f.seek(offset);
-                    f.readFully(buf);
-                    offset += buf.length;
-                    partial.append(new String(buf, StandardCharsets.US_ASCII));
-                    int nl;
-                    while ((nl = partial.indexOf("\n")) >= 0) {
-                        String[] p = partial.substring(0, nl).split(" ");
-                        partial.delete(0, nl + 1);
-                        if (p.length >= 3) {
-                            all.add(new Arrival(Long.parseLong(p[0]), p[1], Long.parseLong(p[2]),
-                                    p.length >= 4 ? Integer.parseInt(p[3]) : 0, p.length >= 5 ? Long.parseLong(p[4]) : 0));
-                        }
-                    }
-                }
-            }
-            return all;
-        }
-
-        /** Ms from {@code since} to the first datagram from {@code source} after it, or -1 after {@code seconds}. */
-        long firstFrom(String source, long since, int seconds) throws Exception {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            int from = 0;
-            while (true) {
-                List<Arrival> l = read();
-                for (int i = from; i < l.size(); i++) {
-                    Arrival x = l.get(i);
-                    if (x.nanos() > since && x.source().equals(source)) {
-                        return (x.nanos() - since) / 1_000_000;
-                    }
-                }
-                from = l.size();
-                if (System.nanoTime() > until) {
-                    return -1;
-                }
-                Thread.sleep(20);
-            }
-        }
-
-        /** {longest gap in ms, nanos when it ended} among the arrivals in (since, until]. */
-        long[] gapBetween(long since, long until) throws IOException {
-            long prev = since;
-            long gap = 0;
-            long end = 0;
-            for (Arrival x : read()) {
-                if (x.nanos() <= since || x.nanos() > until) {
-                    continue;
-                }
-                if (x.nanos() - prev > gap) {
-                    gap = x.nanos() - prev;
-                    end = x.nanos();
-                }
-                prev = x.nanos();
-            }
-            return new long[] {gap / 1_000_000, end};
-        }
-
-        /** {longest gap in ms, nanos when it ended} among the arrivals after {@code since} (a gap still open counts up to now). */
-        long[] longestGap(long since) throws Exception {
-            Thread.sleep(300); // the newest arrivals reach the file
-            long now = System.nanoTime();
-            long prev = since;
-            long gap = 0;
-            long end = 0;
-            for (Arrival x : read()) {
-                if (x.nanos() <= since) {
-                    continue;
-                }
-                if (x.nanos() - prev > gap) {
-                    gap = x.nanos() - prev;
-                    end = x.nanos();
-                }
-                prev = x.nanos();
-            }
-            if (now - 200_000_000L - prev > gap) {
-                return new long[] {(now - prev) / 1_000_000, -1};
-            }
-            return new long[] {gap / 1_000_000, end};
-        }
-    }
 
     // ------------------------------------------------------------------ running
 
@@ -896,51 +699,12 @@ public final class FailoverBenchmark {
         s.cut("linkdown", false);
     }
 
-    /**
-     * Every sliding window of {@code windowMs} that starts at an arrival: {windows, max IP bytes,
-     * max IP bytes of windows starting 2 s after the first arrival, sustained B/s from then on}.
-     */
-    static double[] windows(List<Arrival> arr, long windowMs, boolean kernel) {
-        long[] t = arr.stream().mapToLong(x -> kernel ? x.kernel() : x.nanos()).toArray();
-        long[] b = arr.stream().mapToLong(x -> x.bytes() + 28L).toArray();
-        long w = windowMs * 1_000_000L;
-        long maxAll = 0;
-        long maxSteady = 0;
-        long sum = 0;
-        int j = 0;
-        for (int i = 0; i < t.length; i++) {
-            if (i > 0) {
-                sum -= b[i - 1];
-            }
-            while (j < t.length && t[j] < t[i] + w) {
-                sum += b[j];
-                j++;
-            }
-            maxAll = Math.max(maxAll, sum);
-            if (t[i] >= t[0] + 2_000_000_000L) {
-                maxSteady = Math.max(maxSteady, sum);
-            }
-        }
-        long steadyBytes = 0;
-        long from = t.length == 0 ? 0 : t[0] + 2_000_000_000L;
-        long last = t.length == 0 ? 0 : t[t.length - 1];
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] >= from) {
-                steadyBytes += b[i];
-            }
-        }
-        double rate = last > from ? steadyBytes / ((last - from) / 1e9) : Double.NaN;
-        return new double[] {t.length, maxAll, maxSteady, rate};
-    }
-
     /** b's own iperf3 upload alone and beside the flood, with b's ISP link shaped by tbf on both ends. */
     void bOwnTraffic(Setup s, double quotaRate, int pps, int size) throws Exception {
         String bInet = s.prefix + "ib";
-        String tbf = "tbf rate " + B_LINK_MBIT + "mbit burst 32kb latency 50ms";
-        Result r1 = s.lab.exec("b", ("tc qdisc replace dev " + s.lab.bWan() + " root " + tbf).split(" "));
-        Result r2 = s.lab.exec("inet", ("tc qdisc replace dev " + bInet + " root " + tbf).split(" "));
-        if (r1.exitCode() != 0 || r2.exitCode() != 0) {
-            quota.append("b's own traffic: NOT MEASURED (tbf: ").append(r1.stderr()).append(r2.stderr()).append(")\n");
+        StringBuilder why = new StringBuilder();
+        if (!shape(s.lab, "b", s.lab.bWan(), B_LINK_MBIT * 1000L, why) | !shape(s.lab, "inet", bInet, B_LINK_MBIT * 1000L, why)) {
+            quota.append("b's own traffic: NOT MEASURED (tbf: ").append(why).append(")\n");
             verdicts.put("b's own traffic keeps >= 90 % of (link - quota)", "NOT MEASURED");
             return;
         }
@@ -981,8 +745,8 @@ public final class FailoverBenchmark {
                 alone, during, quotaMbit, ratio, during / alone, floodMbit));
         verdicts.put("b's own traffic keeps >= 90 % of (link - quota)", Double.isNaN(ratio) ? "NOT MEASURED"
                 : ratio >= 0.9 ? "PASS" : "FAIL");
-        s.lab.exec("b", "tc", "qdisc", "del", "dev", s.lab.bWan(), "root");
-        s.lab.exec("inet", "tc", "qdisc", "del", "dev", bInet, "root");
+        unshape(s.lab, "b", s.lab.bWan());
+        unshape(s.lab, "inet", bInet);
     }
 
     double iperf(Setup s, int secs) throws Exception {
@@ -1162,19 +926,6 @@ public final class FailoverBenchmark {
     }
 
     // ------------------------------------------------------------------ report
-
-    static double median(List<Double> v) {
-        List<Double> s = v.stream().filter(d -> !d.isNaN()).sorted().toList();
-        if (s.isEmpty()) {
-            return Double.NaN;
-        }
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    static String ms(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
-    }
 
     String report() {
         StringBuilder sb = new StringBuilder();

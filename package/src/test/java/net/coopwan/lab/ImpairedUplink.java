@@ -67,6 +67,11 @@ final class ImpairedUplink implements AutoCloseable {
             // goes down to a (accept_local), and from a's side on the way up (no reverse-path check).
             run("ip", "netns", "exec", inet, "sysctl", "-q", "-w", "net.ipv4.conf." + name + ".accept_local=1",
                     "net.ipv4.conf." + name + ".rp_filter=0", "net.ipv4.conf.all.rp_filter=0");
+            // The server's own TCP segments come back in through the TUN on their way to a, and early
+            // demux takes them for its socket's: every segment after the handshake was lost, so no
+            // TCP session with data crossed the line (found by the sharing benchmark; its bulk
+            // downloads from the server got nothing). Without early demux they are routed on.
+            run("ip", "netns", "exec", inet, "sysctl", "-q", "-w", "net.ipv4.tcp_early_demux=0", "net.ipv4.ip_early_demux=0");
             run("ip", "-n", inet, "link", "set", name, "up");
             run("ip", "-n", inet, "route", "add", "default", "dev", name, "table", String.valueOf(TABLE));
             // The local table comes after our rules (it is rule 0 by default): a's packets to the

@@ -190,8 +190,9 @@ public final class SharingDataPaths implements SharingPaths {
     public synchronized void openLend(String borrowerId, InetAddress address, EmergencyMessage.Grant grant)
             throws Exception {
         paths.openHelp(key(borrowerId), address, EmergencyMessage.Mode.DIRECT, grant, List.of());
-        lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)),
-                new EmergencyQuota(grant.quotaBytes(), grant.windowMs()));
+        // both directions at the grant's quota (the larger offer's) until the first offer sets each
+        EmergencyQuota q = new EmergencyQuota(grant.quotaBytes(), grant.windowMs());
+        lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)), q, q);
         // the borrower decides per session or per packet; the sharer is ready for both
         forwardSealed(borrowerId, address, grant);
         addresses.put(borrowerId, address);
@@ -201,19 +202,41 @@ public final class SharingDataPaths implements SharingPaths {
     private final Map<String, InetAddress> addresses = new HashMap<>();
 
     @Override
-    public synchronized void setLendQuota(String borrowerId, long quotaBytes, long windowMs) throws Exception {
+    public synchronized void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs)
+            throws Exception {
         EmergencyMessage.Grant g = grants.get(borrowerId);
         if (g == null) {
             throw new IOException("no sharing path for " + borrowerId);
         }
-        EmergencyMessage.Grant n = new EmergencyMessage.Grant(quotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
+        // The share's quotas first, each direction its own, across both paths: SharingLenderRules re-creates
+        // only the one that changed (a new limit starts with a full bucket) and keeps the replaced one
+        // beside it until settleLendQuota. The helper's per-path limits (coopwan_help, on uploads only,
+        // per session and sealed) follow the grant's quota, the upload's, when it changed: the shared
+        // up limit before them binds, they can only drop less.
+        EmergencyMessage.Grant n = new EmergencyMessage.Grant(upQuotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
                 g.helperAddress(), g.prefixLength(), g.key());
-        paths.requota(key(borrowerId), n);
-        lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)), new EmergencyQuota(quotaBytes, windowMs));
-        grants.put(borrowerId, n);
-        InetAddress a = addresses.get(borrowerId);
-        if (a != null) {
-            forwardSealed(borrowerId, a, n);
+        lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)),
+                new EmergencyQuota(downQuotaBytes, windowMs), new EmergencyQuota(upQuotaBytes, windowMs));
+        if (upQuotaBytes != g.quotaBytes() || windowMs != g.windowMs()) {
+            paths.requota(key(borrowerId), n);
+            grants.put(borrowerId, n);
+            InetAddress a = addresses.get(borrowerId);
+            if (a != null) {
+                forwardSealed(borrowerId, a, n);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void settleLendQuota(String borrowerId) {
+        EmergencyMessage.Grant g = grants.get(borrowerId);
+        if (g == null) {
+            return;
+        }
+        try {
+            lender.settle(EmergencyDataPaths.kernelName(g), paths.tunOf(key(borrowerId)));
+        } catch (RuntimeException e) {
+            // the replaced limits hold on beside the new ones (the smaller binds) until the next change or the close
         }
     }
 
@@ -293,8 +316,7 @@ public final class SharingDataPaths implements SharingPaths {
             return;
         }
         boolean was = perPacket;
-        perPacket = paths.neighbours().share(sharerAddress, carriedKbps(downKbps, downKbps, upKbps, windowMs),
-                carriedKbps(upKbps, downKbps, upKbps, windowMs));
+        perPacket = paths.neighbours().share(sharerAddress, carriedKbps(downKbps, windowMs), carriedKbps(upKbps, windowMs));
         if (perPacket && !was) {
             borrower.share(0);
         }
@@ -305,21 +327,23 @@ public final class SharingDataPaths implements SharingPaths {
 
     /**
      * The rate the per-packet member may use in one direction whose offer is {@code kbps}: the
-     * offer, but at most what the sharer's kernel quota for it sustains (its limit holds any window
-     * T within the quota, so its long-run rate is {@code 0.99 T / (1 + T)} of the quota's own,
-     * {@link EmergencyQuota}), less {@link #CONTROL_PER_MILLE} for the uncharged control packets.
-     * At that rate the sharer's kernel never has to drop a well-behaved member's packet: the
-     * overflow goes on the own members instead of being lost.
+     * offer, but at most what the sharer's kernel quota for that direction sustains (the sharer's
+     * quota follows each direction's offer, {@code LendingSession.quotaBytes(kbps, window)}; its
+     * limit holds any window T within the quota, so its long-run rate is {@code 0.99 T / (1 + T)}
+     * of the quota's own, {@link EmergencyQuota}), less {@link #CONTROL_PER_MILLE} for the
+     * uncharged control packets. At that rate the sharer's kernel never has to drop a
+     * well-behaved member's packet: the overflow goes on the own members instead of being lost.
      */
-    static long carriedKbps(long kbps, long downKbps, long upKbps, long windowMs) {
-        long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(downKbps, upKbps, windowMs);
-        long sustained;
+    static long carriedKbps(long kbps, long windowMs) {
+        long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(kbps, windowMs);
+        long bytesPerSecond;
         try {
-            sustained = new EmergencyQuota(quota, windowMs).rateBytesPerSecond() * 8 / 1000;
+            bytesPerSecond = new EmergencyQuota(quota, windowMs).rateBytesPerSecond();
         } catch (IllegalArgumentException e) {
             return 0; // a quota the sharer's kernel cannot hold: the sharer cannot have granted it either
         }
-        return Math.min(kbps, sustained * (1000 - CONTROL_PER_MILLE) / 1000);
+        // rounded down once, at the end: a small quota (a direction near the floor) would lose a kbit/s per rounding
+        return Math.min(kbps, bytesPerSecond * 8 * (1000 - CONTROL_PER_MILLE) / 1_000_000);
     }
 
     @Override

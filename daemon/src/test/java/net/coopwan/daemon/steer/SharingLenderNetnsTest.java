@@ -12,11 +12,15 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sharer's download limit against a real kernel: a server blasts UDP at twice the quota's rate
+ * The sharer's limits against a real kernel: a server blasts UDP at twice the quota's rate
  * towards a borrower behind the sharer's stand-in tunnel {@code cwhelp0}; every sliding window at
- * the borrower stays within the quota, the excess is counted, and removal leaves nothing.
+ * the borrower stays within the quota, the excess is counted, and removal leaves nothing. A rising
+ * quota, in either direction, holds every window within the larger one (the replaced limit beside
+ * the new one until settled). Both paths of one borrower sharing the quota: SharingQuotaNetnsTest.
  */
 class SharingLenderNetnsTest {
     private static final Duration S10 = Duration.ofSeconds(10);
@@ -27,21 +31,130 @@ class SharingLenderNetnsTest {
         Netns.removeLeftovers(EmergencyHelperNetnsTest.PREFIX);
     }
 
+    /** A borrower behind the sharer's stand-in tunnel cwhelp0, a server behind its WAN. */
+    static void wire(Netns bo, Netns sharer, Netns server) {
+        bo.veth("rq0", sharer, "cwhelp0");
+        sharer.veth("wan0", server, "s0");
+        bo.sh("ip", "addr", "add", "100.127.255.2/30", "dev", "rq0");
+        bo.sh("ip", "route", "add", "default", "via", "100.127.255.1");
+        sharer.sh("ip", "addr", "add", "100.127.255.1/30", "dev", "cwhelp0");
+        sharer.sh("ip", "addr", "add", "198.18.60.1/24", "dev", "wan0");
+        sharer.sh("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        server.sh("ip", "addr", "add", "198.18.60.2/24", "dev", "s0");
+        server.sh("ip", "route", "add", "100.127.255.0/30", "via", "198.18.60.1");
+        bo.sh("ping", "-n", "-q", "-c", "1", "-W", "2", "198.18.60.2");
+    }
+
+    /** What runs while the blaster sends. */
+    interface During {
+        void run() throws Exception;
+    }
+
+    private static final String BORROWER = "100.127.255.2";
+    private static final String SERVER = "198.18.60.2";
+
+    /**
+     * UDP of 1000 IP bytes from the server to the borrower at {@code pps} for {@code seconds}, with
+     * {@code during} run meanwhile: what arrived, by the borrower's kernel timestamps.
+     */
+    static List<EmergencyHelperNetnsTest.Arrival> blast(Netns bo, Netns server, int pps, int seconds, During during)
+            throws Exception {
+        return blast(bo, BORROWER, server, pps, seconds, during);
+    }
+
+    /**
+     * UDP of 1000 IP bytes from {@code tx} to {@code rx} at {@code rxAddress} at {@code pps} for
+     * {@code seconds}, with {@code during} run meanwhile: what arrived, by the receiver's kernel
+     * timestamps.
+     */
+    static List<EmergencyHelperNetnsTest.Arrival> blast(Netns rx, String rxAddress, Netns tx, int pps, int seconds,
+            During during) throws Exception {
+        List<EmergencyHelperNetnsTest.Arrival> got = new ArrayList<>();
+        try (NetnsProcess receiver = new NetnsProcess(rx, "python3", "-c", EmergencyPy.RECEIVER, rxAddress, "5001",
+                String.valueOf(seconds + 9), "1.5")) {
+            assertEquals("ready", receiver.line(S10));
+            try (NetnsProcess sender = new NetnsProcess(tx, "python3", "-c", EmergencyPy.BLASTER, rxAddress,
+                    "5001", "972", String.valueOf(pps), String.valueOf(seconds))) {
+                during.run();
+                assertEquals(pps * seconds, Integer.parseInt(sender.line(Duration.ofSeconds(20))));
+            }
+            for (String l : receiver.rest(Duration.ofSeconds(20))) {
+                if (!l.equals("end")) {
+                    got.add(EmergencyHelperNetnsTest.Arrival.parse(l));
+                }
+            }
+        }
+        got.sort(Comparator.comparingLong(EmergencyHelperNetnsTest.Arrival::atNs));
+        return got;
+    }
+
+    /**
+     * A rising quota was a new limit with a full bucket, so a window starting just before the change
+     * carried the old limit's burst and the new one's whole bound (0.999 of the quota here, where the
+     * bound is 0.990). The old limit now holds beside the new one for a window (also across a second
+     * change within it): no window above the larger quota. Each direction on its own (down: the
+     * server to the borrower, up: the borrower to the server), the other direction's limit left as
+     * it is.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"down", "up"})
+    void aRisingQuotaNeverLetsAWindowCarryTheOldBurstAndTheNewBound(String direction) throws Exception {
+        try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
+                Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
+            wire(bo, sharer, server);
+            boolean down = direction.equals("down");
+            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
+            rules.removeAll();
+            EmergencyQuota small = new EmergencyQuota(100_000, 1000); // R = 49 500 B/s, its bucket full after a second
+            EmergencyQuota large = new EmergencyQuota(1_000_000, 1000); // R = 495 000 B/s
+            EmergencyQuota other = new EmergencyQuota(300_000, 1000); // the other direction's: R = 148 500 B/s
+            rules.apply("bo1", "cwhelp0", down ? small : other, down ? other : small);
+            Thread.sleep(1200);
+            // 1.2 MB/s, above both rates, for 3 s
+            List<EmergencyHelperNetnsTest.Arrival> got = blast(down ? bo : server, down ? BORROWER : SERVER,
+                    down ? server : bo, 1200, 3, () -> {
+                        long until = System.nanoTime() + S10.toNanos();
+                        while (carried(rules, down) == 0) {
+                            assertTrue(System.nanoTime() < until, "nothing reached the " + (down ? "borrower" : "server"));
+                            Thread.sleep(5);
+                        }
+                        // the old limit's full bucket has begun to pass: the offer rises now, twice within a window
+                        EmergencyQuota between = new EmergencyQuota(500_000, 1000);
+                        rules.apply("bo1", "cwhelp0", down ? between : other, down ? other : between);
+                        rules.apply("bo1", "cwhelp0", down ? large : other, down ? other : large);
+                        String both = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
+                        assertTrue(both.contains("rate over 49500 bytes") && both.contains("rate over 495000 bytes")
+                                && !both.contains("rate over 247500 bytes"), "the first and the last hold, not the one between: "
+                                + both);
+                        assertEquals(1, both.split("rate over 148500 bytes", -1).length - 1,
+                                "the other direction keeps its one limit: " + both);
+                        Thread.sleep(large.windowMs());
+                        rules.settle("bo1", "cwhelp0");
+                        assertFalse(sharer.sh("nft", "list", "table", "inet", "coopwan_lend").contains("rate over 49500 bytes"),
+                                "the old limit is gone once settled");
+                    });
+            EmergencyHelperNetnsTest.Windows w = EmergencyHelperNetnsTest.slidingWindows(got, 1_000_000_000L, Long.MIN_VALUE);
+            System.out.printf("sharing lender netns, %s: a rising quota, most in one window %d B of the larger quota %d"
+                    + " (bound %.0f), %d arrivals%n", direction, w.maxBytes(), large.quotaBytes(), large.boundBytes(), got.size());
+            assertTrue(got.size() > 1000, "the large quota passed: " + got.size());
+            assertTrue(w.maxBytes() <= large.boundBytes(), "most in one window " + w.maxBytes() + " B, the larger quota "
+                    + large.quotaBytes() + " (bound " + large.boundBytes() + ")");
+            assertEquals(0, carried(rules, !down), "nothing went the other way");
+            rules.removeAll();
+        }
+    }
+
+    /** What the limits of borrower bo1 let through in one direction so far; 0 before the table. */
+    private static long carried(SharingLenderRules rules, boolean down) {
+        List<SharingLenderRules.Counters> c = rules.counters();
+        return c.isEmpty() ? 0 : down ? c.get(0).carriedBytes() : c.get(0).carriedUpBytes();
+    }
+
     @Test
     void downloadsToABorrowerStayWithinItsQuotaInEveryWindow() throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
                 Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
-            bo.veth("rq0", sharer, "cwhelp0");
-            sharer.veth("wan0", server, "s0");
-            bo.sh("ip", "addr", "add", "100.127.255.2/30", "dev", "rq0");
-            bo.sh("ip", "route", "add", "default", "via", "100.127.255.1");
-            sharer.sh("ip", "addr", "add", "100.127.255.1/30", "dev", "cwhelp0");
-            sharer.sh("ip", "addr", "add", "198.18.60.1/24", "dev", "wan0");
-            sharer.sh("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-            server.sh("ip", "addr", "add", "198.18.60.2/24", "dev", "s0");
-            server.sh("ip", "route", "add", "100.127.255.0/30", "via", "198.18.60.1");
-            bo.sh("ping", "-n", "-q", "-c", "1", "-W", "2", "198.18.60.2");
-
+            wire(bo, sharer, server);
             SharingLenderRules rules = new SharingLenderRules(sharer.runner);
             rules.removeAll();
             EmergencyQuota quota = new EmergencyQuota(200_000, 1000); // R = 99 000 B/s
@@ -49,23 +162,12 @@ class SharingLenderNetnsTest {
             rules.apply("bo1", "cwhelp0", quota); // the offer fell: the new limit replaces the old
             String listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
             assertTrue(listed.contains("rate over 99000 bytes/second"), listed);
-            assertFalse(listed.contains("rate over 495000"), "the old limit is gone: " + listed);
+            assertTrue(listed.contains("rate over 495000"), "the old limit holds beside it for a window: " + listed);
+            rules.settle("bo1", "cwhelp0");
+            listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
+            assertFalse(listed.contains("rate over 495000"), "then it is gone: " + listed);
 
-            List<EmergencyHelperNetnsTest.Arrival> got = new ArrayList<>();
-            try (NetnsProcess rx = new NetnsProcess(bo, "python3", "-c", EmergencyPy.RECEIVER, "100.127.255.2", "5001",
-                    "15", "1.5")) {
-                assertEquals("ready", rx.line(S10));
-                try (NetnsProcess tx = new NetnsProcess(server, "python3", "-c", EmergencyPy.BLASTER, "100.127.255.2",
-                        "5001", "972", "400", "4")) {
-                    assertEquals(1600, Integer.parseInt(tx.line(Duration.ofSeconds(20))));
-                }
-                for (String l : rx.rest(Duration.ofSeconds(20))) {
-                    if (!l.equals("end")) {
-                        got.add(EmergencyHelperNetnsTest.Arrival.parse(l));
-                    }
-                }
-            }
-            got.sort(Comparator.comparingLong(EmergencyHelperNetnsTest.Arrival::atNs));
+            List<EmergencyHelperNetnsTest.Arrival> got = blast(bo, server, 400, 4, () -> { });
             assertTrue(got.size() > 100, "arrived: " + got.size());
             EmergencyHelperNetnsTest.Windows w = EmergencyHelperNetnsTest.slidingWindows(got, 1_000_000_000L, Long.MIN_VALUE);
             assertTrue(w.maxBytes() <= quota.boundBytes(), "most in one window " + w.maxBytes() + " B, quota "

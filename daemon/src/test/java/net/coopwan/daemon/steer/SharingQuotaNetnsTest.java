@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
  * against a real kernel: the sharer's real rules ({@link EmergencyHelperRules} for the per-session
  * path {@code r4795} on the stand-in tunnel device and the per-packet variant's sealed forwarding
  * {@code p4795} on the peer link, each at the quota, plus {@link SharingLenderRules}) with the
- * borrower blasting twice the quota's own rate on BOTH paths at once, up, then the server doing
- * the same down. Every sliding window of T, both paths together, stays within the one quota's
- * bound (each path alone would pass a quota: twice the offer in all), both paths carry, and the
- * excess is counted.
+ * borrower blasting several times the quota's own rate on BOTH paths at once, up, then the server
+ * doing the same down, each direction at its own quota. Every sliding window of T, both paths
+ * together, stays within that direction's one quota's bound (each path alone would pass a quota:
+ * twice the offer in all), both paths carry, and the excess is counted.
  *
  * <pre>
  *  borrower hqb0 100.127.255.2/30 --- hqt0 100.127.255.1/30  sharer  hqw0 198.18.60.1/24 --- server 198.18.60.2 (per session)
@@ -95,13 +95,16 @@ class SharingQuotaNetnsTest {
             SharingLenderRules lend = new SharingLenderRules(sharer.runner);
             help.removeAll();
             lend.removeAll();
-            EmergencyQuota quota = new EmergencyQuota(200_000, 1000); // R = 99 000 B/s
+            // each direction its own quota, as the offers give them: up 200 000 B (R = 99 000 B/s), down 300 000 B
+            EmergencyQuota quota = new EmergencyQuota(200_000, 1000);
+            EmergencyQuota downQuota = new EmergencyQuota(300_000, 1000); // R = 148 500 B/s
             java.net.Inet4Address peer = Ipv4Cidr.parseAddress(BORROWER_PEER);
             // the order SharingDataPaths opens them in: the per-session path and its quota, then
-            // the share's quota on the sealed forwarding, then the forwarding
+            // the share's quota on the sealed forwarding, then the forwarding; the helper's per-path
+            // limits (uploads only) at the upload's quota
             help.apply(new EmergencyGrant("r4795", EmergencyMode.DIRECT, "hqt0", Ipv4Cidr.parseAddress(BORROWER_INNER),
                     "hqw0", List.of(), quota));
-            lend.apply("r4795", "hqt0", quota);
+            lend.apply("r4795", "hqt0", downQuota, quota);
             lend.sealed("r4795", "hqp0", peer, true);
             help.apply(new EmergencyGrant("p4795", EmergencyMode.CONCENTRATOR, "hqp0", peer, "hqw0",
                     List.of(EmergencyDestination.parse(CONCENTRATOR + ":5002"), EmergencyDestination.parse(CONCENTRATOR + ":6002")),
@@ -158,14 +161,17 @@ class SharingQuotaNetnsTest {
                     windowNs, Long.MIN_VALUE);
             EmergencyHelperNetnsTest.Windows down = EmergencyHelperNetnsTest.slidingWindows(merged(downDirect, downSealed),
                     windowNs, Long.MIN_VALUE);
-            System.out.printf("sharing quota netns: quota %d B per %d ms (R %d B/s, bound %.0f B); up: per session %d B,"
-                            + " sealed %d B, most in one window of both %d B (%d windows); down: per session %d B, sealed %d B,"
-                            + " most in one window %d B (%d windows); counters %s%n",
-                    quota.quotaBytes(), quota.windowMs(), quota.rateBytesPerSecond(), quota.boundBytes(), bytes(upDirect),
+            System.out.printf("sharing quota netns: up quota %d B per %d ms (R %d B/s, bound %.0f B), down quota %d B"
+                            + " (R %d B/s, bound %.0f B); up: per session %d B, sealed %d B, most in one window of both %d B"
+                            + " (%d windows); down: per session %d B, sealed %d B, most in one window %d B (%d windows);"
+                            + " counters %s%n",
+                    quota.quotaBytes(), quota.windowMs(), quota.rateBytesPerSecond(), quota.boundBytes(),
+                    downQuota.quotaBytes(), downQuota.rateBytesPerSecond(), downQuota.boundBytes(), bytes(upDirect),
                     bytes(upSealed), up.maxBytes(), up.checked(), bytes(downDirect), bytes(downSealed), down.maxBytes(),
                     down.checked(), c);
             assertTrue(up.maxBytes() <= quota.boundBytes(), "up, both paths: " + up.maxBytes() + " B in one window");
-            assertTrue(down.maxBytes() <= quota.boundBytes(), "down, both paths: " + down.maxBytes() + " B in one window");
+            assertTrue(down.maxBytes() <= downQuota.boundBytes(), "down, both paths: " + down.maxBytes() + " B in one window");
+            assertTrue(down.maxBytes() > quota.boundBytes(), "down has its own, larger quota: " + down.maxBytes());
             // both paths carry, and neither alone got the whole quota's worth of the run
             for (List<EmergencyHelperNetnsTest.Arrival> a : List.of(upDirect, upSealed, downDirect, downSealed)) {
                 assertTrue(bytes(a) > quota.rateBytesPerSecond() / 2, "each path carries: " + bytes(a));

@@ -13,14 +13,20 @@ import net.coopwan.daemon.coop.emergency.EmergencyMessage;
  * <pre>
  * (USE accepted) PREPARING --path ready--> LENDING (ANSWER granted; a repeated USE gets it again)
  * PREPARING --set-up failed--> CLOSED (ANSWER refused: set-up failed)
- * LENDING --offer changed--> LENDING (the kernel quota follows the new offer at once)
+ * LENDING --offer changed--> LENDING (the kernel quotas follow the new offer at once, each direction its own;
+ *                                     a replaced quota holds beside the new one for one window, then settles)
  * LENDING --RELEASE--> CLOSED (path closed, RELEASE_ACK)
  * LENDING --no USE for 5 s (the lease)--> CLOSED (path closed: the borrower stopped or lost the channel)
  * </pre>
  *
- * The quota follows the offer: {@code rate x window / 8} bytes per window for the larger of the
- * two directions, never below {@link #FLOOR_KBPS}, so the sessions already moved drain at a trickle
- * instead of hanging when the offer drops to nothing (the borrower then moves no new ones).
+ * The quotas follow the offer: {@code rate x window / 8} bytes per window in each direction, from
+ * that direction's rate, never below {@link #FLOOR_KBPS}, so the sessions already moved drain at a
+ * trickle instead of hanging when the offer drops to nothing (the borrower then moves no new ones).
+ * Per direction, because a sharer whose own users take its download direction still offers its
+ * idle upload: a download quota at the larger of the two rates let the moved sessions keep the
+ * whole download offer after it was withdrawn (the sharing benchmark measured 2 Mbit/s of a
+ * 2.5 Mbit/s quota going on, and the sharer's own download at 80 % of its line). The grant carries
+ * the larger one for both until the first offer after the path opened sets each.
  */
 public final class LendingSession {
 
@@ -36,11 +42,15 @@ public final class LendingSession {
     public record OpenPath(EmergencyMessage.Grant grant) implements Action {
     }
 
-    /** The kernel quota of the open path, bytes per window. */
-    public record SetQuota(long quotaBytes, long windowMs) implements Action {
+    /** The kernel quotas of the open path, bytes per window: towards the borrower (down) and from it (up). */
+    public record SetQuota(long downBytes, long upBytes, long windowMs) implements Action {
     }
 
     public record ClosePath() implements Action {
+    }
+
+    /** The quotas replaced stop holding beside the new ones, a window after the last change (SharingLenderRules#settle). */
+    public record SettleQuota() implements Action {
     }
 
     public record Changed(State from, State to, String why) implements Action {
@@ -55,7 +65,11 @@ public final class LendingSession {
     private final EmergencyMessage.Grant grant;
     private State state = State.PREPARING;
     private long leaseNanos;
-    private long quotaBytes;
+    private long downQuotaBytes;
+    private long upQuotaBytes;
+    /** When the last SetQuota was given and its window, while its settling is due; 0 when none is. */
+    private long quotaSetNanos;
+    private long quotaWindowNanos;
 
     /** A USE for {@code offer} was accepted; the grant carries the quota for it. */
     public LendingSession(String borrowerId, SharingMessage.Offer offer, EmergencyMessage.Grant grant, long now) {
@@ -63,18 +77,31 @@ public final class LendingSession {
         this.offerId = offer.offerId();
         this.grant = grant;
         this.leaseNanos = now;
-        this.quotaBytes = grant.quotaBytes();
+        this.downQuotaBytes = grant.quotaBytes();
+        this.upQuotaBytes = grant.quotaBytes();
     }
 
-    /** The grant for {@code offer}: its quota per window, the rest (port, addresses, key) as given. */
+    /** The grant for {@code offer}: the larger direction's quota per window (the grant has one for both). */
     public static long quotaBytes(SharingMessage.Offer offer) {
-        return quotaBytes(offer.downKbps(), offer.upKbps(), offer.windowMs());
+        return quotaBytes(Math.max(offer.downKbps(), offer.upKbps()), offer.windowMs());
     }
 
-    /** The same from the offer's rates and window (the borrower's per-packet member sizes itself by it). */
-    public static long quotaBytes(long downKbps, long upKbps, long windowMs) {
-        long kbps = Math.max(FLOOR_KBPS, Math.max(downKbps, upKbps));
-        return Math.max(1500, kbps * 1000 / 8 * windowMs / 1000);
+    /**
+     * What a sharer's kernel quota for {@code kbps} over {@code windowMs} lets through when it is
+     * used all the time: {@code 0.99 T / (1 + T)} of the rate, half of it for T = 1 s, 90 % for 10 s
+     * (steer.EmergencyQuota: the kernel's bucket cannot be shallower than a second of rate, and any
+     * window of T must stay within the quota; docs/emergency-kernel.md, "Cost").
+     */
+    public static long sustainedKbps(long kbps, long windowMs) {
+        return kbps * 99 * windowMs / (100 * (1000 + windowMs));
+    }
+
+    /**
+     * One direction's quota: {@code kbps} (at least the floor) over the window, at least one full
+     * packet. The borrower's per-packet member caps each direction by it (SharingDataPaths#carriedKbps).
+     */
+    public static long quotaBytes(long kbps, long windowMs) {
+        return Math.max(1500, Math.max(FLOOR_KBPS, kbps) * 1000 / 8 * windowMs / 1000);
     }
 
     public String borrowerId() {
@@ -89,8 +116,14 @@ public final class LendingSession {
         return grant;
     }
 
+    /** The kernel quota towards the borrower (its downloads, the bulk of a borrowed session). */
     public long quotaBytes() {
-        return quotaBytes;
+        return downQuotaBytes;
+    }
+
+    /** The kernel quota from the borrower. */
+    public long upQuotaBytes() {
+        return upQuotaBytes;
     }
 
     /** The first actions: open the path (the role runs it on its worker). */
@@ -123,14 +156,18 @@ public final class LendingSession {
         return state == State.LENDING ? List.of(new Send(SharingMessage.Answer.granted(offerId, grant))) : List.of();
     }
 
-    /** The offer changed: the quota follows. */
-    public List<Action> onOffer(SharingMessage.Offer offer) {
-        long q = quotaBytes(offer);
-        if (state != State.LENDING || q == quotaBytes || offer.offerId() != offerId) {
+    /** The offer now (sent at each sample): each direction's quota follows its rate. */
+    public List<Action> onOffer(SharingMessage.Offer offer, long now) {
+        long down = quotaBytes(offer.downKbps(), offer.windowMs());
+        long up = quotaBytes(offer.upKbps(), offer.windowMs());
+        if (state != State.LENDING || down == downQuotaBytes && up == upQuotaBytes || offer.offerId() != offerId) {
             return List.of();
         }
-        quotaBytes = q;
-        return List.of(new SetQuota(q, offer.windowMs()));
+        downQuotaBytes = down;
+        upQuotaBytes = up;
+        quotaSetNanos = now;
+        quotaWindowNanos = offer.windowMs() * 1_000_000L;
+        return List.of(new SetQuota(down, up, offer.windowMs()));
     }
 
     /** A RELEASE: the path goes; always answered (the borrower's first RELEASE_ACK may have been lost). */
@@ -144,9 +181,13 @@ public final class LendingSession {
         return out;
     }
 
-    /** The lease: no USE for 5 s closes the path. */
+    /** The lease: no USE for 5 s closes the path; a quota set a window ago settles. */
     public List<Action> tick(long now) {
         List<Action> out = new ArrayList<>();
+        if (state == State.LENDING && quotaWindowNanos > 0 && now - quotaSetNanos >= quotaWindowNanos) {
+            quotaWindowNanos = 0;
+            out.add(new SettleQuota());
+        }
         if (state == State.LENDING && now - leaseNanos >= LEASE_NANOS) {
             out.add(new ClosePath());
             change(out, State.CLOSED, "no USE for 5 s (the borrower stopped or lost the channel)");

@@ -17,7 +17,10 @@ package net.coopwan.daemon.coop.sharing;
  *     short one so that own users who start a download are seen within seconds, not after T;</li>
  * <li><b>spare</b> = C - O - margin (a share of C kept for the own users' next burst), capped by
  *     the agreement (its {@code bandwidth_kbps} and {@code max_share_percent} of C); below
- *     {@code minOfferKbps} it is 0: a session is not worth moving for less.</li>
+ *     {@code minOfferKbps} it is 0: a session is not worth moving for less;</li>
+ * <li><b>a full line</b>: 0 while the device carried at least C - margin over the last sample interval
+ *     and a step of it was the own users': they are squeezed by the borrowers, and their rate shows
+ *     what is left to them rather than what they want.</li>
  * </ul>
  * The announced value falls at once when the spare drops a step (a share of C) below it or to 0,
  * so the own users get their capacity back within seconds (the short average), always within one
@@ -65,6 +68,12 @@ public final class ShareableBandwidth {
     }
 
     private static final long MS = 1_000_000L;
+    /**
+     * The span over which a full line is seen: the last sample interval (250 ms at T = 1 s, 1 s from
+     * T = 4 s on; the first sample at least this far back). With 500 ms the own download of the
+     * sharing benchmark reached 90 % of its line 1.3 s after it started, at T = 1 s.
+     */
+    private static final long FULL_NANOS = 200 * MS;
     /** Samples kept: a window of 600 s at one per second, with room for jitter in the tick. */
     private static final int RING = 1024;
 
@@ -87,6 +96,7 @@ public final class ShareableBandwidth {
     private long risingMinKbps;
     private long lastOwnKbps;
     private long lastCapacityKbps;
+    private boolean lastSqueezed;
 
     public ShareableBandwidth(Settings settings) {
         this.s = settings;
@@ -183,10 +193,28 @@ public final class ShareableBandwidth {
         if (c == 0 || own < 0) {
             return 0;
         }
-        long spare = c - own - c * s.marginPercent() / 100;
+        long margin = c * s.marginPercent() / 100;
+        long spare = c - own - margin;
+        lastSqueezed = ownSqueezed(c, margin);
+        if (lastSqueezed) {
+            spare = 0;
+        }
         long cap = Math.min(s.agreedKbps(), c * s.maxSharePercent() / 100);
         spare = Math.max(0, Math.min(spare, cap));
         return spare < s.minOfferKbps() ? 0 : spare;
+    }
+
+    /**
+     * Whether the own users are squeezed by the borrowers: the line is full (at least C - margin over
+     * the last sample interval) and a step's worth of it is theirs. Their rate then shows what the
+     * borrowers left them, not what they want: C - margin - offer, whose spare never falls a step
+     * below the offer, so the offer would stay for good (the sharing benchmark measured the own
+     * download at 80 % of its line). They have priority, so nothing is spare until the line has room.
+     */
+    private boolean ownSqueezed(long c, long margin) {
+        long total = windowKbps(device, FULL_NANOS);
+        long lent = windowKbps(borrowed, FULL_NANOS);
+        return total >= 0 && lent >= 0 && total >= c - margin && total - lent >= Math.max(1, c * s.stepPercent() / 100);
     }
 
     /** The value to announce now (call it after each sample). */
@@ -196,7 +224,8 @@ public final class ShareableBandwidth {
         long step = Math.max(1, c * s.stepPercent() / 100);
         String basis = lastCapacityKbps == 0 ? "capacity unknown"
                 : lastOwnKbps < 0 ? "no whole window yet"
-                : "capacity " + c + " kbit/s, own users " + lastOwnKbps + " kbit/s over " + s.windowMs() / 1000 + " s";
+                : "capacity " + c + " kbit/s, own users " + lastOwnKbps + " kbit/s over " + s.windowMs() / 1000 + " s"
+                        + (lastSqueezed ? ", the line full with them on it" : "");
         if (spare < announcedKbps && (spare == 0 || announcedKbps - spare >= step)) {
             rising = false;
             announcedKbps = spare;

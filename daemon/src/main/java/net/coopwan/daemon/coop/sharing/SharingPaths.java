@@ -46,8 +46,11 @@ public interface SharingPaths {
     /** Sharer: opens the path for the borrower at {@code address} under {@code grant}; throws with the reason. */
     void openLend(String borrowerId, InetAddress address, EmergencyMessage.Grant grant) throws Exception;
 
-    /** Sharer: the kernel quota of that path; throws with the reason. */
-    void setLendQuota(String borrowerId, long quotaBytes, long windowMs) throws Exception;
+    /** Sharer: the kernel quotas of that path, towards the borrower and from it; throws with the reason. */
+    void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs) throws Exception;
+
+    /** Sharer: the quotas replaced by the last {@link #setLendQuota}s (each direction's) stop holding; never throws. */
+    void settleLendQuota(String borrowerId);
 
     /** Sharer: removes that path; never throws. */
     void closeLend(String borrowerId);

@@ -465,12 +465,12 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             }
             LendingSession l = lending.get(id);
             if (l != null) {
-                lenderActions(l, l.onOffer(o), sender);
+                lenderActions(l, l.onOffer(o, now), sender);
             }
         }
         for (String id : List.copyOf(offerSentSeq.keySet())) {
             if (!enabled(id, Role.HELPER)) {
-                withdrawn(id, sender);
+                withdrawn(id, sender, now);
             }
         }
     }
@@ -482,13 +482,13 @@ public final class SharingService implements SealedMessages, AutoCloseable {
      * session moves, in the same event; the path's quota falls to the floor for what drains, and
      * the path closes at the borrower's RELEASE or the lease's end, as after any offer of 0.
      */
-    private void withdrawn(String id, Sender sender) {
+    private void withdrawn(String id, Sender sender, long now) {
         SharingMessage.Offer none = offers.offer(id, new SharerOffers.Caps(0, 0), 0, 0, 0, 0, 1);
         send(sender, id, none); // not sent (channel down): the offer expires on the borrower as before
         line(id, "lending: the agreement was withdrawn: offer 0 kbit/s down, 0 kbit/s up (no bandwidth available)");
         LendingSession l = lending.get(id);
         if (l != null) {
-            lenderActions(l, l.onOffer(none), sender);
+            lenderActions(l, l.onOffer(none, now), sender);
         }
         offers.forget(id);
         offerSentSeq.remove(id);
@@ -505,7 +505,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         long[] viaKbps = rateNow.getOrDefault(key(id, false), new long[] {0, 0});
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(o.downKbps(), o.upKbps(),
                 down.capacityKbps(now), up.capacityKbps(now), Math.max(0, down.ownKbps(now)),
-                Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1]));
+                Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1], o.windowMs()));
         Integer had = shareSet.get(id);
         if (had != null && had == d.perMille()) {
             return;
@@ -741,13 +741,15 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             } else if (a instanceof LendingSession.SetQuota q) {
                 worker.execute(() -> {
                     try {
-                        paths.setLendQuota(id, q.quotaBytes(), q.windowMs());
+                        paths.setLendQuota(id, q.downBytes(), q.upBytes(), q.windowMs());
                     } catch (Exception e) {
                         synchronized (this) {
                             line(id, "lending: cannot change the quota: " + reasonOf(e));
                         }
                     }
                 });
+            } else if (a instanceof LendingSession.SettleQuota) {
+                worker.execute(() -> paths.settleLendQuota(id));
             } else if (a instanceof LendingSession.ClosePath) {
                 worker.execute(() -> closed(id, true, () -> paths.closeLend(id)));
             }

@@ -16,8 +16,9 @@ class LendingSessionTest {
     final SharingMessage.Offer offer = new SharingMessage.Offer(9, 1, 5_000, 1_000, 1000);
 
     @Test
-    void theQuotaIsTheLargerRateOverTheWindowWithAFloor() {
-        assertEquals(625_000, LendingSession.quotaBytes(offer), "5 000 kbit/s for 1 s");
+    void theQuotaIsTheRateOverTheWindowWithAFloor() {
+        assertEquals(625_000, LendingSession.quotaBytes(offer), "the grant's: the larger, 5 000 kbit/s for 1 s");
+        assertEquals(125_000, LendingSession.quotaBytes(1_000, 1000), "one direction's: 1 000 kbit/s for 1 s");
         assertEquals(12_500, LendingSession.quotaBytes(new SharingMessage.Offer(9, 2, 0, 0, 1000)), "the floor: 100 kbit/s");
         assertEquals(62_500, LendingSession.quotaBytes(new SharingMessage.Offer(9, 2, 2_000, 5_000, 100)));
         assertEquals(1_500, LendingSession.quotaBytes(new SharingMessage.Offer(9, 2, 0, 0, 100)), "one full packet at least");
@@ -39,11 +40,39 @@ class LendingSessionTest {
     void theQuotaFollowsTheOfferAtOnce() {
         LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
         l.onPathOpened(null);
-        assertEquals(List.of(new LendingSession.SetQuota(250_000, 1000)),
-                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000)));
-        assertEquals(List.of(new LendingSession.SetQuota(12_500, 1000)), l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000)),
-                "no bandwidth: the moved sessions drain at the floor");
-        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000)).isEmpty(), "unchanged: nothing to do");
+        assertEquals(List.of(new LendingSession.SetQuota(250_000, 62_500, 1000)),
+                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000), 0));
+        assertEquals(List.of(new LendingSession.SetQuota(12_500, 12_500, 1000)),
+                l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000), 0), "no bandwidth: the moved sessions drain at the floor");
+        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000), 0).isEmpty(), "unchanged: nothing to do");
+    }
+
+    /**
+     * What the sharing benchmark found: the sharer's own users took its download direction, the
+     * offer went to 0 down but kept its idle upload, and the download quota stayed at the larger
+     * rate, so the moved sessions kept 2 Mbit/s of the sharer's line they were no longer offered.
+     */
+    @Test
+    void aWithdrawnDownloadOfferDropsTheDownloadQuotaToTheFloorWhateverTheUploadOffer() {
+        LendingSession l = new LendingSession("coop-borrower", new SharingMessage.Offer(9, 1, 5_000, 5_000, 1000),
+                SharingCodecTest.GRANT, 0);
+        l.onPathOpened(null);
+        List<Action> a = l.onOffer(new SharingMessage.Offer(9, 2, 0, 5_000, 1000), 0);
+        assertEquals(List.of(new LendingSession.SetQuota(12_500, 625_000, 1000)), a);
+        assertEquals(12_500, l.quotaBytes(), "the status shows the download quota");
+        assertEquals(625_000, l.upQuotaBytes());
+    }
+
+    @Test
+    void aReplacedQuotaSettlesOneWindowAfterTheChange() {
+        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        l.onPathOpened(null);
+        l.onUse(0);
+        assertTrue(l.tick(2_000 * MS).isEmpty(), "no change, nothing to settle");
+        assertEquals(1, l.onOffer(new SharingMessage.Offer(9, 2, 0, 0, 1000), 2_100 * MS).size());
+        assertTrue(l.tick(3_000 * MS).isEmpty(), "the old limit holds beside the new one for a window");
+        assertEquals(List.of(new LendingSession.SettleQuota()), l.tick(3_100 * MS));
+        assertTrue(l.tick(3_200 * MS).isEmpty(), "once");
     }
 
     @Test

@@ -87,8 +87,13 @@ class SharingServiceTest {
         }
 
         @Override
-        public void setLendQuota(String borrowerId, long quotaBytes, long windowMs) {
-            calls.add("setLendQuota " + borrowerId + " " + quotaBytes);
+        public void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs) {
+            calls.add("setLendQuota " + borrowerId + " " + downQuotaBytes + " " + upQuotaBytes);
+        }
+
+        @Override
+        public void settleLendQuota(String borrowerId) {
+            calls.add("settleLendQuota " + borrowerId);
         }
 
         @Override
@@ -281,8 +286,9 @@ class SharingServiceTest {
         assertEquals("LENDING", sharer.lendingStates().get("bo"));
         assertTrue(sharerPaths.calls.contains("openLend bo 625000"), sharerPaths.calls.toString());
         assertTrue(borrowerPaths.calls.contains("openBorrow sh"));
-        // the borrower is 94 % busy: 5 000 / (5 000 + 16 000) of its eligible new sessions
-        assertEquals(238, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
+        // the borrower is 94 % busy: 2 475 / (2 475 + 16 000) of its eligible new sessions, 2 475 kbit/s
+        // being what the sharer's quota for 5 000 per 1 s window sustains
+        assertEquals(133, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
         assertEquals(Map.of(), borrower.counters(), "the answers to the lease's USEs are not unexpected");
 
         borrowerPaths.sessions = 3;
@@ -291,7 +297,7 @@ class SharingServiceTest {
         assertTrue(sharer.offerTo("bo").none(), "the own users took the line back within one window: " + log);
         assertEquals(0, borrowerPaths.share.get("sh"), "no new session moves");
         assertEquals("DRAINING", borrower.borrowingStates().get("sh"));
-        assertTrue(sharerPaths.calls.contains("setLendQuota bo 12500"), "the quota follows: the floor " + sharerPaths.calls);
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo 12500 12500"), "the quota follows: the floor " + sharerPaths.calls);
         assertTrue(now - before <= 4_000 * MS, "within seconds, far within the 10 s window");
 
         borrowerPaths.sessions = 0;
@@ -378,8 +384,9 @@ class SharingServiceTest {
         assertEquals("setOffer sh 0/0", borrowerPaths.lastOffer(), borrowerPaths.calls.toString());
         assertTrue(tookMs <= 1000, "the member left " + tookMs + " ms after the withdrawal (offer expiry: 3000)");
         assertTrue(log.stream().anyMatch(l -> l.contains("lending: the agreement was withdrawn")), log.toString());
-        long floor = LendingSession.quotaBytes(0, 0, 1000);
-        assertTrue(sharerPaths.calls.contains("setLendQuota bo " + floor), sharerPaths.calls.toString());
+        long floor = LendingSession.quotaBytes(0, 1000);
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo " + floor + " " + floor), "both directions at the floor: "
+                + sharerPaths.calls);
         run(2, 0, 0);
         assertEquals("IDLE", borrower.borrowingStates().getOrDefault("sh", "IDLE"), log.toString());
         assertTrue(sharerPaths.calls.contains("closeLend bo"), "the path closed at the release: " + sharerPaths.calls);
