@@ -33,6 +33,7 @@ public final class CopyPacer<T> {
     private long added;
     private long overflows;
     private long stale;
+    private long maxLatenessNanos;
 
     public CopyPacer(int capacity) {
         if (capacity < 1) {
@@ -63,10 +64,12 @@ public final class CopyPacer<T> {
         int n = 0;
         while (!queue.isEmpty() && queue.peek().dueNanos - nowNanos <= 0) {
             Pending<T> p = queue.poll();
-            if (nowNanos - p.dueNanos > STALE_NANOS) {
+            long late = nowNanos - p.dueNanos;
+            if (late > STALE_NANOS) {
                 stale++;
                 continue;
             }
+            maxLatenessNanos = Math.max(maxLatenessNanos, late);
             send.accept(p.packet, p.copy);
             n++;
         }
@@ -84,6 +87,11 @@ public final class CopyPacer<T> {
 
     public long overflows() {
         return overflows;
+    }
+
+    /** The latest a released copy left after its due time (the tolerance actually seen). */
+    public long maxLatenessNanos() {
+        return maxLatenessNanos;
     }
 
     public long stale() {

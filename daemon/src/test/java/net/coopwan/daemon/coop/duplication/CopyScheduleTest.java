@@ -51,6 +51,7 @@ class CopyScheduleTest {
             assertTrue(s[2] - due < step, "late: " + (s[2] - due));
         }
         assertEquals(Long.MAX_VALUE, pacer.nextDueNanos());
+        assertTrue(pacer.maxLatenessNanos() < step);
     }
 
     @Test
