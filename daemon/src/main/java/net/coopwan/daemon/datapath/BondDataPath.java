@@ -158,7 +158,7 @@ public final class BondDataPath implements AutoCloseable {
      */
     public void duplicate(net.coopwan.daemon.coop.duplication.LcClassifier classifier) {
         LcCopies old = peer.lc();
-        peer.lc(classifier == null ? null : new LcCopies("bond " + settings.bond(), peer, classifier, null));
+        peer.lc(classifier == null ? null : new LcCopies("bond-" + settings.bond(), peer, classifier, null));
         if (old != null) {
             old.close();
         }

@@ -32,7 +32,7 @@ import net.coopwan.daemon.tunnel.TunnelHeader;
  * <ul>
  *   <li>Send: {@link #offer} asks the {@link LcClassifier} whether an inner packet is LC; if so it
  *       becomes LC_COPY copies ({@link Duplicator}): those due at once leave on the calling
- *       (sender) thread, later ones wait in a {@link CopyPacer} for the {@code -lc-pacer} thread,
+ *       (sender) thread, later ones wait in a {@link CopyPacer} for the {@code <name>-lc-pacer} thread,
  *       which parks until the next due time (started on demand, ends after 1 s with nothing to
  *       pace, so an idle peer costs no thread).</li>
  *   <li>Receive: {@link #onCopy} parses a copy and returns the inner packet when it is the first
@@ -69,6 +69,7 @@ final class LcCopies {
     private long lcPackets;
 
     /**
+     * @param name       "bond-NAME" or "concentrator-CLIENT": the pacer thread's prefix and the log's
      * @param classifier which packets are LC and their routes
      * @param learner    the concentrator's reply routes to teach from received copies, or null
      */

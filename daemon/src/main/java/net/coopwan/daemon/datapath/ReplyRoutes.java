@@ -59,6 +59,8 @@ final class ReplyRoutes implements LcClassifier {
     }
 
     private final Map<Tuple, Learned> byReply = new HashMap<>();
+    /** Whether any session is known: lets every other reply pass without the lock or a parse. */
+    private volatile boolean any;
     private final Map<Integer, Tuple> replyOf = new LinkedHashMap<>();
 
     /** A copy of session {@code sessionId} came in on {@code link}; {@code packet} is its inner packet when known. */
@@ -76,6 +78,7 @@ final class ReplyRoutes implements LcClassifier {
             }
             replyOf.put(sessionId, reply);
             byReply.put(reply, new Learned(sessionId));
+            any = true;
         }
         if (reply != null) {
             byReply.get(reply).heard[link] = nowNanos;
@@ -83,10 +86,11 @@ final class ReplyRoutes implements LcClassifier {
     }
 
     @Override
-    public synchronized LcRoute route(ByteBuffer packet, int at, int length, long nowNanos) {
-        if (byReply.isEmpty()) {
-            return null;
-        }
+    public LcRoute route(ByteBuffer packet, int at, int length, long nowNanos) {
+        return any ? learnedRoute(packet, at, length, nowNanos) : null;
+    }
+
+    private synchronized LcRoute learnedRoute(ByteBuffer packet, int at, int length, long nowNanos) {
         Tuple t = Tuple.of(packet, at, length);
         Learned l = t == null ? null : byReply.get(t);
         if (l == null) {
@@ -103,6 +107,7 @@ final class ReplyRoutes implements LcClassifier {
 
     /** Forgets every session (a new tunnel session: the client's session ids start again). */
     synchronized void clear() {
+        any = false;
         byReply.clear();
         replyOf.clear();
     }
