@@ -19,6 +19,7 @@ import net.coopwan.daemon.coop.duplication.LcClassifier;
 import net.coopwan.daemon.coop.duplication.LcCopy;
 import net.coopwan.daemon.coop.duplication.LcCopyCodec;
 import net.coopwan.daemon.coop.duplication.LcRoute;
+import net.coopwan.daemon.coop.duplication.PathCopies;
 import net.coopwan.daemon.coop.duplication.ScheduledCopy;
 import net.coopwan.daemon.counters.EnumCounters;
 import net.coopwan.daemon.tunnel.Frame;
@@ -82,12 +83,23 @@ final class LcCopies {
 
     /**
      * Sends the inner packet of {@code length} bytes at the payload offset of {@code f} as LC
-     * copies when it is LC; returns false (nothing sent) when it is not. Sender thread only.
+     * copies when it is LC and one of its paths is up; returns false (nothing sent: the caller
+     * sends it the normal way) otherwise. Sender thread only.
      */
     boolean offer(Frame f, int length, long nowNanos) {
         ByteBuffer b = f.buffer();
         LcRoute r = classifier.route(b, TunnelHeader.LENGTH, length, nowNanos);
         if (r == null || length > LcCopy.MAX_LENGTH || length < 1) {
+            return false;
+        }
+        // only paths that are up now; none up: the bond's normal path is better than no packet
+        List<PathCopies> live = new ArrayList<>(r.paths().size());
+        for (PathCopies pc : r.paths()) {
+            if (pc.copies() > 0 && pc.path() < peer.links && peer.scheduler.usable(pc.path())) {
+                live.add(pc);
+            }
+        }
+        if (live.isEmpty()) {
             return false;
         }
         byte[] packet = new byte[length];
@@ -98,7 +110,7 @@ final class LcCopies {
             Duplicator d = duplicators.computeIfAbsent(r.sessionId(), Duplicator::new);
             List<ScheduledCopy> later = new ArrayList<>();
             List<LcCopy> laterCopies = new ArrayList<>();
-            for (Duplicator.Outgoing o : d.copies(packet, r.tauNanos(), r.paths(), r.raic5())) {
+            for (Duplicator.Outgoing o : d.copies(packet, r.tauNanos(), live, r.raic5())) {
                 if (o.when().offsetNanos() == 0) {
                     now.add(o);
                 } else {

@@ -58,6 +58,9 @@ class LcDuplicationLoopbackTest {
             return null;
         }
         int port = b.getShort(at + 22) & 0xffff;
+        if (port == 7000) {
+            return new LcRoute(port, TAU, List.of(new PathCopies(9, 2)), false); // no such member
+        }
         return port >= 5000 && port <= 5500
                 ? new LcRoute(port, TAU, List.of(new PathCopies(OWN, 3), new PathCopies(NEIGHBOUR, 2)), false)
                 : null;
@@ -130,6 +133,12 @@ class LcDuplicationLoopbackTest {
         assertEquals(2L * n, far.sentCopies(), "one reply copy per member the session's copies came on");
         assertEquals(n, up.delivered());
         assertEquals(n, up.drops().get(DuplicationDrop.DUPLICATE));
+        // an LC route whose paths are all unusable: the packet takes the bond's normal path
+        routerTun.inject(MemoryTun.udp(ROUTER, SERVER, 40002, 7000, 120, 3000));
+        byte[] fallback = concTun.written.poll(5, TimeUnit.SECONDS);
+        assertNotNull(fallback, "LC packet without a usable path still arrives");
+        assertEquals(3000, MemoryTun.seqOf(fallback));
+        assertEquals(n, up.lcPackets(), "it was not sent as copies");
         System.out.printf("LC up: %d packets, %d copies, %d delivered, %d duplicates dropped, pacer at most %.3f ms late;"
                 + " down: %d copies, %d delivered%n", up.lcPackets(), up.sentCopies(), far.delivered(),
                 far.drops().get(DuplicationDrop.DUPLICATE), up.maxPacerLatenessNanos() / 1e6, far.sentCopies(), up.delivered());
