@@ -162,6 +162,7 @@ public final class BondDataPath implements AutoCloseable {
         if (old != null) {
             old.close();
         }
+        LOG.info("bond {}: LC duplication {}", settings.bond(), classifier == null ? "off" : "on");
     }
 
     public void start() {

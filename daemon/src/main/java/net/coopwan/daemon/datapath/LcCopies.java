@@ -2,7 +2,7 @@ package net.coopwan.daemon.datapath;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +52,8 @@ final class LcCopies {
     /** Copies waiting for their offset, over all sessions of the peer. */
     static final int PACER_CAPACITY = 1024;
     private static final long PACER_IDLE_NANOS = 1_000_000_000L;
+    /** LC sessions this side numbers packets for at once (the receiver keeps 256). */
+    static final int MAX_SENDING_SESSIONS = 1024;
 
     private final String name;
     private final TunnelPeer peer;
@@ -62,7 +64,16 @@ final class LcCopies {
     // receive thread only
     private final CopyReceiver receiver = new CopyReceiver();
     // guarded by this: the sender thread adds, the pacer thread releases, the receiver resets
-    private final Map<Integer, Duplicator> duplicators = new HashMap<>();
+    private final Map<Integer, Duplicator> duplicators = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Duplicator> eldest) {
+            // bounded; the classifier never reuses a session id within a tunnel session, so the
+            // least recently used one has ended
+            return size() > MAX_SENDING_SESSIONS;
+        }
+    };
     private final CopyPacer<LcCopy> pacer = new CopyPacer<>(PACER_CAPACITY);
     private Thread pacerThread;
     private volatile boolean closed;
@@ -202,8 +213,9 @@ final class LcCopies {
         if (packet != null && !admit.allowed(ByteBuffer.wrap(packet), 0, packet.length)) {
             return null; // counted by the admission (NOT_ALLOWED); not learned either
         }
-        if (learner != null) {
-            learner.heard(c.sessionId(), link, packet, nowNanos);
+        if (learner != null && learner.heard(c.sessionId(), link, packet, nowNanos)) {
+            LOG.info("{}: LC session {} learned: its replies go back as copies", name,
+                    Integer.toUnsignedString(c.sessionId()));
         }
         return packet;
     }
@@ -257,7 +269,7 @@ final class LcCopies {
     }
 
     void logSummary() {
-        LOG.info("{}: LC duplication: {} packet(s), {} copies sent, {} delivered, drops {}", name, lcPackets(),
-                sentCopies(), delivered(), drops());
+        LOG.info("{}: LC duplication: {} packet(s), {} copies sent, {} delivered, drops {}, paced copies at most {} µs late",
+                name, lcPackets(), sentCopies(), delivered(), drops(), maxPacerLatenessNanos() / 1000);
     }
 }

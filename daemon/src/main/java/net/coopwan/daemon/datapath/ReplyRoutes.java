@@ -63,14 +63,19 @@ final class ReplyRoutes implements LcClassifier {
     private volatile boolean any;
     private final Map<Integer, Tuple> replyOf = new LinkedHashMap<>();
 
-    /** A copy of session {@code sessionId} came in on {@code link}; {@code packet} is its inner packet when known. */
-    synchronized void heard(int sessionId, int link, byte[] packet, long nowNanos) {
+    /**
+     * A copy of session {@code sessionId} came in on {@code link}; {@code packet} is its inner
+     * packet when this copy delivered it. Returns true when this learned a new session.
+     */
+    synchronized boolean heard(int sessionId, int link, byte[] packet, long nowNanos) {
         Tuple reply = replyOf.get(sessionId);
+        boolean learned = false;
         if (reply == null && packet != null) {
             Tuple t = Tuple.of(ByteBuffer.wrap(packet), 0, packet.length);
             if (t == null) {
-                return;
+                return false;
             }
+            learned = true;
             reply = t.reversed();
             if (replyOf.size() >= MAX_SESSIONS) {
                 Integer oldest = replyOf.keySet().iterator().next();
@@ -83,6 +88,7 @@ final class ReplyRoutes implements LcClassifier {
         if (reply != null) {
             byReply.get(reply).heard[link] = nowNanos;
         }
+        return learned;
     }
 
     @Override
