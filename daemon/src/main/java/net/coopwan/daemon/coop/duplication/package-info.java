@@ -11,7 +11,13 @@
  *   <li>{@link net.coopwan.daemon.coop.duplication.Raic5}: A, B, A^B split copies, any two
  *       rebuild the packet ([0252]);</li>
  *   <li>{@link net.coopwan.daemon.coop.duplication.LcCopyCodec}: the payload of tunnel packet type
- *       LC_COPY (11).</li>
+ *       LC_COPY (11);</li>
+ *   <li>{@link net.coopwan.daemon.coop.duplication.Duplicator} (send: packet ids, copies and their
+ *       offsets) and {@link net.coopwan.daemon.coop.duplication.CopyReceiver} (receive: the first
+ *       copy per packet, RAIC-5 parts rebuilt);</li>
+ *   <li>{@link net.coopwan.daemon.coop.duplication.LcClassifier} and
+ *       {@link net.coopwan.daemon.coop.duplication.LcRoute}: the seam through which the data path
+ *       ({@code datapath.LcCopies}) learns which packets are LC and how they go.</li>
  * </ul>
  *
  * <p>Pure logic: time comes in as {@code long nowNanos} from the caller's monotonic clock,
