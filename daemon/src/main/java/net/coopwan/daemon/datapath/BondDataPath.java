@@ -151,6 +151,20 @@ public final class BondDataPath implements AutoCloseable {
         this.timer = new TimerLoop("bond " + settings.bond(), TICK_NANOS, this::tick);
     }
 
+    /**
+     * Sends the packets {@code classifier} calls latency-critical as LC_COPY copies over their
+     * paths (issue 17, docs/PROTOCOL.md 4.7) and keeps the first copy of each reply; null turns it
+     * off. Any thread; takes effect with the next packet.
+     */
+    public void duplicate(net.coopwan.daemon.coop.duplication.LcClassifier classifier) {
+        LcCopies old = peer.lc();
+        peer.lc(classifier == null ? null : new LcCopies("bond-" + settings.bond(), peer, classifier, null));
+        if (old != null) {
+            old.close();
+        }
+        LOG.info("bond {}: LC duplication {}", settings.bond(), classifier == null ? "off" : "on");
+    }
+
     public void start() {
         workers.start("bond-" + settings.bond() + "-rx", pump);
         workers.start("bond-" + settings.bond() + "-tx", this::sendLoop);
@@ -756,6 +770,11 @@ public final class BondDataPath implements AutoCloseable {
         workers.join();
         for (int i = 0; i < channels.length; i++) {
             closeChannel(i);
+        }
+        LcCopies l = peer.lc();
+        if (l != null) {
+            l.close();
+            l.logSummary();
         }
         LOG.info("bond {}: data path stopped; drops {}", settings.bond(), drops.nonZero());
     }

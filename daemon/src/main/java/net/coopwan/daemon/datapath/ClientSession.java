@@ -59,6 +59,9 @@ final class ClientSession implements TunnelPeer.Extension {
             scheduler.setUsable(i, false);
         }
         this.peer = new TunnelPeer(TunnelHeader.MAX_LINKS, scheduler, sender, reorder, tun, drops, this);
+        // replies to a client's LC sessions go back as copies over the links its copies came on
+        ReplyRoutes replies = new ReplyRoutes();
+        this.peer.lc(new LcCopies("concentrator-" + name, peer, replies, replies));
     }
 
     /** The cap on the way back over {@code link} in bytes per second, -1 for none (CAPS). */

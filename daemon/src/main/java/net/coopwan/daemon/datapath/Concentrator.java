@@ -111,6 +111,12 @@ public final class Concentrator implements AutoCloseable {
         return s != null && s.peer.session() != null;
     }
 
+    /** Duplication of {@code client}'s LC packets and their replies, or null for an unknown client. */
+    LcCopies lc(String client) {
+        ClientSession s = byName.get(client);
+        return s == null ? null : s.peer.lc();
+    }
+
     /** Bytes sent to {@code client} over its member {@code link} (datagrams as sent), 0 for an unknown client. */
     public long txBytes(String client, int link) {
         ClientSession s = byName.get(client);
@@ -255,6 +261,12 @@ public final class Concentrator implements AutoCloseable {
             // closing anyway
         }
         workers.join();
+        for (ClientSession s : byName.values()) {
+            LcCopies l = s.peer.lc();
+            if (l != null) {
+                l.close();
+            }
+        }
         LOG.info("concentrator: stopped; drops {}", drops.nonZero());
     }
 }

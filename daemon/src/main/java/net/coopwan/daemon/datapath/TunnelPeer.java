@@ -73,6 +73,11 @@ final class TunnelPeer {
     /** Longest reorder wait the spread may ask for: about Linux's minimum RTO, so a real loss is not held longer. */
     static final long MAX_REORDER_WAIT_NANOS = 200_000_000L;
     private volatile TunnelSession session;
+    private final PacketSink tunSink;
+    /** Duplication of LC packets (issue 17), or null: then LC_COPY is ignored and nothing is LC. */
+    private volatile LcCopies lc;
+    /** Receiver thread only, allocated with the first LC packet delivered. */
+    private ByteBuffer lcOut;
     private long noLink;
     private long notSealed;
 
@@ -85,6 +90,7 @@ final class TunnelPeer {
         this.drops = drops;
         this.extension = extension;
         this.reorder = new ReorderBuffer(reorderConfig, tunSink, true);
+        this.tunSink = tunSink;
         this.minReorderWaitNanos = reorderConfig.maxWaitNanos();
         this.spread = new DelaySpread(links, 1_000_000_000L);
     }
@@ -99,6 +105,10 @@ final class TunnelPeer {
      */
     void session(TunnelSession s) {
         reorder.reset();
+        LcCopies l = lc;
+        if (l != null) {
+            l.sessionChanged();
+        }
         this.session = s;
         this.sending = new Sending(s, new int[FlowHash.BUCKETS]);
     }
@@ -131,6 +141,10 @@ final class TunnelPeer {
         if (st == null) {
             noLink++;
             return false;
+        }
+        LcCopies l = lc;
+        if (l != null && l.offer(f, length, nowNanos)) {
+            return true; // latency-critical: sent as copies over its paths instead
         }
         TunnelSession s = st.session();
         int[] flowSeq = st.flowSeq();
@@ -247,9 +261,39 @@ final class TunnelPeer {
                         b.getLong(TunnelHeader.LENGTH + 20));
                 extension.onEcho(link, b.getLong(TunnelHeader.LENGTH), delivered, nowNanos);
             }
+            case LC_COPY -> {
+                LcCopies l = lc;
+                byte[] inner = l == null ? null : l.onCopy(link, f, len, nowNanos, this::admit);
+                if (inner != null && inner.length <= Frame.MAX_PAYLOAD) {
+                    if (lcOut == null) {
+                        lcOut = ByteBuffer.allocateDirect(Frame.MAX_PAYLOAD); // a TUN writes direct buffers only
+                    }
+                    lcOut.clear();
+                    lcOut.put(inner).flip();
+                    tunSink.deliver(lcOut);
+                }
+            }
             default -> extension.onControl(link, type, f, len, nowNanos);
         }
         return true;
+    }
+
+    /** What a DATA packet must pass too: an IPv4/IPv6 packet the role allows in; else counted NOT_ALLOWED. */
+    private boolean admit(ByteBuffer packet, int at, int length) {
+        if (InnerPacket.version(packet, at, length) == 0 || !extension.allowInbound(packet, at, length)) {
+            drops.count(TunnelDrop.NOT_ALLOWED);
+            return false;
+        }
+        return true;
+    }
+
+    /** Turns duplication of LC packets on ({@code l}) or off (null). */
+    void lc(LcCopies l) {
+        this.lc = l;
+    }
+
+    LcCopies lc() {
+        return lc;
     }
 
     /** PROBE_ECHO payload: probe pn (8), its send time (4), bytes (8) and datagrams (8) received on the link. */

@@ -32,7 +32,7 @@ import java.util.Arrays;
 public final class DuplicateFilter {
 
     public static final int DEFAULT_MASK_BITS = 64;
-    public static final int MIN_MASK_BITS = 8;
+    public static final int MIN_MASK_BITS = MissingMask.MIN_BITS;
 
     /** What {@link #accept} decided. */
     public enum Verdict {
@@ -76,11 +76,8 @@ public final class DuplicateFilter {
         if (flows < 1) {
             throw new IllegalArgumentException("flows must be >= 1: " + flows);
         }
-        if (maskBits < MIN_MASK_BITS || maskBits > 64) {
-            throw new IllegalArgumentException("mask bits must be 8..64: " + maskBits);
-        }
+        this.widthMask = MissingMask.widthMask(maskBits);
         this.width = maskBits;
-        this.widthMask = maskBits == 64 ? -1L : (1L << maskBits) - 1;
         this.start = start;
         this.last = new int[flows];
         this.mask = new long[flows];
@@ -97,30 +94,23 @@ public final class DuplicateFilter {
         }
         int d = id - last[flow];
         if (d > 0) {
-            mask[flow] = advance(mask[flow], d);
+            mask[flow] = MissingMask.advance(mask[flow], d, widthMask);
             last[flow] = id;
             return Verdict.NEW;
         }
         // d <= 0; d == Integer.MIN_VALUE is 2^31 behind, negating it stays negative: very old.
         int back = -d;
-        if (back < 0 || back >= width) {
+        if (back < 0) {
             tooOld++;
             return Verdict.TOO_OLD;
         }
-        long bit = 1L << back;
-        if ((mask[flow] & bit) == 0) {
-            duplicates++;
-            return Verdict.DUPLICATE;
+        Verdict v = MissingMask.behind(mask[flow], back, width);
+        switch (v) {
+            case TOO_OLD -> tooOld++;
+            case DUPLICATE -> duplicates++;
+            default -> mask[flow] &= ~MissingMask.bit(back);
         }
-        mask[flow] &= ~bit;
-        return Verdict.FILLED;
-    }
-
-    /** {@code (mask << d) | bits 1..d-1}, truncated, bit 0 clear. Java shifts by d mod 64, hence the cases. */
-    private long advance(long m, int d) {
-        long shifted = d >= 64 ? 0L : m << d;
-        long skipped = d >= 64 ? -1L : (1L << d) - 1;
-        return (shifted | skipped) & widthMask & ~1L;
+        return v;
     }
 
     /** Forgets the flow: its next ID is a first ID again. */

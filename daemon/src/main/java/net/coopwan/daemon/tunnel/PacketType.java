@@ -28,7 +28,14 @@ public enum PacketType {
      * (the member through a bandwidth sharer, at the sharer's downstream offer): u32 kbit/s per
      * member in member order, 0xFFFFFFFF for none. docs/PROTOCOL.md 4.2.
      */
-    CAPS(10, true);
+    CAPS(10, true),
+    /**
+     * One copy of a latency-critical packet, either direction (issue 17): LC session id, packet id,
+     * RAIC part and original length, then the inner packet or its RAIC-5 part
+     * ({@code coop.duplication.LcCopyCodec}, docs/PROTOCOL.md 4.7). Bypasses the reorder buffer:
+     * the receiver delivers the first copy at once and drops the rest by packet id.
+     */
+    LC_COPY(11, true);
 
     private static final PacketType[] BY_CODE = new PacketType[16];
 
