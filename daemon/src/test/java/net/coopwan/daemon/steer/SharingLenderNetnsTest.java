@@ -144,6 +144,102 @@ class SharingLenderNetnsTest {
         }
     }
 
+    /**
+     * The sharing benchmark's case at T = 10 s (its lent download measured 1.001 of the quota per
+     * segment on the tunnel): the offer rises from the floor to the offer and, within that window,
+     * falls part of the way; one window after that settles; later it rises again, settles and
+     * carries alone for more than a window, the lender's timing (LendingSession: SettleQuota a window after the last SetQuota). The server
+     * blasts above every rate throughout; every sliding window of 10 s, by the borrower's kernel
+     * timestamps, stays within the bound of the largest quota, every window that starts after the
+     * fall and ends before the second rise within the smaller quota's bound, and every window that
+     * starts before the first rise (it ends before the floor's limit settles) within the floor's.
+     */
+    @Test
+    void tenSecondWindowsHoldAcrossAnOfferRisingFromTheFloorAndFallingWithinAWindow() throws Exception {
+        try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
+                Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
+            wire(bo, sharer, server);
+            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
+            rules.removeAll();
+            long windowNs = 10_000_000_000L;
+            EmergencyQuota floor = new EmergencyQuota(150_000, 10_000); // R = 13 500 B/s
+            EmergencyQuota offer = new EmergencyQuota(1_000_000, 10_000); // R = 90 000 B/s
+            EmergencyQuota part = new EmergencyQuota(400_000, 10_000); // R = 36 000 B/s
+            rules.apply("bo1", "cwhelp0", floor);
+            long[] at = new long[3]; // the borrower's clock (realtime, as its timestamps): rise, fall, rise again
+            // 200 kB/s (above every rate) for 40 s: the last 12 s under the offer alone
+            List<EmergencyHelperNetnsTest.Arrival> got = blast(bo, server, 200, 40, () -> {
+                long until = System.nanoTime() + S10.toNanos();
+                while (carried(rules, true) == 0) {
+                    assertTrue(System.nanoTime() < until, "nothing reached the borrower");
+                    Thread.sleep(5);
+                }
+                Thread.sleep(2000); // the floor's full bucket has passed and it carries its rate: the offer rises
+                at[0] = realtimeNs();
+                rules.apply("bo1", "cwhelp0", offer);
+                Thread.sleep(3000); // and falls part of the way within that window
+                at[1] = realtimeNs();
+                rules.apply("bo1", "cwhelp0", part);
+                Thread.sleep(offer.windowMs());
+                rules.settle("bo1", "cwhelp0");
+                String settled = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
+                assertTrue(settled.contains("rate over 36000 bytes") && !settled.contains("rate over 13500 bytes")
+                        && !settled.contains("rate over 90000 bytes"), "settled to the last quota: " + settled);
+                Thread.sleep(2000);
+                at[2] = realtimeNs();
+                rules.apply("bo1", "cwhelp0", offer); // the offer rises again
+                Thread.sleep(offer.windowMs());
+                rules.settle("bo1", "cwhelp0");
+            });
+            EmergencyHelperNetnsTest.Windows all = EmergencyHelperNetnsTest.slidingWindows(got, windowNs, Long.MIN_VALUE);
+            // a window that starts before the rise ends before the floor's limit settles (a window after the fall)
+            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, at[0], at[1] + windowNs);
+            long afterFall = mostInWindowsWithin(got, windowNs, at[1], Long.MAX_VALUE, at[2]);
+            System.out.printf("sharing lender netns, 10 s windows: most in one window %d B (bound %.0f of the offer's %d),"
+                    + " before the rise %d B (floor's bound %.0f), between the fall and the second rise %d B (bound %.0f),"
+                    + " %d windows, %d arrivals%n", all.maxBytes(), offer.boundBytes(), offer.quotaBytes(), beforeRise,
+                    floor.boundBytes(), afterFall, part.boundBytes(), all.checked(), got.size());
+            // a window under the offer alone carries at least its rate for T (0.9 of the offer) minus what it drained before
+            assertTrue(all.maxBytes() > offer.quotaBytes() * 8 / 10, "the offer passed: " + all.maxBytes());
+            assertTrue(all.maxBytes() <= offer.boundBytes(), "most in one window " + all.maxBytes() + " B, the offer's bound "
+                    + offer.boundBytes());
+            assertTrue(beforeRise <= floor.boundBytes(), "before the rise " + beforeRise + " B, the floor's bound "
+                    + floor.boundBytes());
+            assertTrue(afterFall <= part.boundBytes(), "after the fall " + afterFall + " B, its bound " + part.boundBytes());
+            // (the floor holds beside the fallen offer until settled, so the windows after the fall carry less than its quota)
+            assertTrue(beforeRise > floor.quotaBytes() / 2 && afterFall > floor.quotaBytes() / 2,
+                    "windows were checked on both sides: " + beforeRise + ", " + afterFall);
+            rules.removeAll();
+        }
+    }
+
+    /** Now on the realtime clock the receiver's SO_TIMESTAMPNS stamps use, in ns. */
+    private static long realtimeNs() {
+        java.time.Instant i = java.time.Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /**
+     * The most bytes in one window of {@code windowNs} that starts at an arrival in [{@code fromNs},
+     * {@code beforeNs}) and ends by {@code endsByNs}; 0 if there is none.
+     */
+    private static long mostInWindowsWithin(List<EmergencyHelperNetnsTest.Arrival> a, long windowNs, long fromNs, long beforeNs,
+            long endsByNs) {
+        long max = 0;
+        for (int i = 0; i < a.size(); i++) {
+            long start = a.get(i).atNs();
+            if (start < fromNs || start >= beforeNs || start + windowNs > endsByNs) {
+                continue;
+            }
+            long sum = 0;
+            for (int j = i; j < a.size() && a.get(j).atNs() < start + windowNs; j++) {
+                sum += a.get(j).ipBytes();
+            }
+            max = Math.max(max, sum);
+        }
+        return max;
+    }
+
     /** What the limits of borrower bo1 let through in one direction so far; 0 before the table. */
     private static long carried(SharingLenderRules rules, boolean down) {
         List<SharingLenderRules.Counters> c = rules.counters();
