@@ -213,6 +213,107 @@ class SharingLenderNetnsTest {
         }
     }
 
+    /**
+     * TCP of 2 MB into the borrower, which counts what reaches it with a packet socket on its device:
+     * each packet's IP length and how many. Run with the address of the sender and the port.
+     */
+    private static final String TCP_COUNTING_RECEIVER = """
+            import select, socket, struct, sys, time
+            src, port = socket.inet_aton(sys.argv[1]), int(sys.argv[2])
+            cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+            cap.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE: nothing lost while the test reads
+            cap.bind(("rq0", 0x0800))
+            cap.setblocking(False)
+            srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            srv.bind(("0.0.0.0", port))
+            srv.listen(1)
+            print("ready", flush=True)
+            end = time.monotonic() + 30
+            srv.settimeout(15)
+            c, _ = srv.accept()
+            c.setblocking(False)
+            got = ipbytes = packets = largest = 0
+            done = False
+            while time.monotonic() < end:
+                ready, _, _ = select.select([cap] + ([] if done else [c]), [], [], 0.2)
+                if c in ready:
+                    d = c.recv(1 << 16)
+                    got += len(d)
+                    done = not d
+                if cap in ready:
+                    while True:
+                        try:
+                            pkt = cap.recv(1 << 17)
+                        except BlockingIOError:
+                            break
+                        if len(pkt) >= 20 and pkt[9] == 6 and pkt[12:16] == src:
+                            n = struct.unpack("!H", pkt[2:4])[0]
+                            ipbytes += n
+                            packets += 1
+                            largest = max(largest, n)
+                elif done:
+                    break
+            print(got, ipbytes, packets, largest, flush=True)
+            """;
+
+    /** Sends 2 MB over TCP to the address and port given, in large writes (the stack sends them as GSO packets). */
+    private static final String TCP_SENDER = """
+            import socket, sys
+            s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=15)
+            data = b"x" * (1 << 16)
+            for _ in range(32):
+                s.sendall(data)
+            s.close()
+            print("sent", flush=True)
+            """;
+
+    /**
+     * Why the sharing benchmark counted 1.001 of the quota per segment where the limit's bound is
+     * 0.990: the limit counts a packet as its forward hook sees it, and a TCP stream arrives there
+     * as packets of many segments (GRO on a real WAN device; here the server's GSO across a veth),
+     * one IP and TCP header each, while the device towards the borrower sends segments of at most
+     * its MTU that each carry theirs (the tunnel: no offload; here a device allowed one segment per
+     * packet). So the segments' IP lengths add up to more than the limit counted, by their headers
+     * only: what EmergencyQuota's unit says.
+     */
+    @Test
+    void theLimitCountsAPacketOfManySegmentsOnceTheirHeadersAreNotCounted() throws Exception {
+        try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
+                Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
+            wire(bo, sharer, server);
+            // the stand-in tunnel, like the TUN, sends every segment on its own
+            sharer.sh("ip", "link", "set", "dev", "cwhelp0", "gso_max_segs", "1");
+            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
+            rules.removeAll();
+            rules.apply("bo1", "cwhelp0", new EmergencyQuota(1_000_000_000L, 10_000)); // R = 90 MB/s
+            String[] r;
+            try (NetnsProcess receiver = new NetnsProcess(bo, "python3", "-c", TCP_COUNTING_RECEIVER, SERVER, "5002")) {
+                assertEquals("ready", receiver.line(S10));
+                try (NetnsProcess sender = new NetnsProcess(server, "python3", "-c", TCP_SENDER, BORROWER, "5002")) {
+                    assertEquals("sent", sender.line(Duration.ofSeconds(20)));
+                }
+                r = receiver.line(Duration.ofSeconds(35)).split(" ");
+            }
+            long payload = Long.parseLong(r[0]);
+            long segmentsIp = Long.parseLong(r[1]);
+            long segments = Long.parseLong(r[2]);
+            long largest = Long.parseLong(r[3]);
+            SharingLenderRules.Counters c = rules.counters().get(0);
+            System.out.printf("sharing lender netns, GRO/GSO: %d B of payload in %d segments of at most %d B, %d IP bytes;"
+                    + " the limit counted %d B (%.3f of the segments' IP bytes), dropped %d B%n", payload, segments, largest,
+                    segmentsIp, c.carriedBytes(), (double) c.carriedBytes() / segmentsIp, c.droppedBytes());
+            assertEquals(32L << 16, payload, "the whole stream arrived");
+            assertTrue(largest <= 1500, "the borrower got segments of at most the MTU: " + largest);
+            assertTrue(c.carriedBytes() >= payload, "the limit counted at least the payload: " + c);
+            // the headers of the segments the limit saw as one packet: at most 80 B each (IP 20, TCP up to 60)
+            long uncounted = segmentsIp - c.carriedBytes();
+            assertTrue(uncounted > 0, "the segments' own headers were not counted: " + uncounted);
+            assertTrue(uncounted <= segments * 80, "no more than their headers: " + uncounted + " for " + segments);
+            rules.removeAll();
+        }
+    }
+
     /** Now on the realtime clock the receiver's SO_TIMESTAMPNS stamps use, in ns. */
     private static long realtimeNs() {
         java.time.Instant i = java.time.Instant.now();
