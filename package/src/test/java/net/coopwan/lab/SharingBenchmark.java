@@ -796,54 +796,12 @@ public final class SharingBenchmark {
                 }
             }
         }
-        List<long[]> down = new ArrayList<>();
-        List<long[]> downCounted = new ArrayList<>();
-        long segmentsLeft = 0;
-        List<long[]> up = new ArrayList<>();
-        long matched = 0;
-        long tails = 0;
-        long lastTun = Long.MIN_VALUE;
-        long lastAt = 0;
-        for (String l : Files.readAllLines(cap)) {
-            String[] p = l.split(" ");
-            if (p.length != 4) {
-                continue;
-            }
-            long t = Long.parseLong(p[0]);
-            // outgoing on b's tunnel device: towards the borrower, after b's limit; incoming: from it
-            if (p[2].equals("4")) {
-                long tun = t;
-                long bytes = Long.parseLong(p[1]);
-                long counted = bytes;
-                long[] w0 = atWan.get(p[3]);
-                if (w0 != null && w0[0] <= t && t - w0[0] < 1_000_000_000L) {
-                    t = w0[0];
-                    matched++;
-                    counted = w0[1];
-                    segmentsLeft = w0[1] - bytes;
-                } else if (tun - lastTun < 1_000_000L) {
-                    // a segment of the packet before: the WAN device received them as one (GRO), the
-                    // tunnel sends them apart, back to back; they reached b with the first one
-                    t = lastAt;
-                    tails++;
-                    if (segmentsLeft > 0) {
-                        // counted with the first segment, at the WAN device's length
-                        segmentsLeft -= bytes;
-                        counted = 0;
-                    }
-                } else {
-                    segmentsLeft = 0;
-                }
-                lastTun = tun;
-                lastAt = t;
-                down.add(new long[] {t, bytes, t + TBF_LATENCY_MS * 1_000_000L});
-                downCounted.add(new long[] {t, counted, t + TBF_LATENCY_MS * 1_000_000L});
-            } else {
-                up.add(new long[] {t, Long.parseLong(p[1])});
-            }
-        }
-        down.sort(java.util.Comparator.comparingLong(x -> x[0]));
-        downCounted.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        Lent lent = lent(Files.readAllLines(cap), atWan, TBF_LATENCY_MS * 1_000_000L);
+        List<long[]> down = lent.down();
+        List<long[]> downCounted = lent.downCounted();
+        List<long[]> up = lent.up();
+        long matched = lent.matched();
+        long tails = lent.tails();
         long maxQuota = 0;
         for (Status st : s.status) {
             maxQuota = Math.max(maxQuota, st.quotaBytes());
@@ -884,6 +842,75 @@ public final class SharingBenchmark {
             }
         }
         log(quotaText.toString());
+    }
+
+    /**
+     * What b's tunnel capture shows, sorted by time: down packets per segment {time, IP bytes,
+     * latest time} and as b's limit counted them {time, bytes counted, latest time}, up packets
+     * {time, IP bytes}; how many down packets were found on the WAN device, and how many were
+     * segments of the packet before them.
+     */
+    record Lent(List<long[]> down, List<long[]> downCounted, List<long[]> up, long matched, long tails) {
+    }
+
+    /**
+     * From the tunnel capture's lines and the WAN device's packets by key {stamp, IP length}: a down
+     * packet found on the WAN device takes its stamp and is counted at its length there (the
+     * limit's count, all its segments in it); a segment sent back to back after it (within 1 ms)
+     * takes the same stamp and is counted at nothing until that length is used up; any other
+     * packet at its own length. Each down packet may have been judged up to {@code latencyNs} after
+     * its stamp.
+     */
+    static Lent lent(List<String> tunnelLines, Map<String, long[]> atWan, long latencyNs) {
+        List<long[]> down = new ArrayList<>();
+        List<long[]> downCounted = new ArrayList<>();
+        long segmentsLeft = 0;
+        List<long[]> up = new ArrayList<>();
+        long matched = 0;
+        long tails = 0;
+        long lastTun = Long.MIN_VALUE;
+        long lastAt = 0;
+        for (String l : tunnelLines) {
+            String[] p = l.split(" ");
+            if (p.length != 4) {
+                continue;
+            }
+            long t = Long.parseLong(p[0]);
+            // outgoing on b's tunnel device: towards the borrower, after b's limit; incoming: from it
+            if (p[2].equals("4")) {
+                long tun = t;
+                long bytes = Long.parseLong(p[1]);
+                long counted = bytes;
+                long[] w0 = atWan.get(p[3]);
+                if (w0 != null && w0[0] <= t && t - w0[0] < 1_000_000_000L) {
+                    t = w0[0];
+                    matched++;
+                    counted = w0[1];
+                    segmentsLeft = w0[1] - bytes;
+                } else if (lastTun != Long.MIN_VALUE && tun - lastTun < 1_000_000L) {
+                    // a segment of the packet before: the WAN device received them as one (GRO), the
+                    // tunnel sends them apart, back to back; they reached b with the first one
+                    t = lastAt;
+                    tails++;
+                    if (segmentsLeft > 0) {
+                        // counted with the first segment, at the WAN device's length
+                        segmentsLeft -= bytes;
+                        counted = 0;
+                    }
+                } else {
+                    segmentsLeft = 0;
+                }
+                lastTun = tun;
+                lastAt = t;
+                down.add(new long[] {t, bytes, t + latencyNs});
+                downCounted.add(new long[] {t, counted, t + latencyNs});
+            } else {
+                up.add(new long[] {t, Long.parseLong(p[1])});
+            }
+        }
+        down.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        downCounted.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        return new Lent(down, downCounted, up, matched, tails);
     }
 
     /**
