@@ -20,7 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * towards a borrower behind the sharer's stand-in tunnel {@code cwhelp0}; every sliding window at
  * the borrower stays within the quota, the excess is counted, and removal leaves nothing. A rising
  * quota, in either direction, holds every window within the larger one (the replaced limit beside
- * the new one until settled). Both paths of one borrower sharing the quota: SharingQuotaNetnsTest.
+ * the new one until settled), with windows of 1 s and of 10 s (the offer rising from the floor and
+ * falling within a window, the sharing benchmark's case). The limit counts a packet of many segments
+ * once (GRO/GSO), their own headers not. Both paths of one borrower sharing the quota:
+ * SharingQuotaNetnsTest.
  */
 class SharingLenderNetnsTest {
     private static final Duration S10 = Duration.ofSeconds(10);
