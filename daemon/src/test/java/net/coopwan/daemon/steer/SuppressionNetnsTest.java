@@ -267,7 +267,7 @@ class SuppressionNetnsTest {
                         public Set<String> requestable() {
                             return Set.of();
                         }
-                    }, new SuppressionService.Ask(AppType.VOIP, 20, 3000), 1, l -> { });
+                    }, new SuppressionService.Ask(true, true, AppType.VOIP, 20, 3000), 1, l -> { });
             List<SuppressionMessage> answers = new ArrayList<>();
             SuppressionService.Sender back = (peer, b) -> {
                 try {

@@ -30,8 +30,13 @@ public final class SuppressionService implements SealedMessages {
         Set<String> requestable();
     }
 
-    /** What this router asks for: its config's values. */
-    public record Ask(AppType appType, int maxDropPercent, long leaseMs) {
+    /**
+     * What this router does for its own LC traffic: its config's values.
+     *
+     * @param own            suppress its own other traffic while the policy enforces
+     * @param askNeighbours  send requests to the neighbours {@link Agreements#requestable()} names
+     */
+    public record Ask(boolean own, boolean askNeighbours, AppType appType, int maxDropPercent, long leaseMs) {
     }
 
     private final SuppressionPolicy policy;
@@ -99,13 +104,18 @@ public final class SuppressionService implements SealedMessages {
         if (t != null) {
             lastReason = t.reason();
             line(null, "policy " + t.from().name().toLowerCase() + " -> " + t.to().name().toLowerCase() + ": " + t.reason());
-            if (t.to() == SuppressionPolicy.State.ENFORCING) {
-                demands.demand(SuppressionDemands.LOCAL, ask.maxDropPercent());
+            if (t.to() == SuppressionPolicy.State.ENFORCING && ask.own()) {
+                try {
+                    demands.demand(SuppressionDemands.LOCAL, ask.maxDropPercent());
+                } catch (RuntimeException e) {
+                    line(null, "own suppression could not be applied: " + e.getMessage());
+                    demands.withdraw(SuppressionDemands.LOCAL);
+                }
             } else if (t.from() == SuppressionPolicy.State.ENFORCING) {
                 demands.withdraw(SuppressionDemands.LOCAL);
             }
         }
-        Set<String> requestable = agreements.requestable();
+        Set<String> requestable = ask.askNeighbours() ? agreements.requestable() : Set.of();
         for (String peer : requestable) {
             requesters.computeIfAbsent(peer, p -> new SuppressionRequester(p, firstRequestId));
         }
@@ -128,6 +138,16 @@ public final class SuppressionService implements SealedMessages {
     /** New config values for what this router asks (a reload). */
     public void ask(Ask a) {
         this.ask = a;
+    }
+
+    /**
+     * The daemon's stop: every neighbour's request and the own demand withdrawn, so nothing of
+     * the table is left (a neighbour asking again after a restart gets it back).
+     */
+    public synchronized void close() {
+        for (String source : java.util.List.copyOf(demands.demands().keySet())) {
+            demands.withdraw(source);
+        }
     }
 
     private void neighbourActions(String peerId, NeighbourSuppression n, java.util.List<NeighbourSuppression.Action> actions,

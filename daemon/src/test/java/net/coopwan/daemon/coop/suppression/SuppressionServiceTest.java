@@ -60,9 +60,9 @@ class SuppressionServiceTest {
     final Agreed reqAgreements = new Agreed(-1, Set.of("nb"));
     final Agreed nbAgreements = new Agreed(10, Set.of());
     final SuppressionService req = new SuppressionService(new SuppressionPolicy(500 * MS, List.of(issue)),
-            new SuppressionDemands(reqKernel), reqAgreements, new SuppressionService.Ask(AppType.VOIP, 20, 3000), 100, log::add);
+            new SuppressionDemands(reqKernel), reqAgreements, new SuppressionService.Ask(true, true, AppType.VOIP, 20, 3000), 100, log::add);
     final SuppressionService nb = new SuppressionService(new SuppressionPolicy(500 * MS, List.of()),
-            new SuppressionDemands(nbKernel), nbAgreements, new SuppressionService.Ask(AppType.GAME, 20, 3000), 1, log::add);
+            new SuppressionDemands(nbKernel), nbAgreements, new SuppressionService.Ask(true, true, AppType.GAME, 20, 3000), 1, log::add);
     final List<SuppressionMessage> wire = new ArrayList<>();
     long now;
     boolean dropToNb;
@@ -184,5 +184,29 @@ class SuppressionServiceTest {
         d.withdraw("peer");
         d.withdraw("peer");
         assertEquals(List.of("enforce 10", "enforce 20", "enforce 10", "release"), k.calls);
+    }
+
+    @Test
+    void withoutOwnSuppressionOnlyTheNeighbourIsAskedAndCloseReleasesEverything() {
+        req.ask(new SuppressionService.Ask(false, true, AppType.VOIP, 20, 3000));
+        issue.on = true;
+        req.lcPacket(now);
+        tickBoth();
+        assertEquals(List.of(), reqKernel.calls, "own traffic untouched");
+        assertEquals(List.of("enforce 10"), nbKernel.calls);
+        nb.close();
+        assertEquals(List.of("enforce 10", "release"), nbKernel.calls);
+        nb.close();
+        assertEquals(2, nbKernel.calls.size(), "close is idempotent");
+    }
+
+    @Test
+    void askNeighboursOffSendsNothing() {
+        req.ask(new SuppressionService.Ask(true, false, AppType.VOIP, 20, 3000));
+        issue.on = true;
+        req.lcPacket(now);
+        tickBoth();
+        assertEquals(List.of("enforce 20"), reqKernel.calls);
+        assertTrue(wire.isEmpty(), wire.toString());
     }
 }
