@@ -39,6 +39,7 @@ class SuppressionNetnsTest {
     static final String SRV = "198.18.170.2";
     static final int OTHER_PORT = 47801;
     static final int LC_PORT = 47802;
+    static final int LIGHT_PORT = 47803;
     static final int ECT0 = 0x02;
     static final int EF_ECT0 = 0xb8 | ECT0;
 
@@ -119,7 +120,7 @@ class SuppressionNetnsTest {
                         "\t}",
                         "}", ""), S10);
                 NetnsProcess receiver = add(made, new NetnsProcess(srv, "python3", "-c", RECEIVER,
-                        String.valueOf(OTHER_PORT), String.valueOf(LC_PORT)));
+                        String.valueOf(OTHER_PORT), String.valueOf(LC_PORT), String.valueOf(LIGHT_PORT)));
                 assertEquals("ready", receiver.line(S10));
                 NetnsProcess sender = add(made, new NetnsProcess(lan, "python3", "-c", SENDER, SRV));
                 return new Lab(lan, r, srv, receiver, sender);
@@ -321,6 +322,28 @@ class SuppressionNetnsTest {
             restarted.removeAll();
             restarted.stop();
             assertFalse(lab.tablePresent());
+        }
+    }
+
+    /** Heaviest first: a connection under the per-connection cap loses nothing while a heavy one is suppressed. */
+    @Test
+    void aLightConnectionBesideAHeavyOneLosesNothing() {
+        try (Lab lab = Lab.create()) {
+            SuppressionRules rules = new SuppressionRules(lab.r.runner);
+            rules.apply(capped(20));
+            long light = 0;
+            long heavy = 0;
+            for (int i = 0; i < 5; i++) {
+                heavy += lab.send(OTHER_PORT, 2000, 1000, 0);
+                light += lab.send(LIGHT_PORT, 10, 100, 0); // 1 kB a round: far under 125 kB/s and its burst
+            }
+            SuppressionRules.Counters c = rules.counters();
+            Map<Integer, Got> got = lab.got();
+            System.out.println("SuppressionNetnsTest heavy " + got.get(OTHER_PORT) + " of " + heavy + ", light "
+                    + got.get(LIGHT_PORT) + " of " + light + ", counters " + c);
+            assertTrue(c.droppedUp() > 0, "the heavy connection was suppressed: " + c);
+            assertTrue(got.get(OTHER_PORT).total() < heavy, "the heavy one lost packets");
+            assertEquals(light, got.get(LIGHT_PORT).total(), "the light one lost nothing");
         }
     }
 }
