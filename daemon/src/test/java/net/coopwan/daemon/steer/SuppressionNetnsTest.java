@@ -115,7 +115,7 @@ class SuppressionNetnsTest {
                 r.runner.check(List.of("nft", "-f", "-"), String.join("\n",
                         "table inet hs_classify {",
                         "\tchain pre {",
-                        "\t\ttype filter hook prerouting priority raw + 10; policy accept;",
+                        "\t\ttype filter hook prerouting priority mangle; policy accept;",
                         "\t\tudp dport " + LC_PORT + " ct mark set ct mark or " + SteerMarks.hex(SteerMarks.LATENCY_CRITICAL),
                         "\t}",
                         "}", ""), S10);
