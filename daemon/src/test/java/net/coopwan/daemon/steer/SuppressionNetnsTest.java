@@ -142,6 +142,10 @@ class SuppressionNetnsTest {
         }
 
         long send(int port, int count, int size, int tos) {
+            return send(sender, port, count, size, tos);
+        }
+
+        static long send(NetnsProcess sender, int port, int count, int size, int tos) {
             sender.send(port + " " + count + " " + size + " " + tos);
             String l = sender.line(S10);
             assertTrue(l.startsWith("sent "), l);
@@ -150,6 +154,10 @@ class SuppressionNetnsTest {
 
         /** The receiver's counts, once they stopped changing (bounded: 20 polls, 50 ms apart). */
         Map<Integer, Got> got() {
+            return got(receiver);
+        }
+
+        static Map<Integer, Got> got(NetnsProcess receiver) {
             Map<Integer, Got> last = null;
             for (int i = 0; i < 20; i++) {
                 receiver.send("report");
@@ -344,6 +352,26 @@ class SuppressionNetnsTest {
             assertTrue(c.droppedUp() > 0, "the heavy connection was suppressed: " + c);
             assertTrue(got.get(OTHER_PORT).total() < heavy, "the heavy one lost packets");
             assertEquals(light, got.get(LIGHT_PORT).total(), "the light one lost nothing");
+        }
+    }
+
+    /** The incoming direction (into the uplink, to the LAN): the same ceiling and CE marking, counted as down. */
+    @Test
+    void theIncomingDirectionIsSuppressedTheSameWay() {
+        try (Lab lab = Lab.create();
+                NetnsProcess lanReceiver = new NetnsProcess(lab.lan, "python3", "-c", RECEIVER, String.valueOf(OTHER_PORT));
+                NetnsProcess srvSender = new NetnsProcess(lab.srv, "python3", "-c", SENDER, "100.64.170.2")) {
+            assertEquals("ready", lanReceiver.line(S10));
+            SuppressionRules rules = new SuppressionRules(lab.r.runner);
+            rules.apply(capped(10));
+            long sent = Lab.send(srvSender, OTHER_PORT, 3000, 1000, 0) + Lab.send(srvSender, OTHER_PORT, 3000, 1000, ECT0);
+            SuppressionRules.Counters c = rules.counters();
+            Got got = Lab.got(lanReceiver).get(OTHER_PORT);
+            System.out.println("SuppressionNetnsTest down " + got + " of " + sent + ", counters " + c);
+            assertEquals(0, c.otherUp() + c.droppedUp() + c.ecnUp(), "nothing counted as up: " + c);
+            assertTrue(c.droppedDown() > 0 && c.droppedDown() * 100 <= 10L * c.otherDown() + 100, "the 10 % ceiling: " + c);
+            assertTrue(c.ecnDown() > 0 && got.ce() == c.ecnDown(), "CE on the ECT(0) half: " + got + " " + c);
+            assertEquals(sent - c.droppedDown(), got.total(), "only the table dropped: " + got);
         }
     }
 }
