@@ -133,6 +133,17 @@ import net.coopwan.config.uci.UciSection;
  *   busy_percent    0-100: own load from which sessions move    50
  *   force_terminate boolean: reset moved sessions when the offer goes   0
  *   learn_hosts     boolean: learn download hosts from DNS answers, TLS SNI, HTTP   1
+ * config suppression        at most one (docs/PROTOCOL.md 3.14): other traffic held back for LC traffic
+ *   enabled         boolean: suppress own other traffic when needed   1
+ *   max_drop_percent 0-100: most of other traffic dropped        20
+ *   current_ms      100-60000: D, LC traffic current this long after its last packet   1000
+ *   per_connection_kbps 0-10000000, 0 = none: cap of one other connection   1000
+ *   up_kbps         0-10000000, 0 = none: cap of all other traffic out      0
+ *   down_kbps       0-10000000, 0 = none: cap of all other traffic in       0
+ *   dscp_cs1        boolean: other traffic's DSCP to CS1 while suppressing  1
+ *   ask_neighbours  boolean: send SUPPRESSION_REQUEST to neighbours with an agreement   1
+ *   app_type        voip | game | other: told to the neighbour   voip
+ *   lease_ms        100-60000: a request's life without renewal  3000
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -232,6 +243,7 @@ public final class ConfigLoader {
         private Emergency emergency;
         private SectionReader emergencyReader;
         private Sharing sharing;
+        private Suppression suppression;
 
         Mapper(UciDocument doc) {
             this.doc = doc;
@@ -268,6 +280,7 @@ public final class ConfigLoader {
                         emergencyReader = r;
                     }
                     case "sharing" -> sharing = sharing(once(r));
+                    case "suppression" -> suppression = suppression(once(r));
                     default -> {
                         // Unknown types are someone else's (or a newer version's): ignore.
                     }
@@ -296,7 +309,8 @@ public final class ConfigLoader {
             }
             checkEmergency();
             return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane,
-                    emergency, sharing == null ? Sharing.defaults() : sharing);
+                    emergency, sharing == null ? Sharing.defaults() : sharing,
+                    suppression == null ? Suppression.defaults() : suppression);
         }
 
         /** libuci would merge two sections of one name; here that is ambiguous, so an error. */
@@ -478,6 +492,19 @@ public final class ConfigLoader {
                     ports.isEmpty() ? d.ports() : ports, r.section().listStatements("avoid").isEmpty() ? d.avoid() : avoid,
                     (int) r.number("busy_percent", 0, 100, d.busyPercent()),
                     r.bool("force_terminate", d.forceTerminate()), r.bool("learn_hosts", d.learnHosts()));
+        }
+
+        private Suppression suppression(SectionReader r) throws ConfigException {
+            Suppression d = Suppression.defaults();
+            return new Suppression(r.bool("enabled", d.enabled()),
+                    (int) r.number("max_drop_percent", 0, 100, d.maxDropPercent()),
+                    (int) r.number("current_ms", 100, 60_000, d.currentMs()),
+                    r.number("per_connection_kbps", 0, 10_000_000, d.perConnectionKbps()),
+                    r.number("up_kbps", 0, 10_000_000, d.upKbps()),
+                    r.number("down_kbps", 0, 10_000_000, d.downKbps()),
+                    r.bool("dscp_cs1", d.dscpCs1()), r.bool("ask_neighbours", d.askNeighbours()),
+                    r.oneOf("app_type", List.of("voip", "game", "other"), d.appType()),
+                    (int) r.number("lease_ms", 100, 60_000, d.leaseMs()));
         }
 
         /** {@code tunnel_network}: a network (host bits zero) of /24 to /29. */

@@ -97,6 +97,11 @@ public final class DataPlaneKernel implements AutoCloseable {
         return paths;
     }
 
+    /** Suppression's table ({@code inet coopwan_supp}) on this daemon's runner. */
+    public net.coopwan.daemon.steer.SuppressionRules suppressionRules() {
+        return new net.coopwan.daemon.steer.SuppressionRules(runner);
+    }
+
     /** The kernel's default gateway on {@code device} (for probing an uplink without configured targets). */
     public java.util.Optional<java.net.Inet4Address> defaultGateway(String device) {
         try {

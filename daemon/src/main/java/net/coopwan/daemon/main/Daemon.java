@@ -517,7 +517,9 @@ public final class Daemon implements AutoCloseable {
                 line -> events.record("coop", line));
         net.coopwan.daemon.coop.sharing.SharingService sharing = SharingWiring.start(c, ch, agreementStore,
                 storeOrNull(), kernelSteering.sharingPaths(c, paths), line -> events.record("coop", line));
-        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing);
+        SuppressionWiring.Running suppression = SuppressionWiring.start(c, ch, agreementStore,
+                kernelSteering.suppressionRules(), line -> events.record("coop", line));
+        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression);
     }
 
     /**

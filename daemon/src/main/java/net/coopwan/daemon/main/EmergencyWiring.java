@@ -51,9 +51,9 @@ final class EmergencyWiring {
      * running (an emergency in progress goes on); any change restarts it.
      */
     record Fingerprint(Emergency failover, List<Uplink> uplinks, List<net.coopwan.config.Bond> bonds,
-                       net.coopwan.config.Sharing sharing) {
+                       net.coopwan.config.Sharing sharing, net.coopwan.config.Suppression suppression) {
         static Fingerprint of(CoopwanConfig c) {
-            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds(), c.sharing());
+            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds(), c.sharing(), c.suppression());
         }
     }
 
@@ -62,7 +62,14 @@ final class EmergencyWiring {
      * bandwidth sharing on the same paths.
      */
     record Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
-                   net.coopwan.daemon.coop.sharing.SharingService sharing) implements AutoCloseable {
+                   net.coopwan.daemon.coop.sharing.SharingService sharing, SuppressionWiring.Running suppression)
+            implements AutoCloseable {
+
+        Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
+                net.coopwan.daemon.coop.sharing.SharingService sharing) {
+            this(fingerprint, service, watch, sharing, null);
+        }
+
         /**
          * Stops watching first, so no new emergency starts while the services remove their paths;
          * sharing's paths go before the emergency's, which are the same tunnels underneath.
@@ -71,6 +78,13 @@ final class EmergencyWiring {
         public void close() {
             if (watch != null) {
                 watch.close();
+            }
+            if (suppression != null) {
+                try {
+                    suppression.close();
+                } catch (RuntimeException e) {
+                    // best effort: the next start removes the table
+                }
             }
             if (sharing != null) {
                 sharing.close();

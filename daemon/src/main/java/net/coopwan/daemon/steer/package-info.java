@@ -18,6 +18,10 @@
  *   <li>{@link net.coopwan.daemon.steer.EmergencyHelperRules} and
  *       {@link net.coopwan.daemon.steer.EmergencyRequesterRules}: the two sides of the emergency
  *       connection (docs/emergency-kernel.md).</li>
+ *   <li>{@link net.coopwan.daemon.steer.SuppressionRules}: the table {@code inet coopwan_supp},
+ *       present only while other traffic is suppressed for latency-critical traffic (it reads
+ *       {@link net.coopwan.daemon.steer.SteerMarks#LATENCY_CRITICAL} and writes no mark;
+ *       docs/PROTOCOL.md 3.14).</li>
  * </ul>
  *
  * <p><b>The emergency tables.</b> The helper's {@code inet coopwan_help} holds one token bucket

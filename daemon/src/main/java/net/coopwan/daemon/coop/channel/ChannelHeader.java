@@ -44,7 +44,9 @@ public final class ChannelHeader {
         /** Sealed emergency-connection message (request, ack, terminate): coop.emergency.EmergencyCodec. */
         EMERGENCY(8, true),
         /** Sealed bandwidth-sharing message (offer, use, answer, release): coop.sharing.SharingCodec. */
-        SHARING(9, true);
+        SHARING(9, true),
+        /** Sealed suppression message (request, stop, answer): coop.suppression.SuppressionCodec. */
+        SUPPRESSION(10, true);
 
         private final int code;
         private final boolean sealed;

@@ -250,7 +250,7 @@ public final class ChannelService implements AutoCloseable {
                     movedCheck(c, before);
                 }
             }
-            case KEEPALIVE, COOP_MESSAGE, EMERGENCY, SHARING -> {
+            case KEEPALIVE, COOP_MESSAGE, EMERGENCY, SHARING, SUPPRESSION -> {
                 if (len < ChannelHeader.LENGTH + ChannelHeader.TAG) {
                     drops.count(TunnelDrop.TRUNCATED);
                     return;

@@ -29,13 +29,15 @@ class ChannelHeaderTest {
         for (ChannelHeader.Kind k : ChannelHeader.Kind.values()) {
             assertEquals(k, ChannelHeader.Kind.of(k.code()));
             assertEquals(k == ChannelHeader.Kind.KEEPALIVE || k == ChannelHeader.Kind.COOP_MESSAGE
-                    || k == ChannelHeader.Kind.EMERGENCY || k == ChannelHeader.Kind.SHARING, k.sealed());
+                    || k == ChannelHeader.Kind.EMERGENCY || k == ChannelHeader.Kind.SHARING
+                    || k == ChannelHeader.Kind.SUPPRESSION, k.sealed());
         }
         assertEquals(7, ChannelHeader.Kind.COOP_MESSAGE.code());
         assertEquals(8, ChannelHeader.Kind.EMERGENCY.code());
         assertEquals(9, ChannelHeader.Kind.SHARING.code());
         assertNull(ChannelHeader.Kind.of(0));
-        assertNull(ChannelHeader.Kind.of(10));
+        assertEquals(10, ChannelHeader.Kind.SUPPRESSION.code());
+        assertNull(ChannelHeader.Kind.of(11));
     }
 
     @Test

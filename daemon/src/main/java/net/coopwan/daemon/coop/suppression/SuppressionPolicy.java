@@ -1,0 +1,96 @@
+package net.coopwan.daemon.coop.suppression;
+
+import java.util.List;
+
+/**
+ * When this router suppresses other traffic (its own, and asks its neighbour to): only while
+ * latency-critical (LC) traffic is current AND a detector sees a potential issue (seed 001
+ * [0299], [0248]). An explicit state machine, pure: time is a monotonic nanosecond count given
+ * by the caller (the daemon's injected clock).
+ *
+ * <pre>
+ * IDLE      --LC packet seen-----------------------------> WATCHING ("LC traffic current")
+ * WATCHING  --a detector sees an issue-------------------> ENFORCING (the detector's reason)
+ * ENFORCING --every detector clear-----------------------> WATCHING ("detector cleared")
+ * WATCHING, ENFORCING --no LC packet for longer than D---> IDLE ("no LC packet for D")
+ * </pre>
+ *
+ * While IDLE no detector is consulted at all ([0299]: "all other detection is disabled"), so
+ * with no LC traffic for longer than D nothing is enforced even above the caps.
+ */
+public final class SuppressionPolicy {
+
+    public enum State { IDLE, WATCHING, ENFORCING }
+
+    /** One change of state, for the one log line per change and the API. */
+    public record Transition(State from, State to, String reason) {
+    }
+
+    /** D's bounds, the seed's "between 0.1 s and 60 s" [0248]. */
+    public static final long MIN_D_NANOS = 100_000_000L;
+    public static final long MAX_D_NANOS = 60_000_000_000L;
+
+    private final long dNanos;
+    private final List<IssueDetector> detectors;
+    private State state = State.IDLE;
+    private long lastLc;
+    private boolean seenLc;
+
+    public SuppressionPolicy(long dNanos, List<IssueDetector> detectors) {
+        if (dNanos < MIN_D_NANOS || dNanos > MAX_D_NANOS) {
+            throw new IllegalArgumentException("D is 0.1..60 s, got " + dNanos + " ns");
+        }
+        this.dNanos = dNanos;
+        this.detectors = List.copyOf(detectors);
+    }
+
+    /** An LC packet passed (either direction) at {@code nowNanos}. */
+    public void lcPacket(long nowNanos) {
+        lastLc = nowNanos;
+        seenLc = true;
+    }
+
+    /** Whether LC traffic is current: the last LC packet at most D ago. */
+    public boolean lcCurrent(long nowNanos) {
+        return seenLc && nowNanos - lastLc <= dNanos;
+    }
+
+    /** Re-evaluates at {@code nowNanos}; the transition made, or null when the state stays. */
+    public Transition evaluate(long nowNanos) {
+        State to;
+        String reason;
+        if (!lcCurrent(nowNanos)) {
+            to = State.IDLE;
+            reason = "no LC packet for more than D (" + dNanos / 1_000_000 + " ms)";
+        } else {
+            IssueDetector firing = null;
+            for (IssueDetector d : detectors) {
+                if (d.issue(nowNanos)) {
+                    firing = d;
+                    break;
+                }
+            }
+            if (firing != null) {
+                to = State.ENFORCING;
+                reason = firing.why(nowNanos);
+            } else {
+                to = State.WATCHING;
+                reason = state == State.ENFORCING ? "detector cleared" : "LC traffic current";
+            }
+        }
+        if (to == state) {
+            return null;
+        }
+        Transition t = new Transition(state, to, reason);
+        state = to;
+        return t;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean enforcing() {
+        return state == State.ENFORCING;
+    }
+}

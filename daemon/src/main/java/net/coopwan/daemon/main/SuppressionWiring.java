@@ -1,0 +1,130 @@
+package net.coopwan.daemon.main;
+
+import java.security.SecureRandom;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import net.coopwan.config.CooperationType;
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Suppression;
+import net.coopwan.config.Uplink;
+import net.coopwan.daemon.coop.agreement.Agreement;
+import net.coopwan.daemon.coop.agreement.Role;
+import net.coopwan.daemon.coop.channel.ChannelHeader;
+import net.coopwan.daemon.coop.channel.ChannelService;
+import net.coopwan.daemon.coop.suppression.AppType;
+import net.coopwan.daemon.coop.suppression.KernelSuppression;
+import net.coopwan.daemon.coop.suppression.OneWayDelayTrend;
+import net.coopwan.daemon.coop.suppression.PathQualityDetector;
+import net.coopwan.daemon.coop.suppression.SuppressionDemands;
+import net.coopwan.daemon.coop.suppression.SuppressionPolicy;
+import net.coopwan.daemon.coop.suppression.SuppressionService;
+import net.coopwan.daemon.coop.suppression.TrafficCapDetector;
+import net.coopwan.daemon.steer.SuppressionRules;
+import net.coopwan.daemon.store.AgreementStore;
+import net.coopwan.daemon.store.StoreException;
+
+/**
+ * Builds suppression on the channel (kind SUPPRESSION) of a daemon whose peer link is on, from
+ * {@code config suppression} and the enabled uplinks (docs/PROTOCOL.md 3.14). The neighbour's
+ * side is complete: a paired router with a {@code suppression} agreement (this router the
+ * helper, as for the other lending types) gets its requests applied within the agreement's
+ * {@code max_drop_percent}. The own side's policy runs, but nothing feeds it LC packets or path
+ * samples yet (the classification and duplication of issue 17 will: {@link Running#service()}'s
+ * {@code lcPacket}, and the detectors kept here), so it stays IDLE and sends nothing.
+ */
+final class SuppressionWiring {
+
+    private SuppressionWiring() {
+    }
+
+    /** The running service and the detectors its feeders will sample; {@link #close} removes the table. */
+    record Running(SuppressionService service, PathQualityDetector path, OneWayDelayTrend oneWay,
+                   TrafficCapDetector caps) implements AutoCloseable {
+        @Override
+        public void close() {
+            service.close();
+        }
+    }
+
+    /** The service registered on {@code channel}, after a killed run's table was removed; null without an uplink. */
+    static Running start(CoopwanConfig c, ChannelService channel, AgreementStore store, SuppressionRules rules,
+            Consumer<String> log) {
+        List<String> uplinks = c.uplinks().stream().filter(Uplink::enabled).map(Uplink::device).distinct().toList();
+        if (uplinks.isEmpty()) {
+            return null;
+        }
+        try {
+            rules.removeAll();
+        } catch (RuntimeException e) {
+            log.accept("suppression: a leftover table could not be removed: " + e.getMessage());
+        }
+        Suppression s = c.suppression();
+        PathQualityDetector path = new PathQualityDetector();
+        OneWayDelayTrend oneWay = new OneWayDelayTrend();
+        TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, s.downKbps() * 125);
+        SuppressionPolicy policy = new SuppressionPolicy(s.currentMs() * 1_000_000L, List.of(path, oneWay, caps));
+        SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
+                s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));
+        SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
+                new SecureRandom().nextLong() & 0xffff_ffffL, log);
+        channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
+        return new Running(service, path, oneWay, caps);
+    }
+
+    static SuppressionService.Ask ask(Suppression s) {
+        return new SuppressionService.Ask(s.enabled(), s.askNeighbours(), AppType.valueOf(s.appType().toUpperCase(Locale.ROOT)),
+                s.maxDropPercent(), s.leaseMs());
+    }
+
+    /** As helper: the agreed max_drop_percent; as requester: the peers with a suppression agreement. */
+    static SuppressionService.Agreements agreements(AgreementStore store) {
+        return new SuppressionService.Agreements() {
+            @Override
+            public int grantedTo(String peerId) {
+                Optional<Agreement> a = EmergencyWiring.agreementWith(store, peerId, Role.HELPER);
+                return a.map(SuppressionWiring::maxDropPercent).orElse(-1);
+            }
+
+            private Set<String> cached = Set.of();
+            private long readAt;
+            private boolean read;
+
+            /** Asked every channel tick (50 ms): the store is read at most once a second. */
+            @Override
+            public Set<String> requestable() {
+                long now = System.nanoTime();
+                if (read && now - readAt < 1_000_000_000L) {
+                    return cached;
+                }
+                Set<String> out = new LinkedHashSet<>();
+                try {
+                    for (Agreement a : store.agreements()) {
+                        if (a.localRole() == Role.REQUESTER && a.enables(CooperationType.SUPPRESSION)) {
+                            out.add(a.peerId());
+                        }
+                    }
+                } catch (StoreException ex) {
+                    // none this time; read again in a second
+                }
+                cached = Set.copyOf(out);
+                readAt = now;
+                read = true;
+                return cached;
+            }
+        };
+    }
+
+    /** The agreement's max_drop_percent (0-100), or -1 when it does not enable suppression. */
+    static int maxDropPercent(Agreement a) {
+        if (!a.enables(CooperationType.SUPPRESSION)) {
+            return -1;
+        }
+        Long v = a.enabled().get(CooperationType.SUPPRESSION).get("max_drop_percent");
+        return v == null ? -1 : (int) Math.max(0, Math.min(100, v));
+    }
+}

@@ -1,0 +1,217 @@
+package net.coopwan.daemon.steer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Suppression of other traffic in the kernel while latency-critical (LC) traffic needs the line
+ * (issue 17 item 4, seed 001 [0314]-[0321], [0326], [0329]). The table exists only while
+ * suppression is enforced: {@link #apply} creates or replaces it, {@link #stop} deletes it, so
+ * "no enforcement" is "no table" and nothing of it can linger in a queue.
+ *
+ * <p>Table {@code inet coopwan_supp}, one base chain at the forward hook (it sees both directions
+ * of forwarded traffic after routing, so the incoming direction needs no ifb here):
+ * <pre>
+ * forward (filter, priority mangle):
+ *   ct mark has LATENCY_CRITICAL: counter lc, accept            (LC is never dropped or marked)
+ *   oifname @uplinks jump up       iifname @uplinks jump down
+ * up / down (per direction):
+ *   counter other_DIR; ip/ip6 dscp set cs1                       ([0329])
+ *   per connection: update @conn_DIR4/6 { 5-tuple limit rate over C } jump over_DIR
+ *   in total:       limit name total_DIR (rate over T)           jump over_DIR
+ *   (no cap at all: every other packet jumps to over_DIR)
+ * over_DIR (a packet over a cap):
+ *   ECT(0)/ECT(1)/CE: ecn set ce, counter ecn_DIR, accept        (RFC 3168: mark, never drop)
+ *   numgen inc mod den &lt; num: counter dropped_DIR, drop       (num/den = maxDropPercent/100)
+ *   accept
+ * </pre>
+ * <b>The drop cap.</b> Only non-ECT packets over a cap are dropped, and only {@code num} of every
+ * {@code den} consecutive ones ({@code numgen inc}, deterministic, the fraction reduced: 20 % is
+ * 1 of 5), so in any window no more than maxDropPercent of the other packets (plus at most one)
+ * are dropped ([0318]). A packet over a cap that is not dropped passes: the caps are policers
+ * that decide <i>which</i> packets the suppression may hit, not shapers, because a shaper (tc htb
+ * or tbf) drops everything above its rate and would break the percentage cap.
+ *
+ * <p><b>Heaviest first</b> ([0326]): the per-connection meter is evaluated before the total cap,
+ * so while a connection runs above its own cap only its packets are over the limit, and the light
+ * connections (below it) are hit only by the total cap's excess, in proportion to their rate.
+ *
+ * <p>The meters' burst is 100 ms of the rate (at least one 1500-byte packet). Idempotent: the
+ * table is replaced whole in one transaction. Not thread-safe.
+ */
+public final class SuppressionRules {
+
+    public static final String FAMILY = "inet";
+    public static final String TABLE = "coopwan_supp";
+    /** Connections one meter holds; a full meter stops adding (the packet then meets only the total cap). */
+    static final int METER_SIZE = 65535;
+    /** A connection's meter entry goes this long after its last packet. */
+    static final int METER_TIMEOUT_S = 30;
+    static final String LC = "lc";
+    private static final Pattern COUNTER = Pattern.compile(
+            "counter ([a-z_]+) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
+
+    /** Packets per direction since the table was made; {@code lcSpared} counts LC packets passed untouched. */
+    public record Counters(long lcSpared, long otherUp, long otherDown, long ecnUp, long ecnDown,
+            long droppedUp, long droppedDown) {
+        public long dropped() {
+            return droppedUp + droppedDown;
+        }
+
+        public long ecnMarked() {
+            return ecnUp + ecnDown;
+        }
+    }
+
+    private final CommandRunner runner;
+    private final Duration timeout;
+
+    public SuppressionRules(CommandRunner runner) {
+        this.runner = runner;
+        this.timeout = CommandRunner.DEFAULT_TIMEOUT;
+    }
+
+    /** Enforces {@code plan} from now on (the table replaced whole: meters and counters start again). */
+    public void apply(SuppressionPlan plan) {
+        nft(render(plan));
+    }
+
+    /** Enforcement off: the table is gone; absent is fine. */
+    public void stop() {
+        removeAll();
+    }
+
+    /** The table gone (stop, and the daemon's start after a kill -9). */
+    public void removeAll() {
+        nft("add table " + FAMILY + " " + TABLE + "\ndelete table " + FAMILY + " " + TABLE + "\n");
+    }
+
+    /** The counters, or null without the table (not enforcing). */
+    public Counters counters() {
+        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
+        CommandResult r = runner.run(argv, null, timeout);
+        if (!r.succeeded()) {
+            if (Absent.matches(r)) {
+                return null;
+            }
+            throw CommandRunner.failed(argv, r);
+        }
+        return parseCounters(r.stdout());
+    }
+
+    static Counters parseCounters(String listing) {
+        java.util.Map<String, Long> n = new java.util.HashMap<>();
+        Matcher m = COUNTER.matcher(listing);
+        while (m.find()) {
+            n.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        return new Counters(n.getOrDefault(LC, 0L), n.getOrDefault("other_up", 0L), n.getOrDefault("other_down", 0L),
+                n.getOrDefault("ecn_up", 0L), n.getOrDefault("ecn_down", 0L),
+                n.getOrDefault("dropped_up", 0L), n.getOrDefault("dropped_down", 0L));
+    }
+
+    /** The whole table for {@code plan}; deterministic. */
+    public static String render(SuppressionPlan plan) {
+        String uplinks = plan.uplinks().stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ", "{ ", " }"));
+        String lc = SteerMarks.hex(SteerMarks.LATENCY_CRITICAL);
+        StringBuilder b = new StringBuilder();
+        b.append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
+        b.append("\tcounter ").append(LC).append(" {\n\t}\n");
+        for (String dir : List.of("up", "down")) {
+            for (String c : List.of("other_", "ecn_", "dropped_")) {
+                b.append("\tcounter ").append(c).append(dir).append(" {\n\t}\n");
+            }
+        }
+        b.append("\tset uplinks {\n\t\ttype ifname\n\t\telements = ").append(uplinks).append("\n\t}\n");
+        if (plan.perConnectionBytesPerSecond() > 0) {
+            for (String dir : List.of("up", "down")) {
+                meterSet(b, "conn_" + dir + "4", "ipv4_addr . ipv4_addr");
+                meterSet(b, "conn_" + dir + "6", "ipv6_addr . ipv6_addr");
+            }
+        }
+        limitObject(b, "total_up", plan.totalUpBytesPerSecond());
+        limitObject(b, "total_down", plan.totalDownBytesPerSecond());
+        b.append("\tchain forward {\n");
+        b.append("\t\ttype filter hook forward priority mangle; policy accept;\n");
+        b.append("\t\tct mark and ").append(lc).append(" == ").append(lc).append(" counter name \"").append(LC).append("\" accept\n");
+        b.append("\t\toifname @uplinks jump up\n");
+        b.append("\t\tiifname @uplinks jump down\n");
+        b.append("\t}\n");
+        direction(b, plan, "up", plan.totalUpBytesPerSecond());
+        direction(b, plan, "down", plan.totalDownBytesPerSecond());
+        b.append("}\n");
+        return b.toString();
+    }
+
+    private static void meterSet(StringBuilder b, String name, String addrs) {
+        b.append("\tset ").append(name).append(" {\n\t\ttype ").append(addrs)
+                .append(" . inet_proto . inet_service . inet_service\n\t\tsize ").append(METER_SIZE)
+                .append("\n\t\tflags dynamic,timeout\n\t\ttimeout ").append(METER_TIMEOUT_S).append("s\n\t}\n");
+    }
+
+    private static void limitObject(StringBuilder b, String name, long bytesPerSecond) {
+        if (bytesPerSecond > 0) {
+            b.append("\tlimit ").append(name).append(" {\n\t\trate over ").append(rate(bytesPerSecond)).append("\n\t}\n");
+        }
+    }
+
+    /** {@code N bytes/second burst B bytes}, B = 100 ms of the rate, at least one full packet. */
+    static String rate(long bytesPerSecond) {
+        return bytesPerSecond + " bytes/second burst " + Math.max(1500, bytesPerSecond / 10) + " bytes";
+    }
+
+    private static void direction(StringBuilder b, SuppressionPlan plan, String dir, long total) {
+        String over = "over_" + dir;
+        b.append("\tchain ").append(dir).append(" {\n");
+        b.append("\t\tcounter name \"other_").append(dir).append("\"\n");
+        if (plan.dscpCs1()) {
+            b.append("\t\tip dscp set cs1\n");
+            b.append("\t\tip6 dscp set cs1\n");
+        }
+        long perConn = plan.perConnectionBytesPerSecond();
+        if (perConn > 0) {
+            b.append("\t\tmeta nfproto ipv4 update @conn_").append(dir).append("4 { ip saddr . ip daddr . meta l4proto . th sport . th dport limit rate over ")
+                    .append(rate(perConn)).append(" } jump ").append(over).append('\n');
+            b.append("\t\tmeta nfproto ipv6 update @conn_").append(dir).append("6 { ip6 saddr . ip6 daddr . meta l4proto . th sport . th dport limit rate over ")
+                    .append(rate(perConn)).append(" } jump ").append(over).append('\n');
+        }
+        if (total > 0) {
+            b.append("\t\tlimit name \"total_").append(dir).append("\" jump ").append(over).append('\n');
+        }
+        if (plan.uncapped()) {
+            b.append("\t\tjump ").append(over).append('\n');
+        }
+        b.append("\t}\n");
+        b.append("\tchain ").append(over).append(" {\n");
+        b.append("\t\tip ecn != not-ect ip ecn set ce counter name \"ecn_").append(dir).append("\" accept\n");
+        b.append("\t\tip6 ecn != not-ect ip6 ecn set ce counter name \"ecn_").append(dir).append("\" accept\n");
+        int[] f = dropFraction(plan.maxDropPercent());
+        if (f[0] == f[1]) {
+            b.append("\t\tcounter name \"dropped_").append(dir).append("\" drop\n");
+        } else if (f[0] > 0) {
+            b.append("\t\tnumgen inc mod ").append(f[1]).append(" < ").append(f[0])
+                    .append(" counter name \"dropped_").append(dir).append("\" drop\n");
+        }
+        b.append("\t\taccept\n");
+        b.append("\t}\n");
+    }
+
+    /** {@code percent}/100 reduced: {num, den}; 20 gives {1, 5}, 0 gives {0, 1}. */
+    static int[] dropFraction(int percent) {
+        int g = gcd(percent, 100);
+        return new int[] {percent / g, 100 / g};
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    private void nft(String text) {
+        runner.check(List.of("nft", "-f", "-"), text, timeout);
+    }
+}
