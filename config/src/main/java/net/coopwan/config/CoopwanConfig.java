@@ -22,7 +22,8 @@ public record CoopwanConfig(
         List<TunnelClient> clients,
         DataPlane dataPlane,
         Emergency emergency,
-        Sharing sharing) {
+        Sharing sharing,
+        Latency latency) {
 
     public CoopwanConfig {
         uplinks = List.copyOf(uplinks);
@@ -38,6 +39,17 @@ public record CoopwanConfig(
         if (sharing == null) {
             sharing = Sharing.defaults();
         }
+        if (latency == null) {
+            latency = Latency.defaults();
+        }
+    }
+
+    /** With the default latency section. */
+    public CoopwanConfig(Global global, List<Uplink> uplinks, PeerLink peer, List<CooperationOffer> offers, Web web,
+            Snmp snmp, List<Bond> bonds, Concentrator concentrator, List<TunnelClient> clients, DataPlane dataPlane,
+            Emergency emergency, Sharing sharing) {
+        this(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane, emergency, sharing,
+                Latency.defaults());
     }
 
     /** With the default sharing section. */
