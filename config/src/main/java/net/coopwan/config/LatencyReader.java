@@ -79,6 +79,12 @@ final class LatencyReader {
             if (destinations.contains(cidr)) {
                 throw r.error(o, "destination '" + v + "' is listed twice");
             }
+            for (String other : destinations) {
+                // the kernel's interval set refuses overlapping elements
+                if (overlap(cidr, other)) {
+                    throw r.error(o, "destination '" + v + "' overlaps '" + other + "'; list the larger network only");
+                }
+            }
             destinations.add(cidr);
         }
         if (destinations.size() > 64) {
@@ -107,6 +113,15 @@ final class LatencyReader {
         }
         throw r.error(o, "must be a port or a range FROM-TO of ports 1-65535 with FROM <= TO, such as 5000-5500, got '"
                 + v + "'");
+    }
+
+    /** Whether two networks (CIDR) share an address: one contains the other. */
+    static boolean overlap(String a, String b) {
+        int la = Integer.parseInt(a.substring(a.indexOf('/') + 1));
+        int lb = Integer.parseInt(b.substring(b.indexOf('/') + 1));
+        int n = Math.min(la, lb);
+        int mask = n == 0 ? 0 : -1 << (32 - n);
+        return (Ipv4Prefix.bits(a.substring(0, a.indexOf('/'))) & mask) == (Ipv4Prefix.bits(b.substring(0, b.indexOf('/'))) & mask);
     }
 
     /** ADDRESS or ADDRESS/LEN (0-32) with no host bits set. */

@@ -98,6 +98,7 @@ class LatencyConfigTest {
         refused("host bits zero", app, "\tlist destination '198.18.0.1/15'");
         refused("host bits zero", app, "\tlist destination 'example.com'");
         refused("listed twice", app, "\tlist destination '100.64.1.1'", "\tlist destination '100.64.1.1/32'");
+        refused("overlaps '198.18.0.0/15'", app, "\tlist destination '198.18.0.0/15'", "\tlist destination '198.18.3.0/24'");
         refused("needs 'list port' or 'list destination'", app, "\toption protocol 'udp'");
         refused("protocol", app, "\tlist port '1'", "\toption protocol 'icmp'");
         refused("idle_timeout_ms", app, "\tlist port '1'", "\toption idle_timeout_ms '60001'");
