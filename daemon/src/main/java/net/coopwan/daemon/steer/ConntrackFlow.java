@@ -47,21 +47,8 @@ public record ConntrackFlow(String source, int sourcePort, String destination, i
 
     /** One line, or null when it is not an IPv4 TCP connection or does not parse. */
     static ConntrackFlow parseLine(String line) {
-        ConntrackLine l = ConntrackLine.parse(line);
-        if (l == null || !l.protocol().equals("tcp")) {
-            return null;
-        }
-        try {
-            String src = l.value("src", 0);
-            String dst = l.value("dst", 0);
-            if (src == null || dst == null) {
-                return null;
-            }
-            return new ConntrackFlow(src, (int) l.number("sport", 0, -1), dst, (int) l.number("dport", 0, -1),
-                    Math.max(0, l.number("bytes", 0, 0)), l.number("bytes", 1, 0), l.number("delta-time", 0, -1),
-                    l.number("mark", 0, 0));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ConntrackLine.parse(line, "tcp", (l, src, dst) -> new ConntrackFlow(src, (int) l.number("sport", 0, -1), dst,
+                (int) l.number("dport", 0, -1), Math.max(0, l.number("bytes", 0, 0)), l.number("bytes", 1, 0),
+                l.number("delta-time", 0, -1), l.number("mark", 0, 0)));
     }
 }

@@ -30,6 +30,33 @@ record ConntrackLine(String protocol, List<String> keys, List<String> values) {
         return new ConntrackLine(t[2], keys, values);
     }
 
+    /** What a parser of one protocol's lines makes of a line; throws IllegalArgumentException when it does not fit. */
+    interface Reader<T> {
+        T read(ConntrackLine line, String source, String destination);
+    }
+
+    /**
+     * The line as {@code reader} reads it, or null when it is not an IPv4 line of {@code protocol},
+     * lacks the original direction's addresses, or the reader refuses it (a field not a number, a
+     * port out of range).
+     */
+    static <T> T parse(String line, String protocol, Reader<T> reader) {
+        ConntrackLine l = parse(line);
+        if (l == null || !l.protocol().equals(protocol)) {
+            return null;
+        }
+        String src = l.value("src", 0);
+        String dst = l.value("dst", 0);
+        if (src == null || dst == null) {
+            return null;
+        }
+        try {
+            return reader.read(l, src, dst);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The {@code n}th (0: original direction, 1: reply) value of {@code key}, or null. */
     String value(String key, int n) {
         for (int i = 0; i < keys.size(); i++) {

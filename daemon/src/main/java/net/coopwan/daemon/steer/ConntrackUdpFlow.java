@@ -45,22 +45,9 @@ public record ConntrackUdpFlow(int source, int sourcePort, int destination, int 
 
     /** One line, or null when it is not an IPv4 UDP connection or does not parse. */
     static ConntrackUdpFlow parseLine(String line) {
-        ConntrackLine l = ConntrackLine.parse(line);
-        if (l == null || !l.protocol().equals("udp")) {
-            return null;
-        }
-        try {
-            String src = l.value("src", 0);
-            String dst = l.value("dst", 0);
-            if (src == null || dst == null) {
-                return null;
-            }
-            return new ConntrackUdpFlow(address(src), (int) l.number("sport", 0, -1), address(dst),
-                    (int) l.number("dport", 0, -1), l.number("packets", 0, 0), l.number("bytes", 0, 0),
-                    l.number("packets", 1, 0), l.number("bytes", 1, 0), l.number("mark", 0, 0));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ConntrackLine.parse(line, "udp", (l, src, dst) -> new ConntrackUdpFlow(address(src),
+                (int) l.number("sport", 0, -1), address(dst), (int) l.number("dport", 0, -1), l.number("packets", 0, 0),
+                l.number("bytes", 0, 0), l.number("packets", 1, 0), l.number("bytes", 1, 0), l.number("mark", 0, 0)));
     }
 
     private static int address(String dotted) {

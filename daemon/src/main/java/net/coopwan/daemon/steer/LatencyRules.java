@@ -129,15 +129,11 @@ public final class LatencyRules {
 
     /** The table's counters, or null without the table. */
     public Counters counters() {
-        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
-        CommandResult r = runner.run(argv, null, timeout);
-        if (!r.succeeded()) {
-            if (Absent.matches(r)) {
-                return null;
-            }
-            throw CommandRunner.failed(argv, r);
+        String listing = Absent.counters(runner, FAMILY, TABLE, timeout);
+        if (listing == null) {
+            return null;
         }
-        return parseCounters(r.stdout());
+        return parseCounters(listing);
     }
 
     /** The connections each counter counted (its packets: one per connection). */
