@@ -196,6 +196,7 @@ class LatencyRulesNetnsTest {
             AdHocWatch watch = new AdHocWatch(policy, rules, rules.networks(List.of("hll0")), Clock.systemUTC(), log::add);
             int seconds = config.adHoc().confirmS() + 4;
             // 50 packets a second of 120 IP bytes for SECONDS s: a game's pattern on an unknown port
+            long started = System.nanoTime();
             try (NetnsProcess game = new NetnsProcess(lab.lan(), "python3", "-c", SEND, SRV, "43000", "9999", "0",
                     Integer.toString(50 * seconds), "0.02")) {
                 List<Flow> upgraded = new ArrayList<>();
@@ -205,6 +206,7 @@ class LatencyRulesNetnsTest {
                     upgraded.addAll(watch.tick());
                 }
                 assertEquals(1, upgraded.size(), "upgraded within the run; log " + log);
+                long upgradedMs = (System.nanoTime() - started) / 1_000_000;
                 assertEquals(43000, upgraded.get(0).sourcePort());
                 // its next packets carry the mark
                 long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -212,6 +214,9 @@ class LatencyRulesNetnsTest {
                     Thread.sleep(50);
                 }
                 assertTrue(lab.lc(43000), "the upgraded flow is marked");
+                System.out.println("figure: ad hoc flow upgraded " + upgradedMs + " ms after it started, marked "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms after (readings 1 s apart, confirm "
+                        + config.adHoc().confirmS() + ")");
                 assertEquals(1, rules.counters().byAdHoc());
                 game.rest(Duration.ofSeconds(seconds + 5));
             }
