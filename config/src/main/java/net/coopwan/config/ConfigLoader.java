@@ -295,7 +295,12 @@ public final class ConfigLoader {
                     }
                     case "sharing" -> sharing = sharing(once(r));
                     case "latency" -> latencyReader = once(r);
-                    case "latency_app" -> latencyApps.add(LatencyReader.app(r));
+                    case "latency_app" -> {
+                        if (latencyApps.size() == Latency.MAX_APPS) {
+                            throw r.sectionError("at most " + Latency.MAX_APPS + " latency_app sections");
+                        }
+                        latencyApps.add(LatencyReader.app(r));
+                    }
                     default -> {
                         // Unknown types are someone else's (or a newer version's): ignore.
                     }

@@ -28,9 +28,6 @@ final class LatencyReader {
         if (r == null) {
             return new Latency(d.enabled(), all, d.dscpRule(), d.currentMs(), d.adHoc(), d.learn(), d.learnLifetimeS());
         }
-        if (all.size() > Latency.MAX_APPS) {
-            throw r.sectionError("at most " + Latency.MAX_APPS + " latency_app sections, got " + all.size());
-        }
         List<String> rules = Arrays.stream(Latency.DscpRule.values()).map(Latency.DscpRule::uciName).toList();
         Latency.DscpRule rule = Latency.DscpRule.values()[rules.indexOf(r.oneOf("dscp_rule", rules, d.dscpRule().uciName()))];
         Latency.AdHoc a = d.adHoc();

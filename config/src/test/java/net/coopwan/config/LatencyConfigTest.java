@@ -107,6 +107,18 @@ class LatencyConfigTest {
     }
 
     @Test
+    void atMost32ApplicationTypes() throws ConfigException {
+        StringBuilder apps = new StringBuilder();
+        for (int i = 0; i < Latency.MAX_APPS; i++) {
+            apps.append("config latency_app 'a").append(i).append("'\n\tlist port '").append(1000 + i).append("'\n");
+        }
+        assertEquals(Latency.MAX_APPS, load(append(apps.toString())).latency().apps().size());
+        String m = assertThrows(ConfigException.class, () -> load(append(apps + "config latency_app 'more'\n\tlist port '1'")))
+                .getMessage();
+        assertTrue(m.contains("section 'more': at most 32 latency_app sections"), m);
+    }
+
+    @Test
     void aRangeOfOnePortAndTheEdgesAreAccepted() throws ConfigException {
         Latency.App a = load(append("config latency_app 'edge'", "\tlist port '1'", "\tlist port '65535'",
                 "\tlist port '100-200'", "\tlist destination '0.0.0.0/0'")).latency().apps().get(0);
