@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * <p>Table {@code inet coopwan_lc}, one chain at prerouting priority {@link #HOOK_PRIORITY} (before
  * every mangle chain, ours included, so they all see the bit):
  * <pre>
- *   ct mark has LC: return                          (classified already: one compare per packet)
+ *   ct mark has LC: counter lc_packets, return      (classified already: one compare per packet)
  *   iifname != @lans: return
  *   ip daddr . PROTO dport @app_NAME: mark, counter app_NAME       (each application type)
  *   ip dscp @dscp: mark, counter by_dscp                           (rule a or b)
@@ -48,17 +48,28 @@ public final class LatencyRules {
     static final String BY_DSCP = "by_dscp";
     static final String BY_LEARNED = "by_learned";
     static final String BY_ADHOC = "by_adhoc";
+    /** Packets of connections already LC (their first packets are in the per-rule counters). */
+    static final String LC_PACKETS = "lc_packets";
     static final String APP_PREFIX = "app_";
     private static final Pattern COUNTER = Pattern.compile("counter ([a-z_A-Z0-9]+) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
 
-    /** Connections classified since the table was made: per application type, by DSCP, learned, ad hoc. */
-    public record Counters(Map<String, Long> byApp, long byDscp, long byLearned, long byAdHoc) {
+    /**
+     * Connections classified since the table was made (per application type, by DSCP, learned, ad
+     * hoc), and the packets of LC connections after their first ({@code lcPackets}).
+     */
+    public record Counters(Map<String, Long> byApp, long byDscp, long byLearned, long byAdHoc, long lcPackets) {
         public Counters {
             byApp = Map.copyOf(byApp);
         }
 
+        /** Connections classified. */
         public long total() {
             return byApp.values().stream().mapToLong(Long::longValue).sum() + byDscp + byLearned + byAdHoc;
+        }
+
+        /** Every LC packet seen: grows while LC traffic flows ("current LC traffic", [0248]). */
+        public long packets() {
+            return total() + lcPackets;
         }
     }
 
@@ -142,6 +153,7 @@ public final class LatencyRules {
         long dscp = 0;
         long learned = 0;
         long adhoc = 0;
+        long packets = 0;
         Matcher m = COUNTER.matcher(listing);
         while (m.find()) {
             long n = Long.parseLong(m.group(2));
@@ -149,6 +161,7 @@ public final class LatencyRules {
                 case BY_DSCP -> dscp = n;
                 case BY_LEARNED -> learned = n;
                 case BY_ADHOC -> adhoc = n;
+                case LC_PACKETS -> packets = n;
                 default -> {
                     if (m.group(1).startsWith(APP_PREFIX)) {
                         apps.put(m.group(1).substring(APP_PREFIX.length()), n);
@@ -156,7 +169,7 @@ public final class LatencyRules {
                 }
             }
         }
-        return new Counters(apps, dscp, learned, adhoc);
+        return new Counters(apps, dscp, learned, adhoc, packets);
     }
 
     /** The table gone (stop, start after a kill -9); absent is fine. */
@@ -174,7 +187,7 @@ public final class LatencyRules {
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
         List<String> counters = new ArrayList<>();
         plan.apps().forEach(a -> counters.add(APP_PREFIX + a.name()));
-        counters.addAll(List.of(BY_DSCP, BY_LEARNED, BY_ADHOC));
+        counters.addAll(List.of(BY_DSCP, BY_LEARNED, BY_ADHOC, LC_PACKETS));
         for (String c : counters) {
             b.append("\tcounter ").append(c).append(" {\n\t}\n");
         }
@@ -201,7 +214,8 @@ public final class LatencyRules {
                 .append("\n\t\tflags timeout\n\t\ttimeout ").append(ADHOC_SECONDS).append("s\n\t}\n");
         b.append("\tchain pre {\n");
         b.append("\t\ttype filter hook prerouting priority ").append(HOOK_PRIORITY).append("; policy accept;\n");
-        b.append("\t\tct mark and ").append(lc).append(" == ").append(lc).append(" return\n");
+        b.append("\t\tct mark and ").append(lc).append(" == ").append(lc).append(" counter name \"").append(LC_PACKETS)
+                .append("\" return\n");
         b.append("\t\tiifname != @lans return\n");
         for (LatencyPlan.AppMatch a : plan.apps()) {
             String p = a.transport().nft();

@@ -23,6 +23,7 @@ class LatencyWiringTest {
     static final class Fake implements CommandRunner {
         final List<String> lines = new ArrayList<>();
         String conntrack = "";
+        long lcPackets;
         RuntimeException failConntrack;
 
         @Override
@@ -34,6 +35,10 @@ class LatencyWiringTest {
                     throw failConntrack;
                 }
                 return CommandResult.ok(conntrack);
+            }
+            if (line.equals("nft list counters table inet coopwan_lc")) {
+                return CommandResult.ok("table inet coopwan_lc {\n\tcounter lc_packets {\n\t\tpackets " + lcPackets
+                        + " bytes 0\n\t}\n}\n");
             }
             if (line.startsWith("ip -4 -o addr show dev ")) {
                 return CommandResult.ok("5: br-lan    inet 100.64.80.1/24 brd 100.64.80.255 scope global br-lan");
@@ -82,6 +87,25 @@ class LatencyWiringTest {
         os.failConntrack = new net.coopwan.daemon.steer.SteerException("cat timed out");
         w.tick();
         assertTrue(log.get(log.size() - 1).contains("ad hoc reading failed: cat timed out"), log.toString());
+        w.close();
+    }
+
+    @Test
+    void lcTrafficIsCurrentWhileTheKernelsLcPacketCountGrows() {
+        Fake os = new Fake();
+        ManualClock clock = new ManualClock();
+        LatencyWiring w = LatencyWiring.start(ConfigLoader.defaults(), os, clock, false, s -> { });
+        w.tick();
+        assertEquals(false, w.currentTraffic(), "no LC packet yet");
+        os.lcPackets = 50;
+        clock.advanceMillis(1000);
+        w.tick();
+        assertEquals(true, w.currentTraffic());
+        clock.advanceMillis(1000);
+        w.tick(); // unchanged count
+        assertEquals(true, w.currentTraffic(), "D = 1000 ms after the reading that saw it");
+        clock.advanceMillis(1);
+        assertEquals(false, w.currentTraffic());
         w.close();
     }
 

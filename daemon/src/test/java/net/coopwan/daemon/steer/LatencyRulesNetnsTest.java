@@ -145,6 +145,7 @@ class LatencyRulesNetnsTest {
             // a packet of a marked connection keeps the mark and counts no more
             lab.send(41000, 5000, 0, 3, 0.01);
             assertEquals(2L, rules.counters().byApp().get("lol"));
+            assertEquals(3, rules.counters().lcPackets(), "the later packets of LC connections");
 
             rules.apply(plan(Latency.DscpRule.A));
             lab.send(41006, 445, 0x88);  // AF41, a new connection

@@ -32,6 +32,8 @@ class LatencyRulesTest {
                 "\t}",
                 "\tcounter by_adhoc {",
                 "\t}",
+                "\tcounter lc_packets {",
+                "\t}",
                 "\tset lans {",
                 "\t\ttype ifname",
                 "\t\telements = { \"br-lan\" }",
@@ -59,7 +61,7 @@ class LatencyRulesTest {
                 "\t}",
                 "\tchain pre {",
                 "\t\ttype filter hook prerouting priority -155; policy accept;",
-                "\t\tct mark and 0x00100000 == 0x00100000 return",
+                "\t\tct mark and 0x00100000 == 0x00100000 counter name \"lc_packets\" return",
                 "\t\tiifname != @lans return",
                 "\t\tip daddr . udp dport @app_lol ct mark set ct mark or 0x00100000 counter name \"app_lol\" return",
                 "\t\tip dscp @dscp ct mark set ct mark or 0x00100000 counter name \"by_dscp\" return",
@@ -123,9 +125,11 @@ class LatencyRulesTest {
                 "\tcounter app_voip {", "\t\tpackets 1 bytes 60", "\t}",
                 "\tcounter by_dscp {", "\t\tpackets 2 bytes 168", "\t}",
                 "\tcounter by_learned {", "\t\tpackets 4 bytes 300", "\t}",
-                "\tcounter by_adhoc {", "\t\tpackets 5 bytes 400", "\t}", "}"));
-        assertEquals(new LatencyRules.Counters(Map.of("lol", 3L, "voip", 1L), 2, 4, 5), c);
+                "\tcounter by_adhoc {", "\t\tpackets 5 bytes 400", "\t}",
+                "\tcounter lc_packets {", "\t\tpackets 100 bytes 12000", "\t}", "}"));
+        assertEquals(new LatencyRules.Counters(Map.of("lol", 3L, "voip", 1L), 2, 4, 5, 100), c);
         assertEquals(15, c.total());
+        assertEquals(115, c.packets());
         assertEquals(List.of(Ipv4Cidr.parse("100.64.80.0/24"), Ipv4Cidr.parse("198.18.0.0/15")),
                 LatencyRules.parseNetworks(String.join("\n",
                         "3: br-lan    inet 100.64.80.1/24 brd 100.64.80.255 scope global br-lan\\       valid_lft forever",

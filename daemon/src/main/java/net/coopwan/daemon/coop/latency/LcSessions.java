@@ -69,6 +69,14 @@ public final class LcSessions {
         return s;
     }
 
+    /**
+     * An LC packet was seen without its flow (the kernel's counter of LC packets grew since the
+     * last reading): LC traffic is current from now, no session is made.
+     */
+    public void trafficSeen() {
+        lastLcPacket = clock.instant();
+    }
+
     /** Ends the sessions idle for longer than their timeout; returns them. */
     public List<Session> expire() {
         Instant now = clock.instant();
