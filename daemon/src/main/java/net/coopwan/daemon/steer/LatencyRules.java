@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  *   iifname != @lans: return
  *   ip daddr . PROTO dport @app_NAME: mark, counter app_NAME       (each application type)
  *   ip dscp @dscp: mark, counter by_dscp                           (rule a or b)
- *   ip daddr . udp dport @learned: mark, counter by_learned        ([0237], entries time out)
  *   ip saddr . udp sport . ip daddr . udp dport @adhoc: mark, counter by_adhoc   (upgraded by the daemon)
+ *   ip daddr . udp dport @learned: mark, counter by_learned        ([0237], entries time out)
  * </pre>
  * Each counter counts connections (a marked connection never reaches the rules again). Nothing
  * is queued, copied or delayed: a packet meets compares and at most one mark write. The ad hoc rule
@@ -223,12 +223,13 @@ public final class LatencyRules {
                     .append(mark).append(" counter name \"").append(APP_PREFIX).append(a.name()).append("\" return\n");
         }
         b.append("\t\tip dscp @dscp ").append(mark).append(" counter name \"").append(BY_DSCP).append("\" return\n");
+        // ad hoc before learned: an upgraded flow counts as ad hoc though its pair is learned at once
+        b.append("\t\tip saddr . udp sport . ip daddr . udp dport @adhoc ").append(mark).append(" counter name \"")
+                .append(BY_ADHOC).append("\" return\n");
         if (!plan.learnedLifetime().isZero()) {
             b.append("\t\tip daddr . udp dport @learned ").append(mark).append(" counter name \"").append(BY_LEARNED)
                     .append("\" return\n");
         }
-        b.append("\t\tip saddr . udp sport . ip daddr . udp dport @adhoc ").append(mark).append(" counter name \"")
-                .append(BY_ADHOC).append("\" return\n");
         b.append("\t}\n");
         b.append("}\n");
         return b.toString();

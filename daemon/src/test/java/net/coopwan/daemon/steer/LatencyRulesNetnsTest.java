@@ -63,6 +63,10 @@ class LatencyRulesNetnsTest {
                 r.sh("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
                 srv.sh("ip", "addr", "add", SRV + "/24", "dev", "hls0");
                 srv.sh("ip", "route", "add", "default", "via", "198.18.71.1");
+                // srv swallows the datagrams: no ICMP port unreachable back, so r's counters see
+                // only what lan sent (lc_packets counts both directions)
+                srv.runner.check(List.of("nft", "-f", "-"), "add table inet hlsrv\nadd chain inet hlsrv in { type filter hook"
+                        + " input priority 0; }\nadd rule inet hlsrv in meta l4proto udp drop\n", Duration.ofSeconds(10));
                 return new Lab(lan, r, srv);
             } catch (RuntimeException e) {
                 made.forEach(Netns::close);

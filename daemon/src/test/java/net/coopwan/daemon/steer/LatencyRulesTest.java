@@ -65,9 +65,9 @@ class LatencyRulesTest {
                 "\t\tiifname != @lans return",
                 "\t\tip daddr . udp dport @app_lol ct mark set ct mark or 0x00100000 counter name \"app_lol\" return",
                 "\t\tip dscp @dscp ct mark set ct mark or 0x00100000 counter name \"by_dscp\" return",
-                "\t\tip daddr . udp dport @learned ct mark set ct mark or 0x00100000 counter name \"by_learned\" return",
                 "\t\tip saddr . udp sport . ip daddr . udp dport @adhoc ct mark set ct mark or 0x00100000 counter name "
                         + "\"by_adhoc\" return",
+                "\t\tip daddr . udp dport @learned ct mark set ct mark or 0x00100000 counter name \"by_learned\" return",
                 "\t}",
                 "}",
                 ""), LatencyRules.render(LOL));
