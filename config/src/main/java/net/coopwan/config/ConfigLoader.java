@@ -144,6 +144,30 @@ import net.coopwan.config.uci.UciSection;
  *   ask_neighbours  boolean: send SUPPRESSION_REQUEST to neighbours with an agreement   1
  *   app_type        voip | game | other: told to the neighbour   voip
  *   lease_ms        100-60000: a request's life without renewal  3000
+ * config latency            at most one (docs/latency.md): latency-critical classification
+ *   enabled         boolean                                     1
+ *   dscp_rule       a | b | none ([0233]: a = not CS0/CS1,      b
+ *                   b = CS3 CS4 CS5 EF)
+ *   current_ms      100-60000: D, LC traffic is current while   1000
+ *                   the last LC packet is at most D old
+ *   adhoc           boolean: the ad hoc rule for unknown UDP     1
+ *   adhoc_max_packet_bytes 64-1500 (mean IP packet size)        300
+ *   adhoc_max_gap_ms 100 | 200 (mean gap)                       100
+ *   adhoc_max_kbps  100 | 200 (each direction)                  200
+ *   adhoc_confirm_s 1-60 seconds in a row before the upgrade    3
+ *   adhoc_timeout_ms 100-60000 idle before an ad hoc session ends   5000
+ *   learn           boolean: remember (address, port) of ad hoc  1
+ *                   sessions, next session LC from its first packet
+ *   learn_lifetime_s 60-2592000                                 604800
+ * config latency_app 'NAME' any number, at most 32; NAME 1-32 of A-Z a-z 0-9 _;
+ *                           none: the seed's League of Legends, 'lol' below
+ *   enabled         boolean                                     1
+ *   protocol        udp | tcp                                   udp
+ *   list port       PORT or FROM-TO (remote port), at most 16   (lol: 5000-5500)
+ *   list destination IPv4 network CIDR, at most 64              none (any)
+ *                   (ports or destinations, at least one)
+ *   idle_timeout_ms 100-60000                                   5000
+ *   interval_ms     1-1000: expected gap between packets        20
  * </pre>
  * Booleans are 1/0, yes/no, on/off, true/false, enabled/disabled. Unknown section types and
  * options are ignored here (and kept by {@link UciDocument} when a front-end writes the file). Secrets
@@ -244,6 +268,8 @@ public final class ConfigLoader {
         private SectionReader emergencyReader;
         private Sharing sharing;
         private Suppression suppression;
+        private SectionReader latencyReader;
+        private final List<Latency.App> latencyApps = new ArrayList<>();
 
         Mapper(UciDocument doc) {
             this.doc = doc;
@@ -281,6 +307,13 @@ public final class ConfigLoader {
                     }
                     case "sharing" -> sharing = sharing(once(r));
                     case "suppression" -> suppression = suppression(once(r));
+                    case "latency" -> latencyReader = once(r);
+                    case "latency_app" -> {
+                        if (latencyApps.size() == Latency.MAX_APPS) {
+                            throw r.sectionError("at most " + Latency.MAX_APPS + " latency_app sections");
+                        }
+                        latencyApps.add(LatencyReader.app(r));
+                    }
                     default -> {
                         // Unknown types are someone else's (or a newer version's): ignore.
                     }
@@ -310,7 +343,8 @@ public final class ConfigLoader {
             checkEmergency();
             return new CoopwanConfig(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane,
                     emergency, sharing == null ? Sharing.defaults() : sharing,
-                    suppression == null ? Suppression.defaults() : suppression);
+                    suppression == null ? Suppression.defaults() : suppression,
+                    LatencyReader.latency(latencyReader, latencyApps));
         }
 
         /** libuci would merge two sections of one name; here that is ambiguous, so an error. */

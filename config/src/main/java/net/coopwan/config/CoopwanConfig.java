@@ -23,7 +23,8 @@ public record CoopwanConfig(
         DataPlane dataPlane,
         Emergency emergency,
         Sharing sharing,
-        Suppression suppression) {
+        Suppression suppression,
+        Latency latency) {
 
     public CoopwanConfig {
         uplinks = List.copyOf(uplinks);
@@ -42,14 +43,25 @@ public record CoopwanConfig(
         if (suppression == null) {
             suppression = Suppression.defaults();
         }
+        if (latency == null) {
+            latency = Latency.defaults();
+        }
     }
 
-    /** With the default suppression section. */
+    /** With the default latency section. */
+    public CoopwanConfig(Global global, List<Uplink> uplinks, PeerLink peer, List<CooperationOffer> offers, Web web,
+            Snmp snmp, List<Bond> bonds, Concentrator concentrator, List<TunnelClient> clients, DataPlane dataPlane,
+            Emergency emergency, Sharing sharing, Suppression suppression) {
+        this(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane, emergency, sharing,
+                suppression, Latency.defaults());
+    }
+
+    /** With the default suppression and latency sections. */
     public CoopwanConfig(Global global, List<Uplink> uplinks, PeerLink peer, List<CooperationOffer> offers, Web web,
             Snmp snmp, List<Bond> bonds, Concentrator concentrator, List<TunnelClient> clients, DataPlane dataPlane,
             Emergency emergency, Sharing sharing) {
         this(global, uplinks, peer, offers, web, snmp, bonds, concentrator, clients, dataPlane, emergency, sharing,
-                Suppression.defaults());
+                Suppression.defaults(), Latency.defaults());
     }
 
     /** With the default sharing section. */

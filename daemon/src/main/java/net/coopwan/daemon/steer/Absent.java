@@ -11,6 +11,22 @@ final class Absent {
     private Absent() {
     }
 
+    /**
+     * The counters of nftables table {@code family table} as {@code nft list counters} prints
+     * them, or null when the table is absent; any other failure throws.
+     */
+    static String counters(CommandRunner runner, String family, String table, java.time.Duration timeout) {
+        java.util.List<String> argv = java.util.List.of("nft", "list", "counters", "table", family, table);
+        CommandResult r = runner.run(argv, null, timeout);
+        if (r.succeeded()) {
+            return r.stdout();
+        }
+        if (matches(r)) {
+            return null;
+        }
+        throw CommandRunner.failed(argv, r);
+    }
+
     static boolean matches(CommandResult r) {
         String e = r.stderr().toLowerCase(Locale.ROOT);
         return e.contains("no such process")             // route del: no such route

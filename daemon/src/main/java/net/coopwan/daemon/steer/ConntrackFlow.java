@@ -47,51 +47,8 @@ public record ConntrackFlow(String source, int sourcePort, String destination, i
 
     /** One line, or null when it is not an IPv4 TCP connection or does not parse. */
     static ConntrackFlow parseLine(String line) {
-        String[] t = line.trim().split("\\s+");
-        if (t.length < 4 || !t[0].equals("ipv4") || !t[2].equals("tcp")) {
-            return null;
-        }
-        String src = null;
-        String dst = null;
-        int sport = -1;
-        int dport = -1;
-        long bytesOriginal = -1;
-        long bytesReply = 0;
-        long age = -1;
-        long mark = 0;
-        try {
-            for (String f : t) {
-                int eq = f.indexOf('=');
-                if (eq < 0) {
-                    continue;
-                }
-                String k = f.substring(0, eq);
-                String v = f.substring(eq + 1);
-                // the first src/dst/sport/dport/bytes are the original direction's, the second the reply's
-                switch (k) {
-                    case "src" -> src = src == null ? v : src;
-                    case "dst" -> dst = dst == null ? v : dst;
-                    case "sport" -> sport = sport < 0 ? Integer.parseInt(v) : sport;
-                    case "dport" -> dport = dport < 0 ? Integer.parseInt(v) : dport;
-                    case "bytes" -> {
-                        if (bytesOriginal < 0) {
-                            bytesOriginal = Long.parseLong(v);
-                        } else {
-                            bytesReply = Long.parseLong(v);
-                        }
-                    }
-                    case "delta-time" -> age = Long.parseLong(v);
-                    case "mark" -> mark = Long.parseLong(v);
-                    default -> {
-                    }
-                }
-            }
-            if (src == null || dst == null) {
-                return null;
-            }
-            return new ConntrackFlow(src, sport, dst, dport, Math.max(0, bytesOriginal), bytesReply, age, mark);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ConntrackLine.parse(line, "tcp", (l, src, dst) -> new ConntrackFlow(src, (int) l.number("sport", 0, -1), dst,
+                (int) l.number("dport", 0, -1), Math.max(0, l.number("bytes", 0, 0)), l.number("bytes", 1, 0),
+                l.number("delta-time", 0, -1), l.number("mark", 0, 0)));
     }
 }

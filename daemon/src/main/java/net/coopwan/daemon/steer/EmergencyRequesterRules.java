@@ -107,16 +107,12 @@ public final class EmergencyRequesterRules {
      * replaced: {@code [out, in]}, or null when the table is absent.
      */
     public long[] counters() {
-        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
-        CommandResult r = runner.run(argv, null, timeout);
-        if (!r.succeeded()) {
-            if (Absent.matches(r)) {
-                return null;
-            }
-            throw CommandRunner.failed(argv, r);
+        String listing = Absent.counters(runner, FAMILY, TABLE, timeout);
+        if (listing == null) {
+            return null;
         }
         long[] out = new long[2];
-        java.util.regex.Matcher m = COUNTER.matcher(r.stdout());
+        java.util.regex.Matcher m = COUNTER.matcher(listing);
         while (m.find()) {
             out[m.group(1).equals(OUT) ? 0 : 1] = Long.parseLong(m.group(3));
         }

@@ -90,8 +90,25 @@ public record Ipv4Cidr(Inet4Address address, int prefix) {
     }
 
     private int bits() {
+        return toInt(address);
+    }
+
+    /** An IPv4 address as an int, the inverse of {@link #format(int)}. */
+    public static int toInt(Inet4Address address) {
         byte[] a = address.getAddress();
         return ((a[0] & 0xff) << 24) | ((a[1] & 0xff) << 16) | ((a[2] & 0xff) << 8) | (a[3] & 0xff);
+    }
+
+    /** Whether the address (as an int) is inside this network. */
+    public boolean contains(int other) {
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        return (other & mask) == (bits() & mask);
+    }
+
+    /** This network with the host bits cleared ({@code 100.64.1.7/24} gives {@code 100.64.1.0/24}). */
+    public Ipv4Cidr network() {
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        return parse(format(bits() & mask) + "/" + prefix);
     }
 
     /** True when all host bits are zero, as a match on a source network should be. */

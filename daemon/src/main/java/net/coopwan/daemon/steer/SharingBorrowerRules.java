@@ -176,18 +176,14 @@ public final class SharingBorrowerRules {
 
     /** The table's counters, or null without the table. */
     public Counters counters() {
-        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
-        CommandResult r = runner.run(argv, null, timeout);
-        if (!r.succeeded()) {
-            if (Absent.matches(r)) {
-                return null;
-            }
-            throw CommandRunner.failed(argv, r);
+        String listing = Absent.counters(runner, FAMILY, TABLE, timeout);
+        if (listing == null) {
+            return null;
         }
         long moved = 0;
         long up = 0;
         long down = 0;
-        java.util.regex.Matcher m = COUNTER.matcher(r.stdout());
+        java.util.regex.Matcher m = COUNTER.matcher(listing);
         while (m.find()) {
             switch (m.group(1)) {
                 case MOVED -> moved = Long.parseLong(m.group(2));

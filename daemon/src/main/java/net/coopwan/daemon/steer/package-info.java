@@ -22,6 +22,11 @@
  *       present only while other traffic is suppressed for latency-critical traffic (it reads
  *       {@link net.coopwan.daemon.steer.SteerMarks#LATENCY_CRITICAL} and writes no mark;
  *       docs/PROTOCOL.md 3.14).</li>
+ *   <li>{@link net.coopwan.daemon.steer.LatencyRules}: the table {@code inet coopwan_lc}, which marks
+ *       latency-critical connections ({@link net.coopwan.daemon.steer.SteerMarks#LATENCY_CRITICAL})
+ *       at their first packet from a {@link net.coopwan.daemon.steer.LatencyPlan}
+ *       (docs/latency.md); {@link net.coopwan.daemon.steer.ConntrackUdpFlow} reads the UDP
+ *       connections the ad hoc rule judges.</li>
  * </ul>
  *
  * <p><b>The emergency tables.</b> The helper's {@code inet coopwan_help} holds one token bucket
@@ -40,8 +45,9 @@
  * net.coopwan.daemon.steer.SteerRanges} (defaults: priorities 31000..31099, tables 3100..3199,
  * clear of the kernel's, mwan3's, netifd's and pbr's usual numbers; see there), refuses numbers
  * outside it, and its clean-up only deletes inside it. In nftables it owns exactly the tables
- * {@code inet coopwan}, {@code inet coopwan_help} and {@code inet coopwan_emerg}, and in conntrack
- * marks the bits 0x00c00000. Routes in the main table are added only through our own tunnel devices.
+ * {@code inet coopwan}, {@code inet coopwan_help} and {@code inet coopwan_emerg} (and the cooperation
+ * features' tables listed in docs/ARCHITECTURE.md section 7, {@code inet coopwan_lc} among them), and
+ * in conntrack marks the bits 0x00c00000 (and 0x00200000 for sharing, 0x00100000 for LC). Routes in the main table are added only through our own tunnel devices.
  *
  * <p><b>Idempotence.</b> Every operation can be repeated with the same result (rule delete before
  * add, route and address {@code replace}, whole-table nft replace, removal of what is absent is

@@ -1,0 +1,142 @@
+package net.coopwan.daemon.main;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Latency;
+import net.coopwan.daemon.coop.latency.AdHocWatch;
+import net.coopwan.daemon.coop.latency.LatencyPolicy;
+import net.coopwan.daemon.coop.latency.LcSessions;
+import net.coopwan.daemon.steer.CommandRunner;
+import net.coopwan.daemon.steer.LatencyRules;
+import net.coopwan.daemon.steer.SteerException;
+
+/**
+ * Latency-critical classification (docs/latency.md) built from {@code config latency}: the table
+ * {@code inet coopwan_lc} for the failover section's LAN devices, and once a second on a thread of
+ * its own: the table's LC packet count (LC traffic is current while it grows, within D plus one
+ * reading) and, with the ad hoc rule on, its reading of conntrack. What a killed earlier run left is
+ * removed first; {@link #close} removes the table. Not called by {@link Daemon} yet: the lead wires
+ * it beside the emergency service (peer link on), so a router with nothing configured still runs
+ * no {@code nft}.
+ */
+final class LatencyWiring implements AutoCloseable {
+
+    static final long READ_PERIOD_MS = 1000;
+
+    private final LatencyRules rules;
+    private final LatencyPolicy policy;
+    private final AdHocWatch watch;
+    private final ScheduledExecutorService reader;
+    private final LcSessions sessions;
+    private final Consumer<String> log;
+    private long lcPackets;
+
+    private LatencyWiring(LatencyRules rules, LatencyPolicy policy, AdHocWatch watch, ScheduledExecutorService reader,
+            Clock clock, Consumer<String> log) {
+        this.rules = rules;
+        this.policy = policy;
+        this.watch = watch;
+        this.reader = reader;
+        this.sessions = new LcSessions(java.time.Duration.ofMillis(policy.config().currentMs()), clock, log);
+        this.log = log;
+    }
+
+    /**
+     * Starts classification; with {@code schedule} false the ad hoc reading runs only when {@link
+     * #tick} is called (tests).
+     */
+    static LatencyWiring start(CoopwanConfig c, CommandRunner runner, Clock clock, boolean schedule, Consumer<String> log) {
+        Latency l = c.latency();
+        LatencyRules rules = new LatencyRules(runner);
+        rules.removeAll(); // a killed run's table and its sets
+        LatencyPolicy policy = new LatencyPolicy(l, clock);
+        if (!l.enabled()) {
+            log.accept("latency classification off (config latency enabled 0)");
+            return new LatencyWiring(rules, policy, null, null, clock, log);
+        }
+        List<String> lans = c.emergency().lanDevices();
+        rules.apply(policy.plan(lans));
+        AdHocWatch watch = null;
+        ScheduledExecutorService reader = schedule ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "latency-reader");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        if (l.adHoc().enabled()) {
+            try {
+                rules.account();
+            } catch (SteerException e) {
+                log.accept("latency: conntrack accounting not turned on, the ad hoc rule sees no counters: " + e.getMessage());
+            }
+            watch = new AdHocWatch(policy, rules, rules.networks(lans), clock, log);
+        }
+        LatencyWiring w = new LatencyWiring(rules, policy, watch, reader, clock, log);
+        if (reader != null) {
+            reader.scheduleWithFixedDelay(w::tick, READ_PERIOD_MS, READ_PERIOD_MS, TimeUnit.MILLISECONDS);
+        }
+        log.accept("latency classification on: " + l.apps().size() + " application type(s), DSCP rule "
+                + l.dscpRule().uciName() + ", ad hoc " + (watch != null ? "on" : "off") + ", LAN " + lans);
+        return w;
+    }
+
+    /** One reading of the LC packet count and the ad hoc rule; a failure is logged, never thrown (the next one tries again). */
+    void tick() {
+        if (!policy.config().enabled()) {
+            return;
+        }
+        try {
+            LatencyRules.Counters c = rules.counters();
+            if (c != null && c.packets() != lcPackets) {
+                lcPackets = c.packets();
+                sessions.trafficSeen();
+            }
+        } catch (RuntimeException e) {
+            log.accept("latency: counters not read: " + e.getMessage());
+        }
+        if (watch == null) {
+            return;
+        }
+        try {
+            watch.tick();
+        } catch (RuntimeException e) {
+            log.accept("latency: ad hoc reading failed: " + e.getMessage());
+        }
+    }
+
+    /** [0248]: an LC packet within D (plus one reading period, the kernel's counter is read once a second). */
+    boolean currentTraffic() {
+        return sessions.currentTraffic();
+    }
+
+    LatencyPolicy policy() {
+        return policy;
+    }
+
+    AdHocWatch watch() {
+        return watch;
+    }
+
+    /** Stops the reading and removes the table. */
+    @Override
+    public void close() {
+        if (reader != null) {
+            reader.shutdownNow();
+            try {
+                reader.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            rules.removeAll();
+        } catch (SteerException e) {
+            log.accept("latency: table not removed: " + e.getMessage());
+        }
+    }
+}
