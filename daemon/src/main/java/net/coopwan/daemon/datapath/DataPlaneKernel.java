@@ -21,6 +21,11 @@ import net.coopwan.daemon.tun.TunDevices;
 public final class DataPlaneKernel implements AutoCloseable {
     private final TunDevices tuns;
     private final CommandRunner runner = new ProcessCommandRunner();
+
+    /** The runner of {@code ip}, {@code nft} and {@code sysctl} for the tables built outside the data plane (latency). */
+    public CommandRunner commandRunner() {
+        return runner;
+    }
     private final TunnelRoutes tunnelRoutes = new TunnelRoutes(runner, SteerRanges.DEFAULTS);
     private final NatCoordinator nat = new NatCoordinator(new NatRules(runner));
     private final BondDataPaths bonds;

@@ -519,7 +519,23 @@ public final class Daemon implements AutoCloseable {
                 storeOrNull(), kernelSteering.sharingPaths(c, paths), line -> events.record("coop", line));
         SuppressionWiring.Running suppression = SuppressionWiring.start(c, ch, agreementStore,
                 kernelSteering.suppressionRules(), line -> events.record("coop", line));
-        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression);
+        // classification marks LC connections in the kernel; its readings open suppression's gate
+        LatencyWiring latency = startLatency(c);
+        if (latency != null && suppression != null) {
+            latency.onTraffic(() -> suppression.service().lcPacket(System.nanoTime()));
+        }
+        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency);
+    }
+
+    /** Latency-critical classification (docs/latency.md), or null when its table cannot be made (logged). */
+    private LatencyWiring startLatency(CoopwanConfig c) {
+        try {
+            return LatencyWiring.start(c, kernelSteering.commandRunner(), Clock.systemUTC(), true,
+                    line -> events.record("coop", line));
+        } catch (RuntimeException e) {
+            events.record("coop", "latency classification not started: " + e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -51,9 +51,10 @@ final class EmergencyWiring {
      * running (an emergency in progress goes on); any change restarts it.
      */
     record Fingerprint(Emergency failover, List<Uplink> uplinks, List<net.coopwan.config.Bond> bonds,
-                       net.coopwan.config.Sharing sharing, net.coopwan.config.Suppression suppression) {
+                       net.coopwan.config.Sharing sharing, net.coopwan.config.Suppression suppression,
+                       net.coopwan.config.Latency latency) {
         static Fingerprint of(CoopwanConfig c) {
-            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds(), c.sharing(), c.suppression());
+            return new Fingerprint(c.emergency(), c.uplinks(), c.bonds(), c.sharing(), c.suppression(), c.latency());
         }
     }
 
@@ -62,12 +63,13 @@ final class EmergencyWiring {
      * bandwidth sharing on the same paths.
      */
     record Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
-                   net.coopwan.daemon.coop.sharing.SharingService sharing, SuppressionWiring.Running suppression)
+                   net.coopwan.daemon.coop.sharing.SharingService sharing, SuppressionWiring.Running suppression,
+                   LatencyWiring latency)
             implements AutoCloseable {
 
         Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
                 net.coopwan.daemon.coop.sharing.SharingService sharing) {
-            this(fingerprint, service, watch, sharing, null);
+            this(fingerprint, service, watch, sharing, null, null);
         }
 
         /**
@@ -78,6 +80,9 @@ final class EmergencyWiring {
         public void close() {
             if (watch != null) {
                 watch.close();
+            }
+            if (latency != null) {
+                latency.close();
             }
             if (suppression != null) {
                 try {

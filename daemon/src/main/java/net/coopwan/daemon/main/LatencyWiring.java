@@ -85,6 +85,14 @@ final class LatencyWiring implements AutoCloseable {
         return w;
     }
 
+    /** Told at each reading that saw new LC packets (suppression's gate: LC traffic is current). */
+    private volatile Runnable onTraffic = () -> { };
+
+    /** {@code r} runs on the reading thread each time the kernel counted new LC packets. */
+    void onTraffic(Runnable r) {
+        onTraffic = r;
+    }
+
     /** One reading of the LC packet count and the ad hoc rule; a failure is logged, never thrown (the next one tries again). */
     void tick() {
         if (!policy.config().enabled()) {
@@ -95,6 +103,7 @@ final class LatencyWiring implements AutoCloseable {
             if (c != null && c.packets() != lcPackets) {
                 lcPackets = c.packets();
                 sessions.trafficSeen();
+                onTraffic.run();
             }
         } catch (RuntimeException e) {
             log.accept("latency: counters not read: " + e.getMessage());
