@@ -33,9 +33,9 @@ import net.coopwan.daemon.store.StoreException;
  * {@code config suppression} and the enabled uplinks (docs/PROTOCOL.md 3.14). The neighbour's
  * side is complete: a paired router with a {@code suppression} agreement (this router the
  * helper, as for the other lending types) gets its requests applied within the agreement's
- * {@code max_drop_percent}. The own side's policy runs, but nothing feeds it LC packets or path
- * samples yet (the classification and duplication of issue 17 will: {@link Running#service()}'s
- * {@code lcPacket}, and the detectors kept here), so it stays IDLE and sends nothing.
+ * {@code max_drop_percent}. The own side's policy runs: the classification (Daemon,
+ * LatencyWiring) feeds its {@code lcPacket}, but nothing feeds the detectors kept here yet (the
+ * duplication path of issue 17 will), so it detects no issue and sends nothing.
  */
 final class SuppressionWiring {
 
