@@ -136,7 +136,6 @@ import net.coopwan.config.uci.UciSection;
  * config suppression        at most one (docs/PROTOCOL.md 3.14): other traffic held back for LC traffic
  *   enabled         boolean: suppress own other traffic when needed   1
  *   max_drop_percent 0-100: most of other traffic dropped        20
- *   current_ms      100-60000: D, LC traffic current this long after its last packet   1000
  *   per_connection_kbps 0-10000000, 0 = none: cap of one other connection   1000
  *   up_kbps         0-10000000, 0 = none: cap of all other traffic out      0
  *   down_kbps       0-10000000, 0 = none: cap of all other traffic in       0
@@ -532,7 +531,6 @@ public final class ConfigLoader {
             Suppression d = Suppression.defaults();
             return new Suppression(r.bool("enabled", d.enabled()),
                     (int) r.number("max_drop_percent", 0, 100, d.maxDropPercent()),
-                    (int) r.number("current_ms", 100, 60_000, d.currentMs()),
                     r.number("per_connection_kbps", 0, 10_000_000, d.perConnectionKbps()),
                     r.number("up_kbps", 0, 10_000_000, d.upKbps()),
                     r.number("down_kbps", 0, 10_000_000, d.downKbps()),

@@ -5,12 +5,13 @@ package net.coopwan.config;
  * traffic needs the line (seed 001 [0173]-[0177], [0296]-[0330]; docs/PROTOCOL.md 3.14). Whether a
  * neighbour may ask this router to suppress, and with which ceiling, is the owner's approved
  * {@code suppression} agreement ({@code max_drop_percent}); this section says what this router
- * does for its own LC traffic. Without it, {@link #defaults()}.
+ * does for its own LC traffic. Without it, {@link #defaults()}. D, the time after its last packet
+ * during which LC traffic counts as current, is {@code config latency}'s {@code current_ms}: one
+ * value for the classification and the suppression it gates.
  *
  * @param enabled           suppress the own other traffic while LC traffic is current and an issue is seen
  * @param maxDropPercent    maximum_percentage_of_the_packets_to_be_dropped of other traffic, 0-100
  *                          (the seed's examples 5, 10, 20)
- * @param currentMs         D: LC traffic is current while its last packet is at most this old, 100-60000
  * @param perConnectionKbps cap of any one other connection while suppressing ([0298]), 0 = none
  * @param upKbps            cap of all other traffic out of the uplinks ([0297]), 0 = none
  * @param downKbps          cap of all other traffic into the uplinks, 0 = none
@@ -19,11 +20,11 @@ package net.coopwan.config;
  * @param appType           what the LC traffic is, as the request tells: voip, game or other
  * @param leaseMs           how long a request holds at the neighbour without renewal, 100-60000
  */
-public record Suppression(boolean enabled, int maxDropPercent, int currentMs, long perConnectionKbps, long upKbps,
+public record Suppression(boolean enabled, int maxDropPercent, long perConnectionKbps, long upKbps,
         long downKbps, boolean dscpCs1, boolean askNeighbours, String appType, int leaseMs) {
 
-    /** On, 20 % (the seed's VoIP ceiling), D = 1 s, 1 Mbit/s per connection (the seed's [0298]), no totals, CS1, ask, VoIP, 3 s lease. */
+    /** On, 20 % (the seed's VoIP ceiling), 1 Mbit/s per connection (the seed's [0298]), no totals, CS1, ask, VoIP, 3 s lease. */
     public static Suppression defaults() {
-        return new Suppression(true, 20, 1000, 1000, 0, 0, true, true, "voip", 3000);
+        return new Suppression(true, 20, 1000, 0, 0, true, true, "voip", 3000);
     }
 }

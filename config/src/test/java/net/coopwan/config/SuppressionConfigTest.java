@@ -22,7 +22,6 @@ class SuppressionConfigTest {
         Suppression s = load(append("config suppression 'suppress'",
                 "\toption enabled '0'",
                 "\toption max_drop_percent '5'",
-                "\toption current_ms '100'",
                 "\toption per_connection_kbps '0'",
                 "\toption up_kbps '8000'",
                 "\toption down_kbps '60000'",
@@ -30,7 +29,7 @@ class SuppressionConfigTest {
                 "\toption ask_neighbours 'off'",
                 "\toption app_type 'game'",
                 "\toption lease_ms '60000'")).suppression();
-        assertEquals(new Suppression(false, 5, 100, 0, 8000, 60000, false, false, "game", 60000), s);
+        assertEquals(new Suppression(false, 5, 0, 8000, 60000, false, false, "game", 60000), s);
     }
 
     @Test
@@ -45,8 +44,6 @@ class SuppressionConfigTest {
     @Test
     void badValuesAreRefusedWithTheOptionAndTheRange() {
         assertTrue(error("\toption max_drop_percent '101'").contains("max_drop_percent"));
-        assertTrue(error("\toption current_ms '99'").contains("must be 100-60000, got '99'"), error("\toption current_ms '99'"));
-        assertTrue(error("\toption current_ms '60001'").contains("current_ms"));
         assertTrue(error("\toption per_connection_kbps '-1'").contains("per_connection_kbps"));
         assertTrue(error("\toption app_type 'video'").contains("app_type"));
         assertTrue(error("\toption lease_ms '50'").contains("lease_ms"));

@@ -67,7 +67,7 @@ final class SuppressionWiring {
         PathQualityDetector path = new PathQualityDetector();
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
         TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, s.downKbps() * 125);
-        SuppressionPolicy policy = new SuppressionPolicy(s.currentMs() * 1_000_000L, List.of(path, oneWay, caps));
+        SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L, List.of(path, oneWay, caps));
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
                 s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
