@@ -47,6 +47,15 @@ public final class CountingApi implements ControlApi {
      */
     public volatile net.coopwan.daemon.api.EmergencyStatus emergency;
 
+    /** What {@link #latency()} answers instead of the daemon when set. */
+    public volatile net.coopwan.daemon.api.LatencyStatus latency;
+
+    @Override
+    public net.coopwan.daemon.api.LatencyStatus latency() {
+        net.coopwan.daemon.api.LatencyStatus l = latency;
+        return l != null ? l : real.latency();
+    }
+
     /** What {@link #sharing()} answers instead of the daemon when set. */
     public volatile net.coopwan.daemon.api.SharingStatus sharing;
 

@@ -282,6 +282,17 @@ public interface ControlApi {
         throw new ControlException(ControlException.Reason.RESOURCE_UNAVAILABLE, "no sharing service in this daemon");
     }
 
+    // ---- latency-critical traffic (issue 17, docs/latency.md) ----
+
+    /**
+     * Latency-critical traffic: classification (rules, counters, whether LC traffic is current),
+     * suppression of other traffic (policy state, enforced ceiling, demands, counters) and
+     * duplication. The default: an implementation without them.
+     */
+    default LatencyStatus latency() {
+        return LatencyStatus.off();
+    }
+
     // ---- state changes ----
 
     /**

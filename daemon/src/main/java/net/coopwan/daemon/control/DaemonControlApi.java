@@ -112,6 +112,19 @@ public final class DaemonControlApi implements ControlApi {
 
     private volatile Supplier<net.coopwan.daemon.coop.sharing.SharingService> sharing = () -> null;
 
+    private volatile Supplier<net.coopwan.daemon.api.LatencyStatus> latency = () -> null;
+
+    /** Where the latency status comes from (null while the peer link is off); it must not block. */
+    public void latency(Supplier<net.coopwan.daemon.api.LatencyStatus> source) {
+        this.latency = java.util.Objects.requireNonNull(source);
+    }
+
+    @Override
+    public net.coopwan.daemon.api.LatencyStatus latency() {
+        net.coopwan.daemon.api.LatencyStatus s = latency.get();
+        return s == null ? net.coopwan.daemon.api.LatencyStatus.off() : s;
+    }
+
     /** Where the sharing service is (null while the peer link is off). */
     public void sharing(Supplier<net.coopwan.daemon.coop.sharing.SharingService> source) {
         this.sharing = java.util.Objects.requireNonNull(source);

@@ -105,6 +105,10 @@ public final class Daemon implements AutoCloseable {
             EmergencyWiring.Running e = emergency;
             return e == null ? null : e.sharing();
         });
+        api.latency(() -> {
+            EmergencyWiring.Running e = emergency;
+            return e == null ? null : e.latencyStatus();
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coopwan-timer");
             t.setDaemon(true);

@@ -72,6 +72,11 @@ final class EmergencyWiring {
             this(fingerprint, service, watch, sharing, null, null);
         }
 
+        /** Latency-critical traffic as the ControlApi shows it; never blocks (see LatencyStatusView). */
+        net.coopwan.daemon.api.LatencyStatus latencyStatus() {
+            return LatencyStatusView.of(latency, suppression == null ? null : suppression.service());
+        }
+
         /**
          * Stops watching first, so no new emergency starts while the services remove their paths;
          * sharing's paths go before the emergency's, which are the same tunnels underneath.

@@ -36,6 +36,13 @@ final class LatencyWiring implements AutoCloseable {
     private final LcSessions sessions;
     private final Consumer<String> log;
     private long lcPackets;
+    private LatencyRules.Counters counters;
+    /**
+     * What the last reading saw, for the API: published by the reading thread, so a front-end's
+     * request never runs {@code nft} nor touches the reader's unsynchronised state.
+     */
+    private volatile net.coopwan.daemon.api.LatencyStatus.Classification snapshot =
+            net.coopwan.daemon.api.LatencyStatus.Classification.OFF;
 
     private LatencyWiring(LatencyRules rules, LatencyPolicy policy, AdHocWatch watch, ScheduledExecutorService reader,
             Clock clock, Consumer<String> log) {
@@ -45,6 +52,7 @@ final class LatencyWiring implements AutoCloseable {
         this.reader = reader;
         this.sessions = new LcSessions(java.time.Duration.ofMillis(policy.config().currentMs()), clock, log);
         this.log = log;
+        publish();
     }
 
     /**
@@ -100,6 +108,9 @@ final class LatencyWiring implements AutoCloseable {
         }
         try {
             LatencyRules.Counters c = rules.counters();
+            if (c != null) {
+                counters = c;
+            }
             if (c != null && c.packets() != lcPackets) {
                 lcPackets = c.packets();
                 sessions.trafficSeen();
@@ -108,14 +119,34 @@ final class LatencyWiring implements AutoCloseable {
         } catch (RuntimeException e) {
             log.accept("latency: counters not read: " + e.getMessage());
         }
-        if (watch == null) {
+        if (watch != null) {
+            try {
+                watch.tick();
+            } catch (RuntimeException e) {
+                log.accept("latency: ad hoc reading failed: " + e.getMessage());
+            }
+        }
+        publish();
+    }
+
+    /** Builds the API's view from this thread's state (called by the reading, and once at start). */
+    private void publish() {
+        Latency l = policy.config();
+        if (!l.enabled()) {
+            snapshot = net.coopwan.daemon.api.LatencyStatus.Classification.OFF;
             return;
         }
-        try {
-            watch.tick();
-        } catch (RuntimeException e) {
-            log.accept("latency: ad hoc reading failed: " + e.getMessage());
-        }
+        LatencyRules.Counters c = counters != null ? counters : new LatencyRules.Counters(java.util.Map.of(), 0, 0, 0, 0);
+        snapshot = new net.coopwan.daemon.api.LatencyStatus.Classification(true, l.dscpRule().uciName(),
+                sessions.currentTraffic(), c.packets(), c.byApp(), c.byDscp(), c.byLearned(), c.byAdHoc(),
+                watch == null ? 0 : watch.detector().followed(), watch == null ? 0 : watch.detector().ignored(),
+                watch == null ? 0 : watch.unreadable(), watch == null ? 0 : watch.skippedLines(),
+                policy.learned().size(), sessions.sessions().size());
+    }
+
+    /** The classification as of the last reading; never blocks. */
+    net.coopwan.daemon.api.LatencyStatus.Classification status() {
+        return snapshot;
     }
 
     /** [0248]: an LC packet within D (plus one reading period, the kernel's counter is read once a second). */

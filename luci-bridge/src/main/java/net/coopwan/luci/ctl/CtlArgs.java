@@ -69,6 +69,9 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             "  sharing stop PEER               stop lending to PEER: it is offered nothing at once, its moved sessions",
             "                                  drain, its use is refused until resumed (kept across restarts)",
             "  sharing resume PEER             lend to PEER again",
+            "  latency                         latency-critical traffic: classification (LC traffic current, LC packets,",
+            "                                  connections by rule, ad hoc rule, learned pairs), suppression of other",
+            "                                  traffic (state, reason, enforced ceiling, who demands it), duplication",
             "  call METHOD [PARAMS | -]        any control socket method, PARAMS as JSON ('-': read stdin)",
             "options:",
             "  --socket PATH  the daemon's control socket",
@@ -82,7 +85,7 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
 
     /** The commands, as an error message lists them. */
     static final String COMMANDS = "status, uplinks, interfaces, events, reload, version, bond, peers, pair, request, pending,"
-            + " approve, reject, agreements, info, emergency, sharing, call";
+            + " approve, reject, agreements, info, emergency, sharing, latency, call";
 
     /** How long {@code info PEER} waits for the answer: five resends of the request. */
     static final int INFO_WAIT_MS = 5000;
@@ -124,7 +127,8 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
                             throw new UsageException("unknown option '" + a + "'");
                         }
                         if (!List.of("status", "uplinks", "interfaces", "events", "reload", "version", "bond", "peers", "pair", "call",
-                                "request", "pending", "approve", "reject", "agreements", "info", "emergency", "sharing")
+                                "request", "pending", "approve", "reject", "agreements", "info", "emergency", "sharing",
+                                "latency")
                                 .contains(a)) {
                             throw new UsageException("unknown command '" + a + "'; commands are " + COMMANDS);
                         }
@@ -165,6 +169,12 @@ record CtlArgs(Path socket, Path config, boolean json, boolean help, String comm
             case "request", "approve", "reject" -> cooperation(socket, config, json, command, words);
             case "emergency" -> emergency(socket, config, json, words);
             case "sharing" -> sharing(socket, config, json, words);
+            case "latency" -> {
+                if (!words.isEmpty()) {
+                    throw new UsageException("unexpected argument '" + words.get(0) + "' after latency");
+                }
+                yield new CtlArgs(socket, config, json, false, "latency", null, "latency", null, false);
+            }
             case "events" -> {
                 if (words.size() > 1) {
                     throw new UsageException("unexpected argument '" + words.get(1) + "' after events");

@@ -43,6 +43,7 @@ final class HumanFormat {
                     + "\n";
             case "emergency" -> emergency(result);
             case "sharing" -> sharing(result);
+            case "latency" -> latency(result);
             case "sharing.stop" -> "stopped lending to " + result.path("stopped").asText() + ": it is offered nothing and"
                     + " its use is refused until 'coopwan ctl sharing resume " + result.path("stopped").asText() + "'\n";
             case "sharing.resume" -> "resumed lending to " + result.path("resumed").asText() + "\n";
@@ -303,16 +304,77 @@ final class HumanFormat {
             sb.append(t.render());
         }
         sb.append("emergencies started ").append(e.path("started").asLong());
+        String counted = nonZero(e.path("counters"));
+        if (!counted.isEmpty()) {
+            sb.append(", ").append(counted);
+        }
+        return sb.append('\n').toString();
+    }
+
+    /** The counters that are not zero, sorted by name: "NAME n, NAME n" (empty when none). */
+    static String nonZero(JsonNode counters) {
         java.util.TreeMap<String, String> counted = new java.util.TreeMap<>();
-        e.path("counters").properties().forEach(c -> {
+        counters.properties().forEach(c -> {
             if (c.getValue().asLong() > 0) {
                 counted.put(c.getKey(), c.getKey() + " " + c.getValue().asLong());
             }
         });
-        if (!counted.isEmpty()) {
-            sb.append(", ").append(String.join(", ", counted.values()));
+        return String.join(", ", counted.values());
+    }
+
+    /**
+     * {@code ctl latency}: a line on classification and the connections classified per rule (the
+     * kernel's counters), the ad hoc rule's and learned pairs' figures, then suppression's state,
+     * the ceiling enforced and who demands it, its counters that are not zero, and duplication.
+     */
+    static String latency(JsonNode s) {
+        StringBuilder sb = new StringBuilder();
+        JsonNode c = s.path("classification");
+        if (!c.path("enabled").asBoolean()) {
+            sb.append("classification off\n");
+        } else {
+            sb.append("classification on, DSCP rule ").append(c.path("dscpRule").asText()).append(", LC traffic ")
+                    .append(c.path("lcTrafficCurrent").asBoolean() ? "current" : "not current").append("; ")
+                    .append(c.path("lcPackets").asLong()).append(" LC packets, ").append(c.path("lcSessions").asInt())
+                    .append(" LC sessions now\n");
+            Table t = new Table("CLASSIFIED BY", "CONNECTIONS");
+            c.path("connectionsByApp").properties().forEach(a -> t.row("app " + a.getKey(), Long.toString(a.getValue().asLong())));
+            t.row("dscp", Long.toString(c.path("byDscp").asLong()));
+            t.row("learned pair", Long.toString(c.path("byLearned").asLong()));
+            t.row("ad hoc rule", Long.toString(c.path("byAdHoc").asLong()));
+            sb.append(t.render());
+            sb.append("ad hoc rule follows ").append(c.path("adHocFollowed").asLong()).append(" UDP connections, ignored ")
+                    .append(c.path("adHocIgnored").asLong()).append(", unreadable readings ")
+                    .append(c.path("adHocUnreadable").asLong()).append(", skipped lines ")
+                    .append(c.path("adHocSkippedLines").asLong()).append("; learned pairs ")
+                    .append(c.path("learnedPairs").asInt()).append('\n');
         }
-        return sb.append('\n').toString();
+        JsonNode p = s.path("suppression");
+        if (!p.path("enabled").asBoolean()) {
+            sb.append("suppression off\n");
+        } else {
+            String reason = p.path("reason").asText("");
+            int enforced = p.path("enforcedPercent").asInt(-1);
+            sb.append("suppression ").append(p.path("state").asText()).append(reason.isEmpty() ? "" : " (" + reason + ")")
+                    .append(enforced < 0 ? ", nothing enforced" : ", enforcing at most " + enforced + "% dropped").append('\n');
+            JsonNode demands = p.path("demands");
+            if (!demands.isEmpty()) {
+                Table t = new Table("DEMANDED BY", "MAX DROP");
+                java.util.TreeMap<String, Integer> sorted = new java.util.TreeMap<>();
+                demands.properties().forEach(d -> sorted.put(d.getKey(), d.getValue().asInt()));
+                // the daemon names its own demand "" (SuppressionDemands.LOCAL)
+                sorted.forEach((who, pct) -> t.row(who.isEmpty() ? "this router" : who, pct + "%"));
+                sb.append(t.render());
+            }
+            String counted = nonZero(p.path("counters"));
+            if (!counted.isEmpty()) {
+                sb.append("counted: ").append(counted).append('\n');
+            }
+        }
+        JsonNode d = s.path("duplication");
+        sb.append("duplication ").append(d.path("on").asBoolean() ? "on" : "off");
+        String why = d.path("reason").asText("");
+        return sb.append(why.isEmpty() ? "" : ": " + why).append('\n').toString();
     }
 
     /** The requester's line of {@code emergency}. */

@@ -25,7 +25,8 @@ public final class RpcMethods {
     public static final List<String> NAMES = List.of("status", "uplinks", "interfaces", "events", "reload", "version",
             "bonds", "bond.create", "bond.destroy", "bond.update", "bond.member.add", "bond.member.remove", "nearby",
             "peers", "pair.start", "pair.enter", "agreements", "pending", "request", "approve", "reject", "info",
-            "info.request", "emergency", "emergency.end", "sharing", "sharing.stop", "sharing.resume");
+            "info.request", "emergency", "emergency.end", "sharing", "sharing.stop", "sharing.resume",
+            "latency");
 
     /** The methods that change the router: rpcd's ACL grants them as "write". */
     public static final Set<String> WRITES = Set.of("reload", "bond.create", "bond.destroy", "bond.update",
@@ -180,6 +181,9 @@ public final class RpcMethods {
             case "sharing":
                 noParams(method, params);
                 return api.sharing();
+            case "latency":
+                noParams(method, params);
+                return api.latency();
             case "emergency":
                 noParams(method, params);
                 return api.emergency();

@@ -186,4 +186,31 @@ class HumanFormatTest {
                 + "\nin all: lent 0 B down, 0 B up, 0 sessions now; borrowed 0 B down, 0 B up, 0 sessions now, 0 moved",
                 HumanFormat.sharing(Json.mapper().valueToTree(net.coopwan.daemon.api.SharingStatus.off())));
     }
+
+    @Test
+    void latencyShowsClassificationSuppressionAndDuplication() throws Exception {
+        net.coopwan.daemon.api.LatencyStatus st = new net.coopwan.daemon.api.LatencyStatus(
+                new net.coopwan.daemon.api.LatencyStatus.Classification(true, "b", true, 4321,
+                        java.util.Map.of("game", 3L), 2, 1, 4, 6, 7, 8, 9, 5, 0),
+                new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 10,
+                        java.util.Map.of("", 10, "coop-n", 5), java.util.Map.of("SUPPRESSION_MALFORMED", 2L,
+                        "SUPPRESSION_UNEXPECTED", 0L)),
+                new net.coopwan.daemon.api.LatencyStatus.Duplication(false, "not wired yet"));
+        String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
+        assertTrue(out.startsWith("classification on, DSCP rule b, LC traffic current; 4321 LC packets, 0 LC sessions now\n"), out);
+        assertTrue(out.contains("app game       3\n"), out);
+        assertTrue(out.contains("dscp           2\n"), out);
+        assertTrue(out.contains("learned pair   1\n"), out);
+        assertTrue(out.contains("ad hoc rule    4\n"), out);
+        assertTrue(out.contains("ad hoc rule follows 6 UDP connections, ignored 7, unreadable readings 8, skipped lines 9;"
+                + " learned pairs 5\n"), out);
+        assertTrue(out.contains("suppression ENFORCING (rtt rising), enforcing at most 10% dropped\n"), out);
+        assertTrue(out.contains("coop-n       5%\n"), out);
+        assertTrue(out.contains("this router  10%\n"), out);
+        assertTrue(out.contains("counted: SUPPRESSION_MALFORMED 2\n"), out);
+        assertTrue(out.endsWith("duplication off: not wired yet\n"), out);
+
+        assertEquals("classification off\nsuppression off\nduplication off: peer link off\n",
+                HumanFormat.latency(Json.mapper().valueToTree(net.coopwan.daemon.api.LatencyStatus.off())));
+    }
 }

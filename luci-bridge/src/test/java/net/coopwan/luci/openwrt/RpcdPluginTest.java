@@ -124,6 +124,22 @@ class RpcdPluginTest {
     }
 
     @Test
+    void latencyIsAReadWithoutParamsPassedThroughUnwrapped() throws Exception {
+        JsonNode list = json(plugin(null, "list").out());
+        assertEquals(0, list.get("latency").size(), list.toString());
+        answer("{\"classification\":{\"enabled\":true},\"suppression\":{\"state\":\"WATCHING\"},"
+                + "\"duplication\":{\"on\":false}}", null, 0);
+        Proc p = plugin("{}", "call", "latency");
+        assertEquals(0, p.code(), p.err());
+        assertEquals("WATCHING", json(p.out()).get("suppression").get("state").asText(), "an object already: not wrapped");
+        assertEquals(List.of("--json call latency"), ctlArgs());
+        JsonNode acl = json(Files.readString(Path.of("files/usr/share/rpcd/acl.d/luci-app-coopwan.json")))
+                .get("luci-app-coopwan");
+        assertTrue(acl.get("read").get("ubus").get("coopwan").toString().contains("\"latency\""), acl.toString());
+        assertFalse(acl.get("write").get("ubus").get("coopwan").toString().contains("\"latency\""), acl.toString());
+    }
+
+    @Test
     void sharingStopAndResumeTakeTheirParamsOnStdinAndAreWrites() throws Exception {
         Files.writeString(stub, "#!/bin/sh\n"
                 + "echo \"$*\" >> '" + dir + "/args.log'\n"

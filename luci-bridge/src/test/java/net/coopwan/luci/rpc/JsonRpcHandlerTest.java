@@ -78,6 +78,11 @@ class JsonRpcHandlerTest {
         }
 
         @Override
+        public net.coopwan.daemon.api.LatencyStatus latency() {
+            throw new IllegalStateException("store is closed");
+        }
+
+        @Override
         public net.coopwan.daemon.api.SharingStatus sharing() {
             throw new IllegalStateException("store is closed");
         }

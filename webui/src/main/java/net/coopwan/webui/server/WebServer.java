@@ -190,6 +190,7 @@ public final class WebServer {
         net.coopwan.webui.api.AgreementResource agreementResource = new net.coopwan.webui.api.AgreementResource(api);
         net.coopwan.webui.api.EmergencyResource emergencyResource = new net.coopwan.webui.api.EmergencyResource(api);
         net.coopwan.webui.api.SharingResource sharingResource = new net.coopwan.webui.api.SharingResource(api);
+        net.coopwan.webui.api.LatencyResource latencyResource = new net.coopwan.webui.api.LatencyResource(api);
         rc.register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -200,6 +201,7 @@ public final class WebServer {
                 bind(agreementResource).to(net.coopwan.webui.api.AgreementResource.class);
                 bind(emergencyResource).to(net.coopwan.webui.api.EmergencyResource.class);
                 bind(sharingResource).to(net.coopwan.webui.api.SharingResource.class);
+                bind(latencyResource).to(net.coopwan.webui.api.LatencyResource.class);
             }
         });
         rc.register(ApiResource.class);
@@ -209,6 +211,7 @@ public final class WebServer {
         rc.register(net.coopwan.webui.api.AgreementResource.class);
         rc.register(net.coopwan.webui.api.EmergencyResource.class);
         rc.register(net.coopwan.webui.api.SharingResource.class);
+        rc.register(net.coopwan.webui.api.LatencyResource.class);
         return rc;
     }
 

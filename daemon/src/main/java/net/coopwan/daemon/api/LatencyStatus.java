@@ -1,0 +1,100 @@
+package net.coopwan.daemon.api;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Latency-critical traffic (issue 17, docs/latency.md; docs/management.md "Latency"): how LC
+ * sessions are classified and what was classified, whether other traffic is held back for them
+ * and by whom, and whether LC packets are duplicated. Classification figures are the kernel's
+ * counters as read by the daemon's last reading (once a second), never estimates.
+ *
+ * @param classification the table {@code inet coopwan_lc} and the ad hoc rule
+ * @param suppression    holding other traffic back while LC traffic is current
+ * @param duplication    copies of LC packets over both households' uplinks
+ */
+public record LatencyStatus(Classification classification, Suppression suppression, Duplication duplication) {
+
+    public LatencyStatus {
+        Objects.requireNonNull(classification, "classification");
+        Objects.requireNonNull(suppression, "suppression");
+        Objects.requireNonNull(duplication, "duplication");
+    }
+
+    /** Why duplication is off in every daemon today: its core exists, nothing sends through it yet. */
+    public static final String DUPLICATION_NOT_WIRED = "not wired yet";
+
+    /** No latency features running (the peer link is off). */
+    public static LatencyStatus off() {
+        return new LatencyStatus(Classification.OFF, Suppression.OFF, new Duplication(false, "peer link off"));
+    }
+
+    /**
+     * Classification.
+     *
+     * @param enabled           {@code config latency}'s {@code enabled} and its table is in the kernel
+     * @param dscpRule          {@code a} or {@code b} ([0233]); empty when off
+     * @param lcTrafficCurrent  an LC packet within D at the last reading ([0248])
+     * @param lcPackets         LC packets the kernel counted since the table was made
+     * @param connectionsByApp  connections classified per configured application type
+     * @param byDscp            connections classified by their DSCP value
+     * @param byLearned         connections classified by a learned (address, port) pair ([0237])
+     * @param byAdHoc           connections upgraded by the ad hoc rule
+     * @param adHocFollowed     UDP connections the ad hoc rule follows now
+     * @param adHocIgnored      connections it stopped following or never followed (its table full)
+     * @param adHocUnreadable   readings of conntrack that failed
+     * @param adHocSkippedLines conntrack lines that were not IPv4 UDP or did not parse
+     * @param learnedPairs      learned (address, port) pairs held now
+     * @param lcSessions        LC sessions the daemon sees now (0 until LC packets enter the daemon)
+     */
+    public record Classification(boolean enabled, String dscpRule, boolean lcTrafficCurrent, long lcPackets,
+                                 Map<String, Long> connectionsByApp, long byDscp, long byLearned, long byAdHoc,
+                                 long adHocFollowed, long adHocIgnored, long adHocUnreadable, long adHocSkippedLines,
+                                 int learnedPairs, int lcSessions) {
+        public static final Classification OFF = new Classification(false, "", false, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        public Classification {
+            Objects.requireNonNull(dscpRule, "dscpRule");
+            connectionsByApp = Map.copyOf(connectionsByApp);
+        }
+
+        /** Connections classified, every rule. */
+        public long connections() {
+            return connectionsByApp.values().stream().mapToLong(Long::longValue).sum() + byDscp + byLearned + byAdHoc;
+        }
+    }
+
+    /**
+     * Suppression of other traffic.
+     *
+     * @param enabled         the service runs (peer link on and an uplink to hold back)
+     * @param state           IDLE, WATCHING or ENFORCING; OFF when not running
+     * @param reason          why the policy is in that state (its last change)
+     * @param enforcedPercent the drop ceiling enforced in this router's kernel now, -1 none
+     * @param demands         who demands suppression here (own side and neighbours) and their ceiling
+     * @param counters        refusals and drops by reason
+     */
+    public record Suppression(boolean enabled, String state, String reason, int enforcedPercent,
+                              Map<String, Integer> demands, Map<String, Long> counters) {
+        public static final Suppression OFF = new Suppression(false, "OFF", "", -1, Map.of(), Map.of());
+
+        public Suppression {
+            Objects.requireNonNull(state, "state");
+            reason = reason == null ? "" : reason;
+            demands = Map.copyOf(demands);
+            counters = Map.copyOf(counters);
+        }
+    }
+
+    /**
+     * Duplication of LC packets.
+     *
+     * @param on     LC packets are duplicated now
+     * @param reason why not (or how, when on)
+     */
+    public record Duplication(boolean on, String reason) {
+        public Duplication {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package net.coopwan.daemon.main;
+
+import net.coopwan.daemon.api.LatencyStatus;
+import net.coopwan.daemon.coop.suppression.SuppressionService;
+
+/**
+ * Assembles {@link LatencyStatus} for the ControlApi from what runs beside the peer link: the
+ * classification's last reading and the suppression service's state. Reads only published or
+ * briefly locked state, so a front-end's request never waits for the channel or runs {@code nft}.
+ */
+final class LatencyStatusView {
+
+    private LatencyStatusView() {
+    }
+
+    /**
+     * @param latency     the classification, null when it is not running
+     * @param suppression the suppression service, null without one (no uplink to hold back)
+     */
+    static LatencyStatus of(LatencyWiring latency, SuppressionService suppression) {
+        LatencyStatus.Classification c = latency == null ? LatencyStatus.Classification.OFF : latency.status();
+        return new LatencyStatus(c, suppression(suppression), duplication());
+    }
+
+    static LatencyStatus.Suppression suppression(SuppressionService s) {
+        if (s == null) {
+            return LatencyStatus.Suppression.OFF;
+        }
+        SuppressionService.Status st = s.status();
+        return new LatencyStatus.Suppression(true, st.policy().name(), st.reason(), st.enforcedPercent(), st.demands(),
+                s.counters());
+    }
+
+    /**
+     * Duplication's core (coop/duplication, tunnel LC_COPY) is merged but no LC packet enters the
+     * daemon yet, so nothing is duplicated: say so rather than pretend.
+     */
+    static LatencyStatus.Duplication duplication() {
+        return new LatencyStatus.Duplication(false, LatencyStatus.DUPLICATION_NOT_WIRED);
+    }
+}

@@ -1,0 +1,151 @@
+package net.coopwan.daemon.main;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import net.coopwan.config.ConfigLoader;
+import net.coopwan.config.CoopwanConfig;
+import net.coopwan.config.Latency;
+import net.coopwan.daemon.api.LatencyStatus;
+import net.coopwan.daemon.coop.suppression.AppType;
+import net.coopwan.daemon.coop.suppression.IssueDetector;
+import net.coopwan.daemon.coop.suppression.SuppressionDemands;
+import net.coopwan.daemon.coop.suppression.SuppressionKernel;
+import net.coopwan.daemon.coop.suppression.SuppressionPolicy;
+import net.coopwan.daemon.coop.suppression.SuppressionService;
+import net.coopwan.daemon.testing.ManualClock;
+
+/** The ControlApi's latency status built from the classification's reading and the suppression service. */
+class LatencyStatusViewTest {
+
+    static final long MS = 1_000_000L;
+
+    @Test
+    void nothingRunningIsOffAndSaysWhyDuplicationIsOff() {
+        LatencyStatus s = LatencyStatusView.of(null, null);
+        assertEquals(LatencyStatus.Classification.OFF, s.classification());
+        assertEquals(LatencyStatus.Suppression.OFF, s.suppression());
+        assertFalse(s.duplication().on());
+        assertEquals(LatencyStatus.DUPLICATION_NOT_WIRED, s.duplication().reason());
+        assertFalse(LatencyStatus.off().duplication().on());
+    }
+
+    @Test
+    void classificationShowsTheLastReadingOnly() {
+        LatencyWiringTest.Fake os = new LatencyWiringTest.Fake();
+        ManualClock clock = new ManualClock();
+        CoopwanConfig c = ConfigLoader.defaults();
+        try (LatencyWiring w = LatencyWiring.start(c, os, clock, false, m -> { })) {
+            LatencyStatus.Classification before = LatencyStatusView.of(w, null).classification();
+            assertTrue(before.enabled());
+            assertEquals(c.latency().dscpRule().uciName(), before.dscpRule());
+            assertEquals(0, before.lcPackets());
+            assertFalse(before.lcTrafficCurrent());
+
+            os.lcPackets = 37;
+            assertEquals(0, LatencyStatusView.of(w, null).classification().lcPackets(),
+                    "the status never reads the kernel itself");
+            clock.advanceMillis(1000);
+            w.tick();
+            LatencyStatus.Classification after = LatencyStatusView.of(w, null).classification();
+            assertEquals(37, after.lcPackets());
+            assertTrue(after.lcTrafficCurrent());
+            assertEquals(0, after.adHocUnreadable());
+
+            clock.advanceMillis(c.latency().currentMs() + 1);
+            w.tick(); // no new LC packet: D passed
+            assertFalse(LatencyStatusView.of(w, null).classification().lcTrafficCurrent());
+            assertEquals(37, LatencyStatusView.of(w, null).classification().lcPackets());
+        }
+    }
+
+    @Test
+    void classificationOffInConfigIsOff() {
+        LatencyWiringTest.Fake os = new LatencyWiringTest.Fake();
+        Latency d = Latency.defaults();
+        CoopwanConfig base = ConfigLoader.defaults();
+        CoopwanConfig off = new CoopwanConfig(base.global(), base.uplinks(), base.peer(), base.offers(), base.web(),
+                base.snmp(), base.bonds(), base.concentrator(), base.clients(), base.dataPlane(), base.emergency(),
+                base.sharing(), base.suppression(), new Latency(false, d.apps(), d.dscpRule(), d.currentMs(), d.adHoc(),
+                        d.learn(), d.learnLifetimeS()));
+        try (LatencyWiring w = LatencyWiring.start(off, os, new ManualClock(), false, m -> { })) {
+            os.lcPackets = 5;
+            w.tick();
+            assertEquals(LatencyStatus.Classification.OFF, LatencyStatusView.of(w, null).classification());
+        }
+    }
+
+    @Test
+    void suppressionShowsPolicyDemandsAndCounters() {
+        List<String> kernel = new ArrayList<>();
+        SuppressionKernel k = new SuppressionKernel() {
+            @Override
+            public void enforce(int maxDropPercent) {
+                kernel.add("enforce " + maxDropPercent);
+            }
+
+            @Override
+            public void release() {
+                kernel.add("release");
+            }
+        };
+        boolean[] issue = {true};
+        IssueDetector detector = new IssueDetector() {
+            @Override
+            public boolean issue(long nowNanos) {
+                return issue[0];
+            }
+
+            @Override
+            public String why(long nowNanos) {
+                return "rtt rising";
+            }
+        };
+        SuppressionService.Agreements none = new SuppressionService.Agreements() {
+            @Override
+            public int grantedTo(String peerId) {
+                return -1;
+            }
+
+            @Override
+            public Set<String> requestable() {
+                return Set.of();
+            }
+        };
+        SuppressionService s = new SuppressionService(new SuppressionPolicy(500 * MS, List.of(detector)),
+                new SuppressionDemands(k), none, new SuppressionService.Ask(true, false, AppType.VOIP, 10, 3000), 1,
+                m -> { });
+        SuppressionService.Sender nowhere = (peer, b) -> true;
+
+        LatencyStatus.Suppression idle = LatencyStatusView.of(null, s).suppression();
+        assertTrue(idle.enabled());
+        assertEquals("IDLE", idle.state());
+        assertEquals(-1, idle.enforcedPercent());
+        assertEquals(Map.of(), idle.demands());
+
+        long now = 1000 * MS;
+        s.lcPacket(now);
+        s.tick(now, nowhere);
+        s.tick(now + MS, nowhere);
+        LatencyStatus.Suppression enforcing = LatencyStatusView.of(null, s).suppression();
+        assertEquals(s.status().policy().name(), enforcing.state());
+        assertEquals("ENFORCING", enforcing.state(), kernel.toString());
+        assertEquals(10, enforcing.enforcedPercent());
+        assertEquals(Map.of(SuppressionDemands.LOCAL, 10), enforcing.demands());
+        assertFalse(enforcing.reason().isEmpty());
+
+        s.onMessage("nb", ByteBuffer.wrap(new byte[] {(byte) 0xff}), now, nowhere); // not a SUPPRESSION message
+        assertEquals(s.counters(), LatencyStatusView.of(null, s).suppression().counters());
+        assertTrue(LatencyStatusView.of(null, s).suppression().counters().values().stream().anyMatch(v -> v > 0));
+        s.close();
+    }
+}
