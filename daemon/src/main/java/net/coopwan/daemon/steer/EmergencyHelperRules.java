@@ -121,15 +121,8 @@ public final class EmergencyHelperRules {
 
     /** Every requester's counters, by name; empty when the table is absent. */
     public List<EmergencyCounters> counters() {
-        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
-        CommandResult r = runner.run(argv, null, timeout);
-        if (!r.succeeded()) {
-            if (Absent.matches(r)) {
-                return List.of();
-            }
-            throw CommandRunner.failed(argv, r);
-        }
-        return EmergencyHelperListing.parseCounters(r.stdout());
+        String listing = Absent.counters(runner, FAMILY, TABLE, timeout);
+        return listing == null ? List.of() : EmergencyHelperListing.parseCounters(listing);
     }
 
     /** The exact transaction {@link #apply} runs for {@code grant} on a table in state {@code now}. */

@@ -335,15 +335,8 @@ public final class SharingLenderRules {
 
     /** Per borrower, what its traffic did both ways; empty without the table. */
     public List<Counters> counters() {
-        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
-        CommandResult r = runner.run(argv, null, timeout);
-        if (!r.succeeded()) {
-            if (Absent.matches(r)) {
-                return List.of();
-            }
-            throw CommandRunner.failed(argv, r);
-        }
-        return parseCounters(r.stdout());
+        String listing = Absent.counters(runner, FAMILY, TABLE, timeout);
+        return listing == null ? List.of() : parseCounters(listing);
     }
 
     /** Per borrower, the counters in {@code nft list counters} output; unknown lines are skipped. */

@@ -91,15 +91,8 @@ public final class SuppressionRules {
 
     /** The counters, or null without the table (not enforcing). */
     public Counters counters() {
-        List<String> argv = List.of("nft", "list", "counters", "table", FAMILY, TABLE);
-        CommandResult r = runner.run(argv, null, timeout);
-        if (!r.succeeded()) {
-            if (Absent.matches(r)) {
-                return null;
-            }
-            throw CommandRunner.failed(argv, r);
-        }
-        return parseCounters(r.stdout());
+        String listing = Absent.counters(runner, FAMILY, TABLE, timeout);
+        return listing == null ? null : parseCounters(listing);
     }
 
     static Counters parseCounters(String listing) {
