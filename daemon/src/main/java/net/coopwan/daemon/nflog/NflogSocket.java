@@ -5,8 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import net.coopwan.daemon.libc.NativeLibrary;
 
 /**
  * A netlink socket bound to one NFLOG group: {@code socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER)},
@@ -38,24 +37,7 @@ public final class NflogSocket implements Closeable {
     private static final int ANSWER_MS = 1000;
 
     private static final class Native {
-        static final NflogLibC LIBC;
-        static final Runtime RUNTIME;
-        static final Throwable FAILURE;
-
-        static {
-            NflogLibC lib = null;
-            Runtime rt = null;
-            Throwable failure = null;
-            try {
-                lib = LibraryLoader.create(NflogLibC.class).load("c");
-                rt = Runtime.getRuntime(lib);
-            } catch (Throwable t) {
-                failure = t; // jffi's native stub missing (musl, say) or no libc
-            }
-            LIBC = lib;
-            RUNTIME = rt;
-            FAILURE = failure;
-        }
+        static final NativeLibrary<NflogLibC> C = NativeLibrary.load(NflogLibC.class);
     }
 
     private final NflogLibC c;
@@ -75,10 +57,7 @@ public final class NflogSocket implements Closeable {
         if (group < 0 || group > 0xffff || copyRange < 1) {
             throw new IllegalArgumentException("group 0..65535 and a positive copy range, got " + group + ", " + copyRange);
         }
-        if (Native.LIBC == null) {
-            throw new IOException("NFLOG: cannot call libc through jnr-ffi: " + Native.FAILURE, Native.FAILURE);
-        }
-        NflogLibC c = Native.LIBC;
+        NflogLibC c = Native.C.require("NFLOG");
         int fd = c.socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
         if (fd < 0) {
             int e = errno();
@@ -214,12 +193,12 @@ public final class NflogSocket implements Closeable {
     }
 
     private static int errno() {
-        return Native.RUNTIME.getLastError();
+        return Native.C.errno();
     }
 
     private static String describe(int errno) {
         try {
-            return Native.LIBC.strerror(errno) + " (errno " + errno + ")";
+            return Native.C.lib().strerror(errno) + " (errno " + errno + ")";
         } catch (RuntimeException e) {
             return "errno " + errno;
         }

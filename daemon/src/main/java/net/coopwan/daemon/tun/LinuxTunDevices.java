@@ -8,8 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import net.coopwan.daemon.libc.NativeLibrary;
 
 /**
  * The real TUN devices: {@code open("/dev/net/tun")}, {@code ioctl(TUNSETIFF)} with
@@ -69,41 +68,19 @@ public final class LinuxTunDevices implements TunDevices {
 
     /** jnr-ffi bound on first use; a failure to load is kept and reported at each open. */
     private static final class Native {
-        static final LibC LIBC;
-        static final Runtime RUNTIME;
-        static final Throwable FAILURE;
-
-        static {
-            LibC lib = null;
-            Runtime rt = null;
-            Throwable failure = null;
-            try {
-                lib = LibraryLoader.create(LibC.class).load("c");
-                rt = Runtime.getRuntime(lib);
-            } catch (Throwable t) {
-                // LinkageError from jffi's native stub (a musl system, say) or a missing libc.
-                failure = t;
-            }
-            LIBC = lib;
-            RUNTIME = rt;
-            FAILURE = failure;
-        }
+        static final NativeLibrary<LibC> C = NativeLibrary.load(LibC.class);
     }
 
     static LibC libc(String name) throws IOException {
-        if (Native.LIBC == null) {
-            throw new IOException("cannot create interface '" + name + "': cannot call libc through jnr-ffi: "
-                    + Native.FAILURE, Native.FAILURE);
-        }
-        return Native.LIBC;
+        return Native.C.require("cannot create interface '" + name + "'");
     }
 
     static int errno() {
-        return Native.RUNTIME.getLastError();
+        return Native.C.errno();
     }
 
     static String describe(int errno) {
-        String s = Native.LIBC.strerror(errno);
+        String s = Native.C.lib().strerror(errno);
         return (s == null ? "error" : s) + " (errno " + errno + ")";
     }
 

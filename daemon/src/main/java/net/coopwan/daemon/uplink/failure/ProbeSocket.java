@@ -6,8 +6,7 @@ import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import net.coopwan.daemon.libc.NativeLibrary;
 
 /**
  * An AF_INET socket bound to one device with SO_BINDTODEVICE, used without blocking (every send
@@ -43,24 +42,7 @@ final class ProbeSocket implements Closeable {
     static final int SO_BINDTODEVICE = SPARC ? 0x000d : 25;
 
     private static final class Native {
-        static final SocketLibC LIBC;
-        static final Runtime RUNTIME;
-        static final Throwable FAILURE;
-
-        static {
-            SocketLibC lib = null;
-            Runtime rt = null;
-            Throwable failure = null;
-            try {
-                lib = LibraryLoader.create(SocketLibC.class).load("c");
-                rt = Runtime.getRuntime(lib);
-            } catch (Throwable t) {
-                failure = t; // jffi's native stub missing (musl, say) or no libc
-            }
-            LIBC = lib;
-            RUNTIME = rt;
-            FAILURE = failure;
-        }
+        static final NativeLibrary<SocketLibC> C = NativeLibrary.load(SocketLibC.class);
     }
 
     private final SocketLibC c;
@@ -85,10 +67,7 @@ final class ProbeSocket implements Closeable {
     static ProbeSocket open(int type, int protocol, String device, Inet4Address source, String what)
             throws IOException {
         byte[] dev = deviceName(device);
-        if (Native.LIBC == null) {
-            throw new IOException(what + ": cannot call libc through jnr-ffi: " + Native.FAILURE, Native.FAILURE);
-        }
-        SocketLibC c = Native.LIBC;
+        SocketLibC c = Native.C.require(what);
         int fd = c.socket(AF_INET, type, protocol);
         if (fd < 0) {
             int e = errno();
@@ -228,11 +207,11 @@ final class ProbeSocket implements Closeable {
     }
 
     private static int errno() {
-        return Native.RUNTIME.getLastError();
+        return Native.C.errno();
     }
 
     private static String describe(int errno) {
-        String s = Native.LIBC.strerror(errno);
+        String s = Native.C.lib().strerror(errno);
         return (s == null ? "error" : s) + " (errno " + errno + ")";
     }
 
