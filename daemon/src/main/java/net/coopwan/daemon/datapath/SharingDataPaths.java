@@ -393,9 +393,24 @@ public final class SharingDataPaths implements SharingPaths {
             return null;
         }
         lastMoved.clear();
-        List<MovedSession> out = new java.util.ArrayList<>(flows.size());
         for (ConntrackFlow f : flows) {
             lastMoved.put(f.nftElement(), f);
+        }
+        return sessions(flows);
+    }
+
+    @Override
+    public synchronized SessionSample sessionSample(String sharerId) {
+        if (!sharerId.equals(borrowingFrom)) {
+            return null;
+        }
+        SharingBorrowerRules.Eligible e = borrower.eligibleFlows(settings.ports());
+        return e == null ? null : new SessionSample(sessions(e.moved()), sessions(e.home()));
+    }
+
+    private static List<MovedSession> sessions(List<ConntrackFlow> flows) {
+        List<MovedSession> out = new java.util.ArrayList<>(flows.size());
+        for (ConntrackFlow f : flows) {
             out.add(new MovedSession(f.nftElement(), f.ageSeconds(), f.bytesOriginal(), f.bytesReply()));
         }
         return out;

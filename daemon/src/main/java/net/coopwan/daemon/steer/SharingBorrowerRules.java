@@ -105,6 +105,29 @@ public final class SharingBorrowerRules {
         return r.succeeded() ? ConntrackFlow.parse(r.stdout(), SteerMarks.SHARED) : null;
     }
 
+    /**
+     * The TCP connections to {@code ports}, moved (the SHARED mark) and not, from one reading of
+     * conntrack (what the split of new sessions compares); null when conntrack cannot be read.
+     */
+    public Eligible eligibleFlows(java.util.Set<Integer> ports) {
+        CommandResult r = runner.run(List.of("cat", "/proc/net/nf_conntrack"), null, timeout);
+        return r.succeeded() ? Eligible.of(ConntrackFlow.parse(r.stdout(), 0), ports) : null;
+    }
+
+    /** Connections to the ports whose sessions may move: those that did, those that stayed home. */
+    public record Eligible(List<ConntrackFlow> moved, List<ConntrackFlow> home) {
+        static Eligible of(List<ConntrackFlow> all, java.util.Set<Integer> ports) {
+            List<ConntrackFlow> moved = new java.util.ArrayList<>();
+            List<ConntrackFlow> home = new java.util.ArrayList<>();
+            for (ConntrackFlow f : all) {
+                if (ports.contains(f.destinationPort())) {
+                    ((f.mark() & SteerMarks.SHARED) == SteerMarks.SHARED ? moved : home).add(f);
+                }
+            }
+            return new Eligible(List.copyOf(moved), List.copyOf(home));
+        }
+    }
+
     /** These moved sessions are reset at their next packet from the LAN host (for the next 30 s). */
     public void resetFlows(List<ConntrackFlow> flows) {
         if (flows.isEmpty()) {

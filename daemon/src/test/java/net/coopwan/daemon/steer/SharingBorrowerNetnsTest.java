@@ -247,6 +247,16 @@ class SharingBorrowerNetnsTest {
                 "garbage"), SteerMarks.SHARED);
         assertEquals(List.of(new ConntrackFlow("100.64.80.2", 40001, "198.18.90.2", 80, 300, 9000, 7, 2097152),
                 new ConntrackFlow("100.64.80.2", 40003, "198.18.90.2", 80, 0, 0, -1, 2097152)), flows);
+        // the split's sample: connections to the moving ports, moved or home, from one reading
+        List<ConntrackFlow> all = ConntrackFlow.parse(String.join("\n",
+                "ipv4 2 tcp 6 9 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40001 dport=80 mark=2097152 use=1",
+                "ipv4 2 tcp 6 9 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40002 dport=443 mark=1048576 use=1",
+                "ipv4 2 tcp 6 9 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40003 dport=8080 mark=0 use=1",
+                "ipv4 2 tcp 6 9 ESTABLISHED src=100.64.80.2 dst=198.18.90.2 sport=40004 dport=8080 mark=2097152 use=1"), 0);
+        SharingBorrowerRules.Eligible eligible = SharingBorrowerRules.Eligible.of(all, java.util.Set.of(80, 443));
+        assertEquals(List.of(40001), eligible.moved().stream().map(ConntrackFlow::sourcePort).toList());
+        assertEquals(List.of(40002), eligible.home().stream().map(ConntrackFlow::sourcePort).toList(),
+                "another bit of the mark (LC) is home; other ports are neither");
         assertEquals("add element inet coopwan_share doomed { 100.64.80.2 . 40001 . 198.18.90.2 . 80 timeout 30s, "
                 + "100.64.80.2 . 40003 . 198.18.90.2 . 80 timeout 30s }\n", SharingBorrowerRules.renderDoomed(flows));
     }

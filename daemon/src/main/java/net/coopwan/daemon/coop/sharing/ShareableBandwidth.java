@@ -184,6 +184,22 @@ public final class ShareableBandwidth {
         return recentTotal < 0 || recentLent < 0 ? own : Math.max(own, recentTotal - recentLent);
     }
 
+    /**
+     * The own users' rate over the recent part of the window only (its fifth, at least a second),
+     * -1 without samples that far back: what the borrower's split of new sessions follows, which
+     * must see a line fill or empty within seconds, not at the end of a 10 s window.
+     */
+    public long ownRecentKbps(long nowNanos) {
+        long total = windowKbps(device, shortNanos);
+        long lent = windowKbps(borrowed, shortNanos);
+        return total < 0 || lent < 0 ? -1 : Math.max(0, total - lent);
+    }
+
+    /** The span of {@link #ownRecentKbps}, in nanoseconds. */
+    public long recentNanos() {
+        return shortNanos;
+    }
+
     /** The spare before hysteresis, 0 when capacity or a whole window is missing. */
     public long spareKbps(long nowNanos) {
         long c = capacityKbps(nowNanos);

@@ -87,6 +87,19 @@ public interface SharingPaths {
     /** Borrower: the sessions that use that path now, with their bytes and age; null when unknown. */
     List<MovedSession> movedSessions(String sharerId);
 
+    /**
+     * Borrower: the sessions to the ports that may move, from one reading: those moved to that
+     * sharer and those that stayed home (the split compares what one of each gets); null when
+     * unknown (the default: a path without conntrack).
+     */
+    default SessionSample sessionSample(String sharerId) {
+        return null;
+    }
+
+    /** The moved and the home sessions of one reading, in {@link MovedSession}'s terms. */
+    record SessionSample(List<MovedSession> moved, List<MovedSession> home) {
+    }
+
     /** Borrower: how many sessions use that path now (the kernel's count), -1 when unknown. */
     int sessions(String sharerId);
 

@@ -99,6 +99,10 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private final Map<String, Long> offerSentNanos = new LinkedHashMap<>();
     private final Map<String, Long> offerSentSeq = new LinkedHashMap<>();
     private final Map<String, Integer> shareSet = new LinkedHashMap<>();
+    /** Per sharer: the split of new sessions learned from what the paths carry (NewSessionShare). */
+    private final Map<String, NewSessionShare.Learned> learned = new LinkedHashMap<>();
+    /** Per sharer: the per mille the log last reported. */
+    private final Map<String, Integer> shareLogged = new LinkedHashMap<>();
     private final EmergencyLedger ledger;
     private final LendingStops stops;
     /** The borrowers the owner stopped lending to. */
@@ -341,7 +345,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         // one window even at T = 1 s (the estimate needs a sample or two, the borrower one more)
         boolean second = !sampled || now - sampledNanos >= samplePeriodNanos;
         if (second) {
-            read();
+            read(now);
             sample(now);
         }
         if (settings.lend() && (second || offerNow)) {
@@ -377,7 +381,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
      * Asks the worker for the readings (they may run commands: conntrack, nft counters), so the
      * channel's lock is never held over a process; this sample uses the last ones.
      */
-    private void read() {
+    private void read(long now) {
         if (reading) {
             return;
         }
@@ -396,8 +400,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             Map<String, Integer> sessions = new LinkedHashMap<>();
             Map<String, Integer> lentSessions = new LinkedHashMap<>();
             Map<String, PathCounters> carried = new HashMap<>();
+            Map<String, SharingPaths.SessionSample> samples = new HashMap<>();
+            long sampledAt = now; // the tick's: both readings of an interval lag theirs alike
             for (String id : sharers) {
                 sessions.put(id, paths.sessions(id));
+                samples.put(id, paths.sessionSample(id));
                 carried.put(key(id, false), paths.carried(id, false));
             }
             for (String id : borrowers) {
@@ -411,8 +418,36 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 readLentSessions = lentSessions;
                 // the worker runs one task at a time: a path closed before this reading reads as zeros
                 readCarried = carried;
+                goodput(samples, sampledAt);
                 reading = false;
             }
+        });
+    }
+
+    /** Per sharer: the last session sample and when it was read, and what one session got between the last two. */
+    private record SessionReading(SharingPaths.SessionSample sample, long atNanos, SessionGoodput.PerSession moved,
+                                  SessionGoodput.PerSession home) {
+    }
+
+    private final Map<String, SessionReading> sessionReadings = new HashMap<>();
+
+    /** A new session sample per sharer: what one active session got, moved and home, since the last. */
+    private void goodput(Map<String, SharingPaths.SessionSample> samples, long at) {
+        sessionReadings.keySet().retainAll(samples.keySet());
+        samples.forEach((id, now) -> {
+            SessionReading was = sessionReadings.get(id);
+            if (now == null) {
+                sessionReadings.remove(id);
+                return;
+            }
+            SessionGoodput.PerSession moved = SessionGoodput.PerSession.UNKNOWN;
+            SessionGoodput.PerSession home = SessionGoodput.PerSession.UNKNOWN;
+            if (was != null) {
+                long interval = at - was.atNanos();
+                moved = SessionGoodput.between(was.sample().moved(), now.moved(), interval);
+                home = SessionGoodput.between(was.sample().home(), now.home(), interval);
+            }
+            sessionReadings.put(id, new SessionReading(now, at, moved, home));
         });
     }
 
@@ -502,15 +537,28 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         if (b.state() != BorrowingSession.State.BORROWING || o == null) {
             return; // the other states stop new sessions through their own SetShare(0)
         }
-        long[] viaKbps = rateNow.getOrDefault(key(id, false), new long[] {0, 0});
-        NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(o.downKbps(), o.upKbps(),
-                down.capacityKbps(now), up.capacityKbps(now), Math.max(0, down.ownKbps(now)),
-                Math.max(0, up.ownKbps(now)), viaKbps[0], viaKbps[1], o.windowMs()));
+        long[] via = rateNow.getOrDefault(key(id, false), new long[] {0, 0, 0, 0});
+        SessionReading r = sessionReadings.get(id);
+        SessionGoodput.PerSession moved = r == null ? SessionGoodput.PerSession.UNKNOWN : r.moved();
+        SessionGoodput.PerSession home = r == null ? SessionGoodput.PerSession.UNKNOWN : r.home();
+        NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(
+                new NewSessionShare.Direction(o.downKbps(), down.capacityKbps(now), Math.max(0, down.ownKbps(now)),
+                        down.ownRecentKbps(now), via[0], via[2], moved.downKbps(), home.downKbps()),
+                new NewSessionShare.Direction(o.upKbps(), up.capacityKbps(now), Math.max(0, up.ownKbps(now)),
+                        up.ownRecentKbps(now), via[1], via[3], moved.upKbps(), home.upKbps()),
+                o.windowMs(), learned.getOrDefault(id, NewSessionShare.Learned.NONE)));
+        learned.put(id, d.learned());
         Integer had = shareSet.get(id);
         if (had != null && had == d.perMille()) {
             return;
         }
-        line(id, "borrowing: " + d.why());
+        // one line when moves stop or start, or the split moved far from the last one logged:
+        // the learned split steps every second while it adapts, which is not an admin's event
+        Integer logged = shareLogged.get(id);
+        if (logged == null || (logged == 0) != (d.perMille() == 0) || Math.abs(logged - d.perMille()) >= 200) {
+            line(id, "borrowing: " + d.why());
+            shareLogged.put(id, d.perMille());
+        }
         shareSet.put(id, d.perMille());
         worker.execute(() -> {
             try {
@@ -586,7 +634,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private static final class Rates {
         private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
 
-        long[] kbps(long now, SharingPaths.Bytes b, long windowNanos) {
+        /** {down, up} over the window, then {down, up} over its recent {@code recentNanos}. */
+        long[] kbps(long now, SharingPaths.Bytes b, long windowNanos, long recentNanos) {
             samples.addLast(new long[] {now, b.down(), b.up()});
             // keep the newest sample at least a window old, so the rate spans the whole window
             while (samples.size() > 2) {
@@ -597,13 +646,27 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 }
                 samples.removeFirst();
             }
-            long[] first = samples.peekFirst();
-            long dt = now - first[0];
+            long[] whole = rate(samples.peekFirst(), now, b);
+            // the newest sample at least the recent span old (the oldest one when none is)
+            long[] recentFrom = samples.peekFirst();
+            for (java.util.Iterator<long[]> it = samples.descendingIterator(); it.hasNext(); ) {
+                long[] x = it.next();
+                if (now - x[0] >= recentNanos) {
+                    recentFrom = x;
+                    break;
+                }
+            }
+            long[] recent = rate(recentFrom, now, b);
+            return new long[] {whole[0], whole[1], recent[0], recent[1]};
+        }
+
+        private static long[] rate(long[] from, long now, SharingPaths.Bytes b) {
+            long dt = now - from[0];
             if (dt <= 0) {
                 return new long[] {0, 0};
             }
-            return new long[] {Math.max(0, (b.down() - first[1]) * 8_000_000 / dt),
-                Math.max(0, (b.up() - first[2]) * 8_000_000 / dt)};
+            return new long[] {Math.max(0, (b.down() - from[1]) * 8_000_000 / dt),
+                Math.max(0, (b.up() - from[2]) * 8_000_000 / dt)};
         }
     }
 
@@ -624,7 +687,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         for (String k : open) {
             PathCounters c = readCarried.getOrDefault(k, PathCounters.ZERO);
             rateNow.put(k, rates.computeIfAbsent(k, x -> new Rates()).kbps(now, new SharingPaths.Bytes(c.bytesIn(),
-                    c.bytesOut()), window));
+                    c.bytesOut()), window, down.recentNanos()));
         }
     }
 
@@ -673,6 +736,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 trims.put(id, new Trim(t.downKbps(), t.upKbps(), t.why(), null, -1));
             } else if (a instanceof BorrowingSession.ClosePath) {
                 shareSet.remove(id);
+                learned.remove(id);
+                shareLogged.remove(id);
                 trims.remove(id);
                 worker.execute(() -> closed(id, false, () -> paths.closeBorrow(id)));
             }

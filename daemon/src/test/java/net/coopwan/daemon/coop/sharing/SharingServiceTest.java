@@ -286,9 +286,14 @@ class SharingServiceTest {
         assertEquals("LENDING", sharer.lendingStates().get("bo"));
         assertTrue(sharerPaths.calls.contains("openLend bo 625000"), sharerPaths.calls.toString());
         assertTrue(borrowerPaths.calls.contains("openBorrow sh"));
-        // the borrower is 94 % busy: 2 475 / (2 475 + 16 000) of its eligible new sessions, 2 475 kbit/s
-        // being what the sharer's quota for 5 000 per 1 s window sustains
-        assertEquals(133, borrowerPaths.share.get("sh"), borrowerPaths.calls.toString());
+        // the borrower is 94 % busy: it starts at 2 475 / (2 475 + 16 000) of its eligible new sessions,
+        // 2 475 kbit/s being what the sharer's quota for 5 000 per 1 s window sustains
+        List<String> shares = borrowerPaths.calls.stream().filter(c -> c.startsWith("setShare")).toList();
+        assertEquals("setShare sh 133", shares.get(0), borrowerPaths.calls.toString());
+        // then, its own line full and the path through the sharer carrying nothing (this fake's), it
+        // sends a quarter more each second
+        assertEquals("setShare sh 166", shares.get(1), borrowerPaths.calls.toString());
+        assertTrue(borrowerPaths.share.get("sh") > 500, borrowerPaths.calls.toString());
         assertEquals(Map.of(), borrower.counters(), "the answers to the lease's USEs are not unexpected");
 
         borrowerPaths.sessions = 3;
