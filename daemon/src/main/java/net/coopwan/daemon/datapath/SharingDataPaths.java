@@ -405,7 +405,17 @@ public final class SharingDataPaths implements SharingPaths {
             return null;
         }
         SharingBorrowerRules.Eligible e = borrower.eligibleFlows(settings.ports());
-        return e == null ? null : new SessionSample(sessions(e.moved()), sessions(e.home()));
+        if (e == null) {
+            return null;
+        }
+        long eligibleNew = -1;
+        try {
+            SharingBorrowerRules.Counters c = borrower.counters();
+            eligibleNew = c == null ? -1 : c.eligibleSessions();
+        } catch (RuntimeException ex) {
+            // unknown: the split then learns at every decision
+        }
+        return new SessionSample(sessions(e.moved()), sessions(e.home()), eligibleNew);
     }
 
     private static List<MovedSession> sessions(List<ConntrackFlow> flows) {

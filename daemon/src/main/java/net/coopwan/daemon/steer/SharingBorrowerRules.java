@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * <p>Table {@code inet coopwan_share}:
  * <pre>
  * prerouting (mangle):
- *   iifname @lans ct state new tcp dport @ports ip daddr != @avoid numgen random mod 1000 vmap @share
+ *   iifname @lans ct state new tcp dport @ports ip daddr != @avoid counter eligible numgen random mod 1000 vmap @share
  *       share: { 0-(perMille-1) : jump move }  (empty: no new session moves)
  *       move:  ct mark |= SHARED, counter moved
  *   iifname @lans ct mark has SHARED: meta mark |= SHARED       (every packet of a moved session)
@@ -45,16 +45,21 @@ public final class SharingBorrowerRules {
     /** Longest timeout of an {@code avoid} entry, s. */
     public static final long AVOID_MAX_TIMEOUT_S = 86_400;
     static final String MOVED = "moved";
+    /** Counter of the new sessions the split acted on (moved or not). */
+    static final String ELIGIBLE = "eligible";
     /** How long a session chosen for reset stays in the set: its next packet, or it is gone. */
     static final int DOOMED_SECONDS = 30;
     static final String UP = "via_sharer_up";
     static final String DOWN = "via_sharer_down";
     private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile(
-            "counter (moved|via_sharer_up|via_sharer_down) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
+            "counter (moved|eligible|via_sharer_up|via_sharer_down) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
     private static final java.util.regex.Pattern CT_MARK = java.util.regex.Pattern.compile("\\bmark=([0-9]+)");
 
-    /** What went through the sharer: sessions moved since the table was made, bytes both ways. */
-    public record Counters(long sessionsMoved, long bytesUp, long bytesDown) {
+    /**
+     * What went through the sharer: sessions moved since the table was made, the new sessions the
+     * split acted on (moved or not), bytes both ways.
+     */
+    public record Counters(long sessionsMoved, long eligibleSessions, long bytesUp, long bytesDown) {
     }
 
     private final CommandRunner runner;
@@ -204,17 +209,19 @@ public final class SharingBorrowerRules {
             return null;
         }
         long moved = 0;
+        long eligible = 0;
         long up = 0;
         long down = 0;
         java.util.regex.Matcher m = COUNTER.matcher(listing);
         while (m.find()) {
             switch (m.group(1)) {
                 case MOVED -> moved = Long.parseLong(m.group(2));
+                case ELIGIBLE -> eligible = Long.parseLong(m.group(2));
                 case UP -> up = Long.parseLong(m.group(3));
                 default -> down = Long.parseLong(m.group(3));
             }
         }
-        return new Counters(moved, up, down);
+        return new Counters(moved, eligible, up, down);
     }
 
     /** The connections in conntrack with {@link SteerMarks#SHARED}, or -1 when conntrack cannot be read. */
@@ -264,7 +271,7 @@ public final class SharingBorrowerRules {
         b.append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n');
         b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
-        for (String c : List.of(MOVED, UP, DOWN)) {
+        for (String c : List.of(MOVED, ELIGIBLE, UP, DOWN)) {
             b.append("\tcounter ").append(c).append(" {\n\t}\n");
         }
         b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(lans).append("\n\t}\n");
@@ -274,7 +281,10 @@ public final class SharingBorrowerRules {
         b.append("\tmap share {\n\t\ttypeof numgen random mod 1000 : verdict\n\t\tflags interval\n\t}\n");
         b.append("\tchain pre {\n");
         b.append("\t\ttype filter hook prerouting priority mangle; policy accept;\n");
-        b.append("\t\tiifname @lans ct state new tcp dport @ports ip daddr != @avoid numgen random mod 1000 vmap @share\n");
+        // "eligible" counts every new session the split acts on, moved or not: the split learns only
+        // when there were some (NewSessionShare)
+        b.append("\t\tiifname @lans ct state new tcp dport @ports ip daddr != @avoid counter name \"").append(ELIGIBLE)
+                .append("\" numgen random mod 1000 vmap @share\n");
         b.append("\t\tiifname @lans ct mark and ").append(shared).append(" == ").append(shared)
                 .append(" meta mark set meta mark or ").append(shared).append('\n');
         b.append("\t}\n");

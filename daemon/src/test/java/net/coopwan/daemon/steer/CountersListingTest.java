@@ -34,10 +34,10 @@ class CountersListingTest {
                 .answer("nft list counters table inet coopwan_emerg", listing("coopwan_emerg", "via_helper_out", "300",
                         "via_helper_in", "9000"))
                 .answer("nft list counters table inet coopwan_share", listing("coopwan_share", "moved", "0",
-                        "via_sharer_up", "12", "via_sharer_down", "34"))
+                        "eligible", "0", "via_sharer_up", "12", "via_sharer_down", "34"))
                 .answer("nft list counters table inet coopwan_lc", listing("coopwan_lc", "app_lol", "0", "lc_packets", "0"));
         assertArrayEquals(new long[] {300, 9000}, new EmergencyRequesterRules(os, SteerRanges.DEFAULTS, 3190, 31090).counters());
-        assertEquals(new SharingBorrowerRules.Counters(1, 12, 34),
+        assertEquals(new SharingBorrowerRules.Counters(1, 1, 12, 34),
                 new SharingBorrowerRules(os, SteerRanges.DEFAULTS, 3185, 31085).counters());
         assertEquals(new LatencyRules.Counters(Map.of("lol", 1L), 0, 0, 0, 1), new LatencyRules(os).counters());
 

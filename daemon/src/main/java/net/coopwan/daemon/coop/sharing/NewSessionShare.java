@@ -28,24 +28,28 @@ import java.util.Locale;
  *     hop and a dropping quota, a LAN's pool of connections stays longer on the slower path, and a
  *     line's own losses and delay make its sessions slower than its rate (the sharing benchmark
  *     measured half the gain the quota sustains with the split fixed at the capacities' ratio, on
- *     an impaired line). Two signals, over the recent span: how full each path is (the own line
- *     of its capacity, the path through the sharer of what its quota sustains; full from
- *     {@value #FULL_PERCENT} %), and what one active session gets on each (the moved ones, and the
- *     ones that could have moved but stayed home; {@link SessionGoodput}). A session moved off a
- *     full own line costs it nothing (the others take up what it left), so:
+ *     an impaired line). It learns only from decisions that could show anything: at least one
+ *     eligible new session since the last. Signals, over the recent span: how full each path is
+ *     (the own line of its capacity, the path through the sharer of what its quota sustains; full
+ *     from {@value #FULL_PERCENT} %), and what one active session gets on each
+ *     ({@link SessionGoodput}). A quarter more of the new
+ *     sessions go to the sharer (at least {@value #STEP_PER_MILLE} per mille), or a quarter fewer:
  *     <ul>
- *     <li>the path through the sharer with room, and the own line full (unless a session gets
- *         under half as much through the sharer as at home: each one moved would add little, and
- *         one too many would empty the own line) or a session getting more than 10 % more through
- *         the sharer: a quarter more of the new sessions go there (at least
- *         {@value #STEP_PER_MILLE} per mille);</li>
- *     <li>the path through the sharer full, the own line not, and a session not getting more
- *         through the sharer: a quarter fewer;</li>
- *     <li>the own line with room (recently under {@value #ROOM_PERCENT} %, and not full over the
- *         window: a second's dip of a line that is full is how a few sessions come and go, not
- *         room) and a session not getting more through the sharer: a quarter fewer, a session at
- *         home costs the neighbour nothing; and the split it had becomes a ceiling;</li>
- *     <li>otherwise (both full, or no signal either way) it holds.</li>
+ *     <li>the own line full, the path with room: more (a new session on a full line only takes
+ *         from the others there; through the sharer it adds), and never under the capacities'
+ *         ratio; unless a session gets under half as much through the sharer as at home (each one
+ *         moved would add little, and one too many would empty the own line): it holds;</li>
+ *     <li>the path full, the own line not: fewer;</li>
+ *     <li>both full: a new session takes from the others wherever it goes, so fairness decides:
+ *         more if a session gets 10 % more through the sharer, fewer if 10 % less;</li>
+ *     <li>neither full: fewer right after the split grew and left the own line under
+ *         {@value #ROOM_PERCENT} % (it moved too many: the split it had becomes a ceiling), or
+ *         while a session gets 10 % more at home (where there is room for it); else it holds: the
+ *         sessions are limited by something else than the lines (a light load, or slow sessions),
+ *         a path's room says nothing of what one more session would get there (it has room
+ *         because its sessions are slow), and a session getting more through the sharer may only
+ *         show that the home sessions are calls and streams at their own rates. A light load thus
+ *         leaves the split as it was.</li>
  *     </ul>
  *     The ceiling is TCP's slow-start threshold for the same reason: a split that emptied the own
  *     line (too few sessions left at home to fill it, when each session through the sharer is
@@ -70,11 +74,11 @@ public final class NewSessionShare {
     static final int CEILING_RISE_PER_MILLE = 5;
 
     /**
-     * What the split has learned: the per mille (-1: nothing yet) and the ceiling, the split at
-     * which the own line last had room (1000: none).
+     * What the split has learned: the per mille (-1: nothing yet), the ceiling (the split whose
+     * growth last left the own line room; 1000: none), and whether the last decision grew it.
      */
-    public record Learned(int perMille, int ceiling) {
-        public static final Learned NONE = new Learned(-1, 1000);
+    public record Learned(int perMille, int ceiling, boolean rose) {
+        public static final Learned NONE = new Learned(-1, 1000, false);
     }
 
     /**
@@ -104,9 +108,15 @@ public final class NewSessionShare {
     /**
      * What the decision is based on.
      *
-     * @param learned the split learned so far (the last decision's)
+     * @param learned     the split learned so far (the last decision's)
+     * @param newSessions eligible new sessions the kernel saw since the last decision (moved or not), -1 unknown
      */
-    public record Inputs(Direction down, Direction up, long offerWindowMs, Learned learned) {
+    public record Inputs(Direction down, Direction up, long offerWindowMs, Learned learned, long newSessions) {
+
+        /** New sessions unknown: the split learns at every decision. */
+        public Inputs(Direction down, Direction up, long offerWindowMs, Learned learned) {
+            this(down, up, offerWindowMs, learned, -1);
+        }
     }
 
     /**
@@ -161,12 +171,11 @@ public final class NewSessionShare {
         String head = String.format(Locale.ROOT, "own uplink busy (%.0f %% %s): ", Math.max(loadDown, loadUp) * 100,
                 byDown ? "down" : "up");
         if (learned < 0) {
-            long own = d.ownCapacityKbps();
             // an own capacity not configured (and not yet learned): no proportion to go by, so half
-            int start = own <= 0 ? 500 : (int) Math.max(MIN_PER_MILLE, Math.min(1000, path * 1000 / (path + own)));
-            return new Decision(start, new Learned(start, was.ceiling()), head + String.format(Locale.ROOT,
+            int start = start(d, path);
+            return new Decision(start, new Learned(start, was.ceiling(), false), head + String.format(Locale.ROOT,
                     "%d of 1000 new sessions to the sharer, from the capacities (offer %d, its quota sustains %d, own %d "
-                            + "kbit/s)", start, d.offerKbps(), path, own));
+                            + "kbit/s)", start, d.offerKbps(), path, d.ownCapacityKbps()));
         }
         if (d.ownCapacityKbps() <= 0 || d.ownRecentKbps() < 0) {
             return new Decision(learned, was, head + learned + " of 1000 new sessions to the sharer (own capacity "
@@ -174,41 +183,79 @@ public final class NewSessionShare {
         }
         long ownPct = d.ownRecentKbps() * 100 / d.ownCapacityKbps();
         long pathPct = path <= 0 ? 100 : d.viaSharerRecentKbps() * 100 / path;
-        boolean ownFull = ownPct >= FULL_PERCENT;
+        String state = String.format(Locale.ROOT, "recently own %d %% of %d, through the sharer %d %% of the %d kbit/s "
+                + "its quota sustains", ownPct, d.ownCapacityKbps(), pathPct, path);
+        if (in.newSessions() == 0) {
+            // the split acts on new sessions only: without any, nothing it could have changed shows
+            // (a line full of sessions that may not move taught a split to grow to 98 % in the
+            // benchmark, which the next load then met)
+            return new Decision(learned, new Learned(learned, was.ceiling(), false), head + learned
+                    + " of 1000 new sessions to the sharer (no new session to learn from; " + state + ")");
+        }
+        boolean homeFull = ownPct >= FULL_PERCENT;
         boolean pathFull = pathPct >= FULL_PERCENT;
         long v = d.sessionViaSharerKbps();
         long w = d.sessionHomeKbps();
         boolean compared = v >= 0 && w >= 0;
         // 10 % either way is the same: two readings a second apart are not more exact than that
         boolean faster = compared && v * 10 > w * 11;
+        boolean slower = compared && v * 10 < w * 9;
         // a session through the sharer at under half of one at home: each one moved off a full own
         // line adds little, and one too many empties it (too few left at home to fill it)
         boolean muchSlower = compared && v * 2 < w;
         int step = Math.max(STEP_PER_MILLE, learned / 4);
-        int next = learned;
         int ceiling = Math.min(1000, was.ceiling() + CEILING_RISE_PER_MILLE);
+        int grown = Math.max(learned, Math.min(Math.min(1000, learned + step), ceiling - STEP_PER_MILLE));
+        int shrunk = Math.max(MIN_PER_MILLE, learned - step);
+        int next;
         String how;
-        if (!pathFull && (ownFull && !muchSlower || faster)) {
-            next = Math.max(learned, Math.min(Math.min(1000, learned + step), ceiling - STEP_PER_MILLE));
-            how = (ownFull ? "own line full" : "a session gets more through the sharer") + ", the sharer's path has room"
-                    + (next > learned ? "" : ", under the split that left the own line room last");
-        } else if (pathFull && !ownFull && !faster) {
-            next = Math.max(MIN_PER_MILLE, learned - step);
+        if (homeFull && !pathFull) {
+            // a new session on a full own line takes from the others there; through the sharer it adds
+            if (muchSlower) {
+                next = learned;
+                how = "own line full, the sharer's path has room, but a session gets under half there";
+            } else {
+                // never under the capacities' ratio while the own line is full: a split a light load
+                // shrank starts from there again instead of growing back from a few per mille
+                next = Math.max(grown, Math.min(start(d, path), ceiling - STEP_PER_MILLE));
+                how = "own line full, the sharer's path has room" + (next > learned ? ""
+                        : ", under the split that emptied the own line last");
+            }
+        } else if (pathFull && !homeFull) {
+            next = shrunk;
             how = "the sharer's path full, the own line not";
-        } else if (ownPct < ROOM_PERCENT && d.ownKbps() * 100 < d.ownCapacityKbps() * FULL_PERCENT && !faster) {
-            ceiling = learned;
-            next = Math.max(MIN_PER_MILLE, learned - step);
-            how = "own line has room";
+        } else if (homeFull) {
+            // both full: each new session takes from the others wherever it goes, so fairness decides
+            next = faster ? grown : slower ? shrunk : learned;
+            how = "both full, a session gets " + (faster ? "more through the sharer" : slower ? "more at home"
+                    : "about as much either way");
+        } else if (was.rose() && ownPct < ROOM_PERCENT) {
+            ceiling = learned; // this split's growth emptied the own line: not again soon
+            next = shrunk;
+            how = "own line has room since the split grew";
+        } else if (slower) {
+            // neither full, and a session gets more at home, where there is room for it
+            next = shrunk;
+            how = "neither full, a session gets more at home";
         } else {
-            how = ownFull && pathFull ? "both full" : faster ? "a session gets more through the sharer, its path full"
-                    : "neither full, a session gets about as much either way";
+            // neither full: the sessions are limited by something else than the lines (the LAN asks
+            // for little, or each session is slow: delay, loss). A path's room is no measure of
+            // what one more session would get there (it has room because its sessions are slow),
+            // and a session that gets more through the sharer may only show that the home
+            // sessions are calls and streams at their own rates. It holds.
+            next = learned;
+            how = "neither full";
         }
         String sessions = compared ? String.format(Locale.ROOT, "; a session %d kbit/s through the sharer, %d at home", v, w)
                 : "";
-        return new Decision(next, new Learned(next, ceiling), head + String.format(Locale.ROOT,
-                "%d of 1000 new sessions to the sharer (was %d: %s; recently own %d %% of %d, through the sharer %d %% of"
-                        + " the %d kbit/s its quota sustains%s)", next, learned, how, ownPct, d.ownCapacityKbps(), pathPct,
-                path, sessions));
+        return new Decision(next, new Learned(next, ceiling, next > learned), head + String.format(Locale.ROOT,
+                "%d of 1000 new sessions to the sharer (was %d: %s; %s%s)", next, learned, how, state, sessions));
+    }
+
+    /** The split to start from: {@code path / (path + own capacity)}, half while the own capacity is unknown. */
+    private static int start(Direction d, long path) {
+        long own = d.ownCapacityKbps();
+        return own <= 0 ? 500 : (int) Math.max(MIN_PER_MILLE, Math.min(1000, path * 1000 / (path + own)));
     }
 
     /** Load as a share of capacity; an unknown capacity (0) counts as busy when anything flows. */

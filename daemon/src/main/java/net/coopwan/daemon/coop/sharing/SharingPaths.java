@@ -96,8 +96,11 @@ public interface SharingPaths {
         return null;
     }
 
-    /** The moved and the home sessions of one reading, in {@link MovedSession}'s terms. */
-    record SessionSample(List<MovedSession> moved, List<MovedSession> home) {
+    /**
+     * The moved and the home sessions of one reading, in {@link MovedSession}'s terms, and the
+     * eligible new sessions the kernel has seen since the path opened (moved or not; -1 unknown).
+     */
+    record SessionSample(List<MovedSession> moved, List<MovedSession> home, long eligibleNew) {
     }
 
     /** Borrower: how many sessions use that path now (the kernel's count), -1 when unknown. */

@@ -426,7 +426,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     /** Per sharer: the last session sample and when it was read, and what one session got between the last two. */
     private record SessionReading(SharingPaths.SessionSample sample, long atNanos, SessionGoodput.PerSession moved,
-                                  SessionGoodput.PerSession home) {
+                                  SessionGoodput.PerSession home, long newSessions) {
     }
 
     private final Map<String, SessionReading> sessionReadings = new HashMap<>();
@@ -442,12 +442,16 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             }
             SessionGoodput.PerSession moved = SessionGoodput.PerSession.UNKNOWN;
             SessionGoodput.PerSession home = SessionGoodput.PerSession.UNKNOWN;
+            long fresh = -1;
             if (was != null) {
                 long interval = at - was.atNanos();
                 moved = SessionGoodput.between(was.sample().moved(), now.moved(), interval);
                 home = SessionGoodput.between(was.sample().home(), now.home(), interval);
+                if (was.sample().eligibleNew() >= 0 && now.eligibleNew() >= was.sample().eligibleNew()) {
+                    fresh = now.eligibleNew() - was.sample().eligibleNew();
+                }
             }
-            sessionReadings.put(id, new SessionReading(now, at, moved, home));
+            sessionReadings.put(id, new SessionReading(now, at, moved, home, fresh));
         });
     }
 
@@ -546,7 +550,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                         down.ownRecentKbps(now), via[0], via[2], moved.downKbps(), home.downKbps()),
                 new NewSessionShare.Direction(o.upKbps(), up.capacityKbps(now), Math.max(0, up.ownKbps(now)),
                         up.ownRecentKbps(now), via[1], via[3], moved.upKbps(), home.upKbps()),
-                o.windowMs(), learned.getOrDefault(id, NewSessionShare.Learned.NONE)));
+                o.windowMs(), learned.getOrDefault(id, NewSessionShare.Learned.NONE), r == null ? -1 : r.newSessions()));
         learned.put(id, d.learned());
         Integer had = shareSet.get(id);
         if (had != null && had == d.perMille()) {

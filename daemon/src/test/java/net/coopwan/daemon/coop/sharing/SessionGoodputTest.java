@@ -15,7 +15,7 @@ class SessionGoodputTest {
     }
 
     @Test
-    void theMeanOfTheActiveSessionsIdleOnesLeftOut() {
+    void theByteWeightedMeanOfTheActiveSessionsIdleOnesLeftOut() {
         List<SharingPaths.MovedSession> before = List.of(s("a", 1_000, 100_000), s("b", 500, 50_000), s("idle", 100, 900));
         // over 2 s: a got 250 000 B down (1 000 kbit/s), b 125 000 (500 kbit/s), idle 2 000 B (under 3 000 B/s);
         // c started in between: all its 125 000 B count
@@ -23,8 +23,29 @@ class SessionGoodputTest {
                 s("idle", 200, 2_900), s("c", 1_000, 125_000));
         SessionGoodput.PerSession p = SessionGoodput.between(before, now, 2 * SECOND);
         assertEquals(3, p.active());
-        assertEquals((1_000 + 500 + 500) / 3, p.downKbps());
-        assertEquals((2_000 + 1_000 + 1_000) * 8 / 2 / 1000 / 3, p.upKbps());
+        // (1 000^2 + 500^2 + 500^2) / (1 000 + 500 + 500)
+        assertEquals(750, p.downKbps());
+        // up: 8, 4 and 4 kbit/s: (64 + 16 + 16) / 16
+        assertEquals(6, p.upKbps());
+    }
+
+    @Test
+    void sessionsThatAskForLittleDoNotHideWhatATransferGets() {
+        // eight calls at 80 kbit/s beside two transfers at 600: a transfer's rate, about
+        List<SharingPaths.MovedSession> before = new java.util.ArrayList<>();
+        List<SharingPaths.MovedSession> now = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            before.add(s("call" + i, 0, 0));
+            now.add(s("call" + i, 0, 10_000));
+        }
+        before.add(s("t1", 0, 0));
+        before.add(s("t2", 0, 0));
+        now.add(s("t1", 0, 75_000));
+        now.add(s("t2", 0, 75_000));
+        SessionGoodput.PerSession p = SessionGoodput.between(before, now, SECOND);
+        assertEquals(10, p.active());
+        // (8 x 80^2 + 2 x 600^2) / (8 x 80 + 2 x 600) = 771 200 / 1 840
+        assertEquals(419, p.downKbps());
     }
 
     @Test
