@@ -42,15 +42,18 @@ import java.util.Locale;
  *     <li>the path full, the own line not: fewer;</li>
  *     <li>both full: a new session takes from the others wherever it goes, so fairness decides:
  *         more if a session gets 10 % more through the sharer, fewer if 10 % less;</li>
- *     <li>neither full: fewer right after the split grew and left the own line under
- *         {@value #ROOM_PERCENT} % (it moved too many: the split it had becomes a ceiling), or
- *         while a session gets 10 % more at home (where there is room for it); else it holds: the
- *         sessions are limited by something else than the lines (a light load, or slow sessions),
- *         a path's room says nothing of what one more session would get there (it has room
- *         because its sessions are slow), and a session getting more through the sharer may only
- *         show that the home sessions are calls and streams at their own rates. A light load thus
- *         leaves the split as it was.</li>
+ *     <li>neither full: fewer right after the split grew and left a line that was full over the
+ *         window under {@value #ROOM_PERCENT} % (it moved too many: the split it had becomes a
+ *         ceiling); else the sessions are limited by something else than the lines (each is slow:
+ *         delay, loss), so a new one gets what those of its path get: more while a session gets
+ *         10 % more through the sharer, fewer while 10 % less; else it holds (a light load, or
+ *         nothing to compare: a path's room says nothing of what one more session would get there,
+ *         it may have room because its sessions are slow).</li>
  *     </ul>
+ *     A home session's rate counts only when it is at least 2 % of the own line (a call or a stream
+ *     at its own rate asks for little, and a line of them only seems slow; the benchmark's trickles
+ *     at 80 kbit/s made a 10 Mbit/s line look slower than the sharer's); with the path full and the
+ *     own line under {@value #ROOM_PERCENT} %, fewer whatever the sessions get.
  *     The ceiling is TCP's slow-start threshold for the same reason: a split that emptied the own
  *     line (too few sessions left at home to fill it, when each session through the sharer is
  *     slow) would be reached again and again, each time costing the own line a second or two.
@@ -194,8 +197,12 @@ public final class NewSessionShare {
         }
         boolean homeFull = ownPct >= FULL_PERCENT;
         boolean pathFull = pathPct >= FULL_PERCENT;
+        // a home session's rate tells what the own line gives only when it is more than a sliver
+        // of that line: a call or a stream at its own rate (the benchmark's trickles at 80 kbit/s)
+        // asks for little, and a line of them only seems slow. Not so for the moved sessions:
+        // they are the ones whose rate must brake the growth when it is small
         long v = d.sessionViaSharerKbps();
-        long w = d.sessionHomeKbps();
+        long w = informative(d.sessionHomeKbps(), d.ownCapacityKbps());
         boolean compared = v >= 0 && w >= 0;
         // 10 % either way is the same: two readings a second apart are not more exact than that
         boolean faster = compared && v * 10 > w * 11;
@@ -221,35 +228,41 @@ public final class NewSessionShare {
                 how = "own line full, the sharer's path has room" + (next > learned ? ""
                         : ", under the split that emptied the own line last");
             }
-        } else if (pathFull && !homeFull) {
+        } else if (pathFull && !homeFull && (ownPct < ROOM_PERCENT || !faster)) {
             next = shrunk;
-            how = "the sharer's path full, the own line not";
+            how = "the sharer's path full, the own line " + (ownPct < ROOM_PERCENT ? "with room" : "not");
         } else if (homeFull) {
             // both full: each new session takes from the others wherever it goes, so fairness decides
             next = faster ? grown : slower ? shrunk : learned;
             how = "both full, a session gets " + (faster ? "more through the sharer" : slower ? "more at home"
                     : "about as much either way");
-        } else if (was.rose() && ownPct < ROOM_PERCENT) {
+        } else if (was.rose() && ownPct < ROOM_PERCENT && d.ownKbps() * 100 >= d.ownCapacityKbps() * FULL_PERCENT) {
             ceiling = learned; // this split's growth emptied the own line: not again soon
             next = shrunk;
             how = "own line has room since the split grew";
-        } else if (slower) {
-            // neither full, and a session gets more at home, where there is room for it
-            next = shrunk;
-            how = "neither full, a session gets more at home";
+        } else if (!homeFull && !pathFull && (faster || slower)) {
+            // neither full: the sessions are limited by something else than the lines (each one
+            // is slow: delay, loss; the benchmark's impaired own line carried sessions at 0.6
+            // Mbit/s beside 3.4 through the sharer), so a new one gets what the sessions of its
+            // path get
+            next = faster ? grown : shrunk;
+            how = "neither full, a session gets more " + (faster ? "through the sharer" : "at home");
         } else {
-            // neither full: the sessions are limited by something else than the lines (the LAN asks
-            // for little, or each session is slow: delay, loss). A path's room is no measure of
-            // what one more session would get there (it has room because its sessions are slow),
-            // and a session that gets more through the sharer may only show that the home
-            // sessions are calls and streams at their own rates. It holds.
+            // a light load, or no session to compare: a path's room says nothing of what one more
+            // session would get there (it may have room because its sessions are slow)
             next = learned;
-            how = "neither full";
+            how = homeFull ? "both full, a session gets about as much either way" : pathFull
+                    ? "the sharer's path full, a session gets more there than at home" : "neither full";
         }
         String sessions = compared ? String.format(Locale.ROOT, "; a session %d kbit/s through the sharer, %d at home", v, w)
                 : "";
         return new Decision(next, new Learned(next, ceiling, next > learned), head + String.format(Locale.ROOT,
                 "%d of 1000 new sessions to the sharer (was %d: %s; %s%s)", next, learned, how, state, sessions));
+    }
+
+    /** A session's rate, or -1 when unknown or under 2 % of its line's {@code capacityKbps}. */
+    private static long informative(long kbps, long capacityKbps) {
+        return kbps >= 0 && kbps * 50 >= capacityKbps ? kbps : -1;
     }
 
     /** The split to start from: {@code path / (path + own capacity)}, half while the own capacity is unknown. */
