@@ -14,8 +14,9 @@ public record Hop(int address, boolean known) {
     public static final Hop UNKNOWN = new Hop(0, false);
 
     public Hop {
-        if (!known && address != 0) {
-            throw new IllegalArgumentException("an unknown hop has no address");
+        if (known == (address == 0)) {
+            // 0.0.0.0 never answers a probe; on the wire it stands for the unknown hop
+            throw new IllegalArgumentException(known ? "0.0.0.0 is not a hop's address" : "an unknown hop has no address");
         }
     }
 

@@ -96,7 +96,7 @@ public final class IcmpRouteTracer implements RouteTracer {
                         continue;
                     }
                     TracePackets.Answer a = TracePackets.read(in, n, targetBits, id, token);
-                    if (a == null || a.ttl() > max) {
+                    if (a == null || a.ttl() > max || a.from() == 0) {
                         continue; // not ours: another program's ICMP, a stray, an earlier trace's late answer
                     }
                     if (a.kind() == TracePackets.Kind.ECHO_REPLY) {
