@@ -142,10 +142,15 @@ public record LatencyStatus(Classification classification, Suppression suppressi
      * @param peerMeasuredAt      when the neighbour's trace ended (on this router's clock), null never
      * @param duplicationVia      LC copies may go through this neighbour (the gate as applied)
      * @param suppressionRequests this neighbour may be asked to suppress (the gate as applied)
+     * @param rttCorrelation      Pearson r of both routers' RTT to the target over the last 10 minutes
+     *                            (method 2, shown only), null without 20 pairs of samples that vary
+     * @param rttCorrelated       r at or above the cut-off (0.7, docs/PROTOCOL.md 3.15); false without a figure
+     * @param rttSamples          our RTT samples held and the neighbour's last reported, e.g. 60 and 58
      */
     public record IspNeighbour(String peerId, String verdict, String reason, int commonSuffix, double ratio, String target,
                                String ownRoute, String peerRoute, java.time.Instant ownMeasuredAt,
-                               java.time.Instant peerMeasuredAt, boolean duplicationVia, boolean suppressionRequests) {
+                               java.time.Instant peerMeasuredAt, boolean duplicationVia, boolean suppressionRequests,
+                               Double rttCorrelation, boolean rttCorrelated, String rttSamples) {
         public IspNeighbour {
             Objects.requireNonNull(peerId, "peerId");
             Objects.requireNonNull(verdict, "verdict");

@@ -62,7 +62,7 @@ final class CommonIspWiring {
         IcmpRouteTracer tracer = new IcmpRouteTracer(uplink.get().device(), null, IcmpRouteTracer.Limits.defaults(),
                 Clock.systemUTC());
         CommonIspService.Settings s = settings(c);
-        CommonIspService service = new CommonIspService(s, tracer, traces, Clock.systemUTC(), channel::peerIds,
+        CommonIspService service = new CommonIspService(s, tracer, tracer, traces, Clock.systemUTC(), channel::peerIds,
                 new SecureRandom().nextLong(), log);
         channel.messages(ChannelHeader.Kind.COMMON_ISP, service);
         log.accept("common-isp: on, target " + (s.target() == 0 ? "none (the neighbour's, if it names one)"

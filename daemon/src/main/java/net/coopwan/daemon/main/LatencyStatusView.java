@@ -39,7 +39,10 @@ final class LatencyStatusView {
         for (CommonIspStatus n : s.status()) {
             out.add(new LatencyStatus.IspNeighbour(n.peerId(), n.verdict().name(), n.reason(), n.commonSuffix(), n.ratio(),
                     n.target(), n.ownRoute(), n.peerRoute(), instant(n.ownMeasuredAt()), instant(n.peerMeasuredAt()),
-                    s.duplicationVia(n.peerId()), s.suppressionRequestsTo(n.peerId())));
+                    s.duplicationVia(n.peerId()), s.suppressionRequestsTo(n.peerId()),
+                    Double.isNaN(n.rttCorrelation()) ? null : n.rttCorrelation(),
+                    n.rttCorrelation() >= net.coopwan.daemon.coop.commonisp.RttCorrelation.CORRELATED,
+                    n.ownSamples() + " and " + n.peerSamples()));
         }
         return new LatencyStatus.CommonIsp(true, st.gate(), st.target() == 0 ? "" : Hop.of(st.target()).toString(), out,
                 s.counters());

@@ -404,6 +404,11 @@ final class HumanFormat {
                 sb.append("  own route ").append(n.path("ownRoute").asText("")).append(traced(n.path("ownMeasuredAt")))
                         .append("\n  its route ").append(n.path("peerRoute").asText("")).append(traced(n.path("peerMeasuredAt")))
                         .append('\n');
+                JsonNode r = n.path("rttCorrelation");
+                sb.append("  RTT to the target ").append(r.isNumber()
+                        ? String.format(java.util.Locale.ROOT, "%s r = %.2f", n.path("rttCorrelated").asBoolean() ? "correlated" : "not correlated",
+                                r.asDouble()) : "correlation not known yet")
+                        .append(" (samples ").append(n.path("rttSamples").asText("")).append(")\n");
             }
         }
         String counted = nonZero(ci.path("counters"));

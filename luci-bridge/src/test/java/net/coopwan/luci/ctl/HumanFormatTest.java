@@ -223,7 +223,7 @@ class HumanFormatTest {
                                 "common suffix 3 of 5/5 hops to 198.19.0.1 (ratio 0.60)", 3, 0.6, "198.19.0.1",
                                 "[198.18.1.1 198.18.1.2 198.18.9.1 198.18.9.2 198.19.0.1]",
                                 "[198.18.2.1 198.18.2.2 198.18.9.1 198.18.9.2 198.19.0.1]",
-                                java.time.Instant.parse("2026-12-07T05:20:00Z"), null, false, true)),
+                                java.time.Instant.parse("2026-12-07T05:20:00Z"), null, false, true, 0.82, true, "60 and 58")),
                         java.util.Map.of("COMMON_ISP_MALFORMED", 1L, "COMMON_ISP_REPEATED", 0L)));
         String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
         assertTrue(out.contains("common ISP detection on, target 198.19.0.1, gate on\n"), out);
@@ -231,6 +231,7 @@ class HumanFormatTest {
         assertTrue(out.contains("coop-b: common suffix 3 of 5/5 hops to 198.19.0.1 (ratio 0.60)\n"), out);
         assertTrue(out.contains("  own route [198.18.1.1 198.18.1.2 198.18.9.1 198.18.9.2 198.19.0.1] (traced 05:20:00)\n"), out);
         assertTrue(out.contains("  its route [198.18.2.1 198.18.2.2 198.18.9.1 198.18.9.2 198.19.0.1] (not traced yet)\n"), out);
+        assertTrue(out.contains("  RTT to the target correlated r = 0.82 (samples 60 and 58)\n"), out);
         assertTrue(out.contains("counted: COMMON_ISP_MALFORMED 1\n"), out);
         assertTrue(out.endsWith("duplication off: peer link off\n"), out);
     }

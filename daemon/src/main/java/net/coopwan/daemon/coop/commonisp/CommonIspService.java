@@ -38,6 +38,10 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     static final long RESEND_MS = 5_000;
     /** At most this many targets traced (own + one per neighbour); more neighbours wait for a slot. */
     static final int MAX_TARGETS = 8;
+    /** Method 2: one RTT sample to each needed target this often; 60 of them are the last 10 minutes. */
+    static final long SAMPLE_PERIOD_MS = 10_000;
+    /** A report goes out again with the samples of the last minute. */
+    static final int SAMPLES_PER_REPORT = 6;
 
     /**
      * @param gate      apply the verdicts (gate_on_isp); off: they are only shown
@@ -58,6 +62,11 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     }
 
     private final RouteTracer tracer;
+    private final RttProbe probe;
+    private final Map<Integer, java.util.ArrayDeque<RttCorrelation.Timed>> samples = new HashMap<>();
+    private final Set<Integer> sampling = new HashSet<>();
+    private final Map<Integer, Integer> newSamples = new HashMap<>();
+    private long nextSampleMs = Long.MIN_VALUE / 2;
     private final Executor traces;
     private final Clock clock;
     private final Supplier<Set<String>> peers;
@@ -77,8 +86,15 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
      */
     public CommonIspService(Settings settings, RouteTracer tracer, Executor traces, Clock clock, Supplier<Set<String>> peers,
             long firstSequence, Consumer<String> log) {
+        this(settings, tracer, RttProbe.NONE, traces, clock, peers, firstSequence, log);
+    }
+
+    /** @param probe method 2's RTT samples to the common target ({@link RttProbe#NONE}: none) */
+    public CommonIspService(Settings settings, RouteTracer tracer, RttProbe probe, Executor traces, Clock clock,
+            Supplier<Set<String>> peers, long firstSequence, Consumer<String> log) {
         this.settings = settings;
         this.tracer = tracer;
+        this.probe = probe;
         this.traces = traces;
         this.clock = clock;
         this.peers = peers;
@@ -131,10 +147,19 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
             }
         }
         own.keySet().retainAll(needed);
+        samples.keySet().retainAll(needed);
         for (int t : needed) {
             Measured m = own.get(t);
             if (!tracing.contains(t) && (m == null || nowMs - m.atMs() >= s.refreshMs())) {
                 startTrace(t);
+            }
+        }
+        if (probe != RttProbe.NONE && nowMs - nextSampleMs >= 0) {
+            nextSampleMs = nowMs + SAMPLE_PERIOD_MS;
+            for (int t : needed) {
+                if (!sampling.contains(t)) {
+                    startSample(t);
+                }
             }
         }
         for (String p : paired) {
@@ -158,15 +183,59 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
         return Integer.compareUnsigned(mine, theirs) <= 0 ? mine : theirs;
     }
 
-    private void startTrace(int target) {
-        tracing.add(target);
-        Inet4Address address;
+    private static Inet4Address address(int target) {
         try {
-            address = (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) (target >>> 24), (byte) (target >>> 16),
+            return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) (target >>> 24), (byte) (target >>> 16),
                     (byte) (target >>> 8), (byte) target});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // four bytes always make an address
         }
+    }
+
+    private void startSample(int target) {
+        sampling.add(target);
+        Inet4Address address = address(target);
+        try {
+            traces.execute(() -> {
+                int rtt;
+                try {
+                    rtt = probe.rttMs(address);
+                } catch (IOException | RuntimeException e) {
+                    rtt = -1;
+                }
+                sampled(target, rtt);
+            });
+        } catch (RuntimeException e) {
+            sampling.remove(target);
+        }
+    }
+
+    /** An RTT sample ended (on the tracing thread); every {@link #SAMPLES_PER_REPORT} the report goes out again. */
+    synchronized void sampled(int target, int rttMs) {
+        sampling.remove(target);
+        java.util.ArrayDeque<RttCorrelation.Timed> q = samples.computeIfAbsent(target, t -> new java.util.ArrayDeque<>());
+        q.addLast(new RttCorrelation.Timed(clock.millis(), Math.min(rttMs, CommonIspMessage.Samples.LOST - 1)));
+        while (q.size() > CommonIspMessage.Samples.MAX) {
+            q.removeFirst();
+        }
+        int fresh = newSamples.merge(target, 1, Integer::sum);
+        Measured m = own.get(target);
+        if (fresh >= SAMPLES_PER_REPORT && m != null) {
+            newSamples.put(target, 0);
+            own.put(target, new Measured(target, m.route(), m.atMs(), takeSequence()));
+            neighbours.values().forEach(NeighbourIsp::sendNow);
+        }
+    }
+
+    private long takeSequence() {
+        long seq = nextSequence;
+        nextSequence = nextSequence == 0xffff_ffffL ? 1 : nextSequence + 1;
+        return seq;
+    }
+
+    private void startTrace(int target) {
+        tracing.add(target);
+        Inet4Address address = address(target);
         try {
             traces.execute(() -> {
                 Route r;
@@ -187,9 +256,7 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     synchronized void traced(int target, Route route) {
         tracing.remove(target);
         Measured before = own.get(target);
-        long seq = nextSequence;
-        nextSequence = nextSequence == 0xffff_ffffL ? 1 : nextSequence + 1;
-        own.put(target, new Measured(target, route, clock.millis(), seq));
+        own.put(target, new Measured(target, route, clock.millis(), takeSequence()));
         // a new measurement goes out at the next tick, not after a resend wait of an older one
         neighbours.values().forEach(NeighbourIsp::sendNow);
         if (before == null || !before.route().equals(route)) {
@@ -209,9 +276,22 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     private void send(String peerId, NeighbourIsp n, Measured mine, long nowMs, Sender sender, boolean reply) {
         long age = Math.max(0, (nowMs - mine.atMs()) / 1000);
         CommonIspMessage m = new CommonIspMessage(mine.sequence(), n.acknowledgement(), mine.target(), age, mine.route(),
-                CommonIspMessage.Samples.NONE);
+                samplesOf(mine.target(), nowMs));
         sender.send(peerId, CommonIspCodec.encode(m));
         n.sent(nowMs, RESEND_MS, reply);
+    }
+
+    /** Our samples to {@code target} as the wire carries them: evenly spaced, the newest's age. */
+    private CommonIspMessage.Samples samplesOf(int target, long nowMs) {
+        java.util.ArrayDeque<RttCorrelation.Timed> q = samples.get(target);
+        if (q == null || q.isEmpty()) {
+            return CommonIspMessage.Samples.NONE;
+        }
+        List<Integer> v = new ArrayList<>();
+        for (RttCorrelation.Timed t : q) {
+            v.add(t.rttMs() < 0 ? CommonIspMessage.Samples.LOST : t.rttMs());
+        }
+        return new CommonIspMessage.Samples((int) (SAMPLE_PERIOD_MS / 1000), Math.max(0, (nowMs - q.getLast().atMs()) / 1000), v);
     }
 
     @Override
@@ -232,7 +312,8 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     public synchronized List<CommonIspStatus> status() {
         List<CommonIspStatus> out = new ArrayList<>();
         for (NeighbourIsp n : neighbours.values()) {
-            out.add(n.status());
+            java.util.ArrayDeque<RttCorrelation.Timed> q = samples.get(pairTarget(n));
+            out.add(n.status(q == null ? List.of() : List.copyOf(q)));
         }
         return out;
     }

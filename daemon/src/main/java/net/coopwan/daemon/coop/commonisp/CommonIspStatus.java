@@ -13,7 +13,11 @@ package net.coopwan.daemon.coop.commonisp;
  * @param peerRoute       the neighbour's route as it reported it
  * @param ownMeasuredAt   when our trace ended (epoch ms), 0 never
  * @param peerMeasuredAt  when the neighbour's trace ended, on our clock (epoch ms), 0 never
+ * @param rttCorrelation  method 2: Pearson r of both routers' RTT to the target, NaN without enough pairs
+ * @param ownSamples      our RTT samples held (at most 60: 10 minutes)
+ * @param peerSamples     the neighbour's, as last reported
  */
 public record CommonIspStatus(String peerId, IspVerdict verdict, String reason, int commonSuffix, double ratio,
-                              String target, String ownRoute, String peerRoute, long ownMeasuredAt, long peerMeasuredAt) {
+                              String target, String ownRoute, String peerRoute, long ownMeasuredAt, long peerMeasuredAt,
+                              double rttCorrelation, int ownSamples, int peerSamples) {
 }

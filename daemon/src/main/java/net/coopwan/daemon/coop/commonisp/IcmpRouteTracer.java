@@ -21,7 +21,7 @@ import net.coopwan.daemon.uplink.failure.ProbeSocket;
  * at once: Linux limits ICMP errors per destination (1/s after a burst of 6), and each hop gets one
  * probe per round, so nothing is rate-limited while the trace takes one round trip, not thirty.
  */
-public final class IcmpRouteTracer implements RouteTracer {
+public final class IcmpRouteTracer implements RouteTracer, RttProbe {
 
     static final int IPPROTO_IP = 0;
     static final int IP_TTL = 2;
@@ -75,11 +75,7 @@ public final class IcmpRouteTracer implements RouteTracer {
         int endAt = Integer.MAX_VALUE; // an unreachable from a hop: the route ends there, unreached
         byte[] out = new byte[TracePackets.PROBE_LENGTH];
         byte[] in = new byte[1500];
-        try (ProbeSocket s = ProbeSocket.open(ProbeSocket.SOCK_RAW, ProbeSocket.IPPROTO_ICMP, device, source,
-                "route trace to " + target.getHostAddress() + " on " + device)) {
-            // bit n set = type n filtered out: everything but echo reply, unreachable, time exceeded
-            s.setIntOption(ProbeSocket.SOL_RAW, ProbeSocket.ICMP_FILTER, ~((1 << TracePackets.ICMP_ECHO_REPLY)
-                    | (1 << TracePackets.ICMP_UNREACHABLE) | (1 << TracePackets.ICMP_TIME_EXCEEDED)));
+        try (ProbeSocket s = open("route trace to ", target)) {
             for (int round = 0; round < limits.rounds(); round++) {
                 int last = Math.min(max, Math.min(reachedAt, endAt));
                 for (int ttl = 1; ttl <= last; ttl++) {
@@ -115,6 +111,55 @@ public final class IcmpRouteTracer implements RouteTracer {
             }
         }
         return route(answered, known, reachedAt, endAt, max, targetBits);
+    }
+
+    /**
+     * One echo to the target with the highest TTL the probes encode (63, more than any route's
+     * hops), its RTT, or -1 when no echo reply came within one round's timeout.
+     */
+    @Override
+    public int rttMs(Inet4Address target) throws IOException {
+        int targetBits = ProbeSocket.addressBits(target);
+        int id = RANDOM.nextInt(1 << 16);
+        byte[] token = new byte[8];
+        RANDOM.nextBytes(token);
+        byte[] out = new byte[TracePackets.PROBE_LENGTH];
+        byte[] in = new byte[1500];
+        int ttl = TracePackets.TTL_SPAN - 1;
+        try (ProbeSocket s = open("RTT probe to ", target)) {
+            s.setIntOption(IPPROTO_IP, IP_TTL, ttl);
+            // the RTT is a measurement of the real line, so the monotonic clock (the injected one bounds the wait)
+            long sent = System.nanoTime();
+            s.sendTo(out, TracePackets.probe(out, id, 0, ttl, token), target, 0);
+            long deadline = clock.millis() + limits.roundTimeoutMs();
+            while (clock.millis() < deadline) {
+                int n = s.receive(in);
+                if (n < 0) {
+                    sleep();
+                    continue;
+                }
+                TracePackets.Answer a = TracePackets.read(in, n, targetBits, id, token);
+                if (a != null && a.kind() == TracePackets.Kind.ECHO_REPLY) {
+                    return (int) Math.min(65_534, (System.nanoTime() - sent) / 1_000_000);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The raw ICMP socket on the uplink, letting only echo replies, unreachables and time exceeded through. */
+    private ProbeSocket open(String what, Inet4Address target) throws IOException {
+        ProbeSocket s = ProbeSocket.open(ProbeSocket.SOCK_RAW, ProbeSocket.IPPROTO_ICMP, device, source,
+                what + target.getHostAddress() + " on " + device);
+        try {
+            // bit n set = type n filtered out
+            s.setIntOption(ProbeSocket.SOL_RAW, ProbeSocket.ICMP_FILTER, ~((1 << TracePackets.ICMP_ECHO_REPLY)
+                    | (1 << TracePackets.ICMP_UNREACHABLE) | (1 << TracePackets.ICMP_TIME_EXCEEDED)));
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
     }
 
     /** Every TTL below the target (or the end) answered, and the target found. */

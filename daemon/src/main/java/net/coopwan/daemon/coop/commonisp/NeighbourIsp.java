@@ -1,5 +1,9 @@
 package net.coopwan.daemon.coop.commonisp;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
 /**
  * One neighbour's side of the exchange and the verdict about it, a plain state machine over the
  * verdict:
@@ -29,6 +33,7 @@ final class NeighbourIsp {
     private RouteComparison comparison = RouteComparison.NONE;
     private String reason = "no route of the neighbour yet";
     private Measured own;
+    private List<RttCorrelation.Timed> peerSamples = List.of();
 
     NeighbourIsp(String peerId) {
         this.peerId = peerId;
@@ -42,6 +47,15 @@ final class NeighbourIsp {
         }
         report = m;
         peerMeasuredAtMs = nowMs - m.ageS() * 1000;
+        // the samples on our clock: evenly spaced back from the newest (within the channel's delay)
+        List<RttCorrelation.Timed> t = new ArrayList<>();
+        List<Integer> v = m.samples().rttMs();
+        long period = m.samples().periodS() * 1000L;
+        for (int i = 0; i < v.size(); i++) {
+            long at = nowMs - m.samples().newestAgeS() * 1000 - (v.size() - 1 - i) * period;
+            t.add(new RttCorrelation.Timed(at, v.get(i) == CommonIspMessage.Samples.LOST ? -1 : v.get(i)));
+        }
+        peerSamples = List.copyOf(t);
         return true;
     }
 
@@ -121,11 +135,14 @@ final class NeighbourIsp {
         return verdict;
     }
 
-    CommonIspStatus status() {
+    /** @param ownSamples our RTT samples to the pair's target, for method 2's correlation */
+    CommonIspStatus status(List<RttCorrelation.Timed> ownSamples) {
         CommonIspMessage r = report;
         Measured o = own;
+        OptionalDouble corr = RttCorrelation.pearson(ownSamples, peerSamples, CommonIspService.SAMPLE_PERIOD_MS);
         return new CommonIspStatus(peerId, verdict, reason, comparison.commonSuffix(), comparison.ratio(),
                 r == null ? "" : Hop.of(r.target()).toString(), o == null ? "" : o.route().toString(),
-                r == null ? "" : r.route().toString(), o == null ? 0 : o.atMs(), r == null ? 0 : peerMeasuredAtMs);
+                r == null ? "" : r.route().toString(), o == null ? 0 : o.atMs(), r == null ? 0 : peerMeasuredAtMs,
+                corr.isPresent() ? corr.getAsDouble() : Double.NaN, ownSamples.size(), peerSamples.size());
     }
 }

@@ -208,4 +208,35 @@ class CommonIspServiceTest {
         a.onMessage("b", CommonIspCodec.encode(m), 0, (p, x) -> true);
         assertEquals(1L, a.counters().get("COMMON_ISP_REPEATED"));
     }
+
+    /** Method 2: RTT samples every 10 s, sent with the report every minute, correlated on both sides alike. */
+    @Test
+    void rttSamplesFlowWithTheReportsAndTheirCorrelationIsShownOnBothSides() {
+        tracerA.routes.put(Z, Route.of(A));
+        tracerB.routes.put(Z, Route.of(B_DISJOINT));
+        int[] step = {0};
+        // a shared queue: both RTTs rise in the same minutes
+        RttProbe probeA = t -> 20 + ((step[0] / 6) % 2 == 0 ? 0 : 60) + step[0] % 3;
+        RttProbe probeB = t -> 35 + ((step[0] / 6) % 2 == 0 ? 0 : 50) + step[0] % 2;
+        a = new CommonIspService(new CommonIspService.Settings(true, Z, 1_800_000), tracerA, probeA, Runnable::run, clock,
+                () -> Set.of("b"), 100, log::add);
+        b = new CommonIspService(new CommonIspService.Settings(true, Z, 1_800_000), tracerB, probeB, Runnable::run, clock,
+                () -> Set.of("a"), 7, log::add);
+        for (step[0] = 0; step[0] < 60; step[0]++) {
+            tickBoth();
+            clock.advanceMillis(CommonIspService.SAMPLE_PERIOD_MS);
+        }
+        tickBoth();
+        CommonIspStatus sa = a.status().get(0);
+        CommonIspStatus sb = b.status().get(0);
+        assertEquals(60, sa.ownSamples());
+        assertTrue(sa.peerSamples() >= 54, "the last report carried the samples up to a minute ago: " + sa.peerSamples());
+        assertTrue(sa.rttCorrelation() >= RttCorrelation.CORRELATED, "r = " + sa.rttCorrelation());
+        assertTrue(sb.rttCorrelation() >= RttCorrelation.CORRELATED, "r = " + sb.rttCorrelation());
+        // shown, not gating: the routes still say DIFFERENT
+        assertEquals(IspVerdict.DIFFERENT, a.verdict("b"));
+        // reports went out about once a minute (a report, its answer with the other's news, that one's ack), not
+        // with every sample: at most 4 a minute for the pair
+        assertTrue(sent <= 4 * 11, "messages in 10 minutes: " + sent);
+    }
 }

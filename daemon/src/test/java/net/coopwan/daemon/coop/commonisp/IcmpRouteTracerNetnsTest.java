@@ -137,6 +137,22 @@ class IcmpRouteTracerNetnsTest {
     }
 
     @Test
+    void rttSampleOfTheTargetAndNoneOfAnAddressNobodyHas() throws Exception {
+        IcmpRouteTracer tracer = new IcmpRouteTracer("ciup", (Inet4Address) InetAddress.getByName("198.18.1.2"),
+                new IcmpRouteTracer.Limits(8, 2, 500), Clock.systemUTC());
+        int rtt = lab.call(a, () -> tracer.rttMs((Inet4Address) InetAddress.getByName(TARGET)));
+        // t answers: a figure, and on veth far below the 500 ms wait
+        assertTrue(rtt >= 0 && rtt < 500, rtt + " ms");
+        long t0 = System.nanoTime();
+        // t has no route to 198.19.0.77 and answers "unreachable", which is no echo reply
+        int none = lab.call(a, () -> tracer.rttMs((Inet4Address) InetAddress.getByName("198.19.0.77")));
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("rtt to the target " + rtt + " ms; to an address nobody has " + none + " after " + waitedMs + " ms");
+        assertEquals(-1, none);
+        assertTrue(waitedMs >= 500 && waitedMs < 1500, waitedMs + " ms");
+    }
+
+    @Test
     void aSilentHopIsAStarAndTheTraceStillEndsWithinItsBound() throws Exception {
         // a2 answers nothing: its own ICMP time exceeded is dropped on the way out
         lab.sh(a2, "nft", "add table ip cisilent; add chain ip cisilent out { type filter hook output priority 0; };"
