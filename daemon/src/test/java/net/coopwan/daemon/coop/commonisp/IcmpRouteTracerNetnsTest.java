@@ -136,6 +136,57 @@ class IcmpRouteTracerNetnsTest {
         assertTrue(traceMs < 1000, traceMs + " ms");
     }
 
+    /** A service whose traces and RTT probes run on threads inside {@code ns}, tracing out of ciup. */
+    private CommonIspService service(String ns, String source, String peer, java.util.List<String> log) throws Exception {
+        IcmpRouteTracer tracer = new IcmpRouteTracer("ciup", (Inet4Address) InetAddress.getByName(source),
+                new IcmpRouteTracer.Limits(8, 2, 500), Clock.systemUTC());
+        java.util.concurrent.Executor inNs = r -> net.coopwan.daemon.testing.InNetns.start(ns, "ci-trace", r);
+        return new CommonIspService(new CommonIspService.Settings(true, Hop.parse(TARGET).address(), 1_800_000), tracer,
+                tracer, inNs, Clock.systemUTC(), () -> java.util.Set.of(peer), 1, log::add);
+    }
+
+    /** Two services over an in-memory channel until both have a verdict (bounded: 5 s). */
+    private static void exchange(CommonIspService x, String xId, CommonIspService y, String yId) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        net.coopwan.daemon.coop.channel.SealedMessages.Sender[] toY = new net.coopwan.daemon.coop.channel.SealedMessages.Sender[1];
+        net.coopwan.daemon.coop.channel.SealedMessages.Sender[] toX = new net.coopwan.daemon.coop.channel.SealedMessages.Sender[1];
+        toY[0] = (p, b) -> {
+            y.onMessage(xId, b, 0, toX[0]);
+            return true;
+        };
+        toX[0] = (p, b) -> {
+            x.onMessage(yId, b, 0, toY[0]);
+            return true;
+        };
+        while (System.nanoTime() < end && (x.status().isEmpty() || x.status().get(0).verdict() == IspVerdict.UNKNOWN
+                || y.status().isEmpty() || y.status().get(0).verdict() == IspVerdict.UNKNOWN)) {
+            x.tick(0, toY[0]);
+            y.tick(0, toX[0]);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void theServicesOfTwoHouseholdsReachTheSameVerdictFromRealTraces() throws Exception {
+        java.util.List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        CommonIspService sa = service(a, "198.18.1.2", "b", log);
+        CommonIspService sb = service(b, "198.18.11.2", "a", log);
+        long t0 = System.nanoTime();
+        exchange(sa, "a", sb, "b");
+        long sameMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(IspVerdict.SAME, sa.verdict("b"));
+        assertEquals(IspVerdict.SAME, sb.verdict("a"));
+        assertEquals(sa.status().get(0).commonSuffix(), sb.status().get(0).commonSuffix());
+        assertEquals(sa.status().get(0).ratio(), sb.status().get(0).ratio(), 0);
+
+        CommonIspService sa2 = service(a, "198.18.1.2", "c", log);
+        CommonIspService sc = service(c, "198.18.31.2", "a", log);
+        exchange(sa2, "a", sc, "c");
+        assertEquals(IspVerdict.DIFFERENT, sa2.verdict("c"));
+        assertEquals(IspVerdict.DIFFERENT, sc.verdict("a"));
+        System.out.println("services: a-b SAME after " + sameMs + " ms; " + log);
+    }
+
     @Test
     void rttSampleOfTheTargetAndNoneOfAnAddressNobodyHas() throws Exception {
         IcmpRouteTracer tracer = new IcmpRouteTracer("ciup", (Inet4Address) InetAddress.getByName("198.18.1.2"),
