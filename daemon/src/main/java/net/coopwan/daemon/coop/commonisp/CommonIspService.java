@@ -77,7 +77,7 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     private final Set<Integer> tracing = new HashSet<>();
     /** Published verdicts: read by the data path without this object's lock. */
     private final Map<String, IspVerdict> verdicts = new ConcurrentHashMap<>();
-    private volatile Settings settings;
+    private final Settings settings;
     private long nextSequence;
 
     /**
@@ -136,7 +136,8 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
         neighbours.keySet().retainAll(paired);
         verdicts.keySet().retainAll(paired);
         Set<Integer> needed = new HashSet<>();
-        if (s.target() != 0) {
+        if (s.target() != 0 && !paired.isEmpty()) {
+            // no neighbour, nobody to compare with: no probe leaves the router
             needed.add(s.target());
         }
         for (String p : paired) {
@@ -297,11 +298,6 @@ public final class CommonIspService implements SealedMessages, CommonIspGate {
     @Override
     public IspVerdict verdict(String peerId) {
         return settings.gate() ? verdicts.getOrDefault(peerId, IspVerdict.UNKNOWN) : IspVerdict.UNKNOWN;
-    }
-
-    /** New config values (a reload): the next tick traces what the new target needs. */
-    public void settings(Settings s) {
-        this.settings = s;
     }
 
     public Settings settings() {

@@ -239,4 +239,17 @@ class CommonIspServiceTest {
         // with every sample: at most 4 a minute for the pair
         assertTrue(sent <= 4 * 11, "messages in 10 minutes: " + sent);
     }
+
+    @Test
+    void withoutANeighbourNothingIsTraced() {
+        tracerA.routes.put(Z, Route.of(A));
+        a = new CommonIspService(new CommonIspService.Settings(true, Z, 1_800_000), tracerA, t -> 5, Runnable::run, clock,
+                Set::of, 100, log::add);
+        for (int i = 0; i < 10; i++) {
+            a.tick(0, (p, x) -> true);
+            clock.advanceMillis(CommonIspService.SAMPLE_PERIOD_MS);
+        }
+        assertEquals(List.of(), tracerA.traced);
+        assertTrue(a.status().isEmpty());
+    }
 }
