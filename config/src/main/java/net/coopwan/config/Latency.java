@@ -17,9 +17,10 @@ import java.util.List;
  * @param learn              remember (address, port) of upgraded ad hoc sessions so the next session
  *                           to them is LC from its first packet ([0237])
  * @param learnLifetimeS     how long a learned pair lasts without a new session, 60-2592000 s
+ * @param commonIsp          common-ISP detection and its gating ([0179]-[0180]; docs/latency.md)
  */
 public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int currentMs, AdHoc adHoc,
-                      boolean learn, long learnLifetimeS) {
+                      boolean learn, long learnLifetimeS, CommonIsp commonIsp) {
 
     public static final int MIN_TIMEOUT_MS = 100;
     public static final int MAX_TIMEOUT_MS = 60_000;
@@ -35,6 +36,13 @@ public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int cu
         if (learnLifetimeS < MIN_LEARN_S || learnLifetimeS > MAX_LEARN_S) {
             throw new IllegalArgumentException("learn lifetime is " + MIN_LEARN_S + "-" + MAX_LEARN_S + " s, got " + learnLifetimeS);
         }
+        java.util.Objects.requireNonNull(commonIsp, "commonIsp");
+    }
+
+    /** Without the common-ISP options: their defaults. */
+    public Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int currentMs, AdHoc adHoc, boolean learn,
+            long learnLifetimeS) {
+        this(enabled, apps, dscpRule, currentMs, adHoc, learn, learnLifetimeS, CommonIsp.defaults());
     }
 
     /** On, League of Legends, rule (b), D = 1 s, the ad hoc rule's defaults, learning for a week. */
@@ -159,6 +167,33 @@ public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int cu
         /** On; 300 bytes, 100 ms, 200 kbit/s, 3 s in a row, 5 s idle ("several seconds"). */
         public static AdHoc defaults() {
             return new AdHoc(true, 300, 100, 200, 3, 5000);
+        }
+    }
+
+    /**
+     * Common-ISP detection ([0179]-[0180]; docs/latency.md, docs/PROTOCOL.md 3.15): each router traces
+     * its route to a common target and the two compare them.
+     *
+     * @param gate     apply the verdict: SAME stops LC copies through that neighbour, DIFFERENT stops
+     *                 suppression requests to it; off: the verdict is only shown
+     * @param target   the IPv4 address traced; empty: the concentrator of the first bond when that is an
+     *                 IPv4 literal, else none (then the neighbour's target, if it names one)
+     * @param refreshS how often the route is traced again, 60-86400 s
+     */
+    public record CommonIsp(boolean gate, String target, int refreshS) {
+        public static final int MIN_REFRESH_S = 60;
+        public static final int MAX_REFRESH_S = 86_400;
+
+        public CommonIsp {
+            java.util.Objects.requireNonNull(target, "target");
+            if (refreshS < MIN_REFRESH_S || refreshS > MAX_REFRESH_S) {
+                throw new IllegalArgumentException("refresh is 60-86400 s, got " + refreshS);
+            }
+        }
+
+        /** Gate on, the concentrator as target, traced every 30 minutes. */
+        public static CommonIsp defaults() {
+            return new CommonIsp(true, "", 1800);
         }
     }
 }

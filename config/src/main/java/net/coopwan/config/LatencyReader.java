@@ -37,10 +37,18 @@ final class LatencyReader {
                 Integer.parseInt(r.oneOf("adhoc_max_kbps", List.of("100", "200"), String.valueOf(a.maxKbps()))),
                 (int) r.number("adhoc_confirm_s", 1, 60, a.confirmS()),
                 (int) r.number("adhoc_timeout_ms", Latency.MIN_TIMEOUT_MS, Latency.MAX_TIMEOUT_MS, a.timeoutMs()));
+        Latency.CommonIsp ci = d.commonIsp();
+        String target = r.raw("isp_target").orElse(ci.target());
+        if (!target.isEmpty() && !SectionReader.isIpv4(target)) {
+            throw r.error("isp_target", "must be an IPv4 address such as 198.18.0.1 (both neighbours trace towards it), got '"
+                    + target + "'");
+        }
+        Latency.CommonIsp commonIsp = new Latency.CommonIsp(r.bool("gate_on_isp", ci.gate()), target,
+                (int) r.number("isp_refresh_s", Latency.CommonIsp.MIN_REFRESH_S, Latency.CommonIsp.MAX_REFRESH_S, ci.refreshS()));
         return new Latency(r.bool("enabled", d.enabled()), all, rule,
                 (int) r.number("current_ms", Latency.MIN_TIMEOUT_MS, Latency.MAX_TIMEOUT_MS, d.currentMs()), adHoc,
                 r.bool("learn", d.learn()),
-                r.number("learn_lifetime_s", Latency.MIN_LEARN_S, Latency.MAX_LEARN_S, d.learnLifetimeS()));
+                r.number("learn_lifetime_s", Latency.MIN_LEARN_S, Latency.MAX_LEARN_S, d.learnLifetimeS()), commonIsp);
     }
 
     /** One {@code config latency_app 'NAME'}. */

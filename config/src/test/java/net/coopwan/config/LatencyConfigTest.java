@@ -60,6 +60,20 @@ class LatencyConfigTest {
     }
 
     @Test
+    void commonIspOptionsAreRead() throws ConfigException {
+        assertEquals(new Latency.CommonIsp(true, "", 1800), load(BASE).latency().commonIsp());
+        Latency l = load(append("config latency 'latency'",
+                "\toption gate_on_isp '0'",
+                "\toption isp_target '198.18.0.1'",
+                "\toption isp_refresh_s '600'")).latency();
+        assertEquals(new Latency.CommonIsp(false, "198.18.0.1", 600), l.commonIsp());
+        refused("isp_target", "config latency 'latency'", "\toption isp_target 'concentrator.example'");
+        refused("isp_target", "config latency 'latency'", "\toption isp_target '2001:db8::1'");
+        refused("isp_refresh_s", "config latency 'latency'", "\toption isp_refresh_s '59'");
+        refused("gate_on_isp", "config latency 'latency'", "\toption gate_on_isp 'maybe'");
+    }
+
+    @Test
     void theShippedExamplesAreTheDefaults() throws Exception {
         assertEquals(Latency.defaults(), DefaultConfigTest.withExamples("", "config latency 'latency'",
                 "config latency_app 'lol'").latency());

@@ -12,13 +12,21 @@ import java.util.Objects;
  * @param classification the table {@code inet coopwan_lc} and the ad hoc rule
  * @param suppression    holding other traffic back while LC traffic is current
  * @param duplication    copies of LC packets over both households' uplinks
+ * @param commonIsp      how common each neighbour's ISP is, and what that gates ([0179]-[0180])
  */
-public record LatencyStatus(Classification classification, Suppression suppression, Duplication duplication) {
+public record LatencyStatus(Classification classification, Suppression suppression, Duplication duplication,
+                            CommonIsp commonIsp) {
 
     public LatencyStatus {
         Objects.requireNonNull(classification, "classification");
         Objects.requireNonNull(suppression, "suppression");
         Objects.requireNonNull(duplication, "duplication");
+        Objects.requireNonNull(commonIsp, "commonIsp");
+    }
+
+    /** Without common-ISP detection running. */
+    public LatencyStatus(Classification classification, Suppression suppression, Duplication duplication) {
+        this(classification, suppression, duplication, CommonIsp.OFF);
     }
 
     /** Why duplication is off in every daemon today: its core exists, nothing sends through it yet. */
@@ -95,6 +103,57 @@ public record LatencyStatus(Classification classification, Suppression suppressi
     public record Duplication(boolean on, String reason) {
         public Duplication {
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * Common-ISP detection (docs/latency.md): the same figures on both neighbours' pages, since
+     * each compares the same two routes.
+     *
+     * @param enabled    the detection runs (peer link on, an uplink to trace from)
+     * @param gate       {@code gate_on_isp}: the verdicts are applied; off: only shown
+     * @param target     this router's configured common target, empty when none
+     * @param neighbours one entry per paired neighbour
+     * @param counters   malformed and repeated reports
+     */
+    public record CommonIsp(boolean enabled, boolean gate, String target, java.util.List<IspNeighbour> neighbours,
+                            Map<String, Long> counters) {
+        public static final CommonIsp OFF = new CommonIsp(false, false, "", java.util.List.of(), Map.of());
+
+        public CommonIsp {
+            Objects.requireNonNull(target, "target");
+            neighbours = java.util.List.copyOf(neighbours);
+            counters = Map.copyOf(counters);
+        }
+    }
+
+    /**
+     * One neighbour's verdict.
+     *
+     * @param peerId              the neighbour
+     * @param verdict             SAME, DIFFERENT or UNKNOWN
+     * @param reason              the comparison, or what is missing
+     * @param commonSuffix        hops shared from the target backwards
+     * @param ratio               commonSuffix / the longer route's hops, 0..1
+     * @param target              the pair's common target (the smaller of both routers' targets)
+     * @param ownRoute            this router's route, e.g. {@code [198.18.1.1 * 198.18.250.1 198.19.0.1]}
+     * @param peerRoute           the neighbour's route as it reported it
+     * @param ownMeasuredAt       when this router's trace ended, null never
+     * @param peerMeasuredAt      when the neighbour's trace ended (on this router's clock), null never
+     * @param duplicationVia      LC copies may go through this neighbour (the gate as applied)
+     * @param suppressionRequests this neighbour may be asked to suppress (the gate as applied)
+     * @param rttCorrelation      Pearson r of both routers' RTT to the target over the last 10 minutes
+     *                            (method 2, shown only), null without 20 pairs of samples that vary
+     * @param rttCorrelated       r at or above the cut-off (0.7, docs/PROTOCOL.md 3.15); false without a figure
+     * @param rttSamples          our RTT samples held and the neighbour's last reported, e.g. 60 and 58
+     */
+    public record IspNeighbour(String peerId, String verdict, String reason, int commonSuffix, double ratio, String target,
+                               String ownRoute, String peerRoute, java.time.Instant ownMeasuredAt,
+                               java.time.Instant peerMeasuredAt, boolean duplicationVia, boolean suppressionRequests,
+                               Double rttCorrelation, boolean rttCorrelated, String rttSamples) {
+        public IspNeighbour {
+            Objects.requireNonNull(peerId, "peerId");
+            Objects.requireNonNull(verdict, "verdict");
         }
     }
 }

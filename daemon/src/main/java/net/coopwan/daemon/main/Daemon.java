@@ -528,7 +528,13 @@ public final class Daemon implements AutoCloseable {
         if (latency != null && suppression != null) {
             latency.onTraffic(() -> suppression.service().lcPacket(System.nanoTime()));
         }
-        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency);
+        // common-ISP verdicts: no suppression request to a neighbour on another ISP ([0180])
+        CommonIspWiring.Running commonIsp = CommonIspWiring.start(c, ch, line -> events.record("coop", line));
+        if (commonIsp != null && suppression != null) {
+            suppression.service().ispGate(commonIsp.gate());
+        }
+        return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency,
+                commonIsp);
     }
 
     /** Latency-critical classification (docs/latency.md), or null when its table cannot be made (logged). */

@@ -64,17 +64,23 @@ final class EmergencyWiring {
      */
     record Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
                    net.coopwan.daemon.coop.sharing.SharingService sharing, SuppressionWiring.Running suppression,
-                   LatencyWiring latency)
+                   LatencyWiring latency, CommonIspWiring.Running commonIsp)
             implements AutoCloseable {
 
         Running(Fingerprint fingerprint, EmergencyService service, UplinkFailureRunner watch,
                 net.coopwan.daemon.coop.sharing.SharingService sharing) {
-            this(fingerprint, service, watch, sharing, null, null);
+            this(fingerprint, service, watch, sharing, null, null, null);
+        }
+
+        /** What duplication consults per neighbour: the common-ISP verdicts, or none gating (not running). */
+        net.coopwan.daemon.coop.commonisp.CommonIspGate ispGate() {
+            return commonIsp == null ? net.coopwan.daemon.coop.commonisp.CommonIspGate.OPEN : commonIsp.gate();
         }
 
         /** Latency-critical traffic as the ControlApi shows it; never blocks (see LatencyStatusView). */
         net.coopwan.daemon.api.LatencyStatus latencyStatus() {
-            return LatencyStatusView.of(latency, suppression == null ? null : suppression.service());
+            return LatencyStatusView.of(latency, suppression == null ? null : suppression.service(),
+                    commonIsp == null ? null : commonIsp.service());
         }
 
         /**
@@ -88,6 +94,9 @@ final class EmergencyWiring {
             }
             if (latency != null) {
                 latency.close();
+            }
+            if (commonIsp != null) {
+                commonIsp.close();
             }
             if (suppression != null) {
                 try {

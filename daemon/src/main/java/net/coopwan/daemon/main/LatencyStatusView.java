@@ -1,6 +1,9 @@
 package net.coopwan.daemon.main;
 
 import net.coopwan.daemon.api.LatencyStatus;
+import net.coopwan.daemon.coop.commonisp.CommonIspService;
+import net.coopwan.daemon.coop.commonisp.CommonIspStatus;
+import net.coopwan.daemon.coop.commonisp.Hop;
 import net.coopwan.daemon.coop.suppression.SuppressionService;
 
 /**
@@ -18,8 +21,35 @@ final class LatencyStatusView {
      * @param suppression the suppression service, null without one (no uplink to hold back)
      */
     static LatencyStatus of(LatencyWiring latency, SuppressionService suppression) {
+        return of(latency, suppression, null);
+    }
+
+    /** @param commonIsp common-ISP detection, null when it does not run */
+    static LatencyStatus of(LatencyWiring latency, SuppressionService suppression, CommonIspService commonIsp) {
         LatencyStatus.Classification c = latency == null ? LatencyStatus.Classification.OFF : latency.status();
-        return new LatencyStatus(c, suppression(suppression), duplication());
+        return new LatencyStatus(c, suppression(suppression), duplication(), commonIsp(commonIsp));
+    }
+
+    static LatencyStatus.CommonIsp commonIsp(CommonIspService s) {
+        if (s == null) {
+            return LatencyStatus.CommonIsp.OFF;
+        }
+        CommonIspService.Settings st = s.settings();
+        java.util.List<LatencyStatus.IspNeighbour> out = new java.util.ArrayList<>();
+        for (CommonIspStatus n : s.status()) {
+            out.add(new LatencyStatus.IspNeighbour(n.peerId(), n.verdict().name(), n.reason(), n.commonSuffix(), n.ratio(),
+                    n.target(), n.ownRoute(), n.peerRoute(), instant(n.ownMeasuredAt()), instant(n.peerMeasuredAt()),
+                    s.duplicationVia(n.peerId()), s.suppressionRequestsTo(n.peerId()),
+                    Double.isNaN(n.rttCorrelation()) ? null : n.rttCorrelation(),
+                    n.rttCorrelation() >= net.coopwan.daemon.coop.commonisp.RttCorrelation.CORRELATED,
+                    n.ownSamples() + " and " + n.peerSamples()));
+        }
+        return new LatencyStatus.CommonIsp(true, st.gate(), st.target() == 0 ? "" : Hop.of(st.target()).toString(), out,
+                s.counters());
+    }
+
+    private static java.time.Instant instant(long epochMs) {
+        return epochMs == 0 ? null : java.time.Instant.ofEpochMilli(epochMs);
     }
 
     static LatencyStatus.Suppression suppression(SuppressionService s) {

@@ -148,4 +148,36 @@ class LatencyStatusViewTest {
         assertTrue(LatencyStatusView.of(null, s).suppression().counters().values().stream().anyMatch(v -> v > 0));
         s.close();
     }
+
+    /** The common-ISP part: the neighbour's verdict and what it gates as applied, the settings, the counters. */
+    @Test
+    void commonIspShowsEachNeighboursVerdictAndItsGating() {
+        ManualClock clock = new ManualClock();
+        int z = net.coopwan.daemon.coop.commonisp.Hop.parse("198.19.0.1").address();
+        net.coopwan.daemon.coop.commonisp.Route own = net.coopwan.daemon.coop.commonisp.Route.of("198.18.1.1", "198.18.1.2",
+                "198.18.9.1", "198.19.0.1");
+        net.coopwan.daemon.coop.commonisp.CommonIspService s = new net.coopwan.daemon.coop.commonisp.CommonIspService(
+                new net.coopwan.daemon.coop.commonisp.CommonIspService.Settings(true, z, 1_800_000), t -> own, Runnable::run,
+                clock, () -> Set.of("nb"), 1, m -> { });
+        assertEquals(LatencyStatus.CommonIsp.OFF, LatencyStatusView.of(null, null, null).commonIsp());
+        s.tick(0, (p, b) -> true);
+        // the neighbour reports a disjoint route to the same target
+        s.onMessage("nb", net.coopwan.daemon.coop.commonisp.CommonIspCodec.encode(new net.coopwan.daemon.coop.commonisp.CommonIspMessage(
+                5, 1, z, 2, net.coopwan.daemon.coop.commonisp.Route.of("198.18.2.1", "198.18.2.2", "198.18.3.1", "198.19.0.1"),
+                net.coopwan.daemon.coop.commonisp.CommonIspMessage.Samples.NONE)), 0, (p, b) -> true);
+        LatencyStatus.CommonIsp ci = LatencyStatusView.of(null, null, s).commonIsp();
+        assertTrue(ci.enabled() && ci.gate());
+        assertEquals("198.19.0.1", ci.target());
+        LatencyStatus.IspNeighbour n = ci.neighbours().get(0);
+        assertEquals("nb", n.peerId());
+        assertEquals("DIFFERENT", n.verdict());
+        assertEquals(1, n.commonSuffix());
+        assertEquals(0.25, n.ratio(), 1e-12);
+        assertTrue(n.duplicationVia());
+        assertFalse(n.suppressionRequests());
+        assertEquals(own.toString(), n.ownRoute());
+        assertEquals(clock.instant(), n.ownMeasuredAt());
+        assertEquals(clock.instant().minusSeconds(2), n.peerMeasuredAt());
+        assertEquals(s.counters(), ci.counters());
+    }
 }

@@ -371,10 +371,54 @@ final class HumanFormat {
                 sb.append("counted: ").append(counted).append('\n');
             }
         }
+        commonIsp(s.path("commonIsp"), sb);
         JsonNode d = s.path("duplication");
         sb.append("duplication ").append(d.path("on").asBoolean() ? "on" : "off");
         String why = d.path("reason").asText("");
         return sb.append(why.isEmpty() ? "" : ": " + why).append('\n').toString();
+    }
+
+    /**
+     * {@code ctl latency}'s common-ISP part: a line on the detection, then per neighbour its verdict,
+     * the common suffix and ratio, what the verdict gates, and both routes with when they were traced.
+     */
+    private static void commonIsp(JsonNode ci, StringBuilder sb) {
+        if (!ci.path("enabled").asBoolean()) {
+            sb.append("common ISP off\n");
+            return;
+        }
+        String target = ci.path("target").asText("");
+        sb.append("common ISP detection on, target ").append(target.isEmpty() ? "none configured" : target)
+                .append(", gate ").append(ci.path("gate").asBoolean() ? "on" : "off (verdicts only shown)").append('\n');
+        JsonNode ns = ci.path("neighbours");
+        if (!ns.isEmpty()) {
+            Table t = new Table("NEIGHBOUR", "VERDICT", "COMMON", "RATIO", "LC COPIES VIA", "SUPPRESSION REQUESTS");
+            for (JsonNode n : ns) {
+                t.row(n.path("peerId").asText(), n.path("verdict").asText(), Integer.toString(n.path("commonSuffix").asInt()),
+                        String.format(java.util.Locale.ROOT, "%.2f", n.path("ratio").asDouble()),
+                        n.path("duplicationVia").asBoolean() ? "allowed" : "no", n.path("suppressionRequests").asBoolean() ? "sent" : "no");
+            }
+            sb.append(t.render());
+            for (JsonNode n : ns) {
+                sb.append(n.path("peerId").asText()).append(": ").append(n.path("reason").asText("")).append('\n');
+                sb.append("  own route ").append(n.path("ownRoute").asText("")).append(traced(n.path("ownMeasuredAt")))
+                        .append("\n  its route ").append(n.path("peerRoute").asText("")).append(traced(n.path("peerMeasuredAt")))
+                        .append('\n');
+                JsonNode r = n.path("rttCorrelation");
+                sb.append("  RTT to the target ").append(r.isNumber()
+                        ? String.format(java.util.Locale.ROOT, "%s r = %.2f", n.path("rttCorrelated").asBoolean() ? "correlated" : "not correlated",
+                                r.asDouble()) : "correlation not known yet")
+                        .append(" (samples ").append(n.path("rttSamples").asText("")).append(")\n");
+            }
+        }
+        String counted = nonZero(ci.path("counters"));
+        if (!counted.isEmpty()) {
+            sb.append("counted: ").append(counted).append('\n');
+        }
+    }
+
+    private static String traced(JsonNode at) {
+        return at.isNull() || at.isMissingNode() ? " (not traced yet)" : " (traced " + clock(at.asText()) + ")";
     }
 
     /** The requester's line of {@code emergency}. */

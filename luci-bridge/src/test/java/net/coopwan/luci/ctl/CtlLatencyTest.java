@@ -71,11 +71,12 @@ class CtlLatencyTest {
     void aDaemonWithoutPeerLinkShowsEverythingOff() throws Exception {
         Run r = ctl("latency");
         assertEquals(0, r.code(), r.err());
-        assertEquals("classification off\nsuppression off\nduplication off: peer link off\n", r.out());
+        assertEquals("classification off\nsuppression off\ncommon ISP off\nduplication off: peer link off\n", r.out());
         JsonNode j = Json.mapper().readTree(ctl("--json", "latency").out());
         assertEquals(false, j.path("classification").path("enabled").asBoolean(true));
         assertEquals("OFF", j.path("suppression").path("state").asText());
         assertEquals(-1, j.path("suppression").path("enforcedPercent").asInt());
+        assertEquals(false, j.path("commonIsp").path("enabled").asBoolean(true));
     }
 
     @Test

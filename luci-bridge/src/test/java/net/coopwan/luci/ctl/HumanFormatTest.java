@@ -210,7 +210,29 @@ class HumanFormatTest {
         assertTrue(out.contains("counted: SUPPRESSION_MALFORMED 2\n"), out);
         assertTrue(out.endsWith("duplication off: not wired yet\n"), out);
 
-        assertEquals("classification off\nsuppression off\nduplication off: peer link off\n",
+        assertEquals("classification off\nsuppression off\ncommon ISP off\nduplication off: peer link off\n",
                 HumanFormat.latency(Json.mapper().valueToTree(net.coopwan.daemon.api.LatencyStatus.off())));
+    }
+
+    @Test
+    void latencyShowsTheCommonIspVerdictsWhatTheyGateAndBothRoutes() throws Exception {
+        net.coopwan.daemon.api.LatencyStatus off = net.coopwan.daemon.api.LatencyStatus.off();
+        net.coopwan.daemon.api.LatencyStatus st = new net.coopwan.daemon.api.LatencyStatus(off.classification(),
+                off.suppression(), off.duplication(), new net.coopwan.daemon.api.LatencyStatus.CommonIsp(true, true, "198.19.0.1",
+                        java.util.List.of(new net.coopwan.daemon.api.LatencyStatus.IspNeighbour("coop-b", "SAME",
+                                "common suffix 3 of 5/5 hops to 198.19.0.1 (ratio 0.60)", 3, 0.6, "198.19.0.1",
+                                "[198.18.1.1 198.18.1.2 198.18.9.1 198.18.9.2 198.19.0.1]",
+                                "[198.18.2.1 198.18.2.2 198.18.9.1 198.18.9.2 198.19.0.1]",
+                                java.time.Instant.parse("2026-12-07T05:20:00Z"), null, false, true, 0.82, true, "60 and 58")),
+                        java.util.Map.of("COMMON_ISP_MALFORMED", 1L, "COMMON_ISP_REPEATED", 0L)));
+        String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
+        assertTrue(out.contains("common ISP detection on, target 198.19.0.1, gate on\n"), out);
+        assertTrue(out.contains("coop-b     SAME     3       0.60   no             sent"), out);
+        assertTrue(out.contains("coop-b: common suffix 3 of 5/5 hops to 198.19.0.1 (ratio 0.60)\n"), out);
+        assertTrue(out.contains("  own route [198.18.1.1 198.18.1.2 198.18.9.1 198.18.9.2 198.19.0.1] (traced 05:20:00)\n"), out);
+        assertTrue(out.contains("  its route [198.18.2.1 198.18.2.2 198.18.9.1 198.18.9.2 198.19.0.1] (not traced yet)\n"), out);
+        assertTrue(out.contains("  RTT to the target correlated r = 0.82 (samples 60 and 58)\n"), out);
+        assertTrue(out.contains("counted: COMMON_ISP_MALFORMED 1\n"), out);
+        assertTrue(out.endsWith("duplication off: peer link off\n"), out);
     }
 }

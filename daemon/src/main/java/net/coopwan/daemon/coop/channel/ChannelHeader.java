@@ -46,7 +46,9 @@ public final class ChannelHeader {
         /** Sealed bandwidth-sharing message (offer, use, answer, release): coop.sharing.SharingCodec. */
         SHARING(9, true),
         /** Sealed suppression message (request, stop, answer): coop.suppression.SuppressionCodec. */
-        SUPPRESSION(10, true);
+        SUPPRESSION(10, true),
+        /** Sealed common-ISP report (route to the common target, RTT samples): coop.commonisp.CommonIspCodec. */
+        COMMON_ISP(11, true);
 
         private final int code;
         private final boolean sealed;

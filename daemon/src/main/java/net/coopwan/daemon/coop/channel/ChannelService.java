@@ -167,6 +167,11 @@ public final class ChannelService implements AutoCloseable {
         }
     }
 
+    /** The paired peers' ids (a copy), for layers that talk to every neighbour. */
+    public synchronized java.util.Set<String> peerIds() {
+        return java.util.Set.copyOf(peers.keySet());
+    }
+
     /** Sets the layer that receives COOP_MESSAGEs and is ticked with the channel. */
     public synchronized void messages(SealedMessages m) {
         messages(ChannelHeader.Kind.COOP_MESSAGE, m);

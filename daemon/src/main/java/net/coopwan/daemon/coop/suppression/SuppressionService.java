@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import net.coopwan.daemon.coop.channel.SealedMessages;
+import net.coopwan.daemon.coop.commonisp.CommonIspGate;
 import net.coopwan.daemon.counters.EnumCounters;
 
 /**
@@ -26,7 +27,7 @@ public final class SuppressionService implements SealedMessages {
         /** The agreed max_drop_percent with which {@code peerId} may ask us to suppress, or -1 (none). */
         int grantedTo(String peerId);
 
-        /** The neighbours this router may ask to suppress (suppression agreements, ISP gating passed). */
+        /** The neighbours this router may ask to suppress (suppression agreements; the common-ISP gate is applied by the service). */
         Set<String> requestable();
     }
 
@@ -48,6 +49,8 @@ public final class SuppressionService implements SealedMessages {
     private final Map<String, SuppressionRequester> requesters = new LinkedHashMap<>();
     private final long firstRequestId;
     private volatile Ask ask;
+    /** Common-ISP gating ([0180]): no request to a neighbour on a different ISP. Open until set. */
+    private volatile CommonIspGate ispGate = CommonIspGate.OPEN;
     private String lastReason = "";
 
     public SuppressionService(SuppressionPolicy policy, SuppressionDemands demands, Agreements agreements, Ask ask,
@@ -115,7 +118,11 @@ public final class SuppressionService implements SealedMessages {
                 demands.withdraw(SuppressionDemands.LOCAL);
             }
         }
-        Set<String> requestable = ask.askNeighbours() ? agreements.requestable() : Set.of();
+        Set<String> agreed = ask.askNeighbours() ? agreements.requestable() : Set.of();
+        CommonIspGate gate = ispGate;
+        Set<String> requestable = new java.util.HashSet<>(agreed);
+        // a neighbour behind a different ISP does not load our line: holding its traffic back would not help
+        requestable.removeIf(p -> !gate.suppressionRequestsTo(p));
         for (String peer : requestable) {
             requesters.computeIfAbsent(peer, p -> new SuppressionRequester(p, firstRequestId));
         }
@@ -126,13 +133,20 @@ public final class SuppressionService implements SealedMessages {
             if (want) {
                 requesterActions(e.getKey(), q.start(a.appType(), a.maxDropPercent(), a.leaseMs(), now, lastReason), sender);
             } else {
-                requesterActions(e.getKey(), q.stop(now, policy.enforcing() ? "agreement gone" : lastReason), sender);
+                String why = !policy.enforcing() ? lastReason
+                        : agreed.contains(e.getKey()) ? "different ISP (common-ISP gate)" : "agreement gone";
+                requesterActions(e.getKey(), q.stop(now, why), sender);
             }
             requesterActions(e.getKey(), q.tick(now), sender);
         }
         for (Map.Entry<String, NeighbourSuppression> e : neighbours.entrySet()) {
             neighbourActions(e.getKey(), e.getValue(), e.getValue().tick(now), sender);
         }
+    }
+
+    /** The common-ISP verdicts that decide which neighbours may be asked (docs/PROTOCOL.md 3.15). */
+    public void ispGate(CommonIspGate gate) {
+        this.ispGate = gate;
     }
 
     /** New config values for what this router asks (a reload). */

@@ -7,7 +7,7 @@ package net.coopwan.daemon.uplink.failure;
  * comes from the target and carries that payload back, so another program's pings, a stray
  * datagram or a reply meant for an earlier run of the daemon are ignored.
  */
-final class ProbePackets {
+public final class ProbePackets {
 
     static final int PAYLOAD = 20;
     static final int ICMP_HEADER = 8;
@@ -100,7 +100,7 @@ final class ProbePackets {
     }
 
     /** The Internet checksum (RFC 1071) of {@code len} bytes; 0 over a packet whose checksum is right. */
-    static int checksum(byte[] b, int off, int len) {
+    public static int checksum(byte[] b, int off, int len) {
         long sum = 0;
         int i = off;
         int end = off + len;

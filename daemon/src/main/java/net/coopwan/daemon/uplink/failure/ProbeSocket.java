@@ -15,16 +15,17 @@ import net.coopwan.daemon.libc.NativeLibrary;
  * kernel treats the destination as on-link, so with a gateway on an Ethernet uplink also pass
  * the uplink's own address as source, which selects its routing table through the source rule
  * of {@code steer}. Constants are Linux's, with the ones that differ on MIPS and SPARC chosen
- * by {@code os.arch} (as in {@code tun.LinuxTunDevices}). One thread at a time.
+ * by {@code os.arch} (as in {@code tun.LinuxTunDevices}). One thread at a time. Public for the
+ * other raw-socket prober of the daemon, the common-ISP trace ({@code coop.commonisp}).
  */
-final class ProbeSocket implements Closeable {
+public final class ProbeSocket implements Closeable {
 
-    static final int AF_INET = 2;
-    static final int SOCK_RAW = 3;
-    static final int IPPROTO_ICMP = 1;
+    public static final int AF_INET = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_UDP = 17;
-    static final int SOL_RAW = 255;
-    static final int ICMP_FILTER = 1;
+    public static final int SOL_RAW = 255;
+    public static final int ICMP_FILTER = 1;
     static final int MSG_DONTWAIT = 0x40;
     static final int EPERM = 1;
     static final int EINTR = 4;
@@ -64,7 +65,7 @@ final class ProbeSocket implements Closeable {
      *
      * @param what how errors name it, e.g. {@code ICMP probe socket on wan}
      */
-    static ProbeSocket open(int type, int protocol, String device, Inet4Address source, String what)
+    public static ProbeSocket open(int type, int protocol, String device, Inet4Address source, String what)
             throws IOException {
         byte[] dev = deviceName(device);
         SocketLibC c = Native.C.require(what);
@@ -109,7 +110,7 @@ final class ProbeSocket implements Closeable {
     }
 
     /** Sets an int-array-valued option (e.g. ICMP_FILTER's 32-bit mask), native byte order. */
-    void setIntOption(int level, int name, int value) throws IOException {
+    public void setIntOption(int level, int name, int value) throws IOException {
         byte[] v = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(value).array();
         if (c.setsockopt(checkOpen(), level, name, v, 4) < 0) {
             throw new IOException(what + ": setsockopt " + level + "/" + name + ": " + describe(errno()));
@@ -117,7 +118,7 @@ final class ProbeSocket implements Closeable {
     }
 
     /** Sends {@code len} bytes of {@code buf} to {@code to:port}; false when the kernel's queue is full. */
-    boolean sendTo(byte[] buf, int len, Inet4Address to, int port) throws IOException {
+    public boolean sendTo(byte[] buf, int len, Inet4Address to, int port) throws IOException {
         int f = checkOpen();
         sockaddr(to, port, toAddr);
         while (true) {
@@ -140,7 +141,7 @@ final class ProbeSocket implements Closeable {
      * Receives one datagram without waiting: its length (at most {@code buf.length}), or -1 when
      * none is queued. The sender's address is then in {@link #fromAddress} and {@link #fromPort}.
      */
-    int receive(byte[] buf) throws IOException {
+    public int receive(byte[] buf) throws IOException {
         int f = checkOpen();
         while (true) {
             fromLen[0] = 16;
@@ -160,7 +161,7 @@ final class ProbeSocket implements Closeable {
     }
 
     /** The last datagram's source address as a 32-bit int (network order read big-endian). */
-    int fromAddress() {
+    public int fromAddress() {
         return ((fromAddr[4] & 0xff) << 24) | ((fromAddr[5] & 0xff) << 16) | ((fromAddr[6] & 0xff) << 8)
                 | (fromAddr[7] & 0xff);
     }
@@ -169,7 +170,7 @@ final class ProbeSocket implements Closeable {
         return ((fromAddr[2] & 0xff) << 8) | (fromAddr[3] & 0xff);
     }
 
-    static int addressBits(Inet4Address a) {
+    public static int addressBits(Inet4Address a) {
         byte[] b = a.getAddress();
         return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
     }

@@ -30,14 +30,15 @@ class ChannelHeaderTest {
             assertEquals(k, ChannelHeader.Kind.of(k.code()));
             assertEquals(k == ChannelHeader.Kind.KEEPALIVE || k == ChannelHeader.Kind.COOP_MESSAGE
                     || k == ChannelHeader.Kind.EMERGENCY || k == ChannelHeader.Kind.SHARING
-                    || k == ChannelHeader.Kind.SUPPRESSION, k.sealed());
+                    || k == ChannelHeader.Kind.SUPPRESSION || k == ChannelHeader.Kind.COMMON_ISP, k.sealed());
         }
         assertEquals(7, ChannelHeader.Kind.COOP_MESSAGE.code());
         assertEquals(8, ChannelHeader.Kind.EMERGENCY.code());
         assertEquals(9, ChannelHeader.Kind.SHARING.code());
         assertNull(ChannelHeader.Kind.of(0));
         assertEquals(10, ChannelHeader.Kind.SUPPRESSION.code());
-        assertNull(ChannelHeader.Kind.of(11));
+        assertEquals(11, ChannelHeader.Kind.COMMON_ISP.code());
+        assertNull(ChannelHeader.Kind.of(12));
     }
 
     @Test

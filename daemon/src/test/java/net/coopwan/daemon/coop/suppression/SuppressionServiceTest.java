@@ -11,6 +11,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import net.coopwan.daemon.coop.commonisp.IspVerdict;
+
 /**
  * Two services, a requester "req" and a neighbour "nb", joined by a lossless in-memory channel;
  * each with a kernel that records what it was told (the real one is KernelSuppression, tested
@@ -149,6 +151,34 @@ class SuppressionServiceTest {
         assertEquals(List.of("enforce 10", "release"), nbKernel.calls);
         assertTrue(now - lastRenewal <= 3100 * MS, "released within the lease: " + (now - lastRenewal) / MS + " ms");
         assertTrue(log.stream().anyMatch(l -> l.contains("lease of request 100 from req ended")), log.toString());
+    }
+
+    @Test
+    void noRequestToANeighbourOnADifferentIspAndOneOnTheSameIspIsStillAsked() {
+        // notes 8: DIFFERENT -> suppression requests are not sent; SAME -> they still go
+        Map<String, IspVerdict> verdicts = new java.util.HashMap<>(Map.of("nb", IspVerdict.DIFFERENT));
+        req.ispGate(p -> verdicts.getOrDefault(p, IspVerdict.UNKNOWN));
+        issue.on = true;
+        req.lcPacket(now);
+        tickBoth();
+        assertEquals(List.of("enforce 20"), reqKernel.calls, "the own traffic is still held back");
+        assertTrue(wire.isEmpty(), "no SUPPRESSION_REQUEST to a different ISP: " + wire);
+        assertEquals(List.of(), nbKernel.calls);
+        verdicts.put("nb", IspVerdict.SAME);
+        now += 10 * MS;
+        req.lcPacket(now);
+        tickBoth();
+        assertEquals(new SuppressionMessage.Request(100, AppType.VOIP, 20, 3000), wire.get(0));
+        assertEquals(List.of("enforce 10"), nbKernel.calls);
+        // the verdict turns while the request is in force: STOP, with the reason logged
+        verdicts.put("nb", IspVerdict.DIFFERENT);
+        now += 10 * MS;
+        req.lcPacket(now);
+        tickBoth();
+        assertEquals(new SuppressionMessage.Stop(100), wire.get(2));
+        assertEquals(List.of("enforce 10", "release"), nbKernel.calls);
+        assertTrue(log.stream().anyMatch(l -> l.equals("suppression: nb: request requesting -> stopping: to nb: different ISP (common-ISP gate)")),
+                log.toString());
     }
 
     @Test
