@@ -165,6 +165,36 @@ public final class BondDataPath implements AutoCloseable {
         LOG.info("bond {}: LC duplication {}", settings.bond(), classifier == null ? "off" : "on");
     }
 
+    /** Member link indexes of the router's own uplinks (not through the neighbour). */
+    public List<Integer> ownMembers() {
+        return memberIndexes(false);
+    }
+
+    /** Member link indexes of the path through the neighbour (the standby members). */
+    public List<Integer> neighbourMembers() {
+        return memberIndexes(true);
+    }
+
+    private List<Integer> memberIndexes(boolean standby) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < settings.members().size(); i++) {
+            if (settings.members().get(i).standby() == standby) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the members through the neighbour are in the bond now (an emergency's or a sharer's). */
+    public boolean neighbourMembersInUse() {
+        return standbyGateway() != null;
+    }
+
+    /** Duplication's counters since {@link #duplicate} last turned it on (all 0 while off). */
+    public LcCounters duplicationCounters() {
+        return LcCounters.of(peer.lc());
+    }
+
     public void start() {
         workers.start("bond-" + settings.bond() + "-rx", pump);
         workers.start("bond-" + settings.bond() + "-tx", this::sendLoop);

@@ -56,7 +56,8 @@ public final class Daemon implements AutoCloseable {
     private final DaemonControlApi api;
     private final BondManager bonds;
     private final DataPlaneKernel kernelSteering;
-    private ConcentratorService concentrator;
+    /** Volatile: the latency status reads it without the daemon's lock. */
+    private volatile ConcentratorService concentrator;
     /** The discovery beacon while {@code peer.enabled}; written under this, read by status calls. */
     private volatile net.coopwan.daemon.coop.discovery.Discovery discovery;
     /** The secure channel to paired peers while {@code peer.enabled}; written under this. */
@@ -107,6 +108,16 @@ public final class Daemon implements AutoCloseable {
         });
         api.latency(() -> {
             EmergencyWiring.Running e = emergency;
+            ConcentratorService k = concentrator;
+            if (e == null && k != null) {
+                // a concentrator duplicates every client's LC replies by itself: its counters
+                net.coopwan.daemon.datapath.LcCounters n = k.concentrator().duplicationCounters();
+                net.coopwan.daemon.api.LatencyStatus off = net.coopwan.daemon.api.LatencyStatus.off();
+                return new net.coopwan.daemon.api.LatencyStatus(off.classification(), off.suppression(),
+                        new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "concentrator: replies to LC copies "
+                                + "go back over the links the copies came on", "", false, -1, 0, n.lcPackets(),
+                                n.copiesSent(), n.delivered(), n.duplicatesDropped(), 0));
+            }
             return e == null ? null : e.latencyStatus();
         });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -528,6 +539,9 @@ public final class Daemon implements AutoCloseable {
         if (latency != null && suppression != null) {
             latency.onTraffic(() -> suppression.service().lcPacket(System.nanoTime()));
         }
+        if (latency != null) {
+            latency.duplication(startDuplication(c, latency, ch));
+        }
         return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency);
     }
 
@@ -538,6 +552,20 @@ public final class Daemon implements AutoCloseable {
                     line -> events.record("coop", line));
         } catch (RuntimeException e) {
             events.record("coop", "latency classification not started: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** LC packets into the bond and their duplication (docs/latency.md section 8), or null when it cannot start (logged). */
+    private DuplicationWiring startDuplication(CoopwanConfig c, LatencyWiring latency,
+            net.coopwan.daemon.coop.channel.ChannelService ch) {
+        try {
+            return DuplicationWiring.start(c, latency.policy(), new net.coopwan.daemon.steer.LatencyRouteRules(
+                    kernelSteering.commandRunner(), net.coopwan.daemon.steer.SteerRanges.DEFAULTS),
+                    kernelSteering.bondRuntime()::path, EmergencyWiring.duplicationNeighbours(ch, agreementStore),
+                    System::nanoTime, line -> events.record("coop", line));
+        } catch (RuntimeException e) {
+            events.record("coop", "lc duplication not started: " + e.getMessage());
             return null;
         }
     }

@@ -318,6 +318,30 @@ final class EmergencyWiring {
         };
     }
 
+    /** Duplication's view of the agreements (this router as requester) and the channel. */
+    static DuplicationWiring.Neighbours duplicationNeighbours(ChannelService channel, AgreementStore store) {
+        return new DuplicationWiring.Neighbours() {
+            @Override
+            public String withDuplication() {
+                try {
+                    for (Agreement a : store.agreements()) {
+                        if (a.localRole() == Role.REQUESTER && a.enables(CooperationType.DUPLICATION)) {
+                            return a.peerId();
+                        }
+                    }
+                } catch (StoreException ex) {
+                    // none this time; asked again at the next tick
+                }
+                return null;
+            }
+
+            @Override
+            public boolean established(String peerId) {
+                return EmergencyWiring.established(channel, peerId);
+            }
+        };
+    }
+
     /** The stored agreement with {@code peerId} in {@code role}; empty also when the store cannot be read. */
     static Optional<Agreement> agreementWith(AgreementStore store, String peerId, Role role) {
         try {

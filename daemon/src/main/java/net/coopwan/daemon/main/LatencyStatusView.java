@@ -19,7 +19,8 @@ final class LatencyStatusView {
      */
     static LatencyStatus of(LatencyWiring latency, SuppressionService suppression) {
         LatencyStatus.Classification c = latency == null ? LatencyStatus.Classification.OFF : latency.status();
-        return new LatencyStatus(c, suppression(suppression), duplication());
+        return new LatencyStatus(c, suppression(suppression), latency == null
+                ? new LatencyStatus.Duplication(false, "latency classification not running") : latency.duplicationStatus());
     }
 
     static LatencyStatus.Suppression suppression(SuppressionService s) {
@@ -29,13 +30,5 @@ final class LatencyStatusView {
         SuppressionService.Status st = s.status();
         return new LatencyStatus.Suppression(true, st.policy().name(), st.reason(), st.enforcedPercent(), st.demands(),
                 s.counters());
-    }
-
-    /**
-     * Duplication's core (coop/duplication, tunnel LC_COPY) is merged but no LC packet enters the
-     * daemon yet, so nothing is duplicated: say so rather than pretend.
-     */
-    static LatencyStatus.Duplication duplication() {
-        return new LatencyStatus.Duplication(false, LatencyStatus.DUPLICATION_NOT_WIRED);
     }
 }

@@ -119,14 +119,36 @@ final class LatencyWiring implements AutoCloseable {
         } catch (RuntimeException e) {
             log.accept("latency: counters not read: " + e.getMessage());
         }
+        List<net.coopwan.daemon.coop.latency.Flow> upgraded = List.of();
         if (watch != null) {
             try {
-                watch.tick();
+                upgraded = watch.tick();
             } catch (RuntimeException e) {
                 log.accept("latency: ad hoc reading failed: " + e.getMessage());
             }
         }
+        DuplicationWiring d = duplication;
+        if (d != null) {
+            try {
+                d.tick(upgraded);
+            } catch (RuntimeException e) {
+                log.accept("lc duplication: not updated: " + e.getMessage());
+            }
+        }
         publish();
+    }
+
+    /** Duplication through the bond, ticked after each reading (same thread); closed with this. */
+    private volatile DuplicationWiring duplication;
+
+    void duplication(DuplicationWiring d) {
+        duplication = d;
+    }
+
+    /** Duplication as of its last tick; never blocks. */
+    net.coopwan.daemon.api.LatencyStatus.Duplication duplicationStatus() {
+        DuplicationWiring d = duplication;
+        return d == null ? new net.coopwan.daemon.api.LatencyStatus.Duplication(false, "not started") : d.status();
     }
 
     /** Builds the API's view from this thread's state (called by the reading, and once at start). */
@@ -172,6 +194,10 @@ final class LatencyWiring implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        DuplicationWiring d = duplication;
+        if (d != null) {
+            d.close();
         }
         try {
             rules.removeAll();

@@ -35,7 +35,7 @@ class LatencyStatusViewTest {
         assertEquals(LatencyStatus.Classification.OFF, s.classification());
         assertEquals(LatencyStatus.Suppression.OFF, s.suppression());
         assertFalse(s.duplication().on());
-        assertEquals(LatencyStatus.DUPLICATION_NOT_WIRED, s.duplication().reason());
+        assertEquals("latency classification not running", s.duplication().reason());
         assertFalse(LatencyStatus.off().duplication().on());
     }
 
