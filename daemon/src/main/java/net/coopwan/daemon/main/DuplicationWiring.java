@@ -59,6 +59,7 @@ final class DuplicationWiring implements AutoCloseable {
     private BondDataPath attached;
     private BondLcClassifier classifier;
     private long routed = -1;
+    private String routeError;
     private volatile LatencyStatus.Duplication snapshot = new LatencyStatus.Duplication(false, "not started");
 
     private DuplicationWiring(CoopwanConfig config, LatencyPolicy policy, LatencyRouteRules rules,
@@ -128,8 +129,13 @@ final class DuplicationWiring implements AutoCloseable {
                 log.accept("lc routing: LC connections keep the kernel's path (bond " + bond + " has no data path)");
             }
             routed = routesOpen ? rules.routedConnections() : -1;
+            routeError = null;
         } catch (SteerException | IllegalArgumentException e) {
-            log.accept("lc routing: not changed, tried again in a second: " + e.getMessage());
+            // retried every second; logged once per distinct failure, not once a second
+            if (!e.getMessage().equals(routeError)) {
+                log.accept("lc routing: not changed, tried again each second: " + e.getMessage());
+            }
+            routeError = e.getMessage();
         }
     }
 
