@@ -132,7 +132,7 @@ final class DuplicationWiring implements AutoCloseable {
             routeError = null;
         } catch (SteerException | IllegalArgumentException e) {
             // retried every second; logged once per distinct failure, not once a second
-            if (!e.getMessage().equals(routeError)) {
+            if (!java.util.Objects.equals(e.getMessage(), routeError)) {
                 log.accept("lc routing: not changed, tried again each second: " + e.getMessage());
             }
             routeError = e.getMessage();
