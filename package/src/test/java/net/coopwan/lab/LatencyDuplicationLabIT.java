@@ -39,7 +39,9 @@ import net.coopwan.luci.client.ControlClient;
  * concentrator keeps the first, the echoes come back both ways and a keeps the first: the server
  * and the LAN host see (close to) every game packet while the other flow loses what the line
  * loses. Copies sent, delivered and dropped as duplicates are the daemons' own counters (JSON-RPC
- * {@code latency}). A kill -9 of a leaves its routing; the next start (classification off) removes it.
+ * {@code latency}). With the peer link down duplication turns off and the game's next session, still
+ * routed into the bond, loses what a's line loses. A kill -9 of a leaves its routing; the next
+ * start (classification off) removes it.
  *
  * <p>Namespaces {@code lw<4 hex>-{lan,a,b,inet}}, deleted in finally; leftovers of this prefix first.
  */
@@ -58,7 +60,7 @@ class LatencyDuplicationLabIT {
             "\toption bandwidth_kbps_min '100'",
             "\toption bandwidth_kbps_max '5000'");
     static final String DUPLICATION_APPROVED = "duplication:bandwidth_kbps=1000";
-    /** Echoes every datagram on SERVER:5005 and :6005 for at most ARGV[2] s; prints "PORT SEQ" per datagram received. */
+    /** Echoes every datagram on SERVER:5005 and :6005 for at most ARGV[2] s; prints "PORT CLIENT_PORT SEQ" per datagram received. */
     static final String ECHO = String.join("\n",
             "import socket, select, sys, time",
             "socks = []",
@@ -71,7 +73,7 @@ class LatencyDuplicationLabIT {
             "    r, _, _ = select.select(socks, [], [], 0.5)",
             "    for s in r:",
             "        d, a = s.recvfrom(2048)",
-            "        print(s.getsockname()[1], d[:8].decode('ascii', 'replace'), flush=True)",
+            "        print(s.getsockname()[1], a[1], d[:8].decode('ascii', 'replace'), flush=True)",
             // the line's loss drops some echoes in inet's own postrouting: EPERM, a lost echo
             "        try:",
             "            s.sendto(d, a)",
@@ -157,13 +159,16 @@ class LatencyDuplicationLabIT {
         return sb.toString();
     }
 
-    /** Distinct sequence numbers the echo server received on {@code port}. */
-    static int received(Path echoLog, int port) throws Exception {
+    /**
+     * Distinct sequence numbers the echo server received on {@code port} from the game's
+     * {@code clientPort} (a's masquerade keeps the LAN host's port: one source port per game).
+     */
+    static int received(Path echoLog, int port, int clientPort) throws Exception {
         Set<String> seqs = new HashSet<>();
         for (String l : Files.readAllLines(echoLog)) {
             String[] p = l.split(" ");
-            if (p.length == 2 && p[0].equals(Integer.toString(port))) {
-                seqs.add(p[1]);
+            if (p.length == 3 && p[0].equals(Integer.toString(port)) && p[1].equals(Integer.toString(clientPort))) {
+                seqs.add(p[2]);
             }
         }
         return seqs.size();
@@ -228,8 +233,8 @@ class LatencyDuplicationLabIT {
 
             JsonNode da = duplication(a.socket);
             JsonNode dc = duplication(concSocket);
-            int gameAtServer = received(echoLog, GAME_PORT);
-            int otherAtServer = received(echoLog, OTHER_PORT);
+            int gameAtServer = received(echoLog, GAME_PORT, 40005);
+            int otherAtServer = received(echoLog, OTHER_PORT, 40006);
             String line = String.format(Locale.ROOT, "%d %% loss each way on a's own line; game (UDP %d, LC): server got %d"
                             + " of %d, the LAN host %d echoes (%d copies of echoes reached it), rtt median %.1f ms, p99 %.1f"
                             + " ms; same flow on UDP %d (not LC): server got %d of %d, the LAN host %d echoes, rtt median"
@@ -262,6 +267,42 @@ class LatencyDuplicationLabIT {
             // the same flow without duplication loses what the line loses
             assertTrue(otherAtServer <= PACKETS * 90 / 100, "the line loses: " + line);
             assertTrue(PACKETS - otherAtServer >= 5 * Math.max(1, PACKETS - gameAtServer), line);
+
+            // the neighbour link lost: duplication turns off, the game's next session goes through
+            // the bond as ordinary bonded traffic over a's own line and loses what the line loses
+            lab.exec("a", "ip", "link", "set", lab.aPeer(), "down").orThrow();
+            long lost = System.nanoTime();
+            JsonNode offD = null;
+            long limit = lost + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < limit) {
+                offD = duplication(a.socket);
+                if (!offD.path("on").asBoolean()) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            long offMs = (System.nanoTime() - lost) / 1_000_000;
+            assertFalse(offD.path("on").asBoolean(), "duplication off once the neighbour is gone: " + offD);
+            assertTrue(a.logText().contains("lc duplication OFF with neighbour " + offD.path("neighbour").asText()),
+                    "one log line with the neighbour and the reason:\n" + a.logText());
+            lab.randomLoss(LOSS_PERCENT);
+            Path aloneOut = dir.resolve("alone.json");
+            JsonNode alone = result(game(lab, GAME_PORT, 40007, aloneOut), aloneOut);
+            lab.randomLoss(0);
+            Thread.sleep(1500);
+            int aloneAtServer = received(echoLog, GAME_PORT, 40007);
+            JsonNode da2 = duplication(a.socket);
+            String off2 = String.format(Locale.ROOT, "peer link down: duplication off after %d ms (%s); the game again (UDP"
+                            + " %d, a new session through the bond without copies): server got %d of %d, the LAN host %d"
+                            + " echoes; a routed %d connection(s) into the bond, sent %d LC packets as copies",
+                    offMs, offD.path("reason").asText(), GAME_PORT, aloneAtServer, PACKETS, alone.path("echoes").asInt(),
+                    da2.path("routedConnections").asLong(), da2.path("lcPackets").asLong());
+            System.out.println("lc duplication lab: " + off2);
+            assertEquals(2, da2.path("routedConnections").asLong(), "the kernel still routes LC into the bond: " + off2);
+            assertEquals(0, da2.path("lcPackets").asLong(), "no copies without duplication: " + off2);
+            assertTrue(aloneAtServer <= PACKETS * 90 / 100, "without duplication the line's loss shows: " + off2);
+            assertTrue(aloneAtServer >= PACKETS / 2, "but the bond carries the game: " + off2);
+            lab.exec("a", "ip", "link", "set", lab.aPeer(), "up").orThrow();
 
             // kill -9: the routing stays; the next start (classification off) removes it
             EmergencyLabIT.killHard(a);
