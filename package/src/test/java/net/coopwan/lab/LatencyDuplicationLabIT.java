@@ -40,8 +40,8 @@ import net.coopwan.luci.client.ControlClient;
  * and the LAN host see (close to) every game packet while the other flow loses what the line
  * loses. Copies sent, delivered and dropped as duplicates are the daemons' own counters (JSON-RPC
  * {@code latency}). With the peer link down duplication turns off and the game's next session, still
- * routed into the bond, loses what a's line loses. A kill -9 of a leaves its routing; the next
- * start (classification off) removes it.
+ * routed into the bond, loses what a's line loses. A stop of a removes its routing, a start puts
+ * it back; a kill -9 leaves it, and the next start (classification off) removes it.
  *
  * <p>Namespaces {@code lw<4 hex>-{lan,a,b,inet}}, deleted in finally; leftovers of this prefix first.
  */
@@ -303,6 +303,17 @@ class LatencyDuplicationLabIT {
             assertTrue(aloneAtServer <= PACKETS * 90 / 100, "without duplication the line's loss shows: " + off2);
             assertTrue(aloneAtServer >= PACKETS / 2, "but the bond carries the game: " + off2);
             lab.exec("a", "ip", "link", "set", lab.aPeer(), "up").orThrow();
+
+            // a stop removes the routing; a start puts it back once the bond's data path runs
+            a.stop();
+            assertEquals("", lcRouting(lab), "the stop removed the routing");
+            a.start();
+            AgreementLabIT.awaitListening(a);
+            long back = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!lcRouting(lab).contains("31084") && System.nanoTime() < back) {
+                Thread.sleep(200);
+            }
+            assertTrue(lcRouting(lab).contains("31084"), "routing again after the start: " + lcRouting(lab));
 
             // kill -9: the routing stays; the next start (classification off) removes it
             EmergencyLabIT.killHard(a);
