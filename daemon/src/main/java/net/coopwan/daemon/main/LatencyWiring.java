@@ -21,9 +21,9 @@ import net.coopwan.daemon.steer.SteerException;
  * {@code inet coopwan_lc} for the failover section's LAN devices, and once a second on a thread of
  * its own: the table's LC packet count (LC traffic is current while it grows, within D plus one
  * reading) and, with the ad hoc rule on, its reading of conntrack. What a killed earlier run left is
- * removed first; {@link #close} removes the table. Not called by {@link Daemon} yet: the lead wires
- * it beside the emergency service (peer link on), so a router with nothing configured still runs
- * no {@code nft}.
+ * removed first; {@link #close} removes the table. {@link Daemon} starts it beside the emergency
+ * service (peer link on), so a router with nothing configured still runs no {@code nft}. Each
+ * reading also ticks duplication ({@link DuplicationWiring}), which is closed with this.
  */
 final class LatencyWiring implements AutoCloseable {
 
