@@ -190,6 +190,17 @@ public final class BondDataPath implements AutoCloseable {
         return standbyGateway() != null;
     }
 
+    /**
+     * The next LC session id for a classifier of this bond: one counter for the data path's life,
+     * so a classifier put in again (duplication off and on, a reload of {@code config latency})
+     * never reuses an id the concentrator still holds a window for in this tunnel session.
+     */
+    public int nextLcSessionId() {
+        return lcSessionIds.getAndIncrement();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger lcSessionIds = new java.util.concurrent.atomic.AtomicInteger(1);
+
     /** Duplication's counters since {@link #duplicate} last turned it on (all 0 while off). */
     public LcCounters duplicationCounters() {
         return LcCounters.of(peer.lc());

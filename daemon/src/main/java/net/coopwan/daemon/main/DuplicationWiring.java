@@ -102,7 +102,7 @@ final class DuplicationWiring implements AutoCloseable {
                 attached.duplicate(null);
             }
             classifier = want ? new BondLcClassifier(policy, new BondLcClassifier.Members(p.ownMembers(),
-                    p.neighbourMembers()), log) : null;
+                    p.neighbourMembers()), p::nextLcSessionId, log) : null;
             if (classifier != null) {
                 p.duplicate(classifier);
             }

@@ -77,7 +77,7 @@ public final class BondLcClassifier implements LcClassifier {
     private final Consumer<String> log;
     // the sender thread's
     private final Map<Flow, Followed> flows = new LinkedHashMap<>(64, 0.75f, true);
-    private int nextId = 1;
+    private final java.util.function.IntSupplier ids;
     // published by the reader thread
     private volatile Set<Flow.Destination> learned = Set.of();
     private volatile Set<Flow> upgraded = Set.of();
@@ -88,7 +88,19 @@ public final class BondLcClassifier implements LcClassifier {
     private volatile long withheld;
     private volatile int followed;
 
+    /** With session ids from 1 up: for a classifier that is the first and only one of its tunnel (tests). */
     public BondLcClassifier(LatencyPolicy policy, Members members, Consumer<String> log) {
+        this(policy, members, new java.util.concurrent.atomic.AtomicInteger(1)::getAndIncrement, log);
+    }
+
+    /**
+     * @param ids the LC session ids, never one twice within a tunnel session: the far end's
+     *            windows outlive this classifier when duplication is turned off and on again, so the
+     *            ids come from the bond ({@code BondDataPath.nextLcSessionId})
+     */
+    public BondLcClassifier(LatencyPolicy policy, Members members, java.util.function.IntSupplier ids,
+            Consumer<String> log) {
+        this.ids = ids;
         this.policy = policy;
         this.members = members;
         this.settings = policy.config().duplication();
@@ -166,7 +178,7 @@ public final class BondLcClassifier implements LcClassifier {
         if (flows.size() >= MAX_FLOWS) {
             flows.remove(flows.keySet().iterator().next()); // the least recently seen
         }
-        Followed s = new Followed(nextId++, c, tauNanos(c), nowNanos);
+        Followed s = new Followed(ids.getAsInt(), c, tauNanos(c), nowNanos);
         flows.put(f, s);
         sessions++;
         followed = flows.size();

@@ -114,6 +114,19 @@ class BondLcClassifierTest {
     }
 
     @Test
+    void aClassifierPutInAgainNeverReusesASessionIdOfItsBond() {
+        java.util.concurrent.atomic.AtomicInteger bond = new java.util.concurrent.atomic.AtomicInteger(1);
+        BondLcClassifier first = new BondLcClassifier(policy, new BondLcClassifier.Members(List.of(0), List.of()),
+                bond::getAndIncrement, log::add);
+        int a = first.route(packet(17, 0, 40000, 5000), 16, 48, 0).sessionId();
+        // duplication off and on: a new classifier, the same tunnel session at the far end
+        BondLcClassifier again = new BondLcClassifier(policy, new BondLcClassifier.Members(List.of(0), List.of()),
+                bond::getAndIncrement, log::add);
+        int b = again.route(packet(17, 0, 40000, 5000), 16, 48, 0).sessionId();
+        assertNotEquals(a, b, "the far end still holds a window for the first id");
+    }
+
+    @Test
     void theFlowTableIsBounded() {
         for (int i = 0; i < BondLcClassifier.MAX_FLOWS + 10; i++) {
             assertNotNull(route(packet(17, 0, 1024 + i, 5000), i));
