@@ -180,8 +180,9 @@ public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int cu
      * @param neighbourCopies copies on the bond's member through the neighbour, 0-8 (0: the neighbour
      *                        carries none even with an agreement)
      * @param tauMs           the interval copies are spread over ([0289]), 1-1000 ms; 0: the session's
-     *                        application type's {@code interval_ms}, {@link #DEFAULT_TAU_MS} for
-     *                        sessions of no type (DSCP, learned, ad hoc)
+     *                        application type's {@code interval_ms}; for sessions of no type (DSCP,
+     *                        learned, ad hoc) the mean of their first gaps, {@link #DEFAULT_TAU_MS}
+     *                        until measured
      * @param raic5           split into A, B and A^B instead of whole copies, where there are three
      *                        or more paths ([0252]; with two it is never used)
      */

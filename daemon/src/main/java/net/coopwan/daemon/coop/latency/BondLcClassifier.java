@@ -55,19 +55,44 @@ public final class BondLcClassifier implements LcClassifier {
     public record Counters(long packets, long sessions, long withheldFromNeighbour, int followed) {
     }
 
+    /** Gaps a session without a known interval is measured over before its tau follows them. */
+    public static final int MEASURED_AFTER = 8;
+
     private static final class Followed {
         final int id;
         final Classification classification;
-        final long tauNanos;
+        /** Whether tau comes from the session's own gaps (no configured tau, no application type). */
+        final boolean measured;
+        long tauNanos;
         long lastNanos;
+        int gaps;
+        long gapSum;
         LcRoute withNeighbour;
         LcRoute ownOnly;
 
-        Followed(int id, Classification classification, long tauNanos, long nowNanos) {
+        Followed(int id, Classification classification, long tauNanos, boolean measured, long nowNanos) {
             this.id = id;
             this.classification = classification;
             this.tauNanos = tauNanos;
+            this.measured = measured;
             this.lastNanos = nowNanos;
+        }
+
+        /**
+         * One more gap; after {@link #MEASURED_AFTER} of them a measured session's tau becomes
+         * their mean (clamped to 1 ms-1 s, the app types' range), once: the copies of a packet
+         * should not spread wider than the gap to the next one ([0289]).
+         */
+        void gap(long nanos) {
+            if (!measured || gaps >= MEASURED_AFTER) {
+                return;
+            }
+            gapSum += nanos;
+            if (++gaps == MEASURED_AFTER) {
+                tauNanos = Math.max(1_000_000L, Math.min(1_000_000_000L, gapSum / MEASURED_AFTER));
+                withNeighbour = null;
+                ownOnly = null;
+            }
         }
     }
 
@@ -143,6 +168,9 @@ public final class BondLcClassifier implements LcClassifier {
                 return null;
             }
         }
+        if (nowNanos != s.lastNanos) {
+            s.gap(nowNanos - s.lastNanos);
+        }
         s.lastNanos = nowNanos;
         packets++;
         boolean neighbour = viaNeighbour && !members.neighbour().isEmpty() && settings.neighbourCopies() > 0;
@@ -178,7 +206,8 @@ public final class BondLcClassifier implements LcClassifier {
         if (flows.size() >= MAX_FLOWS) {
             flows.remove(flows.keySet().iterator().next()); // the least recently seen
         }
-        Followed s = new Followed(ids.getAsInt(), c, tauNanos(c), nowNanos);
+        boolean measured = settings.tauMs() == 0 && c.origin() != Origin.APP;
+        Followed s = new Followed(ids.getAsInt(), c, tauNanos(c), measured, nowNanos);
         flows.put(f, s);
         sessions++;
         followed = flows.size();
@@ -202,7 +231,10 @@ public final class BondLcClassifier implements LcClassifier {
         return new LcRoute(s.id, s.tauNanos, paths, settings.raic5());
     }
 
-    /** tau: the configured one, else the application type's interval, else the seed's 20 ms. */
+    /**
+     * tau: the configured one, else the application type's interval, else the seed's 20 ms until
+     * the session's own gaps are measured ({@link #MEASURED_AFTER}).
+     */
     private long tauNanos(Classification c) {
         int ms = settings.tauMs();
         if (ms == 0 && c.origin() == Origin.APP) {

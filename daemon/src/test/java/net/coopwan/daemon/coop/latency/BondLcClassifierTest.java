@@ -127,6 +127,20 @@ class BondLcClassifierTest {
     }
 
     @Test
+    void aSessionOfNoTypeGetsTheMeanOfItsFirstGapsAsTauAnAppTypeKeepsItsInterval() {
+        long gap = 33 * MS;
+        for (int i = 0; i <= BondLcClassifier.MEASURED_AFTER; i++) {
+            LcRoute dscp = route(packet(17, 46, 43000, 9000), i * gap);
+            LcRoute game = route(packet(17, 0, 43001, 5000), i * gap);
+            assertEquals(20 * MS, game.tauNanos(), "the lol type's interval, whatever the gaps");
+            assertEquals(i < BondLcClassifier.MEASURED_AFTER ? 20 * MS : gap, dscp.tauNanos(),
+                    "the seed's 20 ms until " + BondLcClassifier.MEASURED_AFTER + " gaps are measured, then their mean");
+        }
+        LcRoute later = route(packet(17, 0, 43000, 9000), 20 * gap);
+        assertEquals(gap, later.tauNanos(), "measured once: a pause does not change it");
+    }
+
+    @Test
     void theFlowTableIsBounded() {
         for (int i = 0; i < BondLcClassifier.MAX_FLOWS + 10; i++) {
             assertNotNull(route(packet(17, 0, 1024 + i, 5000), i));
