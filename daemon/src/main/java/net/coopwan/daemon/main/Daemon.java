@@ -110,13 +110,7 @@ public final class Daemon implements AutoCloseable {
             EmergencyWiring.Running e = emergency;
             ConcentratorService k = concentrator;
             if (e == null && k != null) {
-                // a concentrator duplicates every client's LC replies by itself: its counters
-                net.coopwan.daemon.datapath.LcCounters n = k.concentrator().duplicationCounters();
-                net.coopwan.daemon.api.LatencyStatus off = net.coopwan.daemon.api.LatencyStatus.off();
-                return new net.coopwan.daemon.api.LatencyStatus(off.classification(), off.suppression(),
-                        new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "concentrator: replies to LC copies "
-                                + "go back over the links the copies came on", "", false, -1, 0, n.lcPackets(),
-                                n.copiesSent(), n.delivered(), n.duplicatesDropped(), 0));
+                return LatencyStatusView.concentrator(k.concentrator().duplicationCounters());
             }
             return e == null ? null : e.latencyStatus();
         });

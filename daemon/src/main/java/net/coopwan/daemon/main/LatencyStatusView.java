@@ -23,6 +23,17 @@ final class LatencyStatusView {
                 ? new LatencyStatus.Duplication(false, "latency classification not running") : latency.duplicationStatus());
     }
 
+    /**
+     * A concentrator's daemon: no classification or suppression of its own, duplication always on
+     * (every client's LC replies go back as copies) with its clients' counters summed.
+     */
+    static LatencyStatus concentrator(net.coopwan.daemon.datapath.LcCounters n) {
+        LatencyStatus off = LatencyStatus.off();
+        return new LatencyStatus(off.classification(), off.suppression(), new LatencyStatus.Duplication(true,
+                "concentrator: replies to LC copies go back over the links the copies came on", "", false, -1, 0,
+                n.lcPackets(), n.copiesSent(), n.delivered(), n.duplicatesDropped(), 0));
+    }
+
     static LatencyStatus.Suppression suppression(SuppressionService s) {
         if (s == null) {
             return LatencyStatus.Suppression.OFF;

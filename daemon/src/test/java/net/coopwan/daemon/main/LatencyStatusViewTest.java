@@ -40,6 +40,17 @@ class LatencyStatusViewTest {
     }
 
     @Test
+    void aConcentratorShowsItsClientsDuplicationCounters() {
+        LatencyStatus s = LatencyStatusView.concentrator(new net.coopwan.daemon.datapath.LcCounters(5, 9, 7, 21));
+        assertTrue(s.duplication().on());
+        assertEquals(5, s.duplication().lcPackets());
+        assertEquals(9, s.duplication().copiesSent());
+        assertEquals(7, s.duplication().delivered());
+        assertEquals(21, s.duplication().duplicatesDropped());
+        assertFalse(s.classification().enabled());
+    }
+
+    @Test
     void classificationShowsTheLastReadingOnly() {
         LatencyWiringTest.Fake os = new LatencyWiringTest.Fake();
         ManualClock clock = new ManualClock();
