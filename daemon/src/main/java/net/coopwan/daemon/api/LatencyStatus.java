@@ -107,10 +107,12 @@ public record LatencyStatus(Classification classification, Suppression suppressi
      * @param delivered             LC packets it received and delivered (the first copy of each)
      * @param duplicatesDropped     copies it received and dropped as duplicates
      * @param withheldFromNeighbour packets of upgraded ad hoc sessions kept off the neighbour's path
+     * @param overNeighbourCap      packets kept off the neighbour's path by the agreement's
+     *                              {@code bandwidth_kbps} (their copies went over the own members only)
      */
     public record Duplication(boolean on, String reason, String neighbour, boolean neighbourPathInUse,
                               long routedConnections, long lcSessions, long lcPackets, long copiesSent, long delivered,
-                              long duplicatesDropped, long withheldFromNeighbour) {
+                              long duplicatesDropped, long withheldFromNeighbour, long overNeighbourCap) {
         public Duplication {
             Objects.requireNonNull(reason, "reason");
             neighbour = neighbour == null ? "" : neighbour;
@@ -118,7 +120,7 @@ public record LatencyStatus(Classification classification, Suppression suppressi
 
         /** Off (or on) with no counters. */
         public Duplication(boolean on, String reason) {
-            this(on, reason, "", false, -1, 0, 0, 0, 0, 0, 0);
+            this(on, reason, "", false, -1, 0, 0, 0, 0, 0, 0, 0);
         }
     }
 }

@@ -41,6 +41,9 @@ final class DuplicationWiring implements AutoCloseable {
         String withDuplication();
 
         boolean established(String peerId);
+
+        /** The agreement's {@code bandwidth_kbps} for duplication with {@code peerId}, 0 none. */
+        long duplicationKbps(String peerId);
     }
 
     static final long UPGRADED_KEPT_NANOS = 30_000_000_000L;
@@ -110,6 +113,7 @@ final class DuplicationWiring implements AutoCloseable {
         }
         if (classifier != null) {
             classifier.viaNeighbour(d.on());
+            classifier.neighbourKbps(d.neighbour() == null ? 0 : neighbours.duplicationKbps(d.neighbour()));
             classifier.learned(policy.learned().remaining().keySet());
             classifier.upgraded(upgraded.keySet());
         }
@@ -141,10 +145,10 @@ final class DuplicationWiring implements AutoCloseable {
 
     private void publish(DuplicationSwitch.Decision d, BondDataPath p) {
         LcCounters c = p == null ? LcCounters.NONE : p.duplicationCounters();
-        BondLcClassifier.Counters k = classifier == null ? new BondLcClassifier.Counters(0, 0, 0, 0) : classifier.counters();
+        BondLcClassifier.Counters k = classifier == null ? new BondLcClassifier.Counters(0, 0, 0, 0, 0) : classifier.counters();
         snapshot = new LatencyStatus.Duplication(d.on() && classifier != null, d.reason(), d.neighbour(),
                 p != null && p.neighbourMembersInUse(), routed, k.sessions(), c.lcPackets(), c.copiesSent(),
-                c.delivered(), c.duplicatesDropped(), k.withheldFromNeighbour());
+                c.delivered(), c.duplicatesDropped(), k.withheldFromNeighbour(), k.overNeighbourCap());
     }
 
     /** As of the last tick; never blocks. */

@@ -339,6 +339,13 @@ final class EmergencyWiring {
             public boolean established(String peerId) {
                 return EmergencyWiring.established(channel, peerId);
             }
+
+            @Override
+            public long duplicationKbps(String peerId) {
+                return agreementWith(store, peerId, Role.REQUESTER)
+                        .map(a -> a.enabled().getOrDefault(CooperationType.DUPLICATION, java.util.Map.of()))
+                        .map(v -> v.getOrDefault("bandwidth_kbps", 0L)).orElse(0L);
+            }
         };
     }
 

@@ -31,7 +31,7 @@ final class LatencyStatusView {
         LatencyStatus off = LatencyStatus.off();
         return new LatencyStatus(off.classification(), off.suppression(), new LatencyStatus.Duplication(true,
                 "concentrator: replies to LC copies go back over the links the copies came on", "", false, -1, 0,
-                n.lcPackets(), n.copiesSent(), n.delivered(), n.duplicatesDropped(), 0));
+                n.lcPackets(), n.copiesSent(), n.delivered(), n.duplicatesDropped(), 0, 0));
     }
 
     static LatencyStatus.Suppression suppression(SuppressionService s) {

@@ -105,6 +105,11 @@ class DuplicationWiringTest {
         public boolean established(String peerId) {
             return established;
         }
+
+        @Override
+        public long duplicationKbps(String peerId) {
+            return 1000;
+        }
     };
 
     static CoopwanConfig withBond() throws Exception {

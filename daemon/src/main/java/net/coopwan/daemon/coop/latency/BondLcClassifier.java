@@ -51,9 +51,15 @@ public final class BondLcClassifier implements LcClassifier {
         }
     }
 
-    /** What the sender read since the start. */
-    public record Counters(long packets, long sessions, long withheldFromNeighbour, int followed) {
+    /**
+     * What the sender read since the start: LC packets, sessions started, packets of upgraded ad
+     * hoc sessions kept off the neighbour, packets kept off it by the agreement's rate, flows followed.
+     */
+    public record Counters(long packets, long sessions, long withheldFromNeighbour, long overNeighbourCap, int followed) {
     }
+
+    /** Wire bytes of one copy beyond the inner packet: LC_COPY 16 + tunnel 44 + IPv4/UDP 28 (PROTOCOL 4.7). */
+    public static final int COPY_OVERHEAD = 88;
 
     /** Gaps a session without a known interval is measured over before its tau follows them. */
     public static final int MEASURED_AFTER = 8;
@@ -107,10 +113,16 @@ public final class BondLcClassifier implements LcClassifier {
     private volatile Set<Flow.Destination> learned = Set.of();
     private volatile Set<Flow> upgraded = Set.of();
     private volatile boolean viaNeighbour;
+    /** The agreement's {@code bandwidth_kbps} for the copies through the neighbour, 0 none. */
+    private volatile long neighbourKbps;
+    // the sender thread's: the bucket of neighbourKbps, made again when it changes
+    private net.coopwan.daemon.schedule.TokenBucket neighbourBucket;
+    private long bucketKbps;
     // written by the sender thread only
     private volatile long packets;
     private volatile long sessions;
     private volatile long withheld;
+    private volatile long overCap;
     private volatile int followed;
 
     /** With session ids from 1 up: for a classifier that is the first and only one of its tunnel (tests). */
@@ -151,8 +163,17 @@ public final class BondLcClassifier implements LcClassifier {
         return viaNeighbour;
     }
 
+    /**
+     * The duplication agreement's rate ({@code bandwidth_kbps}, [0115]) for the copies through the
+     * neighbour; 0: no cap. A packet whose neighbour copies the rate cannot take goes over the own
+     * members only (counted), so the neighbour's line never carries more than it approved.
+     */
+    public void neighbourKbps(long kbps) {
+        neighbourKbps = Math.max(0, kbps);
+    }
+
     public Counters counters() {
-        return new Counters(packets, sessions, withheld, followed);
+        return new Counters(packets, sessions, withheld, overCap, followed);
     }
 
     @Override
@@ -178,6 +199,11 @@ public final class BondLcClassifier implements LcClassifier {
             withheld++;
             neighbour = false;
         }
+        if (neighbour && !withinNeighbourRate(settings.neighbourCopies() * members.neighbour().size()
+                * (length + COPY_OVERHEAD), nowNanos)) {
+            overCap++;
+            neighbour = false;
+        }
         if (neighbour) {
             if (s.withNeighbour == null) {
                 s.withNeighbour = route(s, true);
@@ -188,6 +214,20 @@ public final class BondLcClassifier implements LcClassifier {
             s.ownOnly = route(s, false);
         }
         return s.ownOnly;
+    }
+
+    private boolean withinNeighbourRate(int bytes, long nowNanos) {
+        long kbps = neighbourKbps;
+        if (kbps == 0) {
+            return true;
+        }
+        if (neighbourBucket == null || kbps != bucketKbps) {
+            long rate = kbps * 125;
+            neighbourBucket = new net.coopwan.daemon.schedule.TokenBucket(rate,
+                    net.coopwan.daemon.schedule.TokenBucket.depthFor(rate), nowNanos);
+            bucketKbps = kbps;
+        }
+        return neighbourBucket.tryTake(bytes, nowNanos);
     }
 
     private Followed start(Flow f, int dscp, long nowNanos) {

@@ -141,6 +141,31 @@ class BondLcClassifierTest {
     }
 
     @Test
+    void theAgreementsRateCapsTheCopiesThroughTheNeighbour() {
+        c.viaNeighbour(true);
+        // 50 packets of 48 bytes a second: neighbour copies 2 x (48 + 88) bytes, 108.8 kbit/s
+        c.neighbourKbps(55); // about half of that
+        int via = 0;
+        int n = 500;
+        for (int i = 0; i < n; i++) {
+            if (route(packet(17, 0, 40000, 5000), i * 20 * MS).paths().size() == 3) {
+                via++;
+            }
+        }
+        long over = c.counters().overNeighbourCap();
+        assertEquals(n - via, over, "every packet kept off the neighbour is counted");
+        // never more than the bucket's depth (3000 bytes) plus 55 kbit/s over the 9.98 s, and not
+        // one packet less: what the neighbour approved is used
+        int perPacket = 2 * (48 + BondLcClassifier.COPY_OVERHEAD);
+        double allowed = 3000 + 55 * 125 * (n - 1) * 0.020;
+        assertTrue(via * perPacket <= allowed, via + " packets of " + perPacket + " B via the neighbour, allowed " + allowed);
+        assertTrue((via + 1) * perPacket > allowed, via + " packets via the neighbour, " + allowed + " B allowed");
+        c.neighbourKbps(0); // no cap
+        assertEquals(3, route(packet(17, 0, 40000, 5000), n * 20 * MS).paths().size());
+        assertEquals(over, c.counters().overNeighbourCap());
+    }
+
+    @Test
     void theFlowTableIsBounded() {
         for (int i = 0; i < BondLcClassifier.MAX_FLOWS + 10; i++) {
             assertNotNull(route(packet(17, 0, 1024 + i, 5000), i));
