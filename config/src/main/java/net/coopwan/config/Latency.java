@@ -17,10 +17,12 @@ import java.util.List;
  * @param learn              remember (address, port) of upgraded ad hoc sessions so the next session
  *                           to them is LC from its first packet ([0237])
  * @param learnLifetimeS     how long a learned pair lasts without a new session, 60-2592000 s
+ * @param duplication        how LC packets are duplicated when a bond through a concentrator exists
+ *                           (issue 17 item 2, docs/latency.md section 8)
  * @param commonIsp          common-ISP detection and its gating ([0179]-[0180]; docs/latency.md)
  */
 public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int currentMs, AdHoc adHoc,
-                      boolean learn, long learnLifetimeS, CommonIsp commonIsp) {
+                      boolean learn, long learnLifetimeS, Duplication duplication, CommonIsp commonIsp) {
 
     public static final int MIN_TIMEOUT_MS = 100;
     public static final int MAX_TIMEOUT_MS = 60_000;
@@ -36,13 +38,16 @@ public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int cu
         if (learnLifetimeS < MIN_LEARN_S || learnLifetimeS > MAX_LEARN_S) {
             throw new IllegalArgumentException("learn lifetime is " + MIN_LEARN_S + "-" + MAX_LEARN_S + " s, got " + learnLifetimeS);
         }
+        if (duplication == null) {
+            throw new IllegalArgumentException("duplication is null");
+        }
         java.util.Objects.requireNonNull(commonIsp, "commonIsp");
     }
 
-    /** Without the common-ISP options: their defaults. */
+    /** Classification only: duplication's and common-ISP detection's defaults (a configuration before them). */
     public Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int currentMs, AdHoc adHoc, boolean learn,
             long learnLifetimeS) {
-        this(enabled, apps, dscpRule, currentMs, adHoc, learn, learnLifetimeS, CommonIsp.defaults());
+        this(enabled, apps, dscpRule, currentMs, adHoc, learn, learnLifetimeS, Duplication.defaults(), CommonIsp.defaults());
     }
 
     /** On, League of Legends, rule (b), D = 1 s, the ad hoc rule's defaults, learning for a week. */
@@ -167,6 +172,42 @@ public record Latency(boolean enabled, List<App> apps, DscpRule dscpRule, int cu
         /** On; 300 bytes, 100 ms, 200 kbit/s, 3 s in a row, 5 s idle ("several seconds"). */
         public static AdHoc defaults() {
             return new AdHoc(true, 300, 100, 200, 3, 5000);
+        }
+    }
+
+    /**
+     * Duplication of LC packets through the bond ([0251], [0289], [0252]; the notes' section 6).
+     *
+     * @param ownCopies       copies of each LC packet on each of the router's own uplinks in the bond, 1-8
+     * @param neighbourCopies copies on the bond's member through the neighbour, 0-8 (0: the neighbour
+     *                        carries none even with an agreement)
+     * @param tauMs           the interval copies are spread over ([0289]), 1-1000 ms; 0: the session's
+     *                        application type's {@code interval_ms}; for sessions of no type (DSCP,
+     *                        learned, ad hoc) the mean of their first gaps, {@link #DEFAULT_TAU_MS}
+     *                        until measured
+     * @param raic5           split into A, B and A^B instead of whole copies, where there are three
+     *                        or more paths ([0252]; with two it is never used)
+     */
+    public record Duplication(int ownCopies, int neighbourCopies, int tauMs, boolean raic5) {
+        public static final int MAX_COPIES = 8;
+        /** The seed's example interval ([0289]: 50 packets a second). */
+        public static final int DEFAULT_TAU_MS = 20;
+
+        public Duplication {
+            if (ownCopies < 1 || ownCopies > MAX_COPIES) {
+                throw new IllegalArgumentException("own copies are 1-" + MAX_COPIES + ", got " + ownCopies);
+            }
+            if (neighbourCopies < 0 || neighbourCopies > MAX_COPIES) {
+                throw new IllegalArgumentException("neighbour copies are 0-" + MAX_COPIES + ", got " + neighbourCopies);
+            }
+            if (tauMs < 0 || tauMs > 1000) {
+                throw new IllegalArgumentException("tau is 0-1000 ms, got " + tauMs);
+            }
+        }
+
+        /** The notes' example: own 3, neighbour 2, tau from the application type, whole copies. */
+        public static Duplication defaults() {
+            return new Duplication(3, 2, 0, false);
         }
     }
 

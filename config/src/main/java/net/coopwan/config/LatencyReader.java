@@ -45,10 +45,16 @@ final class LatencyReader {
         }
         Latency.CommonIsp commonIsp = new Latency.CommonIsp(r.bool("gate_on_isp", ci.gate()), target,
                 (int) r.number("isp_refresh_s", Latency.CommonIsp.MIN_REFRESH_S, Latency.CommonIsp.MAX_REFRESH_S, ci.refreshS()));
+        Latency.Duplication dd = d.duplication();
+        Latency.Duplication dup = new Latency.Duplication(
+                (int) r.number("dup_own_copies", 1, Latency.Duplication.MAX_COPIES, dd.ownCopies()),
+                (int) r.number("dup_neighbour_copies", 0, Latency.Duplication.MAX_COPIES, dd.neighbourCopies()),
+                (int) r.number("dup_tau_ms", 0, 1000, dd.tauMs()),
+                r.bool("dup_raic5", dd.raic5()));
         return new Latency(r.bool("enabled", d.enabled()), all, rule,
                 (int) r.number("current_ms", Latency.MIN_TIMEOUT_MS, Latency.MAX_TIMEOUT_MS, d.currentMs()), adHoc,
                 r.bool("learn", d.learn()),
-                r.number("learn_lifetime_s", Latency.MIN_LEARN_S, Latency.MAX_LEARN_S, d.learnLifetimeS()), commonIsp);
+                r.number("learn_lifetime_s", Latency.MIN_LEARN_S, Latency.MAX_LEARN_S, d.learnLifetimeS()), dup, commonIsp);
     }
 
     /** One {@code config latency_app 'NAME'}. */

@@ -74,6 +74,18 @@ class LatencyConfigTest {
     }
 
     @Test
+    void duplicationOptionsAreRead() throws ConfigException {
+        Latency l = load(append("config latency 'latency'",
+                "\toption dup_own_copies '1'",
+                "\toption dup_neighbour_copies '0'",
+                "\toption dup_tau_ms '33'",
+                "\toption dup_raic5 '1'")).latency();
+        assertEquals(new Latency.Duplication(1, 0, 33, true), l.duplication());
+        assertEquals(new Latency.Duplication(3, 2, 0, false), load(BASE).latency().duplication(),
+                "the notes' own 3 / neighbour 2, tau from the application type");
+    }
+
+    @Test
     void theShippedExamplesAreTheDefaults() throws Exception {
         assertEquals(Latency.defaults(), DefaultConfigTest.withExamples("", "config latency 'latency'",
                 "config latency_app 'lol'").latency());
@@ -104,6 +116,13 @@ class LatencyConfigTest {
         refused("adhoc_max_packet_bytes", lat, "\toption adhoc_max_packet_bytes '63'");
         refused("adhoc_timeout_ms", lat, "\toption adhoc_timeout_ms '99'");
         refused("learn_lifetime_s", lat, "\toption learn_lifetime_s '10'");
+        refused("dup_own_copies", lat, "\toption dup_own_copies '0'");
+        refused("dup_own_copies", lat, "\toption dup_own_copies '9'");
+        refused("dup_neighbour_copies", lat, "\toption dup_neighbour_copies '-1'");
+        refused("dup_neighbour_copies", lat, "\toption dup_neighbour_copies '9'");
+        refused("dup_tau_ms", lat, "\toption dup_tau_ms '1001'");
+        refused("dup_tau_ms", lat, "\toption dup_tau_ms 'fast'");
+        refused("dup_raic5", lat, "\toption dup_raic5 'maybe'");
         refused("only one 'latency' section", "config latency", "config latency");
         refused("must be a port or a range FROM-TO", app, "\tlist port '5500-5000'");
         refused("must be a port or a range FROM-TO", app, "\tlist port '0'");

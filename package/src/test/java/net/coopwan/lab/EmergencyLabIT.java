@@ -95,8 +95,8 @@ class EmergencyLabIT {
         return pairAndAgree(a, b, APPROVED);
     }
 
-    /** Pairs a and b by code and has b's owner approve {@code approved} (TYPE:PARAM=VALUE,...); returns {idA, idB}. */
-    static String[] pairAndAgree(Router a, Router b, String approved) throws Exception {
+    /** Pairs a and b by code and has b's owner approve {@code approved} (each TYPE:PARAM=VALUE,...); returns {idA, idB}. */
+    static String[] pairAndAgree(Router a, Router b, String... approved) throws Exception {
         AgreementLabIT.awaitListening(a, b);
         String idA = AgreementLabIT.channel(AgreementLabIT.rpc(a, "peers", null)).path("routerId").asText();
         String idB = AgreementLabIT.channel(AgreementLabIT.rpc(b, "peers", null)).path("routerId").asText();
@@ -106,7 +106,9 @@ class EmergencyLabIT {
         AgreementLabIT.awaitEstablished(a, b);
         AgreementLabIT.rpc(a, "request", "{\"peer\":\"" + idB + "\"}");
         AgreementLabIT.poll(b, "pending", j -> j.size() == 1, 10);
-        Result approve = b.ctl(false, "approve", idA, approved);
+        List<String> args = new ArrayList<>(List.of("approve", idA));
+        args.addAll(List.of(approved));
+        Result approve = b.ctl(false, args.toArray(String[]::new));
         assertEquals(0, approve.exitCode(), approve.describe());
         AgreementLabIT.poll(a, "agreements", j -> j.size() == 1, 10);
         return new String[] {idA, idB};

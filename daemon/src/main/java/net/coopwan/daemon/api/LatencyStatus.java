@@ -29,7 +29,10 @@ public record LatencyStatus(Classification classification, Suppression suppressi
         this(classification, suppression, duplication, CommonIsp.OFF);
     }
 
-    /** Why duplication is off in every daemon today: its core exists, nothing sends through it yet. */
+    /**
+     * Was the reason of every daemon before duplication was wired; kept for the front-ends' tests
+     * that still build a status with it. No daemon reports it any more.
+     */
     public static final String DUPLICATION_NOT_WIRED = "not wired yet";
 
     /** No latency features running (the peer link is off). */
@@ -95,14 +98,37 @@ public record LatencyStatus(Classification classification, Suppression suppressi
     }
 
     /**
-     * Duplication of LC packets.
+     * Duplication of LC packets (docs/latency.md section 8). The counters are the data path's own
+     * (the bond's at a router, every client's summed at a concentrator), since duplication last
+     * turned on; 0 while off.
      *
-     * @param on     LC packets are duplicated now
-     * @param reason why not (or how, when on)
+     * @param on                    LC packets are duplicated now
+     * @param reason                why not (or how, when on)
+     * @param neighbour             the neighbour whose agreement enables duplication, "" none
+     * @param neighbourPathInUse    the bond's member through the neighbour is in the bond now (it
+     *                              carries copies only then: an emergency's or a sharer's use)
+     * @param routedConnections     LC connections the kernel routed into the bond since it began
+     *                              ({@code inet coopwan_lcroute}), -1 unknown
+     * @param lcSessions            LC sessions the bond's classifier started
+     * @param lcPackets             LC packets this side sent as copies
+     * @param copiesSent            copies it sent, every path
+     * @param delivered             LC packets it received and delivered (the first copy of each)
+     * @param duplicatesDropped     copies it received and dropped as duplicates
+     * @param withheldFromNeighbour packets of upgraded ad hoc sessions kept off the neighbour's path
+     * @param overNeighbourCap      packets kept off the neighbour's path by the agreement's
+     *                              {@code bandwidth_kbps} (their copies went over the own members only)
      */
-    public record Duplication(boolean on, String reason) {
+    public record Duplication(boolean on, String reason, String neighbour, boolean neighbourPathInUse,
+                              long routedConnections, long lcSessions, long lcPackets, long copiesSent, long delivered,
+                              long duplicatesDropped, long withheldFromNeighbour, long overNeighbourCap) {
         public Duplication {
             Objects.requireNonNull(reason, "reason");
+            neighbour = neighbour == null ? "" : neighbour;
+        }
+
+        /** Off (or on) with no counters. */
+        public Duplication(boolean on, String reason) {
+            this(on, reason, "", false, -1, 0, 0, 0, 0, 0, 0, 0);
         }
     }
 

@@ -165,6 +165,47 @@ public final class BondDataPath implements AutoCloseable {
         LOG.info("bond {}: LC duplication {}", settings.bond(), classifier == null ? "off" : "on");
     }
 
+    /** Member link indexes of the router's own uplinks (not through the neighbour). */
+    public List<Integer> ownMembers() {
+        return memberIndexes(false);
+    }
+
+    /** Member link indexes of the path through the neighbour (the standby members). */
+    public List<Integer> neighbourMembers() {
+        return memberIndexes(true);
+    }
+
+    private List<Integer> memberIndexes(boolean standby) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < settings.members().size(); i++) {
+            if (settings.members().get(i).standby() == standby) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the members through the neighbour are in the bond now (an emergency's or a sharer's). */
+    public boolean neighbourMembersInUse() {
+        return standbyGateway() != null;
+    }
+
+    /**
+     * The next LC session id for a classifier of this bond: one counter for the data path's life,
+     * so a classifier put in again (duplication off and on, a reload of {@code config latency})
+     * never reuses an id the concentrator still holds a window for in this tunnel session.
+     */
+    public int nextLcSessionId() {
+        return lcSessionIds.getAndIncrement();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger lcSessionIds = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    /** Duplication's counters since {@link #duplicate} last turned it on (all 0 while off). */
+    public LcCounters duplicationCounters() {
+        return LcCounters.of(peer.lc());
+    }
+
     public void start() {
         workers.start("bond-" + settings.bond() + "-rx", pump);
         workers.start("bond-" + settings.bond() + "-tx", this::sendLoop);

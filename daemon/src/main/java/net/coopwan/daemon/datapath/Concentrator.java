@@ -117,6 +117,15 @@ public final class Concentrator implements AutoCloseable {
         return s == null ? null : s.peer.lc();
     }
 
+    /** Duplication's counters over every client (the status of a concentrator's daemon). */
+    public LcCounters duplicationCounters() {
+        LcCounters sum = LcCounters.NONE;
+        for (ClientSession s : byName.values()) {
+            sum = sum.plus(LcCounters.of(s.peer.lc()));
+        }
+        return sum;
+    }
+
     /** Bytes sent to {@code client} over its member {@code link} (datagrams as sent), 0 for an unknown client. */
     public long txBytes(String client, int link) {
         ClientSession s = byName.get(client);

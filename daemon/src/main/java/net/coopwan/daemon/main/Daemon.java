@@ -56,7 +56,8 @@ public final class Daemon implements AutoCloseable {
     private final DaemonControlApi api;
     private final BondManager bonds;
     private final DataPlaneKernel kernelSteering;
-    private ConcentratorService concentrator;
+    /** Volatile: the latency status reads it without the daemon's lock. */
+    private volatile ConcentratorService concentrator;
     /** The discovery beacon while {@code peer.enabled}; written under this, read by status calls. */
     private volatile net.coopwan.daemon.coop.discovery.Discovery discovery;
     /** The secure channel to paired peers while {@code peer.enabled}; written under this. */
@@ -107,6 +108,10 @@ public final class Daemon implements AutoCloseable {
         });
         api.latency(() -> {
             EmergencyWiring.Running e = emergency;
+            ConcentratorService k = concentrator;
+            if (e == null && k != null) {
+                return LatencyStatusView.concentrator(k.concentrator().duplicationCounters());
+            }
             return e == null ? null : e.latencyStatus();
         });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -528,10 +533,14 @@ public final class Daemon implements AutoCloseable {
         if (latency != null && suppression != null) {
             latency.onTraffic(() -> suppression.service().lcPacket(System.nanoTime()));
         }
-        // common-ISP verdicts: no suppression request to a neighbour on another ISP ([0180])
+        // common-ISP verdicts: no suppression request to a neighbour on another ISP, no LC copies
+        // through one on the same ISP ([0180])
         CommonIspWiring.Running commonIsp = CommonIspWiring.start(c, ch, line -> events.record("coop", line));
         if (commonIsp != null && suppression != null) {
             suppression.service().ispGate(commonIsp.gate());
+        }
+        if (latency != null) {
+            latency.duplication(startDuplication(c, latency, ch, commonIsp));
         }
         return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency,
                 commonIsp);
@@ -544,6 +553,21 @@ public final class Daemon implements AutoCloseable {
                     line -> events.record("coop", line));
         } catch (RuntimeException e) {
             events.record("coop", "latency classification not started: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** LC packets into the bond and their duplication (docs/latency.md section 8), or null when it cannot start (logged). */
+    private DuplicationWiring startDuplication(CoopwanConfig c, LatencyWiring latency,
+            net.coopwan.daemon.coop.channel.ChannelService ch, CommonIspWiring.Running commonIsp) {
+        try {
+            return DuplicationWiring.start(c, latency.policy(), new net.coopwan.daemon.steer.LatencyRouteRules(
+                    kernelSteering.commandRunner(), net.coopwan.daemon.steer.SteerRanges.DEFAULTS),
+                    kernelSteering.bondRuntime()::path, EmergencyWiring.duplicationNeighbours(ch, agreementStore,
+                    commonIsp == null ? null : commonIsp.gate()),
+                    System::nanoTime, line -> events.record("coop", line));
+        } catch (RuntimeException e) {
+            events.record("coop", "lc duplication not started: " + e.getMessage());
             return null;
         }
     }

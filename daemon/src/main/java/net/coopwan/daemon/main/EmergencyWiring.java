@@ -327,6 +327,43 @@ final class EmergencyWiring {
         };
     }
 
+    /** Duplication's view of the agreements (this router as requester) and the channel. */
+    static DuplicationWiring.Neighbours duplicationNeighbours(ChannelService channel, AgreementStore store,
+            net.coopwan.daemon.coop.commonisp.CommonIspGate isp) {
+        return new DuplicationWiring.Neighbours() {
+            @Override
+            public boolean ispAllows(String peerId) {
+                return isp == null || isp.duplicationVia(peerId);
+            }
+
+            @Override
+            public String withDuplication() {
+                try {
+                    for (Agreement a : store.agreements()) {
+                        if (a.localRole() == Role.REQUESTER && a.enables(CooperationType.DUPLICATION)) {
+                            return a.peerId();
+                        }
+                    }
+                } catch (StoreException ex) {
+                    // none this time; asked again at the next tick
+                }
+                return null;
+            }
+
+            @Override
+            public boolean established(String peerId) {
+                return EmergencyWiring.established(channel, peerId);
+            }
+
+            @Override
+            public long duplicationKbps(String peerId) {
+                return agreementWith(store, peerId, Role.REQUESTER)
+                        .map(a -> a.enabled().getOrDefault(CooperationType.DUPLICATION, java.util.Map.of()))
+                        .map(v -> v.getOrDefault("bandwidth_kbps", 0L)).orElse(0L);
+            }
+        };
+    }
+
     /** The stored agreement with {@code peerId} in {@code role}; empty also when the store cannot be read. */
     static Optional<Agreement> agreementWith(AgreementStore store, String peerId, Role role) {
         try {

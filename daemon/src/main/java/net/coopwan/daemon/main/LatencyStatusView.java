@@ -27,7 +27,9 @@ final class LatencyStatusView {
     /** @param commonIsp common-ISP detection, null when it does not run */
     static LatencyStatus of(LatencyWiring latency, SuppressionService suppression, CommonIspService commonIsp) {
         LatencyStatus.Classification c = latency == null ? LatencyStatus.Classification.OFF : latency.status();
-        return new LatencyStatus(c, suppression(suppression), duplication(), commonIsp(commonIsp));
+        return new LatencyStatus(c, suppression(suppression), latency == null
+                ? new LatencyStatus.Duplication(false, "latency classification not running") : latency.duplicationStatus(),
+                commonIsp(commonIsp));
     }
 
     static LatencyStatus.CommonIsp commonIsp(CommonIspService s) {
@@ -52,6 +54,17 @@ final class LatencyStatusView {
         return epochMs == 0 ? null : java.time.Instant.ofEpochMilli(epochMs);
     }
 
+    /**
+     * A concentrator's daemon: no classification or suppression of its own, duplication always on
+     * (every client's LC replies go back as copies) with its clients' counters summed.
+     */
+    static LatencyStatus concentrator(net.coopwan.daemon.datapath.LcCounters n) {
+        LatencyStatus off = LatencyStatus.off();
+        return new LatencyStatus(off.classification(), off.suppression(), new LatencyStatus.Duplication(true,
+                "concentrator: replies to LC copies go back over the links the copies came on", "", false, -1, 0,
+                n.lcPackets(), n.copiesSent(), n.delivered(), n.duplicatesDropped(), 0, 0));
+    }
+
     static LatencyStatus.Suppression suppression(SuppressionService s) {
         if (s == null) {
             return LatencyStatus.Suppression.OFF;
@@ -59,13 +72,5 @@ final class LatencyStatusView {
         SuppressionService.Status st = s.status();
         return new LatencyStatus.Suppression(true, st.policy().name(), st.reason(), st.enforcedPercent(), st.demands(),
                 s.counters());
-    }
-
-    /**
-     * Duplication's core (coop/duplication, tunnel LC_COPY) is merged but no LC packet enters the
-     * daemon yet, so nothing is duplicated: say so rather than pretend.
-     */
-    static LatencyStatus.Duplication duplication() {
-        return new LatencyStatus.Duplication(false, LatencyStatus.DUPLICATION_NOT_WIRED);
     }
 }

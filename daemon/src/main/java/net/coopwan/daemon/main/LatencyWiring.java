@@ -21,9 +21,9 @@ import net.coopwan.daemon.steer.SteerException;
  * {@code inet coopwan_lc} for the failover section's LAN devices, and once a second on a thread of
  * its own: the table's LC packet count (LC traffic is current while it grows, within D plus one
  * reading) and, with the ad hoc rule on, its reading of conntrack. What a killed earlier run left is
- * removed first; {@link #close} removes the table. Not called by {@link Daemon} yet: the lead wires
- * it beside the emergency service (peer link on), so a router with nothing configured still runs
- * no {@code nft}.
+ * removed first; {@link #close} removes the table. {@link Daemon} starts it beside the emergency
+ * service (peer link on), so a router with nothing configured still runs no {@code nft}. Each
+ * reading also ticks duplication ({@link DuplicationWiring}), which is closed with this.
  */
 final class LatencyWiring implements AutoCloseable {
 
@@ -119,14 +119,36 @@ final class LatencyWiring implements AutoCloseable {
         } catch (RuntimeException e) {
             log.accept("latency: counters not read: " + e.getMessage());
         }
+        List<net.coopwan.daemon.coop.latency.Flow> upgraded = List.of();
         if (watch != null) {
             try {
-                watch.tick();
+                upgraded = watch.tick();
             } catch (RuntimeException e) {
                 log.accept("latency: ad hoc reading failed: " + e.getMessage());
             }
         }
+        DuplicationWiring d = duplication;
+        if (d != null) {
+            try {
+                d.tick(upgraded);
+            } catch (RuntimeException e) {
+                log.accept("lc duplication: not updated: " + e.getMessage());
+            }
+        }
         publish();
+    }
+
+    /** Duplication through the bond, ticked after each reading (same thread); closed with this. */
+    private volatile DuplicationWiring duplication;
+
+    void duplication(DuplicationWiring d) {
+        duplication = d;
+    }
+
+    /** Duplication as of its last tick; never blocks. */
+    net.coopwan.daemon.api.LatencyStatus.Duplication duplicationStatus() {
+        DuplicationWiring d = duplication;
+        return d == null ? new net.coopwan.daemon.api.LatencyStatus.Duplication(false, "not started") : d.status();
     }
 
     /** Builds the API's view from this thread's state (called by the reading, and once at start). */
@@ -172,6 +194,10 @@ final class LatencyWiring implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        DuplicationWiring d = duplication;
+        if (d != null) {
+            d.close();
         }
         try {
             rules.removeAll();

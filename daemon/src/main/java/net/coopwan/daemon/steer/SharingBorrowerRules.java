@@ -66,26 +66,20 @@ public final class SharingBorrowerRules {
     private final int table;
     private final int priority;
     private final Duration timeout;
+    private final FwmarkRoute route;
 
     public SharingBorrowerRules(CommandRunner runner, SteerRanges ranges, int table, int priority) {
         this.runner = runner;
         this.table = ranges.requireTable(table);
         this.priority = ranges.requirePriority(priority);
         this.timeout = CommandRunner.DEFAULT_TIMEOUT;
+        this.route = new FwmarkRoute(runner, SteerMarks.SHARED, this.table, this.priority, timeout);
     }
 
     /** The path is open: table, route and rule; no new session moves until {@link #share}. */
     public void open(SharingBorrowerPlan plan) {
         nft(render(plan));
-        StringBuilder batch = new StringBuilder();
-        batch.append("route replace default dev ").append(plan.tunDevice()).append(" table ").append(table).append('\n');
-        for (int i = 0; i < presentRules(); i++) {
-            batch.append("rule del priority ").append(priority).append('\n');
-        }
-        batch.append("rule add fwmark ").append(SteerMarks.hex(SteerMarks.SHARED)).append('/')
-                .append(SteerMarks.hex(SteerMarks.SHARED)).append(" lookup ").append(table).append(" priority ")
-                .append(priority).append('\n');
-        runner.check(List.of("ip", "-4", "-batch", "-"), batch.toString(), timeout);
+        route.open(plan.tunDevice());
     }
 
     /** Moves {@code perMille} of the eligible new sessions (0: none); the moved ones stay where they are. */
@@ -250,14 +244,7 @@ public final class SharingBorrowerRules {
 
     /** Rule, route and table gone (close, stop, start after a kill -9); absent is fine. */
     public void removeAll() {
-        for (int i = presentRules(); i > 0; i--) {
-            runner.check(List.of("ip", "-4", "rule", "del", "priority", Integer.toString(priority)), null, timeout);
-        }
-        List<String> flush = List.of("ip", "-4", "route", "flush", "table", Integer.toString(table));
-        CommandResult r = runner.run(flush, null, timeout);
-        if (!r.succeeded() && !Absent.matches(r)) {
-            throw CommandRunner.failed(flush, r);
-        }
+        route.remove();
         nft("add table " + FAMILY + " " + TABLE + "\ndelete table " + FAMILY + " " + TABLE + "\n");
     }
 
@@ -335,16 +322,5 @@ public final class SharingBorrowerRules {
 
     private void nft(String text) {
         runner.check(List.of("nft", "-f", "-"), text, timeout);
-    }
-
-    /** How many rules of ours are at our priority now. */
-    private int presentRules() {
-        String shown = runner.check(List.of("ip", "-4", "rule", "show"), null, timeout).stdout();
-        long present = UplinkRoutes.RuleLine.parseAll(shown).stream().filter(r -> r.priority() == priority).count();
-        if (present > UplinkRoutes.MAX_RULES_PER_PRIORITY) {
-            throw new SteerException(present + " rules at priority " + priority + ", more than the "
-                    + UplinkRoutes.MAX_RULES_PER_PRIORITY + " we are prepared to delete; something else is adding them");
-        }
-        return (int) present;
     }
 }

@@ -25,6 +25,8 @@ package net.coopwan.daemon.steer;
  * <p>Latency-critical traffic (issue 17) has {@link #LATENCY_CRITICAL} (bit 20) in the conntrack
  * mark: a connection classified as a game's or a call's. Its own bit because it is orthogonal to
  * the path bits: a latency-critical session may be on the own uplink, moved to a sharer or helped.
+ * The same bit in the packet mark routes the connections that were LC at their first packet into
+ * the bond for duplication ({@link LatencyRouteRules}, {@code ip rule fwmark 0x00100000/0x00100000}).
  */
 public final class SteerMarks {
     public static final long MASK = 0x00c00000L;

@@ -34,6 +34,16 @@ public record SteerRanges(int priorityFrom, int priorityTo, int tableFrom, int t
     public static final int NFLOG_GROUP_FROM = 31000;
     public static final int NFLOG_GROUP_TO = 31099;
 
+    /**
+     * Latency-critical connections into the bond (issue 17, {@link LatencyRouteRules}): rule
+     * priority {@code priorityFrom + 84} ({@code fwmark 0x00100000/0x00100000}) and table
+     * {@code tableFrom + 84} ({@code default dev BOND}). Inside the block 80-89 the cooperation
+     * features use at the top of the ranges (80 the bond's member through the neighbour, 85
+     * sharing's borrower, 90-91 the emergency): before sharing's 85, so a connection that is both
+     * LC and moved to a sharer is duplicated through the bond rather than carried by one sharer.
+     */
+    public static final int LATENCY_OFFSET = 84;
+
     public SteerRanges {
         if (priorityFrom < 1 || priorityTo < priorityFrom || priorityTo >= 32766) {
             throw new IllegalArgumentException("rule priorities must be a range within 1..32765 (below main): "
@@ -47,6 +57,16 @@ public record SteerRanges(int priorityFrom, int priorityTo, int tableFrom, int t
 
     private static boolean overlapsReserved(int from, int to) {
         return from <= 255 && to >= 253;
+    }
+
+    /** The rule priority of {@link #LATENCY_OFFSET}. */
+    public int latencyPriority() {
+        return requirePriority(priorityFrom + LATENCY_OFFSET);
+    }
+
+    /** The routing table of {@link #LATENCY_OFFSET}. */
+    public int latencyTable() {
+        return requireTable(tableFrom + LATENCY_OFFSET);
     }
 
     public boolean ownsPriority(int priority) {

@@ -27,6 +27,11 @@
  *       at their first packet from a {@link net.coopwan.daemon.steer.LatencyPlan}
  *       (docs/latency.md); {@link net.coopwan.daemon.steer.ConntrackUdpFlow} reads the UDP
  *       connections the ad hoc rule judges.</li>
+ *   <li>{@link net.coopwan.daemon.steer.LatencyRouteRules}: the table {@code inet coopwan_lcroute}
+ *       and the rule {@code fwmark 0x00100000} at {@link net.coopwan.daemon.steer.SteerRanges#LATENCY_OFFSET}
+ *       that route connections latency-critical at their first packet into the bond's TUN
+ *       (docs/latency.md section 8); {@link net.coopwan.daemon.steer.FwmarkRoute} is the owned
+ *       mark rule and table it shares with sharing's borrower.</li>
  * </ul>
  *
  * <p><b>The emergency tables.</b> The helper's {@code inet coopwan_help} holds one token bucket

@@ -35,8 +35,19 @@ class LatencyStatusViewTest {
         assertEquals(LatencyStatus.Classification.OFF, s.classification());
         assertEquals(LatencyStatus.Suppression.OFF, s.suppression());
         assertFalse(s.duplication().on());
-        assertEquals(LatencyStatus.DUPLICATION_NOT_WIRED, s.duplication().reason());
+        assertEquals("latency classification not running", s.duplication().reason());
         assertFalse(LatencyStatus.off().duplication().on());
+    }
+
+    @Test
+    void aConcentratorShowsItsClientsDuplicationCounters() {
+        LatencyStatus s = LatencyStatusView.concentrator(new net.coopwan.daemon.datapath.LcCounters(5, 9, 7, 21));
+        assertTrue(s.duplication().on());
+        assertEquals(5, s.duplication().lcPackets());
+        assertEquals(9, s.duplication().copiesSent());
+        assertEquals(7, s.duplication().delivered());
+        assertEquals(21, s.duplication().duplicatesDropped());
+        assertFalse(s.classification().enabled());
     }
 
     @Test

@@ -34,6 +34,15 @@ public final class LatencyPolicy {
      * @param dscp the packet's DSCP, 0-63
      */
     public Optional<Classification> classify(Flow f, int dscp) {
+        return classify(f, dscp, learned::contains);
+    }
+
+    /**
+     * As {@link #classify(Flow, int)} with the learned pairs as {@code learnedNow} says: another
+     * thread (the bond's sender) asks with a published copy, since {@link LearnedDestinations} has
+     * one owner.
+     */
+    public Optional<Classification> classify(Flow f, int dscp, java.util.function.Predicate<Flow.Destination> learnedNow) {
         if (!config.enabled()) {
             return Optional.empty();
         }
@@ -42,7 +51,7 @@ public final class LatencyPolicy {
                 return Optional.of(new Classification(Origin.APP, a.name(), Duration.ofMillis(a.app().idleTimeoutMs())));
             }
         }
-        if (config.learn() && f.protocol() == Latency.Protocol.UDP && learned.contains(f.target())) {
+        if (config.learn() && f.protocol() == Latency.Protocol.UDP && learnedNow.test(f.target())) {
             return Optional.of(new Classification(Origin.LEARNED, "learned", adHocTimeout()));
         }
         if (Dscp.latencyCritical(config.dscpRule(), dscp)) {
@@ -59,7 +68,7 @@ public final class LatencyPolicy {
         if (config.learn()) {
             learned.learn(f.target());
         }
-        return new Classification(Origin.AD_HOC, "adhoc", adHocTimeout());
+        return adHoc();
     }
 
     /** The kernel's table for these LAN devices: what {@code steer.LatencyRules} renders. */
@@ -80,6 +89,11 @@ public final class LatencyPolicy {
 
     public Latency config() {
         return config;
+    }
+
+    /** The ad hoc rule's classification of a flow it upgraded (no learning: {@link #upgrade} did that). */
+    public Classification adHoc() {
+        return new Classification(Origin.AD_HOC, "adhoc", adHocTimeout());
     }
 
     private Duration adHocTimeout() {

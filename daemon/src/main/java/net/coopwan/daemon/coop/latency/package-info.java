@@ -10,7 +10,10 @@
  * net.coopwan.daemon.coop.latency.LearnedDestinations}) and the LC sessions' lifecycle with "current
  * LC traffic" ({@link net.coopwan.daemon.coop.latency.LcSessions}). The kernel half (table {@code inet
  * coopwan_lc}, which marks LC connections at their first packet) is {@code steer.LatencyRules}; this
- * package gives it a {@code steer.LatencyPlan}. Duplication and suppression use the sessions and
- * the mark; they are not here.
+ * package gives it a {@code steer.LatencyPlan}. Also the router's side of duplication's seam:
+ * {@link net.coopwan.daemon.coop.latency.BondLcClassifier} (which packets leaving through the bond
+ * are LC, and over which members their copies go) and
+ * {@link net.coopwan.daemon.coop.latency.DuplicationSwitch} (whether the router duplicates now, and
+ * why). Duplication's own logic ({@code coop.duplication}) and suppression are not here.
  */
 package net.coopwan.daemon.coop.latency;
