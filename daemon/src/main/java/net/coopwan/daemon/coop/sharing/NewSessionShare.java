@@ -40,8 +40,9 @@ import java.util.Locale;
  *         ratio; unless a session gets under half as much through the sharer as at home (each one
  *         moved would add little, and one too many would empty the own line): it holds;</li>
  *     <li>the path full, the own line not: fewer;</li>
- *     <li>both full: a new session takes from the others wherever it goes, so fairness decides:
- *         more if a session gets 10 % more through the sharer, fewer if 10 % less;</li>
+ *     <li>both full: a new session takes from the others wherever it goes: fewer while a session
+ *         gets 10 % less through the sharer; never more (a full path's sessions may live on its
+ *         quota's bucket, a second of rate, and get less once it is spent);</li>
  *     <li>neither full: fewer right after the split grew and left a line that was full over the
  *         window under {@value #ROOM_PERCENT} % (it moved too many: the split it had becomes a
  *         ceiling); else the sessions are limited by something else than the lines (each is slow:
@@ -232,9 +233,13 @@ public final class NewSessionShare {
             next = shrunk;
             how = "the sharer's path full, the own line " + (ownPct < ROOM_PERCENT ? "with room" : "not");
         } else if (homeFull) {
-            // both full: each new session takes from the others wherever it goes, so fairness decides
-            next = faster ? grown : slower ? shrunk : learned;
-            how = "both full, a session gets " + (faster ? "more through the sharer" : slower ? "more at home"
+            // both full: each new session takes from the others wherever it goes. Fewer while a
+            // session gets less through the sharer; never more: a full path's sessions may be
+            // living on its quota's bucket (a second of rate), and once it is spent each gets
+            // less (the benchmark grew the split to 980 on sessions at 2 Mbit/s through a path at
+            // 113 % of what its quota sustains, then they fell to 0.6 and the own line emptied)
+            next = slower ? shrunk : learned;
+            how = "both full, a session gets " + (slower ? "more at home" : faster ? "more through the sharer, whose path is full"
                     : "about as much either way");
         } else if (was.rose() && ownPct < ROOM_PERCENT && d.ownKbps() * 100 >= d.ownCapacityKbps() * FULL_PERCENT) {
             ceiling = learned; // this split's growth emptied the own line: not again soon
