@@ -32,14 +32,20 @@ import java.util.Locale;
  *     eligible new session since the last. Signals, over the recent span: how full each path is
  *     (the own line of its capacity, the path through the sharer of what its quota sustains; full
  *     from {@value #FULL_PERCENT} %), and what one active session gets on each
- *     ({@link SessionGoodput}). A quarter more of the new
- *     sessions go to the sharer (at least {@value #STEP_PER_MILLE} per mille), or a quarter fewer:
+ *     ({@link SessionGoodput}). An eighth more of the new sessions go to the sharer, or a quarter
+ *     fewer (at least {@value #STEP_PER_MILLE} per mille;
+ *     growing costs more when wrong: a session moved too many holds its connection on a slow path
+ *     for its life):
  *     <ul>
  *     <li>the own line full, the path with room: more (a new session on a full line only takes
- *         from the others there; through the sharer it adds), and never under the capacities'
- *         ratio; unless a session gets under half as much through the sharer as at home (each one
- *         moved would add little, and one too many would empty the own line): it holds;</li>
- *     <li>the path full, the own line not: fewer;</li>
+ *         from the others there; through the sharer it adds), never under the capacities' ratio
+ *         (the point of equal rates when every session gets its fair share of its path); unless a
+ *         session gets under half as much through the sharer as at home: it holds (each one moved
+ *         adds little, and a session on a slow path holds its connection from the own line for
+ *         longer, so one too many empties it);</li>
+ *     <li>the path full, the own line not: fewer (unless a session gets 10 % more through the
+ *         sharer and the own line is over {@value #ROOM_PERCENT} %: it holds); if the last growth
+ *         emptied a full own line, that split becomes a ceiling;</li>
  *     <li>both full: a new session takes from the others wherever it goes: fewer while a session
  *         gets 10 % less through the sharer; never more (a full path's sessions may live on its
  *         quota's bucket, a second of rate, and get less once it is spent);</li>
@@ -208,28 +214,36 @@ public final class NewSessionShare {
         // 10 % either way is the same: two readings a second apart are not more exact than that
         boolean faster = compared && v * 10 > w * 11;
         boolean slower = compared && v * 10 < w * 9;
-        // a session through the sharer at under half of one at home: each one moved off a full own
-        // line adds little, and one too many empties it (too few left at home to fill it)
-        boolean muchSlower = compared && v * 2 < w;
         int step = Math.max(STEP_PER_MILLE, learned / 4);
         int ceiling = Math.min(1000, was.ceiling() + CEILING_RISE_PER_MILLE);
-        int grown = Math.max(learned, Math.min(Math.min(1000, learned + step), ceiling - STEP_PER_MILLE));
+        // growing costs more when wrong than shrinking: a session moved too many holds its
+        // connection on a slow path for its life, so an eighth up, a quarter down
+        int grown = Math.max(learned, Math.min(Math.min(1000, learned + Math.max(STEP_PER_MILLE, learned / 8)),
+                ceiling - STEP_PER_MILLE));
         int shrunk = Math.max(MIN_PER_MILLE, learned - step);
         int next;
         String how;
         if (homeFull && !pathFull) {
-            // a new session on a full own line takes from the others there; through the sharer it adds
+            // a new session on a full own line only takes from the others there (its marginal
+            // worth at home is nothing); through the sharer it adds what one gets there. Unless
+            // that is under half of what one gets at home: each one moved adds little, and in a
+            // LAN's pool of connections a session on a slow path holds its connection from the
+            // own line for longer, so one too many empties it
+            boolean muchSlower = compared && v * 2 < w;
             if (muchSlower) {
                 next = learned;
                 how = "own line full, the sharer's path has room, but a session gets under half there";
             } else {
-                // never under the capacities' ratio while the own line is full: a split a light load
-                // shrank starts from there again instead of growing back from a few per mille
+                // never under the capacities' ratio while the own line is full: the point of equal
+                // rates when every session gets its fair share of its path
                 next = Math.max(grown, Math.min(start(d, path), ceiling - STEP_PER_MILLE));
                 how = "own line full, the sharer's path has room" + (next > learned ? ""
                         : ", under the split that emptied the own line last");
             }
         } else if (pathFull && !homeFull && (ownPct < ROOM_PERCENT || !faster)) {
+            if (emptied(was, ownPct, d)) {
+                ceiling = learned;
+            }
             next = shrunk;
             how = "the sharer's path full, the own line " + (ownPct < ROOM_PERCENT ? "with room" : "not");
         } else if (homeFull) {
@@ -241,7 +255,7 @@ public final class NewSessionShare {
             next = slower ? shrunk : learned;
             how = "both full, a session gets " + (slower ? "more at home" : faster ? "more through the sharer, whose path is full"
                     : "about as much either way");
-        } else if (was.rose() && ownPct < ROOM_PERCENT && d.ownKbps() * 100 >= d.ownCapacityKbps() * FULL_PERCENT) {
+        } else if (emptied(was, ownPct, d)) {
             ceiling = learned; // this split's growth emptied the own line: not again soon
             next = shrunk;
             how = "own line has room since the split grew";
@@ -263,6 +277,14 @@ public final class NewSessionShare {
                 : "";
         return new Decision(next, new Learned(next, ceiling, next > learned), head + String.format(Locale.ROOT,
                 "%d of 1000 new sessions to the sharer (was %d: %s; %s%s)", next, learned, how, state, sessions));
+    }
+
+    /**
+     * The split's last growth left an own line that was full over the window under
+     * {@value #ROOM_PERCENT} % now: it moved too many (the split becomes a ceiling).
+     */
+    private static boolean emptied(Learned was, long ownPct, Direction d) {
+        return was.rose() && ownPct < ROOM_PERCENT && d.ownKbps() * 100 >= d.ownCapacityKbps() * FULL_PERCENT;
     }
 
     /** A session's rate, or -1 when unknown or under 2 % of its line's {@code capacityKbps}. */
