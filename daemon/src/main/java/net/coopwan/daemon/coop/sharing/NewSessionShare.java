@@ -16,9 +16,9 @@ import java.util.Locale;
  * <li>Nothing while the own uplink has room: under
  *     {@code busyPercent} of its capacity in both directions a neighbour's line adds nothing a
  *     user would notice and costs its owner's quota.</li>
- * <li>Nothing new once what went through the sharer over the last window reaches what the
- *     sharer's quota for the offer sustains in either direction; sessions already there keep their
- *     path.</li>
+ * <li>Nothing new once what went through the sharer over the last window reaches the offer
+ *     (its quota: offer x T in any window of T) in either direction; sessions already there keep
+ *     their path.</li>
  * <li>Otherwise the learned split, in the direction where the own line is busier (downloads,
  *     usually). It starts in proportion to the capacities, as the seed's splitter does ([0094]):
  *     {@code path / (path + own capacity)}, half while the own capacity is unknown, where the path
@@ -163,11 +163,14 @@ public final class NewSessionShare {
         int learned = was.perMille();
         long pathDown = LendingSession.sustainedKbps(dn.offerKbps(), in.offerWindowMs());
         long pathUp = LendingSession.sustainedKbps(up.offerKbps(), in.offerWindowMs());
-        // both directions are offered here (above): either reaching what its quota sustains stops the moves
-        if (dn.viaSharerKbps() >= pathDown || up.viaSharerKbps() >= pathUp) {
-            return new Decision(0, was, "at the offer's limit: " + dn.viaSharerKbps() + "/" + pathDown
-                    + " kbit/s down, " + up.viaSharerKbps() + "/" + pathUp + " kbit/s up through the sharer (what its "
-                    + "quota sustains)");
+        // both directions are offered here (above): either reaching the offer itself over the window
+        // (the sharer's quota: offer x T in any window of T) stops the moves. Not what the quota
+        // sustains: the kernel's bucket lends a second of rate, so a window of T = 1 s passes up
+        // to twice the sustained rate, and a stop there flapped once a second in the benchmark
+        if (dn.viaSharerKbps() >= dn.offerKbps() || up.viaSharerKbps() >= up.offerKbps()) {
+            return new Decision(0, was, "at the offer's limit: " + dn.viaSharerKbps() + "/" + dn.offerKbps()
+                    + " kbit/s down, " + up.viaSharerKbps() + "/" + up.offerKbps() + " kbit/s up through the sharer over "
+                    + "its window");
         }
         double loadDown = load(dn.ownKbps(), dn.ownCapacityKbps());
         double loadUp = load(up.ownKbps(), up.ownCapacityKbps());

@@ -92,8 +92,12 @@ class NewSessionShareTest {
                 "2 475 / (2 475 + 10 000): a quota per 1 s sustains 0.495 of its rate");
         assertEquals(310, busy.decide(new NewSessionShare.Inputs(steady(5_000, 10_000, 9_500, 0),
                 steady(5_000, 10_000, 300, 0), 10_000, NONE)).perMille(), "4 500 / (4 500 + 10 000) for a quota per 10 s");
-        assertEquals(0, busy.decide(new NewSessionShare.Inputs(steady(5_000, 10_000, 9_500, 2_500),
-                steady(5_000, 10_000, 300, 60), 1000, learned(198))).perMille(), "the path full at what it sustains: no new session");
+        NewSessionShare.Decision full = busy.decide(new NewSessionShare.Inputs(steady(5_000, 10_000, 9_500, 2_500),
+                steady(5_000, 10_000, 300, 60), 1000, learned(198)));
+        assertEquals(198, full.perMille(), "the path full at what it sustains, the own line too, nothing to compare: "
+                + "it holds: " + full.why());
+        assertEquals(0, busy.decide(new NewSessionShare.Inputs(steady(5_000, 10_000, 9_500, 5_000),
+                steady(5_000, 10_000, 300, 60), 1000, learned(198))).perMille(), "the offer reached over the window: none");
     }
 
     @Test
