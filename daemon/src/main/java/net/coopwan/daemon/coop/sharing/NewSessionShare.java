@@ -16,9 +16,9 @@ import java.util.Locale;
  * <li>Nothing while the own uplink has room: under
  *     {@code busyPercent} of its capacity in both directions a neighbour's line adds nothing a
  *     user would notice and costs its owner's quota.</li>
- * <li>Nothing new once what went through the sharer over the last window reaches what the
- *     sharer's quota for the offer sustains in either direction; sessions already there keep their
- *     path.</li>
+ * <li>Nothing new once what went through the sharer over the last window reaches the offer
+ *     (its quota: offer x T in any window of T) in either direction; sessions already there keep
+ *     their path.</li>
  * <li>Otherwise the learned split, in the direction where the own line is busier (downloads,
  *     usually). It starts in proportion to the capacities, as the seed's splitter does ([0094]):
  *     {@code path / (path + own capacity)}, half while the own capacity is unknown, where the path
@@ -32,16 +32,23 @@ import java.util.Locale;
  *     eligible new session since the last. Signals, over the recent span: how full each path is
  *     (the own line of its capacity, the path through the sharer of what its quota sustains; full
  *     from {@value #FULL_PERCENT} %), and what one active session gets on each
- *     ({@link SessionGoodput}). A quarter more of the new
- *     sessions go to the sharer (at least {@value #STEP_PER_MILLE} per mille), or a quarter fewer:
+ *     ({@link SessionGoodput}). An eighth more of the new sessions go to the sharer, or a quarter
+ *     fewer (at least {@value #STEP_PER_MILLE} per mille;
+ *     growing costs more when wrong: a session moved too many holds its connection on a slow path
+ *     for its life):
  *     <ul>
  *     <li>the own line full, the path with room: more (a new session on a full line only takes
- *         from the others there; through the sharer it adds), and never under the capacities'
- *         ratio; unless a session gets under half as much through the sharer as at home (each one
- *         moved would add little, and one too many would empty the own line): it holds;</li>
- *     <li>the path full, the own line not: fewer;</li>
- *     <li>both full: a new session takes from the others wherever it goes, so fairness decides:
- *         more if a session gets 10 % more through the sharer, fewer if 10 % less;</li>
+ *         from the others there; through the sharer it adds), never under the capacities' ratio
+ *         (the point of equal rates when every session gets its fair share of its path); unless a
+ *         session gets under half as much through the sharer as at home: it holds (each one moved
+ *         adds little, and a session on a slow path holds its connection from the own line for
+ *         longer, so one too many empties it);</li>
+ *     <li>the path full, the own line not: fewer (unless a session gets 10 % more through the
+ *         sharer and the own line is over {@value #ROOM_PERCENT} %: it holds); if the last growth
+ *         emptied a full own line, that split becomes a ceiling;</li>
+ *     <li>both full: a new session takes from the others wherever it goes: fewer while a session
+ *         gets 10 % less through the sharer; never more (a full path's sessions may live on its
+ *         quota's bucket, a second of rate, and get less once it is spent);</li>
  *     <li>neither full: fewer right after the split grew and left a line that was full over the
  *         window under {@value #ROOM_PERCENT} % (it moved too many: the split it had becomes a
  *         ceiling); else the sessions are limited by something else than the lines (each is slow:
@@ -156,11 +163,14 @@ public final class NewSessionShare {
         int learned = was.perMille();
         long pathDown = LendingSession.sustainedKbps(dn.offerKbps(), in.offerWindowMs());
         long pathUp = LendingSession.sustainedKbps(up.offerKbps(), in.offerWindowMs());
-        // both directions are offered here (above): either reaching what its quota sustains stops the moves
-        if (dn.viaSharerKbps() >= pathDown || up.viaSharerKbps() >= pathUp) {
-            return new Decision(0, was, "at the offer's limit: " + dn.viaSharerKbps() + "/" + pathDown
-                    + " kbit/s down, " + up.viaSharerKbps() + "/" + pathUp + " kbit/s up through the sharer (what its "
-                    + "quota sustains)");
+        // both directions are offered here (above): either reaching the offer itself over the window
+        // (the sharer's quota: offer x T in any window of T) stops the moves. Not what the quota
+        // sustains: the kernel's bucket lends a second of rate, so a window of T = 1 s passes up
+        // to twice the sustained rate, and a stop there flapped once a second in the benchmark
+        if (dn.viaSharerKbps() >= dn.offerKbps() || up.viaSharerKbps() >= up.offerKbps()) {
+            return new Decision(0, was, "at the offer's limit: " + dn.viaSharerKbps() + "/" + dn.offerKbps()
+                    + " kbit/s down, " + up.viaSharerKbps() + "/" + up.offerKbps() + " kbit/s up through the sharer over "
+                    + "its window");
         }
         double loadDown = load(dn.ownKbps(), dn.ownCapacityKbps());
         double loadUp = load(up.ownKbps(), up.ownCapacityKbps());
@@ -207,36 +217,48 @@ public final class NewSessionShare {
         // 10 % either way is the same: two readings a second apart are not more exact than that
         boolean faster = compared && v * 10 > w * 11;
         boolean slower = compared && v * 10 < w * 9;
-        // a session through the sharer at under half of one at home: each one moved off a full own
-        // line adds little, and one too many empties it (too few left at home to fill it)
-        boolean muchSlower = compared && v * 2 < w;
         int step = Math.max(STEP_PER_MILLE, learned / 4);
         int ceiling = Math.min(1000, was.ceiling() + CEILING_RISE_PER_MILLE);
-        int grown = Math.max(learned, Math.min(Math.min(1000, learned + step), ceiling - STEP_PER_MILLE));
+        // growing costs more when wrong than shrinking: a session moved too many holds its
+        // connection on a slow path for its life, so an eighth up, a quarter down
+        int grown = Math.max(learned, Math.min(Math.min(1000, learned + Math.max(STEP_PER_MILLE, learned / 8)),
+                ceiling - STEP_PER_MILLE));
         int shrunk = Math.max(MIN_PER_MILLE, learned - step);
         int next;
         String how;
         if (homeFull && !pathFull) {
-            // a new session on a full own line takes from the others there; through the sharer it adds
+            // a new session on a full own line only takes from the others there (its marginal
+            // worth at home is nothing); through the sharer it adds what one gets there. Unless
+            // that is under half of what one gets at home: each one moved adds little, and in a
+            // LAN's pool of connections a session on a slow path holds its connection from the
+            // own line for longer, so one too many empties it
+            boolean muchSlower = compared && v * 2 < w;
             if (muchSlower) {
                 next = learned;
                 how = "own line full, the sharer's path has room, but a session gets under half there";
             } else {
-                // never under the capacities' ratio while the own line is full: a split a light load
-                // shrank starts from there again instead of growing back from a few per mille
+                // never under the capacities' ratio while the own line is full: the point of equal
+                // rates when every session gets its fair share of its path
                 next = Math.max(grown, Math.min(start(d, path), ceiling - STEP_PER_MILLE));
                 how = "own line full, the sharer's path has room" + (next > learned ? ""
                         : ", under the split that emptied the own line last");
             }
         } else if (pathFull && !homeFull && (ownPct < ROOM_PERCENT || !faster)) {
+            if (emptied(was, ownPct, d)) {
+                ceiling = learned;
+            }
             next = shrunk;
             how = "the sharer's path full, the own line " + (ownPct < ROOM_PERCENT ? "with room" : "not");
         } else if (homeFull) {
-            // both full: each new session takes from the others wherever it goes, so fairness decides
-            next = faster ? grown : slower ? shrunk : learned;
-            how = "both full, a session gets " + (faster ? "more through the sharer" : slower ? "more at home"
+            // both full: each new session takes from the others wherever it goes. Fewer while a
+            // session gets less through the sharer; never more: a full path's sessions may be
+            // living on its quota's bucket (a second of rate), and once it is spent each gets
+            // less (the benchmark grew the split to 980 on sessions at 2 Mbit/s through a path at
+            // 113 % of what its quota sustains, then they fell to 0.6 and the own line emptied)
+            next = slower ? shrunk : learned;
+            how = "both full, a session gets " + (slower ? "more at home" : faster ? "more through the sharer, whose path is full"
                     : "about as much either way");
-        } else if (was.rose() && ownPct < ROOM_PERCENT && d.ownKbps() * 100 >= d.ownCapacityKbps() * FULL_PERCENT) {
+        } else if (emptied(was, ownPct, d)) {
             ceiling = learned; // this split's growth emptied the own line: not again soon
             next = shrunk;
             how = "own line has room since the split grew";
@@ -258,6 +280,14 @@ public final class NewSessionShare {
                 : "";
         return new Decision(next, new Learned(next, ceiling, next > learned), head + String.format(Locale.ROOT,
                 "%d of 1000 new sessions to the sharer (was %d: %s; %s%s)", next, learned, how, state, sessions));
+    }
+
+    /**
+     * The split's last growth left an own line that was full over the window under
+     * {@value #ROOM_PERCENT} % now: it moved too many (the split becomes a ceiling).
+     */
+    private static boolean emptied(Learned was, long ownPct, Direction d) {
+        return was.rose() && ownPct < ROOM_PERCENT && d.ownKbps() * 100 >= d.ownCapacityKbps() * FULL_PERCENT;
     }
 
     /** A session's rate, or -1 when unknown or under 2 % of its line's {@code capacityKbps}. */
