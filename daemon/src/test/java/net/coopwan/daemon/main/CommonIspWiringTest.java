@@ -25,7 +25,7 @@ class CommonIspWiringTest {
         Latency d = Latency.defaults();
         return new CoopwanConfig(b.global(), b.uplinks(), b.peer(), b.offers(), b.web(), b.snmp(), bonds, b.concentrator(),
                 b.clients(), b.dataPlane(), b.emergency(), b.sharing(), b.suppression(),
-                new Latency(d.enabled(), d.apps(), d.dscpRule(), d.currentMs(), d.adHoc(), d.learn(), d.learnLifetimeS(), ci));
+                new Latency(d.enabled(), d.apps(), d.dscpRule(), d.currentMs(), d.adHoc(), d.learn(), d.learnLifetimeS(), d.duplication(), ci));
     }
 
     static Bond bond(String concentrator) {

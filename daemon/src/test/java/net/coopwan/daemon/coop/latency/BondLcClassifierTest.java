@@ -103,7 +103,7 @@ class BondLcClassifierTest {
     void aConfiguredTauAndRaic5AreUsed() {
         Latency d = Latency.defaults();
         Latency l = new Latency(true, d.apps(), d.dscpRule(), d.currentMs(), d.adHoc(), d.learn(), d.learnLifetimeS(),
-                new Latency.Duplication(1, 0, 33, true));
+                new Latency.Duplication(1, 0, 33, true), d.commonIsp());
         BondLcClassifier k = new BondLcClassifier(new LatencyPolicy(l, new ManualClock()),
                 new BondLcClassifier.Members(List.of(0), List.of(1)), log::add);
         k.viaNeighbour(true);
