@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,13 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import net.coopwan.config.Bond;
 import net.coopwan.config.Latency;
 import net.coopwan.daemon.coop.latency.BondLcClassifier;
 import net.coopwan.daemon.coop.latency.Flow;
 import net.coopwan.daemon.coop.latency.LatencyPolicy;
-import net.coopwan.daemon.measure.LinkHealth;
-import net.coopwan.daemon.measure.LinkHealthConfig;
 import net.coopwan.daemon.testing.ManualClock;
 
 /**
@@ -63,23 +57,9 @@ class BondLcClassifierLoopbackTest {
 
     @Test
     void theGameGoesBothWaysAnUpgradedAdHocSessionOnlyOverTheOwnMember() throws Exception {
-        Concentrator c = new Concentrator(new Concentrator.Settings(new InetSocketAddress("127.0.0.1", 0),
-                500_000_000L, LoopbackBondTest.REORDER_WAIT, 1400), concTun,
-                List.of(new Concentrator.Client("home1", LoopbackBondTest.PSK,
-                        (Inet4Address) InetAddress.getByName("100.64.100.2"))));
-        c.start();
-        open.add(c);
-        binder.addresses.put("lo-a", (Inet4Address) InetAddress.getByName("127.0.0.1"));
-        binder.addresses.put("lo-b", (Inet4Address) InetAddress.getByName("127.0.0.2"));
-        BondDataPath p = new BondDataPath(new BondDataPath.Settings("bond0", Bond.Mode.WEIGHTED_ROUND_ROBIN,
-                List.of(new BondDataPath.Member("wan", 0, "lo-a", null, 0),
-                        new BondDataPath.Member("neighbour", 1, "lo-b", null, 0)),
-                c.localAddress(), "home1", LoopbackBondTest.PSK, LinkHealthConfig.DEFAULT,
-                LoopbackBondTest.REORDER_WAIT, null), routerTun, binder);
-        p.start();
-        open.add(p);
-        LoopbackBondTest.await("session, both members up", 5000, () -> p.established() && c.established("home1")
-                && p.linkState(0) == LinkHealth.State.UP && p.linkState(1) == LinkHealth.State.UP);
+        TwoMemberLoopback.Lab lab = TwoMemberLoopback.start(open, routerTun, concTun, binder, false);
+        Concentrator c = lab.concentrator();
+        BondDataPath p = lab.path();
         List<String> log = new ArrayList<>();
         BondLcClassifier k = new BondLcClassifier(new LatencyPolicy(Latency.defaults(), new ManualClock()),
                 new BondLcClassifier.Members(List.of(0), List.of(1)), log::add);

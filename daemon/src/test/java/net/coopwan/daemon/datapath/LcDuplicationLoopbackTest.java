@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,13 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import net.coopwan.config.Bond;
 import net.coopwan.daemon.coop.duplication.DuplicationDrop;
 import net.coopwan.daemon.coop.duplication.LcClassifier;
 import net.coopwan.daemon.coop.duplication.LcRoute;
 import net.coopwan.daemon.coop.duplication.PathCopies;
-import net.coopwan.daemon.measure.LinkHealth;
-import net.coopwan.daemon.measure.LinkHealthConfig;
 
 /**
  * Duplication on the real tunnel (loopback UDP, sealing, both ends): the router sends each LC
@@ -68,23 +62,9 @@ class LcDuplicationLoopbackTest {
 
     @Test
     void eachLcPacketAndReplyArrivesOnceOtherTrafficAsBefore() throws Exception {
-        Concentrator c = new Concentrator(new Concentrator.Settings(new InetSocketAddress("127.0.0.1", 0),
-                500_000_000L, LoopbackBondTest.REORDER_WAIT, 1400), concTun,
-                List.of(new Concentrator.Client("home1", LoopbackBondTest.PSK,
-                        (Inet4Address) InetAddress.getByName("100.64.100.2"))));
-        c.start();
-        open.add(c);
-        binder.addresses.put("lo-a", (Inet4Address) InetAddress.getByName("127.0.0.1"));
-        binder.addresses.put("lo-b", (Inet4Address) InetAddress.getByName("127.0.0.2"));
-        BondDataPath p = new BondDataPath(new BondDataPath.Settings("bond0", Bond.Mode.WEIGHTED_ROUND_ROBIN,
-                List.of(new BondDataPath.Member("wan", 0, "lo-a", null, 0),
-                        new BondDataPath.Member("neighbour", 1, "lo-b", null, 0)),
-                c.localAddress(), "home1", LoopbackBondTest.PSK, LinkHealthConfig.DEFAULT,
-                LoopbackBondTest.REORDER_WAIT, null), routerTun, binder);
-        p.start();
-        open.add(p);
-        LoopbackBondTest.await("session, both members up", 5000, () -> p.established() && c.established("home1")
-                && p.linkState(0) == LinkHealth.State.UP && p.linkState(1) == LinkHealth.State.UP);
+        TwoMemberLoopback.Lab lab = TwoMemberLoopback.start(open, routerTun, concTun, binder, false);
+        Concentrator c = lab.concentrator();
+        BondDataPath p = lab.path();
         p.duplicate(PORTS);
 
         // up: 50 LC packets at the game's 20 ms interval, with 50 other packets between them

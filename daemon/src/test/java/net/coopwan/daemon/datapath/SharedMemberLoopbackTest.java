@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +12,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import net.coopwan.config.Bond;
 import net.coopwan.daemon.measure.LinkHealth;
-import net.coopwan.daemon.measure.LinkHealthConfig;
 import net.coopwan.daemon.schedule.TokenBucket;
 import net.coopwan.daemon.tunnel.TunnelHeader;
 
@@ -103,23 +98,9 @@ class SharedMemberLoopbackTest {
 
     @Test
     void theSharersMemberCarriesAtMostItsOfferPerWindowBothWaysAndNothingOnceTheOfferIs0() throws Exception {
-        Concentrator c = new Concentrator(new Concentrator.Settings(new InetSocketAddress("127.0.0.1", 0),
-                500_000_000L, LoopbackBondTest.REORDER_WAIT, 1400), concTun,
-                List.of(new Concentrator.Client("home1", LoopbackBondTest.PSK,
-                        (Inet4Address) InetAddress.getByName("100.64.100.2"))));
-        c.start();
-        open.add(c);
-        binder.addresses.put("lo-a", (Inet4Address) InetAddress.getByName("127.0.0.1"));
-        binder.addresses.put("lo-b", (Inet4Address) InetAddress.getByName("127.0.0.2"));
-        BondDataPath p = new BondDataPath(new BondDataPath.Settings("bond0", Bond.Mode.WEIGHTED_ROUND_ROBIN,
-                List.of(new BondDataPath.Member("wan", 0, "lo-a", null, 0),
-                        new BondDataPath.Member("neighbour", 1, "lo-b", null, 0, true)),
-                c.localAddress(), "home1", LoopbackBondTest.PSK, LinkHealthConfig.DEFAULT,
-                LoopbackBondTest.REORDER_WAIT, null), routerTun, binder);
-        p.start();
-        open.add(p);
-        LoopbackBondTest.await("session, own member up", 5000,
-                () -> p.established() && c.established("home1") && p.linkState(0) == LinkHealth.State.UP);
+        TwoMemberLoopback.Lab lab = TwoMemberLoopback.start(open, routerTun, concTun, binder, true);
+        Concentrator c = lab.concentrator();
+        BondDataPath p = lab.path();
 
         p.shareStandby("127.0.0.1", DOWN_KBPS, UP_KBPS);
         assertTrue(p.sharing());

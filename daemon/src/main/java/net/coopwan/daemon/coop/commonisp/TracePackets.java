@@ -44,20 +44,10 @@ final class TracePackets {
         if (ttl < 1 || ttl >= TTL_SPAN || round < 0 || round >= 1024) {
             throw new IllegalArgumentException("ttl 1-63, round 0-1023: " + ttl + ", " + round);
         }
-        int seq = round * TTL_SPAN + ttl;
-        out[0] = ICMP_ECHO;
-        out[1] = 0;
-        out[2] = 0;
-        out[3] = 0;
-        out[4] = (byte) (id >>> 8);
-        out[5] = (byte) id;
-        out[6] = (byte) (seq >>> 8);
-        out[7] = (byte) seq;
+        ProbePackets.echoHeader(out, id, round * TTL_SPAN + ttl);
         System.arraycopy(MAGIC, 0, out, 8, 4);
         System.arraycopy(token, 0, out, 12, 8);
-        int sum = ProbePackets.checksum(out, 0, PROBE_LENGTH);
-        out[2] = (byte) (sum >>> 8);
-        out[3] = (byte) sum;
+        ProbePackets.sealChecksum(out, PROBE_LENGTH);
         return PROBE_LENGTH;
     }
 

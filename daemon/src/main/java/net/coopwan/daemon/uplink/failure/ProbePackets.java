@@ -51,6 +51,19 @@ public final class ProbePackets {
 
     /** An ICMP echo request with our payload, 28 bytes, checksum filled in; returns its length. */
     static int icmpEcho(byte[] out, int id, long seq, byte[] token) {
+        echoHeader(out, id, (int) seq);
+        payload(out, ICMP_HEADER, token, seq);
+        int len = ICMP_HEADER + PAYLOAD;
+        sealChecksum(out, len);
+        return len;
+    }
+
+    /**
+     * The 8-byte header of an ICMP echo request at the start of {@code out}: type, code, a zero
+     * checksum (for {@link #sealChecksum}), {@code id} and the low 16 bits of {@code seq}. Shared
+     * with the common-ISP trace's probes.
+     */
+    public static void echoHeader(byte[] out, int id, int seq) {
         out[0] = ICMP_ECHO;
         out[1] = 0;
         out[2] = 0;
@@ -59,12 +72,13 @@ public final class ProbePackets {
         out[5] = (byte) id;
         out[6] = (byte) (seq >>> 8);
         out[7] = (byte) seq;
-        payload(out, ICMP_HEADER, token, seq);
-        int len = ICMP_HEADER + PAYLOAD;
+    }
+
+    /** Fills in the ICMP checksum of the message of {@code len} bytes at the start of {@code out}. */
+    public static void sealChecksum(byte[] out, int len) {
         int sum = checksum(out, 0, len);
         out[2] = (byte) (sum >>> 8);
         out[3] = (byte) sum;
-        return len;
     }
 
     /**
