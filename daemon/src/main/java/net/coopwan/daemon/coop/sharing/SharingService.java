@@ -103,6 +103,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private final Map<String, NewSessionShare.Learned> learned = new LinkedHashMap<>();
     /** Per sharer: the per mille the log last reported. */
     private final Map<String, Integer> shareLogged = new LinkedHashMap<>();
+    /** Per sharer: what one moved and one home session got between the last two readings. */
+    private final SessionReadings sessionReadings = new SessionReadings();
     private final EmergencyLedger ledger;
     private final LendingStops stops;
     /** The borrowers the owner stopped lending to. */
@@ -418,40 +420,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 readLentSessions = lentSessions;
                 // the worker runs one task at a time: a path closed before this reading reads as zeros
                 readCarried = carried;
-                goodput(samples, sampledAt);
+                sessionReadings.update(samples, sampledAt);
                 reading = false;
             }
-        });
-    }
-
-    /** Per sharer: the last session sample and when it was read, and what one session got between the last two. */
-    private record SessionReading(SharingPaths.SessionSample sample, long atNanos, SessionGoodput.PerSession moved,
-                                  SessionGoodput.PerSession home, long newSessions) {
-    }
-
-    private final Map<String, SessionReading> sessionReadings = new HashMap<>();
-
-    /** A new session sample per sharer: what one active session got, moved and home, since the last. */
-    private void goodput(Map<String, SharingPaths.SessionSample> samples, long at) {
-        sessionReadings.keySet().retainAll(samples.keySet());
-        samples.forEach((id, now) -> {
-            SessionReading was = sessionReadings.get(id);
-            if (now == null) {
-                sessionReadings.remove(id);
-                return;
-            }
-            SessionGoodput.PerSession moved = SessionGoodput.PerSession.UNKNOWN;
-            SessionGoodput.PerSession home = SessionGoodput.PerSession.UNKNOWN;
-            long fresh = -1;
-            if (was != null) {
-                long interval = at - was.atNanos();
-                moved = SessionGoodput.between(was.sample().moved(), now.moved(), interval);
-                home = SessionGoodput.between(was.sample().home(), now.home(), interval);
-                if (was.sample().eligibleNew() >= 0 && now.eligibleNew() >= was.sample().eligibleNew()) {
-                    fresh = now.eligibleNew() - was.sample().eligibleNew();
-                }
-            }
-            sessionReadings.put(id, new SessionReading(now, at, moved, home, fresh));
         });
     }
 
@@ -542,7 +513,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             return; // the other states stop new sessions through their own SetShare(0)
         }
         long[] via = rateNow.getOrDefault(key(id, false), new long[] {0, 0, 0, 0});
-        SessionReading r = sessionReadings.get(id);
+        SessionReadings.Reading r = sessionReadings.get(id);
         SessionGoodput.PerSession moved = r == null ? SessionGoodput.PerSession.UNKNOWN : r.moved();
         SessionGoodput.PerSession home = r == null ? SessionGoodput.PerSession.UNKNOWN : r.home();
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(
@@ -634,47 +605,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         });
     }
 
-    /** The rate through one sharer's path over the last window, from its byte counts at each sample. */
-    private static final class Rates {
-        private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
-
-        /** {down, up} over the window, then {down, up} over its recent {@code recentNanos}. */
-        long[] kbps(long now, SharingPaths.Bytes b, long windowNanos, long recentNanos) {
-            samples.addLast(new long[] {now, b.down(), b.up()});
-            // keep the newest sample at least a window old, so the rate spans the whole window
-            while (samples.size() > 2) {
-                java.util.Iterator<long[]> it = samples.iterator();
-                it.next();
-                if (now - it.next()[0] < windowNanos) {
-                    break;
-                }
-                samples.removeFirst();
-            }
-            long[] whole = rate(samples.peekFirst(), now, b);
-            // the newest sample at least the recent span old (the oldest one when none is)
-            long[] recentFrom = samples.peekFirst();
-            for (java.util.Iterator<long[]> it = samples.descendingIterator(); it.hasNext(); ) {
-                long[] x = it.next();
-                if (now - x[0] >= recentNanos) {
-                    recentFrom = x;
-                    break;
-                }
-            }
-            long[] recent = rate(recentFrom, now, b);
-            return new long[] {whole[0], whole[1], recent[0], recent[1]};
-        }
-
-        private static long[] rate(long[] from, long now, SharingPaths.Bytes b) {
-            long dt = now - from[0];
-            if (dt <= 0) {
-                return new long[] {0, 0};
-            }
-            return new long[] {Math.max(0, (b.down() - from[1]) * 8_000_000 / dt),
-                Math.max(0, (b.up() - from[2]) * 8_000_000 / dt)};
-        }
-    }
-
-    private final Map<String, Rates> rates = new LinkedHashMap<>();
+    private final Map<String, PathRates> rates = new LinkedHashMap<>();
 
     /** At each sample: the rate through every open path, from its kernel counters, both roles. */
     private void rates(long now) {
@@ -690,7 +621,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         rateNow.keySet().retainAll(open);
         for (String k : open) {
             PathCounters c = readCarried.getOrDefault(k, PathCounters.ZERO);
-            rateNow.put(k, rates.computeIfAbsent(k, x -> new Rates()).kbps(now, new SharingPaths.Bytes(c.bytesIn(),
+            rateNow.put(k, rates.computeIfAbsent(k, x -> new PathRates()).kbps(now, new SharingPaths.Bytes(c.bytesIn(),
                     c.bytesOut()), window, down.recentNanos()));
         }
     }
