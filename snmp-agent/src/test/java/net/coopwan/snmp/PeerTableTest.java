@@ -289,6 +289,12 @@ class PeerTableTest {
                 assertEquals(8, trapd.lines().stream().filter(l -> l.startsWith("NOTIFY")).count(),
                         "peerUp and peerDown for coop-a0a0, nothing for the repeat or the rejection:\n"
                                 + String.join("\n", trapd.lines()));
+                // the sender counts a notification once its send returned, which may be after snmptrapd
+                // printed it (a run under load saw 7 here): wait for the count, at most 2 s
+                long until = System.nanoTime() + 2_000_000_000L;
+                while (a.notificationCounts().sent() < 8 && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
                 assertEquals(new NotificationSender.Counts(8, 0, 0, 0), a.notificationCounts());
             }
 
