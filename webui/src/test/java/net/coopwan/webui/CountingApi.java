@@ -140,7 +140,7 @@ public final class CountingApi implements ControlApi {
      * Every part of the latency status on: classification (rule b, LC traffic current, 777 LC
      * packets, game 3 and voip 1, dscp 2, learned 1, ad hoc 4), suppression ENFORCING at 20 % for
      * this router and {@code neighbour} at 10 %, duplication on through {@code neighbour} (its path
-     * in use; 500 LC packets, 1000 copies, 480 delivered, 470 duplicates dropped) and the common
+     * in use; 9 LC sessions started, 500 LC packets, 1000 copies, 480 delivered, 470 duplicates dropped) and the common
      * ISP: {@code neighbour} DIFFERENT, 1 of 5 hops (0.20), both gated on.
      */
     public static net.coopwan.daemon.api.LatencyStatus latencyAllOn(String neighbour) {
@@ -150,7 +150,7 @@ public final class CountingApi implements ControlApi {
                 new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 20,
                         java.util.Map.of("", 20, neighbour, 10), java.util.Map.of("SUPPRESSION_NO_AGREEMENT", 1L)),
                 new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "bond bond0, agreement enables duplication",
-                        neighbour, true, 7, 2, 500, 1000, 480, 470, 3, 0),
+                        neighbour, true, 7, 9, 500, 1000, 480, 470, 3, 0),
                 new net.coopwan.daemon.api.LatencyStatus.CommonIsp(true, true, "198.18.0.1",
                         List.of(new net.coopwan.daemon.api.LatencyStatus.IspNeighbour(neighbour, "DIFFERENT",
                                 "common suffix 1 of 5/5 hops", 1, 0.2, "198.18.0.1", "[100.64.0.1 198.18.0.1]",

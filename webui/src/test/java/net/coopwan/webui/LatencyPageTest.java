@@ -76,7 +76,7 @@ class LatencyPageTest {
         assertTrue(page.contains("<span class=\"state state-up\">on</span> Duplication on: bond bond0, agreement enables "
                 + "duplication; neighbour coop-n01 (its path in the bond)</p>"), page);
         assertTrue(page.contains("id=\"lc-copies\">LC packets sent as copies 500, copies sent 1000, delivered 480, "
-                + "duplicates dropped 470, kept off the neighbour: ad hoc 3, over its cap 0; LC sessions 2, routed connections 7"),
+                + "duplicates dropped 470, kept off the neighbour: ad hoc 3, over its cap 0; LC sessions started 9, routed connections 7"),
                 page);
         assertTrue(page.contains("<span class=\"state state-down\">active</span> Suppression ENFORCING (rtt rising), "
                 + "enforcing at most 20 % dropped</p>"), page);

@@ -129,7 +129,7 @@ final class StatusView {
         m.put("lcClassification", !c.enabled() ? "Classification off"
                 : "Classification on, DSCP rule " + c.dscpRule() + ", LC traffic "
                         + (c.lcTrafficCurrent() ? "current" : "not current") + "; " + c.lcPackets() + " LC packets, "
-                        + Math.max(c.lcSessions(), l.duplication().lcSessions()) + " LC sessions now");
+                        + c.lcSessions() + " LC sessions now");
         List<LcRuleRow> rules = new ArrayList<>();
         new java.util.TreeMap<>(c.connectionsByApp()).forEach((app, n) -> rules.add(new LcRuleRow("app " + app, Long.toString(n))));
         rules.add(new LcRuleRow("dscp", Long.toString(c.byDscp())));
@@ -146,7 +146,7 @@ final class StatusView {
         m.put("lcCopies", "LC packets sent as copies " + d.lcPackets() + ", copies sent " + d.copiesSent()
                 + ", delivered " + d.delivered() + ", duplicates dropped " + d.duplicatesDropped()
                 + ", kept off the neighbour: ad hoc " + d.withheldFromNeighbour() + ", over its cap " + d.overNeighbourCap()
-                + "; LC sessions " + d.lcSessions() + ", routed connections "
+                + "; LC sessions started " + d.lcSessions() + ", routed connections "
                 + (d.routedConnections() < 0 ? "unknown" : Long.toString(d.routedConnections())));
         net.coopwan.daemon.api.LatencyStatus.Suppression s = l.suppression();
         m.put("lcSuppressionActive", "ENFORCING".equals(s.state()));
