@@ -235,4 +235,21 @@ class HumanFormatTest {
         assertTrue(out.contains("counted: COMMON_ISP_MALFORMED 1\n"), out);
         assertTrue(out.endsWith("duplication off: peer link off\n"), out);
     }
+
+    @Test
+    void latencyShowsTheDuplicationCountersWhileOn() throws Exception {
+        net.coopwan.daemon.api.LatencyStatus off = net.coopwan.daemon.api.LatencyStatus.off();
+        net.coopwan.daemon.api.LatencyStatus st = new net.coopwan.daemon.api.LatencyStatus(off.classification(),
+                off.suppression(), new net.coopwan.daemon.api.LatencyStatus.Duplication(true,
+                        "bond bond0, agreement enables duplication", "coop-n", true, 7, 9, 500, 1000, 480, 470, 3, 2));
+        String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
+        assertTrue(out.endsWith("duplication on: bond bond0, agreement enables duplication\n"
+                + "  neighbour coop-n (its path in the bond), 7 LC connections routed, 9 LC sessions started\n"
+                + "  500 LC packets sent as 1000 copies; delivered 480, duplicates dropped 470; kept off the neighbour: 3 ad hoc,"
+                + " 2 over its cap\n"), out);
+        net.coopwan.daemon.api.LatencyStatus unknown = new net.coopwan.daemon.api.LatencyStatus(off.classification(),
+                off.suppression(), new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "concentrator"));
+        assertTrue(HumanFormat.latency(Json.mapper().valueToTree(unknown)).contains(
+                "  no neighbour, unknown LC connections routed, 0 LC sessions started\n"), "-1: unknown");
+    }
 }
