@@ -291,7 +291,8 @@ return view.extend({
 			E('p', { 'id': 'coopwan-lc-copies' }, [ _('LC packets sent as copies %s, copies sent %s, delivered %s, duplicates dropped %s, kept off the neighbour: ad hoc %s, over its cap %s')
 				.format(dup.lcPackets, dup.copiesSent, dup.delivered, dup.duplicatesDropped, dup.withheldFromNeighbour, dup.overNeighbourCap) ]),
 			E('p', { 'id': 'coopwan-lc-suppression' }, [ _('Suppression %s').format(s.state) + (s.reason ? ' (' + s.reason + ')' : '')
-				+ (s.enforcedPercent >= 0 ? ', ' + _('enforcing at most %s dropped').format(s.enforcedPercent + ' %') : ', ' + _('nothing enforced')) ]),
+				+ (s.enforcedPercent >= 0 ? ', ' + _('enforcing at most %s dropped').format(s.enforcedPercent + ' %') : ', ' + _('nothing enforced'))
+				+ '; ' + _('since enforcement began %s packets dropped, %s ECN-marked').format(s.dropped || 0, s.ecnMarked || 0) ]),
 			demands.length ? E('p', { 'id': 'coopwan-lc-demands' }, [ _('Demanded by') + ' ' + demands.join(', ') ]) : '',
 			counted.length ? E('p', { 'id': 'coopwan-lc-counters' }, [ _('Counted') + ': ' + counted.join(', ') ]) : '',
 			E('p', { 'id': 'coopwan-lc-isp' }, [ isp.enabled

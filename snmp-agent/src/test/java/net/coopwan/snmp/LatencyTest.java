@@ -40,6 +40,8 @@ class LatencyTest {
     static final String SUPP = scalar(CoopwanMib.COOP_SUPPRESSION_ACTIVE);
     static final String CEILING = scalar(CoopwanMib.COOP_SUPPRESSION_CEILING);
     static final String ISP = scalar(CoopwanMib.COOP_COMMON_ISP_VERDICT);
+    static final String DROPS = scalar(CoopwanMib.COOP_SUPPRESSION_DROPS);
+    static final String MARKS = scalar(CoopwanMib.COOP_SUPPRESSION_ECN_MARKS);
 
     @TempDir
     Path dir;
@@ -69,7 +71,8 @@ class LatencyTest {
     static LatencyStatus status(long lcPackets, boolean on, long copies, long delivered, long dropped, String verdict) {
         return new LatencyStatus(
                 new LatencyStatus.Classification(true, "b", true, lcPackets, Map.of("game", 3L), 0, 0, 0, 0, 0, 0, 0, 0, 4),
-                new LatencyStatus.Suppression(true, "ENFORCING", "loss rising", 10, Map.of("", 10), Map.of()),
+                new LatencyStatus.Suppression(true, "ENFORCING", "loss rising", 10, Map.of("", 10), Map.of(), copies / 10,
+                        copies / 100),
                 new LatencyStatus.Duplication(on, on ? "agreement enables duplication" : "neighbour link lost", "coop-n", on,
                         1, 4, copies / 2, copies, delivered, dropped, 0, 0),
                 new LatencyStatus.CommonIsp(true, true, "198.18.0.1", List.of(new LatencyStatus.IspNeighbour("coop-n", verdict,
@@ -116,6 +119,9 @@ class LatencyTest {
                 assertEquals(new NetSnmp.Var("INTEGER", "1"), on.var(SUPP));
                 assertEquals(new NetSnmp.Var("INTEGER", "10"), on.var(CEILING));
                 assertEquals(new NetSnmp.Var("INTEGER", "4"), on.var(ISP), "different(4): " + on);
+                NetSnmp.Result held = snmp.v3("snmpget", DROPS, MARKS);
+                assertEquals(new NetSnmp.Var("Counter64", "100"), held.var(DROPS), held.toString());
+                assertEquals(new NetSnmp.Var("Counter64", "10"), held.var(MARKS));
 
                 // duplication off: the data path reports 0, the objects stay
                 latency = status(5_000_000_100L, false, 0, 0, 0, "SAME");
@@ -134,11 +140,16 @@ class LatencyTest {
                 assertEquals(new NetSnmp.Var("Counter64", "1060"), again.var(COPIES), again.toString());
                 assertEquals(new NetSnmp.Var("Counter64", "510"), again.var(DELIVERED));
                 assertEquals(new NetSnmp.Var("Counter64", "495"), again.var(DROPPED));
+                // enforcement began again: the kernel's 6 and 0 added to 100 and 10
+                NetSnmp.Result held2 = snmp.v3("snmpget", DROPS, MARKS);
+                assertEquals(new NetSnmp.Var("Counter64", "106"), held2.var(DROPS), held2.toString());
+                assertEquals(new NetSnmp.Var("Counter64", "10"), held2.var(MARKS));
 
-                // the walk of the cooperation subtree holds the ten objects, read-only
+                // the walk of the cooperation subtree holds the twelve objects, read-only
                 NetSnmp.Result walk = snmp.v3("snmpwalk", CoopwanMib.COOPWAN_COOPERATION.toDottedString());
                 assertEquals(0, walk.exit(), walk.toString());
-                for (String o : List.of(SESSIONS, PACKETS, CURRENT, DUP_ON, COPIES, DELIVERED, DROPPED, SUPP, CEILING, ISP)) {
+                for (String o : List.of(SESSIONS, PACKETS, CURRENT, DUP_ON, COPIES, DELIVERED, DROPPED, SUPP, CEILING, ISP, DROPS,
+                        MARKS)) {
                     walk.var(o);
                 }
                 NetSnmp.Result set = snmp.v3("snmpset", CEILING, "i", "5");

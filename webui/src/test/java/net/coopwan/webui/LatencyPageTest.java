@@ -59,7 +59,8 @@ class LatencyPageTest {
         assertTrue(page.contains("id=\"lc-classification\">Classification off</p>"), page);
         assertFalse(page.contains("id=\"lc-rules\""), "no rule table while off: " + page);
         assertTrue(page.contains("<span class=\"state state-disabled\">off</span> Duplication off: peer link off</p>"), page);
-        assertTrue(page.contains("Suppression OFF, nothing enforced"), page);
+        assertTrue(page.contains("Suppression OFF, nothing enforced; since enforcement began 0 packets dropped, 0 ECN-marked"),
+                page);
         assertTrue(page.contains("id=\"lc-isp\">Common-ISP detection off</p>"), page);
         assertTrue(page.contains("id=\"no-lc-isp\""), page);
     }
@@ -79,7 +80,7 @@ class LatencyPageTest {
                 + "duplicates dropped 470, kept off the neighbour: ad hoc 3, over its cap 0; LC sessions started 9, routed connections 7"),
                 page);
         assertTrue(page.contains("<span class=\"state state-down\">active</span> Suppression ENFORCING (rtt rising), "
-                + "enforcing at most 20 % dropped</p>"), page);
+                + "enforcing at most 20 % dropped; since enforcement began 250 packets dropped, 60 ECN-marked</p>"), page);
         assertTrue(page.contains("id=\"lc-demands\">Demanded by this router 20 %, coop-n01 10 %</p>"), page);
         assertTrue(page.contains("id=\"lc-counters\">Counted: SUPPRESSION_NO_AGREEMENT 1</p>"), page);
         assertTrue(page.contains("id=\"lc-isp\">Common-ISP detection on, target 198.18.0.1, gate on</p>"), page);

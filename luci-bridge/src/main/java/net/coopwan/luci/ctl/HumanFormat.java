@@ -357,7 +357,9 @@ final class HumanFormat {
             String reason = p.path("reason").asText("");
             int enforced = p.path("enforcedPercent").asInt(-1);
             sb.append("suppression ").append(p.path("state").asText()).append(reason.isEmpty() ? "" : " (" + reason + ")")
-                    .append(enforced < 0 ? ", nothing enforced" : ", enforcing at most " + enforced + "% dropped").append('\n');
+                    .append(enforced < 0 ? ", nothing enforced" : ", enforcing at most " + enforced + "% dropped; "
+                            + p.path("dropped").asLong() + " dropped, " + p.path("ecnMarked").asLong() + " ECN-marked since it began")
+                    .append('\n');
             JsonNode demands = p.path("demands");
             if (!demands.isEmpty()) {
                 Table t = new Table("DEMANDED BY", "MAX DROP");

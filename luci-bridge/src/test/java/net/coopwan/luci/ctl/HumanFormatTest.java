@@ -194,7 +194,7 @@ class HumanFormatTest {
                         java.util.Map.of("game", 3L), 2, 1, 4, 6, 7, 8, 9, 5, 0),
                 new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 10,
                         java.util.Map.of("", 10, "coop-n", 5), java.util.Map.of("SUPPRESSION_MALFORMED", 2L,
-                        "SUPPRESSION_UNEXPECTED", 0L)),
+                        "SUPPRESSION_UNEXPECTED", 0L), 31, 4),
                 new net.coopwan.daemon.api.LatencyStatus.Duplication(false, "not wired yet"));
         String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
         assertTrue(out.startsWith("classification on, DSCP rule b, LC traffic current; 4321 LC packets, 0 LC sessions now\n"), out);
@@ -204,7 +204,8 @@ class HumanFormatTest {
         assertTrue(out.contains("ad hoc rule    4\n"), out);
         assertTrue(out.contains("ad hoc rule follows 6 UDP connections, ignored 7, unreadable readings 8, skipped lines 9;"
                 + " learned pairs 5\n"), out);
-        assertTrue(out.contains("suppression ENFORCING (rtt rising), enforcing at most 10% dropped\n"), out);
+        assertTrue(out.contains("suppression ENFORCING (rtt rising), enforcing at most 10% dropped; 31 dropped, 4 ECN-marked"
+                + " since it began\n"), out);
         assertTrue(out.contains("coop-n       5%\n"), out);
         assertTrue(out.contains("this router  10%\n"), out);
         assertTrue(out.contains("counted: SUPPRESSION_MALFORMED 2\n"), out);

@@ -218,7 +218,7 @@ class LuciViewTest {
                 new net.coopwan.daemon.api.LatencyStatus.Classification(true, "b", true, 777, Map.of("game", 3L), 2, 1, 4, 6,
                         0, 0, 0, 5, 2),
                 new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 20,
-                        Map.of("", 20, "coop-n01", 10), Map.of("SUPPRESSION_NO_AGREEMENT", 1L, "SUPPRESSION_MALFORMED", 0L)),
+                        Map.of("", 20, "coop-n01", 10), Map.of("SUPPRESSION_NO_AGREEMENT", 1L, "SUPPRESSION_MALFORMED", 0L), 250, 60),
                 new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "bond bond0, agreement enables duplication",
                         "coop-n01", true, 7, 9, 500, 1000, 480, 470, 3, 0),
                 new net.coopwan.daemon.api.LatencyStatus.CommonIsp(true, true, "198.18.0.1", List.of(
@@ -235,7 +235,8 @@ class LuciViewTest {
                 text);
         assertTrue(text.contains("LC packets sent as copies 500, copies sent 1000, delivered 480, duplicates dropped 470, kept off"
                 + " the neighbour: ad hoc 3, over its cap 0\n"), text);
-        assertTrue(text.contains("Suppression ENFORCING (rtt rising), enforcing at most 20 % dropped\n"), text);
+        assertTrue(text.contains("Suppression ENFORCING (rtt rising), enforcing at most 20 % dropped; since enforcement began"
+                + " 250 packets dropped, 60 ECN-marked\n"), text);
         assertTrue(text.contains("Demanded by this router 20 %, coop-n01 10 %\n"), text);
         assertTrue(text.contains("Counted: SUPPRESSION_NO_AGREEMENT 1\n"), "zero counters left out: " + text);
         assertTrue(text.contains("Common-ISP detection on, target 198.18.0.1, gate on\n"), text);
@@ -247,7 +248,8 @@ class LuciViewTest {
         text = render(fixture).get("text").asText();
         assertTrue(text.contains("Classification off\n"), text);
         assertTrue(text.contains("Duplication off: peer link off\n"), text);
-        assertTrue(text.contains("Suppression OFF, nothing enforced\n"), text);
+        assertTrue(text.contains("Suppression OFF, nothing enforced; since enforcement began 0 packets dropped, 0 ECN-marked\n"),
+                text);
         assertTrue(text.contains("Common-ISP detection off\n"), text);
     }
 

@@ -225,6 +225,10 @@ public final class CoopwanMib {
     public static final OID COOP_SUPPRESSION_CEILING = child(COOPWAN_COOPERATION, 16);
     /** coopCommonIspVerdict, INTEGER noNeighbour(1) unknown(2) same(3) different(4): the first neighbour's. */
     public static final OID COOP_COMMON_ISP_VERDICT = child(COOPWAN_COOPERATION, 17);
+    /** coopSuppressionDrops, Counter64: other traffic's packets the kernel dropped, summed by the agent. */
+    public static final OID COOP_SUPPRESSION_DROPS = child(COOPWAN_COOPERATION, 18);
+    /** coopSuppressionEcnMarks, Counter64: other traffic's packets marked CE instead, summed by the agent. */
+    public static final OID COOP_SUPPRESSION_ECN_MARKS = child(COOPWAN_COOPERATION, 19);
 
     // ---- notifications (snmpTrapOID values) ----
 

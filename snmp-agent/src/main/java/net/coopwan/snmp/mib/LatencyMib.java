@@ -21,8 +21,9 @@ import net.coopwan.daemon.api.LatencyStatus;
  * <ul>
  * <li>coopLatencyLcSessions (Gauge32), coopLatencyLcCurrent (TruthValue): classification now.</li>
  * <li>coopLatencyLcPackets, coopDuplicationCopiesSent, coopDuplicationDelivered,
- *     coopDuplicationDuplicatesDropped (Counter64): the daemon's figures start again at 0 (the
- *     table made again, duplication turned on again) and are not kept across restarts, unlike
+ *     coopDuplicationDuplicatesDropped, coopSuppressionDrops, coopSuppressionEcnMarks (Counter64):
+ *     the daemon's figures start again at 0 (the table made again, duplication turned on again,
+ *     enforcement begun again) and are not kept across restarts, unlike
  *     sharing's totals, so the agent sums their growth ({@link MonotonicSum}); the discontinuity is
  *     the agent's start.</li>
  * <li>coopDuplicationOn, coopSuppressionActive (TruthValue), coopSuppressionCeiling (Integer32, -1
@@ -48,11 +49,14 @@ public final class LatencyMib implements MOGroup {
     private final MonotonicSum copiesSent = new MonotonicSum();
     private final MonotonicSum delivered = new MonotonicSum();
     private final MonotonicSum duplicatesDropped = new MonotonicSum();
+    private final MonotonicSum drops = new MonotonicSum();
+    private final MonotonicSum ecnMarks = new MonotonicSum();
     private final List<LiveScalar<?>> scalars = new ArrayList<>();
 
     record Values(long lcSessions, long lcPackets, boolean lcCurrent, boolean duplicationOn, long copiesSent,
-                  long delivered, long duplicatesDropped, boolean suppressionActive, int ceiling, int ispVerdict) {
-        static final Values NONE = new Values(0, 0, false, false, 0, 0, 0, false, -1, NO_NEIGHBOUR);
+                  long delivered, long duplicatesDropped, boolean suppressionActive, int ceiling, int ispVerdict, long drops,
+                  long ecnMarks) {
+        static final Values NONE = new Values(0, 0, false, false, 0, 0, 0, false, -1, NO_NEIGHBOUR, 0, 0);
     }
 
     public LatencyMib(ControlApi api) {
@@ -74,6 +78,9 @@ public final class LatencyMib implements MOGroup {
         scalars.add(new LiveScalar<>(instance(CoopwanMib.COOP_SUPPRESSION_CEILING), () -> new Integer32(values.get().ceiling())));
         scalars.add(new LiveScalar<>(instance(CoopwanMib.COOP_COMMON_ISP_VERDICT),
                 () -> new Integer32(values.get().ispVerdict())));
+        scalars.add(new LiveScalar<>(instance(CoopwanMib.COOP_SUPPRESSION_DROPS), () -> new Counter64(values.get().drops())));
+        scalars.add(new LiveScalar<>(instance(CoopwanMib.COOP_SUPPRESSION_ECN_MARKS),
+                () -> new Counter64(values.get().ecnMarks())));
     }
 
     private static OID instance(OID object) {
@@ -97,7 +104,8 @@ public final class LatencyMib implements MOGroup {
         LatencyStatus.Suppression s = l.suppression();
         return new Values(Math.max(0, c.lcSessions()), lcPackets.add(c.lcPackets()), c.lcTrafficCurrent(), d.on(),
                 copiesSent.add(d.copiesSent()), delivered.add(d.delivered()), duplicatesDropped.add(d.duplicatesDropped()),
-                "ENFORCING".equals(s.state()), Math.max(-1, Math.min(100, s.enforcedPercent())), verdict(l.commonIsp()));
+                "ENFORCING".equals(s.state()), Math.max(-1, Math.min(100, s.enforcedPercent())), verdict(l.commonIsp()),
+                drops.add(s.dropped()), ecnMarks.add(s.ecnMarked()));
     }
 
     /** The first neighbour's verdict; noNeighbour(1) without one. */

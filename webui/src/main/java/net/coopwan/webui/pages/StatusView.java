@@ -151,7 +151,8 @@ final class StatusView {
         net.coopwan.daemon.api.LatencyStatus.Suppression s = l.suppression();
         m.put("lcSuppressionActive", "ENFORCING".equals(s.state()));
         m.put("lcSuppression", "Suppression " + s.state() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")")
-                + (s.enforcedPercent() < 0 ? ", nothing enforced" : ", enforcing at most " + s.enforcedPercent() + " % dropped"));
+                + (s.enforcedPercent() < 0 ? ", nothing enforced" : ", enforcing at most " + s.enforcedPercent() + " % dropped")
+                + "; since enforcement began " + s.dropped() + " packets dropped, " + s.ecnMarked() + " ECN-marked");
         List<String> demands = new ArrayList<>();
         new java.util.TreeMap<>(s.demands()).forEach((who, pct) -> demands.add((who.isEmpty() ? "this router" : who)
                 + " " + pct + " %"));
