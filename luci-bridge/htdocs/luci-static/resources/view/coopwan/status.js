@@ -252,6 +252,57 @@ return view.extend({
 		]);
 	},
 
+	/* Latency-critical traffic (the "latency" of "peers", a LatencyStatus):
+	 * classification and the connections per rule, duplication on or off and
+	 * why with its copy counters, suppression and its ceiling, and the
+	 * common-ISP verdict per neighbour. Read-only. Text nodes only: peer ids
+	 * and routes come from the network. */
+	renderLatency: function(d) {
+		var l = d && !d.error ? d.latency : null;
+		if (!l || !l.classification || !l.duplication || !l.suppression)
+			return E('em', {}, [ _('Not available') ]);
+		var c = l.classification, dup = l.duplication, s = l.suppression, isp = l.commonIsp || {};
+		var rules = [ row([ _('Classified by'), _('Connections') ], true) ];
+		Object.keys(c.connectionsByApp || {}).sort().forEach(function(a) {
+			rules.push(row([ _('app %s').format(a), c.connectionsByApp[a] ]));
+		});
+		rules.push(row([ _('dscp'), c.byDscp ]), row([ _('learned pair'), c.byLearned ]), row([ _('ad hoc rule'), c.byAdHoc ]));
+		var demands = Object.keys(s.demands || {}).sort().map(function(who) {
+			return (who === '' ? _('this router') : who) + ' ' + s.demands[who] + ' %';
+		});
+		var counted = Object.keys(s.counters || {}).sort().filter(function(k) { return Number(s.counters[k]) != 0; })
+			.map(function(k) { return k + ' ' + s.counters[k]; });
+		var ispRows = [ row([ _('Neighbour'), _('Verdict'), _('Common hops'), _('Ratio'), _('LC copies via'),
+			_('Suppression requests'), _('Reason') ], true) ];
+		(isp.neighbours || []).forEach(function(n) {
+			ispRows.push(row([ n.peerId, n.verdict, n.commonSuffix, Number(n.ratio || 0).toFixed(2),
+				n.duplicationVia ? _('yes') : _('no'), n.suppressionRequests ? _('yes') : _('no'), n.reason || '-' ]));
+		});
+		return E('div', {}, [
+			E('p', { 'id': 'coopwan-lc-classification' }, [ c.enabled
+				? _('Classification on, DSCP rule %s, LC traffic %s; %s LC packets, %s LC sessions now')
+					.format(c.dscpRule, c.lcTrafficCurrent ? _('current') : _('not current'), c.lcPackets, c.lcSessions)
+				: _('Classification off') ]),
+			c.enabled ? E('table', { 'class': 'table', 'id': 'coopwan-lc-rules' }, rules) : '',
+			E('p', { 'id': 'coopwan-lc-duplication' }, [ (dup.on ? _('Duplication on') : _('Duplication off'))
+				+ (dup.reason ? ': ' + dup.reason : '')
+				+ (dup.neighbour ? '; ' + _('neighbour %s').format(dup.neighbour)
+					+ (dup.neighbourPathInUse ? ' ' + _('(its path in the bond)') : ' ' + _('(its path not in the bond)')) : '') ]),
+			E('p', { 'id': 'coopwan-lc-copies' }, [ _('LC packets sent as copies %s, copies sent %s, delivered %s, duplicates dropped %s, kept off the neighbour: ad hoc %s, over its cap %s')
+				.format(dup.lcPackets, dup.copiesSent, dup.delivered, dup.duplicatesDropped, dup.withheldFromNeighbour, dup.overNeighbourCap) ]),
+			E('p', { 'id': 'coopwan-lc-suppression' }, [ _('Suppression %s').format(s.state) + (s.reason ? ' (' + s.reason + ')' : '')
+				+ (s.enforcedPercent >= 0 ? ', ' + _('enforcing at most %s dropped').format(s.enforcedPercent + ' %') : ', ' + _('nothing enforced'))
+				+ '; ' + _('since enforcement began %s packets dropped, %s ECN-marked').format(s.dropped || 0, s.ecnMarked || 0) ]),
+			demands.length ? E('p', { 'id': 'coopwan-lc-demands' }, [ _('Demanded by') + ' ' + demands.join(', ') ]) : '',
+			counted.length ? E('p', { 'id': 'coopwan-lc-counters' }, [ _('Counted') + ': ' + counted.join(', ') ]) : '',
+			E('p', { 'id': 'coopwan-lc-isp' }, [ isp.enabled
+				? _('Common-ISP detection on, %s, gate %s').format(isp.target ? _('target %s').format(isp.target) : _('no target'),
+					isp.gate ? _('on') : _('off'))
+				: _('Common-ISP detection off') ]),
+			ispRows.length > 1 ? E('table', { 'class': 'table', 'id': 'coopwan-lc-isp-table' }, ispRows) : ''
+		]);
+	},
+
 	/* Stop (or resume) lending to PEER; the daemon's refusal is shown as it is. */
 	handleLending: function(peer, stop, ev) {
 		return (stop ? callSharingStop : callSharingResume)(peer, 'luci').then(function(r) {
@@ -285,6 +336,7 @@ return view.extend({
 		var cooperation = E('div', {}, [ this.renderCooperation(data[3]) ]);
 		var emergency = E('div', {}, [ this.renderEmergency(data[3]) ]);
 		var sharing = E('div', {}, [ this.renderSharing(data[3]) ]);
+		var latency = E('div', {}, [ this.renderLatency(data[3]) ]);
 
 		poll.add(L.bind(function() {
 			return Promise.all([ callStatus(), callUplinks(), callEvents(EVENTS_SHOWN), callPeers() ]).then(L.bind(function(d) {
@@ -295,6 +347,7 @@ return view.extend({
 				dom.content(cooperation, this.renderCooperation(d[3]));
 				dom.content(emergency, this.renderEmergency(d[3]));
 				dom.content(sharing, this.renderSharing(d[3]));
+				dom.content(latency, this.renderLatency(d[3]));
 			}, this));
 		}, this), POLL_SECONDS);
 
@@ -311,6 +364,8 @@ return view.extend({
 			E('div', { 'class': 'cbi-section' }, [ emergency ]),
 			E('h3', {}, [ _('Bandwidth sharing') ]),
 			E('div', { 'class': 'cbi-section' }, [ sharing ]),
+			E('h3', {}, [ _('Latency-critical traffic') ]),
+			E('div', { 'class': 'cbi-section' }, [ latency ]),
 			E('h3', {}, [ _('Recent events') ]),
 			E('div', { 'class': 'cbi-section' }, [ events ]),
 			E('div', { 'class': 'cbi-page-actions' }, [

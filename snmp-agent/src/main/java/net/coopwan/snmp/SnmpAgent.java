@@ -129,6 +129,7 @@ public final class SnmpAgent implements AutoCloseable {
             emergencyMib = new EmergencyMib(api, true);
             emergencyMib.registerMOs(server, null);
             new net.coopwan.snmp.mib.SharingMib(api).registerMOs(server, null);
+            new net.coopwan.snmp.mib.LatencyMib(api).registerMOs(server, null);
             EmergencyMib emergency = emergencyMib;
 
             manager.run();

@@ -136,6 +136,28 @@ public final class CountingApi implements ControlApi {
                         5L * 1024 * 1024, 300L * 1024));
     }
 
+    /**
+     * Every part of the latency status on: classification (rule b, LC traffic current, 777 LC
+     * packets, game 3 and voip 1, dscp 2, learned 1, ad hoc 4), suppression ENFORCING at 20 % for
+     * this router and {@code neighbour} at 10 % (250 dropped, 60 ECN-marked), duplication on through {@code neighbour} (its path
+     * in use; 9 LC sessions started, 500 LC packets, 1000 copies, 480 delivered, 470 duplicates dropped) and the common
+     * ISP: {@code neighbour} DIFFERENT, 1 of 5 hops (0.20), both gated on.
+     */
+    public static net.coopwan.daemon.api.LatencyStatus latencyAllOn(String neighbour) {
+        return new net.coopwan.daemon.api.LatencyStatus(
+                new net.coopwan.daemon.api.LatencyStatus.Classification(true, "b", true, 777,
+                        java.util.Map.of("game", 3L, "voip", 1L), 2, 1, 4, 6, 0, 0, 3, 5, 2),
+                new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 20,
+                        java.util.Map.of("", 20, neighbour, 10), java.util.Map.of("SUPPRESSION_NO_AGREEMENT", 1L), 250, 60),
+                new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "bond bond0, agreement enables duplication",
+                        neighbour, true, 7, 9, 500, 1000, 480, 470, 3, 0),
+                new net.coopwan.daemon.api.LatencyStatus.CommonIsp(true, true, "198.18.0.1",
+                        List.of(new net.coopwan.daemon.api.LatencyStatus.IspNeighbour(neighbour, "DIFFERENT",
+                                "common suffix 1 of 5/5 hops", 1, 0.2, "198.18.0.1", "[100.64.0.1 198.18.0.1]",
+                                "[100.64.2.1 198.18.0.1]", null, null, true, true, null, false, "0 and 0")),
+                        java.util.Map.of()));
+    }
+
     private final List<String> endedEmergencies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override

@@ -84,9 +84,13 @@ public record LatencyStatus(Classification classification, Suppression suppressi
      * @param enforcedPercent the drop ceiling enforced in this router's kernel now, -1 none
      * @param demands         who demands suppression here (own side and neighbours) and their ceiling
      * @param counters        refusals and drops by reason
+     * @param dropped         other traffic's packets the kernel dropped (both directions) since this
+     *                        router's enforcement last began ({@code inet coopwan_supp}'s counters,
+     *                        as of the last once-a-second reading); 0 while nothing is enforced
+     * @param ecnMarked       other traffic's ECN-capable packets marked CE instead, counted as {@code dropped}
      */
     public record Suppression(boolean enabled, String state, String reason, int enforcedPercent,
-                              Map<String, Integer> demands, Map<String, Long> counters) {
+                              Map<String, Integer> demands, Map<String, Long> counters, long dropped, long ecnMarked) {
         public static final Suppression OFF = new Suppression(false, "OFF", "", -1, Map.of(), Map.of());
 
         public Suppression {
@@ -94,6 +98,12 @@ public record LatencyStatus(Classification classification, Suppression suppressi
             reason = reason == null ? "" : reason;
             demands = Map.copyOf(demands);
             counters = Map.copyOf(counters);
+        }
+
+        /** Without the kernel's drop and mark counts (none read). */
+        public Suppression(boolean enabled, String state, String reason, int enforcedPercent, Map<String, Integer> demands,
+                           Map<String, Long> counters) {
+            this(enabled, state, reason, enforcedPercent, demands, counters, 0, 0);
         }
     }
 

@@ -532,6 +532,7 @@ public final class Daemon implements AutoCloseable {
         LatencyWiring latency = startLatency(c);
         if (latency != null && suppression != null) {
             latency.onTraffic(() -> suppression.service().lcPacket(System.nanoTime()));
+            latency.afterReading(suppression::readKernel);
         }
         // common-ISP verdicts: no suppression request to a neighbour on another ISP, no LC copies
         // through one on the same ISP ([0180])

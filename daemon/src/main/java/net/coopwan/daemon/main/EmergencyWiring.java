@@ -80,6 +80,7 @@ final class EmergencyWiring {
         /** Latency-critical traffic as the ControlApi shows it; never blocks (see LatencyStatusView). */
         net.coopwan.daemon.api.LatencyStatus latencyStatus() {
             return LatencyStatusView.of(latency, suppression == null ? null : suppression.service(),
+                    suppression == null ? null : suppression.kernel().get(),
                     commonIsp == null ? null : commonIsp.service());
         }
 

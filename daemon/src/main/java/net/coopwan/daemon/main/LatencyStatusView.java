@@ -26,8 +26,14 @@ final class LatencyStatusView {
 
     /** @param commonIsp common-ISP detection, null when it does not run */
     static LatencyStatus of(LatencyWiring latency, SuppressionService suppression, CommonIspService commonIsp) {
+        return of(latency, suppression, null, commonIsp);
+    }
+
+    /** @param kernel suppression's table counters as last read, null none (not enforcing, or not read) */
+    static LatencyStatus of(LatencyWiring latency, SuppressionService suppression,
+            net.coopwan.daemon.steer.SuppressionRules.Counters kernel, CommonIspService commonIsp) {
         LatencyStatus.Classification c = latency == null ? LatencyStatus.Classification.OFF : latency.status();
-        return new LatencyStatus(c, suppression(suppression), latency == null
+        return new LatencyStatus(c, suppression(suppression, kernel), latency == null
                 ? new LatencyStatus.Duplication(false, "latency classification not running") : latency.duplicationStatus(),
                 commonIsp(commonIsp));
     }
@@ -66,11 +72,17 @@ final class LatencyStatusView {
     }
 
     static LatencyStatus.Suppression suppression(SuppressionService s) {
+        return suppression(s, null);
+    }
+
+    /** With the kernel's drops and CE marks since enforcement began; none read (null) or not enforcing: 0. */
+    static LatencyStatus.Suppression suppression(SuppressionService s, net.coopwan.daemon.steer.SuppressionRules.Counters k) {
         if (s == null) {
             return LatencyStatus.Suppression.OFF;
         }
         SuppressionService.Status st = s.status();
+        boolean enforced = k != null && st.enforcedPercent() >= 0;
         return new LatencyStatus.Suppression(true, st.policy().name(), st.reason(), st.enforcedPercent(), st.demands(),
-                s.counters());
+                s.counters(), enforced ? k.dropped() : 0, enforced ? k.ecnMarked() : 0);
     }
 }

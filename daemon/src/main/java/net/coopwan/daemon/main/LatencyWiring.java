@@ -101,6 +101,13 @@ final class LatencyWiring implements AutoCloseable {
         onTraffic = r;
     }
 
+    /** Runs on the reading thread after each reading (suppression's kernel counters for the status). */
+    private volatile Runnable afterReading = () -> { };
+
+    void afterReading(Runnable r) {
+        afterReading = r;
+    }
+
     /** One reading of the LC packet count and the ad hoc rule; a failure is logged, never thrown (the next one tries again). */
     void tick() {
         if (!policy.config().enabled()) {
@@ -135,6 +142,7 @@ final class LatencyWiring implements AutoCloseable {
                 log.accept("lc duplication: not updated: " + e.getMessage());
             }
         }
+        afterReading.run();
         publish();
     }
 

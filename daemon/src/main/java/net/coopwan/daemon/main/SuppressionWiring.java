@@ -42,9 +42,28 @@ final class SuppressionWiring {
     private SuppressionWiring() {
     }
 
-    /** The running service and the detectors its feeders will sample; {@link #close} removes the table. */
+    /**
+     * The running service and the detectors its feeders will sample; {@link #close} removes the table.
+     * {@code kernel} holds the table's counters as of the last {@link #readKernel} (null: no table).
+     */
     record Running(SuppressionService service, PathQualityDetector path, OneWayDelayTrend oneWay,
-                   TrafficCapDetector caps) implements AutoCloseable {
+                   TrafficCapDetector caps, SuppressionRules rules,
+                   java.util.concurrent.atomic.AtomicReference<SuppressionRules.Counters> kernel) implements AutoCloseable {
+
+        /**
+         * Reads the table's drop and mark counters (runs {@code nft}: on the classification's reading
+         * thread, once a second, never on a request); a failure keeps nothing stale: no figures.
+         */
+        void readKernel() {
+            SuppressionRules.Counters c;
+            try {
+                c = rules.counters();
+            } catch (RuntimeException e) {
+                c = null;
+            }
+            kernel.set(c);
+        }
+
         @Override
         public void close() {
             service.close();
@@ -73,7 +92,7 @@ final class SuppressionWiring {
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
                 new SecureRandom().nextLong() & 0xffff_ffffL, log);
         channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
-        return new Running(service, path, oneWay, caps);
+        return new Running(service, path, oneWay, caps, rules, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     static SuppressionService.Ask ask(Suppression s) {

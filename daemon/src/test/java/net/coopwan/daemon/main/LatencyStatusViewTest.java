@@ -153,11 +153,45 @@ class LatencyStatusViewTest {
         assertEquals(10, enforcing.enforcedPercent());
         assertEquals(Map.of(SuppressionDemands.LOCAL, 10), enforcing.demands());
         assertFalse(enforcing.reason().isEmpty());
+        assertEquals(0, enforcing.dropped(), "no table counters read: none shown");
+        // the kernel's table as last read: drops and CE marks of both directions added
+        net.coopwan.daemon.steer.SuppressionRules.Counters table = new net.coopwan.daemon.steer.SuppressionRules.Counters(
+                40, 900, 700, 3, 4, 11, 13);
+        LatencyStatus.Suppression read = LatencyStatusView.of(null, s, table, null).suppression();
+        assertEquals(24, read.dropped());
+        assertEquals(7, read.ecnMarked());
+        assertEquals(0, LatencyStatusView.suppression(idleService(), table).dropped(), "nothing enforced: a stale reading is not shown");
 
         s.onMessage("nb", ByteBuffer.wrap(new byte[] {(byte) 0xff}), now, nowhere); // not a SUPPRESSION message
         assertEquals(s.counters(), LatencyStatusView.of(null, s).suppression().counters());
         assertTrue(LatencyStatusView.of(null, s).suppression().counters().values().stream().anyMatch(v -> v > 0));
         s.close();
+    }
+
+    /** A suppression service that enforces nothing (no issue, no LC traffic). */
+    private static SuppressionService idleService() {
+        SuppressionKernel k = new SuppressionKernel() {
+            @Override
+            public void enforce(int maxDropPercent) {
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+        SuppressionService.Agreements none = new SuppressionService.Agreements() {
+            @Override
+            public int grantedTo(String peerId) {
+                return -1;
+            }
+
+            @Override
+            public Set<String> requestable() {
+                return Set.of();
+            }
+        };
+        return new SuppressionService(new SuppressionPolicy(500 * MS, List.of()), new SuppressionDemands(k), none,
+                new SuppressionService.Ask(true, false, AppType.VOIP, 10, 3000), 1, m -> { });
     }
 
     /** The common-ISP part: the neighbour's verdict and what it gates as applied, the settings, the counters. */

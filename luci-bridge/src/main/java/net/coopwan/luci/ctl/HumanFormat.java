@@ -325,7 +325,8 @@ final class HumanFormat {
     /**
      * {@code ctl latency}: a line on classification and the connections classified per rule (the
      * kernel's counters), the ad hoc rule's and learned pairs' figures, then suppression's state,
-     * the ceiling enforced and who demands it, its counters that are not zero, and duplication.
+     * the ceiling enforced and who demands it, its counters that are not zero, the common ISP, and
+     * duplication with, while on, its counters.
      */
     static String latency(JsonNode s) {
         StringBuilder sb = new StringBuilder();
@@ -356,7 +357,9 @@ final class HumanFormat {
             String reason = p.path("reason").asText("");
             int enforced = p.path("enforcedPercent").asInt(-1);
             sb.append("suppression ").append(p.path("state").asText()).append(reason.isEmpty() ? "" : " (" + reason + ")")
-                    .append(enforced < 0 ? ", nothing enforced" : ", enforcing at most " + enforced + "% dropped").append('\n');
+                    .append(enforced < 0 ? ", nothing enforced" : ", enforcing at most " + enforced + "% dropped; "
+                            + p.path("dropped").asLong() + " dropped, " + p.path("ecnMarked").asLong() + " ECN-marked since it began")
+                    .append('\n');
             JsonNode demands = p.path("demands");
             if (!demands.isEmpty()) {
                 Table t = new Table("DEMANDED BY", "MAX DROP");
@@ -375,7 +378,29 @@ final class HumanFormat {
         JsonNode d = s.path("duplication");
         sb.append("duplication ").append(d.path("on").asBoolean() ? "on" : "off");
         String why = d.path("reason").asText("");
-        return sb.append(why.isEmpty() ? "" : ": " + why).append('\n').toString();
+        sb.append(why.isEmpty() ? "" : ": " + why).append('\n');
+        if (d.path("on").asBoolean()) {
+            duplicationCounters(d, sb);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The duplication counters (0 while off, so printed only while on): the neighbour and its path,
+     * the kernel's routed connections, then the data path's copies, deliveries and duplicates.
+     */
+    private static void duplicationCounters(JsonNode d, StringBuilder sb) {
+        String neighbour = d.path("neighbour").asText("");
+        long routed = d.path("routedConnections").asLong(-1);
+        sb.append("  ").append(neighbour.isEmpty() ? "no neighbour" : "neighbour " + neighbour
+                        + (d.path("neighbourPathInUse").asBoolean() ? " (its path in the bond)" : " (its path not in the bond)"))
+                .append(", ").append(routed < 0 ? "unknown" : Long.toString(routed)).append(" LC connections routed, ")
+                .append(d.path("lcSessions").asLong()).append(" LC sessions started\n");
+        sb.append("  ").append(d.path("lcPackets").asLong()).append(" LC packets sent as ").append(d.path("copiesSent").asLong())
+                .append(" copies; delivered ").append(d.path("delivered").asLong()).append(", duplicates dropped ")
+                .append(d.path("duplicatesDropped").asLong()).append("; kept off the neighbour: ")
+                .append(d.path("withheldFromNeighbour").asLong()).append(" ad hoc, ").append(d.path("overNeighbourCap").asLong())
+                .append(" over its cap\n");
     }
 
     /**

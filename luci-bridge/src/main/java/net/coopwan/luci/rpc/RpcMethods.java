@@ -128,6 +128,9 @@ public final class RpcMethods {
                 o.set("emergency", Json.mapper().valueToTree(api.emergency()));
                 // and bandwidth sharing with them, with its counters (LuCI's sharing section)
                 o.set("sharing", Json.mapper().valueToTree(api.sharing()));
+                // and latency-critical traffic (LuCI's latency section): in the same answer, since each
+                // further call costs the router another ctl JVM per refresh
+                o.set("latency", Json.mapper().valueToTree(api.latency()));
                 return o;
             }
             case "pair.start": {

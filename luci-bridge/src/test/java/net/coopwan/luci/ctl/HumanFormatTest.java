@@ -194,7 +194,7 @@ class HumanFormatTest {
                         java.util.Map.of("game", 3L), 2, 1, 4, 6, 7, 8, 9, 5, 0),
                 new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 10,
                         java.util.Map.of("", 10, "coop-n", 5), java.util.Map.of("SUPPRESSION_MALFORMED", 2L,
-                        "SUPPRESSION_UNEXPECTED", 0L)),
+                        "SUPPRESSION_UNEXPECTED", 0L), 31, 4),
                 new net.coopwan.daemon.api.LatencyStatus.Duplication(false, "not wired yet"));
         String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
         assertTrue(out.startsWith("classification on, DSCP rule b, LC traffic current; 4321 LC packets, 0 LC sessions now\n"), out);
@@ -204,7 +204,8 @@ class HumanFormatTest {
         assertTrue(out.contains("ad hoc rule    4\n"), out);
         assertTrue(out.contains("ad hoc rule follows 6 UDP connections, ignored 7, unreadable readings 8, skipped lines 9;"
                 + " learned pairs 5\n"), out);
-        assertTrue(out.contains("suppression ENFORCING (rtt rising), enforcing at most 10% dropped\n"), out);
+        assertTrue(out.contains("suppression ENFORCING (rtt rising), enforcing at most 10% dropped; 31 dropped, 4 ECN-marked"
+                + " since it began\n"), out);
         assertTrue(out.contains("coop-n       5%\n"), out);
         assertTrue(out.contains("this router  10%\n"), out);
         assertTrue(out.contains("counted: SUPPRESSION_MALFORMED 2\n"), out);
@@ -234,5 +235,22 @@ class HumanFormatTest {
         assertTrue(out.contains("  RTT to the target correlated r = 0.82 (samples 60 and 58)\n"), out);
         assertTrue(out.contains("counted: COMMON_ISP_MALFORMED 1\n"), out);
         assertTrue(out.endsWith("duplication off: peer link off\n"), out);
+    }
+
+    @Test
+    void latencyShowsTheDuplicationCountersWhileOn() throws Exception {
+        net.coopwan.daemon.api.LatencyStatus off = net.coopwan.daemon.api.LatencyStatus.off();
+        net.coopwan.daemon.api.LatencyStatus st = new net.coopwan.daemon.api.LatencyStatus(off.classification(),
+                off.suppression(), new net.coopwan.daemon.api.LatencyStatus.Duplication(true,
+                        "bond bond0, agreement enables duplication", "coop-n", true, 7, 9, 500, 1000, 480, 470, 3, 2));
+        String out = HumanFormat.format("latency", Json.mapper().readTree(Json.mapper().writeValueAsString(st)));
+        assertTrue(out.endsWith("duplication on: bond bond0, agreement enables duplication\n"
+                + "  neighbour coop-n (its path in the bond), 7 LC connections routed, 9 LC sessions started\n"
+                + "  500 LC packets sent as 1000 copies; delivered 480, duplicates dropped 470; kept off the neighbour: 3 ad hoc,"
+                + " 2 over its cap\n"), out);
+        net.coopwan.daemon.api.LatencyStatus unknown = new net.coopwan.daemon.api.LatencyStatus(off.classification(),
+                off.suppression(), new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "concentrator"));
+        assertTrue(HumanFormat.latency(Json.mapper().valueToTree(unknown)).contains(
+                "  no neighbour, unknown LC connections routed, 0 LC sessions started\n"), "-1: unknown");
     }
 }

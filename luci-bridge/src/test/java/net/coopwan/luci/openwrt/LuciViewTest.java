@@ -209,6 +209,51 @@ class LuciViewTest {
     }
 
     @Test
+    void latencyIsClassificationDuplicationSuppressionAndTheCommonIspPerNeighbour() throws Exception {
+        assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
+        ObjectNode fixture = Json.mapper().createObjectNode();
+        ObjectNode peers = Json.mapper().createObjectNode();
+        peers.put("enabled", true);
+        peers.set("latency", Json.mapper().valueToTree(new net.coopwan.daemon.api.LatencyStatus(
+                new net.coopwan.daemon.api.LatencyStatus.Classification(true, "b", true, 777, Map.of("game", 3L), 2, 1, 4, 6,
+                        0, 0, 0, 5, 2),
+                new net.coopwan.daemon.api.LatencyStatus.Suppression(true, "ENFORCING", "rtt rising", 20,
+                        Map.of("", 20, "coop-n01", 10), Map.of("SUPPRESSION_NO_AGREEMENT", 1L, "SUPPRESSION_MALFORMED", 0L), 250, 60),
+                new net.coopwan.daemon.api.LatencyStatus.Duplication(true, "bond bond0, agreement enables duplication",
+                        "coop-n01", true, 7, 9, 500, 1000, 480, 470, 3, 0),
+                new net.coopwan.daemon.api.LatencyStatus.CommonIsp(true, true, "198.18.0.1", List.of(
+                        new net.coopwan.daemon.api.LatencyStatus.IspNeighbour("coop-n01", "DIFFERENT", "common suffix 1 of 5/5 hops",
+                                1, 0.2, "198.18.0.1", "", "", null, null, true, true, null, false, "")), Map.of()))));
+        fixture.set("peers", peers);
+        JsonNode r = render(fixture);
+        String text = r.get("text").asText();
+        assertTrue(text.contains("Latency-critical traffic\n"), text);
+        assertTrue(text.contains("Classification on, DSCP rule b, LC traffic current; 777 LC packets, 2 LC sessions now\n"), text);
+        assertTrue(text.contains("app game | 3\n"), text);
+        assertTrue(text.contains("ad hoc rule | 4\n"), text);
+        assertTrue(text.contains("Duplication on: bond bond0, agreement enables duplication; neighbour coop-n01 (its path in the bond)\n"),
+                text);
+        assertTrue(text.contains("LC packets sent as copies 500, copies sent 1000, delivered 480, duplicates dropped 470, kept off"
+                + " the neighbour: ad hoc 3, over its cap 0\n"), text);
+        assertTrue(text.contains("Suppression ENFORCING (rtt rising), enforcing at most 20 % dropped; since enforcement began"
+                + " 250 packets dropped, 60 ECN-marked\n"), text);
+        assertTrue(text.contains("Demanded by this router 20 %, coop-n01 10 %\n"), text);
+        assertTrue(text.contains("Counted: SUPPRESSION_NO_AGREEMENT 1\n"), "zero counters left out: " + text);
+        assertTrue(text.contains("Common-ISP detection on, target 198.18.0.1, gate on\n"), text);
+        assertTrue(text.contains("coop-n01 | DIFFERENT | 1 | 0.20 | yes | yes | common suffix 1 of 5/5 hops\n"), text);
+        assertTrue(r.get("ids").toString().contains("coopwan-lc-isp-table"), r.get("ids").toString());
+
+        // the real daemon's through the plugin: peer link off
+        fixture.set("peers", viaPlugin("peers", null));
+        text = render(fixture).get("text").asText();
+        assertTrue(text.contains("Classification off\n"), text);
+        assertTrue(text.contains("Duplication off: peer link off\n"), text);
+        assertTrue(text.contains("Suppression OFF, nothing enforced; since enforcement began 0 packets dropped, 0 ECN-marked\n"),
+                text);
+        assertTrue(text.contains("Common-ISP detection off\n"), text);
+    }
+
+    @Test
     void anUnreachableDaemonIsShownAsSuch() throws Exception {
         assertTrue(hasNode(), "node is not installed: run scripts/setup.sh");
         ObjectNode fixture = Json.mapper().createObjectNode();

@@ -205,6 +205,31 @@ public final class CoopwanMib {
      */
     public static final OID COOP_EMERGENCY_ROLE = child(COOPWAN_COOPERATION, 7);
 
+    /** coopLatencyLcSessions, Gauge32: LC sessions the daemon sees now. */
+    public static final OID COOP_LATENCY_LC_SESSIONS = child(COOPWAN_COOPERATION, 8);
+    /** coopLatencyLcPackets, Counter64: LC packets the kernel classified, summed by the agent over the table's resets. */
+    public static final OID COOP_LATENCY_LC_PACKETS = child(COOPWAN_COOPERATION, 9);
+    /** coopLatencyLcCurrent, TruthValue: an LC packet within D at the daemon's last reading. */
+    public static final OID COOP_LATENCY_LC_CURRENT = child(COOPWAN_COOPERATION, 10);
+    /** coopDuplicationOn, TruthValue. */
+    public static final OID COOP_DUPLICATION_ON = child(COOPWAN_COOPERATION, 11);
+    /** coopDuplicationCopiesSent, Counter64. */
+    public static final OID COOP_DUPLICATION_COPIES_SENT = child(COOPWAN_COOPERATION, 12);
+    /** coopDuplicationDelivered, Counter64. */
+    public static final OID COOP_DUPLICATION_DELIVERED = child(COOPWAN_COOPERATION, 13);
+    /** coopDuplicationDuplicatesDropped, Counter64. */
+    public static final OID COOP_DUPLICATION_DUPLICATES_DROPPED = child(COOPWAN_COOPERATION, 14);
+    /** coopSuppressionActive, TruthValue: suppression ENFORCING now. */
+    public static final OID COOP_SUPPRESSION_ACTIVE = child(COOPWAN_COOPERATION, 15);
+    /** coopSuppressionCeiling, Integer32 -1..100: the drop ceiling enforced now, -1 none. */
+    public static final OID COOP_SUPPRESSION_CEILING = child(COOPWAN_COOPERATION, 16);
+    /** coopCommonIspVerdict, INTEGER noNeighbour(1) unknown(2) same(3) different(4): the first neighbour's. */
+    public static final OID COOP_COMMON_ISP_VERDICT = child(COOPWAN_COOPERATION, 17);
+    /** coopSuppressionDrops, Counter64: other traffic's packets the kernel dropped, summed by the agent. */
+    public static final OID COOP_SUPPRESSION_DROPS = child(COOPWAN_COOPERATION, 18);
+    /** coopSuppressionEcnMarks, Counter64: other traffic's packets marked CE instead, summed by the agent. */
+    public static final OID COOP_SUPPRESSION_ECN_MARKS = child(COOPWAN_COOPERATION, 19);
+
     // ---- notifications (snmpTrapOID values) ----
 
     /** uplinkDown: varbinds uplinkName.i, uplinkState.i (i = uplinkIndex). */

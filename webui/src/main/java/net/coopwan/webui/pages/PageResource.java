@@ -109,6 +109,7 @@ public final class PageResource {
         model.putAll(StatusView.cooperation(api.pendingRequests(), api.agreements()));
         model.putAll(StatusView.emergency(api.emergency()));
         model.putAll(StatusView.sharing(api.sharing()));
+        model.putAll(StatusView.latency(api.latency()));
         model.put("user", s.user());
         model.put("csrf", s.csrfToken());
         model.put("shippedPassword", logins.shippedPasswordInUse());

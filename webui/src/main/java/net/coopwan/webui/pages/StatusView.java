@@ -71,6 +71,15 @@ final class StatusView {
                              String rate, String bytes, String stoppable) {
     }
 
+    /** One classification rule and the connections it classified (the "Latency-critical traffic" section). */
+    public record LcRuleRow(String rule, String connections) {
+    }
+
+    /** One neighbour's common-ISP verdict and what it gates. */
+    public record IspRow(String peerId, String verdict, String verdictClass, String suffix, String ratio,
+                         String duplicationVia, String suppressionRequests, String reason) {
+    }
+
     private StatusView() {
     }
 
@@ -103,6 +112,80 @@ final class StatusView {
         }
         m.put("sharing", rows);
         return m;
+    }
+
+    /**
+     * The "Latency-critical traffic" section (issue 17, docs/management.md "Latency"):
+     * {@code lcClassification} (on/off, DSCP rule, LC traffic current, LC packets and sessions now),
+     * {@code lcRules} (connections per rule), {@code lcDuplication} (on/off and why, neighbour),
+     * {@code lcCopies} (the data path's copy counters), {@code lcSuppression} (state, reason,
+     * ceiling), {@code lcDemands}, {@code lcCounters} (counted messages not acted on, by reason),
+     * {@code lcIsp} (detection on/off, gate, target) and {@code lcIspRows} (one per neighbour).
+     * Display strings only; the template escapes them (peer ids and routes come from the network).
+     */
+    static Map<String, Object> latency(net.coopwan.daemon.api.LatencyStatus l) {
+        Map<String, Object> m = new HashMap<>();
+        net.coopwan.daemon.api.LatencyStatus.Classification c = l.classification();
+        m.put("lcClassification", !c.enabled() ? "Classification off"
+                : "Classification on, DSCP rule " + c.dscpRule() + ", LC traffic "
+                        + (c.lcTrafficCurrent() ? "current" : "not current") + "; " + c.lcPackets() + " LC packets, "
+                        + c.lcSessions() + " LC sessions now");
+        List<LcRuleRow> rules = new ArrayList<>();
+        new java.util.TreeMap<>(c.connectionsByApp()).forEach((app, n) -> rules.add(new LcRuleRow("app " + app, Long.toString(n))));
+        rules.add(new LcRuleRow("dscp", Long.toString(c.byDscp())));
+        rules.add(new LcRuleRow("learned pair", Long.toString(c.byLearned())));
+        rules.add(new LcRuleRow("ad hoc rule", Long.toString(c.byAdHoc())));
+        m.put("lcRules", c.enabled() ? rules : List.of());
+        m.put("lcAdHoc", c.enabled() ? "Ad hoc rule follows " + c.adHocFollowed() + " UDP connections, ignored "
+                + c.adHocIgnored() + "; learned pairs " + c.learnedPairs() : "");
+        net.coopwan.daemon.api.LatencyStatus.Duplication d = l.duplication();
+        m.put("lcDuplicationOn", d.on());
+        m.put("lcDuplication", "Duplication " + (d.on() ? "on" : "off") + ": " + d.reason()
+                + (d.neighbour().isEmpty() ? "" : "; neighbour " + d.neighbour()
+                        + (d.neighbourPathInUse() ? " (its path in the bond)" : " (its path not in the bond)")));
+        m.put("lcCopies", "LC packets sent as copies " + d.lcPackets() + ", copies sent " + d.copiesSent()
+                + ", delivered " + d.delivered() + ", duplicates dropped " + d.duplicatesDropped()
+                + ", kept off the neighbour: ad hoc " + d.withheldFromNeighbour() + ", over its cap " + d.overNeighbourCap()
+                + "; LC sessions started " + d.lcSessions() + ", routed connections "
+                + (d.routedConnections() < 0 ? "unknown" : Long.toString(d.routedConnections())));
+        net.coopwan.daemon.api.LatencyStatus.Suppression s = l.suppression();
+        m.put("lcSuppressionActive", "ENFORCING".equals(s.state()));
+        m.put("lcSuppression", "Suppression " + s.state() + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")")
+                + (s.enforcedPercent() < 0 ? ", nothing enforced" : ", enforcing at most " + s.enforcedPercent() + " % dropped")
+                + "; since enforcement began " + s.dropped() + " packets dropped, " + s.ecnMarked() + " ECN-marked");
+        List<String> demands = new ArrayList<>();
+        new java.util.TreeMap<>(s.demands()).forEach((who, pct) -> demands.add((who.isEmpty() ? "this router" : who)
+                + " " + pct + " %"));
+        m.put("lcDemands", demands.isEmpty() ? "" : "Demanded by " + String.join(", ", demands));
+        m.put("lcCounters", counted(s.counters(), l.commonIsp().counters()));
+        net.coopwan.daemon.api.LatencyStatus.CommonIsp isp = l.commonIsp();
+        m.put("lcIsp", !isp.enabled() ? "Common-ISP detection off" : "Common-ISP detection on"
+                + (isp.target().isEmpty() ? ", no target" : ", target " + isp.target()) + ", gate " + (isp.gate() ? "on" : "off"));
+        List<IspRow> rows = new ArrayList<>();
+        for (net.coopwan.daemon.api.LatencyStatus.IspNeighbour n : isp.neighbours()) {
+            rows.add(new IspRow(n.peerId(), n.verdict(), "state-" + switch (n.verdict()) {
+                case "DIFFERENT" -> "up";
+                case "SAME" -> "down";
+                default -> "disabled";
+            }, Integer.toString(n.commonSuffix()), String.format(java.util.Locale.ROOT, "%.2f", n.ratio()),
+                    n.duplicationVia() ? "yes" : "no", n.suppressionRequests() ? "yes" : "no",
+                    n.reason() == null || n.reason().isEmpty() ? "-" : n.reason()));
+        }
+        m.put("lcIspRows", rows);
+        return m;
+    }
+
+    /** "counted: NAME n, ..." of the counters that are not zero, in name order; "" when none. */
+    private static String counted(Map<String, Long> a, Map<String, Long> b) {
+        java.util.TreeMap<String, Long> all = new java.util.TreeMap<>(a);
+        b.forEach((k, v) -> all.merge(k, v, Long::sum));
+        List<String> parts = new ArrayList<>();
+        all.forEach((k, v) -> {
+            if (v != 0) {
+                parts.add(k + " " + v);
+            }
+        });
+        return parts.isEmpty() ? "" : "Counted: " + String.join(", ", parts);
     }
 
     /**
