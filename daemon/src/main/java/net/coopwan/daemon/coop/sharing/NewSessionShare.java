@@ -67,7 +67,9 @@ import java.util.Locale;
  *     Growth stops {@value #STEP_PER_MILLE} per mille under it, and it rises by
  *     {@value #CEILING_RISE_PER_MILLE} per mille a second, so a load that changed is found
  *     again. Never under {@value #MIN_PER_MILLE} per mille, so the path keeps carrying a few
- *     sessions whose rate shows whether it has room.</li>
+ *     sessions whose rate shows whether it has room. What was learned holds for the path it was
+ *     learned on: an offer whose sustained rate grew or fell by more than a third starts again
+ *     from the capacities' ratio (a sharer's offer rises in steps after an agreement).</li>
  * </ul>
  */
 public final class NewSessionShare {
@@ -87,8 +89,13 @@ public final class NewSessionShare {
      * What the split has learned: the per mille (-1: nothing yet), the ceiling (the split whose
      * growth last left the own line room; 1000: none), and whether the last decision grew it.
      */
-    public record Learned(int perMille, int ceiling, boolean rose) {
-        public static final Learned NONE = new Learned(-1, 1000, false);
+    public record Learned(int perMille, int ceiling, boolean rose, long pathKbps) {
+        public static final Learned NONE = new Learned(-1, 1000, false, 0);
+
+        /** For no particular path (0: any). */
+        public Learned(int perMille, int ceiling, boolean rose) {
+            this(perMille, ceiling, rose, 0);
+        }
     }
 
     /**
@@ -183,10 +190,17 @@ public final class NewSessionShare {
         long path = byDown ? pathDown : pathUp;
         String head = String.format(Locale.ROOT, "own uplink busy (%.0f %% %s): ", Math.max(loadDown, loadUp) * 100,
                 byDown ? "down" : "up");
+        if (learned >= 0 && was.pathKbps() > 0 && (path * 4 < was.pathKbps() * 3 || path * 3 > was.pathKbps() * 4)) {
+            // what was learned was for another path: the sharer's offer grew or fell by more than a
+            // third (its offer rises in steps after an agreement: a split learned from the first
+            // step's 1.6 Mbit/s kept 7 % of the sessions on the whole 5 Mbit/s in the benchmark)
+            was = Learned.NONE;
+            learned = -1;
+        }
         if (learned < 0) {
             // an own capacity not configured (and not yet learned): no proportion to go by, so half
             int start = start(d, path);
-            return new Decision(start, new Learned(start, was.ceiling(), false), head + String.format(Locale.ROOT,
+            return new Decision(start, new Learned(start, was.ceiling(), false, path), head + String.format(Locale.ROOT,
                     "%d of 1000 new sessions to the sharer, from the capacities (offer %d, its quota sustains %d, own %d "
                             + "kbit/s)", start, d.offerKbps(), path, d.ownCapacityKbps()));
         }
@@ -202,7 +216,7 @@ public final class NewSessionShare {
             // the split acts on new sessions only: without any, nothing it could have changed shows
             // (a line full of sessions that may not move taught a split to grow to 98 % in the
             // benchmark, which the next load then met)
-            return new Decision(learned, new Learned(learned, was.ceiling(), false), head + learned
+            return new Decision(learned, new Learned(learned, was.ceiling(), false, was.pathKbps()), head + learned
                     + " of 1000 new sessions to the sharer (no new session to learn from; " + state + ")");
         }
         boolean homeFull = ownPct >= FULL_PERCENT;
@@ -278,7 +292,7 @@ public final class NewSessionShare {
         }
         String sessions = compared ? String.format(Locale.ROOT, "; a session %d kbit/s through the sharer, %d at home", v, w)
                 : "";
-        return new Decision(next, new Learned(next, ceiling, next > learned), head + String.format(Locale.ROOT,
+        return new Decision(next, new Learned(next, ceiling, next > learned, path), head + String.format(Locale.ROOT,
                 "%d of 1000 new sessions to the sharer (was %d: %s; %s%s)", next, learned, how, state, sessions));
     }
 

@@ -214,6 +214,25 @@ class NewSessionShareTest {
     }
 
     /**
+     * The benchmark at T = 1 s: the sharer's offer rose in steps after the agreement, and a split
+     * learned from the first step (1 629 kbit/s, 74 of 1000) held 7 % of the sessions on the whole
+     * 5 Mbit/s offer. A path that changed by more than a third starts again from the ratio.
+     */
+    @Test
+    void aSplitLearnedForAnotherPathStartsAgain() {
+        NewSessionShare busy = new NewSessionShare(0);
+        NewSessionShare.Learned first = new NewSessionShare.Learned(74, 1000, false, 806);
+        NewSessionShare.Decision d = busy.decide(new NewSessionShare.Inputs(steady(5_000, 10_000, 9_800, 2_600),
+                steady(5_000, 10_000, 300, 50), 1000, first, 5));
+        assertEquals(198, d.perMille(), "2 475 / (2 475 + 10 000): " + d.why());
+        assertEquals(2475, d.learned().pathKbps());
+        // within a third: what was learned holds (the path full here, the own line too: it holds)
+        NewSessionShare.Decision same = busy.decide(new NewSessionShare.Inputs(steady(4_000, 10_000, 9_800, 2_600),
+                steady(4_000, 10_000, 300, 50), 1000, d.learned(), 5));
+        assertEquals(198, same.perMille(), same.why());
+    }
+
+    /**
      * A closed loop: a LAN with a fixed pool of connections, of which a third end and start again
      * each second, each new one moved with the decided probability; a fraction of the pool fills
      * the own line, and each session through the sharer gets a fixed rate (often well below an own
