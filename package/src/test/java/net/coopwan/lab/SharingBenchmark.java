@@ -460,8 +460,11 @@ public final class SharingBenchmark {
             Bulk off = bulk(s, HOME_PORT, phase, "off-" + rep);
             s.awaitBorrowing(3L * w + 20);
             Status st = s.at(System.nanoTime());
+            long onFrom = System.nanoTime();
             Bulk on = bulk(s, SHARED_PORT, phase, "on-" + rep);
             capacity(s, rep, off, on, st);
+            log(String.format(Locale.ROOT, "T = %d s, rep %d: the borrower's split of new sessions during the load: %s", w,
+                    rep, split(s.status, onFrom, System.nanoTime())));
         }
         // 3. hand-back: b's own download starts while a's moved sessions run
         for (int rep = 1; rep <= reps; rep++) {
@@ -522,6 +525,21 @@ public final class SharingBenchmark {
         log(String.format(Locale.ROOT, "T = %d s, rep %d: off %.2f Mbit/s, on %.2f Mbit/s (%.2f through b, %d of %d "
                 + "sessions), offer %s kbit/s, %d sessions failed", w, rep, offMbit, onMbit, viaB, sessionsViaB, sessionsOn,
                 st == null ? "?" : String.valueOf(st.offerDown()), failed));
+    }
+
+    /**
+     * The borrower's per mille of new sessions as the status polls saw it between {@code from} and
+     * {@code to}: min, median, max and the share of polls at 0 (what the split learned, for the log).
+     */
+    static String split(List<Status> polls, long from, long to) {
+        List<Integer> v = polls.stream().filter(x -> x.nanos() >= from && x.nanos() <= to && x.aState() != null)
+                .map(Status::perMille).sorted().toList();
+        if (v.isEmpty()) {
+            return "no status polled";
+        }
+        long zero = v.stream().filter(x -> x == 0).count();
+        return String.format(Locale.ROOT, "per mille min %d, median %d, max %d, at 0 in %d of %d polls", v.get(0),
+                v.get(v.size() / 2), v.get(v.size() - 1), zero, v.size());
     }
 
     /** Goodput (Mbit/s) of a bulk run on path {@code seen} (null: all), from 1 s after its start to its last tick. */
