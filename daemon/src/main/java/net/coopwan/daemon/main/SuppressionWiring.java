@@ -21,6 +21,7 @@ import net.coopwan.daemon.coop.channel.ChannelHeader;
 import net.coopwan.daemon.coop.channel.ChannelService;
 import net.coopwan.daemon.coop.suppression.AppType;
 import net.coopwan.daemon.coop.suppression.KernelSuppression;
+import net.coopwan.daemon.coop.suppression.LcLossDetector;
 import net.coopwan.daemon.coop.suppression.LcPathProbe;
 import net.coopwan.daemon.coop.suppression.SuppressionFeeds;
 import net.coopwan.daemon.coop.suppression.UplinkLoad;
@@ -44,7 +45,8 @@ import net.coopwan.daemon.store.StoreException;
  * helper, as for the other lending types) gets its requests applied within the agreement's
  * {@code max_drop_percent}. The own side's policy runs: the classification (Daemon,
  * LatencyWiring) feeds its {@code lcPacket}; {@link SuppressionFeeds} feeds the path detector
- * from echo probes towards each uplink's gateway (only while LC traffic is current) and the cap
+ * from echo probes towards each uplink's gateway, the loss detector from the bond's LC copies
+ * once duplication runs ({@link #bond}) (only while LC traffic is current) and the cap
  * detector from the uplinks' byte counters (docs/latency.md "What feeds the detectors").
  */
 final class SuppressionWiring {
@@ -54,7 +56,7 @@ final class SuppressionWiring {
 
     /** The running service and the detectors its feeders will sample; {@link #close} removes the table. */
     record Running(SuppressionService service, PathQualityDetector path, OneWayDelayTrend oneWay,
-                   TrafficCapDetector caps, SuppressionFeeds feeds) implements AutoCloseable {
+                   TrafficCapDetector caps, LcLossDetector loss, SuppressionFeeds feeds) implements AutoCloseable {
         @Override
         public void close() {
             feeds.close();
@@ -78,7 +80,9 @@ final class SuppressionWiring {
         PathQualityDetector path = new PathQualityDetector();
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
         TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, s.downKbps() * 125);
-        SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L, List.of(path, oneWay, caps));
+        LcLossDetector loss = new LcLossDetector();
+        SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L,
+                List.of(path, loss, oneWay, caps));
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
                 s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
@@ -86,9 +90,20 @@ final class SuppressionWiring {
         channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
         SysfsDeviceReader sysfs = new SysfsDeviceReader();
         UplinkLoad load = s.upKbps() > 0 || s.downKbps() > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
-        SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, log), load, service::lcCurrent, service);
+        SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, log), load, loss, service::lcCurrent, service);
         feeds.start();
-        return new Running(service, path, oneWay, caps, feeds);
+        return new Running(service, path, oneWay, caps, loss, feeds);
+    }
+
+    /** Duplication started: the bond's LC copy counters feed the loss detector. */
+    static void bond(Running r, DuplicationWiring d) {
+        if (r == null || d == null) {
+            return;
+        }
+        r.feeds().bond(() -> {
+            net.coopwan.daemon.datapath.LcCounters k = d.counters();
+            return new long[] {k.delivered(), k.missing()};
+        });
     }
 
     /**

@@ -204,7 +204,8 @@ class FeedsTest {
         FakeLine line = new FakeLine();
         LcPathProbe p = new LcPathProbe(line, new PathQualityDetector());
         long[] lastLc = {Long.MIN_VALUE};
-        SuppressionFeeds f = new SuppressionFeeds(List.of(p), null, now -> now - lastLc[0] <= 500 * MS, new Object());
+        SuppressionFeeds f = new SuppressionFeeds(List.of(p), null, new LcLossDetector(), now -> now - lastLc[0] <= 500 * MS,
+                new Object());
         for (long t = 0; t < 3000 * MS; t += 50 * MS) {
             line.now = t;
             if (t < 1000 * MS) {
@@ -214,5 +215,64 @@ class FeedsTest {
         }
         // LC from 0 to 950 ms, current until 1450 ms: probes at 0, 200, ..., 1400 ms
         assertEquals(8, line.sentAt.size(), "sent at " + line.sentAt);
+    }
+
+    @Test
+    void lcLossOnEveryPathOverFivePercentIsAnIssueAndAFilledIdIsNot() {
+        LcLossDetector d = new LcLossDetector();
+        long t = 0;
+        long delivered = 0;
+        long missing = 0;
+        // 50 pps, the feed reads the counters each 50 ms: 2 or 3 packets per step
+        for (int i = 0; i < 100; i++, t += 50 * MS) {
+            delivered += i % 2 == 0 ? 2 : 3;
+            d.counters(t, delivered, missing);
+            assertFalse(d.issue(t), d.why(t));
+        }
+        // 1 in 25 lost (4 %): under the rule
+        for (int i = 0; i < 100; i++, t += 50 * MS) {
+            delivered += 2;
+            missing += i % 10 == 0 ? 1 : 0;
+            d.counters(t, delivered, missing);
+        }
+        assertFalse(d.issue(t), d.why(t));
+        // 1 in 5 lost on every path
+        for (int i = 0; i < 40; i++, t += 50 * MS) {
+            delivered += 2;
+            missing += i % 2 == 0 ? 1 : 0;
+            d.counters(t, delivered, missing);
+        }
+        assertTrue(d.issue(t), d.why(t));
+        // late copies filled them all back: the counter falls, never a negative loss
+        missing = 0;
+        for (int i = 0; i < 60; i++, t += 50 * MS) {
+            delivered += 2;
+            d.counters(t, delivered, missing);
+        }
+        assertFalse(d.issue(t), d.why(t));
+        // a new tunnel session: counters restart, no burst of fake loss or delivery
+        d.counters(t, 0, 0);
+        assertFalse(d.issue(t), d.why(t));
+    }
+
+    @Test
+    void theFeedStepHandsTheBondCountersToTheLossDetectorOnceDuplicationRuns() {
+        LcLossDetector loss = new LcLossDetector();
+        SuppressionFeeds f = new SuppressionFeeds(List.of(), null, loss, now -> true, new Object());
+        long[] counters = {0, 0};
+        long t = 0;
+        for (int i = 0; i < 40; i++, t += 50 * MS) {
+            counters[0] += 2;
+            counters[1] += 1;
+            f.step(t);
+        }
+        assertFalse(loss.issue(t), "not fed before bond(): " + loss.why(t));
+        f.bond(() -> counters.clone());
+        for (int i = 0; i < 40; i++, t += 50 * MS) {
+            counters[0] += 2;
+            counters[1] += 1;
+            f.step(t);
+        }
+        assertTrue(loss.issue(t), loss.why(t));
     }
 }
