@@ -85,6 +85,11 @@ public final class LcPathProbe implements AutoCloseable {
         // a duplicate or a reply after the timeout: already counted
     }
 
+    /** Probes sent and neither answered nor lost yet. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
     public long sent() {
         return sent;
     }
