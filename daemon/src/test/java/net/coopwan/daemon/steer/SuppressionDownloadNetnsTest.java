@@ -132,8 +132,18 @@ class SuppressionDownloadNetnsTest {
     record Run(long downloadBytesPerSecond, Game game) {
     }
 
-    private record Lab(Netns lan, Netns r, Netns srv, NetnsProcess bulk, NetnsProcess echo) implements AutoCloseable {
+    private record Lab(Netns lan, Netns r, Netns srv, NetnsProcess bulk, NetnsProcess echo, boolean upload)
+            implements AutoCloseable {
         static Lab create() {
+            return create(false);
+        }
+
+        /**
+         * upload false: the bulk sender in srv, the line (tbf) on srv's egress towards r (the ISP's
+         * download queue); true: the bulk sender in lan, the line on r's uplink egress (the home
+         * router's own upload queue, after the forward hook).
+         */
+        static Lab create(boolean upload) {
             List<AutoCloseable> made = new ArrayList<>();
             try {
                 Netns lan = add(made, Netns.create(PREFIX));
@@ -149,8 +159,8 @@ class SuppressionDownloadNetnsTest {
                 srv.sh("ip", "addr", "add", SRV + "/24", "dev", "sfs0");
                 srv.sh("ip", "route", "add", "default", "via", "198.18.171.1");
                 // the access line's download direction: its rate and a 200 ms buffer
-                srv.sh("tc", "qdisc", "add", "dev", "sfs0", "root", "tbf", "rate", LINE_RATE, "burst", "32kb",
-                        "latency", "200ms");
+                (upload ? r : srv).sh("tc", "qdisc", "add", "dev", upload ? "sfw0" : "sfs0", "root", "tbf", "rate",
+                        LINE_RATE, "burst", "32kb", "latency", "200ms");
                 r.runner.check(List.of("nft", "-f", "-"), String.join("\n",
                         "table inet sf_classify {",
                         "\tchain pre {",
@@ -158,11 +168,12 @@ class SuppressionDownloadNetnsTest {
                         "\t\tudp dport " + LC_PORT + " ct mark set ct mark or " + SteerMarks.hex(SteerMarks.LATENCY_CRITICAL),
                         "\t}",
                         "}", ""), T);
-                NetnsProcess bulk = add(made, new NetnsProcess(srv, "python3", "-c", BULK_SERVER, String.valueOf(BULK_PORT), CC));
+                NetnsProcess bulk = add(made, new NetnsProcess(upload ? lan : srv, "python3", "-c", BULK_SERVER,
+                        String.valueOf(BULK_PORT), CC));
                 assertEquals("ready", bulk.line(T));
                 NetnsProcess echo = add(made, new NetnsProcess(srv, "python3", "-c", ECHO, String.valueOf(LC_PORT)));
                 assertEquals("ready", echo.line(T));
-                return new Lab(lan, r, srv, bulk, echo);
+                return new Lab(lan, r, srv, bulk, echo, upload);
             } catch (RuntimeException | Error e) {
                 for (int i = made.size() - 1; i >= 0; i--) {
                     try {
@@ -183,7 +194,8 @@ class SuppressionDownloadNetnsTest {
         /** A game flow alone (download false) or beside a bulk download, at the same time. */
         Run run(boolean download) {
             NetnsProcess dl = download
-                    ? new NetnsProcess(lan, "python3", "-c", BULK_CLIENT, SRV, String.valueOf(BULK_PORT), String.valueOf(SECONDS))
+                    ? new NetnsProcess(upload ? srv : lan, "python3", "-c", BULK_CLIENT, upload ? "100.64.171.2" : SRV,
+                            String.valueOf(BULK_PORT), String.valueOf(SECONDS))
                     : null;
             try (NetnsProcess game = new NetnsProcess(lan, "python3", "-c", GAME, SRV, String.valueOf(LC_PORT),
                     String.valueOf(SECONDS))) {
@@ -265,6 +277,34 @@ class SuppressionDownloadNetnsTest {
             new SuppressionRules(lab.r.runner).removeAll();
             assertFalse(lab.tablePresent(), "gone after kill -9 + restart");
             assertTrue(lab.r.sh("nft", "list", "tables").contains("sf_classify"), "another table is untouched");
+        }
+    }
+
+    /**
+     * The upload direction, the queue in the router itself (its uplink's qdisc, after the forward
+     * hook): a bulk upload lan -> srv and the game, suppression off and on.
+     */
+    @Test
+    void anUploadIsHeldBackBeforeTheRoutersOwnQueue() {
+        try (Lab lab = Lab.create(true)) {
+            Run off = lab.run(true);
+            SuppressionRules rules = new SuppressionRules(lab.r.runner);
+            rules.apply(defaults());
+            Run on = lab.run(true);
+            SuppressionRules.Counters c = rules.counters();
+            rules.stop();
+            System.out.printf("SuppressionDownloadNetnsTest upload line %s/200 ms, " + CC + ": off: upload %d B/s, game %s;"
+                    + " on: upload %d B/s, game %s, counters %s%n", LINE_RATE, off.downloadBytesPerSecond(), off.game(),
+                    on.downloadBytesPerSecond(), on.game(), c);
+            assertNotNull(c);
+            assertFalse(lab.tablePresent(), "the table is gone after stop");
+            assertTrue(c.droppedUp() > 0 && c.droppedUp() * 100 <= 20 * c.otherUp() + 100, "up, within 20 %: " + c);
+            // measured: the queue empties while the upload keeps the line's rate (the drops come
+            // before the router's own queue, so the sender's window shrinks to what the line carries)
+            assertTrue(on.downloadBytesPerSecond() * 100 > off.downloadBytesPerSecond() * 80,
+                    "the upload is not starved: " + on.downloadBytesPerSecond() + " vs " + off.downloadBytesPerSecond());
+            assertEquals(0, on.game().lost(), "the game loses nothing: " + on.game());
+            assertTrue(on.game().p99Micros() * 2 < off.game().p99Micros(), "p99 on " + on.game() + " vs off " + off.game());
         }
     }
 }
