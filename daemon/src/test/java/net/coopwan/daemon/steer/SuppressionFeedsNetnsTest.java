@@ -119,7 +119,9 @@ class SuppressionFeedsNetnsTest {
                     rig.run(4000, true);
                     long base = rig.path.baselineRttMicros();
                     assertTrue(rig.probe.answered() >= 15, "probes answered: " + rig.probe.answered());
-                    assertTrue(base < 10_000, "the idle line's RTT, not the feed's step: " + base + " us");
+                    // measured 3-9 ms: the baseline starts at the first sample (a cold JVM's first probe
+                    // and reply, JIT included) and moves with a 30 s time constant; the 50 ms step gave 56 ms
+                    assertTrue(base < 20_000, "the idle line's RTT, not the feed's step: " + base + " us");
                     assertFalse(rig.sawPathIssue, rig.pathWhy);
                     assertEquals(SuppressionPolicy.State.WATCHING, rig.policy.state(), rig.transitions.toString());
 
