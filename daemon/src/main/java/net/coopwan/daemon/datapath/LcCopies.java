@@ -255,6 +255,11 @@ final class LcCopies {
         return receiver.delivered();
     }
 
+    /** The receiver's IDs overtaken and not filled (suppression's loss feed). */
+    long missing() {
+        return receiver.missing();
+    }
+
     synchronized long sentCopies() {
         return sentCopies;
     }

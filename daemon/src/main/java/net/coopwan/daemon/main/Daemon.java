@@ -541,7 +541,10 @@ public final class Daemon implements AutoCloseable {
             suppression.service().ispGate(commonIsp.gate());
         }
         if (latency != null) {
-            latency.duplication(startDuplication(c, latency, ch, commonIsp));
+            DuplicationWiring dup = startDuplication(c, latency, ch, commonIsp);
+            latency.duplication(dup);
+            // the LC copies' loss on every path is one of suppression's signals
+            SuppressionWiring.bond(suppression, dup);
         }
         return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency,
                 commonIsp);

@@ -68,6 +68,8 @@ final class DuplicationWiring implements AutoCloseable {
     private BondLcClassifier classifier;
     private long routed = -1;
     private String routeError;
+    /** The bond's duplication counters as of the last tick (suppression's loss feed reads them). */
+    private volatile LcCounters counters = LcCounters.NONE;
     private volatile LatencyStatus.Duplication snapshot = new LatencyStatus.Duplication(false, "not started");
 
     private DuplicationWiring(CoopwanConfig config, LatencyPolicy policy, LatencyRouteRules rules,
@@ -150,10 +152,16 @@ final class DuplicationWiring implements AutoCloseable {
 
     private void publish(DuplicationSwitch.Decision d, BondDataPath p) {
         LcCounters c = p == null ? LcCounters.NONE : p.duplicationCounters();
+        counters = c;
         BondLcClassifier.Counters k = classifier == null ? new BondLcClassifier.Counters(0, 0, 0, 0, 0) : classifier.counters();
         snapshot = new LatencyStatus.Duplication(d.on() && classifier != null, d.reason(), d.neighbour(),
                 p != null && p.neighbourMembersInUse(), routed, k.sessions(), c.lcPackets(), c.copiesSent(),
                 c.delivered(), c.duplicatesDropped(), k.withheldFromNeighbour(), k.overNeighbourCap());
+    }
+
+    /** The bond's LC counters as of the last tick; never blocks. */
+    LcCounters counters() {
+        return counters;
     }
 
     /** As of the last tick; never blocks. */

@@ -1,5 +1,8 @@
 package net.coopwan.daemon.main;
 
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +21,10 @@ import net.coopwan.daemon.coop.channel.ChannelHeader;
 import net.coopwan.daemon.coop.channel.ChannelService;
 import net.coopwan.daemon.coop.suppression.AppType;
 import net.coopwan.daemon.coop.suppression.KernelSuppression;
+import net.coopwan.daemon.coop.suppression.LcLossDetector;
+import net.coopwan.daemon.coop.suppression.LcPathProbe;
+import net.coopwan.daemon.coop.suppression.SuppressionFeeds;
+import net.coopwan.daemon.coop.suppression.UplinkLoad;
 import net.coopwan.daemon.coop.suppression.OneWayDelayTrend;
 import net.coopwan.daemon.coop.suppression.PathQualityDetector;
 import net.coopwan.daemon.coop.suppression.SuppressionDemands;
@@ -26,6 +33,9 @@ import net.coopwan.daemon.coop.suppression.SuppressionService;
 import net.coopwan.daemon.coop.suppression.TrafficCapDetector;
 import net.coopwan.daemon.steer.SuppressionRules;
 import net.coopwan.daemon.store.AgreementStore;
+import net.coopwan.daemon.uplink.failure.IcmpProber;
+import net.coopwan.daemon.uplink.failure.ProbeTarget;
+import net.coopwan.daemon.uplink.failure.SysfsDeviceReader;
 import net.coopwan.daemon.store.StoreException;
 
 /**
@@ -34,8 +44,10 @@ import net.coopwan.daemon.store.StoreException;
  * side is complete: a paired router with a {@code suppression} agreement (this router the
  * helper, as for the other lending types) gets its requests applied within the agreement's
  * {@code max_drop_percent}. The own side's policy runs: the classification (Daemon,
- * LatencyWiring) feeds its {@code lcPacket}, but nothing feeds the detectors kept here yet (the
- * duplication path of issue 17 will), so it detects no issue and sends nothing.
+ * LatencyWiring) feeds its {@code lcPacket}; {@link SuppressionFeeds} feeds the path detector
+ * from echo probes towards each uplink's gateway, the loss detector from the bond's LC copies
+ * once duplication runs ({@link #bond}) (only while LC traffic is current) and the cap
+ * detector from the uplinks' byte counters (docs/latency.md "What feeds the detectors").
  */
 final class SuppressionWiring {
 
@@ -47,7 +59,7 @@ final class SuppressionWiring {
      * {@code kernel} holds the table's counters as of the last {@link #readKernel} (null: no table).
      */
     record Running(SuppressionService service, PathQualityDetector path, OneWayDelayTrend oneWay,
-                   TrafficCapDetector caps, SuppressionRules rules,
+                   TrafficCapDetector caps, LcLossDetector loss, SuppressionFeeds feeds, SuppressionRules rules,
                    java.util.concurrent.atomic.AtomicReference<SuppressionRules.Counters> kernel) implements AutoCloseable {
 
         /**
@@ -66,6 +78,7 @@ final class SuppressionWiring {
 
         @Override
         public void close() {
+            feeds.close();
             service.close();
         }
     }
@@ -86,13 +99,55 @@ final class SuppressionWiring {
         PathQualityDetector path = new PathQualityDetector();
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
         TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, s.downKbps() * 125);
-        SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L, List.of(path, oneWay, caps));
+        LcLossDetector loss = new LcLossDetector();
+        SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L,
+                List.of(path, loss, oneWay, caps));
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
                 s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
                 new SecureRandom().nextLong() & 0xffff_ffffL, log);
         channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
-        return new Running(service, path, oneWay, caps, rules, new java.util.concurrent.atomic.AtomicReference<>());
+        SysfsDeviceReader sysfs = new SysfsDeviceReader();
+        UplinkLoad load = s.upKbps() > 0 || s.downKbps() > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
+        SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, log), load, loss, service::lcCurrent, service);
+        feeds.start();
+        return new Running(service, path, oneWay, caps, loss, feeds, rules, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    /** Duplication started: the bond's LC copy counters feed the loss detector. */
+    static void bond(Running r, DuplicationWiring d) {
+        if (r == null || d == null) {
+            return;
+        }
+        r.feeds().bond(() -> {
+            net.coopwan.daemon.datapath.LcCounters k = d.counters();
+            return new long[] {k.delivered(), k.missing()};
+        });
+    }
+
+    /**
+     * An ICMP echo prober towards each enabled uplink's gateway (an IPv4 literal), bound to its
+     * device: the nearest hop that sees the uplink's queue (the home router's own upload queue,
+     * where bufferbloat builds). An uplink without a gateway, or a socket that cannot be opened
+     * (not root), has no probe; that is logged once and the other detectors still work.
+     */
+    static List<LcPathProbe> probes(CoopwanConfig c, PathQualityDetector path, Consumer<String> log) {
+        List<LcPathProbe> out = new java.util.ArrayList<>();
+        for (Uplink u : c.uplinks()) {
+            if (!u.enabled() || u.gateway() == null || u.gateway().isBlank()) {
+                continue;
+            }
+            try {
+                InetAddress a = InetAddress.getByName(u.gateway()); // a literal: the config checked it
+                if (!(a instanceof Inet4Address v4)) {
+                    continue;
+                }
+                out.add(new LcPathProbe(IcmpProber.open(ProbeTarget.icmp(v4), u.device(), null), path));
+            } catch (IOException | RuntimeException e) {
+                log.accept("suppression: no RTT probe on " + u.device() + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     static SuppressionService.Ask ask(Suppression s) {

@@ -58,7 +58,7 @@ class SuppressionWiringTest {
             ran.add(String.join(" ", argv));
             return answer[0];
         };
-        SuppressionWiring.Running r = new SuppressionWiring.Running(null, null, null, null,
+        SuppressionWiring.Running r = new SuppressionWiring.Running(null, null, null, null, null, null,
                 new net.coopwan.daemon.steer.SuppressionRules(os), new java.util.concurrent.atomic.AtomicReference<>());
         assertEquals(null, r.kernel().get(), "nothing read yet");
         r.readKernel();

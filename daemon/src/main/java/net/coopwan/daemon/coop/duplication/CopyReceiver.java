@@ -39,6 +39,8 @@ public final class CopyReceiver {
     private final EnumCounters<DuplicationDrop> drops = new EnumCounters<>(DuplicationDrop.class);
     private long delivered;
     private long rebuilt;
+    /** IDs skipped by a newer one and not (yet) filled: the LC path's loss after duplication (suppression's feed). */
+    private long missing;
 
     public CopyReceiver() {
         this(DEFAULT_MAX_SESSIONS, DEFAULT_IDLE_NANOS);
@@ -70,6 +72,11 @@ public final class CopyReceiver {
         }
         byte[] packet = c.partCount() == LcCopy.WHOLE ? c.body() : collect(s, c);
         if (packet != null) {
+            if (v == Verdict.FILLED) {
+                missing--;
+            } else if (s.window.started()) {
+                missing += c.packetId() - s.window.last() - 1;
+            }
             s.window.accept(c.packetId());
             s.waiting.remove(c.packetId());
             forgetTooOld(s);
@@ -160,6 +167,14 @@ public final class CopyReceiver {
     }
 
     /** Of {@link #delivered()}, those rebuilt from two RAIC-5 parts. */
+    /**
+     * Packet IDs a later ID overtook and no copy has filled since, over all sessions (cumulative;
+     * a late copy that fills one takes it back). Every copy of these packets was lost or is late.
+     */
+    public long missing() {
+        return missing;
+    }
+
     public long rebuilt() {
         return rebuilt;
     }

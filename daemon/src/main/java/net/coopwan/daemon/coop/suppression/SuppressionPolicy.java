@@ -30,17 +30,38 @@ public final class SuppressionPolicy {
     public static final long MIN_D_NANOS = 100_000_000L;
     public static final long MAX_D_NANOS = 60_000_000_000L;
 
+    /**
+     * ENFORCING ends only after no detector has fired for this long (5 s). The suppression itself
+     * removes the symptom (the line's queue drains within a second, and the RTT falls back), so
+     * without a hold the policy flapped: measured 4 on/off cycles in 5 s in
+     * SuppressionFeedsNetnsTest, each a table made and deleted while the download refilled the
+     * queue. 5 s is several of a bulk sender's recovery cycles; LC traffic ending still ends it at
+     * once (no enforcement without current LC traffic).
+     */
+    public static final long DEFAULT_HOLD_NANOS = 5_000_000_000L;
+
     private final long dNanos;
+    private final long holdNanos;
     private final List<IssueDetector> detectors;
+    private long lastIssueAt;
     private State state = State.IDLE;
     private long lastLc;
     private boolean seenLc;
 
     public SuppressionPolicy(long dNanos, List<IssueDetector> detectors) {
+        this(dNanos, DEFAULT_HOLD_NANOS, detectors);
+    }
+
+    /** With a hold of {@code holdNanos} (0: ENFORCING ends as soon as every detector clears). */
+    public SuppressionPolicy(long dNanos, long holdNanos, List<IssueDetector> detectors) {
         if (dNanos < MIN_D_NANOS || dNanos > MAX_D_NANOS) {
             throw new IllegalArgumentException("D is 0.1..60 s, got " + dNanos + " ns");
         }
+        if (holdNanos < 0) {
+            throw new IllegalArgumentException("hold must be >= 0");
+        }
         this.dNanos = dNanos;
+        this.holdNanos = holdNanos;
         this.detectors = List.copyOf(detectors);
     }
 
@@ -71,8 +92,11 @@ public final class SuppressionPolicy {
                 }
             }
             if (firing != null) {
+                lastIssueAt = nowNanos;
                 to = State.ENFORCING;
                 reason = firing.why(nowNanos);
+            } else if (state == State.ENFORCING && nowNanos - lastIssueAt < holdNanos) {
+                return null; // held: see DEFAULT_HOLD_NANOS
             } else {
                 to = State.WATCHING;
                 reason = state == State.ENFORCING ? "detector cleared" : "LC traffic current";

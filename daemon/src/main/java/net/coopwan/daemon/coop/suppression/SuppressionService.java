@@ -68,6 +68,11 @@ public final class SuppressionService implements SealedMessages {
         policy.lcPacket(nowNanos);
     }
 
+    /** Whether LC traffic is current (the probes of {@link SuppressionFeeds} run only then). */
+    public synchronized boolean lcCurrent(long nowNanos) {
+        return policy.lcCurrent(nowNanos);
+    }
+
     @Override
     public synchronized void onMessage(String peerId, ByteBuffer plaintext, long now, Sender sender) {
         SuppressionMessage m;

@@ -6,7 +6,13 @@
  *       while LC traffic is current, within D, and a detector sees a potential issue) and its
  *       pure detectors ({@link net.coopwan.daemon.coop.suppression.PathQualityDetector},
  *       {@link net.coopwan.daemon.coop.suppression.OneWayDelayTrend},
- *       {@link net.coopwan.daemon.coop.suppression.TrafficCapDetector});</li>
+ *       {@link net.coopwan.daemon.coop.suppression.TrafficCapDetector},
+ *       {@link net.coopwan.daemon.coop.suppression.LcLossDetector});</li>
+ *   <li>what feeds the detectors: {@link net.coopwan.daemon.coop.suppression.SuppressionFeeds}
+ *       (one thread) stepping {@link net.coopwan.daemon.coop.suppression.LcPathProbe} (echo to the
+ *       uplink's gateway on uplink.failure's prober, only while LC traffic is current),
+ *       {@link net.coopwan.daemon.coop.suppression.UplinkLoad} (the uplinks' byte counters) and the
+ *       bond's LC copy counters;</li>
  *   <li>the channel kind SUPPRESSION: {@link net.coopwan.daemon.coop.suppression.SuppressionMessage}
  *       (REQUEST, STOP, ANSWER) and {@link net.coopwan.daemon.coop.suppression.SuppressionCodec};</li>
  *   <li>the two sides' state machines: {@link net.coopwan.daemon.coop.suppression.SuppressionRequester}

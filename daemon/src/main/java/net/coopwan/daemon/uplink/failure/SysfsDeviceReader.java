@@ -43,6 +43,19 @@ public final class SysfsDeviceReader implements DeviceReader {
         return new Reading("1".equals(carrier), rx, tx);
     }
 
+    /**
+     * {@code statistics/tx_bytes} and {@code rx_bytes} of {@code device}, or null without it
+     * (suppression's traffic-cap detector reads the uplink's load here: the same files, so the
+     * same name check and the same vanished-device handling).
+     */
+    public long[] bytes(String device) {
+        ProbeSocket.deviceName(device);
+        Path stats = root.resolve(device).resolve("statistics");
+        long tx = number(stats.resolve("tx_bytes"));
+        long rx = number(stats.resolve("rx_bytes"));
+        return tx < 0 || rx < 0 ? null : new long[] {tx, rx};
+    }
+
     private static String text(Path p) {
         try {
             return new String(Files.readAllBytes(p), StandardCharsets.US_ASCII).trim();

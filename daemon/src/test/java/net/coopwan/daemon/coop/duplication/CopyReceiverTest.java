@@ -175,4 +175,32 @@ class CopyReceiverTest {
         assertTrue(r.waitingPackets() <= DedupWindow.DEFAULT_BITS, "waiting " + r.waitingPackets());
         assertEquals(0, r.delivered());
     }
+
+    @Test
+    void missingCountsIdsOvertakenAndTakesBackThoseALateCopyFills() {
+        CopyReceiver r = new CopyReceiver();
+        byte[] p = {7};
+        r.receive(LcCopy.whole(5, 0, p), 0);
+        r.receive(LcCopy.whole(5, 1, p), 0);
+        assertEquals(0, r.missing());
+        r.receive(LcCopy.whole(5, 4, p), 0); // 2 and 3 overtaken
+        assertEquals(2, r.missing());
+        r.receive(LcCopy.whole(5, 3, p), 0); // 3 late, on the slower path
+        assertEquals(1, r.missing());
+        r.receive(LcCopy.whole(5, 3, p), 0); // a duplicate fills nothing
+        assertEquals(1, r.missing());
+        r.receive(LcCopy.whole(6, 100, p), 0); // a new session's first id overtakes nothing
+        assertEquals(1, r.missing());
+        Random rnd = new Random(3);
+        int lost = 0;
+        for (long id = 5; id < 2000; id++) {
+            if (rnd.nextInt(100) < 7) {
+                lost++;
+            } else {
+                r.receive(LcCopy.whole(5, id, p), 0);
+            }
+        }
+        // the last ids, if lost, are not yet overtaken
+        assertTrue(r.missing() >= lost - 5 + 1 && r.missing() <= lost + 1, r.missing() + " vs " + lost);
+    }
 }

@@ -71,7 +71,7 @@ class SuppressionPolicyTest {
     @Test
     void enforcementStopsWhenTheDetectorClearsAndResumesWhenItFiresAgain() {
         Switch d = new Switch();
-        SuppressionPolicy p = new SuppressionPolicy(S, List.of(d));
+        SuppressionPolicy p = new SuppressionPolicy(S, 0, List.of(d));
         p.lcPacket(0);
         assertEquals(new SuppressionPolicy.Transition(SuppressionPolicy.State.IDLE, SuppressionPolicy.State.WATCHING,
                 "LC traffic current"), p.evaluate(10 * MS));
@@ -84,5 +84,43 @@ class SuppressionPolicyTest {
         assertEquals(new SuppressionPolicy.Transition(SuppressionPolicy.State.ENFORCING, SuppressionPolicy.State.WATCHING,
                 "detector cleared"), p.evaluate(50 * MS));
         assertNull(p.evaluate(60 * MS));
+    }
+
+    @Test
+    void enforcementIsHeldFiveSecondsAfterTheLastIssueButEndsAtOnceWithoutLc() {
+        Switch d = new Switch();
+        SuppressionPolicy p = new SuppressionPolicy(S, List.of(d));
+        long t = 0;
+        p.lcPacket(t);
+        p.evaluate(t);
+        d.on = true;
+        assertTrue(p.evaluate(t += 10 * MS).to() == SuppressionPolicy.State.ENFORCING);
+        long lastIssue = t;
+        d.on = false;
+        // the symptom goes and comes back (the control loop): no flapping inside the hold
+        for (int i = 0; i < 40; i++) {
+            t += 100 * MS;
+            p.lcPacket(t);
+            d.on = i == 10;
+            if (d.on) {
+                lastIssue = t;
+            }
+            assertNull(p.evaluate(t), "held at " + t / MS + " ms");
+        }
+        d.on = false;
+        while (t - lastIssue < SuppressionPolicy.DEFAULT_HOLD_NANOS) {
+            t += 100 * MS;
+            p.lcPacket(t);
+            if (t - lastIssue < SuppressionPolicy.DEFAULT_HOLD_NANOS) {
+                assertNull(p.evaluate(t));
+            }
+        }
+        assertEquals("detector cleared", p.evaluate(t).reason());
+        // held, but LC traffic ends: IDLE after D, not after the hold
+        d.on = true;
+        p.lcPacket(t += 10 * MS);
+        assertTrue(p.evaluate(t).to() == SuppressionPolicy.State.ENFORCING);
+        d.on = false;
+        assertEquals(SuppressionPolicy.State.IDLE, p.evaluate(t + S + MS).to());
     }
 }

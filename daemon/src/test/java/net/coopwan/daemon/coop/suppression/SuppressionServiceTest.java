@@ -61,7 +61,7 @@ class SuppressionServiceTest {
     final List<String> log = new ArrayList<>();
     final Agreed reqAgreements = new Agreed(-1, Set.of("nb"));
     final Agreed nbAgreements = new Agreed(10, Set.of());
-    final SuppressionService req = new SuppressionService(new SuppressionPolicy(500 * MS, List.of(issue)),
+    final SuppressionService req = new SuppressionService(new SuppressionPolicy(500 * MS, 0, List.of(issue)),
             new SuppressionDemands(reqKernel), reqAgreements, new SuppressionService.Ask(true, true, AppType.VOIP, 20, 3000), 100, log::add);
     final SuppressionService nb = new SuppressionService(new SuppressionPolicy(500 * MS, List.of()),
             new SuppressionDemands(nbKernel), nbAgreements, new SuppressionService.Ask(true, true, AppType.GAME, 20, 3000), 1, log::add);
