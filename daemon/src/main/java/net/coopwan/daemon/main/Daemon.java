@@ -540,7 +540,12 @@ public final class Daemon implements AutoCloseable {
             suppression.service().ispGate(commonIsp.gate());
         }
         if (latency != null) {
-            latency.duplication(startDuplication(c, latency, ch, commonIsp));
+            DuplicationWiring dw = startDuplication(c, latency, ch, commonIsp);
+            latency.duplication(dw);
+            if (dw != null && sharing != null) {
+                // a duplication-only agreement's path through the neighbour follows duplication's wish
+                sharing.duplicationWants(dw::wantsPath);
+            }
         }
         return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency,
                 commonIsp);

@@ -105,6 +105,7 @@ final class DuplicationWiring implements AutoCloseable {
         DuplicationSwitch.Decision d = sw.update(new DuplicationSwitch.Inputs(enabled, p == null ? null : bond, peer,
                 peer != null && neighbours.established(peer), peer == null || neighbours.ispAllows(peer)));
         boolean want = d.on() && p != null;
+        wantedPath = want ? d.neighbour() : null;
         if (attached != p || want != (classifier != null)) {
             if (attached != null && classifier != null) {
                 attached.duplicate(null);
@@ -156,6 +157,19 @@ final class DuplicationWiring implements AutoCloseable {
                 c.delivered(), c.duplicatesDropped(), k.withheldFromNeighbour(), k.overNeighbourCap());
     }
 
+    /** The neighbour whose path LC copies want, as of the last tick, or null (none, or duplication OFF). */
+    private volatile String wantedPath;
+
+    /**
+     * Whether duplication wants the path through {@code peerId} now (ON with it): what a
+     * duplication-only agreement's path follows (sharing's borrower asks for it and keeps it only
+     * while this says yes, so it leaves when latency is disabled, the bond stops, the channel is
+     * lost or the common-ISP gate says SAME). Any thread.
+     */
+    boolean wantsPath(String peerId) {
+        return peerId != null && peerId.equals(wantedPath);
+    }
+
     /** As of the last tick; never blocks. */
     LatencyStatus.Duplication status() {
         return snapshot;
@@ -164,6 +178,7 @@ final class DuplicationWiring implements AutoCloseable {
     /** Duplication off and the routing gone. */
     @Override
     public void close() {
+        wantedPath = null;
         if (attached != null && classifier != null) {
             attached.duplicate(null);
             classifier = null;
