@@ -482,6 +482,16 @@ public final class BondDataPath implements AutoCloseable {
         LOG.info("bond {}: member path through the sharer leaves the bond: {}", settings.bond(), why);
     }
 
+    /**
+     * The up rate the standby members are capped at for a sharer now (kbit/s; what the sharer's
+     * kernel quota sustains, {@code SharingDataPaths.carriedKbps}), 0 when nobody caps them (no
+     * sharer, or an emergency, which is uncapped).
+     */
+    public long sharedUpKbps() {
+        Shared sh = shared;
+        return sh == null || emergencyGateway != null ? 0 : sh.upKbps();
+    }
+
     /** Whether the standby members are in the bond for a sharer now (not for an emergency). */
     public boolean sharing() {
         return shared != null && emergencyGateway == null;

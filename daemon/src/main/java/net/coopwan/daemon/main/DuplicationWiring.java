@@ -119,7 +119,15 @@ final class DuplicationWiring implements AutoCloseable {
         }
         if (classifier != null) {
             classifier.viaNeighbour(d.on());
-            classifier.neighbourKbps(d.neighbour() == null ? 0 : neighbours.duplicationKbps(d.neighbour()));
+            long kbps = d.neighbour() == null ? 0 : neighbours.duplicationKbps(d.neighbour());
+            long carried = p.sharedUpKbps();
+            if (carried > 0 && kbps > 0) {
+                // the neighbour's kernel quota sustains only 0.99 T / (1 + T) of the agreed rate
+                // (SharingDataPaths.carriedKbps): copies above what it carries would be dropped there
+                kbps = Math.min(kbps, carried);
+            }
+            classifier.neighbourKbps(kbps);
+            neighbourCapKbps = kbps;
             classifier.learned(policy.learned().remaining().keySet());
             classifier.upgraded(upgraded.keySet());
         }
@@ -155,6 +163,13 @@ final class DuplicationWiring implements AutoCloseable {
         snapshot = new LatencyStatus.Duplication(d.on() && classifier != null, d.reason(), d.neighbour(),
                 p != null && p.neighbourMembersInUse(), routed, k.sessions(), c.lcPackets(), c.copiesSent(),
                 c.delivered(), c.duplicatesDropped(), k.withheldFromNeighbour(), k.overNeighbourCap());
+    }
+
+    /** The cap of the copies through the neighbour given to the classifier at the last tick, kbit/s. */
+    private volatile long neighbourCapKbps;
+
+    long neighbourCapKbps() {
+        return neighbourCapKbps;
     }
 
     /** The neighbour whose path LC copies want, as of the last tick, or null (none, or duplication OFF). */

@@ -221,6 +221,13 @@ class DuplicationWiringTest {
         established = true;
         w.tick(List.of());
         assertTrue(w.wantsPath("coop-b"));
+        assertEquals(1000, w.neighbourCapKbps(), "the agreement's rate while nobody caps the member");
+        running.shareStandby("100.64.79.2", 485, 485, true);
+        w.tick(List.of());
+        assertEquals(485, w.neighbourCapKbps(), "what the neighbour's quota sustains, below the agreement's 1000");
+        running.unshareStandby("test");
+        w.tick(List.of());
+        assertEquals(1000, w.neighbourCapKbps());
         running = null;
         w.tick(List.of());
         assertFalse(w.wantsPath("coop-b"), "the bond stopped");
