@@ -84,6 +84,11 @@ public final class NeighbourLab implements AutoCloseable {
         return prefix + "bp";
     }
 
+    /** inet's end of b's ISP link. */
+    public String inetToB() {
+        return prefix + "ib";
+    }
+
     /** inet's end of a's ISP link: where the cuts are made. */
     public String inetToA() {
         return prefix + "ia";
@@ -97,7 +102,7 @@ public final class NeighbourLab implements AutoCloseable {
         }
         veth(ns("lan"), prefix + "lh", LAN_HOST + "/24", ns("a"), aLan(), A_LAN + "/24");
         veth(ns("a"), aWan(), A_WAN + "/30", ns("inet"), inetToA(), A_GATEWAY + "/30");
-        veth(ns("b"), bWan(), B_WAN + "/30", ns("inet"), prefix + "ib", B_GATEWAY + "/30");
+        veth(ns("b"), bWan(), B_WAN + "/30", ns("inet"), inetToB(), B_GATEWAY + "/30");
         veth(ns("a"), aPeer(), A_PEER + "/24", ns("b"), bPeer(), B_PEER + "/24");
         run("ip", "-n", ns("lan"), "route", "add", "default", "via", A_LAN);
         run("ip", "-n", ns("a"), "route", "add", "default", "via", A_GATEWAY);
@@ -161,22 +166,35 @@ public final class NeighbourLab implements AutoCloseable {
      * (nftables' random numbers; the kernel has no netem), or stops with 0.
      */
     public void randomLoss(int percent) {
+        randomLoss(percent, 0);
+    }
+
+    /**
+     * Drops each packet on a's ISP link with probability {@code aPercent}/100 and on b's with
+     * {@code bPercent}/100, both directions, each packet drawn on its own (independent losses, so
+     * a packet sent once on each line is lost with the product); 0 and 0 stops.
+     */
+    public void randomLoss(int aPercent, int bPercent) {
         Commands.run(T, List.of("ip", "netns", "exec", ns("inet"), "nft", "-f", "-"),
                 "add table inet lab_loss\ndelete table inet lab_loss\n").orThrow();
-        if (percent <= 0) {
+        if (aPercent <= 0 && bPercent <= 0) {
             return;
         }
-        Commands.run(T, List.of("ip", "netns", "exec", ns("inet"), "nft", "-f", "-"), String.join("\n",
-                "table inet lab_loss {",
-                "\tchain pre {",
-                "\t\ttype filter hook prerouting priority -300; policy accept;",
-                "\t\tiifname \"" + inetToA() + "\" numgen random mod 100 < " + percent + " counter drop",
-                "\t}",
-                "\tchain post {",
-                "\t\ttype filter hook postrouting priority 300; policy accept;",
-                "\t\toifname \"" + inetToA() + "\" numgen random mod 100 < " + percent + " counter drop",
-                "\t}",
-                "}", "")).orThrow();
+        List<String> pre = new ArrayList<>();
+        List<String> post = new ArrayList<>();
+        for (String[] line : new String[][] {{inetToA(), Integer.toString(aPercent)}, {inetToB(), Integer.toString(bPercent)}}) {
+            if (Integer.parseInt(line[1]) > 0) {
+                pre.add("\t\tiifname \"" + line[0] + "\" numgen random mod 100 < " + line[1] + " counter drop");
+                post.add("\t\toifname \"" + line[0] + "\" numgen random mod 100 < " + line[1] + " counter drop");
+            }
+        }
+        List<String> text = new ArrayList<>(List.of("table inet lab_loss {", "\tchain pre {",
+                "\t\ttype filter hook prerouting priority -300; policy accept;"));
+        text.addAll(pre);
+        text.addAll(List.of("\t}", "\tchain post {", "\t\ttype filter hook postrouting priority 300; policy accept;"));
+        text.addAll(post);
+        text.addAll(List.of("\t}", "}", ""));
+        Commands.run(T, List.of("ip", "netns", "exec", ns("inet"), "nft", "-f", "-"), String.join("\n", text)).orThrow();
     }
 
     /** {@code argv} inside the namespace of {@code role}. */

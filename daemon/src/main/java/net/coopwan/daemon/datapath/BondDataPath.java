@@ -352,7 +352,7 @@ public final class BondDataPath implements AutoCloseable {
      * (the sharer), capped at its offer, {@code upKbps} by this side's buckets and {@code downKbps}
      * by the concentrator's (told in CAPS).
      */
-    private record Shared(String gateway, long downKbps, long upKbps) {
+    private record Shared(String gateway, long downKbps, long upKbps, boolean lcOnly) {
     }
 
     /** The standby members' gateway while they are in use (the emergency's first), else null. */
@@ -430,12 +430,23 @@ public final class BondDataPath implements AutoCloseable {
      * uncapped, and the shared use resumes when it ends.
      */
     public synchronized void shareStandby(String gateway, long downKbps, long upKbps) {
+        shareStandby(gateway, downKbps, upKbps, false);
+    }
+
+    /**
+     * As {@link #shareStandby(String, long, long)}; with {@code lcOnly} (a neighbour whose agreement
+     * enables duplication alone, docs/latency.md section 8) the members carry LC copies only: their
+     * buckets for ordinary bonded traffic hold 0 both ways (the scheduler and the concentrator's
+     * WRR never pick them), while LC copies, which go by path and not by the scheduler, use them as
+     * soon as they are up. The copies' own cap is the classifier's bucket at the agreement's rate.
+     */
+    public synchronized void shareStandby(String gateway, long downKbps, long upKbps, boolean lcOnly) {
         if (downKbps <= 0 && upKbps <= 0) {
             unshareStandby("offer 0");
             return;
         }
         Shared was = shared;
-        Shared now = new Shared(gateway, downKbps, upKbps);
+        Shared now = new Shared(gateway, downKbps, upKbps, lcOnly);
         if (now.equals(was)) {
             return;
         }
@@ -444,8 +455,8 @@ public final class BondDataPath implements AutoCloseable {
         if (was == null || !was.gateway().equals(gateway)) {
             rebindNow = true;
         }
-        LOG.info("bond {}: member path through the sharer {} {}: at most {} kbit/s up, {} kbit/s down{}", settings.bond(),
-                gateway, was == null ? "joins the bond" : "offer changed", upKbps, downKbps,
+        LOG.info("bond {}: member path through the sharer {} {}{}: at most {} kbit/s up, {} kbit/s down{}", settings.bond(),
+                gateway, was == null ? "joins the bond" : "offer changed", lcOnly ? " for LC copies only" : "", upKbps, downKbps,
                 emergencyGateway != null ? " once the emergency ends" : "");
     }
 
@@ -471,6 +482,16 @@ public final class BondDataPath implements AutoCloseable {
         LOG.info("bond {}: member path through the sharer leaves the bond: {}", settings.bond(), why);
     }
 
+    /**
+     * The up rate the standby members are capped at for a sharer now (kbit/s; what the sharer's
+     * kernel quota sustains, {@code SharingDataPaths.carriedKbps}), 0 when nobody caps them (no
+     * sharer, or an emergency, which is uncapped).
+     */
+    public long sharedUpKbps() {
+        Shared sh = shared;
+        return sh == null || emergencyGateway != null ? 0 : sh.upKbps();
+    }
+
     /** Whether the standby members are in the bond for a sharer now (not for an emergency). */
     public boolean sharing() {
         return shared != null && emergencyGateway == null;
@@ -490,7 +511,7 @@ public final class BondDataPath implements AutoCloseable {
             if (emergency) {
                 scheduler.uncap(i);
             } else {
-                long up = sh == null ? 0 : sh.upKbps() * 125;
+                long up = sh == null || sh.lcOnly() ? 0 : sh.upKbps() * 125;
                 scheduler.setCap(i, up, TokenBucket.depthFor(up));
             }
         }
@@ -503,7 +524,7 @@ public final class BondDataPath implements AutoCloseable {
             return ClientSession.CAP_NONE;
         }
         Shared sh = shared;
-        return sh == null ? 0 : sh.downKbps();
+        return sh == null || sh.lcOnly() ? 0 : sh.downKbps();
     }
 
     /** Timer thread only: CAPS on the first usable member, at a change and every second once sent. */

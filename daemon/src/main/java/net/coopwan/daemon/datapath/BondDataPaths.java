@@ -166,10 +166,15 @@ public final class BondDataPaths implements BondRuntime, EmergencyDataPaths.Neig
 
     @Override
     public synchronized boolean share(InetAddress sharer, long downKbps, long upKbps) {
+        return share(sharer, downKbps, upKbps, false);
+    }
+
+    @Override
+    public synchronized boolean share(InetAddress sharer, long downKbps, long upKbps, boolean lcOnly) {
         boolean any = false;
         for (Running r : running.values()) {
             if (r.path().hasStandby()) {
-                r.path().shareStandby(sharer.getHostAddress(), downKbps, upKbps);
+                r.path().shareStandby(sharer.getHostAddress(), downKbps, upKbps, lcOnly);
                 any = true;
             }
         }

@@ -117,6 +117,11 @@ public final class EmergencyDataPaths implements EmergencyPaths {
          */
         boolean share(InetAddress sharer, long downKbps, long upKbps);
 
+        /** As {@link #share(InetAddress, long, long)}; {@code lcOnly}: the members carry LC copies only (duplication alone). */
+        default boolean share(InetAddress sharer, long downKbps, long upKbps, boolean lcOnly) {
+            return share(sharer, downKbps, upKbps);
+        }
+
         /** The sharer's members leave the bonds at once ({@code why} for the log); never throws. */
         void unshare(String why);
     }

@@ -308,6 +308,11 @@ public final class SharingDataPaths implements SharingPaths {
      */
     @Override
     public synchronized void setOffer(String sharerId, long downKbps, long upKbps) throws Exception {
+        setOffer(sharerId, downKbps, upKbps, false);
+    }
+
+    @Override
+    public synchronized void setOffer(String sharerId, long downKbps, long upKbps, boolean lcOnly) throws Exception {
         if (!sharerId.equals(borrowingFrom) || paths.neighbours() == null) {
             return;
         }
@@ -316,7 +321,8 @@ public final class SharingDataPaths implements SharingPaths {
             return;
         }
         boolean was = perPacket;
-        perPacket = paths.neighbours().share(sharerAddress, carriedKbps(downKbps, windowMs), carriedKbps(upKbps, windowMs));
+        perPacket = paths.neighbours().share(sharerAddress, carriedKbps(downKbps, windowMs), carriedKbps(upKbps, windowMs),
+                lcOnly);
         if (perPacket && !was) {
             borrower.share(0);
         }

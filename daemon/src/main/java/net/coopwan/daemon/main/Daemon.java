@@ -545,6 +545,10 @@ public final class Daemon implements AutoCloseable {
             latency.duplication(dup);
             // the LC copies' loss on every path is one of suppression's signals
             SuppressionWiring.bond(suppression, dup);
+            if (dup != null && sharing != null) {
+                // a duplication-only agreement's path through the neighbour follows duplication's wish
+                sharing.duplicationWants(dup::wantsPath);
+            }
         }
         return new EmergencyWiring.Running(EmergencyWiring.Fingerprint.of(c), service, watch, sharing, suppression, latency,
                 commonIsp);

@@ -107,6 +107,7 @@ final class DuplicationWiring implements AutoCloseable {
         DuplicationSwitch.Decision d = sw.update(new DuplicationSwitch.Inputs(enabled, p == null ? null : bond, peer,
                 peer != null && neighbours.established(peer), peer == null || neighbours.ispAllows(peer)));
         boolean want = d.on() && p != null;
+        wantedPath = want ? d.neighbour() : null;
         if (attached != p || want != (classifier != null)) {
             if (attached != null && classifier != null) {
                 attached.duplicate(null);
@@ -120,7 +121,15 @@ final class DuplicationWiring implements AutoCloseable {
         }
         if (classifier != null) {
             classifier.viaNeighbour(d.on());
-            classifier.neighbourKbps(d.neighbour() == null ? 0 : neighbours.duplicationKbps(d.neighbour()));
+            long kbps = d.neighbour() == null ? 0 : neighbours.duplicationKbps(d.neighbour());
+            long carried = p.sharedUpKbps();
+            if (carried > 0 && kbps > 0) {
+                // the neighbour's kernel quota sustains only 0.99 T / (1 + T) of the agreed rate
+                // (SharingDataPaths.carriedKbps): copies above what it carries would be dropped there
+                kbps = Math.min(kbps, carried);
+            }
+            classifier.neighbourKbps(kbps);
+            neighbourCapKbps = kbps;
             classifier.learned(policy.learned().remaining().keySet());
             classifier.upgraded(upgraded.keySet());
         }
@@ -164,6 +173,26 @@ final class DuplicationWiring implements AutoCloseable {
         return counters;
     }
 
+    /** The cap of the copies through the neighbour given to the classifier at the last tick, kbit/s. */
+    private volatile long neighbourCapKbps;
+
+    long neighbourCapKbps() {
+        return neighbourCapKbps;
+    }
+
+    /** The neighbour whose path LC copies want, as of the last tick, or null (none, or duplication OFF). */
+    private volatile String wantedPath;
+
+    /**
+     * Whether duplication wants the path through {@code peerId} now (ON with it): what a
+     * duplication-only agreement's path follows (sharing's borrower asks for it and keeps it only
+     * while this says yes, so it leaves when latency is disabled, the bond stops, the channel is
+     * lost or the common-ISP gate says SAME). Any thread.
+     */
+    boolean wantsPath(String peerId) {
+        return peerId != null && peerId.equals(wantedPath);
+    }
+
     /** As of the last tick; never blocks. */
     LatencyStatus.Duplication status() {
         return snapshot;
@@ -172,6 +201,7 @@ final class DuplicationWiring implements AutoCloseable {
     /** Duplication off and the routing gone. */
     @Override
     public void close() {
+        wantedPath = null;
         if (attached != null && classifier != null) {
             attached.duplicate(null);
             classifier = null;

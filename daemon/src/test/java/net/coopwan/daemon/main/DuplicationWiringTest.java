@@ -200,6 +200,44 @@ class DuplicationWiringTest {
         assertFalse(w.status().on());
     }
 
+    /**
+     * What a duplication-only agreement's path through the neighbour follows (sharing's borrower
+     * asks for it and keeps it only while this says yes): ON with that neighbour, nothing else.
+     */
+    @Test
+    void thePathThroughTheNeighbourIsWantedExactlyWhileDuplicationIsOnWithIt() throws Exception {
+        DuplicationWiring w = start();
+        agreed = "coop-b";
+        established = true;
+        assertFalse(w.wantsPath("coop-b"), "no bond running yet");
+        running = path();
+        w.tick(List.of());
+        assertTrue(w.wantsPath("coop-b"), w.status().toString());
+        assertFalse(w.wantsPath("coop-c"), "not another neighbour");
+        assertFalse(w.wantsPath(null));
+        established = false;
+        w.tick(List.of());
+        assertFalse(w.wantsPath("coop-b"), "channel lost");
+        established = true;
+        w.tick(List.of());
+        assertTrue(w.wantsPath("coop-b"));
+        assertEquals(1000, w.neighbourCapKbps(), "the agreement's rate while nobody caps the member");
+        running.shareStandby("100.64.79.2", 485, 485, true);
+        w.tick(List.of());
+        assertEquals(485, w.neighbourCapKbps(), "what the neighbour's quota sustains, below the agreement's 1000");
+        running.unshareStandby("test");
+        w.tick(List.of());
+        assertEquals(1000, w.neighbourCapKbps());
+        running = null;
+        w.tick(List.of());
+        assertFalse(w.wantsPath("coop-b"), "the bond stopped");
+        running = path();
+        w.tick(List.of());
+        assertTrue(w.wantsPath("coop-b"));
+        w.close();
+        assertFalse(w.wantsPath("coop-b"), "closed");
+    }
+
     @Test
     void aRestartedDataPathGetsTheClassifierAgain() throws Exception {
         agreed = "coop-b";

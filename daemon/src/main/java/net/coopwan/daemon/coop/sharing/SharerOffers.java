@@ -47,6 +47,20 @@ public final class SharerOffers {
         int n = Math.max(1, borrowers);
         long down = cap(spareDownKbps / n, caps, capacityDownKbps);
         long up = cap(spareUpKbps / n, caps, capacityUpKbps);
+        return next(borrowerId, down, up);
+    }
+
+    /**
+     * The offer to a neighbour whose agreement enables duplication alone: its {@code bandwidth_kbps}
+     * both ways, whatever the spare (docs/latency.md section 8); 0 is "no bandwidth available".
+     */
+    public SharingMessage.Offer fixed(String borrowerId, long kbps) {
+        long v = Math.max(0, Math.min(SharingCodec.MAX_KBPS, kbps));
+        return next(borrowerId, v, v);
+    }
+
+    /** The offer of {@code down}/{@code up}, its seq one more than the last one's when they changed. */
+    private SharingMessage.Offer next(String borrowerId, long down, long up) {
         SharingMessage.Offer before = last.get(borrowerId);
         long seq = before == null ? 1 : before.seq();
         if (before != null && (before.downKbps() != down || before.upKbps() != up)) {

@@ -78,6 +78,15 @@ public interface SharingPaths {
     default void setOffer(String sharerId, long downKbps, long upKbps) throws Exception {
     }
 
+    /**
+     * As {@link #setOffer(String, long, long)}; {@code lcOnly}: the sharer lends for duplication
+     * alone (its agreement enables {@code duplication}, not {@code bandwidth_sharing}), so the member
+     * carries LC copies only, never ordinary bonded traffic, and no session moves.
+     */
+    default void setOffer(String sharerId, long downKbps, long upKbps, boolean lcOnly) throws Exception {
+        setOffer(sharerId, downKbps, upKbps);
+    }
+
     /** Borrower: resets (TCP RST to the LAN host) the sessions that use that path; never throws. */
     void resetSessions(String sharerId);
 

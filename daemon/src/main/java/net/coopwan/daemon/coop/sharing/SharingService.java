@@ -248,6 +248,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 drops.count(SharingDrop.SHARING_NOT_BORROWER);
                 return;
             }
+            if (!o.none() && lcOnly(peerId, Role.REQUESTER) && !duplicationWants.test(peerId)) {
+                // a path for LC copies nobody makes now: as "no bandwidth available", so an
+                // open path drains and is released, and none is asked for
+                o = new SharingMessage.Offer(o.offerId(), o.seq(), 0, 0, o.windowMs());
+            }
             borrowerActions(b, b.onOffer(o, now), sender);
         } else if (m instanceof SharingMessage.Use u) {
             onUse(peerId, u, now, sender);
@@ -288,8 +293,40 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         return borrowing.computeIfAbsent(sharerId, id -> new BorrowingSession(id, settings.forceTerminate()));
     }
 
+    /**
+     * Whether the agreement with {@code peerId} in {@code role} lets a path exist: it enables
+     * bandwidth sharing, or duplication (the path then carries LC copies only, {@link #lcOnly}).
+     */
     private boolean enabled(String peerId, Role role) {
-        return peers.agreement(peerId, role).map(a -> a.enables(CooperationType.BANDWIDTH_SHARING)).orElse(false);
+        return peers.agreement(peerId, role).map(a -> a.enables(CooperationType.BANDWIDTH_SHARING)
+                || a.enables(CooperationType.DUPLICATION)).orElse(false);
+    }
+
+    /**
+     * Duplication alone (docs/latency.md section 8): the agreement enables {@code duplication} but
+     * not {@code bandwidth_sharing}. The sharer then offers the agreement's duplication
+     * {@code bandwidth_kbps} both ways, fixed (its owner approved that rate for LC copies, whatever
+     * its own users do), its kernel quota holds the path to it; the borrower moves no session and
+     * its member carries LC copies only, and only while its duplication wants the path.
+     */
+    private boolean lcOnly(String peerId, Role role) {
+        return peers.agreement(peerId, role).map(SharingService::lcOnly).orElse(false);
+    }
+
+    private static boolean lcOnly(Agreement a) {
+        return a.enables(CooperationType.DUPLICATION) && !a.enables(CooperationType.BANDWIDTH_SHARING);
+    }
+
+    /** Borrower: whether this router's duplication wants the path through {@code peerId} now; default no. */
+    private volatile java.util.function.Predicate<String> duplicationWants = id -> false;
+
+    /**
+     * Borrower: who says whether duplication wants the path through a neighbour now (latency on,
+     * the bond running, the channel up, common ISP not SAME: {@code DuplicationSwitch} ON with it).
+     * A duplication-only sharer's offers count as 0 while it says no, so the path is released.
+     */
+    public void duplicationWants(java.util.function.Predicate<String> wants) {
+        duplicationWants = wants == null ? id -> false : wants;
     }
 
     private void onUse(String borrowerId, SharingMessage.Use u, long now, Sender sender) {
@@ -300,7 +337,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         }
         if (!settings.lend() || !enabled(borrowerId, Role.HELPER)) {
             refuse(borrowerId, u, SharingDrop.SHARING_REFUSED_NO_AGREEMENT, SharingMessage.Refusal.NO_AGREEMENT,
-                    "no bandwidth_sharing agreement with this router as sharer", sender);
+                    "no bandwidth_sharing or duplication agreement with this router as sharer", sender);
             return;
         }
         if (stopped.contains(borrowerId)) {
@@ -446,19 +483,24 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         // one read of the store per sample: this runs under the channel's lock
         List<Agreement> borrowers = new ArrayList<>();
         for (Agreement a : peers.agreements(Role.HELPER)) {
-            if (a.enables(CooperationType.BANDWIDTH_SHARING) && peers.established(a.peerId())) {
+            if ((a.enables(CooperationType.BANDWIDTH_SHARING) || a.enables(CooperationType.DUPLICATION))
+                    && peers.established(a.peerId())) {
                 borrowers.add(a);
             }
         }
         for (Agreement a : borrowers) {
             String id = a.peerId();
-            Map<String, Long> v = a.enabled().get(CooperationType.BANDWIDTH_SHARING);
+            boolean lcOnly = lcOnly(a);
+            Map<String, Long> v = a.enabled().get(lcOnly ? CooperationType.DUPLICATION : CooperationType.BANDWIDTH_SHARING);
             SharerOffers.Caps caps = new SharerOffers.Caps(v.getOrDefault("bandwidth_kbps", 0L),
-                    (int) (long) v.getOrDefault("max_share_percent", 0L));
+                    lcOnly ? 100 : (int) (long) v.getOrDefault("max_share_percent", 0L));
             if (stopped.contains(id) || stopsUnknown) {
                 caps = new SharerOffers.Caps(0, 0); // the owner stopped lending to it: an offer of nothing
             }
-            SharingMessage.Offer o = offers.offer(id, caps, down.announcedKbps(), up.announcedKbps(),
+            // duplication alone: the approved rate, not the spare (LC copies are few and must not
+            // vanish when the own users download: suppression, not the offer, protects them)
+            SharingMessage.Offer o = lcOnly ? offers.fixed(id, caps.agreedKbps())
+                    : offers.offer(id, caps, down.announcedKbps(), up.announcedKbps(),
                     down.capacityKbps(now), up.capacityKbps(now), borrowers.size());
             Long seq = offerSentSeq.get(id);
             Long at = offerSentNanos.get(id);
@@ -511,6 +553,9 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         SharingMessage.Offer o = b.offer(now);
         if (b.state() != BorrowingSession.State.BORROWING || o == null) {
             return; // the other states stop new sessions through their own SetShare(0)
+        }
+        if (lcOnly(id, Role.REQUESTER)) {
+            return; // duplication alone moves no session: BORROWING starts at share 0 and stays there
         }
         long[] via = rateNow.getOrDefault(key(id, false), new long[] {0, 0, 0, 0});
         SessionReadings.Reading r = sessionReadings.get(id);
@@ -691,14 +736,15 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private void memberOffer(BorrowingSession b) {
         String id = b.sharerId();
         SharingMessage.Offer o = b.state() == BorrowingSession.State.BORROWING ? b.offer(now()) : null;
-        List<Long> want = o == null ? List.of(0L, 0L) : List.of(o.downKbps(), o.upKbps());
-        if (want.equals(memberSet.getOrDefault(id, List.of(0L, 0L)))) {
+        long lcOnly = lcOnly(id, Role.REQUESTER) ? 1 : 0;
+        List<Long> want = o == null ? List.of(0L, 0L, lcOnly) : List.of(o.downKbps(), o.upKbps(), lcOnly);
+        if (want.equals(memberSet.getOrDefault(id, List.of(0L, 0L, lcOnly)))) {
             return;
         }
         memberSet.put(id, want);
         worker.execute(() -> {
             try {
-                paths.setOffer(id, want.get(0), want.get(1));
+                paths.setOffer(id, want.get(0), want.get(1), want.get(2) == 1);
             } catch (Exception e) {
                 synchronized (this) {
                     memberSet.remove(id);
