@@ -31,16 +31,14 @@ class BondLcClassifierLoopbackTest {
     static final int ROUTER = LoopbackBondTest.ROUTER;
     static final int SERVER = LoopbackBondTest.SERVER;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final MemoryTun routerTun = new MemoryTun("bond0");
-    private final MemoryTun concTun = new MemoryTun("cwc0");
-    private final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
+    private final TwoMemberLoopback loop = new TwoMemberLoopback();
+    private final List<AutoCloseable> open = loop.open;
+    private final MemoryTun routerTun = loop.routerTun;
+    private final MemoryTun concTun = loop.concTun;
 
     @AfterEach
     void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        loop.close();
     }
 
     /** Takes {@code n} packets off {@code tun}; each sequence number once. */
@@ -57,7 +55,7 @@ class BondLcClassifierLoopbackTest {
 
     @Test
     void theGameGoesBothWaysAnUpgradedAdHocSessionOnlyOverTheOwnMember() throws Exception {
-        TwoMemberLoopback.Lab lab = TwoMemberLoopback.start(open, routerTun, concTun, binder, false);
+        TwoMemberLoopback.Lab lab = loop.start(false);
         Concentrator c = lab.concentrator();
         BondDataPath p = lab.path();
         List<String> log = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,16 +33,14 @@ class LcDuplicationLoopbackTest {
     static final int NEIGHBOUR = 1;
     static final long TAU = 20_000_000L;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final MemoryTun routerTun = new MemoryTun("bond0");
-    private final MemoryTun concTun = new MemoryTun("cwc0");
-    private final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
+    private final TwoMemberLoopback loop = new TwoMemberLoopback();
+    private final List<AutoCloseable> open = loop.open;
+    private final MemoryTun routerTun = loop.routerTun;
+    private final MemoryTun concTun = loop.concTun;
 
     @AfterEach
     void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        loop.close();
     }
 
     /** UDP to 5000-5500 is LC, session = the destination port; 20 ms interval, {own: 3, neighbour: 2}. */
@@ -62,7 +59,7 @@ class LcDuplicationLoopbackTest {
 
     @Test
     void eachLcPacketAndReplyArrivesOnceOtherTrafficAsBefore() throws Exception {
-        TwoMemberLoopback.Lab lab = TwoMemberLoopback.start(open, routerTun, concTun, binder, false);
+        TwoMemberLoopback.Lab lab = loop.start(false);
         Concentrator c = lab.concentrator();
         BondDataPath p = lab.path();
         p.duplicate(PORTS);

@@ -2,20 +2,14 @@ package net.coopwan.daemon.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import net.coopwan.config.Bond;
 import net.coopwan.daemon.coop.duplication.LcCopyCodec;
 import net.coopwan.daemon.measure.LinkHealth;
-import net.coopwan.daemon.measure.LinkHealthConfig;
 import net.coopwan.daemon.tunnel.TunnelHeader;
 
 /**
@@ -32,37 +26,21 @@ class LcOnlyMemberLoopbackTest {
     /** One LC copy on the wire as the member's counter counts it: tunnel overhead, LC_COPY header, packet. */
     static final int LC_DATAGRAM = LC_INNER + LcCopyCodec.HEADER + TunnelHeader.OVERHEAD;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final MemoryTun routerTun = new MemoryTun("bond0");
-    private final MemoryTun concTun = new MemoryTun("cwc0");
-    private final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
+    private final TwoMemberLoopback loop = new TwoMemberLoopback();
+    private final List<AutoCloseable> open = loop.open;
+    private final MemoryTun routerTun = loop.routerTun;
+    private final MemoryTun concTun = loop.concTun;
 
     @AfterEach
     void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        loop.close();
     }
 
     @Test
     void theLcOnlyMemberCarriesTheCopiesAndNoOrdinaryPacketEitherWay() throws Exception {
-        Concentrator c = new Concentrator(new Concentrator.Settings(new InetSocketAddress("127.0.0.1", 0),
-                500_000_000L, LoopbackBondTest.REORDER_WAIT, 1400), concTun,
-                List.of(new Concentrator.Client("home1", LoopbackBondTest.PSK,
-                        (Inet4Address) InetAddress.getByName("100.64.100.2"))));
-        c.start();
-        open.add(c);
-        binder.addresses.put("lo-a", (Inet4Address) InetAddress.getByName("127.0.0.1"));
-        binder.addresses.put("lo-b", (Inet4Address) InetAddress.getByName("127.0.0.2"));
-        BondDataPath p = new BondDataPath(new BondDataPath.Settings("bond0", Bond.Mode.WEIGHTED_ROUND_ROBIN,
-                List.of(new BondDataPath.Member("wan", 0, "lo-a", null, 0),
-                        new BondDataPath.Member("neighbour", 1, "lo-b", null, 0, true)),
-                c.localAddress(), "home1", LoopbackBondTest.PSK, LinkHealthConfig.DEFAULT,
-                LoopbackBondTest.REORDER_WAIT, null), routerTun, binder);
-        p.start();
-        open.add(p);
-        LoopbackBondTest.await("session, own member up", 5000,
-                () -> p.established() && c.established("home1") && p.linkState(0) == LinkHealth.State.UP);
+        TwoMemberLoopback.Lab lab = loop.start(true);
+        Concentrator c = lab.concentrator();
+        BondDataPath p = lab.path();
         p.shareStandby("127.0.0.1", 512, 512, true);
         LoopbackBondTest.await("the neighbour's member up", 5000, () -> p.linkState(1) == LinkHealth.State.UP);
         p.duplicate(LcDuplicationLoopbackTest.PORTS);

@@ -33,16 +33,14 @@ class SharedMemberLoopbackTest {
     static final long DOWN_KBPS = 3000;
     static final long WINDOW_NS = 200_000_000L;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final MemoryTun routerTun = new MemoryTun("bond0");
-    private final MemoryTun concTun = new MemoryTun("cwc0");
-    private final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
+    private final TwoMemberLoopback loop = new TwoMemberLoopback();
+    private final List<AutoCloseable> open = loop.open;
+    private final MemoryTun routerTun = loop.routerTun;
+    private final MemoryTun concTun = loop.concTun;
 
     @AfterEach
     void close() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        loop.close();
     }
 
     /** One counter reading and when it was taken. */
@@ -98,7 +96,7 @@ class SharedMemberLoopbackTest {
 
     @Test
     void theSharersMemberCarriesAtMostItsOfferPerWindowBothWaysAndNothingOnceTheOfferIs0() throws Exception {
-        TwoMemberLoopback.Lab lab = TwoMemberLoopback.start(open, routerTun, concTun, binder, true);
+        TwoMemberLoopback.Lab lab = loop.start(true);
         Concentrator c = lab.concentrator();
         BondDataPath p = lab.path();
 

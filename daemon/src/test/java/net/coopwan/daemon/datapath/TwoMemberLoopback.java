@@ -3,6 +3,7 @@ package net.coopwan.daemon.datapath;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 import net.coopwan.config.Bond;
@@ -13,22 +14,24 @@ import net.coopwan.daemon.measure.LinkHealthConfig;
  * The loopback lab of the LC-duplication and shared-member tests: a concentrator on 127.0.0.1 with
  * the client {@code home1}, and the router's bond {@code bond0} through it with two members, the
  * own uplink {@code wan} (device lo-a, 127.0.0.1, index 0) and the neighbour's {@code neighbour}
- * (lo-b, 127.0.0.2, index 1), both started and registered in {@code open} for the test to close.
+ * (lo-b, 127.0.0.2, index 1), on memory TUNs; {@link #close} (a test's {@code @AfterEach}) closes
+ * what was started, newest first.
  */
-final class TwoMemberLoopback {
+final class TwoMemberLoopback implements AutoCloseable {
+
+    final List<AutoCloseable> open = new ArrayList<>();
+    final MemoryTun routerTun = new MemoryTun("bond0");
+    final MemoryTun concTun = new MemoryTun("cwc0");
+    final LoopbackBondTest.LoopBinder binder = new LoopbackBondTest.LoopBinder();
 
     record Lab(Concentrator concentrator, BondDataPath path) {
-    }
-
-    private TwoMemberLoopback() {
     }
 
     /**
      * @param neighbourStandby the neighbour's member waits for a share (the sharing variant); then
      *                         only the own member is awaited up
      */
-    static Lab start(List<AutoCloseable> open, MemoryTun routerTun, MemoryTun concTun, LoopbackBondTest.LoopBinder binder,
-            boolean neighbourStandby) throws Exception {
+    Lab start(boolean neighbourStandby) throws Exception {
         Concentrator c = new Concentrator(new Concentrator.Settings(new InetSocketAddress("127.0.0.1", 0),
                 500_000_000L, LoopbackBondTest.REORDER_WAIT, 1400), concTun,
                 List.of(new Concentrator.Client("home1", LoopbackBondTest.PSK,
@@ -52,5 +55,12 @@ final class TwoMemberLoopback {
                     && p.linkState(0) == LinkHealth.State.UP && p.linkState(1) == LinkHealth.State.UP);
         }
         return new Lab(c, p);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
     }
 }
