@@ -52,10 +52,9 @@ public final class SharingBenchmark {
         return Math.min(10_000L, w * 1000L);
     }
 
-    /** What the sharer's kernel quota sustains of the offer at that window: 0.99 T / (1 + T). */
+    /** What the sharer's kernel quota (its sliding window, moved every T/20) sustains of the offer at that window. */
     static double quotaRate(int w) {
-        double t = quotaWindowMs(w) / 1000.0;
-        return 0.99 * t / (1 + t);
+        return net.coopwan.daemon.steer.SlidingWindowQuota.sustainedPerMille(quotaWindowMs(w)) / 1000.0;
     }
     /** The LAN's load: parallel loops of new sessions, each a download of this size. */
     static final int PARALLEL = 16;
@@ -992,8 +991,8 @@ public final class SharingBenchmark {
         sb.append(String.format(Locale.ROOT, "off: the LAN's load (%d loops of new sessions, %d KiB each) on port %d, "
                 + "which sharing never moves; on: the same on port %d. via b: the part the server received from b's "
                 + "address; sessions: the share of the sessions that went through b. expected gain: the offer x the "
-                + "sustained rate of the sharer's kernel quota per window of T, at most 10 s (0.99 T / (1 + T): %.3f at "
-                + "1 s, %.3f at 10 s; docs/PROTOCOL.md 3.13). Medians of %d repetitions.%n%n", PARALLEL,
+                + "sustained rate of the sharer's kernel quota per window of T, at most 10 s (a sliding window moved every "
+                + "T/20: %.3f at 1 s, %.3f at 10 s; docs/PROTOCOL.md 3.13). Medians of %d repetitions.%n%n", PARALLEL,
                 SESSION_BYTES / 1024, HOME_PORT, SHARED_PORT, quotaRate(1), quotaRate(10), reps));
         sb.append("## 2. Sessions keep their path\n\n```text\n").append(pathsText).append("```\n\n");
         sb.append("## 3. Hand-back: b's own download while a borrows\n\n```text\n");

@@ -92,7 +92,7 @@ public final class DataPlaneKernel implements AutoCloseable {
                 new net.coopwan.daemon.steer.SharingBorrowerRules(runner, SteerRanges.DEFAULTS,
                         net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_TABLE,
                         net.coopwan.daemon.steer.SharingBorrowerRules.DEFAULT_PRIORITY),
-                new net.coopwan.daemon.steer.SharingLenderRules(runner),
+                new net.coopwan.daemon.steer.SharingLenderRules(runner, new net.coopwan.daemon.steer.InteractiveNft(), System::nanoTime),
                 wan == null ? () -> net.coopwan.daemon.coop.sharing.SharingPaths.Bytes.ZERO : SharingDataPaths.sysfs(wan));
         // always there, started or not: clear() removes a killed run's copy rules either way
         paths.learning(new HostLearning(new net.coopwan.daemon.steer.SharingHostRules(runner,

@@ -9,7 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import net.coopwan.daemon.coop.emergency.EmergencyCodec;
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
@@ -20,6 +26,7 @@ import net.coopwan.daemon.steer.EmergencyQuota;
 import net.coopwan.daemon.steer.SharingBorrowerPlan;
 import net.coopwan.daemon.steer.SharingBorrowerRules;
 import net.coopwan.daemon.steer.SharingLenderRules;
+import net.coopwan.daemon.steer.SlidingWindowQuota;
 
 /**
  * Bandwidth sharing's paths on the emergency connection's (one neighbour path, one
@@ -39,6 +46,8 @@ import net.coopwan.daemon.steer.SharingLenderRules;
  * {@code cwb0}); both tables outlive a kill -9, so {@link #leftovers} finds what the killed run carried.
  */
 public final class SharingDataPaths implements SharingPaths {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharingDataPaths.class);
 
     /** Slots of sharing's paths on a sharer (the emergency's are 0-3). */
     static final int FIRST_SLOT = 4;
@@ -83,6 +92,13 @@ public final class SharingDataPaths implements SharingPaths {
     private boolean perPacket;
     /** The window of the sharer's quota while borrowing (the grant's; the offers keep it). */
     private long windowMs;
+    /**
+     * Sharer: moves the sliding windows of the lender's quotas ({@link SharingLenderRules#refresh})
+     * while it lends; a thread of its own, because the tick is tens of milliseconds.
+     */
+    private ScheduledExecutorService quotaTicker;
+    /** Sharer: whether the last tick failed (one log line per run of failures). */
+    private boolean tickFailing;
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -193,6 +209,7 @@ public final class SharingDataPaths implements SharingPaths {
         // both directions at the grant's quota (the larger offer's) until the first offer sets each
         EmergencyQuota q = new EmergencyQuota(grant.quotaBytes(), grant.windowMs());
         lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)), q, q);
+        startTicking();
         // the borrower decides per session or per packet; the sharer is ready for both
         forwardSealed(borrowerId, address, grant);
         addresses.put(borrowerId, address);
@@ -208,9 +225,8 @@ public final class SharingDataPaths implements SharingPaths {
         if (g == null) {
             throw new IOException("no sharing path for " + borrowerId);
         }
-        // The share's quotas first, each direction its own, across both paths: SharingLenderRules re-creates
-        // only the one that changed (a new limit starts with a full bucket) and keeps the replaced one
-        // beside it until settleLendQuota. The helper's per-path limits (coopwan_help, on uploads only,
+        // The share's quotas first, each direction its own, across both paths: a new threshold of the same
+        // sliding window (a fall binds at once, a rise after a window). The helper's per-path limits (coopwan_help, on uploads only,
         // per session and sealed) follow the grant's quota, the upload's, when it changed: the shared
         // up limit before them binds, they can only drop less.
         EmergencyMessage.Grant n = new EmergencyMessage.Grant(upQuotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
@@ -227,16 +243,48 @@ public final class SharingDataPaths implements SharingPaths {
         }
     }
 
-    @Override
-    public synchronized void settleLendQuota(String borrowerId) {
-        EmergencyMessage.Grant g = grants.get(borrowerId);
-        if (g == null) {
-            return;
+    /** Starts the ticks of the lender's sliding windows, unless they run. */
+    private void startTicking() {
+        if (quotaTicker == null) {
+            quotaTicker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sharing-quota");
+                t.setDaemon(true);
+                return t;
+            });
+            quotaTicker.schedule(this::tick, SharingLenderRules.tickMs(lender.shortestWindowMs()), TimeUnit.MILLISECONDS);
         }
-        try {
-            lender.settle(EmergencyDataPaths.kernelName(g), paths.tunOf(key(borrowerId)));
-        } catch (RuntimeException e) {
-            // the replaced limits hold on beside the new ones (the smaller binds) until the next change or the close
+    }
+
+    /** One tick of the lender's windows; the next follows at the shortest window's pace, none once nobody borrows. */
+    private void tick() {
+        long window;
+        synchronized (this) {
+            window = lender.shortestWindowMs();
+            if (window == 0 || quotaTicker == null) {
+                return;
+            }
+            try {
+                lender.refresh();
+                if (tickFailing) {
+                    tickFailing = false;
+                    LOG.info("sharing: the quotas of the borrowers move again");
+                }
+            } catch (RuntimeException e) {
+                if (!tickFailing) {
+                    tickFailing = true;
+                    LOG.warn("sharing: cannot move the borrowers' quotas (they hold what they allow now, then drop): {}",
+                            e.getMessage());
+                }
+            }
+            quotaTicker.schedule(this::tick, SharingLenderRules.tickMs(window), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops the ticks once nobody borrows. */
+    private void stopTickingIfIdle() {
+        if (quotaTicker != null && lender.shortestWindowMs() == 0) {
+            quotaTicker.shutdownNow();
+            quotaTicker = null;
         }
     }
 
@@ -254,6 +302,7 @@ public final class SharingDataPaths implements SharingPaths {
                 // the table goes at stop in any case
             }
         }
+        stopTickingIfIdle();
     }
 
     @Override
@@ -335,19 +384,15 @@ public final class SharingDataPaths implements SharingPaths {
      * The rate the per-packet member may use in one direction whose offer is {@code kbps}: the
      * offer, but at most what the sharer's kernel quota for that direction sustains (the sharer's
      * quota follows each direction's offer, {@code LendingSession.quotaBytes(kbps, window)}; its
-     * limit holds any window T within the quota, so its long-run rate is {@code 0.99 T / (1 + T)}
-     * of the quota's own, {@link EmergencyQuota}), less {@link #CONTROL_PER_MILLE} for the
+     * sliding window holds any window T within the quota and sustains
+     * {@link LendingSession#sustainedKbps} of it), less {@link #CONTROL_PER_MILLE} for the
      * uncharged control packets. At that rate the sharer's kernel never has to drop a
      * well-behaved member's packet: the overflow goes on the own members instead of being lost.
      */
     static long carriedKbps(long kbps, long windowMs) {
         long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(kbps, windowMs);
-        long bytesPerSecond;
-        try {
-            bytesPerSecond = new EmergencyQuota(quota, windowMs).rateBytesPerSecond();
-        } catch (IllegalArgumentException e) {
-            return 0; // a quota the sharer's kernel cannot hold: the sharer cannot have granted it either
-        }
+        // the quota's own rate in bytes per second, then what its sliding window sustains of it
+        long bytesPerSecond = quota * 1000 / windowMs * SlidingWindowQuota.sustainedPerMille(windowMs) / 1000;
         // rounded down once, at the end: a small quota (a direction near the floor) would lose a kbit/s per rounding
         return Math.min(kbps, bytesPerSecond * 8 * (1000 - CONTROL_PER_MILLE) / 1_000_000);
     }
@@ -564,5 +609,6 @@ public final class SharingDataPaths implements SharingPaths {
         } catch (RuntimeException e) {
             // nothing more to do at stop
         }
+        stopTickingIfIdle();
     }
 }

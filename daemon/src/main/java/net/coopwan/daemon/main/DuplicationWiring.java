@@ -124,7 +124,7 @@ final class DuplicationWiring implements AutoCloseable {
             long kbps = d.neighbour() == null ? 0 : neighbours.duplicationKbps(d.neighbour());
             long carried = p.sharedUpKbps();
             if (carried > 0 && kbps > 0) {
-                // the neighbour's kernel quota sustains only 0.99 T / (1 + T) of the agreed rate
+                // the neighbour's kernel quota sustains a little less than the agreed rate
                 // (SharingDataPaths.carriedKbps): copies above what it carries would be dropped there
                 kbps = Math.min(kbps, carried);
             }

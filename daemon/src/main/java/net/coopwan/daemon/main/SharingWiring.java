@@ -128,10 +128,8 @@ final class SharingWiring {
 
     /**
      * The sharer's kernel quota holds any window of the sharer's T (the seed's [0131] window, as the
-     * emergency's), at most 10 s (an offer's window on the wire). Not a fixed second: the kernel's
-     * limit keeps at least a second of its rate in its bucket, so a quota per window T sustains
-     * only {@code 0.99 T / (1 + T)} of the offer over time, half of it at T = 1 s and 90 % at the
-     * default 10 s (docs/PROTOCOL.md 3.13).
+     * emergency's), at most 10 s (an offer's window on the wire): a sliding window the daemon moves
+     * every T/20 (steer.SlidingWindowQuota), which sustains 94 % of the offer (docs/PROTOCOL.md 3.13).
      */
     static long quotaWindowMs(Sharing s) {
         return Math.min(SharingCodec.MAX_WINDOW_MS, s.windowS() * 1000L);

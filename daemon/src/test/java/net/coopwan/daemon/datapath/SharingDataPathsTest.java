@@ -60,14 +60,9 @@ class SharingDataPathsTest {
                 assertTrue(cap <= up, cap + " above the offer " + up);
                 // the sharer's quota in that direction: that direction's offer (a larger download offer is no help)
                 long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(up, windowMs);
-                long kernel;
-                try {
-                    kernel = new net.coopwan.daemon.steer.EmergencyQuota(quota, windowMs).rateBytesPerSecond();
-                } catch (IllegalArgumentException e) {
-                    // the floor at T = 100 ms (1 500 B) is below a packet per second of rate: nothing to carry
-                    assertEquals(0, cap, "a quota the sharer's kernel cannot hold carries nothing, T " + windowMs);
-                    continue;
-                }
+                // what the sharer's sliding window sustains of that quota, in bytes per second
+                long kernel = quota * 1000 / windowMs * net.coopwan.daemon.steer.SlidingWindowQuota.sustainedPerMille(windowMs)
+                        / 1000;
                 assertTrue(cap * 125 <= kernel * (1000 - SharingDataPaths.CONTROL_PER_MILLE) / 1000,
                         cap + " kbit/s above the kernel's " + kernel + " B/s at T " + windowMs);
                 assertTrue(up == 0 || cap * 125 >= kernel * (1000 - SharingDataPaths.CONTROL_PER_MILLE) / 1000 - 125
@@ -75,8 +70,8 @@ class SharingDataPathsTest {
             }
         }
         long oneSecond = SharingDataPaths.carriedKbps(5000, 1000);
-        assertTrue(oneSecond > 2300 && oneSecond < 2500, "T = 1 s: about half the offer, " + oneSecond);
-        assertTrue(SharingDataPaths.carriedKbps(5000, 10_000) > 4300, "T = 10 s: about 90 %");
+        assertTrue(oneSecond > 4500 && oneSecond < 4750, "T = 1 s: 94 % of the offer less the control packets, " + oneSecond);
+        assertTrue(SharingDataPaths.carriedKbps(5000, 10_000) > 4500, "T = 10 s: likewise");
     }
 
     @Test

@@ -16,12 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sharer's limits against a real kernel: a server blasts UDP at twice the quota's rate
- * towards a borrower behind the sharer's stand-in tunnel {@code cwhelp0}; every sliding window at
- * the borrower stays within the quota, the excess is counted, and removal leaves nothing. A rising
- * quota, in either direction, holds every window within the larger one (the replaced limit beside
- * the new one until settled), with windows of 1 s and of 10 s (the offer rising from the floor and
- * falling within a window, the sharing benchmark's case). The limit counts a packet of many segments
+ * The sharer's sliding-window quota against a real kernel, with its ticks running as the daemon
+ * runs them ({@link LenderTicker}): a server blasts UDP above the quota towards a borrower behind
+ * the sharer's stand-in tunnel {@code cwhelp0}; every sliding window at the borrower stays within
+ * the quota, the path carries nearly the quota's rate (the token bucket it replaced carried half of
+ * it at T = 1 s), the excess is counted, and removal leaves nothing. A quota that rises and falls,
+ * in either direction, holds every window that starts before the rise within the old quota and
+ * every one that starts after the fall within the new. The quota counts a packet of many segments
  * once (GRO/GSO), their own headers not. Both paths of one borrower sharing the quota:
  * SharingQuotaNetnsTest.
  */
@@ -92,126 +93,65 @@ class SharingLenderNetnsTest {
     }
 
     /**
-     * A rising quota was a new limit with a full bucket, so a window starting just before the change
-     * carried the old limit's burst and the new one's whole bound (0.999 of the quota here, where the
-     * bound is 0.990). The old limit now holds beside the new one for a window (also across a second
-     * change within it): no window above the larger quota. Each direction on its own (down: the
-     * server to the borrower, up: the borrower to the server), the other direction's limit left as
-     * it is.
+     * The offer rises (twice within a window) and later falls, while the server blasts above every
+     * quota, each direction on its own (down: the server to the borrower, up: the borrower to the
+     * server): every window that starts before the rise carries at most the old quota, every one at
+     * most the largest, every one that starts after the fall at most the fallen quota; the other
+     * direction's quota is untouched.
      */
     @ParameterizedTest
     @ValueSource(strings = {"down", "up"})
-    void aRisingQuotaNeverLetsAWindowCarryTheOldBurstAndTheNewBound(String direction) throws Exception {
+    void aQuotaThatRisesAndFallsHoldsEveryWindowToTheQuotaInForceAtItsStart(String direction) throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
                 Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
             wire(bo, sharer, server);
             boolean down = direction.equals("down");
-            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
+            SharingLenderRules rules = LenderTicker.rules(sharer);
             rules.removeAll();
-            EmergencyQuota small = new EmergencyQuota(100_000, 1000); // R = 49 500 B/s, its bucket full after a second
-            EmergencyQuota large = new EmergencyQuota(1_000_000, 1000); // R = 495 000 B/s
-            EmergencyQuota other = new EmergencyQuota(300_000, 1000); // the other direction's: R = 148 500 B/s
-            rules.apply("bo1", "cwhelp0", down ? small : other, down ? other : small);
-            Thread.sleep(1200);
-            // 1.2 MB/s, above both rates, for 3 s
-            List<EmergencyHelperNetnsTest.Arrival> got = blast(down ? bo : server, down ? BORROWER : SERVER,
-                    down ? server : bo, 1200, 3, () -> {
-                        long until = System.nanoTime() + S10.toNanos();
-                        while (carried(rules, down) == 0) {
-                            assertTrue(System.nanoTime() < until, "nothing reached the " + (down ? "borrower" : "server"));
-                            Thread.sleep(5);
-                        }
-                        // the old limit's full bucket has begun to pass: the offer rises now, twice within a window
+            EmergencyQuota small = new EmergencyQuota(100_000, 1000);
+            EmergencyQuota large = new EmergencyQuota(1_000_000, 1000);
+            EmergencyQuota fallen = new EmergencyQuota(300_000, 1000);
+            EmergencyQuota other = new EmergencyQuota(300_000, 1000);
+            long[] rise = new long[1];
+            long[] fall = new long[1];
+            List<EmergencyHelperNetnsTest.Arrival> got;
+            synchronized (rules) {
+                rules.apply("bo1", "cwhelp0", down ? small : other, down ? other : small);
+            }
+            try (LenderTicker ticks = new LenderTicker(rules, 1000)) {
+                // 1.2 MB/s, above every quota's rate, for 6 s
+                got = blast(down ? bo : server, down ? BORROWER : SERVER, down ? server : bo, 1200, 6, () -> {
+                    Thread.sleep(1500);
+                    synchronized (rules) {
+                        rise[0] = realtimeNs();
                         EmergencyQuota between = new EmergencyQuota(500_000, 1000);
                         rules.apply("bo1", "cwhelp0", down ? between : other, down ? other : between);
                         rules.apply("bo1", "cwhelp0", down ? large : other, down ? other : large);
-                        String both = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-                        assertTrue(both.contains("rate over 49500 bytes") && both.contains("rate over 495000 bytes")
-                                && !both.contains("rate over 247500 bytes"), "the first and the last hold, not the one between: "
-                                + both);
-                        assertEquals(1, both.split("rate over 148500 bytes", -1).length - 1,
-                                "the other direction keeps its one limit: " + both);
-                        Thread.sleep(large.windowMs());
-                        rules.settle("bo1", "cwhelp0");
-                        assertFalse(sharer.sh("nft", "list", "table", "inet", "coopwan_lend").contains("rate over 49500 bytes"),
-                                "the old limit is gone once settled");
-                    });
-            EmergencyHelperNetnsTest.Windows w = EmergencyHelperNetnsTest.slidingWindows(got, 1_000_000_000L, Long.MIN_VALUE);
-            System.out.printf("sharing lender netns, %s: a rising quota, most in one window %d B of the larger quota %d"
-                    + " (bound %.0f), %d arrivals%n", direction, w.maxBytes(), large.quotaBytes(), large.boundBytes(), got.size());
-            assertTrue(got.size() > 1000, "the large quota passed: " + got.size());
-            assertTrue(w.maxBytes() <= large.boundBytes(), "most in one window " + w.maxBytes() + " B, the larger quota "
-                    + large.quotaBytes() + " (bound " + large.boundBytes() + ")");
-            assertEquals(0, carried(rules, !down), "nothing went the other way");
-            rules.removeAll();
-        }
-    }
-
-    /**
-     * The sharing benchmark's case at T = 10 s (its lent download measured 1.001 of the quota per
-     * segment on the tunnel): the offer rises from the floor to the offer and, within that window,
-     * falls part of the way; one window after that settles; later it rises again, settles and
-     * carries alone for more than a window, the lender's timing (LendingSession: SettleQuota a window after the last SetQuota). The server
-     * blasts above every rate throughout; every sliding window of 10 s, by the borrower's kernel
-     * timestamps, stays within the bound of the largest quota, every window that starts after the
-     * fall and ends before the second rise within the smaller quota's bound, and every window that
-     * starts before the first rise (it ends before the floor's limit settles) within the floor's.
-     */
-    @Test
-    void tenSecondWindowsHoldAcrossAnOfferRisingFromTheFloorAndFallingWithinAWindow() throws Exception {
-        try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
-                Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
-            wire(bo, sharer, server);
-            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
-            rules.removeAll();
-            long windowNs = 10_000_000_000L;
-            EmergencyQuota floor = new EmergencyQuota(150_000, 10_000); // R = 13 500 B/s
-            EmergencyQuota offer = new EmergencyQuota(1_000_000, 10_000); // R = 90 000 B/s
-            EmergencyQuota part = new EmergencyQuota(400_000, 10_000); // R = 36 000 B/s
-            rules.apply("bo1", "cwhelp0", floor);
-            long[] at = new long[3]; // the borrower's clock (realtime, as its timestamps): rise, fall, rise again
-            // 200 kB/s (above every rate) for 40 s: the last 12 s under the offer alone
-            List<EmergencyHelperNetnsTest.Arrival> got = blast(bo, server, 200, 40, () -> {
-                long until = System.nanoTime() + S10.toNanos();
-                while (carried(rules, true) == 0) {
-                    assertTrue(System.nanoTime() < until, "nothing reached the borrower");
-                    Thread.sleep(5);
-                }
-                Thread.sleep(2000); // the floor's full bucket has passed and it carries its rate: the offer rises
-                at[0] = realtimeNs();
-                rules.apply("bo1", "cwhelp0", offer);
-                Thread.sleep(3000); // and falls part of the way within that window
-                at[1] = realtimeNs();
-                rules.apply("bo1", "cwhelp0", part);
-                Thread.sleep(offer.windowMs());
-                rules.settle("bo1", "cwhelp0");
-                String settled = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-                assertTrue(settled.contains("rate over 36000 bytes") && !settled.contains("rate over 13500 bytes")
-                        && !settled.contains("rate over 90000 bytes"), "settled to the last quota: " + settled);
-                Thread.sleep(2000);
-                at[2] = realtimeNs();
-                rules.apply("bo1", "cwhelp0", offer); // the offer rises again
-                Thread.sleep(offer.windowMs());
-                rules.settle("bo1", "cwhelp0");
-            });
+                    }
+                    Thread.sleep(2500);
+                    synchronized (rules) {
+                        fall[0] = realtimeNs();
+                        rules.apply("bo1", "cwhelp0", down ? fallen : other, down ? other : fallen);
+                    }
+                });
+                assertEquals(0, ticks.failures(), "every tick read the objects");
+                assertTrue(ticks.ticks() > 100, "ticks: " + ticks.ticks());
+            }
+            long windowNs = 1_000_000_000L;
             EmergencyHelperNetnsTest.Windows all = EmergencyHelperNetnsTest.slidingWindows(got, windowNs, Long.MIN_VALUE);
-            // a window that starts before the rise ends before the floor's limit settles (a window after the fall)
-            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, at[0], at[1] + windowNs);
-            long afterFall = mostInWindowsWithin(got, windowNs, at[1], Long.MAX_VALUE, at[2]);
-            System.out.printf("sharing lender netns, 10 s windows: most in one window %d B (bound %.0f of the offer's %d),"
-                    + " before the rise %d B (floor's bound %.0f), between the fall and the second rise %d B (bound %.0f),"
-                    + " %d windows, %d arrivals%n", all.maxBytes(), offer.boundBytes(), offer.quotaBytes(), beforeRise,
-                    floor.boundBytes(), afterFall, part.boundBytes(), all.checked(), got.size());
-            // a window under the offer alone carries at least its rate for T (0.9 of the offer) minus what it drained before
-            assertTrue(all.maxBytes() > offer.quotaBytes() * 8 / 10, "the offer passed: " + all.maxBytes());
-            assertTrue(all.maxBytes() <= offer.boundBytes(), "most in one window " + all.maxBytes() + " B, the offer's bound "
-                    + offer.boundBytes());
-            assertTrue(beforeRise <= floor.boundBytes(), "before the rise " + beforeRise + " B, the floor's bound "
-                    + floor.boundBytes());
-            assertTrue(afterFall <= part.boundBytes(), "after the fall " + afterFall + " B, its bound " + part.boundBytes());
-            // (the floor holds beside the fallen offer until settled, so the windows after the fall carry less than its quota)
-            assertTrue(beforeRise > floor.quotaBytes() / 2 && afterFall > floor.quotaBytes() / 2,
-                    "windows were checked on both sides: " + beforeRise + ", " + afterFall);
+            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, rise[0], Long.MAX_VALUE);
+            long afterFall = mostInWindowsWithin(got, windowNs, fall[0], Long.MAX_VALUE, Long.MAX_VALUE);
+            long settled = mostInWindowsWithin(got, windowNs, rise[0] + windowNs, fall[0] - windowNs, fall[0]);
+            System.out.printf("sharing lender netns, %s: most in one window %d B (largest quota %d), starting before the rise %d B"
+                    + " (quota %d), after the fall %d B (quota %d), between them %d B (%.3f of the large quota); %d arrivals%n",
+                    direction, all.maxBytes(), large.quotaBytes(), beforeRise, small.quotaBytes(), afterFall,
+                    fallen.quotaBytes(), settled, (double) settled / large.quotaBytes(), got.size());
+            assertTrue(all.maxBytes() <= large.quotaBytes(), "most in one window " + all.maxBytes());
+            assertTrue(beforeRise <= small.quotaBytes(), "a window that began before the rise: " + beforeRise);
+            assertTrue(afterFall <= fallen.quotaBytes(), "a window that began after the fall: " + afterFall);
+            // a whole window under the large quota alone carries nearly all of it (T / (T + tick) = 0.95)
+            assertTrue(settled > 0.85 * large.quotaBytes(), "the large quota's windows carried " + settled);
+            assertEquals(0, carried(rules, !down), "nothing went the other way");
             rules.removeAll();
         }
     }
@@ -271,15 +211,7 @@ class SharingLenderNetnsTest {
             print("sent", flush=True)
             """;
 
-    /**
-     * Why the sharing benchmark counted 1.001 of the quota per segment where the limit's bound is
-     * 0.990: the limit counts a packet as its forward hook sees it, and a TCP stream arrives there
-     * as packets of many segments (GRO on a real WAN device; here the server's GSO across a veth),
-     * one IP and TCP header each, while the device towards the borrower sends segments of at most
-     * its MTU that each carry theirs (the tunnel: no offload; here a device allowed one segment per
-     * packet). So the segments' IP lengths add up to more than the limit counted, by their headers
-     * only: what EmergencyQuota's unit says.
-     */
+
     @Test
     void theLimitCountsAPacketOfManySegmentsOnceTheirHeadersAreNotCounted() throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
@@ -287,9 +219,9 @@ class SharingLenderNetnsTest {
             wire(bo, sharer, server);
             // the stand-in tunnel, like the TUN, sends every segment on its own
             sharer.sh("ip", "link", "set", "dev", "cwhelp0", "gso_max_segs", "1");
-            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
+            SharingLenderRules rules = LenderTicker.rules(sharer);
             rules.removeAll();
-            rules.apply("bo1", "cwhelp0", new EmergencyQuota(1_000_000_000L, 10_000)); // R = 90 MB/s
+            rules.apply("bo1", "cwhelp0", new EmergencyQuota(1_000_000_000L, 10_000)); // far above the stream
             String[] r;
             try (NetnsProcess receiver = new NetnsProcess(bo, "python3", "-c", TCP_COUNTING_RECEIVER, SERVER, "5002")) {
                 assertEquals("ready", receiver.line(S10));
@@ -350,31 +282,46 @@ class SharingLenderNetnsTest {
         return c.isEmpty() ? 0 : down ? c.get(0).carriedBytes() : c.get(0).carriedUpBytes();
     }
 
+    /**
+     * A steady blast at twice the quota's rate for 5 s: every window within the quota, the windows
+     * after the first carry nearly all of it (the token bucket it replaced: half), the excess is
+     * counted as dropped, and removal leaves nothing.
+     */
     @Test
-    void downloadsToABorrowerStayWithinItsQuotaInEveryWindow() throws Exception {
+    void downloadsToABorrowerStayWithinItsQuotaInEveryWindowAndNearlyFillIt() throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
                 Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
             wire(bo, sharer, server);
-            SharingLenderRules rules = new SharingLenderRules(sharer.runner);
+            SharingLenderRules rules = LenderTicker.rules(sharer);
             rules.removeAll();
-            EmergencyQuota quota = new EmergencyQuota(200_000, 1000); // R = 99 000 B/s
-            rules.apply("bo1", "cwhelp0", new EmergencyQuota(1_000_000, 1000));
-            rules.apply("bo1", "cwhelp0", quota); // the offer fell: the new limit replaces the old
+            EmergencyQuota quota = new EmergencyQuota(200_000, 1000);
+            rules.apply("bo1", "cwhelp0", quota);
             String listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-            assertTrue(listed.contains("rate over 99000 bytes/second"), listed);
-            assertTrue(listed.contains("rate over 495000"), "the old limit holds beside it for a window: " + listed);
-            rules.settle("bo1", "cwhelp0");
-            listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-            assertFalse(listed.contains("rate over 495000"), "then it is gone: " + listed);
+            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 200000 bytes"), listed);
 
-            List<EmergencyHelperNetnsTest.Arrival> got = blast(bo, server, 400, 4, () -> { });
+            List<EmergencyHelperNetnsTest.Arrival> got;
+            long start = realtimeNs();
+            try (LenderTicker ticks = new LenderTicker(rules, quota.windowMs())) {
+                got = blast(bo, server, 400, 5, () -> { });
+                assertEquals(0, ticks.failures());
+            }
             assertTrue(got.size() > 100, "arrived: " + got.size());
             EmergencyHelperNetnsTest.Windows w = EmergencyHelperNetnsTest.slidingWindows(got, 1_000_000_000L, Long.MIN_VALUE);
-            assertTrue(w.maxBytes() <= quota.boundBytes(), "most in one window " + w.maxBytes() + " B, quota "
-                    + quota.quotaBytes() + " (bound " + quota.boundBytes() + ")");
+            long first = got.get(0).atNs();
+            long later = mostInWindowsWithin(got, 1_000_000_000L, first + 1_000_000_000L, first + 3_000_000_000L,
+                    first + 4_500_000_000L);
+            long lastSecond = got.stream().filter(a -> a.atNs() >= first + 3_000_000_000L && a.atNs() < first + 4_000_000_000L)
+                    .mapToLong(EmergencyHelperNetnsTest.Arrival::ipBytes).sum();
+            System.out.printf("sharing lender netns, steady: most in one window %d B of the quota %d; the fourth second"
+                    + " carried %d B (%.3f of it), %d arrivals (since %d ms after the rules)%n", w.maxBytes(),
+                    quota.quotaBytes(), lastSecond, (double) lastSecond / quota.quotaBytes(), got.size(),
+                    (first - start) / 1_000_000);
+            assertTrue(w.maxBytes() <= quota.quotaBytes(), "most in one window " + w.maxBytes() + " B, quota "
+                    + quota.quotaBytes());
+            assertTrue(later > 0.85 * quota.quotaBytes(), "windows after the first carried " + later);
             SharingLenderRules.Counters c = rules.counters().get(0);
             assertEquals("bo1", c.name());
-            assertTrue(c.droppedBytes() > 500_000, "about 1.6 MB sent, at most about 0.5 MB passed: " + c);
+            assertTrue(c.droppedBytes() > 800_000, "2 MB sent, about 1 MB passed: " + c);
             assertTrue(c.carriedBytes() >= got.size() * 1000L, c + " for " + got.size() + " arrivals");
 
             rules.remove("bo1", "cwhelp0");

@@ -94,71 +94,102 @@ class SharingLenderRulesTest {
 
     private static final String T = "inet coopwan_lend ";
 
+    /** A scripted nft conversation: the listings it answers in turn (the last one again), the commands sent. */
+    static final class ScriptedNft implements NftSession {
+        final java.util.ArrayDeque<String> listings = new java.util.ArrayDeque<>(List.of("{\"nftables\": []}"));
+        final List<String> sent = new java.util.ArrayList<>();
+
+        @Override
+        public String list(String command, java.time.Duration timeout) {
+            assertEquals("list counters table inet coopwan_lend", command);
+            return listings.size() > 1 ? listings.poll() : listings.peek();
+        }
+
+        @Override
+        public void send(String commands) {
+            sent.add(commands);
+        }
+
+        @Override
+        public long refused() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static String counterJson(String name, long bytes) {
+        return "{\"counter\": {\"family\": \"inet\", \"name\": \"" + name + "\", \"table\": \"coopwan_lend\", \"handle\": 4, "
+                + "\"packets\": 9, \"bytes\": " + bytes + "}}";
+    }
+
+    @Test
+    void nftsJsonListingGivesEachCountersBytes() {
+        String json = "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"json_schema_version\": 1}}, "
+                + "{\"quota\": {\"family\": \"inet\", \"name\": \"qd_r4796\", \"table\": \"coopwan_lend\", \"handle\": 2, "
+                + "\"bytes\": 625000, \"used\": 625000, \"inv\": true}}, " + counterJson("carried_down_r4796", 77) + ", "
+                + counterJson("seen_down_r4796", 900) + "]}";
+        assertEquals(java.util.Map.of("carried_down_r4796", 77L, "seen_down_r4796", 900L), SharingLenderRules.counterBytes(json),
+                "a quota's consumption is not a counter (nft lists it capped at the bound)");
+        assertTrue(SharingLenderRules.counterBytes("garbage {\"counter\": {\"name\": 5}}").isEmpty());
+    }
+
     /**
-     * Each direction's quota is its own: a change in one re-creates only its limit (the other's
-     * bucket keeps its state), in the other slot with the replaced one beside it until settle; a
-     * change within the window of the last replaces the newer and keeps the older; settle drops
-     * the older in every direction that holds one, and nothing twice.
+     * A borrower's objects are created at zero once; a new offer changes only the thresholds (no
+     * object is re-created, so no count starts over); each tick writes the bounds that moved: what
+     * the quota judged (the seen counter, read first) plus what the window leaves; removal deletes
+     * the objects.
      */
     @Test
-    void eachDirectionReplacesOnlyItsOwnLimitAndKeepsTheOldOneUntilSettled() {
+    void aBorrowerGetsFreshObjectsOnceAndTheTicksMoveTheBounds() {
         RecordingCommandRunner r = new RecordingCommandRunner();
-        SharingLenderRules rules = new SharingLenderRules(r);
+        ScriptedNft nft = new ScriptedNft();
+        long[] now = {1_000_000_000L};
+        SharingLenderRules rules = new SharingLenderRules(r, nft, () -> now[0]);
         EmergencyQuota q1 = new EmergencyQuota(625_000, 1000);
         EmergencyQuota q2 = new EmergencyQuota(250_000, 1000);
-        EmergencyQuota q3 = new EmergencyQuota(12_500, 1000);
         rules.apply("r4796", "cwh4", q1, q1);
         String first = ran(r, 0);
-        assertTrue(first.contains("add limit " + T + "qd0_r4796 { " + q1.nftSpec()) && first.contains("add limit " + T
-                + "qu0_r4796 { " + q1.nftSpec()), first);
-        assertFalse(first.contains("qd1_") || first.contains("qu1_"), first);
+        for (String d : List.of("qd_", "qu_")) {
+            assertTrue(first.contains("delete quota " + T + d + "r4796\nadd quota " + T + d + "r4796 { over 625000 bytes; }"),
+                    d + ": " + first);
+        }
+        assertTrue(first.contains("add rule " + T + "b_r4796 counter name \"seen_down_r4796\" quota name \"qd_r4796\""
+                + " counter name \"over_down_r4796\" drop"), first);
+        assertTrue(first.contains("delete counter " + T + "carried_down_r4796\nadd counter " + T + "carried_down_r4796"),
+                first);
+        assertEquals(1000, SharingLenderRules.tickMs(1000) * 20);
+        assertEquals(1000, rules.shortestWindowMs());
+
+        // 0.5 s later 400 000 were judged down and 300 000 passed: the bound is 400 000 plus 325 000
+        now[0] += 500_000_000L;
+        String counters = "[" + counterJson("seen_down_r4796", 400_000) + ", " + counterJson("carried_down_r4796", 300_000)
+                + ", " + counterJson("seen_up_r4796", 0) + ", " + counterJson("carried_up_r4796", 0) + "]";
+        nft.listings.clear();
+        nft.listings.add(counters);
+        rules.refresh();
+        assertEquals(List.of("add quota " + T + "qd_r4796 { over 725000 bytes; }\n"), nft.sent, "the upload's bound stays");
+        nft.sent.clear();
+        rules.refresh();
+        assertTrue(nft.sent.isEmpty(), "nothing moved, nothing written: " + nft.sent);
 
         int at = r.calls().size();
         rules.apply("r4796", "cwh4", q2, q1); // the download offer fell
-        String down = ran(r, at);
-        assertTrue(down.contains("add limit " + T + "qd1_r4796 { " + q2.nftSpec()), down);
-        assertTrue(down.contains("add rule " + T + "b_r4796 limit name \"qd1_r4796\"")
-                && down.contains("add rule " + T + "b_r4796 limit name \"qd0_r4796\""), "the old one beside it: " + down);
-        assertFalse(down.contains("u_r4796 limit") || down.contains("flush chain " + T + "u_r4796") || down.contains("qu"),
-                "the upload's limit untouched: " + down);
-
-        at = r.calls().size();
-        rules.apply("r4796", "cwh4", q3, q2); // within the window: down a third time, up a second
-        String again = ran(r, at);
-        assertTrue(again.contains("add limit " + T + "qd1_r4796 { " + q3.nftSpec()), "the newer slot takes it: " + again);
-        assertFalse(again.contains("delete limit " + T + "qd0_r4796"), "the older holds on: " + again);
-        assertTrue(again.contains("add limit " + T + "qu1_r4796 { " + q2.nftSpec())
-                && again.contains("add rule " + T + "u_r4796 limit name \"qu0_r4796\""), again);
-
-        at = r.calls().size();
-        rules.apply("r4796", "cwh4", q3, q2);
-        assertFalse(ran(r, at).contains("limit"), "the same quotas: no limit touched, " + ran(r, at));
-
-        at = r.calls().size();
-        rules.settle("r4796", "cwh4");
-        String settled = ran(r, at);
-        assertTrue(settled.contains("delete limit " + T + "qd0_r4796") && settled.contains("delete limit " + T + "qu0_r4796"),
-                settled);
-        assertFalse(settled.contains("limit name \"qd0_") || settled.contains("limit name \"qu0_"), settled);
-        assertTrue(settled.contains("limit name \"qd1_r4796\"") && settled.contains("limit name \"qu1_r4796\""), settled);
-        at = r.calls().size();
-        rules.settle("r4796", "cwh4");
-        assertEquals(at, r.calls().size(), "nothing left to settle");
-
-        rules.apply("r4796", "cwh4", q1, q2); // the download offer back up: the free slot
-        String back = ran(r, at);
-        assertTrue(back.contains("add limit " + T + "qd0_r4796 { " + q1.nftSpec())
-                && back.contains("limit name \"qd1_r4796\""), back);
+        String fell = ran(r, at);
+        assertFalse(fell.contains("quota " + T) || fell.contains("counter " + T), "nothing re-created: " + fell);
+        assertEquals(List.of("add quota " + T + "qd_r4796 { over 400000 bytes; }\n"), nft.sent,
+                "at once: 250 000 less the 300 000 that passed leaves nothing more");
 
         at = r.calls().size();
         rules.remove("r4796", "cwh4");
         String removed = ran(r, at);
-        for (String l : List.of("qd0_", "qd1_", "qu0_", "qu1_")) {
-            assertTrue(removed.contains("delete limit " + T + l + "r4796"), l + ": " + removed);
-        }
-        at = r.calls().size();
-        rules.apply("r4796", "cwh4", q2, q2);
-        String fresh = ran(r, at);
-        assertTrue(fresh.contains("qd0_r4796") && !fresh.contains("qd1_"), "after removal it starts afresh: " + fresh);
+        assertTrue(removed.contains("delete quota " + T + "qd_r4796") && removed.contains("delete quota " + T + "qu_r4796")
+                && removed.contains("delete counter " + T + "seen_up_r4796"), removed);
+        assertEquals(0, rules.shortestWindowMs());
+        nft.sent.clear();
+        rules.refresh();
+        assertTrue(nft.sent.isEmpty(), "no borrower, no tick");
     }
 }

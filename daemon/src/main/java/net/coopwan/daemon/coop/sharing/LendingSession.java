@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import net.coopwan.daemon.coop.emergency.EmergencyMessage;
+import net.coopwan.daemon.steer.SlidingWindowQuota;
 
 /**
  * The sharer's side of one borrower's path, as a plain state machine: events in, actions out.
@@ -14,7 +15,7 @@ import net.coopwan.daemon.coop.emergency.EmergencyMessage;
  * (USE accepted) PREPARING --path ready--> LENDING (ANSWER granted; a repeated USE gets it again)
  * PREPARING --set-up failed--> CLOSED (ANSWER refused: set-up failed)
  * LENDING --offer changed--> LENDING (the kernel quotas follow the new offer at once, each direction its own;
- *                                     a replaced quota holds beside the new one for one window, then settles)
+ *                                     a window that began before a rise keeps the older one: SlidingWindowQuota)
  * LENDING --RELEASE--> CLOSED (path closed, RELEASE_ACK)
  * LENDING --no USE for 5 s (the lease)--> CLOSED (path closed: the borrower stopped or lost the channel)
  * </pre>
@@ -49,10 +50,6 @@ public final class LendingSession {
     public record ClosePath() implements Action {
     }
 
-    /** The quotas replaced stop holding beside the new ones, a window after the last change (SharingLenderRules#settle). */
-    public record SettleQuota() implements Action {
-    }
-
     public record Changed(State from, State to, String why) implements Action {
     }
 
@@ -67,9 +64,6 @@ public final class LendingSession {
     private long leaseNanos;
     private long downQuotaBytes;
     private long upQuotaBytes;
-    /** When the last SetQuota was given and its window, while its settling is due; 0 when none is. */
-    private long quotaSetNanos;
-    private long quotaWindowNanos;
 
     /** A USE for {@code offer} was accepted; the grant carries the quota for it. */
     public LendingSession(String borrowerId, SharingMessage.Offer offer, EmergencyMessage.Grant grant, long now) {
@@ -88,12 +82,11 @@ public final class LendingSession {
 
     /**
      * What a sharer's kernel quota for {@code kbps} over {@code windowMs} lets through when it is
-     * used all the time: {@code 0.99 T / (1 + T)} of the rate, half of it for T = 1 s, 90 % for 10 s
-     * (steer.EmergencyQuota: the kernel's bucket cannot be shallower than a second of rate, and any
-     * window of T must stay within the quota; docs/emergency-kernel.md, "Cost").
+     * used all the time: the quota per window and a tick of its sliding window, 94.3 % of the rate
+     * for T = 1 s and 10 s (steer.SlidingWindowQuota; docs/PROTOCOL.md 3.13).
      */
     public static long sustainedKbps(long kbps, long windowMs) {
-        return kbps * 99 * windowMs / (100 * (1000 + windowMs));
+        return kbps * SlidingWindowQuota.sustainedPerMille(windowMs) / 1000;
     }
 
     /**
@@ -165,8 +158,6 @@ public final class LendingSession {
         }
         downQuotaBytes = down;
         upQuotaBytes = up;
-        quotaSetNanos = now;
-        quotaWindowNanos = offer.windowMs() * 1_000_000L;
         return List.of(new SetQuota(down, up, offer.windowMs()));
     }
 
@@ -181,13 +172,9 @@ public final class LendingSession {
         return out;
     }
 
-    /** The lease: no USE for 5 s closes the path; a quota set a window ago settles. */
+    /** The lease: no USE for 5 s closes the path. */
     public List<Action> tick(long now) {
         List<Action> out = new ArrayList<>();
-        if (state == State.LENDING && quotaWindowNanos > 0 && now - quotaSetNanos >= quotaWindowNanos) {
-            quotaWindowNanos = 0;
-            out.add(new SettleQuota());
-        }
         if (state == State.LENDING && now - leaseNanos >= LEASE_NANOS) {
             out.add(new ClosePath());
             change(out, State.CLOSED, "no USE for 5 s (the borrower stopped or lost the channel)");

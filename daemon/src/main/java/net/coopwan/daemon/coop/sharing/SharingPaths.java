@@ -49,9 +49,6 @@ public interface SharingPaths {
     /** Sharer: the kernel quotas of that path, towards the borrower and from it; throws with the reason. */
     void setLendQuota(String borrowerId, long downQuotaBytes, long upQuotaBytes, long windowMs) throws Exception;
 
-    /** Sharer: the quotas replaced by the last {@link #setLendQuota}s (each direction's) stop holding; never throws. */
-    void settleLendQuota(String borrowerId);
-
     /** Sharer: removes that path; never throws. */
     void closeLend(String borrowerId);
 

@@ -794,8 +794,6 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                         }
                     }
                 });
-            } else if (a instanceof LendingSession.SettleQuota) {
-                worker.execute(() -> paths.settleLendQuota(id));
             } else if (a instanceof LendingSession.ClosePath) {
                 worker.execute(() -> closed(id, true, () -> paths.closeLend(id)));
             }

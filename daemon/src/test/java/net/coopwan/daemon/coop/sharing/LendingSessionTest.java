@@ -64,18 +64,6 @@ class LendingSessionTest {
     }
 
     @Test
-    void aReplacedQuotaSettlesOneWindowAfterTheChange() {
-        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
-        l.onPathOpened(null);
-        l.onUse(0);
-        assertTrue(l.tick(2_000 * MS).isEmpty(), "no change, nothing to settle");
-        assertEquals(1, l.onOffer(new SharingMessage.Offer(9, 2, 0, 0, 1000), 2_100 * MS).size());
-        assertTrue(l.tick(3_000 * MS).isEmpty(), "the old limit holds beside the new one for a window");
-        assertEquals(List.of(new LendingSession.SettleQuota()), l.tick(3_100 * MS));
-        assertTrue(l.tick(3_200 * MS).isEmpty(), "once");
-    }
-
-    @Test
     void theLeaseAndTheReleaseCloseThePath() {
         LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
         l.onPathOpened(null);

@@ -1,0 +1,142 @@
+package net.coopwan.daemon.steer;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * Seed 001 [0131] as written: count "the amount of data ... sent during the immediately preceding
+ * time interval T", compare it "to a predefined threshold" and drop what exceeds it. One direction
+ * of one borrower, computed by the daemon and enforced by the kernel: the kernel has no sliding
+ * window, but it has an nftables {@code quota} object (drop once its consumption passes a bound)
+ * and a counter of what passed. This class says where the bound goes, tick after tick, so that
+ * <b>no window of T ever carries more than the threshold</b>, whatever the daemon's delays.
+ *
+ * <p><b>Why it holds.</b> The quota object counts every packet it judges, passed or dropped
+ * (nft_quota adds before it compares), so its consumption Q is not what passed; the counter C after
+ * it is. A tick reads Q, then C (in that order), and writes the bound {@code L = Q + A} with the
+ * allowance {@code A = threshold - (C - C_base)}, where {@code C_base} is a reading of C that
+ * returned at least T before the time the new bound is written. From the reading on, the quota
+ * passes at most {@code L - Q} bytes (Q only grows, by at least what passes), so at any time x while
+ * this bound is in force {@code C(x) <= C + A = C_base + threshold}; and since the base reading
+ * happened before {@code x - T}, {@code C(x) - C(x - T) <= C(x) - C_base <= threshold}. A late
+ * tick only leaves the older, smaller bound in force longer; a daemon that stops leaves a bound
+ * that is used up and then drops everything: it fails closed.
+ *
+ * <p><b>What it costs</b>: the base is between T and T plus a tick old, so a borrower that sends
+ * without pause gets the threshold per {@code T + tick}: {@code T / (T + tick)} of the rate, 95 % for
+ * a tick of T/20 (the token bucket of {@link EmergencyQuota} sustains {@code 0.99 T / (1 + T)}, half
+ * for T = 1 s, because the kernel's bucket cannot be shallower than a second of rate). The
+ * threshold may be spent as one burst after an idle window, which is what "any window of T" allows.
+ *
+ * <p><b>A changed threshold</b> binds windows that end after it is written; one that began before
+ * it must hold the older threshold too, so the allowance uses the smallest threshold in force over
+ * the last T: a fall binds at once, a rise after one window.
+ *
+ * <p>Times are the daemon's monotonic nanoseconds. Not thread-safe.
+ */
+public final class SlidingWindowQuota {
+
+    /** What the carried counter had reached, read by {@code atNanos} at the latest. */
+    private record Reading(long atNanos, long carried) {
+    }
+
+    /** A threshold in force from {@code sinceNanos}. */
+    private record Threshold(long sinceNanos, long bytes) {
+    }
+
+    private final long windowNanos;
+    /** Readings newer than the base, oldest first. */
+    private final ArrayDeque<Reading> readings = new ArrayDeque<>();
+    /** Thresholds in force over the last window, oldest first; the first began at or before it. */
+    private final ArrayDeque<Threshold> thresholds = new ArrayDeque<>();
+    private Reading base;
+
+    /**
+     * A quota whose counter and quota object are created (at zero) after {@code createdNanos}:
+     * nothing had passed before, so that moment is a base for every later window.
+     */
+    public SlidingWindowQuota(long thresholdBytes, long windowMs, long createdNanos) {
+        if (windowMs < 1 || thresholdBytes < 0) {
+            throw new IllegalArgumentException("window " + windowMs + " ms, threshold " + thresholdBytes);
+        }
+        this.windowNanos = windowMs * 1_000_000L;
+        this.base = new Reading(createdNanos, 0);
+        thresholds.add(new Threshold(createdNanos, thresholdBytes));
+    }
+
+    /** Ticks per window: the base is between T and T + T/20 old, so 95 % of the threshold's rate flows. */
+    public static final int TICKS_PER_WINDOW = 20;
+    /** Shortest tick: more often buys little and costs a reading each time. */
+    public static final long MIN_TICK_MS = 25;
+
+    /** How often the bound should move for a window of {@code windowMs}. */
+    public static long tickMs(long windowMs) {
+        return Math.max(MIN_TICK_MS, windowMs / TICKS_PER_WINDOW);
+    }
+
+    /**
+     * What a sender that never pauses gets, per mille of the threshold's own rate (threshold / T):
+     * the threshold per T plus a tick, less 1 % for ticks that come late (a busy router). 943 for
+     * T = 1 s and 10 s, 792 for 0.1 s.
+     */
+    public static long sustainedPerMille(long windowMs) {
+        return 990 * windowMs / (windowMs + tickMs(windowMs));
+    }
+
+    public long windowMs() {
+        return windowNanos / 1_000_000L;
+    }
+
+    /** The threshold in force now (the last one set). */
+    public long threshold() {
+        return thresholds.getLast().bytes();
+    }
+
+    /** A new threshold from {@code nowNanos} on. */
+    public void threshold(long bytes, long nowNanos) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("threshold " + bytes);
+        }
+        if (bytes != threshold()) {
+            thresholds.add(new Threshold(nowNanos, bytes));
+        }
+    }
+
+    /**
+     * The bound to write into the quota object.
+     *
+     * @param consumed   the quota object's consumption, read first
+     * @param carried    the counter of what passed, read after it
+     * @param readNanos  a time after both readings returned
+     * @param writeNanos a time before the new bound is written (at or after {@code readNanos})
+     */
+    public long bound(long consumed, long carried, long readNanos, long writeNanos) {
+        long oldest = writeNanos - windowNanos;
+        for (Iterator<Reading> it = readings.iterator(); it.hasNext();) {
+            Reading r = it.next();
+            if (r.atNanos() - oldest > 0) {
+                break;
+            }
+            base = r;
+            it.remove();
+        }
+        while (thresholds.size() > 1) {
+            Iterator<Threshold> it = thresholds.iterator();
+            it.next();
+            if (it.next().sinceNanos() - oldest > 0) {
+                break;
+            }
+            thresholds.removeFirst();
+        }
+        long smallest = Long.MAX_VALUE;
+        for (Threshold t : thresholds) {
+            smallest = Math.min(smallest, t.bytes());
+        }
+        // a counter lower than the base's was reset behind our back: what passed since is unknown, so
+        // nothing more passes until a base from after the reset is a window old
+        long passed = carried - base.carried();
+        long allowance = passed < 0 ? 0 : Math.max(0, smallest - passed);
+        readings.add(new Reading(readNanos, carried));
+        return consumed + allowance;
+    }
+}

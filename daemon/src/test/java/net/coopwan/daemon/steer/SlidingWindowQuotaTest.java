@@ -1,0 +1,175 @@
+package net.coopwan.daemon.steer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The daemon-driven sliding window against a model of the kernel's quota object (consumption
+ * counts every packet judged, a packet passes while the consumption stays within the bound) and a
+ * daemon whose ticks come late, read the two objects at different moments and write while packets
+ * keep flowing: no window of T ever carries more than the threshold, and a steady sender gets
+ * nearly the threshold's rate.
+ */
+class SlidingWindowQuotaTest {
+
+    /** The kernel's side: the quota object and the counter behind it, in microseconds of time. */
+    private static final class Kernel {
+        long consumed;
+        long bound;
+        long carried;
+        final List<long[]> passed = new ArrayList<>();
+
+        void packet(long atMicros, int length) {
+            consumed += length;
+            if (consumed <= bound) {
+                carried += length;
+                passed.add(new long[] {atMicros, length});
+            }
+        }
+    }
+
+    private record Run(List<long[]> passed, List<long[]> thresholds) {
+    }
+
+    /**
+     * {@code seconds} of packets at {@code offeredFactor} times the largest threshold's rate;
+     * ticks every {@code tickMs} plus up to {@code lateMs}, now and then a stall of a second; the
+     * threshold changes at random times when {@code changes}.
+     */
+    private static Run run(long seed, long windowMs, long threshold, double offeredFactor, long tickMs, long lateMs,
+            boolean changes, boolean stalls, int seconds) {
+        Random rnd = new Random(seed);
+        Kernel k = new Kernel();
+        k.bound = threshold;
+        SlidingWindowQuota q = new SlidingWindowQuota(threshold, windowMs, 0);
+        List<long[]> thresholds = new ArrayList<>();
+        thresholds.add(new long[] {0, threshold});
+        double bytesPerMicro = offeredFactor * threshold / (windowMs * 1000.0);
+        long end = seconds * 1_000_000L;
+        long nextTick = tickMs * 1000;
+        long t = 0;
+        while (t < end) {
+            int len = 40 + rnd.nextInt(1461);
+            // exponential gaps around the offered rate, so bursts and lulls both happen
+            t += Math.max(1, (long) (-Math.log(1 - rnd.nextDouble()) * len / bytesPerMicro));
+            while (nextTick <= t) {
+                // the tick reads the objects as they are now: after every packet before t
+                long at = t;
+                if (changes && rnd.nextInt(20) == 0) {
+                    long nt = threshold / 4 + rnd.nextInt((int) threshold);
+                    q.threshold(nt, at * 1000);
+                    thresholds.add(new long[] {at, nt});
+                }
+                long consumed = k.consumed;
+                // packets between the two readings and between the reading and the write go by under the old bound
+                long carried = k.carried;
+                long read = at + rnd.nextInt(200);
+                long write = read + rnd.nextInt(200);
+                k.bound = q.bound(consumed, carried, read * 1000, write * 1000);
+                long stall = stalls && rnd.nextInt(100) == 0 ? 1_000_000 : rnd.nextInt((int) (lateMs * 1000 + 1));
+                nextTick = write + tickMs * 1000 + stall;
+            }
+            k.packet(t, len);
+        }
+        return new Run(k.passed, thresholds);
+    }
+
+    /** The threshold in force at {@code atMicros}. */
+    private static long thresholdAt(List<long[]> thresholds, long atMicros) {
+        long v = thresholds.get(0)[1];
+        for (long[] th : thresholds) {
+            if (th[0] <= atMicros) {
+                v = th[1];
+            }
+        }
+        return v;
+    }
+
+    /**
+     * The most any window of {@code windowMs} starting at a packet carried, over the threshold in
+     * force at its start (a fall cannot take back what passed before it: windows that start after
+     * it are within the new threshold; a rise binds only windows that start after it).
+     */
+    private static double worstWindow(Run run, long windowMs) {
+        List<long[]> p = run.passed();
+        double worst = 0;
+        long sum = 0;
+        int j = 0;
+        for (int i = 0; i < p.size(); i++) {
+            while (j < p.size() && p.get(j)[0] < p.get(i)[0] + windowMs * 1000) {
+                sum += p.get(j)[1];
+                j++;
+            }
+            long start = p.get(i)[0];
+            long allowed = thresholdAt(run.thresholds(), start);
+            worst = Math.max(worst, (double) sum / allowed);
+            sum -= p.get(i)[1];
+        }
+        return worst;
+    }
+
+    @Test
+    void noWindowEverCarriesMoreThanTheThresholdWhateverTheTicksDo() {
+        for (long seed = 1; seed <= 60; seed++) {
+            long windowMs = seed % 3 == 0 ? 100 : seed % 3 == 1 ? 1000 : 10_000;
+            long threshold = windowMs * 625;
+            Run r = run(seed, windowMs, threshold, 1.2 + (seed % 5) * 0.5, Math.max(5, windowMs / 20), seed % 2 * 30,
+                    seed % 4 == 0, true, windowMs == 10_000 ? 40 : 8);
+            double worst = worstWindow(r, windowMs);
+            assertTrue(worst <= 1.0, "seed " + seed + ": a window carried " + worst + " of its threshold");
+        }
+    }
+
+    @Test
+    void aSteadySenderGetsTheThresholdPerWindowAndATick() {
+        for (long windowMs : new long[] {1000, 10_000}) {
+            long threshold = windowMs * 625;
+            long tickMs = windowMs / 20;
+            int seconds = (int) (windowMs / 1000 * 12);
+            Run r = run(7, windowMs, threshold, 1.5, tickMs, 0, false, false, seconds);
+            long bytes = 0;
+            for (long[] p : r.passed()) {
+                bytes += p[0] >= 2 * windowMs * 1000 ? p[1] : 0;
+            }
+            double rate = bytes / (seconds - 2.0 * windowMs / 1000);
+            double full = threshold * 1000.0 / windowMs;
+            // T / (T + tick) = 0.952, less a stall of a second now and then
+            assertTrue(rate / full > 0.85, windowMs + " ms: " + rate / full + " of the threshold's rate");
+            assertTrue(rate / full <= 1.0, windowMs + " ms: " + rate / full);
+        }
+    }
+
+    @Test
+    void aFallBindsAtOnceARiseAfterAWindow() {
+        SlidingWindowQuota q = new SlidingWindowQuota(1000, 1000, 0);
+        assertEquals(1000, q.bound(0, 0, 1, 1));
+        q.threshold(400, 2_000_000_000L);
+        assertEquals(400, q.bound(0, 0, 2_000_000_001L, 2_000_000_001L));
+        q.threshold(2000, 3_000_000_000L);
+        // the 400 of a moment ago still binds a window that began then
+        assertEquals(400, q.bound(0, 0, 3_000_000_001L, 3_000_000_001L));
+        assertEquals(2000, q.bound(0, 0, 4_100_000_000L, 4_100_000_000L));
+    }
+
+    @Test
+    void theAllowanceIsWhatTheLastWindowLeftAndDropsCountInTheConsumptionOnly() {
+        SlidingWindowQuota q = new SlidingWindowQuota(1000, 1000, 0);
+        // 600 passed and 300 were dropped by 0.5 s: the allowance is 400 more than what passed, on top of Q
+        assertEquals(900 + 400, q.bound(900, 600, 500_000_000L, 500_000_000L));
+        // a second later the reading of 0.5 s (600) is the base: 1000 more than it, 200 passed since
+        assertEquals(1500 + 800, q.bound(1500, 800, 1_600_000_000L, 1_600_000_000L));
+    }
+
+    @Test
+    void aCounterBelowItsBaseLetsNothingMorePass() {
+        SlidingWindowQuota q = new SlidingWindowQuota(1000, 1000, 0);
+        q.bound(500, 500, 10_000_000L, 10_000_000L);
+        assertEquals(20, q.bound(20, 10, 1_100_000_000L, 1_100_000_000L));
+    }
+}
