@@ -216,21 +216,19 @@ public final class LatencyDemo {
 
     /** The echoes the game's JSON (its last line) counts, -1 when it printed none. */
     static int echoes(Path out) throws IOException {
-        String v = gameResult(out, "echoes");
-        return v == null ? -1 : Integer.parseInt(v);
+        return gameResult(out, "echoes") instanceof Number n ? n.intValue() : -1;
     }
 
-    /** The game's median round trip (ms, one decimal) from its JSON, "-" when it printed none. */
+    /** The game's median round trip (ms, one decimal) from its JSON, "-" when it printed none or had no echo. */
     static String medianRtt(Path out) throws IOException {
-        String v = gameResult(out, "rttMedianMs");
-        return v == null || v.startsWith("-") ? "-" : String.format(Locale.ROOT, "%.1f", Double.parseDouble(v));
+        return gameResult(out, "rttMedianMs") instanceof Number n && n.doubleValue() >= 0
+                ? String.format(Locale.ROOT, "%.1f", n.doubleValue()) : "-";
     }
 
-    /** The number {@code key} holds in the game's JSON (its last line), null when absent. */
-    static String gameResult(Path out, String key) throws IOException {
+    /** What {@code key} holds in the game's JSON (its last line), null when the game printed none. */
+    static Object gameResult(Path out, String key) throws IOException {
         String last = Files.exists(out) ? Files.readString(out).strip().lines().reduce((x, y) -> y).orElse("") : "";
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\": (-?[0-9.]+)").matcher(last);
-        return m.find() ? m.group(1) : null;
+        return last.startsWith("{") ? ControlSocket.at(ControlSocket.parse(last), key) : null;
     }
 
     /**
