@@ -178,13 +178,18 @@ public final class LatencyDemo {
         Process game = game(GAME_PORT, GAME_SOURCE_PORT, dir.resolve("game.json"));
         Process other = game(OTHER_PORT, OTHER_SOURCE_PORT, dir.resolve("other.json"));
         boolean ended = game.waitFor(PACKETS / 50 + 30, TimeUnit.SECONDS) & other.waitFor(30, TimeUnit.SECONDS);
+        stopIfClosed(); // a SIGTERM kills the games too: their figures would be the stop's, not the lines'
         lab.randomLoss(0, 0);
         if (!ended) {
             throw new IOException("the game did not end");
         }
-        Thread.sleep(1000);
         Path gameOut = dir.resolve("game.json");
         Path otherOut = dir.resolve("other.json");
+        if (echoes(gameOut) < 0 || echoes(otherOut) < 0) {
+            throw new IOException("a game printed no result (game.json, other.json)");
+        }
+        Thread.sleep(1000); // the echo server's last lines
+        stopIfClosed();
         System.out.printf(Locale.ROOT, "%sgame on UDP %d (latency-critical, 100 B every 20 ms): %d of %d reached the server "
                         + "through a's line and b's path, %d of %d echoes came back (round trip median %s ms); the same "
                         + "flow on UDP %d (not an LC port: one copy, a's line only): %d of %d, %d echoes%n",
@@ -192,6 +197,13 @@ public final class LatencyDemo {
                 medianRtt(gameOut), OTHER_PORT, received(echoLog, OTHER_PORT, OTHER_SOURCE_PORT), PACKETS, echoes(otherOut));
         Result ctl = lab.exec("a", BondLab.ctl(sockA, "latency"));
         System.out.println(SAY + "coopwan ctl latency on a:\n" + (ctl.stdout() + ctl.stderr()).stripTrailing());
+    }
+
+    /** Throws when {@link #close} has begun (a SIGTERM): the story ends without printing more. */
+    private synchronized void stopIfClosed() throws IOException {
+        if (closed) {
+            throw new IOException("stopping");
+        }
     }
 
     private Process game(int dport, int sport, Path out) throws IOException {
