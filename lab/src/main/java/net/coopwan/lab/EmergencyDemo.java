@@ -169,37 +169,15 @@ public final class EmergencyDemo {
                 "config sharing 'sharing'",
                 "\toption window_s '1'",
                 "\toption busy_percent '0'",
-                "config failover 'failover'",
-                "\tlist lan '" + lab.aLan() + "'",
-                "\tlist probe 'icmp:" + NeighbourLab.SERVER + "'",
-                "\tlist probe 'icmp:" + NeighbourLab.A_GATEWAY + "'",
-                "\toption reset_sessions 'all'"));
+                failoverSection(lab)));
         daemonB = startRouter("b", lab.bWan(), lab.bPeer(), B_WEB, hash, "", 20_000, String.join("\n",
                 "config sharing 'sharing'",
                 "\toption window_s '1'"));
-        poll("a", daemonA, sockA, "peers", j -> ControlSocket.text(j, "channel", "state").startsWith("listening"), 60);
-        poll("b", daemonB, sockB, "peers", j -> ControlSocket.text(j, "channel", "state").startsWith("listening"), 60);
-        String idA = ControlSocket.text(ControlSocket.call(sockA, "peers", null), "channel", "routerId");
-        String idB = ControlSocket.text(ControlSocket.call(sockB, "peers", null), "channel", "routerId");
-
-        // pairing: the code shown on a is typed on b
-        String code = ControlSocket.text(ControlSocket.call(sockA, "pair.start",
-                "{\"address\":\"" + NeighbourLab.B_PEER + "\"}"), "code");
-        ControlSocket.call(sockB, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
-        Predicate<Object> established = j -> "ESTABLISHED".equals(ControlSocket.text(j, "channel", "peers", 0, "state"));
-        poll("a", daemonA, sockA, "peers", established, 20);
-        Object peersB = poll("b", daemonB, sockB, "peers", established, 20);
-        System.out.println(SAY + "paired: pair.start on a (" + idA + ") showed " + code + ", pair.enter on b (" + idB
-                + "): secure channel ESTABLISHED over " + ControlSocket.text(peersB, "channel", "peers", 0, "transport"));
-
-        // the agreement: a offers, b's owner approves a quota
-        ControlSocket.call(sockA, "request", "{\"peer\":\"" + idB + "\"}");
-        poll("b", daemonB, sockB, "pending", j -> ControlSocket.size(j) == 1, 15);
-        Result approve = lab.exec("b", BondLab.ctl(sockB, "approve", idA, APPROVED, SHARING_APPROVED));
-        if (approve.exitCode() != 0) {
-            throw new IOException("approve on b: " + approve.describe());
-        }
-        poll("a", daemonA, sockA, "agreements", j -> ControlSocket.size(j) == 1, 15);
+        Pairing pairing = pair(daemonA, sockA, daemonB, sockB);
+        String idA = pairing.idA();
+        System.out.println(SAY + "paired: pair.start on a (" + idA + ") showed " + pairing.code() + ", pair.enter on b ("
+                + pairing.idB() + "): secure channel ESTABLISHED over " + pairing.transport());
+        agree(lab, pairing, daemonA, sockA, daemonB, sockB, APPROVED, SHARING_APPROVED);
         System.out.println(SAY + "agreement: a offered emergency help and bandwidth sharing, b's owner approved (coopwan ctl "
                 + "approve " + idA.substring(0, Math.min(12, idA.length())) + "... " + APPROVED + " " + SHARING_APPROVED + ")");
 
@@ -277,6 +255,64 @@ public final class EmergencyDemo {
         }
     }
 
+    /** Router a's failover section: its LAN, probes to the server and its gateway, all sessions reset on a move. */
+    static String failoverSection(NeighbourLab lab) {
+        return String.join("\n",
+                "config failover 'failover'",
+                "\tlist lan '" + lab.aLan() + "'",
+                "\tlist probe 'icmp:" + NeighbourLab.SERVER + "'",
+                "\tlist probe 'icmp:" + NeighbourLab.A_GATEWAY + "'",
+                "\toption reset_sessions 'all'");
+    }
+
+    /** Two routers paired by code: their ids, the code a showed, the channel's transport as b reports it. */
+    record Pairing(String idA, String idB, String code, String transport) {
+    }
+
+    /**
+     * Pairs a and b the way their owners would: once both channels listen, the code pair.start
+     * shows on a is entered on b (pair.enter); returns when both see the channel ESTABLISHED.
+     */
+    static Pairing pair(Process daemonA, Path sockA, Process daemonB, Path sockB) throws Exception {
+        poll("a", daemonA, sockA, "peers", j -> ControlSocket.text(j, "channel", "state").startsWith("listening"), 60);
+        poll("b", daemonB, sockB, "peers", j -> ControlSocket.text(j, "channel", "state").startsWith("listening"), 60);
+        String idA = ControlSocket.text(ControlSocket.call(sockA, "peers", null), "channel", "routerId");
+        String idB = ControlSocket.text(ControlSocket.call(sockB, "peers", null), "channel", "routerId");
+        String code = ControlSocket.text(ControlSocket.call(sockA, "pair.start",
+                "{\"address\":\"" + NeighbourLab.B_PEER + "\"}"), "code");
+        ControlSocket.call(sockB, "pair.enter", "{\"address\":\"" + NeighbourLab.A_PEER + "\",\"code\":\"" + code + "\"}");
+        Predicate<Object> established = j -> "ESTABLISHED".equals(ControlSocket.text(j, "channel", "peers", 0, "state"));
+        poll("a", daemonA, sockA, "peers", established, 20);
+        Object peersB = poll("b", daemonB, sockB, "peers", established, 20);
+        return new Pairing(idA, idB, code, ControlSocket.text(peersB, "channel", "peers", 0, "transport"));
+    }
+
+    /**
+     * The agreement: a requests (offering what its config offers), b's owner approves
+     * {@code approved} (each TYPE:PARAM=VALUE,...) with {@code coopwan ctl approve}; returns when a
+     * holds the agreement.
+     */
+    static void agree(NeighbourLab lab, Pairing pairing, Process daemonA, Path sockA, Process daemonB, Path sockB,
+            String... approved) throws Exception {
+        ControlSocket.call(sockA, "request", "{\"peer\":\"" + pairing.idB() + "\"}");
+        poll("b", daemonB, sockB, "pending", j -> ControlSocket.size(j) == 1, 15);
+        List<String> argv = new ArrayList<>(List.of("approve", pairing.idA()));
+        argv.addAll(List.of(approved));
+        Result approve = lab.exec("b", BondLab.ctl(sockB, argv.toArray(String[]::new)));
+        if (approve.exitCode() != 0) {
+            throw new IOException("approve on b: " + approve.describe());
+        }
+        poll("a", daemonA, sockA, "agreements", j -> ControlSocket.size(j) == 1, 15);
+    }
+
+    /** {@link #pair} then {@link #agree}. */
+    static Pairing pairAndAgree(NeighbourLab lab, Process daemonA, Path sockA, Process daemonB, Path sockB,
+            String... approved) throws Exception {
+        Pairing pairing = pair(daemonA, sockA, daemonB, sockB);
+        agree(lab, pairing, daemonA, sockA, daemonB, sockB, approved);
+        return pairing;
+    }
+
     /** A veth from the router's namespace to the host's, for its web UI; it dies with the namespace. */
     private void webLink(String router, String hostDev, String routerDev, String hostAddr, String routerAddr) {
         run("ip", "link", "add", hostDev, "type", "veth", "peer", "name", routerDev, "netns", lab.ns(router));
@@ -288,17 +324,30 @@ public final class EmergencyDemo {
 
     private Process startRouter(String name, String uplink, String peerDev, String webAddr, String hash, String offers,
             long uplinkKbps, String extra) throws IOException {
-        Path conf = dir.resolve(name + ".conf");
-        Files.writeString(conf, String.join("\n",
-                "config global 'global'",
-                "\toption role 'router'",
-                "\toption control_socket '" + dir.resolve(name + ".sock") + "'",
+        String web = String.join("\n",
                 "config web 'web'",
                 "\toption enabled '1'",
                 "\toption listen '" + webAddr + "'",
                 "\toption port '" + WEB_PORT + "'",
                 "\toption user 'admin'",
-                "\toption password_hash '" + hash + "'",
+                "\toption password_hash '" + hash + "'");
+        Path conf = routerConfig(dir, name, uplink, peerDev, uplinkKbps, web, offers, extra);
+        return spawn(name, dir.resolve(name + ".log"), BondLab.launcher(conf, dir.resolve(name + "-state")));
+    }
+
+    /**
+     * Writes router {@code name}'s configuration into {@code dir} (control socket {@code name.sock},
+     * SNMP off, its uplink at {@code uplinkKbps} both ways, the peer link on {@link #PEER_PORT});
+     * shared by the demos' stories. Returns its path.
+     */
+    static Path routerConfig(Path dir, String name, String uplink, String peerDev, long uplinkKbps, String web,
+            String offers, String extra) throws IOException {
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, String.join("\n",
+                "config global 'global'",
+                "\toption role 'router'",
+                "\toption control_socket '" + dir.resolve(name + ".sock") + "'",
+                web,
                 "config snmp 'snmp'",
                 "\toption enabled '0'",
                 "config uplink 'wan'",
@@ -312,7 +361,7 @@ public final class EmergencyDemo {
                 offers,
                 extra,
                 ""));
-        return spawn(name, dir.resolve(name + ".log"), BondLab.launcher(conf, dir.resolve(name + "-state")));
+        return conf;
     }
 
     private synchronized Process spawn(String role, Path log, String... argv) throws IOException {
@@ -343,7 +392,8 @@ public final class EmergencyDemo {
         }
     }
 
-    private Object poll(String name, Process daemon, Path socket, String method, Predicate<Object> done, long seconds)
+    /** Polls {@code method} on router {@code name}'s control socket until {@code done} holds; fails when its daemon exits. */
+    static Object poll(String name, Process daemon, Path socket, String method, Predicate<Object> done, long seconds)
             throws Exception {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Object last = null;
@@ -468,9 +518,14 @@ public final class EmergencyDemo {
 
     /** A free prefix {@code cwd<4 hex>}, marked as this JVM's in the lab's run directory. */
     static String claimPrefix() throws IOException {
+        return claimPrefix(PREFIX_START);
+    }
+
+    /** A free prefix {@code <start><4 hex>}, marked as this JVM's in the lab's run directory. */
+    static String claimPrefix(String start) throws IOException {
         Files.createDirectories(Lab.RUN_DIR);
         for (int attempt = 0; attempt < 100; attempt++) {
-            String p = PREFIX_START + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+            String p = start + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
             if (Commands.run(T, List.of("ip", "netns", "list")).stdout().contains(p + "-")) {
                 continue;
             }
@@ -497,8 +552,13 @@ public final class EmergencyDemo {
 
     /** Deletes the namespaces and web veths of earlier demos whose JVM is gone (killed hard). */
     static void removeLeftovers() {
+        removeLeftovers(PREFIX_START);
+    }
+
+    /** Deletes the namespaces and web veths {@code <start><4 hex>...} of earlier demos whose JVM is gone. */
+    static void removeLeftovers(String start) {
         java.util.Set<String> prefixes = new java.util.TreeSet<>();
-        Pattern ns = Pattern.compile("^(" + PREFIX_START + "[0-9a-f]{4})-(lan|a|b|inet)\\b");
+        Pattern ns = Pattern.compile("^(" + start + "[0-9a-f]{4})-(lan|a|b|inet)\\b");
         for (String line : Commands.run(T, List.of("ip", "netns", "list")).stdout().split("\n")) {
             Matcher m = ns.matcher(line.strip());
             if (m.find()) {
@@ -507,7 +567,7 @@ public final class EmergencyDemo {
         }
         String[] devs = new java.io.File("/sys/class/net").list();
         for (String dev : devs == null ? new String[0] : devs) {
-            if (dev.matches(PREFIX_START + "[0-9a-f]{4}h[ab]")) {
+            if (dev.matches(start + "[0-9a-f]{4}h[ab]")) {
                 prefixes.add(dev.substring(0, dev.length() - 2));
             }
         }

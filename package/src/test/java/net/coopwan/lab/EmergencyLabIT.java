@@ -49,13 +49,9 @@ class EmergencyLabIT {
         NeighbourLab.removeLeftovers(PREFIX);
     }
 
+    /** a's failover section, the demo's. */
     static String emergencySection(NeighbourLab lab) {
-        return String.join("\n",
-                "config failover 'failover'",
-                "\tlist lan '" + lab.aLan() + "'",
-                "\tlist probe 'icmp:" + NeighbourLab.SERVER + "'",
-                "\tlist probe 'icmp:" + NeighbourLab.A_GATEWAY + "'",
-                "\toption reset_sessions 'all'");
+        return EmergencyDemo.failoverSection(lab);
     }
 
     /** The stream's arrivals: nanos and source address per datagram. */
@@ -312,8 +308,8 @@ class EmergencyLabIT {
         return l[l.length - 1];
     }
 
-    static final String TUNNEL_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    static final String BOND_ADDRESS = "100.64.100.2";
+    static final String TUNNEL_KEY = NeighbourBond.TUNNEL_KEY;
+    static final String BOND_ADDRESS = NeighbourBond.BOND_ADDRESS;
 
     /** The requester's bond0 through the concentrator in inet (active-backup over its one uplink). */
     static String bondThroughConcentrator() {
@@ -322,39 +318,17 @@ class EmergencyLabIT {
 
     /** The same bond in scheduling mode {@code mode} (bandwidth sharing per packet spreads over its members: wrr). */
     static String bondThroughConcentrator(String mode) {
-        return String.join("\n",
-                "config bond 'bond0'",
-                "\toption mode '" + mode + "'",
-                "\tlist member 'wan'",
-                "\toption concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'",
-                "\toption client_id 'home1'",
-                "\toption key '" + TUNNEL_KEY + "'",
-                "\toption address '" + BOND_ADDRESS + "/24'");
+        return NeighbourBond.bondThroughConcentrator(mode);
     }
 
     /** The helper's failover section: the one concentrator a requester's sealed packets may reach. */
     static String helperListingTheConcentrator() {
-        return String.join("\n", "config failover 'failover'",
-                "\tlist concentrator '" + NeighbourLab.CONCENTRATOR + ":4795'");
+        return NeighbourBond.helperListingTheConcentrator();
     }
 
     /** Writes the concentrator's configuration (inet, client home1) into {@code dir}; returns its path. */
     static Path concentratorConfig(Path dir, NeighbourLab lab) throws IOException {
-        Path conf = dir.resolve("conc.conf");
-        Files.writeString(conf, String.join("\n",
-                "config global 'global'",
-                "\toption role 'concentrator'",
-                "\toption control_socket '" + dir.resolve("conc.sock") + "'",
-                "config concentrator 'concentrator'",
-                "\toption listen '" + NeighbourLab.CONCENTRATOR + "'",
-                "\toption port '4795'",
-                "\toption device 'cwc0'",
-                "\toption address '100.64.100.1/24'",
-                "\toption wan_device '" + lab.inetToA() + "'",
-                "config client 'home1'",
-                "\toption key '" + TUNNEL_KEY + "'",
-                "\toption address '" + BOND_ADDRESS + "'", ""));
-        return conf;
+        return NeighbourBond.concentratorConfig(dir, lab);
     }
 
     /**

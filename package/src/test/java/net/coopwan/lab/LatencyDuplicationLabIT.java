@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -48,71 +46,17 @@ import net.coopwan.luci.client.ControlClient;
 class LatencyDuplicationLabIT {
     static final int PORT = 4797;
     static final String PREFIX = "lw";
-    static final int LOSS_PERCENT = 20;
-    static final int PACKETS = 500;
-    static final int GAME_PORT = 5005;
-    static final int OTHER_PORT = 6005;
+    static final int LOSS_PERCENT = LatencyDemo.LOSS_PERCENT;
+    static final int PACKETS = LatencyDemo.PACKETS;
+    static final int GAME_PORT = LatencyDemo.GAME_PORT;
+    static final int OTHER_PORT = LatencyDemo.OTHER_PORT;
     /** The requester's offers: sharing (for the member through b) and duplication. */
-    static final String OFFERS = String.join("\n", EmergencyDemo.SHARING_OFFER,
-            "config offer 'duplication'",
-            "\toption type 'duplication'",
-            "\toption enabled '1'",
-            "\toption bandwidth_kbps_min '100'",
-            "\toption bandwidth_kbps_max '5000'");
-    static final String DUPLICATION_APPROVED = "duplication:bandwidth_kbps=1000";
-    /** Echoes every datagram on SERVER:5005 and :6005 for at most ARGV[2] s; prints "PORT CLIENT_PORT SEQ" per datagram received. */
-    static final String ECHO = String.join("\n",
-            "import socket, select, sys, time",
-            "socks = []",
-            "for p in (" + GAME_PORT + ", " + OTHER_PORT + "):",
-            "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-            "    s.bind((sys.argv[1], p))",
-            "    socks.append(s)",
-            "end = time.time() + float(sys.argv[2])",
-            "while time.time() < end:",
-            "    r, _, _ = select.select(socks, [], [], 0.5)",
-            "    for s in r:",
-            "        d, a = s.recvfrom(2048)",
-            "        print(s.getsockname()[1], a[1], d[:8].decode('ascii', 'replace'), flush=True)",
-            // the line's loss drops some echoes in inet's own postrouting: EPERM, a lost echo
-            "        try:",
-            "            s.sendto(d, a)",
-            "        except OSError:",
-            "            pass");
-    /**
-     * The game: COUNT datagrams of 100 bytes (an 8-digit sequence number first) from SPORT to
-     * DST:DPORT, one every GAP s on a fixed grid; counts the echoes, each sequence once, and how
-     * many copies of echoes arrived; prints JSON with round-trip times of the first echo of each.
-     */
-    static final String GAME = String.join("\n",
-            "import json, socket, sys, threading, time",
-            "dst, dport, sport, count, gap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])",
-            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
-            "s.bind(('0.0.0.0', sport))",
-            "s.settimeout(0.2)",
-            "sent_at, rtt, copies = {}, {}, [0]",
-            "def rx():",
-            "    end = time.monotonic() + count * gap + 2",
-            "    while time.monotonic() < end:",
-            "        try:",
-            "            d, _ = s.recvfrom(2048)",
-            "        except socket.timeout:",
-            "            continue",
-            "        copies[0] += 1",
-            "        q = int(d[:8])",
-            "        if q in sent_at and q not in rtt:",
-            "            rtt[q] = (time.monotonic() - sent_at[q]) * 1000",
-            "t = threading.Thread(target=rx)",
-            "t.start()",
-            "start = time.monotonic()",
-            "for i in range(count):",
-            "    sent_at[i] = time.monotonic()",
-            "    s.sendto(b'%08d' % i + b'g' * 92, (dst, dport))",
-            "    time.sleep(max(0, start + (i + 1) * gap - time.monotonic()))",
-            "t.join()",
-            "r = sorted(rtt.values())",
-            "print(json.dumps({'sent': count, 'echoes': len(rtt), 'echoCopies': copies[0],",
-            "    'rttMedianMs': r[len(r) // 2] if r else -1, 'rttP99Ms': r[min(len(r) - 1, len(r) * 99 // 100)] if r else -1}))");
+    static final String OFFERS = String.join("\n", EmergencyDemo.SHARING_OFFER, LatencyDemo.DUPLICATION_OFFER);
+    static final String DUPLICATION_APPROVED = LatencyDemo.DUPLICATION_APPROVED;
+    /** The demo's echo server: prints "PORT CLIENT_PORT SEQ" per datagram received on SERVER:5005 and :6005. */
+    static final String ECHO = LatencyDemo.ECHO;
+    /** The demo's game: COUNT datagrams of 100 bytes every GAP s, JSON with the echoes and round trips. */
+    static final String GAME = LatencyDemo.GAME;
 
     @TempDir
     Path dir;
@@ -164,14 +108,7 @@ class LatencyDuplicationLabIT {
      * {@code clientPort} (a's masquerade keeps the LAN host's port: one source port per game).
      */
     static int received(Path echoLog, int port, int clientPort) throws Exception {
-        Set<String> seqs = new HashSet<>();
-        for (String l : Files.readAllLines(echoLog)) {
-            String[] p = l.split(" ");
-            if (p.length == 3 && p[0].equals(Integer.toString(port)) && p[1].equals(Integer.toString(clientPort))) {
-                seqs.add(p[2]);
-            }
-        }
-        return seqs.size();
+        return LatencyDemo.received(echoLog, port, clientPort);
     }
 
     static Process game(NeighbourLab lab, int dport, int sport, Path out) throws Exception {

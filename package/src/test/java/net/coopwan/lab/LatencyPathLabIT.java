@@ -48,12 +48,7 @@ class LatencyPathLabIT {
     /** The second part's flow that is not LC (outside 5000-5500, never learned). */
     static final int OTHER_PORT_2 = 6006;
     /** The requester's offer: duplication only. */
-    static final String OFFERS = String.join("\n",
-            "config offer 'duplication'",
-            "\toption type 'duplication'",
-            "\toption enabled '1'",
-            "\toption bandwidth_kbps_min '100'",
-            "\toption bandwidth_kbps_max '5000'");
+    static final String OFFERS = LatencyDemo.DUPLICATION_OFFER;
 
     @TempDir
     Path dir;
