@@ -154,8 +154,8 @@ public final class SharingLenderRules {
                 }
             }
             long now = nanos.getAsLong();
-            known.windows[0].threshold(down.quotaBytes(), now);
-            known.windows[1].threshold(up.quotaBytes(), now);
+            known.windows[0].threshold(threshold(down), now);
+            known.windows[1].threshold(threshold(up), now);
             StringBuilder b = new StringBuilder();
             skeleton(b);
             element(b, "borrowers", tun, chain("down", n));
@@ -175,7 +175,7 @@ public final class SharingLenderRules {
             for (String c : List.of("seen_", "carried_", "over_")) {
                 fresh(b, "counter", c + d + "_" + n, "");
             }
-            fresh(b, "quota", quota(d, n), " { over " + q.quotaBytes() + " bytes; }");
+            fresh(b, "quota", quota(d, n), " { over " + threshold(q) + " bytes; }");
             b.append("add rule ").append(T).append(' ').append(chain(d, n)).append(" counter name \"seen_").append(d)
                     .append('_').append(n).append("\" quota name \"").append(quota(d, n)).append("\" counter name \"over_")
                     .append(d).append('_').append(n).append("\" drop\n");
@@ -188,11 +188,21 @@ public final class SharingLenderRules {
         long created = nanos.getAsLong();
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
         Borrower fresh = new Borrower();
-        fresh.windows[0] = new SlidingWindowQuota(down.quotaBytes(), down.windowMs(), created);
-        fresh.windows[1] = new SlidingWindowQuota(up.quotaBytes(), up.windowMs(), created);
-        fresh.written[0] = down.quotaBytes();
-        fresh.written[1] = up.quotaBytes();
+        fresh.windows[0] = new SlidingWindowQuota(threshold(down), down.windowMs(), created);
+        fresh.windows[1] = new SlidingWindowQuota(threshold(up), up.windowMs(), created);
+        fresh.written[0] = threshold(down);
+        fresh.written[1] = threshold(up);
         borrowers.put(n, fresh);
+    }
+
+    /**
+     * The kernel's threshold for a quota: 99 % of it. The kernel holds its own count exactly; the
+     * margin is for whoever counts on the wire (a window judged by timestamps taken before a queue,
+     * a packet counted once by the hook and as segments after it), so that they never see more
+     * than the offer either.
+     */
+    static long threshold(EmergencyQuota q) {
+        return q.quotaBytes() * 99 / 100;
     }
 
     /** Creates {@code kind} {@code object} anew (deleting one of that name first), with {@code spec}. */

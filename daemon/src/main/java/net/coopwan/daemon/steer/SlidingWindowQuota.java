@@ -75,9 +75,9 @@ public final class SlidingWindowQuota {
     }
 
     /**
-     * What a sender that never pauses gets, per mille of the threshold's own rate (threshold / T):
-     * the threshold per T plus a tick, less 1 % for ticks that come late (a busy router). 943 for
-     * T = 1 s and 10 s, 792 for 0.1 s.
+     * What a sender that never pauses gets of a quota, per mille of the quota's own rate (quota /
+     * T), where the kernel's threshold is 99 % of the quota (SharingLenderRules#threshold): that
+     * threshold per T plus a tick. 942 for T = 1 s and 10 s, 792 for 0.1 s.
      */
     public static long sustainedPerMille(long windowMs) {
         return 990 * windowMs / (windowMs + tickMs(windowMs));
