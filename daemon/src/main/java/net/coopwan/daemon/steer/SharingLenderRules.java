@@ -164,18 +164,23 @@ public final class SharingLenderRules {
             refreshQuietly();
             return;
         }
+        // before the objects exist nothing has passed: this moment is a base for every later window
+        long created = nanos.getAsLong();
+        Borrower fresh = new Borrower();
+        fresh.windows[0] = new SlidingWindowQuota(threshold(down), down.windowMs(), created);
+        fresh.windows[1] = new SlidingWindowQuota(threshold(up), up.windowMs(), created);
         StringBuilder b = new StringBuilder();
         skeleton(b);
         for (int i = 0; i < 2; i++) {
-            EmergencyQuota q = i == 0 ? down : up;
             String d = DIRECTIONS.get(i);
+            fresh.written[i] = fresh.windows[i].initialBound();
             b.append("add chain ").append(T).append(' ').append(chain(d, n)).append('\n');
             b.append("flush chain ").append(T).append(' ').append(chain(d, n)).append('\n');
             // each object anew at zero: nothing of an earlier life may count in this one's windows
             for (String c : List.of("seen_", "carried_", "over_")) {
                 fresh(b, "counter", c + d + "_" + n, "");
             }
-            fresh(b, "quota", quota(d, n), " { over " + threshold(q) + " bytes; }");
+            fresh(b, "quota", quota(d, n), " { over " + fresh.written[i] + " bytes; }");
             b.append("add rule ").append(T).append(' ').append(chain(d, n)).append(" counter name \"seen_").append(d)
                     .append('_').append(n).append("\" quota name \"").append(quota(d, n)).append("\" counter name \"over_")
                     .append(d).append('_').append(n).append("\" drop\n");
@@ -184,14 +189,7 @@ public final class SharingLenderRules {
         }
         element(b, "borrowers", tun, chain("down", n));
         element(b, "uploads", tun, chain("up", n));
-        // before the objects exist nothing has passed: this moment is a base for every later window
-        long created = nanos.getAsLong();
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
-        Borrower fresh = new Borrower();
-        fresh.windows[0] = new SlidingWindowQuota(threshold(down), down.windowMs(), created);
-        fresh.windows[1] = new SlidingWindowQuota(threshold(up), up.windowMs(), created);
-        fresh.written[0] = threshold(down);
-        fresh.written[1] = threshold(up);
         borrowers.put(n, fresh);
     }
 

@@ -70,8 +70,8 @@ class SharingDataPathsTest {
             }
         }
         long oneSecond = SharingDataPaths.carriedKbps(5000, 1000);
-        assertTrue(oneSecond > 4500 && oneSecond < 4750, "T = 1 s: 94 % of the offer less the control packets, " + oneSecond);
-        assertTrue(SharingDataPaths.carriedKbps(5000, 10_000) > 4500, "T = 10 s: likewise");
+        assertTrue(oneSecond > 4300 && oneSecond < 4500, "T = 1 s: 90 % of the offer less the control packets, " + oneSecond);
+        assertTrue(SharingDataPaths.carriedKbps(5000, 10_000) > 4300, "T = 10 s: likewise");
     }
 
     @Test

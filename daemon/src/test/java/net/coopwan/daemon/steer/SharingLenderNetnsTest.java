@@ -149,7 +149,7 @@ class SharingLenderNetnsTest {
             assertTrue(all.maxBytes() <= large.quotaBytes(), "most in one window " + all.maxBytes());
             assertTrue(beforeRise <= small.quotaBytes(), "a window that began before the rise: " + beforeRise);
             assertTrue(afterFall <= fallen.quotaBytes(), "a window that began after the fall: " + afterFall);
-            // a whole window under the large quota alone carries nearly all of it (T / (T + tick) = 0.95)
+            // a whole window under the large quota alone carries nearly all of it (the pacing bucket: 0.99 T / (T + 2 ticks) = 0.9)
             assertTrue(settled > 0.85 * large.quotaBytes(), "the large quota's windows carried " + settled);
             assertEquals(0, carried(rules, !down), "nothing went the other way");
             rules.removeAll();
@@ -297,7 +297,9 @@ class SharingLenderNetnsTest {
             EmergencyQuota quota = new EmergencyQuota(200_000, 1000);
             rules.apply("bo1", "cwhelp0", quota);
             String listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 200000 bytes"), listed);
+            // created with the pacing bucket full: 99 % of the quota per 1.1 s, two ticks of 50 ms deep
+            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 18000 bytes")
+                    && listed.contains("counter name \"seen_down_bo1\" quota name \"qd_bo1\""), listed);
 
             List<EmergencyHelperNetnsTest.Arrival> got;
             long start = realtimeNs();

@@ -139,10 +139,27 @@ class SlidingWindowQuotaTest {
             }
             double rate = bytes / (seconds - 2.0 * windowMs / 1000);
             double full = threshold * 1000.0 / windowMs;
-            // T / (T + tick) = 0.952, less a stall of a second now and then
-            assertTrue(rate / full > 0.85, windowMs + " ms: " + rate / full + " of the threshold's rate");
+            // the pacing bucket's rate: T / (T + 2 ticks) = 0.909
+            assertTrue(rate / full > 0.88, windowMs + " ms: " + rate / full + " of the threshold's rate");
             assertTrue(rate / full <= 1.0, windowMs + " ms: " + rate / full);
+            // paced: no dead time of a window's burst (the window alone passed the threshold at once, then nothing)
+            long gap = 0;
+            for (int i = 1; i < r.passed().size(); i++) {
+                gap = Math.max(gap, r.passed().get(i)[0] - r.passed().get(i - 1)[0]);
+            }
+            assertTrue(gap <= 2 * tickMs * 1000, windowMs + " ms: nothing passed for " + gap / 1000 + " ms");
         }
+    }
+
+    @Test
+    void aBurstAfterAnIdleWindowIsPacedByTwoTicksOfRate() {
+        // 625 000 B per 1 s: ticks of 50 ms, a bucket of 625 000 / 1.1 s = 568 182 B/s, two ticks deep
+        SlidingWindowQuota q = new SlidingWindowQuota(625_000, 1000, 0);
+        assertEquals(56_818, q.initialBound());
+        // the first tick: all of it passed (and as much dropped): a tick of rate more, not the window's rest
+        assertEquals(113_636 + 28_409, q.bound(113_636, 56_818, 50_000_000L, 50_000_000L));
+        // a second idle: the bucket is full again, the window has room for much more
+        assertEquals(113_636 + 56_818, q.bound(113_636, 56_818, 1_050_000_000L, 1_050_000_000L));
     }
 
     @Test

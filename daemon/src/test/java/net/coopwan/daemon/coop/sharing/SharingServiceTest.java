@@ -282,13 +282,13 @@ class SharingServiceTest {
         assertEquals("LENDING", sharer.lendingStates().get("bo"));
         assertTrue(sharerPaths.calls.contains("openLend bo 625000"), sharerPaths.calls.toString());
         assertTrue(borrowerPaths.calls.contains("openBorrow sh"));
-        // the borrower is 94 % busy: it starts at 4 710 / (4 710 + 16 000) of its eligible new sessions,
-        // 4 710 kbit/s being what the sharer's sliding window for 5 000 per 1 s sustains
+        // the borrower is 94 % busy: it starts at 4 500 / (4 500 + 16 000) of its eligible new sessions,
+        // 4 500 kbit/s being what the sharer's sliding window for 5 000 per 1 s sustains
         List<String> shares = borrowerPaths.calls.stream().filter(c -> c.startsWith("setShare")).toList();
-        assertEquals("setShare sh 227", shares.get(0), borrowerPaths.calls.toString());
+        assertEquals("setShare sh 219", shares.get(0), borrowerPaths.calls.toString());
         // then, its own line full and the path through the sharer carrying nothing (this fake's), it
         // sends an eighth more (at least 20 per mille) each second
-        assertEquals("setShare sh 255", shares.get(1), borrowerPaths.calls.toString());
+        assertEquals("setShare sh 246", shares.get(1), borrowerPaths.calls.toString());
         assertTrue(borrowerPaths.share.get("sh") > 300, borrowerPaths.calls.toString());
         assertEquals(Map.of(), borrower.counters(), "the answers to the lease's USEs are not unexpected");
 
