@@ -161,6 +161,7 @@ public final class SharingLenderRules {
             element(b, "borrowers", tun, chain("down", n));
             element(b, "uploads", tun, chain("up", n));
             runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
+            shape(tunDevice, down);
             refreshQuietly();
             return;
         }
@@ -176,7 +177,9 @@ public final class SharingLenderRules {
             fresh.written[i] = fresh.windows[i].initialBound();
             b.append("add chain ").append(T).append(' ').append(chain(d, n)).append('\n');
             b.append("flush chain ").append(T).append(' ').append(chain(d, n)).append('\n');
-            // each object anew at zero: nothing of an earlier life may count in this one's windows
+            // each object anew at zero: nothing of an earlier life may count in this one's windows. In
+            // this order: the kernel dumps objects in their order of creation, and refresh needs each
+            // direction's seen read before its carried (SlidingWindowQuota)
             for (String c : List.of("seen_", "carried_", "over_")) {
                 fresh(b, "counter", c + d + "_" + n, "");
             }
@@ -191,6 +194,38 @@ public final class SharingLenderRules {
         element(b, "uploads", tun, chain("up", n));
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
         borrowers.put(n, fresh);
+        shape(tunDevice, down);
+    }
+
+    /**
+     * Queues what goes down {@code tunDevice} at the pacing bucket's rate for {@code down}: a tbf as
+     * the device's root qdisc, its queue {@link #queueBytes}. The quota alone only drops, and TCP over
+     * a dropping limiter does not fill it: sessions in slow start lose their retransmissions too and
+     * back off for seconds (the sharing benchmark saw moved sessions read nothing for 5 s). Behind a
+     * queue at the rate the quota sustains, the sessions' own congestion control finds that rate and
+     * the quota, which judges them before the queue, rarely has to drop. What the borrower receives
+     * is what the quota passed, up to {@link #queueNanos} later. The upload comes in on the device
+     * (ingress) and stays policed only.
+     */
+    private void shape(String tunDevice, EmergencyQuota down) {
+        long bytesPerSecond = SlidingWindowQuota.pacedBytesPerSecond(threshold(down), down.windowMs());
+        long burst = Math.max(2 * EmergencyQuota.MTU, bytesPerSecond / 100);
+        runner.check(List.of("tc", "qdisc", "replace", "dev", tunDevice, "root", "tbf", "rate", bytesPerSecond * 8 + "bit",
+                "burst", String.valueOf(burst), "limit", String.valueOf(queueBytes(down))), null, timeout);
+    }
+
+    /**
+     * The tunnel's queue for {@code down}: 100 ms of its rate, at least 20 full packets, so that the
+     * sessions held to the floor quota while the sharer's users take its line back still get their
+     * turn (with 100 ms of 90 kbit/s, about one packet, the benchmark's trickling sessions timed out).
+     */
+    static long queueBytes(EmergencyQuota down) {
+        return Math.max(20 * EmergencyQuota.MTU, SlidingWindowQuota.pacedBytesPerSecond(threshold(down), down.windowMs()) / 10);
+    }
+
+    /** The longest a packet waits in the tunnel's queue for {@code down}, in ns. */
+    public static long queueNanos(EmergencyQuota down) {
+        return queueBytes(down) * 1_000_000_000L / SlidingWindowQuota.pacedBytesPerSecond(threshold(down), down.windowMs());
     }
 
     /**
@@ -212,8 +247,8 @@ public final class SharingLenderRules {
 
     /**
      * One tick of the sliding windows: reads every {@code seen} counter (the quota objects'
-     * consumption), then every {@code carried} counter (a second listing, so that each is read after
-     * its seen), and moves the bounds that changed. Call it every {@link #tickMs} while a borrower
+     * consumption) and every {@code carried} counter, each after its seen (the order of the dump),
+     * and moves the bounds that changed. Call it every {@link #tickMs} while a borrower
      * exists; throws when nft cannot be read (the bounds in force stay: the next tick tries again).
      */
     public void refresh() {
@@ -221,8 +256,10 @@ public final class SharingLenderRules {
             return;
         }
         long refusedBefore = session.refused();
+        // one listing: the kernel dumps a table's objects in the order they were created, and apply
+        // creates each direction's seen counter before its carried one, so each seen is read first
         Map<String, Long> seen = counterBytes(session.list("list counters table " + T, READ_TIMEOUT));
-        Map<String, Long> after = counterBytes(session.list("list counters table " + T, READ_TIMEOUT));
+        Map<String, Long> after = seen;
         long read = nanos.getAsLong();
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, Borrower> e : borrowers.entrySet()) {

@@ -83,6 +83,11 @@ public final class SlidingWindowQuota {
         return Math.min(threshold(), Math.round(tokens));
     }
 
+    /** The pacing bucket's rate for {@code threshold} over {@code windowMs}, in bytes per second. */
+    public static long pacedBytesPerSecond(long threshold, long windowMs) {
+        return threshold * 1000 / (windowMs + 2 * tickMs(windowMs));
+    }
+
     /** The pacing bucket's rate for {@code threshold}, bytes per ns: the threshold per T and two ticks. */
     private double rate(long threshold) {
         return threshold / (double) (windowNanos + 2 * tickMs(windowMs()) * 1_000_000L);

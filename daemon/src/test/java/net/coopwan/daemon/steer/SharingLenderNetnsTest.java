@@ -139,8 +139,11 @@ class SharingLenderNetnsTest {
             }
             long windowNs = 1_000_000_000L;
             EmergencyHelperNetnsTest.Windows all = EmergencyHelperNetnsTest.slidingWindows(got, windowNs, Long.MIN_VALUE);
-            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, rise[0], Long.MAX_VALUE);
-            long afterFall = mostInWindowsWithin(got, windowNs, fall[0], Long.MAX_VALUE, Long.MAX_VALUE);
+            // down, the quota judges before the tunnel's queue (tbf): the borrower sees what it passed up to
+            // the queue's time later, so a window it sees start is the quota's up to that much earlier
+            long queued = down ? SharingLenderRules.queueNanos(small) : 0;
+            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, rise[0] - queued, Long.MAX_VALUE);
+            long afterFall = mostInWindowsWithin(got, windowNs, fall[0] + queued, Long.MAX_VALUE, Long.MAX_VALUE);
             long settled = mostInWindowsWithin(got, windowNs, rise[0] + windowNs, fall[0] - windowNs, fall[0]);
             System.out.printf("sharing lender netns, %s: most in one window %d B (largest quota %d), starting before the rise %d B"
                     + " (quota %d), after the fall %d B (quota %d), between them %d B (%.3f of the large quota); %d arrivals%n",

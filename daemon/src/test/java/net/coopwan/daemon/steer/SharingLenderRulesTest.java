@@ -160,6 +160,10 @@ class SharingLenderRulesTest {
                 + " counter name \"over_down_r4796\" drop"), first);
         assertTrue(first.contains("delete counter " + T + "carried_down_r4796\nadd counter " + T + "carried_down_r4796"),
                 first);
+        for (String d : List.of("down", "up")) {
+            assertTrue(first.lastIndexOf("add counter " + T + "seen_" + d) < first.lastIndexOf("add counter " + T + "carried_" + d),
+                    "created before its carried counter, so a dump reads it first: " + first);
+        }
         assertEquals(1000, SharingLenderRules.tickMs(1000) * 20);
         assertEquals(1000, rules.shortestWindowMs());
 
