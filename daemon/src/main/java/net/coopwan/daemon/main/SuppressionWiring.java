@@ -100,7 +100,9 @@ final class SuppressionWiring {
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
         TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, s.downKbps() * 125);
         LcLossDetector loss = new LcLossDetector();
+        // LC packets are reported by classification's readings of the kernel's counter (LatencyWiring)
         SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L,
+                SuppressionPolicy.DEFAULT_HOLD_NANOS, LatencyWiring.READ_PERIOD_MS * 1_000_000L,
                 List.of(path, loss, oneWay, caps));
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
                 s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));

@@ -42,6 +42,8 @@ public final class SuppressionPolicy {
 
     private final long dNanos;
     private final long holdNanos;
+    /** How late an LC packet may be reported: the period of the readings that report them (0: at once). */
+    private final long reportNanos;
     private final List<IssueDetector> detectors;
     private long lastIssueAt;
     private State state = State.IDLE;
@@ -54,14 +56,32 @@ public final class SuppressionPolicy {
 
     /** With a hold of {@code holdNanos} (0: ENFORCING ends as soon as every detector clears). */
     public SuppressionPolicy(long dNanos, long holdNanos, List<IssueDetector> detectors) {
+        this(dNanos, holdNanos, 0, detectors);
+    }
+
+    /**
+     * With LC packets reported by readings every {@code reportNanos} ({@link #lcPacket} at a reading
+     * that saw the kernel's LC counter grow): a packet reported at a reading may have been sent just
+     * after the one before, and the next one is reported only at the next reading. So LC traffic
+     * stays current until D plus one reading period after the last report, and "no LC packet for
+     * more than D" is said only when a whole period with no report has passed after D. Without it,
+     * D = 1 s and readings once a second sent the policy back to IDLE between every two readings
+     * while a game sent 50 packets a second (the latency benchmark: WATCHING and IDLE each second,
+     * never ENFORCING, since an IDLE policy consults no detector).
+     */
+    public SuppressionPolicy(long dNanos, long holdNanos, long reportNanos, List<IssueDetector> detectors) {
         if (dNanos < MIN_D_NANOS || dNanos > MAX_D_NANOS) {
             throw new IllegalArgumentException("D is 0.1..60 s, got " + dNanos + " ns");
         }
         if (holdNanos < 0) {
             throw new IllegalArgumentException("hold must be >= 0");
         }
+        if (reportNanos < 0) {
+            throw new IllegalArgumentException("the reading period must be >= 0");
+        }
         this.dNanos = dNanos;
         this.holdNanos = holdNanos;
+        this.reportNanos = reportNanos;
         this.detectors = List.copyOf(detectors);
     }
 
@@ -71,9 +91,9 @@ public final class SuppressionPolicy {
         seenLc = true;
     }
 
-    /** Whether LC traffic is current: the last LC packet at most D ago. */
+    /** Whether LC traffic is current: the last LC packet at most D ago (reported at most a reading late). */
     public boolean lcCurrent(long nowNanos) {
-        return seenLc && nowNanos - lastLc <= dNanos;
+        return seenLc && nowNanos - lastLc <= dNanos + reportNanos;
     }
 
     /** Re-evaluates at {@code nowNanos}; the transition made, or null when the state stays. */

@@ -130,8 +130,12 @@ class NewSessionShareTest {
         // the path full, the own line not: fewer, never under 10 per mille
         assertEquals(10, busy.decide(new NewSessionShare.Inputs(steady(5_000, 10_000, 1_000, 4_300),
                 steady(5_000, 10_000, 300, 50), 10_000, learned(15))).perMille(), "never under 10 per mille");
-        // both full: fairness. A session gets 500 kbit/s at home against 300 through the sharer: fewer
-        NewSessionShare.Direction fewer = new NewSessionShare.Direction(5_000, 10_000, 9_500, 9_500, 4_500, 4_500, 300, 500);
+        // both full: the LAN gets all it can. A session gets 500 kbit/s at home against 300 through the
+        // sharer (its tunnel queues): it holds; against 200, under half: fewer
+        NewSessionShare.Direction less = new NewSessionShare.Direction(5_000, 10_000, 9_500, 9_500, 4_500, 4_500, 300, 500);
+        assertEquals(600, busy.decide(new NewSessionShare.Inputs(less, steady(5_000, 10_000, 300, 50), 10_000,
+                learned(600))).perMille());
+        NewSessionShare.Direction fewer = new NewSessionShare.Direction(5_000, 10_000, 9_500, 9_500, 4_500, 4_500, 200, 500);
         assertEquals(450, busy.decide(new NewSessionShare.Inputs(fewer, steady(5_000, 10_000, 300, 50), 10_000,
                 learned(600))).perMille());
         // never more onto a full path, whatever its sessions get now: its quota's bucket may be lending them a burst

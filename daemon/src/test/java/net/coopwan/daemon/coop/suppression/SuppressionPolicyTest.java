@@ -31,6 +31,34 @@ class SuppressionPolicyTest {
         }
     }
 
+    /**
+     * LC packets reported by readings once a second with D = 1 s: the game goes on between two
+     * readings, so the policy stays WATCHING and can enforce; it goes IDLE only when a whole reading
+     * passed without a report after D.
+     */
+    @Test
+    void lcPacketsReportedByReadingsStayCurrentBetweenThem() {
+        Switch sw = new Switch();
+        SuppressionPolicy p = new SuppressionPolicy(1 * S, 0, 1 * S, List.of(sw));
+        p.lcPacket(0);
+        assertEquals(SuppressionPolicy.State.WATCHING, p.evaluate(10 * MS).to());
+        for (long t = 100 * MS; t < 5 * S; t += 100 * MS) {
+            if (t % S == 0) {
+                p.lcPacket(t); // the reading after each second saw the counter grow
+            }
+            assertNull(p.evaluate(t), "still watching at " + t / MS + " ms");
+        }
+        sw.on = true;
+        assertEquals(SuppressionPolicy.State.ENFORCING, p.evaluate(5 * S).to());
+        // the last reading that saw the counter grow was at 4 s: current until 4 s + D + a reading
+        assertNull(p.evaluate(6 * S));
+        assertEquals(SuppressionPolicy.State.IDLE, p.evaluate(6 * S + 30 * MS).to());
+        SuppressionPolicy immediate = new SuppressionPolicy(1 * S, List.of(sw));
+        immediate.lcPacket(0);
+        immediate.evaluate(0);
+        assertEquals(SuppressionPolicy.State.IDLE, immediate.evaluate(1 * S + 1).to(), "reported at once: D alone");
+    }
+
     @Test
     void dIsTheSeedsRange() {
         assertThrows(IllegalArgumentException.class, () -> new SuppressionPolicy(99 * MS, List.of()));
