@@ -52,7 +52,14 @@ final class LatencyBenchmark {
     }
 
     /** One phase: the game with duplication on and off, side by side. */
-    record Phase(String name, String conditions, Game on, Game off, String note) {
+    record Phase(String name, String conditions, Game on, Game off, String note, String suppression) {
+        Phase(String name, String conditions, Game on, Game off, String note) {
+            this(name, conditions, on, off, note, "");
+        }
+
+        Phase withNote(String n) {
+            return new Phase(name, conditions, on, off, n, suppression);
+        }
     }
 
     final boolean quick;
@@ -159,6 +166,7 @@ final class LatencyBenchmark {
         Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PEER_PORT);
         OPEN.add(a::stop);
         OPEN.add(b::stop);
+        routerA = a;
         a.uplinkDevice = lab.aWan();
         b.uplinkDevice = lab.bWan();
         a.downKbps = rateAKbps;
@@ -231,17 +239,15 @@ final class LatencyBenchmark {
         iperfB.waitFor(15, TimeUnit.SECONDS);
         iperfA.destroyForcibly();
         iperfB.destroyForcibly();
-        phases.set(2, new Phase(phases.get(2).name(), phases.get(2).conditions(), phases.get(2).on(), phases.get(2).off(),
-                "iperf3 a: " + summary(dir.resolve("iperf3-client-a2.log")) + "; b: "
-                        + summary(dir.resolve("iperf3-client-b.log"))));
+        phases.set(2, phases.get(2).withNote("iperf3 a: " + summary(dir.resolve("iperf3-client-a2.log")) + "; b: "
+                + summary(dir.resolve("iperf3-client-b.log"))));
         lab.randomLoss(lossA, lossB);
         double product = lossA / 100.0 * lossB / 100.0;
         phases.add(phase(lab, dir, echoLog, "loss", lossA + " % loss on a's line, " + lossB + " % on b's (each way)",
                 sport++, sport++, String.format(Locale.ROOT, "product of both lines' losses %.2f %% each way (round trip"
                         + " %.2f %%)", 100 * product, 100 * (1 - (1 - product) * (1 - product)))));
         lab.randomLoss(0, 0);
-        phases.set(1, new Phase(phases.get(1).name(), phases.get(1).conditions(), phases.get(1).on(), phases.get(1).off(),
-                "iperf3: " + iperfTail));
+        phases.set(1, phases.get(1).withNote("iperf3: " + iperfTail));
     }
 
     /** iperf3's receiver line (its goodput), or what was missing. */
@@ -255,12 +261,70 @@ final class LatencyBenchmark {
         log("phase " + name + ": " + conditions);
         Path onOut = dir.resolve(name + "-on.json");
         Path offOut = dir.resolve(name + "-off.json");
+        SuppressionWatch watch = new SuppressionWatch(routerA);
         Process on = LatencyPathLabIT.game(lab, LC_PORT, sportOn, packets, onOut);
         Process off = LatencyPathLabIT.game(lab, OTHER_PORT, sportOff, packets, offOut);
         Game gOn = game(on, onOut, echoLog, LC_PORT, sportOn);
         Game gOff = game(off, offOut, echoLog, OTHER_PORT, sportOff);
-        log("  on: " + gOn + "\n  off: " + gOff);
-        return new Phase(name, conditions, gOn, gOff, note);
+        String suppression = watch.stop();
+        log("  on: " + gOn + "\n  off: " + gOff + "\n  " + suppression);
+        return new Phase(name, conditions, gOn, gOff, note, suppression);
+    }
+
+    /** Router a, whose suppression each phase watches. */
+    Router routerA;
+
+    /**
+     * a's suppression while a phase runs, from its status every 500 ms (bounded: at most 10 minutes
+     * of polls): how often it enforced and at what ceiling, and what its kernel dropped and marked.
+     */
+    static final class SuppressionWatch {
+        private final Thread thread;
+        private volatile boolean running = true;
+        private int polls;
+        private int enforcing;
+        private int ceiling = -1;
+        private long dropped;
+        private long marked;
+        private String reason = "";
+
+        SuppressionWatch(Router a) {
+            thread = new Thread(() -> {
+                for (int i = 0; i < 1200 && running; i++) {
+                    try {
+                        JsonNode s = rpc(a, "latency", null).path("suppression");
+                        synchronized (this) {
+                            polls++;
+                            if ("ENFORCING".equals(s.path("state").asText())) {
+                                enforcing++;
+                                ceiling = Math.max(ceiling, s.path("enforcedPercent").asInt(-1));
+                                reason = s.path("reason").asText();
+                            }
+                            dropped = Math.max(dropped, s.path("dropped").asLong());
+                            marked = Math.max(marked, s.path("ecnMarked").asLong());
+                        }
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        // a poll that failed: the next one
+                    }
+                }
+            }, "suppression-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String stop() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(5000);
+            synchronized (this) {
+                return String.format(Locale.ROOT, "a's suppression: enforcing in %d of %d polls%s; its kernel dropped up to"
+                        + " %d other packets and marked %d (counts since its enforcement last began)", enforcing, polls,
+                        enforcing > 0 ? " (ceiling " + ceiling + " %, " + reason + ")" : "", dropped, marked);
+            }
+        }
     }
 
     Game game(Process p, Path out, Path echoLog, int port, int sport) throws Exception {
@@ -302,7 +366,8 @@ final class LatencyBenchmark {
             sb.append("- ").append(p.name()).append(" (").append(p.conditions()).append("): p99 ")
                     .append(ratio(p.on().p99(), p.off().p99())).append(", p50 ").append(ratio(p.on().p50(), p.off().p50()))
                     .append(", round-trip loss ").append(ratio(p.on().rtLossPct(), p.off().rtLossPct()))
-                    .append(p.note() == null ? "" : "; " + p.note()).append("\n");
+                    .append(p.note() == null ? "" : "; " + p.note())
+                    .append(p.suppression().isEmpty() ? "" : "; " + p.suppression()).append("\n");
         }
         if (phases.size() >= 4) {
             Phase idle = phases.get(0);
@@ -314,8 +379,8 @@ final class LatencyBenchmark {
                     .append(f(idle.on().p99())).append(" -> ").append(f(sat.on().p99())).append(" ms (")
                     .append(grew <= 10 ? "PASS" : "FAIL").append(", ").append(String.format(Locale.ROOT, "%+.1f", grew))
                     .append(" ms); without ")
-                    .append(f(idle.off().p99())).append(" -> ").append(f(sat.off().p99())).append(" ms. Suppression (the")
-                    .append(" other engineer's part) is what should hold it; this run has no suppression configured.")
+                    .append(f(idle.off().p99())).append(" -> ").append(f(sat.off().p99())).append(" ms (a's suppression on its defaults: ")
+                    .append(sat.suppression()).append(").")
                     .append(" With b's line full as well: ").append(f(both.on().p99())).append(" ms with duplication (")
                     .append(both.on().p99() - idle.on().p99() <= 10 ? "PASS" : "FAIL").append("), ")
                     .append(f(both.off().p99())).append(" ms without.\n");

@@ -198,7 +198,8 @@ public final class SharingLenderRules {
     }
 
     /**
-     * Queues what goes down {@code tunDevice} at the pacing bucket's rate for {@code down}: a tbf as
+     * Queues what goes down {@code tunDevice} at the rate its quota sustains for {@code down}
+     * ({@link SlidingWindowQuota#shapedBytesPerSecond}, 5 % under the pacing bucket's): a tbf as
      * the device's root qdisc, its queue {@link #queueBytes}. The quota alone only drops, and TCP over
      * a dropping limiter does not fill it: sessions in slow start lose their retransmissions too and
      * back off for seconds (the sharing benchmark saw moved sessions read nothing for 5 s). Behind a
@@ -208,7 +209,7 @@ public final class SharingLenderRules {
      * (ingress) and stays policed only.
      */
     private void shape(String tunDevice, EmergencyQuota down) {
-        long bytesPerSecond = SlidingWindowQuota.pacedBytesPerSecond(threshold(down), down.windowMs());
+        long bytesPerSecond = SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs());
         long burst = Math.max(2 * EmergencyQuota.MTU, bytesPerSecond / 100);
         runner.check(List.of("tc", "qdisc", "replace", "dev", tunDevice, "root", "tbf", "rate", bytesPerSecond * 8 + "bit",
                 "burst", String.valueOf(burst), "limit", String.valueOf(queueBytes(down))), null, timeout);
@@ -219,13 +220,13 @@ public final class SharingLenderRules {
      * sessions held to the floor quota while the sharer's users take its line back still get their
      * turn (with 100 ms of 90 kbit/s, about one packet, the benchmark's trickling sessions timed out).
      */
-    static long queueBytes(EmergencyQuota down) {
-        return Math.max(20 * EmergencyQuota.MTU, SlidingWindowQuota.pacedBytesPerSecond(threshold(down), down.windowMs()) / 10);
+    public static long queueBytes(EmergencyQuota down) {
+        return Math.max(20 * EmergencyQuota.MTU, SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs()) / 10);
     }
 
     /** The longest a packet waits in the tunnel's queue for {@code down}, in ns. */
     public static long queueNanos(EmergencyQuota down) {
-        return queueBytes(down) * 1_000_000_000L / SlidingWindowQuota.pacedBytesPerSecond(threshold(down), down.windowMs());
+        return queueBytes(down) * 1_000_000_000L / SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs());
     }
 
     /**

@@ -26,13 +26,13 @@ import java.util.Iterator;
  * and then drops everything until that burst is a window old; the next window's allowance comes
  * back in the same burst. TCP sessions that meet such a dead time back off for seconds (the sharing
  * benchmark at T = 1 s: 7 moved sessions of 69 read nothing for 5 s). So the allowance of a tick is
- * also at most what a token bucket holds, filled at {@code threshold / (T + 2 ticks)} and two ticks
+ * also at most what a token bucket holds, filled at {@code threshold / (T + 1 tick)} and two ticks
  * deep: passes are spread over the window like a policer's with a small bucket, which the kernel's
- * own limit cannot be (its bucket holds at least a second of rate). The bucket's rate keeps a window
- * of T (which may straddle two ticks more) within the threshold on its own, so the window above
- * binds only when ticks come late; it stays as the guarantee.
+ * own limit cannot be (its bucket holds at least a second of rate). The window above stays the
+ * guarantee; the sharer's tunnel queues at {@link #shapedBytesPerSecond}, 5 % under the bucket, so
+ * that the bucket rarely drops and the window rarely binds.
  *
- * <p><b>What it costs</b>: a sender that never pauses gets {@code T / (T + 2 ticks)} of the
+ * <p><b>What it costs</b>: a sender behind the tunnel's queue gets {@code T / (T + 2 ticks)} of the
  * threshold's rate, 91 % for a tick of T/20 (the token bucket of {@link EmergencyQuota} sustains
  * {@code 0.99 T / (1 + T)}: half for T = 1 s).
  *
@@ -83,14 +83,20 @@ public final class SlidingWindowQuota {
         return Math.min(threshold(), Math.round(tokens));
     }
 
-    /** The pacing bucket's rate for {@code threshold} over {@code windowMs}, in bytes per second. */
-    public static long pacedBytesPerSecond(long threshold, long windowMs) {
+    /**
+     * The rate a queue in front of the borrower should drain at for {@code threshold} over
+     * {@code windowMs}, in bytes per second: the threshold per T and two ticks, which the pacing
+     * bucket alone would keep every window within. The bucket itself fills 5 % faster (the
+     * threshold per T and one tick), so that sessions paced by such a queue leave room in it for
+     * new sessions' first packets (a SYN-ACK dropped three times is a connection that times out).
+     */
+    public static long shapedBytesPerSecond(long threshold, long windowMs) {
         return threshold * 1000 / (windowMs + 2 * tickMs(windowMs));
     }
 
-    /** The pacing bucket's rate for {@code threshold}, bytes per ns: the threshold per T and two ticks. */
+    /** The pacing bucket's rate for {@code threshold}, bytes per ns: the threshold per T and one tick. */
     private double rate(long threshold) {
-        return threshold / (double) (windowNanos + 2 * tickMs(windowMs()) * 1_000_000L);
+        return threshold / (double) (windowNanos + tickMs(windowMs()) * 1_000_000L);
     }
 
     /** The pacing bucket's depth for {@code threshold}: two ticks of its rate, at least two full packets. */
@@ -111,8 +117,8 @@ public final class SlidingWindowQuota {
     /**
      * What a sender that never pauses gets of a quota, per mille of the quota's own rate (quota /
      * T), where the kernel's threshold is 99 % of the quota (SharingLenderRules#threshold): the
-     * pacing bucket's rate, that threshold per T and two ticks. 900 for T = 1 s and 10 s, 660 for
-     * 0.1 s (where the 25 ms floor of the tick binds).
+     * rate of the queue in front of it ({@link #shapedBytesPerSecond}), that threshold per T and
+     * two ticks. 900 for T = 1 s and 10 s, 660 for 0.1 s (where the 25 ms floor of the tick binds).
      */
     public static long sustainedPerMille(long windowMs) {
         return 990 * windowMs / (windowMs + 2 * tickMs(windowMs));

@@ -140,13 +140,17 @@ class SharingLenderNetnsTest {
             long windowNs = 1_000_000_000L;
             EmergencyHelperNetnsTest.Windows all = EmergencyHelperNetnsTest.slidingWindows(got, windowNs, Long.MIN_VALUE);
             // down, the quota judges before the tunnel's queue (tbf): the borrower sees what it passed up to
-            // the queue's time later, so a window it sees start is the quota's up to that much earlier
+            // the queue's time later, so a window it sees start is the quota's up to that much earlier, and
+            // it may also hold what waited in the queue (at most the queue): up holds to the byte
             long queued = down ? SharingLenderRules.queueNanos(small) : 0;
-            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, rise[0] - queued, Long.MAX_VALUE);
-            long afterFall = mostInWindowsWithin(got, windowNs, fall[0] + queued, Long.MAX_VALUE, Long.MAX_VALUE);
+            long slack = down ? SharingLenderRules.queueBytes(small) : 0;
+            long beforeRise = mostInWindowsWithin(got, windowNs, Long.MIN_VALUE, rise[0] - queued, Long.MAX_VALUE) - slack;
+            long afterFall = mostInWindowsWithin(got, windowNs, fall[0] + (down ? SharingLenderRules.queueNanos(fallen) : 0), Long.MAX_VALUE,
+                    Long.MAX_VALUE) - (down ? SharingLenderRules.queueBytes(fallen) : 0);
             long settled = mostInWindowsWithin(got, windowNs, rise[0] + windowNs, fall[0] - windowNs, fall[0]);
             System.out.printf("sharing lender netns, %s: most in one window %d B (largest quota %d), starting before the rise %d B"
-                    + " (quota %d), after the fall %d B (quota %d), between them %d B (%.3f of the large quota); %d arrivals%n",
+                    + " (quota %d; less the tunnel's queue, down), after the fall %d B (quota %d; likewise), between them %d B"
+                    + " (%.3f of the large quota); %d arrivals%n",
                     direction, all.maxBytes(), large.quotaBytes(), beforeRise, small.quotaBytes(), afterFall,
                     fallen.quotaBytes(), settled, (double) settled / large.quotaBytes(), got.size());
             assertTrue(all.maxBytes() <= large.quotaBytes(), "most in one window " + all.maxBytes());
@@ -300,8 +304,8 @@ class SharingLenderNetnsTest {
             EmergencyQuota quota = new EmergencyQuota(200_000, 1000);
             rules.apply("bo1", "cwhelp0", quota);
             String listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-            // created with the pacing bucket full: 99 % of the quota per 1.1 s, two ticks of 50 ms deep
-            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 18000 bytes")
+            // created with the pacing bucket full: 99 % of the quota per 1.05 s, two ticks of 50 ms deep
+            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 18857 bytes")
                     && listed.contains("counter name \"seen_down_bo1\" quota name \"qd_bo1\""), listed);
 
             List<EmergencyHelperNetnsTest.Arrival> got;

@@ -153,7 +153,7 @@ class SharingLenderRulesTest {
         rules.apply("r4796", "cwh4", q1, q1);
         String first = ran(r, 0);
         for (String d : List.of("qd_", "qu_")) {
-            assertTrue(first.contains("delete quota " + T + d + "r4796\nadd quota " + T + d + "r4796 { over 56250 bytes; }"),
+            assertTrue(first.contains("delete quota " + T + d + "r4796\nadd quota " + T + d + "r4796 { over 58929 bytes; }"),
                     d + ": " + first);
         }
         assertTrue(first.contains("add rule " + T + "b_r4796 counter name \"seen_down_r4796\" quota name \"qd_r4796\""
@@ -168,15 +168,15 @@ class SharingLenderRulesTest {
         assertEquals(1000, rules.shortestWindowMs());
 
         // created with the pacing bucket full: 618 750 (99 % of the quota, a margin for who counts on the
-        // wire) per 1.1 s, two ticks of 50 ms deep. 0.5 s later 400 000 were judged down and 300 000
-        // passed: the window leaves 318 750, the bucket 56 250 - 300 000 + 0.5 s of rate, 37 500
+        // wire) per 1.05 s, two ticks of 50 ms deep. 0.5 s later 400 000 were judged down and 300 000
+        // passed: the window leaves 318 750, the bucket 58 929 - 300 000 + 0.5 s of rate, 53 571
         now[0] += 500_000_000L;
         String counters = "[" + counterJson("seen_down_r4796", 400_000) + ", " + counterJson("carried_down_r4796", 300_000)
                 + ", " + counterJson("seen_up_r4796", 0) + ", " + counterJson("carried_up_r4796", 0) + "]";
         nft.listings.clear();
         nft.listings.add(counters);
         rules.refresh();
-        assertEquals(List.of("add quota " + T + "qd_r4796 { over 437500 bytes; }\n"), nft.sent, "the upload's bound stays");
+        assertEquals(List.of("add quota " + T + "qd_r4796 { over 453571 bytes; }\n"), nft.sent, "the upload's bound stays");
         nft.sent.clear();
         rules.refresh();
         assertTrue(nft.sent.isEmpty(), "nothing moved, nothing written: " + nft.sent);

@@ -139,7 +139,7 @@ class SlidingWindowQuotaTest {
             }
             double rate = bytes / (seconds - 2.0 * windowMs / 1000);
             double full = threshold * 1000.0 / windowMs;
-            // the pacing bucket's rate: T / (T + 2 ticks) = 0.909
+            // the pacing bucket's rate: T / (T + 1 tick) = 0.952, less the ticks' own lateness
             assertTrue(rate / full > 0.88, windowMs + " ms: " + rate / full + " of the threshold's rate");
             assertTrue(rate / full <= 1.0, windowMs + " ms: " + rate / full);
             // paced: no dead time of a window's burst (the window alone passed the threshold at once, then nothing)
@@ -153,13 +153,14 @@ class SlidingWindowQuotaTest {
 
     @Test
     void aBurstAfterAnIdleWindowIsPacedByTwoTicksOfRate() {
-        // 625 000 B per 1 s: ticks of 50 ms, a bucket of 625 000 / 1.1 s = 568 182 B/s, two ticks deep
+        // 625 000 B per 1 s: ticks of 50 ms, a bucket of 625 000 / 1.05 s = 595 238 B/s, two ticks deep
         SlidingWindowQuota q = new SlidingWindowQuota(625_000, 1000, 0);
-        assertEquals(56_818, q.initialBound());
+        assertEquals(59_524, q.initialBound());
         // the first tick: all of it passed (and as much dropped): a tick of rate more, not the window's rest
-        assertEquals(113_636 + 28_409, q.bound(113_636, 56_818, 50_000_000L, 50_000_000L));
+        assertEquals(119_048 + 29_762, q.bound(119_048, 59_524, 50_000_000L, 50_000_000L));
         // a second idle: the bucket is full again, the window has room for much more
-        assertEquals(113_636 + 56_818, q.bound(113_636, 56_818, 1_050_000_000L, 1_050_000_000L));
+        assertEquals(119_048 + 59_524, q.bound(119_048, 59_524, 1_050_000_000L, 1_050_000_000L));
+        assertEquals(568_181, SlidingWindowQuota.shapedBytesPerSecond(625_000, 1000), "the queue: per 1.1 s");
     }
 
     @Test
