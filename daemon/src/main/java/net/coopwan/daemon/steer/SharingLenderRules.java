@@ -216,15 +216,14 @@ public final class SharingLenderRules {
     }
 
     /**
-     * The tunnel's queue for {@code down}: 30 ms of its rate, at least 10 full packets. Short: every
-     * moved session waits in it, and the benchmark's sessions of 256 KiB, which spend their life in
-     * slow start, went at a third of a home session's rate behind 100 ms of queue (the LAN's pool of
-     * connections then piled up on the sharer's path and its own line idled). Not less than 10
-     * packets, so that sessions held to the floor quota while the sharer's users take its line back
-     * still get their turn (with one packet of queue the benchmark's trickling sessions timed out).
+     * The tunnel's queue for {@code down}: 100 ms of its rate, at least 20 full packets. A queue of
+     * 30 ms or 10 packets brought the stalls back (2 to 5 of 50-odd sessions a load read nothing
+     * for 5 s in the benchmark, none with 100 ms); not under 20 packets, so that sessions held to the
+     * floor quota while the sharer's users take its line back still get their turn (with one packet
+     * of queue the benchmark's trickling sessions timed out).
      */
     public static long queueBytes(EmergencyQuota down) {
-        return Math.max(10 * EmergencyQuota.MTU, SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs()) * 3 / 100);
+        return Math.max(20 * EmergencyQuota.MTU, SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs()) / 10);
     }
 
     /** The longest a packet waits in the tunnel's queue for {@code down}, in ns. */
