@@ -379,8 +379,8 @@ final class LatencyBenchmark {
                     .append(f(idle.on().p99())).append(" -> ").append(f(sat.on().p99())).append(" ms (")
                     .append(grew <= 10 ? "PASS" : "FAIL").append(", ").append(String.format(Locale.ROOT, "%+.1f", grew))
                     .append(" ms); without ")
-                    .append(f(idle.off().p99())).append(" -> ").append(f(sat.off().p99())).append(" ms (a's suppression on its defaults: ")
-                    .append(sat.suppression()).append(").")
+                    .append(f(idle.off().p99())).append(" -> ").append(f(sat.off().p99())).append(" ms (")
+                    .append(sat.suppression()).append(", on its defaults).")
                     .append(" With b's line full as well: ").append(f(both.on().p99())).append(" ms with duplication (")
                     .append(both.on().p99() - idle.on().p99() <= 10 ? "PASS" : "FAIL").append("), ")
                     .append(f(both.off().p99())).append(" ms without.\n");

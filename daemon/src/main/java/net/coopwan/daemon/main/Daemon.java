@@ -527,7 +527,7 @@ public final class Daemon implements AutoCloseable {
         net.coopwan.daemon.coop.sharing.SharingService sharing = SharingWiring.start(c, ch, agreementStore,
                 storeOrNull(), kernelSteering.sharingPaths(c, paths), line -> events.record("coop", line));
         SuppressionWiring.Running suppression = SuppressionWiring.start(c, ch, agreementStore,
-                kernelSteering.suppressionRules(), line -> events.record("coop", line));
+                kernelSteering.suppressionRules(), kernelSteering::defaultGateway, line -> events.record("coop", line));
         // classification marks LC connections in the kernel; its readings open suppression's gate
         LatencyWiring latency = startLatency(c);
         if (latency != null && suppression != null) {

@@ -85,7 +85,7 @@ final class SuppressionWiring {
 
     /** The service registered on {@code channel}, after a killed run's table was removed; null without an uplink. */
     static Running start(CoopwanConfig c, ChannelService channel, AgreementStore store, SuppressionRules rules,
-            Consumer<String> log) {
+            java.util.function.Function<String, Optional<Inet4Address>> gatewayOf, Consumer<String> log) {
         List<String> uplinks = c.uplinks().stream().filter(Uplink::enabled).map(Uplink::device).distinct().toList();
         if (uplinks.isEmpty()) {
             return null;
@@ -111,7 +111,7 @@ final class SuppressionWiring {
         channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
         SysfsDeviceReader sysfs = new SysfsDeviceReader();
         UplinkLoad load = s.upKbps() > 0 || s.downKbps() > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
-        SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, log), load, loss, service::lcCurrent, service);
+        SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, gatewayOf, log), load, loss, service::lcCurrent, service);
         feeds.start();
         return new Running(service, path, oneWay, caps, loss, feeds, rules, new java.util.concurrent.atomic.AtomicReference<>());
     }
@@ -133,16 +133,34 @@ final class SuppressionWiring {
      * where bufferbloat builds). An uplink without a gateway, or a socket that cannot be opened
      * (not root), has no probe; that is logged once and the other detectors still work.
      */
-    static List<LcPathProbe> probes(CoopwanConfig c, PathQualityDetector path, Consumer<String> log) {
+    /**
+     * One RTT probe per enabled uplink, to its configured gateway, else to the kernel's default
+     * gateway on its device (as the failure watcher probes; a DHCP uplink has no gateway in its
+     * config): without one, the path's detector never got a sample and suppression never enforced
+     * (the latency benchmark: a saturated line, LC traffic current, 0 of 67 polls enforcing).
+     */
+    static List<LcPathProbe> probes(CoopwanConfig c, PathQualityDetector path,
+            java.util.function.Function<String, Optional<Inet4Address>> gatewayOf, Consumer<String> log) {
         List<LcPathProbe> out = new java.util.ArrayList<>();
         for (Uplink u : c.uplinks()) {
-            if (!u.enabled() || u.gateway() == null || u.gateway().isBlank()) {
+            if (!u.enabled()) {
                 continue;
             }
             try {
-                InetAddress a = InetAddress.getByName(u.gateway()); // a literal: the config checked it
-                if (!(a instanceof Inet4Address v4)) {
-                    continue;
+                Inet4Address v4;
+                if (u.gateway() != null && !u.gateway().isBlank()) {
+                    InetAddress a = InetAddress.getByName(u.gateway()); // a literal: the config checked it
+                    if (!(a instanceof Inet4Address g)) {
+                        continue;
+                    }
+                    v4 = g;
+                } else {
+                    Optional<Inet4Address> g = gatewayOf.apply(u.device());
+                    if (g.isEmpty()) {
+                        log.accept("suppression: no RTT probe on " + u.device() + ": no gateway configured or in its routes");
+                        continue;
+                    }
+                    v4 = g.get();
                 }
                 out.add(new LcPathProbe(IcmpProber.open(ProbeTarget.icmp(v4), u.device(), null), path));
             } catch (IOException | RuntimeException e) {
