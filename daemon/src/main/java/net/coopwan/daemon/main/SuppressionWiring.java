@@ -163,6 +163,7 @@ final class SuppressionWiring {
                     v4 = g.get();
                 }
                 out.add(new LcPathProbe(IcmpProber.open(ProbeTarget.icmp(v4), u.device(), null), path));
+                log.accept("suppression: RTT probe on " + u.device() + " to " + v4.getHostAddress() + " while LC traffic is current");
             } catch (IOException | RuntimeException e) {
                 log.accept("suppression: no RTT probe on " + u.device() + ": " + e.getMessage());
             }

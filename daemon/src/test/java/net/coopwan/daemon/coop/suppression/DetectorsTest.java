@@ -30,7 +30,7 @@ class DetectorsTest {
             d.rtt(t, 30_000);
         }
         for (int i = 0; i < 100; i++, t += 20 * MS) {
-            d.rtt(t, 45_000); // +15 ms: under max(20 ms, 50 %)
+            d.rtt(t, 45_000); // +15 ms: not over max(10 ms, 50 %) = 15 ms
         }
         assertFalse(d.issue(t), d.why(t));
         for (int i = 0; i < 100; i++, t += 20 * MS) {
@@ -44,6 +44,20 @@ class DetectorsTest {
         assertFalse(d.issue(t), "the baseline was not learnt from the degraded samples: " + d.why(t));
     }
 
+    /** The latency benchmark's saturated line: a gateway at 0.2 ms, then a queue adding 14 ms to the median. */
+    @Test
+    void aQueueOfTenOddMillisecondsOnAShortPathIsAnIssue() {
+        PathQualityDetector d = new PathQualityDetector();
+        long t = 0;
+        for (int i = 0; i < 100; i++, t += 200 * MS) {
+            d.rtt(t, 200);
+        }
+        for (int i = 0; i < 12; i++, t += 200 * MS) {
+            d.rtt(t, 8_000 + (i % 3) * 6_000); // 8, 14, 20 ms: median 14
+        }
+        assertTrue(d.issue(t), d.why(t));
+    }
+
     @Test
     void jitterAndLossAreIssues() {
         PathQualityDetector j = new PathQualityDetector();
@@ -52,7 +66,7 @@ class DetectorsTest {
             j.rtt(t, 30_000);
         }
         for (int i = 0; i < 100; i++, t += 20 * MS) {
-            j.rtt(t, i % 2 == 0 ? 20_000 : 45_000); // median 45 ms: not +20 ms, but 25 ms swings
+            j.rtt(t, i % 2 == 0 ? 20_000 : 45_000); // median 45 ms: not over +15 ms, but 25 ms swings
         }
         assertTrue(j.issue(t) && j.why(t).startsWith("jitter"), j.why(t));
 
