@@ -104,6 +104,7 @@ final class SuppressionWiring {
         SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L,
                 SuppressionPolicy.DEFAULT_HOLD_NANOS, LatencyWiring.READ_PERIOD_MS * 1_000_000L,
                 List.of(path, loss, oneWay, caps));
+        path.pauseLearningWhile(policy::enforcing);
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
                 s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),

@@ -37,11 +37,21 @@ public final class PathQualityDetector implements IssueDetector {
     private record Sample(long at, long rttMicros) {
     }
 
+    /** The most one sample weighs in the baseline: a second's worth, however long the gap before it. */
+    static final long MAX_SAMPLE_WEIGHT_NANOS = 1_000_000_000L;
+
     private final ArrayDeque<Sample> window = new ArrayDeque<>();
+    /** While this says so (the policy enforces), the baseline learns nothing. */
+    private java.util.function.BooleanSupplier suppressing = () -> false;
     private double baselineRtt = -1;
     private double baselineJitter = -1;
     private long lastBaselineAt;
     private long lastRtt = -1;
+
+    /** The baseline learns nothing while {@code suppressing} says other traffic is held back. */
+    public void pauseLearningWhile(java.util.function.BooleanSupplier suppressing) {
+        this.suppressing = suppressing;
+    }
 
     /** A reply or probe answered after {@code rttMicros}. */
     public void rtt(long nowNanos, long rttMicros) {
@@ -62,7 +72,10 @@ public final class PathQualityDetector implements IssueDetector {
         while (window.size() > MAX_SAMPLES) {
             window.removeFirst();
         }
-        if (rtt == LOST || degraded) {
+        if (rtt == LOST || degraded || suppressing.getAsBoolean()) {
+            // nor while other traffic is held back: the RTT then is the suppressed line's, and a
+            // baseline learnt from it hid the next saturation (the latency benchmark: enforcing in
+            // one phase, never in the next)
             return;
         }
         long jitter = lastRtt < 0 ? 0 : Math.abs(rtt - lastRtt);
@@ -71,7 +84,10 @@ public final class PathQualityDetector implements IssueDetector {
             baselineRtt = rtt;
             baselineJitter = jitter;
         } else {
-            double a = Math.min(1.0, (double) (now - lastBaselineAt) / BASELINE_TAU_NANOS);
+            // a sample weighs the time since the last, at most a second: probes run only while LC
+            // traffic is current, and the first sample after a pause of 30 s replaced the baseline
+            // (a game starting on a saturated line took its RTT as normal)
+            double a = Math.min(1.0, (double) Math.min(now - lastBaselineAt, MAX_SAMPLE_WEIGHT_NANOS) / BASELINE_TAU_NANOS);
             baselineRtt += (rtt - baselineRtt) * a;
             baselineJitter += (jitter - baselineJitter) * a;
         }

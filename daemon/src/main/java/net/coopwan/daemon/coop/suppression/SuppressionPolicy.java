@@ -46,7 +46,7 @@ public final class SuppressionPolicy {
     private final long reportNanos;
     private final List<IssueDetector> detectors;
     private long lastIssueAt;
-    private State state = State.IDLE;
+    private volatile State state = State.IDLE;
     private long lastLc;
     private boolean seenLc;
 

@@ -58,6 +58,41 @@ class DetectorsTest {
         assertTrue(d.issue(t), d.why(t));
     }
 
+    /**
+     * The baseline learns at most a second's worth from one sample, and nothing while suppression
+     * enforces: a game that starts on a saturated line after a pause, or a line held back, does not
+     * become the normal.
+     */
+    @Test
+    void theBaselineLearnsNeitherFromTheFirstSampleAfterAPauseNorWhileSuppressing() {
+        PathQualityDetector d = new PathQualityDetector();
+        long t = 0;
+        for (int i = 0; i < 50; i++, t += 200 * MS) {
+            d.rtt(t, 200);
+        }
+        t += 60_000 * MS; // no LC traffic, no probe, for a minute
+        for (int i = 0; i < 12; i++, t += 200 * MS) {
+            d.rtt(t, 15_000);
+        }
+        assertTrue(d.issue(t), "the pause taught nothing: " + d.why(t));
+        boolean[] suppressing = {false};
+        PathQualityDetector e = new PathQualityDetector();
+        e.pauseLearningWhile(() -> suppressing[0]);
+        t = 0;
+        for (int i = 0; i < 20; i++, t += 200 * MS) {
+            e.rtt(t, 200);
+        }
+        suppressing[0] = true;
+        for (int i = 0; i < 150; i++, t += 200 * MS) {
+            e.rtt(t, 9_000); // suppression holds the queue at 9 ms for 30 s
+        }
+        suppressing[0] = false;
+        for (int i = 0; i < 12; i++, t += 200 * MS) {
+            e.rtt(t, 15_000);
+        }
+        assertTrue(e.issue(t), "9 ms under suppression is not the baseline: " + e.why(t));
+    }
+
     @Test
     void jitterAndLossAreIssues() {
         PathQualityDetector j = new PathQualityDetector();
