@@ -73,24 +73,35 @@ public final class BondLab implements AutoCloseable {
         return cmd.toArray(new String[0]);
     }
 
-    /** Starts the concentrator (inet). */
-    public void startConcentrator(String dataplane) throws IOException {
-        Path conf = dir.resolve("concentrator.conf");
+    /**
+     * Writes a concentrator's configuration to {@code conf}: listening on {@code listen}:{@code port},
+     * its WAN {@code wanDevice}, one client home1 with {@code key} at the bond's address, and
+     * {@code extra} lines (a data-plane section, or ""); the lab's and the neighbours' labs share it.
+     */
+    static Path concentratorConfig(Path conf, Path socket, String listen, int port, String wanDevice, String key,
+            String extra) throws IOException {
         Files.writeString(conf, String.join("\n",
                 "config global 'global'",
                 "\toption role 'concentrator'",
-                "\toption control_socket '" + dir.resolve("conc.sock") + "'",
+                "\toption control_socket '" + socket + "'",
                 "config concentrator 'concentrator'",
-                "\toption listen '" + Lab.CONCENTRATOR + "'",
-                "\toption port '" + lab.tunnelPort() + "'",
+                "\toption listen '" + listen + "'",
+                "\toption port '" + port + "'",
                 "\toption device 'cwc0'",
                 "\toption address '100.64.100.1/24'",
-                "\toption wan_device 'srv0'",
+                "\toption wan_device '" + wanDevice + "'",
                 "config client 'home1'",
                 "\toption key '" + key + "'",
                 "\toption address '" + BOND_ADDRESS + "'",
-                dataplane,
+                extra,
                 ""));
+        return conf;
+    }
+
+    /** Starts the concentrator (inet). */
+    public void startConcentrator(String dataplane) throws IOException {
+        Path conf = concentratorConfig(dir.resolve("concentrator.conf"), dir.resolve("conc.sock"), Lab.CONCENTRATOR,
+                lab.tunnelPort(), "srv0", key, dataplane);
         concentrator = lab.spawn(Lab.INET, concLog, launcher(conf, dir.resolve("conc-state")));
     }
 

@@ -39,20 +39,7 @@ final class NeighbourBond {
 
     /** Writes the concentrator's configuration (in inet, client home1) into {@code dir}/conc.conf; returns its path. */
     static Path concentratorConfig(Path dir, NeighbourLab lab) throws IOException {
-        Path conf = dir.resolve("conc.conf");
-        Files.writeString(conf, String.join("\n",
-                "config global 'global'",
-                "\toption role 'concentrator'",
-                "\toption control_socket '" + dir.resolve("conc.sock") + "'",
-                "config concentrator 'concentrator'",
-                "\toption listen '" + NeighbourLab.CONCENTRATOR + "'",
-                "\toption port '" + CONCENTRATOR_PORT + "'",
-                "\toption device 'cwc0'",
-                "\toption address '100.64.100.1/24'",
-                "\toption wan_device '" + lab.inetToA() + "'",
-                "config client 'home1'",
-                "\toption key '" + TUNNEL_KEY + "'",
-                "\toption address '" + BOND_ADDRESS + "'", ""));
-        return conf;
+        return BondLab.concentratorConfig(dir.resolve("conc.conf"), dir.resolve("conc.sock"), NeighbourLab.CONCENTRATOR,
+                CONCENTRATOR_PORT, lab.inetToA(), TUNNEL_KEY, "");
     }
 }

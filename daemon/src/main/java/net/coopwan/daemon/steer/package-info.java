@@ -59,6 +59,14 @@
  * success), so the daemon re-applies its wanted state after any event or restart instead of
  * tracking what it did.
  *
+ * <p><b>Two doors to the kernel.</b> Structure goes through {@link
+ * net.coopwan.daemon.steer.CommandRunner} (one {@code ip} or {@code nft -f -} per change). What must
+ * move many times a second, the sharer's sliding-window quotas ({@link
+ * net.coopwan.daemon.steer.SlidingWindowQuota}, every T/20), goes through one long-lived
+ * {@code nft -j -i} ({@link net.coopwan.daemon.steer.NftSession}, {@link
+ * net.coopwan.daemon.steer.InteractiveNft}), so no process is started per tick. The sharer's
+ * tunnels towards borrowers also get a tbf ({@code tc}), which goes with the device.
+ *
  * <p><b>Safety of input.</b> Interface names ({@link net.coopwan.daemon.steer.InterfaceNames}) and
  * CIDRs ({@link net.coopwan.daemon.steer.Ipv4Cidr}) are validated strictly before they reach an
  * argument or the nftables text; commands are argv lists, never a shell. Failures are {@link
