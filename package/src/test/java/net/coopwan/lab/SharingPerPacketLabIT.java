@@ -192,6 +192,17 @@ class SharingPerPacketLabIT {
         return last;
     }
 
+    /**
+     * The stream through the bond: three times the member's cap, at most 8 Mbit/s. The cap grew from
+     * 2.4 to 4.4 Mbit/s when the sharer's quota became a sliding window (it sustains 90 % of the
+     * offer at T = 1 s, the token bucket half), and at 13 Mbit/s iperf3 lost 12 % of its datagrams
+     * on this lab's 2 cores while b's quota dropped nothing (not investigated: docs/benchmarks/
+     * bonding measures the bond's own limits).
+     */
+    static int streamMbps(long capKbps) {
+        return (int) Math.max(3, Math.min(8, capKbps * 3 / 1000));
+    }
+
     /** An iperf3 UDP test through the bond at {@code mbps}, {@code seconds} long, as JSON (-R: down). */
     static Process iperf(NeighbourLab lab, boolean reverse, int mbps, int seconds, Path out) throws Exception {
         List<String> cmd = new ArrayList<>(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", "5301", "-u", "-b",
@@ -218,7 +229,7 @@ class SharingPerPacketLabIT {
     String direction(NeighbourLab lab, boolean down, long capKbps, long offerKbps, double controlBps) throws Exception {
         String dirName = down ? "down" : "up";
         Path out = dir.resolve("iperf-" + dirName + ".json");
-        int mbps = (int) Math.max(3, capKbps * 3 / 1000);
+        int mbps = streamMbps(capKbps);
         Process p = iperf(lab, down, mbps, 12, out);
         Thread.sleep(1500);
         List<Reading> r = sample(lab, dirName, 10_000);
@@ -311,7 +322,7 @@ class SharingPerPacketLabIT {
                 lanIntoBond(lab); // the route went with the killed run's bond0 device
                 Thread.sleep(1000);
                 Path out = dir.resolve("iperf-offer0.json");
-                Process stream = iperf(lab, false, (int) Math.max(3, caps[0] * 3 / 1000), 25, out);
+                Process stream = iperf(lab, false, streamMbps(caps[0]), 25, out);
                 Thread.sleep(1500);
                 List<Reading> before = sample(lab, "up", 2000);
                 Verdict again = verdict(before, caps[0] * 125, TokenBucket.depthFor(caps[0] * 125), controlUp);
