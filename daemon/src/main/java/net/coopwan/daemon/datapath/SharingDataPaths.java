@@ -166,7 +166,7 @@ public final class SharingDataPaths implements SharingPaths {
     private void forwardSealed(String borrowerId, InetAddress address, EmergencyMessage.Grant grant) throws IOException {
         if (!settings.concentrators().isEmpty()) {
             String name = EmergencyDataPaths.kernelName(grant);
-            paths.forwardSealed(sealedKey(borrowerId), address, grant, settings.concentrators(), (device, source, on) -> {
+            paths.forwardSealed(sealedKey(borrowerId), address, helpLimit(grant), settings.concentrators(), (device, source, on) -> {
                 try {
                     lender.sealed(name, device, source, on);
                 } catch (RuntimeException e) {
@@ -205,7 +205,7 @@ public final class SharingDataPaths implements SharingPaths {
     @Override
     public synchronized void openLend(String borrowerId, InetAddress address, EmergencyMessage.Grant grant)
             throws Exception {
-        paths.openHelp(key(borrowerId), address, EmergencyMessage.Mode.DIRECT, grant, List.of());
+        paths.openHelp(key(borrowerId), address, EmergencyMessage.Mode.DIRECT, helpLimit(grant), List.of());
         // both directions at the grant's quota (the larger offer's) until the first offer sets each
         EmergencyQuota q = new EmergencyQuota(grant.quotaBytes(), grant.windowMs());
         lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)), q, q);
@@ -234,13 +234,27 @@ public final class SharingDataPaths implements SharingPaths {
         lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)),
                 new EmergencyQuota(downQuotaBytes, windowMs), new EmergencyQuota(upQuotaBytes, windowMs));
         if (upQuotaBytes != g.quotaBytes() || windowMs != g.windowMs()) {
-            paths.requota(key(borrowerId), n);
+            paths.requota(key(borrowerId), helpLimit(n));
             grants.put(borrowerId, n);
             InetAddress a = addresses.get(borrowerId);
             if (a != null) {
                 forwardSealed(borrowerId, a, n);
             }
         }
+    }
+
+    /**
+     * The grant as the helper's per-path limits ({@code inet coopwan_help}, the emergency's token
+     * bucket, uploads only) should see it: a quota per window T whose bucket sustains the offer's
+     * own rate, {@code quota x (1 + T) / T}. The share's quota in {@link SharingLenderRules} (a
+     * sliding window, before them) is the one that binds; at the grant's quota the bucket sustained
+     * only {@code 0.99 T / (1 + T)} of it, half at T = 1 s, and dropped what the share allowed
+     * (SharingPerPacketLabIT: 19 % of a stream lost, b's share dropping nothing).
+     */
+    static EmergencyMessage.Grant helpLimit(EmergencyMessage.Grant g) {
+        long quota = g.quotaBytes() * (1000 + g.windowMs()) / g.windowMs();
+        return new EmergencyMessage.Grant(quota, g.windowMs(), g.tunnelPort(), g.requesterAddress(), g.helperAddress(),
+                g.prefixLength(), g.key());
     }
 
     /** Starts the ticks of the lender's sliding windows, unless they run. */
