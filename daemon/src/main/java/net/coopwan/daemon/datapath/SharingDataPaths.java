@@ -265,7 +265,7 @@ public final class SharingDataPaths implements SharingPaths {
                 t.setDaemon(true);
                 return t;
             });
-            quotaTicker.schedule(this::tick, SharingLenderRules.tickMs(lender.shortestWindowMs()), TimeUnit.MILLISECONDS);
+            quotaTicker.schedule(this::tick, SlidingWindowQuota.tickMs(lender.shortestWindowMs()), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -290,7 +290,7 @@ public final class SharingDataPaths implements SharingPaths {
                             e.getMessage());
                 }
             }
-            quotaTicker.schedule(this::tick, SharingLenderRules.tickMs(window), TimeUnit.MILLISECONDS);
+            quotaTicker.schedule(this::tick, SlidingWindowQuota.tickMs(window), TimeUnit.MILLISECONDS);
         }
     }
 

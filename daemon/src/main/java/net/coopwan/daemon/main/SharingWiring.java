@@ -129,7 +129,7 @@ final class SharingWiring {
     /**
      * The sharer's kernel quota holds any window of the sharer's T (the seed's [0131] window, as the
      * emergency's), at most 10 s (an offer's window on the wire): a sliding window the daemon moves
-     * every T/20 (steer.SlidingWindowQuota), which sustains 94 % of the offer (docs/PROTOCOL.md 3.13).
+     * every T/20 (steer.SlidingWindowQuota), paced and queued at 90 % of the offer (docs/PROTOCOL.md 3.13).
      */
     static long quotaWindowMs(Sharing s) {
         return Math.min(SharingCodec.MAX_WINDOW_MS, s.windowS() * 1000L);

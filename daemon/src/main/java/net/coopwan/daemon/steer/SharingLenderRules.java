@@ -46,12 +46,12 @@ import java.util.regex.Pattern;
  * so whatever a chain holds holds for both paths.
  *
  * <p><b>The quota is the seed's sliding window</b>, not a token bucket: the daemon moves each quota
- * object's bound every tick ({@link #refresh}, the caller's: {@link #tickMs}) so that no window of T
+ * object's bound every tick ({@link #refresh}, the caller's: {@link SlidingWindowQuota#tickMs}) so that no window of T
  * carries more than the offer's bytes ({@link SlidingWindowQuota} says why that holds whatever the
  * ticks do). A kernel token bucket (nft {@code limit}) cannot be shallower than a second of rate,
  * so it sustained only {@code 0.99 T / (1 + T)} of the offer: half of it for T = 1 s (the sharing
- * benchmark's T = 1 s gain stayed under a fifth of the offer). This one sustains {@code T / (T +
- * tick)}, 95 %. The objects live in the kernel: a daemon that stops ticking leaves bounds that are
+ * benchmark's T = 1 s gain stayed under a fifth of the offer). Paced and behind the tunnel's queue
+ * ({@link #shape}), this one sustains {@code 0.99 T / (T + 2 ticks)}, 90 %. The objects live in the kernel: a daemon that stops ticking leaves bounds that are
  * used up and then drop everything of the borrower (fails closed), until stop or a restart removes
  * the table. The quota object's consumption is what the {@code seen} counter before it counts
  * (every packet it judged; nft lists a quota's consumption capped at its bound, so the listing
@@ -122,11 +122,6 @@ public final class SharingLenderRules {
         this.session = session;
         this.nanos = nanos;
         this.timeout = CommandRunner.DEFAULT_TIMEOUT;
-    }
-
-    /** How often {@link #refresh} should run for a window of {@code windowMs}. */
-    public static long tickMs(long windowMs) {
-        return SlidingWindowQuota.tickMs(windowMs);
     }
 
     /** Holds what goes down {@code tunDevice} to borrower {@code name}, and what comes up it, to {@code quota} each. */
@@ -251,7 +246,7 @@ public final class SharingLenderRules {
     /**
      * One tick of the sliding windows: reads every {@code seen} counter (the quota objects'
      * consumption) and every {@code carried} counter, each after its seen (the order of the dump),
-     * and moves the bounds that changed. Call it every {@link #tickMs} while a borrower
+     * and moves the bounds that changed. Call it every {@link SlidingWindowQuota#tickMs} while a borrower
      * exists; throws when nft cannot be read (the bounds in force stay: the next tick tries again).
      */
     public void refresh() {
@@ -261,8 +256,7 @@ public final class SharingLenderRules {
         long refusedBefore = session.refused();
         // one listing: the kernel dumps a table's objects in the order they were created, and apply
         // creates each direction's seen counter before its carried one, so each seen is read first
-        Map<String, Long> seen = counterBytes(session.list("list counters table " + T, READ_TIMEOUT));
-        Map<String, Long> after = seen;
+        Map<String, Long> counters = counterBytes(session.list("list counters table " + T, READ_TIMEOUT));
         long read = nanos.getAsLong();
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, Borrower> e : borrowers.entrySet()) {
@@ -270,8 +264,8 @@ public final class SharingLenderRules {
             Borrower br = e.getValue();
             for (int i = 0; i < 2; i++) {
                 String d = DIRECTIONS.get(i);
-                Long consumed = seen.get("seen_" + d + "_" + n);
-                Long carried = after.get("carried_" + d + "_" + n);
+                Long consumed = counters.get("seen_" + d + "_" + n);
+                Long carried = counters.get("carried_" + d + "_" + n);
                 if (consumed == null || carried == null) {
                     continue;
                 }

@@ -104,7 +104,7 @@ public final class SlidingWindowQuota {
         return Math.max(2 * EmergencyQuota.MTU, rate(threshold) * 2 * tickMs(windowMs()) * 1_000_000L);
     }
 
-    /** Ticks per window: the base is between T and T + T/20 old, so 95 % of the threshold's rate flows. */
+    /** Ticks per window: the window's base is between T and T + T/20 old. */
     public static final int TICKS_PER_WINDOW = 20;
     /** Shortest tick: more often buys little and costs a reading each time. */
     public static final long MIN_TICK_MS = 25;

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sharer's quota ticks in a namespace, as SharingDataPaths runs them: {@link
- * SharingLenderRules#refresh} every {@link SharingLenderRules#tickMs} on a thread of its own. The
+ * SharingLenderRules#refresh} every {@link SlidingWindowQuota#tickMs} on a thread of its own. The
  * rules are locked for each tick; a test that changes them meanwhile locks them too.
  */
 final class LenderTicker implements AutoCloseable {
@@ -21,7 +21,7 @@ final class LenderTicker implements AutoCloseable {
     }
 
     LenderTicker(SharingLenderRules rules, long windowMs) {
-        long tick = SharingLenderRules.tickMs(windowMs);
+        long tick = SlidingWindowQuota.tickMs(windowMs);
         thread = new Thread(() -> {
             // bounded: a test never runs a minute of ticks
             for (int i = 0; i < 60_000 / tick && running; i++) {

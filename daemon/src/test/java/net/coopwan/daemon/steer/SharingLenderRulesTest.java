@@ -164,7 +164,7 @@ class SharingLenderRulesTest {
             assertTrue(first.lastIndexOf("add counter " + T + "seen_" + d) < first.lastIndexOf("add counter " + T + "carried_" + d),
                     "created before its carried counter, so a dump reads it first: " + first);
         }
-        assertEquals(1000, SharingLenderRules.tickMs(1000) * 20);
+        assertEquals(1000, SlidingWindowQuota.tickMs(1000) * 20);
         assertEquals(1000, rules.shortestWindowMs());
 
         // created with the pacing bucket full: 618 750 (99 % of the quota, a margin for who counts on the
