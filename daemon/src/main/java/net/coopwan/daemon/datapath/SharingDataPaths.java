@@ -265,16 +265,21 @@ public final class SharingDataPaths implements SharingPaths {
                 t.setDaemon(true);
                 return t;
             });
-            quotaTicker.schedule(this::tick, SlidingWindowQuota.tickMs(lender.shortestWindowMs()), TimeUnit.MILLISECONDS);
+            ScheduledExecutorService own = quotaTicker;
+            own.schedule(() -> tick(own), SlidingWindowQuota.tickMs(lender.shortestWindowMs()), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** One tick of the lender's windows; the next follows at the shortest window's pace, none once nobody borrows. */
-    private void tick() {
+    /**
+     * One tick of the lender's windows, on {@code own}; the next follows at the shortest window's
+     * pace, none once nobody borrows or {@code own} was replaced (stopped and started again: its
+     * last tick must not add a second chain of ticks to the new one).
+     */
+    private void tick(ScheduledExecutorService own) {
         long window;
         synchronized (this) {
             window = lender.shortestWindowMs();
-            if (window == 0 || quotaTicker == null) {
+            if (window == 0 || quotaTicker != own) {
                 return;
             }
             try {
@@ -290,7 +295,7 @@ public final class SharingDataPaths implements SharingPaths {
                             e.getMessage());
                 }
             }
-            quotaTicker.schedule(this::tick, SlidingWindowQuota.tickMs(window), TimeUnit.MILLISECONDS);
+            own.schedule(() -> tick(own), SlidingWindowQuota.tickMs(window), TimeUnit.MILLISECONDS);
         }
     }
 
