@@ -18,8 +18,14 @@ final class SessionReadings {
 
     private final Map<String, Reading> readings = new HashMap<>();
 
-    /** A new sample per sharer (null: unreadable, forgotten); sharers not in {@code samples} are forgotten. */
-    void update(Map<String, SharingPaths.SessionSample> samples, long at) {
+    /**
+     * A new sample per sharer (null: unreadable, forgotten); sharers not in {@code samples} are
+     * forgotten. Sessions under {@code movedTransferKbps} (per sharer) through the sharer, under
+     * {@code homeTransferKbps} at home, are not counted as the paths' sessions
+     * ({@link SessionGoodput#between(java.util.List, java.util.List, long, long)}).
+     */
+    void update(Map<String, SharingPaths.SessionSample> samples, long at, Map<String, Long> movedTransferKbps,
+            long homeTransferKbps) {
         readings.keySet().retainAll(samples.keySet());
         samples.forEach((id, now) -> {
             Reading was = readings.get(id);
@@ -32,8 +38,9 @@ final class SessionReadings {
             long fresh = -1;
             if (was != null) {
                 long interval = at - was.atNanos();
-                moved = SessionGoodput.between(was.sample().moved(), now.moved(), interval);
-                home = SessionGoodput.between(was.sample().home(), now.home(), interval);
+                moved = SessionGoodput.between(was.sample().moved(), now.moved(), interval,
+                        movedTransferKbps.getOrDefault(id, 0L));
+                home = SessionGoodput.between(was.sample().home(), now.home(), interval, homeTransferKbps);
                 if (was.sample().eligibleNew() >= 0 && now.eligibleNew() >= was.sample().eligibleNew()) {
                     fresh = now.eligibleNew() - was.sample().eligibleNew();
                 }

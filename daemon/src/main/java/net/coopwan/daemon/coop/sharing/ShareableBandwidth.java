@@ -5,8 +5,9 @@ package net.coopwan.daemon.coop.sharing;
  * (seed 001 step 344, [0143], claims 44/54), and the hysteresis that turns it into the value to
  * announce. Pure logic, one owner thread, time passed in as {@code nowNanos}.
  *
- * <p>Fed a sample about every second: the uplink device's byte counter in this direction and the
- * bytes this router carried for borrowers in it (the helper path's kernel counters). Then:
+ * <p>Fed a sample every 0.1-0.25 s (a quarter of T): the uplink device's byte counter in this
+ * direction and the bytes this router carried for borrowers in it (the helper path's kernel
+ * counters). Then:
  * <ul>
  * <li><b>capacity</b> C: the configured rate, or else the highest average over a window T the
  *     device reached, once it has been watched for {@code peakObservationMs} (the seed's TT, "one

@@ -122,6 +122,8 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private boolean sampled;
     private long sampledNanos;
     private final long samplePeriodNanos;
+    /** The longest period between two samples of the own line, the sessions and the paths' counters. */
+    static final long SAMPLE_MAX_NANOS = 250_000_000L;
     // the worker's last readings (read())
     private boolean reading;
     private SharingPaths.Bytes readUplink = SharingPaths.Bytes.ZERO;
@@ -178,7 +180,12 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         this.up = new ShareableBandwidth(uncapped(e, settings.capacityUpKbps()));
         this.offers = new SharerOffers(offerId, settings.quotaWindowMs());
         this.share = new NewSessionShare(settings.busyPercent());
-        this.samplePeriodNanos = Math.min(SECOND, Math.max(100_000_000L, settings.estimate().windowMs() * 1_000_000L / 4));
+        // a quarter of the window, 0.1 to 0.25 s: the borrower's split of new sessions is decided
+        // at each sample, and new sessions come in bursts (a page's connections): at a sample a
+        // second (T = 10 s) a second's sessions met one split and piled fifteen sessions on the
+        // sharer's path in the benchmark; each sample costs one conntrack reading
+        this.samplePeriodNanos = Math.min(SAMPLE_MAX_NANOS, Math.max(100_000_000L,
+                settings.estimate().windowMs() * 1_000_000L / 4));
         endAll("left by an earlier run");
         if (stopsUnknown) {
             line(null, "lending: the owner's stops cannot be read from the state store; lending to nobody");
@@ -380,7 +387,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             send(sender, e.getKey(), e.getValue());
         }
         outbox.clear();
-        // a quarter of the window, at most a second: the owner's users get their line back within
+        // a quarter of the window, at most 0.25 s: the owner's users get their line back within
         // one window even at T = 1 s (the estimate needs a sample or two, the borrower one more)
         boolean second = !sampled || now - sampledNanos >= samplePeriodNanos;
         if (second) {
@@ -426,9 +433,16 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         }
         reading = true;
         List<String> sharers = new ArrayList<>();
+        // a transfer takes at least 2 % of its path (NewSessionShare's informative rate): of what
+        // the sharer's quota sustains for the moved sessions, of the own line for those at home
+        Map<String, Long> movedTransferKbps = new HashMap<>();
+        long homeTransferKbps = Math.max(down.capacityKbps(now), up.capacityKbps(now)) / 50;
         borrowing.forEach((id, b) -> {
             if (b.state() != BorrowingSession.State.IDLE) {
                 sharers.add(id);
+                SharingMessage.Offer o = b.offer(now);
+                movedTransferKbps.put(id, o == null ? 0 : LendingSession.sustainedKbps(Math.max(o.downKbps(), o.upKbps()),
+                        o.windowMs()) / 50);
             }
         });
         List<String> borrowers = new ArrayList<>(lending.keySet());
@@ -457,7 +471,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 readLentSessions = lentSessions;
                 // the worker runs one task at a time: a path closed before this reading reads as zeros
                 readCarried = carried;
-                sessionReadings.update(samples, sampledAt);
+                sessionReadings.update(samples, sampledAt, movedTransferKbps, homeTransferKbps);
                 reading = false;
             }
         });
@@ -563,9 +577,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         SessionGoodput.PerSession home = r == null ? SessionGoodput.PerSession.UNKNOWN : r.home();
         NewSessionShare.Decision d = share.decide(new NewSessionShare.Inputs(
                 new NewSessionShare.Direction(o.downKbps(), down.capacityKbps(now), Math.max(0, down.ownKbps(now)),
-                        down.ownRecentKbps(now), via[0], via[2], moved.downKbps(), home.downKbps()),
+                        down.ownRecentKbps(now), via[0], via[2], moved.downKbps(), home.downKbps(), moved.sessions(),
+                        home.sessions(), moved.downTotalKbps(), home.downTotalKbps()),
                 new NewSessionShare.Direction(o.upKbps(), up.capacityKbps(now), Math.max(0, up.ownKbps(now)),
-                        up.ownRecentKbps(now), via[1], via[3], moved.upKbps(), home.upKbps()),
+                        up.ownRecentKbps(now), via[1], via[3], moved.upKbps(), home.upKbps(), moved.sessions(),
+                        home.sessions(), moved.upTotalKbps(), home.upTotalKbps()),
                 o.windowMs(), learned.getOrDefault(id, NewSessionShare.Learned.NONE), r == null ? -1 : r.newSessions()));
         learned.put(id, d.learned());
         Integer had = shareSet.get(id);

@@ -51,10 +51,27 @@ class SessionGoodputTest {
     @Test
     void nothingActiveOrNoReadingIsUnknown() {
         List<SharingPaths.MovedSession> one = List.of(s("idle", 100, 900));
-        assertEquals(SessionGoodput.PerSession.UNKNOWN, SessionGoodput.between(one, one, SECOND));
+        SessionGoodput.PerSession none = new SessionGoodput.PerSession(0, -1, -1, 0, 0, 0);
+        assertEquals(none, SessionGoodput.between(one, one, SECOND), "nothing active: no rate, and no session");
+        assertEquals(none, SessionGoodput.between(one, List.of(), SECOND));
         assertEquals(SessionGoodput.PerSession.UNKNOWN, SessionGoodput.between(null, one, SECOND));
-        assertEquals(SessionGoodput.PerSession.UNKNOWN, SessionGoodput.between(one, List.of(), SECOND));
         assertEquals(SessionGoodput.PerSession.UNKNOWN, SessionGoodput.between(one, one, 0));
+    }
+
+    /**
+     * The sessions a path holds: its transfers (here at least 100 kbit/s) and each new one not yet
+     * a transfer (it was placed there and will ask for its share); a trickle is neither.
+     */
+    @Test
+    void theSessionsAPathHoldsAreItsTransfersAndItsNewOnes() {
+        List<SharingPaths.MovedSession> before = List.of(s("t1", 0, 0), s("t2", 0, 0), s("slow", 0, 0));
+        List<SharingPaths.MovedSession> now = List.of(s("t1", 0, 75_000), s("t2", 0, 75_000), s("slow", 0, 4_000),
+                s("new", 60, 0));
+        SessionGoodput.PerSession p = SessionGoodput.between(before, now, SECOND, 100);
+        assertEquals(3, p.active(), "the trickle is active (32 kbit/s)");
+        assertEquals(3.0, p.sessions(), "two transfers and the new one");
+        assertEquals(1_200, p.downTotalKbps(), "the transfers' bytes");
+        assertEquals(4.0, SessionGoodput.between(before, now, SECOND).sessions(), "without a threshold every active one");
     }
 
     @Test

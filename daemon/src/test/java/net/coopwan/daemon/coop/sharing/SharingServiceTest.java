@@ -286,10 +286,8 @@ class SharingServiceTest {
         // 4 500 kbit/s being what the sharer's sliding window for 5 000 per 1 s sustains
         List<String> shares = borrowerPaths.calls.stream().filter(c -> c.startsWith("setShare")).toList();
         assertEquals("setShare sh 219", shares.get(0), borrowerPaths.calls.toString());
-        // then, its own line full and the path through the sharer carrying nothing (this fake's), it
-        // sends an eighth more (at least 20 per mille) each second
-        assertEquals("setShare sh 246", shares.get(1), borrowerPaths.calls.toString());
-        assertTrue(borrowerPaths.share.get("sh") > 300, borrowerPaths.calls.toString());
+        // then it holds: this fake reads no sessions, and the split follows the sessions on each path
+        assertEquals(List.of("setShare sh 219"), shares, borrowerPaths.calls.toString());
         assertEquals(Map.of(), borrower.counters(), "the answers to the lease's USEs are not unexpected");
 
         borrowerPaths.sessions = 3;
@@ -351,11 +349,14 @@ class SharingServiceTest {
         };
         // the sharer's own users take 6000: 10 000 - 6 000 - 1 000 = 3 000 left to lend
         run(4, 6_000, 15_000);
-        assertEquals(3_000, sharer.offerTo("bo").downKbps(), log.toString());
+        // the offer falls in steps of a tenth of the capacity as the short average rises (a sample
+        // every 0.25 s): within a step of the spare
+        long offered = sharer.offerTo("bo").downKbps();
+        assertTrue(offered >= 3_000 && offered < 4_000, offered + ": " + log);
         assertEquals("BORROWING", borrower.borrowingStates().get("sh"), "a lower offer is still an offer");
         assertTrue(borrowerPaths.calls.contains("resetSessions sh [newest, newer]"), borrowerPaths.calls.toString());
-        assertEquals(1, borrowerPaths.calls.stream().filter(c -> c.startsWith("resetSessions")).count(),
-                borrowerPaths.calls.toString());
+        assertTrue(borrowerPaths.calls.stream().filter(c -> c.startsWith("resetSessions")).noneMatch(c -> c.contains("old")),
+                "the oldest fits: " + borrowerPaths.calls);
         assertTrue(log.stream().anyMatch(l -> l.contains("borrowing: the offer fell from ")
                 && l.endsWith("reset the 2 newest of 3 moved sessions")), log.toString());
         assertFalse(borrowerPaths.calls.contains("resetSessions sh"), "not all of them");
