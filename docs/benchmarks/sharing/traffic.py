@@ -11,6 +11,9 @@
     traffic.py trickle ADDR PORT N SECONDS OUT     N long sessions, 1000 bytes every 100 ms each
     traffic.py capture IFACE SECONDS OUT [in]      every packet on IFACE (or only those it receives) with
                                                    the kernel's timestamp
+    traffic.py counters SECONDS OUT                the sharer's carried_* counters (table inet
+                                                   coopwan_lend, the bytes its limit let through),
+                                                   read every 10 ms through one `nft -j -i`
 
 Every time is CLOCK_MONOTONIC in ns (the benchmark's System.nanoTime()), except the capture's
 kernel timestamps (SO_TIMESTAMPNS, CLOCK_REALTIME ns). Lines written:
@@ -21,10 +24,15 @@ kernel timestamps (SO_TIMESTAMPNS, CLOCK_REALTIME ns). Lines written:
                while data arrives), E MONO LOCAL_PORT SEEN BYTES STATUS MAX_GAP_MS (its end)
   capture OUT: KERNEL_NS IP_BYTES PKTTYPE KEY                  (PKTTYPE 0 inbound to this host, 4 outgoing;
                KEY the IP id and TCP sequence number in hex, the same on both sides of a NAT)
+  counters OUT: ASKED_MONO ANSWERED_MONO NAME BYTES             (one line per carried_* counter per
+               reading: the counter's value at some moment between the two times)
 Every loop is bounded by SECONDS (at most 3600); only the addresses given are contacted."""
+import json
+import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -239,6 +247,43 @@ def capture(iface, seconds, out, inbound_only):
     print(f"captured {received}, dropped {dropped} (since the last read of these statistics)", flush=True)
 
 
+def counters(seconds, out):
+    end = time.monotonic() + seconds
+    nft = subprocess.Popen(["nft", "-j", "-i"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, bufsize=1)
+    stopped = []
+    signal.signal(signal.SIGTERM, lambda *_: stopped.append(1))
+    readings = refused = 0
+    print("ready", flush=True)
+    with open(out, "w") as w:
+        while time.monotonic() < end and not stopped:
+            asked = mono()
+            nft.stdin.write("list counters table inet coopwan_lend\n")
+            nft.stdin.flush()
+            # one JSON line, or a refusal of three lines on stderr (no such table: not lending now)
+            ready, _, _ = select.select([nft.stdout, nft.stderr], [], [], 2.0)
+            if nft.stdout in ready:
+                line = nft.stdout.readline()
+                answered = mono()
+                if not line:
+                    break
+                for item in json.loads(line).get("nftables", []):
+                    c = item.get("counter") if isinstance(item, dict) else None
+                    if c and str(c.get("name", "")).startswith("carried_"):
+                        w.write(f"{asked} {answered} {c['name']} {c.get('bytes', 0)}\n")
+                readings += 1
+            elif nft.stderr in ready:
+                for _ in range(3):
+                    nft.stderr.readline()
+                refused += 1
+            else:
+                break  # no answer within 2 s: the readings end here
+            time.sleep(0.01)
+    nft.kill()
+    nft.wait(5)
+    print(f"readings {readings}, refused {refused} (no table)", flush=True)
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 5 and a[0] == "server":
@@ -247,6 +292,8 @@ def main():
         bulk(a[1], int(a[2]), min(64, int(a[3])), int(a[4]), min(MAX_SECONDS, float(a[5])), a[6])
     elif len(a) == 6 and a[0] == "trickle":
         trickle(a[1], int(a[2]), min(64, int(a[3])), min(MAX_SECONDS, float(a[4])), a[5])
+    elif len(a) == 3 and a[0] == "counters":
+        counters(min(MAX_SECONDS, float(a[1])), a[2])
     elif len(a) in (4, 5) and a[0] == "capture" and a[4:] in ([], ["in"]):
         capture(a[1], min(MAX_SECONDS, float(a[2])), a[3], a[4:] == ["in"])
     else:

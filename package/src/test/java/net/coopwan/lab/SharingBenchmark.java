@@ -445,6 +445,8 @@ public final class SharingBenchmark {
             // the same packets as they reached b from its ISP, before b's limit: the limiter's own time
             captures.add(s.tool("b", "capture-wan", "capture", s.lab.bWan(), "3000",
                     s.dir.resolve("capture-wan.txt").toString(), "in"));
+            // b's own carried_* counters (after its limit, in its unit) read every 10 ms: the verdict
+            captures.add(s.tool("b", "counters", "counters", "3000", s.dir.resolve("counters.txt").toString()));
         } else {
             notes.add("T = " + w + " s: no tunnel device on b; the quota was not measured");
         }
@@ -784,7 +786,7 @@ public final class SharingBenchmark {
         if (!Files.exists(cap)) {
             return;
         }
-        for (String name : List.of("capture", "capture-wan")) {
+        for (String name : List.of("capture", "capture-wan", "counters")) {
             Path log = s.dir.resolve(name + ".log");
             String said = Files.exists(log) ? Files.readString(log).replace("ready", "").strip() : "";
             quotaText.append("T = ").append(w).append(" s, ").append(name).append(": ")
@@ -829,16 +831,38 @@ public final class SharingBenchmark {
         long[] perSegment = certainAndPossible(down, quotaWindowMs * 1_000_000L);
         long delay = down.stream().mapToLong(x -> x[2] - x[0]).max().orElse(0);
         if (!down.isEmpty() && maxQuota > 0) {
-            quotaText.append(String.format(Locale.ROOT, "T = %d s, down, b's limit judged each packet within %d ms after its "
+            quotaText.append(String.format(Locale.ROOT, "T = %d s, down (information; the verdict is the counters'), b's limit "
+                    + "judged each packet within %d ms after its "
                     + "kernel stamp (the server's departure time; then inet's tbf queue), in its unit (a packet the WAN device "
                     + "received as one counted once, at its length there): certainly in one window at most %d B "
                     + "= %.3f of the quota, possibly %d B = %.3f; per segment on the tunnel (each with its own headers): "
                     + "certainly %d B = %.3f, possibly %d B = %.3f%n", w, delay / 1_000_000, cp[0], (double) cp[0] / maxQuota,
                     cp[1], (double) cp[1] / maxQuota, perSegment[0], (double) perSegment[0] / maxQuota, perSegment[1],
                     (double) perSegment[1] / maxQuota));
-            verdicts.put("T = " + w + " s: lent down within the quota in every " + quotaWindowMs + " ms window",
-                    cp[1] <= maxQuota ? "PASS" : cp[0] > maxQuota ? "FAIL" : String.format(Locale.ROOT,
-                            "UNDECIDED (%.3f-%.3f)", (double) cp[0] / maxQuota, (double) cp[1] / maxQuota));
+        }
+        Path counters = s.dir.resolve("counters.txt");
+        Map<String, List<long[]>> readings = Files.exists(counters) ? counterReadings(Files.readAllLines(counters))
+                : Map.of();
+        for (String dir : List.of("down", "up")) {
+            List<long[]> r = readings.entrySet().stream().filter(e -> e.getKey().startsWith("carried_" + dir + "_"))
+                    .map(Map.Entry::getValue).findFirst().orElse(List.of());
+            String verdict = "T = " + w + " s: lent " + dir + " within the quota in every " + quotaWindowMs + " ms window";
+            if (r.size() < 2 || maxQuota == 0) {
+                verdicts.put(verdict, "NOT MEASURED");
+                continue;
+            }
+            long[] cpc = counterWindows(r, quotaWindowMs * 1_000_000L);
+            long gap = 0;
+            for (int i = 1; i < r.size(); i++) {
+                gap = Math.max(gap, r.get(i)[1] - r.get(i - 1)[0]);
+            }
+            quotaText.append(String.format(Locale.ROOT, "T = %d s, %s, b's carried_%s counter (after its limit, in its "
+                    + "unit) read %d times, at most %d ms apart: certainly in one window at most %d B = %.3f of the "
+                    + "quota, possibly %d B = %.3f%n", w, dir, dir, r.size(), gap / 1_000_000, cpc[0],
+                    (double) cpc[0] / maxQuota, cpc[1], (double) cpc[1] / maxQuota));
+            add(w, "quota.counted." + dir, (double) cpc[1] / maxQuota);
+            verdicts.put(verdict, cpc[1] <= maxQuota ? "PASS" : cpc[0] > maxQuota ? "FAIL" : String.format(Locale.ROOT,
+                    "UNDECIDED (%.3f-%.3f)", (double) cpc[0] / maxQuota, (double) cpc[1] / maxQuota));
         }
         for (String dir : List.of("down", "up")) {
             List<long[]> pk = dir.equals("down") ? down : up;
@@ -853,10 +877,6 @@ public final class SharingBenchmark {
                             + " more as segments of the packet before them)"
                             : "what the borrower sent to b, before b's limit: an upper bound",
                     pk.size(), quotaWindowMs, (long) r[0], r[1], frac, maxQuota, quotaWindowMs));
-            if (dir.equals("up") || pk.isEmpty() || maxQuota == 0) {
-                verdicts.put("T = " + w + " s: lent " + dir + " within the quota in every " + quotaWindowMs + " ms window",
-                        pk.isEmpty() || maxQuota == 0 ? "NOT MEASURED" : r[1] <= maxQuota ? "PASS" : "FAIL");
-            }
         }
         log(quotaText.toString());
     }
@@ -960,6 +980,69 @@ public final class SharingBenchmark {
                 }
             }
             possible = Math.max(possible, sum);
+        }
+        return new long[] {certain, possible};
+    }
+
+    /**
+     * The lines of {@code traffic.py counters} ({@code ASKED ANSWERED NAME BYTES}) per counter, in
+     * order: {asked, answered, bytes}. Lines that do not parse are skipped.
+     */
+    static Map<String, List<long[]>> counterReadings(List<String> lines) {
+        Map<String, List<long[]>> out = new java.util.TreeMap<>();
+        for (String l : lines) {
+            String[] p = l.strip().split(" ");
+            if (p.length != 4) {
+                continue;
+            }
+            try {
+                out.computeIfAbsent(p[2], k -> new ArrayList<>()).add(new long[] {Long.parseLong(p[0]),
+                        Long.parseLong(p[1]), Long.parseLong(p[3])});
+            } catch (NumberFormatException e) {
+                // a line cut by the tool's end
+            }
+        }
+        return out;
+    }
+
+    /**
+     * From readings {asked, answered, bytes} of a counter that only grows (each value is the
+     * counter at some moment between asked and answered), the most bytes that certainly passed
+     * within one window of {@code windowNs}, and the most that possibly did. Certainly: between
+     * two readings i and j whose whole span, asked_i to answered_j, fits in a window. Possibly: a
+     * window that starts at or after reading i was answered and before reading i + 1 was, and ends
+     * before the first reading j asked at or after answered_{i+1} + window, saw at most
+     * {@code bytes_j - bytes_i}. Windows before the first reading and after the last are not judged.
+     * A counter that went down (its table made again) starts a new series.
+     */
+    static long[] counterWindows(List<long[]> readings, long windowNs) {
+        long certain = 0;
+        long possible = 0;
+        int from = 0;
+        for (int k = 1; k <= readings.size(); k++) {
+            if (k < readings.size() && readings.get(k)[2] >= readings.get(k - 1)[2]) {
+                continue;
+            }
+            List<long[]> r = readings.subList(from, k); // one series: the counter only grew
+            int i = 0;
+            for (int j = 0; j < r.size(); j++) {
+                while (r.get(j)[1] - r.get(i)[0] > windowNs) {
+                    i++;
+                }
+                certain = Math.max(certain, r.get(j)[2] - r.get(i)[2]);
+            }
+            int j = 0;
+            for (int a = 0; a + 1 < r.size(); a++) {
+                long end = r.get(a + 1)[1] + windowNs;
+                while (j < r.size() && r.get(j)[0] < end) {
+                    j++;
+                }
+                if (j == r.size()) {
+                    break;
+                }
+                possible = Math.max(possible, r.get(j)[2] - r.get(a)[2]);
+            }
+            from = k;
         }
         return new long[] {certain, possible};
     }

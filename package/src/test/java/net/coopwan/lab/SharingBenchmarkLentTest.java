@@ -76,4 +76,53 @@ class SharingBenchmarkLentTest {
     private static long sum(List<long[]> packets) {
         return packets.stream().mapToLong(p -> p[1]).sum();
     }
+
+    /** Readings of a counter every 10 ms for {@code n} readings, {@code step} bytes apart, answered {@code latency} later. */
+    private static List<long[]> readings(int n, long step, long latency) {
+        List<long[]> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            r.add(new long[] {i * 10 * MS, i * 10 * MS + latency, i * step});
+        }
+        return r;
+    }
+
+    @Test
+    void aCounterReadEvery10MsGivesWhatCertainlyAndWhatPossiblyPassedInAWindow() {
+        // 1 000 B every 10 ms for 2 s, read at once: in 1 s certainly 100 intervals, possibly 101
+        long[] exact = SharingBenchmark.counterWindows(readings(201, 1_000, 0), 1_000 * MS);
+        assertEquals(100_000, exact[0]);
+        assertEquals(101_000, exact[1]);
+        // answered 5 ms after asked: a span of 100 intervals no longer fits for certain
+        long[] late = SharingBenchmark.counterWindows(readings(201, 1_000, 5 * MS), 1_000 * MS);
+        assertEquals(99_000, late[0]);
+        // possibly: a window that starts after reading i's answer and before i + 1's (at most 15 ms
+        // later) ends before 1 015 ms; the first reading asked after that is 102 intervals on
+        assertEquals(102_000, late[1]);
+    }
+
+    @Test
+    void aBurstIsSeenAndACounterMadeAgainStartsANewSeries() {
+        List<long[]> r = readings(201, 1_000, 0);
+        for (int i = 100; i < r.size(); i++) {
+            r.get(i)[2] += 50_000; // 50 000 B between the readings at 990 and 1 000 ms
+        }
+        long[] burst = SharingBenchmark.counterWindows(r, 1_000 * MS);
+        assertEquals(150_000, burst[0]);
+        assertEquals(151_000, burst[1]);
+        // the table made again at 2 s: its counter restarts from 0, not a negative window
+        List<long[]> again = new ArrayList<>(readings(201, 1_000, 0));
+        for (long[] x : readings(201, 2_000, 0)) {
+            again.add(new long[] {x[0] + 2_010 * MS, x[1] + 2_010 * MS, x[2]});
+        }
+        long[] both = SharingBenchmark.counterWindows(again, 1_000 * MS);
+        assertEquals(200_000, both[0], "the second series: 2 000 B per 10 ms");
+        assertEquals(202_000, both[1]);
+        // a series shorter than a window has no window judged as possible
+        assertEquals(0, SharingBenchmark.counterWindows(readings(100, 1_000, 0), 1_000 * MS)[1]);
+        Map<String, List<long[]>> parsed = SharingBenchmark.counterReadings(List.of("1 2 carried_down_a 10",
+                "3 4 carried_up_a 5", "cut 6", "5 6 carried_down_a 20"));
+        assertEquals(2, parsed.get("carried_down_a").size());
+        assertEquals(20, parsed.get("carried_down_a").get(1)[2]);
+        assertEquals(1, parsed.get("carried_up_a").size());
+    }
 }
