@@ -125,4 +125,25 @@ class SharingBenchmarkLentTest {
         assertEquals(20, parsed.get("carried_down_a").get(1)[2]);
         assertEquals(1, parsed.get("carried_up_a").size());
     }
+
+    @Test
+    void twoLoadsThatRanTogetherAreMergedPerPath() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("merge");
+        try {
+            java.nio.file.Path a = dir.resolve("a.txt");
+            java.nio.file.Path b = dir.resolve("b.txt");
+            java.nio.file.Files.writeString(a, "T 100 x 10\nT 300 x 30\nX 0 300 1 x 30 ok\n");
+            java.nio.file.Files.writeString(b, "T 200 x 5\nT 400 x 8\nT 200 y 7\n");
+            SharingBenchmark.Bulk m = SharingBenchmark.Bulk.merge(SharingBenchmark.Bulk.read(a), SharingBenchmark.Bulk.read(b));
+            assertEquals(1, m.sessions().size());
+            assertEquals(38 + 7, m.bytes(null, 0, 400), "both paths, both loads");
+            assertEquals(15 - 10, m.bytes("x", 100, 200), "at 200: 10 of the first load, 5 of the second");
+            assertEquals(7, m.bytes("y", 0, 500));
+        } finally {
+            for (java.nio.file.Path f : java.nio.file.Files.list(dir).toList()) {
+                java.nio.file.Files.delete(f);
+            }
+            java.nio.file.Files.delete(dir);
+        }
+    }
 }
