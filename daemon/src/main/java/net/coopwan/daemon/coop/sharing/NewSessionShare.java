@@ -42,6 +42,8 @@ public final class NewSessionShare {
 
     /** The least split, per mille: a few sessions keep showing what the path gives. */
     static final int MIN_PER_MILLE = 10;
+    /** Under this many sessions on both paths together, the split is the capacities' ratio. */
+    static final int MIN_POOL = 4;
     /** At or above this share of its capacity a path is full: its sessions get their share, not their limit. */
     static final int FULL_PERCENT = 75;
     /** How fast a limit seen on a path is forgotten without a session there to show it, per cent a sample (0.1-0.25 s). */
@@ -208,7 +210,19 @@ public final class NewSessionShare {
         // where the sessions should be: the pool (as many as both paths hold now), one after the
         // other where each adds the most (Path.better: a slow path gets the sessions it adds with,
         // and where both are full they spread as the capacities are)
-        long pool = Math.max(1, Math.round(via.sessions() + home.sessions()));
+        long pool = Math.round(via.sessions() + home.sessions());
+        if (pool < MIN_POOL) {
+            // next to nothing to place: the next sessions are a burst of unknown size (a page, a
+            // download manager's connections opened together), and a split placed for one session
+            // sends the whole burst home (an idle LAN made it 10 per mille in the benchmark, and the
+            // eight long sessions of the next load all stayed home for their lives): the
+            // capacities' ratio, as at the start
+            int start = start(d, path);
+            return new Decision(start, new Learned(start, path, viaLimit, homeLimit, was.arrivals()), head
+                    + String.format(Locale.ROOT, "%d of 1000 new sessions to the sharer, from the capacities (%.1f "
+                            + "sessions through the sharer, %.1f at home; %s)", start, via.sessions(), home.sessions(),
+                            state));
+        }
         int viaTarget = 0;
         for (long k = 0; k < pool; k++) {
             if (via.better(viaTarget, home, k - viaTarget)) {
