@@ -204,7 +204,7 @@ public final class NewSessionShare {
         // next load's first sixteen sessions all went to the sharer's 4.5 Mbit/s); a stream that
         // does not yield is then seen as leaving more room than it does, which keeps sessions home
         long others = Math.max(0, d.ownRecentKbps() - d.homeSessionsKbps());
-        boolean otherFlow = others * 50 >= d.ownCapacityKbps();
+        boolean otherFlow = others >= transferKbps(d.ownCapacityKbps());
         Path home = new Path(otherFlow ? d.ownCapacityKbps() : room(d.ownCapacityKbps(), others),
                 d.sessionsHome() + (otherFlow ? 1 : 0), homeLimit);
         // where the sessions should be: the pool (as many as both paths hold now), one after the
@@ -324,9 +324,19 @@ public final class NewSessionShare {
         return Math.max(capacityKbps / 50, capacityKbps - Math.max(0, othersKbps));
     }
 
-    /** A session's rate, or -1 when unknown or under 2 % of its line's {@code capacityKbps}. */
+    /** A session's rate, or -1 when unknown or under a transfer's on its line ({@link #transferKbps}). */
     private static long informative(long kbps, long capacityKbps) {
-        return kbps >= 0 && kbps * 50 >= capacityKbps ? kbps : -1;
+        return kbps >= 0 && kbps >= transferKbps(capacityKbps) ? kbps : -1;
+    }
+
+    /**
+     * The least a transfer carries on a path of {@code capacityKbps}: 2 % of it. Lighter sessions
+     * (calls, streams, trickles) ask for their own rate, not for a share of the path; the readings
+     * count only transfers as a path's sessions ({@link SessionGoodput}), and only a transfer's
+     * rate says what a path gives one ({@link #limit}).
+     */
+    static long transferKbps(long capacityKbps) {
+        return (Math.max(0, capacityKbps) + 49) / 50;
     }
 
     /** The split to start from: {@code path / (path + own capacity)}, half while the own capacity is unknown. */

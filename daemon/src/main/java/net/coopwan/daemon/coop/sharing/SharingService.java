@@ -433,16 +433,16 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         }
         reading = true;
         List<String> sharers = new ArrayList<>();
-        // a transfer takes at least 2 % of its path (NewSessionShare's informative rate): of what
-        // the sharer's quota sustains for the moved sessions, of the own line for those at home
+        // a transfer's least rate on its path: of what the sharer's quota sustains for the moved
+        // sessions, of the own line for those at home
         Map<String, Long> movedTransferKbps = new HashMap<>();
-        long homeTransferKbps = Math.max(down.capacityKbps(now), up.capacityKbps(now)) / 50;
+        long homeTransferKbps = NewSessionShare.transferKbps(Math.max(down.capacityKbps(now), up.capacityKbps(now)));
         borrowing.forEach((id, b) -> {
             if (b.state() != BorrowingSession.State.IDLE) {
                 sharers.add(id);
                 SharingMessage.Offer o = b.offer(now);
-                movedTransferKbps.put(id, o == null ? 0 : LendingSession.sustainedKbps(Math.max(o.downKbps(), o.upKbps()),
-                        o.windowMs()) / 50);
+                movedTransferKbps.put(id, o == null ? 0 : NewSessionShare.transferKbps(LendingSession.sustainedKbps(
+                        Math.max(o.downKbps(), o.upKbps()), o.windowMs())));
             }
         });
         List<String> borrowers = new ArrayList<>(lending.keySet());
