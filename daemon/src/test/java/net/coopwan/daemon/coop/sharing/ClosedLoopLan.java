@@ -17,9 +17,10 @@ import java.util.function.IntSupplier;
  * also carry a download that may not move (one more flow there, up to a rate of its own).
  *
  * <p>Every 0.25 s (the service's sample) the split is decided from what the daemon reads (the
- * service's inputs): the paths' rates recently and over the window, what one active session got
- * (weighted by its bytes, as {@link SessionGoodput}), how many each path holds, and the eligible new
- * sessions since the last decision.
+ * service's inputs): the paths' rates recently and over the window, and the sessions on each path
+ * read by the service's own {@link SessionGoodput} from the model's sessions as conntrack would list
+ * them (what one active session got, how many each path holds), and the eligible new sessions since
+ * the last decision.
  * Deterministic for a seed.
  */
 final class ClosedLoopLan {
@@ -89,8 +90,14 @@ final class ClosedLoopLan {
         boolean[] via = new boolean[n];
         long[] left = new long[n]; // kbit left to transfer (x1000: bits)
         long[] setup = new long[n];
-        long[] ownThisSample = new long[n]; // a connection's bits this sample at home and through the sharer
-        long[] viaThisSample = new long[n];
+        long[] id = new long[n]; // each connection's session, and the bits it received so far
+        long[] got = new long[n];
+        long nextId = 0;
+        // the conntrack readings the service takes: each path's sessions with their bytes, those
+        // that ended since the last reading included (conntrack keeps a closed connection a while)
+        List<SharingPaths.MovedSession> ended = new ArrayList<>();
+        List<SharingPaths.MovedSession> viaBefore = List.of();
+        List<SharingPaths.MovedSession> homeBefore = List.of();
         long path = s.pathKbps();
         int perMille = fixed != null ? fixed.getAsInt() : 0;
         NewSessionShare.Learned learned = NewSessionShare.Learned.NONE;
@@ -98,6 +105,7 @@ final class ClosedLoopLan {
             // the pool starts in every phase of its sessions
             setup[i] = draws.nextInt((int) s.setupMs() + 1);
             left[i] = 1 + (long) (draws.nextDouble() * size(s.sizeKbit()));
+            id[i] = nextId++;
         }
         List<long[]> samples = new ArrayList<>(); // {own kbit/s, via kbit/s} per sample, the fixed traffic included in own
         long delivered = 0;
@@ -134,18 +142,20 @@ final class ClosedLoopLan {
                 }
                 long bits = Math.min(left[i], (via[i] ? viaRate : ownRate) * STEP_MS);
                 left[i] -= bits;
+                got[i] += bits;
                 if (via[i]) {
                     viaBits += bits;
-                    viaThisSample[i] += bits;
                 } else {
                     ownBits += bits;
-                    ownThisSample[i] += bits;
                 }
                 if (step >= fromS * stepsPerSecond) {
                     delivered += bits;
                 }
                 if (left[i] <= 0) {
+                    ended.add(session(id[i], via[i], got[i]));
                     // the next session of this connection: the split in force picks its path
+                    id[i] = nextId++;
+                    got[i] = 0;
                     left[i] = size(s.sizeKbit());
                     setup[i] = s.setupMs();
                     via[i] = draws.nextInt(1000) < perMille;
@@ -156,14 +166,27 @@ final class ClosedLoopLan {
                 continue;
             }
             samples.add(new long[] {ownBits / SAMPLE_MS, viaBits / SAMPLE_MS});
+            List<SharingPaths.MovedSession> viaNow = new ArrayList<>();
+            List<SharingPaths.MovedSession> homeNow = new ArrayList<>();
+            for (SharingPaths.MovedSession e : ended) {
+                (e.flow().startsWith("via") ? viaNow : homeNow).add(e);
+            }
+            for (int i = 0; i < n; i++) {
+                (via[i] ? viaNow : homeNow).add(session(id[i], via[i], got[i]));
+            }
+            ended.clear();
             if (share != null) {
-                NewSessionShare.Decision d = share.decide(inputs(samples, ownThisSample, viaThisSample, setup, via, started,
-                        learned));
+                // as SessionReadings takes them, a transfer's least rate as the service gives it
+                SessionGoodput.PerSession moved = SessionGoodput.between(viaBefore, viaNow, SAMPLE_MS * 1_000_000L,
+                        NewSessionShare.transferKbps(path));
+                SessionGoodput.PerSession home = SessionGoodput.between(homeBefore, homeNow, SAMPLE_MS * 1_000_000L,
+                        NewSessionShare.transferKbps(s.ownKbps()));
+                NewSessionShare.Decision d = share.decide(inputs(samples, moved, home, started, learned));
                 learned = d.learned();
                 perMille = d.perMille();
             }
-            java.util.Arrays.fill(ownThisSample, 0);
-            java.util.Arrays.fill(viaThisSample, 0);
+            viaBefore = viaNow;
+            homeBefore = homeNow;
             started = 0;
             ownBits = 0;
             viaBits = 0;
@@ -176,48 +199,29 @@ final class ClosedLoopLan {
         return (long) (kbit * 1000 * (0.5 + draws.nextDouble()));
     }
 
-    private NewSessionShare.Inputs inputs(List<long[]> samples, long[] ownBits, long[] viaBits, long[] setup,
-            boolean[] via, long started, NewSessionShare.Learned learned) {
+    /**
+     * A session as conntrack shows it: its path in its name, the bytes it received (down) and a
+     * thirtieth of them sent (its acknowledgements, up).
+     */
+    private static SharingPaths.MovedSession session(long id, boolean via, long bits) {
+        long bytes = bits / 8;
+        return new SharingPaths.MovedSession((via ? "via" : "home") + id, 0, bytes / 30, bytes);
+    }
+
+    private NewSessionShare.Inputs inputs(List<long[]> samples, SessionGoodput.PerSession moved,
+            SessionGoodput.PerSession home, long started, NewSessionShare.Learned learned) {
         // over the window T and over the recent span (a fifth of T, at least a second), as the service
         long ownWindow = mean(samples, s.windowMs(), 0);
         long viaWindow = mean(samples, s.windowMs(), 1);
         long ownRecent = mean(samples, Math.max(1000, s.windowMs() / 5), 0);
         long viaRecent = mean(samples, Math.max(1000, s.windowMs() / 5), 1);
-        // per path, over the sample: {sum(r), sum(r^2)} of the active sessions, the same of the
-        // transfers (2 % of the path, as the service counts them) and their count, and the new ones
-        // not yet transfers (a connection whose session ended within the sample counts its part on
-        // each path, close enough to the service's two sessions)
-        double[] sv = new double[5];
-        double[] so = new double[5];
-        int freshVia = 0;
-        int freshHome = 0;
-        long ownTransfer = s.ownKbps() / 50;
-        long viaTransfer = s.pathKbps() / 50;
-        for (int i = 0; i < ownBits.length; i++) {
-            long own = ownBits[i] / SAMPLE_MS;
-            long thru = viaBits[i] / SAMPLE_MS;
-            add(so, own, ownTransfer);
-            add(sv, thru, viaTransfer);
-            // placed but not yet a transfer (in its set-up): counted as one
-            if (setup[i] > 0 && (via[i] ? thru < viaTransfer : own < ownTransfer)) {
-                if (via[i]) {
-                    freshVia++;
-                } else {
-                    freshHome++;
-                }
-            }
-        }
-        long v = sv[0] <= 0 ? -1 : Math.round(sv[1] / sv[0]);
-        long h = so[0] <= 0 ? -1 : Math.round(so[1] / so[0]);
-        double nv = freshVia + sv[4];
-        double nh = freshHome + so[4];
-        long viaTotal = Math.round(sv[2]);
-        long homeTotal = Math.round(so[2]);
         NewSessionShare.Direction down = new NewSessionShare.Direction(s.offerKbps(), s.ownKbps(), ownWindow, ownRecent,
-                viaWindow, viaRecent, v, h, nv, nh, viaTotal, homeTotal);
+                viaWindow, viaRecent, moved.downKbps(), home.downKbps(), moved.sessions(), home.sessions(),
+                moved.downTotalKbps(), home.downTotalKbps());
         // up: the acknowledgements, a thirtieth of the down, on a line as fast as the down
         NewSessionShare.Direction up = new NewSessionShare.Direction(s.offerKbps(), s.ownKbps(), ownWindow / 30,
-                ownRecent / 30, viaWindow / 30, viaRecent / 30, v / 30, h / 30, nv, nh, viaTotal / 30, homeTotal / 30);
+                ownRecent / 30, viaWindow / 30, viaRecent / 30, moved.upKbps(), home.upKbps(), moved.sessions(),
+                home.sessions(), moved.upTotalKbps(), home.upTotalKbps());
         return new NewSessionShare.Inputs(down, up, s.windowMs(), learned, started);
     }
 
@@ -229,18 +233,5 @@ final class ClosedLoopLan {
             sum += samples.get(i)[k];
         }
         return sum / n;
-    }
-
-    /** One session's sample, when it was active ({@link SessionGoodput#ACTIVE_BYTES_PER_SECOND}), and when a transfer. */
-    private static void add(double[] sums, long kbps, long transferKbps) {
-        if (kbps * 1000 / 8 >= SessionGoodput.ACTIVE_BYTES_PER_SECOND) {
-            sums[0] += kbps;
-            sums[1] += (double) kbps * kbps;
-            if (kbps >= transferKbps) {
-                sums[2] += kbps;
-                sums[3] += (double) kbps * kbps;
-                sums[4]++;
-            }
-        }
     }
 }
