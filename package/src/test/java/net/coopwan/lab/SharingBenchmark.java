@@ -52,7 +52,7 @@ public final class SharingBenchmark {
         return Math.min(10_000L, w * 1000L);
     }
 
-    /** What the sharer's kernel quota (its sliding window, moved every T/20) sustains of the offer at that window. */
+    /** What the sharer's kernel quota (its sliding window, moved every T/20, 25 to 100 ms) sustains of the offer at that window. */
     static double quotaRate(int w) {
         return net.coopwan.daemon.steer.SlidingWindowQuota.sustainedPerMille(quotaWindowMs(w)) / 1000.0;
     }
@@ -751,7 +751,7 @@ public final class SharingBenchmark {
 
     /**
      * The trickle sessions once the offer is back ({@code back}): each must receive again (a moved
-     * one held to the floor quota, or any on a lossy line, may be in TCP's retransmission back-off),
+     * one held to the drain quota, or any on a lossy line, may be in TCP's retransmission back-off),
      * so the check waits at most 60 s for every one of them to report progress after {@code back}.
      */
     void paths(Setup s, Path before, Path after, long back) throws Exception {
@@ -791,7 +791,7 @@ public final class SharingBenchmark {
             postGap = Math.max(postGap, (Long) o[4]);
             if (o[1].equals(NeighbourLab.B_WAN)) {
                 viaB++;
-                // held to the floor quota while b's users download, a moved session may wait: it must live on
+                // held to the drain quota while b's users download, a moved session may wait: it must live on
                 if (alive) {
                     viaBOk++;
                 } else {
@@ -804,7 +804,7 @@ public final class SharingBenchmark {
         String r = String.format(Locale.ROOT, "T = %d s: %d sessions opened before the offer (1000 B every 100 ms each): "
                 + "%d of them from a's address and still receiving at the end (longest gap %d ms)%s;%n"
                 + "  %d opened after it: %d through b, %d of those still receiving through b at the end (longest gap %d "
-                + "ms, while b's own download held them to the floor quota)%s, %d from a's address%n", w, pre.size(), preOk, preGap, preBad.isEmpty() ? "" : " NOT: " + preBad, post.size(), viaB,
+                + "ms, while b's own download held them to the drain quota)%s, %d from a's address%n", w, pre.size(), preOk, preGap, preBad.isEmpty() ? "" : " NOT: " + preBad, post.size(), viaB,
                 viaBOk, postGap, postBad.isEmpty() ? "" : " NOT: " + postBad, viaA);
         pathsText.append(r);
         log(r);
@@ -1118,7 +1118,7 @@ public final class SharingBenchmark {
                 + "which sharing never moves; on: the same on port %d. via b: the part the server received from b's "
                 + "address; sessions: the share of the sessions that went through b. expected gain: the offer x the "
                 + "sustained rate of the sharer's kernel quota per window of T, at most 10 s (a sliding window moved every "
-                + "T/20: %.3f at 1 s, %.3f at 10 s; docs/PROTOCOL.md 3.13). Medians of %d repetitions.%n%n", PARALLEL,
+                + "T/20, 25 to 100 ms: %.3f at 1 s, %.3f at 10 s; docs/PROTOCOL.md 3.13). Medians of %d repetitions.%n%n", PARALLEL,
                 SESSION_BYTES / 1024, LONG_SESSIONS, HOME_PORT, SHARED_PORT, quotaRate(1), quotaRate(10), reps));
         sb.append("## 2. Sessions keep their path\n\n```text\n").append(pathsText).append("```\n\n");
         sb.append("## 3. Hand-back: b's own download while a borrows\n\n```text\n");

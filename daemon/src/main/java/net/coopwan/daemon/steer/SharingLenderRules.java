@@ -96,6 +96,8 @@ public final class SharingLenderRules {
     private static final class Borrower {
         final SlidingWindowQuota[] windows = new SlidingWindowQuota[2];
         final long[] written = new long[2];
+        /** When its objects were removed (a retired borrower's windows go on if it comes back within them). */
+        long removedNanos;
     }
 
     /** How long a reading of the objects may take before it counts as failed (and nft is restarted). */
@@ -111,6 +113,8 @@ public final class SharingLenderRules {
     private final Duration timeout;
     /** Per borrower name (in the kernel's spelling). */
     private final Map<String, Borrower> borrowers = new HashMap<>();
+    /** Borrowers removed less than a window ago, whose windows a new path of theirs continues. */
+    private final Map<String, Borrower> retired = new HashMap<>();
 
     /**
      * @param runner  for the changes of structure ({@code nft -f -})
@@ -160,16 +164,21 @@ public final class SharingLenderRules {
             refreshQuietly();
             return;
         }
-        // before the objects exist nothing has passed: this moment is a base for every later window
+        // before the objects exist nothing has passed: this moment is a base for every later window,
+        // unless this borrower had a path less than a window ago: then its windows go on
         long created = nanos.getAsLong();
-        Borrower fresh = new Borrower();
-        fresh.windows[0] = new SlidingWindowQuota(threshold(down), down.windowMs(), created);
-        fresh.windows[1] = new SlidingWindowQuota(threshold(up), up.windowMs(), created);
+        Borrower fresh = continued(n, down, up, created);
+        boolean again = fresh != null;
+        if (!again) {
+            fresh = new Borrower();
+            fresh.windows[0] = new SlidingWindowQuota(threshold(down), down.windowMs(), created);
+            fresh.windows[1] = new SlidingWindowQuota(threshold(up), up.windowMs(), created);
+        }
         StringBuilder b = new StringBuilder();
         skeleton(b);
         for (int i = 0; i < 2; i++) {
             String d = DIRECTIONS.get(i);
-            fresh.written[i] = fresh.windows[i].initialBound();
+            fresh.written[i] = again ? fresh.windows[i].reopened(created) : fresh.windows[i].initialBound();
             b.append("add chain ").append(T).append(' ').append(chain(d, n)).append('\n');
             b.append("flush chain ").append(T).append(' ').append(chain(d, n)).append('\n');
             // each object anew at zero: nothing of an earlier life may count in this one's windows. In
@@ -190,6 +199,23 @@ public final class SharingLenderRules {
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
         borrowers.put(n, fresh);
         shape(tunDevice, down);
+    }
+
+    /**
+     * The windows of borrower {@code n}'s last path when it was removed less than a window ago and
+     * its windows are the same, with the new thresholds; null for a fresh start. Retired borrowers
+     * older than their window are forgotten here.
+     */
+    private Borrower continued(String n, EmergencyQuota down, EmergencyQuota up, long now) {
+        retired.values().removeIf(r -> now - r.removedNanos >= Math.max(r.windows[0].windowMs(),
+                r.windows[1].windowMs()) * 1_000_000L);
+        Borrower last = retired.remove(n);
+        if (last == null || last.windows[0].windowMs() != down.windowMs() || last.windows[1].windowMs() != up.windowMs()) {
+            return null;
+        }
+        last.windows[0].threshold(threshold(down), now);
+        last.windows[1].threshold(threshold(up), now);
+        return last;
     }
 
     /**
@@ -407,7 +433,11 @@ public final class SharingLenderRules {
             }
         }
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
-        borrowers.remove(n);
+        Borrower gone = borrowers.remove(n);
+        if (gone != null) {
+            gone.removedNanos = nanos.getAsLong();
+            retired.put(n, gone);
+        }
     }
 
     /** The keys of {@code map}'s elements that jump to {@code chain}; empty without the table. */
@@ -438,6 +468,7 @@ public final class SharingLenderRules {
     /** Removes the table (stop, start after a kill -9). */
     public void removeAll() {
         borrowers.clear();
+        retired.clear();
         session.close();
         runner.check(List.of("nft", "-f", "-"), "add table " + T + "\ndelete table " + T + "\n", timeout);
     }

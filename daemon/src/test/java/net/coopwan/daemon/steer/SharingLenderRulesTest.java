@@ -165,6 +165,12 @@ class SharingLenderRulesTest {
                     "created before its carried counter, so a dump reads it first: " + first);
         }
         assertEquals(1000, SlidingWindowQuota.tickMs(1000) * 20);
+        // a tick is at most 100 ms, so a long window loses two ticks of it, not two twentieths
+        assertEquals(100, SlidingWindowQuota.tickMs(10_000));
+        assertEquals(100, SlidingWindowQuota.tickMs(60_000));
+        assertEquals(900, SlidingWindowQuota.sustainedPerMille(1000));
+        assertEquals(970, SlidingWindowQuota.sustainedPerMille(10_000));
+        assertEquals(986, SlidingWindowQuota.sustainedPerMille(60_000));
         assertEquals(1000, rules.shortestWindowMs());
 
         // created with the pacing bucket full: 618 750 (99 % of the quota, a margin for who counts on the
@@ -197,5 +203,75 @@ class SharingLenderRulesTest {
         nft.sent.clear();
         rules.refresh();
         assertTrue(nft.sent.isEmpty(), "no borrower, no tick");
+    }
+
+    /**
+     * A borrower that releases its path and asks again gets no second threshold within a window:
+     * its new objects start at zero, but its windows go on. A sender offering 1.5 times the
+     * threshold's rate, its path closed and reopened every 100 ms for 3 s (the kernel modelled:
+     * what a quota passes is what its bound leaves over what it judged), carries at most the
+     * threshold in every window of 1 s; with a fresh window at each reopening (before), a full
+     * pacing bucket each time gave it 1.43 times the threshold.
+     */
+    @Test
+    void aPathClosedAndReopenedWithinAWindowGetsNoSecondThreshold() {
+        assertTrue(worstWindow(true) <= 1.0, "continued: " + worstWindow(true));
+        assertTrue(worstWindow(false) > 1.2, "the model can fail: fresh rules at each reopening " + worstWindow(false));
+    }
+
+    /** The most any window of 1 s carried, of the threshold, with the rules kept (or new ones at each reopening). */
+    private static double worstWindow(boolean keepRules) {
+        long[] now = {1_000_000_000L};
+        ScriptedNft nft = new ScriptedNft();
+        RecordingCommandRunner r = new RecordingCommandRunner();
+        SharingLenderRules rules = new SharingLenderRules(r, nft, () -> now[0]);
+        EmergencyQuota q = new EmergencyQuota(625_000, 1000);
+        long threshold = 625_000 * 99 / 100;
+        java.util.regex.Pattern created = java.util.regex.Pattern.compile("add quota inet coopwan_lend qd_r1 \\{ over ([0-9]+) bytes");
+        List<long[]> passed = new java.util.ArrayList<>(); // {at ms, bytes}
+        long step = 10_000_000L;
+        long offered = threshold * 3 / 2 / 100; // per 10 ms
+        for (int life = 0; life < 30; life++) {
+            if (!keepRules) {
+                rules = new SharingLenderRules(r, nft, () -> now[0]);
+            }
+            int at = r.calls().size();
+            rules.apply("r1", "cwh4", q, q);
+            java.util.regex.Matcher m = created.matcher(ran(r, at));
+            assertTrue(m.find());
+            long bound = Long.parseLong(m.group(1));
+            long seen = 0;
+            long carried = 0;
+            for (int k = 1; k <= 10; k++) {
+                now[0] += step;
+                long through = Math.max(0, Math.min(offered, bound - seen));
+                seen += offered;
+                carried += through;
+                passed.add(new long[] {now[0] / 1_000_000L, through});
+                if (k % 5 == 0) {
+                    nft.listings.clear();
+                    nft.listings.add("[" + counterJson("seen_down_r1", seen) + ", " + counterJson("carried_down_r1", carried)
+                            + ", " + counterJson("seen_up_r1", 0) + ", " + counterJson("carried_up_r1", 0) + "]");
+                    nft.sent.clear();
+                    rules.refresh();
+                    for (String sent : nft.sent) {
+                        java.util.regex.Matcher b = java.util.regex.Pattern.compile("qd_r1 \\{ over ([0-9]+) bytes").matcher(sent);
+                        if (b.find()) {
+                            bound = Long.parseLong(b.group(1));
+                        }
+                    }
+                }
+            }
+            rules.remove("r1", "cwh4");
+        }
+        long worst = 0;
+        for (int i = 0; i < passed.size(); i++) {
+            long sum = 0;
+            for (int j = i; j < passed.size() && passed.get(j)[0] - passed.get(i)[0] < 1000; j++) {
+                sum += passed.get(j)[1];
+            }
+            worst = Math.max(worst, sum);
+        }
+        return worst / (double) threshold;
     }
 }

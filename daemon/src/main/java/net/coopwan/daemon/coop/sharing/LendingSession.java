@@ -21,8 +21,8 @@ import net.coopwan.daemon.steer.SlidingWindowQuota;
  * </pre>
  *
  * The quotas follow the offer: {@code rate x window / 8} bytes per window in each direction, from
- * that direction's rate, never below {@link #FLOOR_KBPS}, so the sessions already moved drain at a
- * trickle instead of hanging when the offer drops to nothing (the borrower then moves no new ones).
+ * that direction's rate, never below the {@link Drain} allowance, so the sessions already moved
+ * drain instead of hanging when the offer drops to nothing (the borrower then moves no new ones).
  * Per direction, because a sharer whose own users take its download direction still offers its
  * idle upload: a download quota at the larger of the two rates let the moved sessions keep the
  * whole download offer after it was withdrawn (the sharing benchmark measured 2 Mbit/s of a
@@ -53,8 +53,32 @@ public final class LendingSession {
     public record Changed(State from, State to, String why) implements Action {
     }
 
-    /** What draining sessions keep when the offer is none: 100 kbit/s. */
+    /** What draining sessions keep at least when the offer is none, however small the line: 100 kbit/s. */
     public static final long FLOOR_KBPS = 100;
+    /** What draining sessions keep of the sharer's line when the offer is none: 5 %. */
+    public static final int DRAIN_PERCENT = 5;
+
+    /**
+     * What the moved sessions keep, per direction, while the offer is below it: 5 % of the sharer's
+     * capacity in that direction ({@link #DRAIN_PERCENT}), at least {@link #FLOOR_KBPS}, at most
+     * the agreement's rate (when it has one). A fixed 100 kbit/s shared by every moved session
+     * starved them: in the sharing benchmark six moved sessions of 80 kbit/s each read nothing for
+     * 35 s while the sharer's own download ran, and one timed out, which is the RST the owner did
+     * not configure. 5 % leaves the sharer's own users 95 % of their line (the goal is 90 % within
+     * a window), and the borrower moves no new session meanwhile, so what drains only ends.
+     */
+    public record Drain(long downKbps, long upKbps) {
+        public static final Drain FLOOR = new Drain(FLOOR_KBPS, FLOOR_KBPS);
+
+        public static Drain of(long capacityDownKbps, long capacityUpKbps, long agreedKbps) {
+            return new Drain(kbps(capacityDownKbps, agreedKbps), kbps(capacityUpKbps, agreedKbps));
+        }
+
+        private static long kbps(long capacityKbps, long agreedKbps) {
+            long v = Math.max(0, capacityKbps) * DRAIN_PERCENT / 100;
+            return Math.max(FLOOR_KBPS, agreedKbps > 0 ? Math.min(agreedKbps, v) : v);
+        }
+    }
     static final long LEASE_NANOS = 5_000_000_000L;
 
     private final String borrowerId;
@@ -82,8 +106,8 @@ public final class LendingSession {
 
     /**
      * What a sharer's kernel quota for {@code kbps} over {@code windowMs} lets through when it is
-     * used all the time: the quota per window and a tick of its sliding window, 94.3 % of the rate
-     * for T = 1 s and 10 s (steer.SlidingWindowQuota; docs/PROTOCOL.md 3.13).
+     * used all the time: the quota per window and two ticks of its sliding window, 90 % of the rate
+     * for T = 1 s, 97 % for 10 s (steer.SlidingWindowQuota#sustainedPerMille; docs/PROTOCOL.md 3.13).
      */
     public static long sustainedKbps(long kbps, long windowMs) {
         return kbps * SlidingWindowQuota.sustainedPerMille(windowMs) / 1000;
@@ -149,10 +173,13 @@ public final class LendingSession {
         return state == State.LENDING ? List.of(new Send(SharingMessage.Answer.granted(offerId, grant))) : List.of();
     }
 
-    /** The offer now (sent at each sample): each direction's quota follows its rate. */
-    public List<Action> onOffer(SharingMessage.Offer offer, long now) {
-        long down = quotaBytes(offer.downKbps(), offer.windowMs());
-        long up = quotaBytes(offer.upKbps(), offer.windowMs());
+    /**
+     * The offer now (sent at each sample): each direction's quota follows its rate, never below
+     * what {@code drain} leaves the sessions already moved.
+     */
+    public List<Action> onOffer(SharingMessage.Offer offer, Drain drain, long now) {
+        long down = quotaBytes(Math.max(drain.downKbps(), offer.downKbps()), offer.windowMs());
+        long up = quotaBytes(Math.max(drain.upKbps(), offer.upKbps()), offer.windowMs());
         if (state != State.LENDING || down == downQuotaBytes && up == upQuotaBytes || offer.offerId() != offerId) {
             return List.of();
         }

@@ -531,7 +531,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             }
             LendingSession l = lending.get(id);
             if (l != null) {
-                lenderActions(l, l.onOffer(o, now), sender);
+                lenderActions(l, l.onOffer(o, drain(caps, now), now), sender);
             }
         }
         for (String id : List.copyOf(offerSentSeq.keySet())) {
@@ -554,11 +554,16 @@ public final class SharingService implements SealedMessages, AutoCloseable {
         line(id, "lending: the agreement was withdrawn: offer 0 kbit/s down, 0 kbit/s up (no bandwidth available)");
         LendingSession l = lending.get(id);
         if (l != null) {
-            lenderActions(l, l.onOffer(none, now), sender);
+            lenderActions(l, l.onOffer(none, drain(new SharerOffers.Caps(0, 0), now), now), sender);
         }
         offers.forget(id);
         offerSentSeq.remove(id);
         offerSentNanos.remove(id);
+    }
+
+    /** Sharer: what a borrower's moved sessions keep of this line while the offer is below it. */
+    private LendingSession.Drain drain(SharerOffers.Caps caps, long now) {
+        return LendingSession.Drain.of(down.capacityKbps(now), up.capacityKbps(now), caps.agreedKbps());
     }
 
     /** Borrower: the per mille of new sessions, recomputed at each sample while borrowing. */

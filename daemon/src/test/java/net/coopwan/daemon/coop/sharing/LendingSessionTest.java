@@ -41,10 +41,31 @@ class LendingSessionTest {
         LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
         l.onPathOpened(null);
         assertEquals(List.of(new LendingSession.SetQuota(250_000, 62_500, 1000)),
-                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000), 0));
+                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000), LendingSession.Drain.FLOOR, 0));
         assertEquals(List.of(new LendingSession.SetQuota(12_500, 12_500, 1000)),
-                l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000), 0), "no bandwidth: the moved sessions drain at the floor");
-        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000), 0).isEmpty(), "unchanged: nothing to do");
+                l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000), LendingSession.Drain.FLOOR, 0), "no bandwidth: the moved sessions drain at the floor");
+        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000), LendingSession.Drain.FLOOR, 0).isEmpty(), "unchanged: nothing to do");
+    }
+
+    /**
+     * The sharing benchmark's sharer (20 Mbit/s, an agreement of 5 Mbit/s): while its own download
+     * runs and the offer is 0, the moved sessions keep 1 Mbit/s of its line (six sessions of 80 kbit/s
+     * each timed out at 100 kbit/s for all); the floor still binds on a small line, and the
+     * agreement's rate caps it.
+     */
+    @Test
+    void theMovedSessionsDrainWithFivePercentOfTheSharersLine() {
+        assertEquals(new LendingSession.Drain(1_000, 250), LendingSession.Drain.of(20_000, 5_000, 5_000));
+        assertEquals(new LendingSession.Drain(100, 100), LendingSession.Drain.of(1_000, 0, 0), "at least the floor");
+        assertEquals(new LendingSession.Drain(300, 300), LendingSession.Drain.of(100_000, 100_000, 300), "at most the agreement");
+        assertEquals(new LendingSession.Drain(5_000, 5_000), LendingSession.Drain.of(100_000, 100_000, 0), "no rate agreed");
+        LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
+        l.onPathOpened(null);
+        assertEquals(List.of(new LendingSession.SetQuota(125_000, 31_250, 1000)), l.onOffer(
+                new SharingMessage.Offer(9, 2, 0, 0, 1000), LendingSession.Drain.of(20_000, 5_000, 5_000), 0));
+        assertEquals(List.of(new LendingSession.SetQuota(250_000, 31_250, 1000)), l.onOffer(
+                new SharingMessage.Offer(9, 3, 2_000, 0, 1000), LendingSession.Drain.of(20_000, 5_000, 5_000), 0),
+                "an offer above the drain: the offer");
     }
 
     /**
@@ -57,7 +78,7 @@ class LendingSessionTest {
         LendingSession l = new LendingSession("coop-borrower", new SharingMessage.Offer(9, 1, 5_000, 5_000, 1000),
                 SharingCodecTest.GRANT, 0);
         l.onPathOpened(null);
-        List<Action> a = l.onOffer(new SharingMessage.Offer(9, 2, 0, 5_000, 1000), 0);
+        List<Action> a = l.onOffer(new SharingMessage.Offer(9, 2, 0, 5_000, 1000), LendingSession.Drain.FLOOR, 0);
         assertEquals(List.of(new LendingSession.SetQuota(12_500, 625_000, 1000)), a);
         assertEquals(12_500, l.quotaBytes(), "the status shows the download quota");
         assertEquals(625_000, l.upQuotaBytes());

@@ -111,9 +111,9 @@ class NewSessionShareTest {
         return new NewSessionShare.Direction(5_000, 10_000, own, own, via, via, v, w, nVia, nHome, via, homeTotal);
     }
 
-    /** The benchmark's lines: 5 Mbit/s offered per 10 s (4 500 sustained), an own line of 10 Mbit/s; up idle. */
+    /** The benchmark's lines: 5 Mbit/s offered per 1 s (4 500 sustained), an own line of 10 Mbit/s; up idle. */
     private static NewSessionShare.Decision decide(NewSessionShare.Direction down, int learned, long newSessions) {
-        return new NewSessionShare(0).decide(new NewSessionShare.Inputs(down, steady(5_000, 10_000, 300, 50), 10_000,
+        return new NewSessionShare(0).decide(new NewSessionShare.Inputs(down, steady(5_000, 10_000, 300, 50), 1000,
                 learned(learned), newSessions));
     }
 

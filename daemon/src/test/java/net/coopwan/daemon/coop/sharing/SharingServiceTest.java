@@ -296,7 +296,8 @@ class SharingServiceTest {
         assertTrue(sharer.offerTo("bo").none(), "the own users took the line back within one window: " + log);
         assertEquals(0, borrowerPaths.share.get("sh"), "no new session moves");
         assertEquals("DRAINING", borrower.borrowingStates().get("sh"));
-        assertTrue(sharerPaths.calls.contains("setLendQuota bo 12500 12500"), "the quota follows: the floor " + sharerPaths.calls);
+        // the sharer's line is 10 000 down, 1 000 up: 5 % of it (500 kbit/s) and the floor (100) stay for what drains
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo 62500 12500"), "the quota follows: the drain " + sharerPaths.calls);
         assertTrue(now - before <= 4_000 * MS, "within seconds, far within the 10 s window");
 
         borrowerPaths.sessions = 0;
@@ -386,8 +387,7 @@ class SharingServiceTest {
         assertEquals("setOffer sh 0/0", borrowerPaths.lastOffer(), borrowerPaths.calls.toString());
         assertTrue(tookMs <= 1000, "the member left " + tookMs + " ms after the withdrawal (offer expiry: 3000)");
         assertTrue(log.stream().anyMatch(l -> l.contains("lending: the agreement was withdrawn")), log.toString());
-        long floor = LendingSession.quotaBytes(0, 1000);
-        assertTrue(sharerPaths.calls.contains("setLendQuota bo " + floor + " " + floor), "both directions at the floor: "
+        assertTrue(sharerPaths.calls.contains("setLendQuota bo 62500 12500"), "both directions at the drain: "
                 + sharerPaths.calls);
         run(2, 0, 0);
         assertEquals("IDLE", borrower.borrowingStates().getOrDefault("sh", "IDLE"), log.toString());
