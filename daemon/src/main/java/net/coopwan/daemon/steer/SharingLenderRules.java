@@ -152,6 +152,9 @@ public final class SharingLenderRules {
                             + " ms for the life of its path, not " + q[i].windowMs());
                 }
             }
+            // a reading just before the change: a new threshold binds from the last reading on (what
+            // passed between that reading and the change counts against it too)
+            refreshQuietly();
             long now = nanos.getAsLong();
             known.windows[0].threshold(threshold(down), now);
             known.windows[1].threshold(threshold(up), now);

@@ -37,9 +37,15 @@ import java.util.Iterator;
  * ceiling of 100 ms (the token bucket of {@link EmergencyQuota} sustains
  * {@code 0.99 T / (1 + T)}: half for T = 1 s).
  *
- * <p><b>A changed threshold</b> binds windows that end after it is written; one that began before
- * it must hold the older threshold too, so the allowance uses the smallest threshold in force over
- * the last T: a fall binds at once, a rise after one window.
+ * <p><b>A changed threshold</b> binds what passes in any window of T from the moment it is written;
+ * a window that began before it must hold the older threshold too, over all of it. So each
+ * threshold in force over the last T bounds what passed since the later of the window's base and
+ * its own beginning, and the pacing bucket follows the smallest of them: a fall binds what passes
+ * from then on at once, and a rise after one window (the smaller one still counts everything in
+ * its window). A fall does not count what passed before it against the new threshold: that
+ * stopped everything for up to T after the sharer's users took their line back (the sharing
+ * benchmark at T = 10 s: moved sessions read nothing for 10 s; at T = 60 s every one of them
+ * would have timed out), when what the owner needs is the rate to fall, which it does.
  *
  * <p>Times are the daemon's monotonic nanoseconds. Not thread-safe.
  */
@@ -49,8 +55,11 @@ public final class SlidingWindowQuota {
     private record Reading(long atNanos, long carried) {
     }
 
-    /** A threshold in force from {@code sinceNanos}. */
-    private record Threshold(long sinceNanos, long bytes) {
+    /**
+     * A threshold in force from {@code sinceNanos}; {@code carriedBefore} is a reading that returned
+     * before that (what had passed by then, at most), the base of what it binds.
+     */
+    private record Threshold(long sinceNanos, long bytes, long carriedBefore) {
     }
 
     private final long windowNanos;
@@ -81,7 +90,7 @@ public final class SlidingWindowQuota {
         }
         this.windowNanos = windowMs * 1_000_000L;
         this.base = new Reading(createdNanos, 0);
-        thresholds.add(new Threshold(createdNanos, thresholdBytes));
+        thresholds.add(new Threshold(createdNanos, thresholdBytes, 0));
         this.lastWriteNanos = createdNanos;
         this.tokens = depth(thresholdBytes);
         this.ceiling = initialBound();
@@ -167,13 +176,17 @@ public final class SlidingWindowQuota {
         return thresholds.getLast().bytes();
     }
 
-    /** A new threshold from {@code nowNanos} on. */
+    /**
+     * A new threshold from {@code nowNanos} on. It binds what passed since the last reading given to
+     * {@link #bound} (what passed between that reading and now counts against it too), so read just
+     * before.
+     */
     public void threshold(long bytes, long nowNanos) {
         if (bytes < 0) {
             throw new IllegalArgumentException("threshold " + bytes);
         }
         if (bytes != threshold()) {
-            thresholds.add(new Threshold(nowNanos, bytes));
+            thresholds.add(new Threshold(nowNanos, bytes, carriedAtLastWrite));
         }
     }
 
@@ -204,14 +217,19 @@ public final class SlidingWindowQuota {
             }
             thresholds.removeFirst();
         }
+        // each threshold in force over the last T binds what passed in the window since it began (the
+        // later of the window's base and the reading before it began)
         long smallest = Long.MAX_VALUE;
+        long allowance = Long.MAX_VALUE;
         for (Threshold t : thresholds) {
             smallest = Math.min(smallest, t.bytes());
+            allowance = Math.min(allowance, Math.max(0, t.bytes() - (carried - Math.max(base.carried(), t.carriedBefore()))));
         }
         // a counter lower than the base's was reset behind our back: what passed since is unknown, so
         // nothing more passes until a base from after the reset is a window old
-        long passed = carried - base.carried();
-        long allowance = passed < 0 ? 0 : Math.max(0, smallest - passed);
+        if (carried < base.carried()) {
+            allowance = 0;
+        }
         readings.add(new Reading(readNanos, carried));
         // the pacing bucket: what the last write allowed less what passed since, refilled for the time since
         long since = Math.max(0, carried - carriedAtLastWrite);

@@ -114,6 +114,66 @@ class SlidingWindowQuotaTest {
         return worst;
     }
 
+    /**
+     * The most that passed, over the new threshold, in any window of {@code windowMs} from a change
+     * of the threshold on: a fall binds what passes after it at once, whatever passed before it.
+     */
+    private static double worstSinceAChange(Run run, long windowMs) {
+        double worst = 0;
+        for (long[] th : run.thresholds().subList(1, run.thresholds().size())) {
+            for (long[] from : run.passed()) {
+                if (from[0] < th[0]) {
+                    continue;
+                }
+                long sum = 0;
+                for (long[] p : run.passed()) {
+                    if (p[0] >= from[0] && p[0] < from[0] + windowMs * 1000) {
+                        sum += p[1];
+                    }
+                }
+                worst = Math.max(worst, (double) sum / th[1]);
+                break; // the first packet after the change starts the fullest window of those after it
+            }
+        }
+        return worst;
+    }
+
+    /**
+     * The sharer's users take their line back: the offer falls to a twentieth (the drain). A sender
+     * that had the old threshold keeps getting the new one's rate from the next tick on, instead of
+     * nothing until what passed under the old one is a window old (10 s here: the sharing benchmark's
+     * moved sessions read nothing for 10 s).
+     */
+    @Test
+    void aFallBindsWhatPassesFromThenOnWithoutADeadTime() {
+        long windowMs = 10_000;
+        long threshold = 6_250_000;
+        Kernel k = new Kernel();
+        SlidingWindowQuota q = new SlidingWindowQuota(threshold, windowMs, 0);
+        k.bound = q.initialBound();
+        long tick = SlidingWindowQuota.tickMs(windowMs) * 1000;
+        long fallAt = 20_000_000;
+        long afterFall = 0;
+        for (long t = 1000; t < 30_000_000; t += 1000) {
+            if (t % tick == 0) {
+                k.bound = q.bound(k.consumed, k.carried, t * 1000, t * 1000);
+                if (t == fallAt) {
+                    // as SharingLenderRules does: read, change, write
+                    q.threshold(threshold / 20, t * 1000);
+                    k.bound = q.bound(k.consumed, k.carried, t * 1000, t * 1000);
+                }
+            }
+            long before = k.carried;
+            k.packet(t, 1500); // 1500 B a ms: twice the old threshold's rate
+            if (t > fallAt + 2 * tick) {
+                afterFall += k.carried - before;
+            }
+        }
+        double rate = afterFall / ((30_000_000 - fallAt - 2 * tick) / 1e6);
+        double newRate = threshold / 20 * 1000.0 / windowMs;
+        assertTrue(rate / newRate > 0.9 && rate / newRate <= 1.0, "after the fall: " + rate / newRate + " of the new rate");
+    }
+
     @Test
     void noWindowEverCarriesMoreThanTheThresholdWhateverTheTicksDo() {
         for (long seed = 1; seed <= 60; seed++) {
@@ -123,6 +183,8 @@ class SlidingWindowQuotaTest {
                     seed % 4 == 0, true, windowMs == 10_000 ? 40 : 8);
             double worst = worstWindow(r, windowMs);
             assertTrue(worst <= 1.0, "seed " + seed + ": a window carried " + worst + " of its threshold");
+            double since = worstSinceAChange(r, windowMs);
+            assertTrue(since <= 1.0, "seed " + seed + ": after a change a window carried " + since + " of the new threshold");
         }
     }
 
