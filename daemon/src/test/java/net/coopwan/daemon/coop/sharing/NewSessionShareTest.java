@@ -139,6 +139,24 @@ class NewSessionShareTest {
         assertTrue(d.why().contains("of 16 sessions 5 belong there, it holds 12.0"), d.why());
     }
 
+    /**
+     * The sharing benchmark at T = 10 s: between two loads only trickles, the count through the
+     * sharer flickering between its target and one more from one sample to the next, and no
+     * session arriving. One too many must not send the next burst home: the split swung between
+     * 473 and 10 per mille each quarter second, the load's first 24 sessions met 10, all stayed
+     * home for their lives, and nothing was left to move (on = off). The correction is spread over
+     * at least a quarter of the pool's sessions, as a burst of that size may come next.
+     */
+    @Test
+    void oneSessionTooManyDoesNotSendTheNextBurstHome() {
+        NewSessionShare.Decision over = decide(sessions(9_600, 4_400, 733, 870, 6, 11, 9_600), 310, 0);
+        assertTrue(over.why().contains("of 17 sessions 5 belong there, it holds 6.0"), over.why());
+        assertTrue(over.perMille() > 150 && over.perMille() < 310, over.perMille() + ": " + over.why());
+        NewSessionShare.Decision at = decide(sessions(9_600, 4_400, 880, 870, 5, 11, 9_600), 310, 0);
+        assertTrue(at.perMille() - over.perMille() < 150, "a flicker of one session moves the split by less than 150: "
+                + at.perMille() + " / " + over.perMille());
+    }
+
     /** Sessions just moved count before their rate shows: a split that waits for it overshoots. */
     @Test
     void sessionsPlacedCountBeforeTheirRateShows() {
