@@ -10,7 +10,7 @@
 #   --quick           1 repetition per figure, shorter loads (~4 min) instead of 3 (~9 min)
 #   --reps N          repetitions per figure (default 3, quick 1)
 #   --windows LIST    the estimate windows T in s, one lab each (default 1,10)
-#   --rate-a/-b MBIT  a's (borrower) and b's (sharer) ISP link rate, tbf both ways (default 10 and 20)
+#   --rate-a/-b MBIT  a's (borrower) and b's (sharer) ISP link rate, tbf both ways (default 5 and 20, the lab)
 #   --uplink SPEC     a's ISP link as a real line, e.g. 'delay=15;jitter=5;ge=0.5,30,100' (ImpairedUplink,
 #                     as in docs/benchmarks/failover); results go to results-<date>-line*.md and
 #                     RESULTS.md's "on an impaired line" section

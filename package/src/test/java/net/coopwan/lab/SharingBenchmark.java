@@ -109,7 +109,7 @@ public final class SharingBenchmark {
         boolean quick = false;
         int reps = -1;
         List<Integer> windows = List.of(1, 10);
-        long rateA = 10;
+        long rateA = 5;
         long rateB = 20;
         String uplink = null;
         Path work = null;
@@ -1136,8 +1136,10 @@ public final class SharingBenchmark {
                 continue;
             }
             long target = w * 1000L;
-            verdicts.put("T = " + w + " s: b's own download at 90 % of alone within T (median " + ms(t90) + " ms)",
-                    !Double.isNaN(t90) && t90 <= target ? "PASS" : "FAIL");
+            verdicts.put("T = " + w + " s: b's own download at 90 % of alone within T + 1 s (the issue's floor; median "
+                    + ms(t90) + " ms)", !Double.isNaN(t90) && t90 <= target + 1000 ? "PASS" : "FAIL");
+            verdicts.put("T = " + w + " s: b's own download at 90 % of alone within T (the product's aim; median "
+                    + ms(t90) + " ms)", !Double.isNaN(t90) && t90 <= target ? "PASS" : "FAIL");
             verdicts.put("T = " + w + " s: offer withdrawn within T of b's download (median " + ms(gone) + " ms)",
                     !Double.isNaN(gone) && gone <= target ? "PASS" : "FAIL");
             verdicts.put("T = " + w + " s: no new session moves later than T after it (median " + ms(lastMove) + " ms)",
