@@ -133,9 +133,25 @@ public final class SlidingWindowQuota {
         return threshold / (double) (windowNanos + tickMs(windowMs()) * 1_000_000L);
     }
 
-    /** The pacing bucket's depth for {@code threshold}: two ticks of its rate, at least two full packets. */
+    /**
+     * Full packets the pacing bucket holds at least: the least queue the sharer's tunnel has behind
+     * it (SharingLenderRules#queueBytes), so that a burst the queue can hold is not dropped before
+     * it. Two packets were the least before: at the drain's rate two ticks are 8 to 16 packets, and
+     * when the offer fell every moved session's retransmission came at once, met an empty bucket,
+     * and backed off again: the sharing benchmark saw nothing pass for 4, 6, 7, 8 and then 17 s
+     * (T = 10 s, impaired line), and four moved sessions timed out.
+     */
+    static final int MIN_DEPTH_PACKETS = 20;
+
+    /**
+     * The pacing bucket's depth for {@code threshold}: two ticks of its rate and two full packets,
+     * at least {@link #MIN_DEPTH_PACKETS} full packets where they are at most a quarter of the threshold (what a
+     * bound already written lets pass is not taken back when the threshold falls: a deep bucket
+     * would carry a small new threshold's window past it).
+     */
     private double depth(long threshold) {
-        return Math.max(2 * EmergencyQuota.MTU, rate(threshold) * 2 * tickMs(windowMs()) * 1_000_000L);
+        return Math.max(Math.max(2 * EmergencyQuota.MTU, rate(threshold) * 2 * tickMs(windowMs()) * 1_000_000L),
+                Math.min(MIN_DEPTH_PACKETS * EmergencyQuota.MTU, threshold / 4.0));
     }
 
     /** Ticks per window: the window's base is between T and T + T/20 old. */

@@ -304,8 +304,9 @@ class SharingLenderNetnsTest {
             EmergencyQuota quota = new EmergencyQuota(200_000, 1000);
             rules.apply("bo1", "cwhelp0", quota);
             String listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
-            // created with the pacing bucket full: 99 % of the quota per 1.05 s, two ticks of 50 ms deep
-            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 18857 bytes")
+            // created with the pacing bucket full: 99 % of the quota per 1.05 s, 20 full packets deep (two
+            // ticks of 50 ms would be 18 857 B)
+            assertTrue(listed.contains("quota qd_bo1") && listed.contains("over 30000 bytes")
                     && listed.contains("counter name \"seen_down_bo1\" quota name \"qd_bo1\""), listed);
 
             List<EmergencyHelperNetnsTest.Arrival> got;

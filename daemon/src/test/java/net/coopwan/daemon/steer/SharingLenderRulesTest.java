@@ -191,9 +191,10 @@ class SharingLenderRulesTest {
         rules.apply("r4796", "cwh4", q2, q1); // the download offer fell
         String fell = ran(r, at);
         assertFalse(fell.contains("quota " + T) || fell.contains("counter " + T), "nothing re-created: " + fell);
-        assertEquals(List.of("add quota " + T + "qd_r4796 { over 423571 bytes; }\n"), nft.sent,
-                "at once: what passes from now on, paced by the bucket at the new rate (two ticks of 247 500 per"
-                + " 1.05 s: 23 571); the 300 000 that passed under the larger one are not taken back");
+        assertEquals(List.of("add quota " + T + "qd_r4796 { over 430000 bytes; }\n"), nft.sent,
+                "at once: what passes from now on, paced by the bucket at the new rate, 20 full packets deep (more"
+                + " than two ticks of 247 500 per 1.05 s: 23 571); the 300 000 that passed under the larger one are"
+                + " not taken back");
 
         at = r.calls().size();
         rules.remove("r4796", "cwh4");
