@@ -143,6 +143,8 @@ import net.coopwan.config.uci.UciSection;
  *   ask_neighbours  boolean: send SUPPRESSION_REQUEST to neighbours with an agreement   1
  *   app_type        voip | game | other: told to the neighbour   voip
  *   lease_ms        100-60000: a request's life without renewal  3000
+ *   shape_percent   0 | 10-100: while suppressing, the LAN shaped to  90
+ *                   this share of the uplinks' down_kbps, LC first
  * config latency            at most one (docs/latency.md): latency-critical classification
  *   enabled         boolean                                     1
  *   dscp_rule       a | b | none ([0233]: a = not CS0/CS1,      b
@@ -536,7 +538,16 @@ public final class ConfigLoader {
                     r.number("down_kbps", 0, 10_000_000, d.downKbps()),
                     r.bool("dscp_cs1", d.dscpCs1()), r.bool("ask_neighbours", d.askNeighbours()),
                     r.oneOf("app_type", List.of("voip", "game", "other"), d.appType()),
-                    (int) r.number("lease_ms", 100, 60_000, d.leaseMs()));
+                    (int) r.number("lease_ms", 100, 60_000, d.leaseMs()), shapePercent(r, d.shapePercent()));
+        }
+
+        /** {@code shape_percent}: 0 (off) or 10-100; a shaper at under a tenth of the line is a mistake. */
+        private static int shapePercent(SectionReader r, int dflt) throws ConfigException {
+            int v = (int) r.number("shape_percent", 0, 100, dflt);
+            if (v > 0 && v < 10) {
+                throw r.error("shape_percent", "must be 0 (off) or 10-100, got " + v);
+            }
+            return v;
         }
 
         /** {@code tunnel_network}: a network (host bits zero) of /24 to /29. */

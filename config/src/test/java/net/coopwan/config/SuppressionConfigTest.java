@@ -28,8 +28,9 @@ class SuppressionConfigTest {
                 "\toption dscp_cs1 'no'",
                 "\toption ask_neighbours 'off'",
                 "\toption app_type 'game'",
-                "\toption lease_ms '60000'")).suppression();
-        assertEquals(new Suppression(false, 5, 0, 8000, 60000, false, false, "game", 60000), s);
+                "\toption lease_ms '60000'",
+                "\toption shape_percent '80'")).suppression();
+        assertEquals(new Suppression(false, 5, 0, 8000, 60000, false, false, "game", 60000, 80), s);
     }
 
     @Test
@@ -48,5 +49,7 @@ class SuppressionConfigTest {
         assertTrue(error("\toption app_type 'video'").contains("app_type"));
         assertTrue(error("\toption lease_ms '50'").contains("lease_ms"));
         assertTrue(error("\toption dscp_cs1 'maybe'").contains("dscp_cs1"));
+        assertTrue(error("\toption shape_percent '5'").contains("shape_percent"), "under a tenth of the line");
+        assertTrue(error("\toption shape_percent '101'").contains("shape_percent"));
     }
 }

@@ -90,15 +90,22 @@ final class SuppressionWiring {
         if (uplinks.isEmpty()) {
             return null;
         }
+        Suppression s = c.suppression();
+        List<String> lans = c.emergency().lanDevices();
         try {
-            rules.removeAll();
+            rules.removeAll(lans);
         } catch (RuntimeException e) {
             log.accept("suppression: a leftover table could not be removed: " + e.getMessage());
         }
-        Suppression s = c.suppression();
+        long shapeDown = shapeDownBytesPerSecond(c, s, lans, log);
         PathQualityDetector path = new PathQualityDetector();
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
-        TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, s.downKbps() * 125);
+        // with a shaper and no cap of the owner's, the line counts as busy from 8/9 of the shaper's rate
+        // (80 % of down_kbps at shape_percent 90): the shaper holds a download at its rate, which
+        // the path's RTT then no longer shows, and enforcement that ended at every good probe let
+        // the ISP's queue fill again within seconds (the latency benchmark: enforcing in 5 of 27 polls)
+        long busyDown = s.downKbps() > 0 ? s.downKbps() * 125 : shapeDown * 8 / 9;
+        TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, busyDown);
         LcLossDetector loss = new LcLossDetector();
         // LC packets are reported by classification's readings of the kernel's counter (LatencyWiring)
         SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L,
@@ -106,15 +113,37 @@ final class SuppressionWiring {
                 List.of(path, loss, oneWay, caps));
         path.pauseLearningWhile(policy::enforcing);
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
-                s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1()));
+                s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1(), lans, shapeDown));
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
                 new SecureRandom().nextLong() & 0xffff_ffffL, log);
         channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
         SysfsDeviceReader sysfs = new SysfsDeviceReader();
-        UplinkLoad load = s.upKbps() > 0 || s.downKbps() > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
+        UplinkLoad load = s.upKbps() > 0 || busyDown > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
         SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, gatewayOf, log), load, loss, service::lcCurrent, service);
         feeds.start();
         return new Running(service, path, oneWay, caps, loss, feeds, rules, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    /**
+     * The rate what comes into the LAN is shaped to while suppressing: {@code shape_percent} of the
+     * enabled uplinks' {@code down_kbps} together, in bytes per second; 0 (and a line saying why)
+     * without a LAN device or with an uplink of unknown rate, since a shaper above the line shapes
+     * nothing and one far under it takes the household's download for nothing.
+     */
+    static long shapeDownBytesPerSecond(CoopwanConfig c, Suppression s, List<String> lans, Consumer<String> log) {
+        if (s.shapePercent() == 0) {
+            return 0;
+        }
+        List<Uplink> up = c.uplinks().stream().filter(Uplink::enabled).toList();
+        if (lans.isEmpty() || up.stream().anyMatch(u -> u.downKbps() <= 0)) {
+            log.accept("suppression: no shaper into the LAN (" + (lans.isEmpty() ? "no LAN device: config failover's list lan"
+                    : "an uplink without down_kbps") + "); other traffic is held back by drops and marks only");
+            return 0;
+        }
+        long kbps = up.stream().mapToLong(Uplink::downKbps).sum() * s.shapePercent() / 100;
+        log.accept("suppression: while enforcing, what comes in is shaped to " + kbps + " kbit/s on " + lans
+                + " (" + s.shapePercent() + " % of the uplinks' down_kbps), LC traffic first");
+        return kbps * 125;
     }
 
     /** Duplication started: the bond's LC copy counters feed the loss detector. */

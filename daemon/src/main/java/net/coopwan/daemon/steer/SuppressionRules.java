@@ -66,27 +66,102 @@ public final class SuppressionRules {
         }
     }
 
+    /**
+     * The handle of the shaper's root qdisc on a LAN device (0xc0f: "coopwan"): how a start after a
+     * kill -9 tells ours from a qdisc someone else put there.
+     */
+    static final String SHAPER_HANDLE = "c0f:";
+    /** The shaper's class for LC traffic (skb priority, set by the table) and for the rest (htb's default). */
+    static final String LC_CLASS = "c0f:10";
+    static final String OTHER_CLASS = "c0f:20";
+
     private final CommandRunner runner;
     private final Duration timeout;
+    /** The LAN devices whose root qdisc is our shaper now. */
+    private final java.util.Set<String> shaped = new java.util.LinkedHashSet<>();
 
     public SuppressionRules(CommandRunner runner) {
         this.runner = runner;
         this.timeout = CommandRunner.DEFAULT_TIMEOUT;
     }
 
-    /** Enforces {@code plan} from now on (the table replaced whole: meters and counters start again). */
+    /**
+     * Enforces {@code plan} from now on (the table replaced whole: meters and counters start again;
+     * the shaper on each LAN device replaced in place).
+     */
     public void apply(SuppressionPlan plan) {
         nft(render(plan));
+        java.util.Set<String> now = new java.util.LinkedHashSet<>(plan.shapes() ? plan.lanDevices() : List.of());
+        for (String d : List.copyOf(shaped)) {
+            if (!now.contains(d)) {
+                unshape(d);
+            }
+        }
+        for (String d : now) {
+            List<List<String>> argv = shaper(d, plan.shapeDownBytesPerSecond());
+            // htb cannot be changed in place ("change operation not supported"): an htb of ours keeps
+            // its root, and only its classes and queue take the new rate
+            for (List<String> a : shaped.contains(d) ? argv.subList(1, argv.size()) : argv) {
+                runner.check(a, null, timeout);
+            }
+            shaped.add(d);
+        }
     }
 
-    /** Enforcement off: the table is gone; absent is fine. */
+    /** Enforcement off: the table and the shapers are gone; absent is fine. */
     public void stop() {
-        removeAll();
+        removeAll(List.of());
     }
 
-    /** The table gone (stop, and the daemon's start after a kill -9). */
+    /** The table gone, and the shapers this instance made (stop). */
     public void removeAll() {
+        removeAll(List.of());
+    }
+
+    /**
+     * The table gone, and our shaper on the devices this instance shaped and on {@code lanDevices}
+     * (the daemon's start after a kill -9: the config's LAN devices; a root qdisc of another handle
+     * is left alone).
+     */
+    public void removeAll(List<String> lanDevices) {
         nft("add table " + FAMILY + " " + TABLE + "\ndelete table " + FAMILY + " " + TABLE + "\n");
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(shaped);
+        lanDevices.forEach(InterfaceNames::require);
+        all.addAll(lanDevices);
+        for (String d : all) {
+            unshape(d);
+        }
+    }
+
+    /**
+     * The tc commands of the shaper on LAN device {@code device}: an htb at {@code bytesPerSecond}
+     * with two classes, LC traffic first (any share of the rate it needs) and the rest at the rate
+     * with a queue of 50 ms of it (at least 10 packets, at most 300), so that the queue forms here
+     * instead of at the ISP. Replaced in place: a new rate keeps the device shaped throughout.
+     */
+    static List<List<String>> shaper(String device, long bytesPerSecond) {
+        InterfaceNames.require(device);
+        String rate = bytesPerSecond * 8 + "bit";
+        long packets = Math.max(10, Math.min(300, bytesPerSecond / 20 / 1500));
+        return List.of(
+                List.of("tc", "qdisc", "replace", "dev", device, "root", "handle", SHAPER_HANDLE, "htb", "default", "20"),
+                List.of("tc", "class", "replace", "dev", device, "parent", SHAPER_HANDLE, "classid", "c0f:1", "htb",
+                        "rate", rate),
+                List.of("tc", "class", "replace", "dev", device, "parent", "c0f:1", "classid", LC_CLASS, "htb",
+                        "rate", Math.max(8_000, bytesPerSecond * 8 / 10) + "bit", "ceil", rate, "prio", "0"),
+                List.of("tc", "class", "replace", "dev", device, "parent", "c0f:1", "classid", OTHER_CLASS, "htb",
+                        "rate", rate, "ceil", rate, "prio", "1"),
+                List.of("tc", "qdisc", "replace", "dev", device, "parent", OTHER_CLASS, "handle", "c20:", "pfifo",
+                        "limit", String.valueOf(packets)));
+    }
+
+    /** Our shaper off {@code device}: only a root qdisc with our handle; no device or another qdisc is fine. */
+    private void unshape(String device) {
+        shaped.remove(device);
+        CommandResult r = runner.run(List.of("tc", "qdisc", "show", "dev", device, "root"), null, timeout);
+        if (r.exit() == 0 && r.stdout().contains(" " + SHAPER_HANDLE + " ")) {
+            runner.run(List.of("tc", "qdisc", "del", "dev", device, "root", "handle", SHAPER_HANDLE), null, timeout);
+        }
     }
 
     /** The counters, or null without the table (not enforcing). */
@@ -121,6 +196,17 @@ public final class SuppressionRules {
             }
         }
         b.append("\tset uplinks {\n\t\ttype ifname\n\t\telements = ").append(uplinks).append("\n\t}\n");
+        if (plan.shapes()) {
+            String lans = plan.lanDevices().stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ", "{ ", " }"));
+            b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(lans).append("\n\t}\n");
+            // the shaper's class for LC packets leaving into the LAN: htb takes the skb priority as the
+            // class (this kernel has no tc fw classifier and no connmark action to read the ct mark)
+            b.append("\tchain shape {\n");
+            b.append("\t\ttype filter hook postrouting priority mangle; policy accept;\n");
+            b.append("\t\toifname @lans ct mark and ").append(lc).append(" == ").append(lc).append(" meta priority set ")
+                    .append(LC_CLASS).append('\n');
+            b.append("\t}\n");
+        }
         if (plan.perConnectionBytesPerSecond() > 0) {
             for (String dir : List.of("up", "down")) {
                 meterSet(b, "conn_" + dir + "4", "ipv4_addr . ipv4_addr");

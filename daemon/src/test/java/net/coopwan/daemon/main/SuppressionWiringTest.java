@@ -75,4 +75,33 @@ class SuppressionWiringTest {
         r.readKernel();
         assertEquals(null, r.kernel().get(), "a failed reading shows none, not the last");
     }
+
+    /**
+     * The shaper's rate: shape_percent of the enabled uplinks' down_kbps together, in bytes per
+     * second; none (and a line saying why) without a LAN device, with an uplink of unknown rate, or
+     * with shape_percent 0.
+     */
+    @Test
+    void theShaperIsAShareOfTheUplinksDownRateWhenItIsKnown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.util.List<String> log = new java.util.ArrayList<>();
+        String wan = String.join("\n", "config uplink 'wan'", "\toption device 'eth0'", "\toption down_kbps '20000'",
+                "config uplink 'lte'", "\toption device 'wwan0'", "\toption down_kbps '10000'",
+                "config uplink 'old'", "\toption device 'eth9'", "\toption enabled '0'", "");
+        java.nio.file.Path f = dir.resolve("c");
+        java.nio.file.Files.writeString(f, wan);
+        net.coopwan.config.CoopwanConfig c = net.coopwan.config.ConfigLoader.load(f);
+        // 90 % of 30 000 kbit/s = 27 000 kbit/s = 3 375 000 B/s (the disabled uplink does not count)
+        assertEquals(3_375_000, SuppressionWiring.shapeDownBytesPerSecond(c, Suppression.defaults(),
+                java.util.List.of("br-lan"), log::add));
+        assertEquals(0, SuppressionWiring.shapeDownBytesPerSecond(c, Suppression.defaults(), java.util.List.of(), log::add));
+        assertEquals(0, SuppressionWiring.shapeDownBytesPerSecond(c, new Suppression(true, 20, 1000, 0, 0, true, true,
+                "voip", 3000, 0), java.util.List.of("br-lan"), log::add));
+        java.nio.file.Files.writeString(f, wan.replace("\toption down_kbps '10000'\n", ""));
+        assertEquals(0, SuppressionWiring.shapeDownBytesPerSecond(net.coopwan.config.ConfigLoader.load(f),
+                Suppression.defaults(), java.util.List.of("br-lan"), log::add));
+        assertEquals(3, log.size(), log.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(log.get(1).contains("no LAN device") && log.get(2).contains("without down_kbps"),
+                log.toString());
+    }
 }

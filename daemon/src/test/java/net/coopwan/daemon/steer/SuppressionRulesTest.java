@@ -2,6 +2,7 @@ package net.coopwan.daemon.steer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,5 +184,24 @@ class SuppressionRulesTest {
         os.answer("nft list counters table inet coopwan_supp",
                 new CommandResult(1, "", "Error: No such file or directory; did you mean table 'coopwan' in family inet?"));
         assertNull(new SuppressionRules(os).counters());
+    }
+
+    /** With a shaper: the LAN devices' set and LC packets into its first class; without a LAN device, none. */
+    @Test
+    void aShaperPlanClassifiesLcPacketsIntoTheLan() {
+        String t = SuppressionRules.render(new SuppressionPlan(List.of("wan"), 20, 125_000, 0, 0, true,
+                List.of("br-lan"), 1_125_000));
+        assertTrue(t.contains("set lans {\n\t\ttype ifname\n\t\telements = { \"br-lan\" }"), t);
+        assertTrue(t.contains("type filter hook postrouting priority mangle; policy accept;\n\t\toifname @lans ct mark and "
+                + SteerMarks.hex(SteerMarks.LATENCY_CRITICAL) + " == " + SteerMarks.hex(SteerMarks.LATENCY_CRITICAL)
+                + " meta priority set c0f:10"), t);
+        assertFalse(SuppressionRules.render(new SuppressionPlan(List.of("wan"), 20, 125_000, 0, 0, true, List.of(),
+                1_125_000)).contains("lans"), "no LAN device: no shaper");
+        List<List<String>> tc = SuppressionRules.shaper("br-lan", 1_125_000);
+        assertEquals(List.of("tc", "qdisc", "replace", "dev", "br-lan", "root", "handle", "c0f:", "htb", "default", "20"),
+                tc.get(0));
+        assertTrue(tc.get(3).containsAll(List.of("c0f:20", "9000000bit", "prio", "1")), tc.get(3).toString());
+        assertThrows(IllegalArgumentException.class, () -> new SuppressionPlan(List.of("wan"), 20, 0, 0, 0, true,
+                List.of("lan\"; flush"), 1));
     }
 }

@@ -16,9 +16,21 @@ public final class KernelSuppression implements SuppressionKernel {
     private final long totalUpBytesPerSecond;
     private final long totalDownBytesPerSecond;
     private final boolean dscpCs1;
+    private final List<String> lanDevices;
+    private final long shapeDownBytesPerSecond;
 
     public KernelSuppression(SuppressionRules rules, List<String> uplinks, long perConnectionBytesPerSecond,
             long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1) {
+        this(rules, uplinks, perConnectionBytesPerSecond, totalUpBytesPerSecond, totalDownBytesPerSecond, dscpCs1,
+                List.of(), 0);
+    }
+
+    /** With what comes into the LAN shaped to {@code shapeDownBytesPerSecond} on {@code lanDevices} (0: not). */
+    public KernelSuppression(SuppressionRules rules, List<String> uplinks, long perConnectionBytesPerSecond,
+            long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1, List<String> lanDevices,
+            long shapeDownBytesPerSecond) {
+        this.lanDevices = List.copyOf(lanDevices);
+        this.shapeDownBytesPerSecond = shapeDownBytesPerSecond;
         this.rules = rules;
         this.uplinks = List.copyOf(uplinks);
         this.perConnectionBytesPerSecond = perConnectionBytesPerSecond;
@@ -30,7 +42,7 @@ public final class KernelSuppression implements SuppressionKernel {
     @Override
     public void enforce(int maxDropPercent) {
         rules.apply(new SuppressionPlan(uplinks, maxDropPercent, perConnectionBytesPerSecond,
-                totalUpBytesPerSecond, totalDownBytesPerSecond, dscpCs1));
+                totalUpBytesPerSecond, totalDownBytesPerSecond, dscpCs1, lanDevices, shapeDownBytesPerSecond));
     }
 
     @Override

@@ -1,0 +1,60 @@
+package net.coopwan.daemon.steer;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The suppression's shaper into the LAN against a real kernel: made with the table, replaced in
+ * place, gone with it; a leftover of a killed daemon is removed at the next start, and a root
+ * qdisc that is not ours is left alone. (What it does to a game's latency beside a download:
+ * docs/benchmarks/latency/shaping-experiment.sh and the latency benchmark.)
+ */
+class SuppressionShaperNetnsTest {
+
+    @Test
+    void theShaperComesAndGoesWithTheTableAndLeavesOthersQdiscsAlone() {
+        assumeTrue(Netns.available(), "needs root and ip netns");
+        try (Netns r = Netns.create("hq")) {
+            r.sh("ip", "link", "add", "hqw0", "type", "veth", "peer", "name", "hqw1");
+            r.sh("ip", "link", "add", "hql0", "type", "veth", "peer", "name", "hql1");
+            r.sh("ip", "link", "add", "hqo0", "type", "veth", "peer", "name", "hqo1");
+            for (String d : List.of("hqw0", "hql0", "hqo0")) {
+                r.sh("ip", "link", "set", d, "up");
+            }
+            SuppressionRules rules = new SuppressionRules(r.runner);
+            SuppressionPlan plan = new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true, List.of("hql0"),
+                    1_125_000);
+            rules.apply(plan);
+            String q = r.sh("tc", "qdisc", "show", "dev", "hql0");
+            String c = r.sh("tc", "class", "show", "dev", "hql0");
+            // 50 ms of 9 Mbit/s in full packets: 37
+            assertTrue(q.contains("qdisc htb c0f: root") && q.contains("pfifo c20: parent c0f:20 limit 37p"), q);
+            assertTrue(c.contains("class htb c0f:10") && c.contains("class htb c0f:20") && c.contains("rate 9Mbit"), c);
+            String table = r.sh("nft", "list", "table", "inet", "coopwan_supp");
+            assertTrue(table.contains("oifname @lans ct mark & 0x") && table.contains("meta priority set c0f:10"), table);
+
+            // a new rate in place: still shaped, the new rate
+            rules.apply(new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true, List.of("hql0"), 625_000));
+            assertTrue(r.sh("tc", "class", "show", "dev", "hql0").contains("rate 5Mbit"));
+
+            rules.stop();
+            assertFalse(r.sh("tc", "qdisc", "show", "dev", "hql0").contains("c0f:"), "stop: our shaper gone");
+            assertFalse(r.runner.run(List.of("nft", "list", "table", "inet", "coopwan_supp"), null, java.time.Duration.ofSeconds(10)).succeeded());
+
+            // a killed daemon's shaper, and someone else's root qdisc: the start removes ours only
+            for (List<String> argv : SuppressionRules.shaper("hql0", 625_000)) {
+                r.runner.check(argv, null, java.time.Duration.ofSeconds(10));
+            }
+            r.sh("tc", "qdisc", "replace", "dev", "hqo0", "root", "handle", "1:", "tbf", "rate", "1mbit", "burst", "3000",
+                    "limit", "30000");
+            new SuppressionRules(r.runner).removeAll(List.of("hql0", "hqo0"));
+            assertFalse(r.sh("tc", "qdisc", "show", "dev", "hql0").contains("c0f:"));
+            assertTrue(r.sh("tc", "qdisc", "show", "dev", "hqo0").contains("qdisc tbf 1: root"), "not ours: kept");
+        }
+    }
+}
