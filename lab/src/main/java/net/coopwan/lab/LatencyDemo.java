@@ -98,8 +98,11 @@ public final class LatencyDemo {
             "    time.sleep(max(0, start + (i + 1) * gap - time.monotonic()))",
             "t.join()",
             "r = sorted(rtt.values())",
+            // the worst round trip in each tenth of the run, by sequence: where a tail comes from
+            "tenths = [max([v for q, v in rtt.items() if q * 10 // count == k] or [-1]) for k in range(10)]",
             "print(json.dumps({'sent': count, 'echoes': len(rtt), 'echoCopies': copies[0],",
-            "    'rttMedianMs': r[len(r) // 2] if r else -1, 'rttP99Ms': r[min(len(r) - 1, len(r) * 99 // 100)] if r else -1}))");
+            "    'rttMedianMs': r[len(r) // 2] if r else -1, 'rttP99Ms': r[min(len(r) - 1, len(r) * 99 // 100)] if r else -1,",
+            "    'rttMaxByTenthMs': tenths}))");
     private static final String SAY = "latency demo: ";
 
     private final Path dir;

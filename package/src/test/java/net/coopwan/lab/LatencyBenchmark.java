@@ -41,7 +41,7 @@ final class LatencyBenchmark {
     static final String APPROVED = "duplication:bandwidth_kbps=1000";
 
     /** One game's outcome: sent, distinct packets the server got, echoes, rtt median and p99. */
-    record Game(int sent, int up, int echoes, double p50, double p99) {
+    record Game(int sent, int up, int echoes, double p50, double p99, String worstByTenth) {
         double upLossPct() {
             return 100.0 * (sent - up) / sent;
         }
@@ -335,8 +335,12 @@ final class LatencyBenchmark {
         Thread.sleep(500);
         String last = Files.readString(out).strip().lines().reduce((x, y) -> y).orElse("");
         JsonNode j = JSON.readTree(last);
+        StringBuilder tenths = new StringBuilder();
+        for (JsonNode t : j.path("rttMaxByTenthMs")) {
+            tenths.append(tenths.isEmpty() ? "" : " ").append(f(t.asDouble()));
+        }
         return new Game(j.path("sent").asInt(), LatencyDuplicationLabIT.received(echoLog, port, sport),
-                j.path("echoes").asInt(), j.path("rttMedianMs").asDouble(), j.path("rttP99Ms").asDouble());
+                j.path("echoes").asInt(), j.path("rttMedianMs").asDouble(), j.path("rttP99Ms").asDouble(), tenths.toString());
     }
 
     static String f(double v) {
@@ -367,7 +371,9 @@ final class LatencyBenchmark {
                     .append(ratio(p.on().p99(), p.off().p99())).append(", p50 ").append(ratio(p.on().p50(), p.off().p50()))
                     .append(", round-trip loss ").append(ratio(p.on().rtLossPct(), p.off().rtLossPct()))
                     .append(p.note() == null ? "" : "; " + p.note())
-                    .append(p.suppression().isEmpty() ? "" : "; " + p.suppression()).append("\n");
+                    .append(p.suppression().isEmpty() ? "" : "; " + p.suppression())
+                    .append(p.on().worstByTenth().isEmpty() ? "" : "; the LC game's worst rtt in each tenth of its packets: "
+                            + p.on().worstByTenth() + " ms").append("\n");
         }
         if (phases.size() >= 4) {
             Phase idle = phases.get(0);
