@@ -15,7 +15,13 @@ SECS=${1:-14}
 case "$SECS" in ''|*[!0-9]*) echo "seconds: a number" >&2; exit 2 ;; esac
 [ "$SECS" -ge 6 ] && [ "$SECS" -le 120 ] || { echo "seconds: 6..120" >&2; exit 2; }
 P=st$$
-cleanup() { for n in srv rtr lan; do ip netns del $P$n 2>/dev/null; done; }
+PIDFILE=/tmp/$P-iperf3.pid
+# the server daemonizes (-D) and would outlive its namespace: killed by its pid file
+cleanup() {
+	[ -s "$PIDFILE" ] && kill "$(cat "$PIDFILE")" 2>/dev/null
+	rm -f "$PIDFILE"
+	for n in srv rtr lan; do ip netns del $P$n 2>/dev/null; done
+}
 trap cleanup EXIT INT TERM
 
 lab() {
@@ -37,7 +43,7 @@ lab() {
 	ip netns exec ${P}rtr sysctl -qw net.ipv4.ip_forward=1
 	# the ISP's downlink
 	ip netns exec ${P}srv tc qdisc add dev ${P}s root tbf rate 10mbit burst 4000 latency 50ms
-	ip netns exec ${P}srv iperf3 -s -D -1 -B 198.18.50.1 >/dev/null 2>&1
+	ip netns exec ${P}srv iperf3 -s -D -1 -B 198.18.50.1 -I "$PIDFILE" >/dev/null 2>&1
 	sleep 0.5
 }
 
