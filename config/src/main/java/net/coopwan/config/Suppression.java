@@ -27,12 +27,6 @@ package net.coopwan.config;
 public record Suppression(boolean enabled, int maxDropPercent, long perConnectionKbps, long upKbps,
         long downKbps, boolean dscpCs1, boolean askNeighbours, String appType, int leaseMs, int shapePercent) {
 
-    /** Without the shaper (shape_percent 0). */
-    public Suppression(boolean enabled, int maxDropPercent, long perConnectionKbps, long upKbps, long downKbps,
-            boolean dscpCs1, boolean askNeighbours, String appType, int leaseMs) {
-        this(enabled, maxDropPercent, perConnectionKbps, upKbps, downKbps, dscpCs1, askNeighbours, appType, leaseMs, 0);
-    }
-
     /**
      * On, 20 % (the seed's VoIP ceiling), 1 Mbit/s per connection (the seed's [0298]), no totals, CS1,
      * ask, VoIP, 3 s lease, the LAN shaped to 90 % of the downlink (docs/benchmarks/latency/shaping-experiment.sh:

@@ -110,7 +110,7 @@ public final class SuppressionRules {
 
     /** Enforcement off: the table and the shapers are gone; absent is fine. */
     public void stop() {
-        removeAll(List.of());
+        removeAll();
     }
 
     /** The table gone, and the shapers this instance made (stop). */
@@ -183,7 +183,7 @@ public final class SuppressionRules {
 
     /** The whole table for {@code plan}; deterministic. */
     public static String render(SuppressionPlan plan) {
-        String uplinks = plan.uplinks().stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ", "{ ", " }"));
+        String uplinks = ifnames(plan.uplinks());
         String lc = SteerMarks.hex(SteerMarks.LATENCY_CRITICAL);
         StringBuilder b = new StringBuilder();
         b.append("add table ").append(FAMILY).append(' ').append(TABLE).append('\n');
@@ -197,8 +197,7 @@ public final class SuppressionRules {
         }
         b.append("\tset uplinks {\n\t\ttype ifname\n\t\telements = ").append(uplinks).append("\n\t}\n");
         if (plan.shapes()) {
-            String lans = plan.lanDevices().stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ", "{ ", " }"));
-            b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(lans).append("\n\t}\n");
+            b.append("\tset lans {\n\t\ttype ifname\n\t\telements = ").append(ifnames(plan.lanDevices())).append("\n\t}\n");
             // the shaper's class for LC packets leaving into the LAN: htb takes the skb priority as the
             // class (this kernel has no tc fw classifier and no connmark action to read the ct mark)
             b.append("\tchain shape {\n");
@@ -225,6 +224,11 @@ public final class SuppressionRules {
         direction(b, plan, "down", plan.totalDownBytesPerSecond());
         b.append("}\n");
         return b.toString();
+    }
+
+    /** The elements of an ifname set: {@code { "a", "b" }}. */
+    private static String ifnames(List<String> devices) {
+        return devices.stream().map(d -> "\"" + d + "\"").collect(Collectors.joining(", ", "{ ", " }"));
     }
 
     private static void meterSet(StringBuilder b, String name, String addrs) {

@@ -21,7 +21,7 @@ class SuppressionWiringTest {
     void configBecomesWhatTheRouterAsks() {
         assertEquals(new SuppressionService.Ask(true, true, AppType.VOIP, 20, 3000), SuppressionWiring.ask(Suppression.defaults()));
         assertEquals(new SuppressionService.Ask(false, false, AppType.GAME, 5, 100),
-                SuppressionWiring.ask(new Suppression(false, 5, 0, 0, 0, false, false, "game", 100)));
+                SuppressionWiring.ask(new Suppression(false, 5, 0, 0, 0, false, false, "game", 100, 0)));
     }
 
     @Test

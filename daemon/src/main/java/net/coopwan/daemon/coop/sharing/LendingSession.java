@@ -68,8 +68,6 @@ public final class LendingSession {
      * a window), and the borrower moves no new session meanwhile, so what drains only ends.
      */
     public record Drain(long downKbps, long upKbps) {
-        public static final Drain FLOOR = new Drain(FLOOR_KBPS, FLOOR_KBPS);
-
         public static Drain of(long capacityDownKbps, long capacityUpKbps, long agreedKbps) {
             return new Drain(kbps(capacityDownKbps, agreedKbps), kbps(capacityUpKbps, agreedKbps));
         }

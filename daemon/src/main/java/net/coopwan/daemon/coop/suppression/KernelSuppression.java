@@ -19,12 +19,6 @@ public final class KernelSuppression implements SuppressionKernel {
     private final List<String> lanDevices;
     private final long shapeDownBytesPerSecond;
 
-    public KernelSuppression(SuppressionRules rules, List<String> uplinks, long perConnectionBytesPerSecond,
-            long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1) {
-        this(rules, uplinks, perConnectionBytesPerSecond, totalUpBytesPerSecond, totalDownBytesPerSecond, dscpCs1,
-                List.of(), 0);
-    }
-
     /** With what comes into the LAN shaped to {@code shapeDownBytesPerSecond} on {@code lanDevices} (0: not). */
     public KernelSuppression(SuppressionRules rules, List<String> uplinks, long perConnectionBytesPerSecond,
             long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1, List<String> lanDevices,

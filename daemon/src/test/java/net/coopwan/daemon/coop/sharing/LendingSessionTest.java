@@ -12,6 +12,10 @@ import net.coopwan.daemon.coop.sharing.LendingSession.State;
 
 /** The sharer's path for one borrower: grant after set-up, lease, release, the quota following the offer. */
 class LendingSessionTest {
+    /** The drain at its floor alone (a line too small for 5 % of it to be more). */
+    private static final LendingSession.Drain FLOOR = new LendingSession.Drain(LendingSession.FLOOR_KBPS,
+            LendingSession.FLOOR_KBPS);
+
     private static final long MS = 1_000_000L;
     final SharingMessage.Offer offer = new SharingMessage.Offer(9, 1, 5_000, 1_000, 1000);
 
@@ -41,10 +45,10 @@ class LendingSessionTest {
         LendingSession l = new LendingSession("coop-borrower", offer, SharingCodecTest.GRANT, 0);
         l.onPathOpened(null);
         assertEquals(List.of(new LendingSession.SetQuota(250_000, 62_500, 1000)),
-                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000), LendingSession.Drain.FLOOR, 0));
+                l.onOffer(new SharingMessage.Offer(9, 2, 2_000, 500, 1000), FLOOR, 0));
         assertEquals(List.of(new LendingSession.SetQuota(12_500, 12_500, 1000)),
-                l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000), LendingSession.Drain.FLOOR, 0), "no bandwidth: the moved sessions drain at the floor");
-        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000), LendingSession.Drain.FLOOR, 0).isEmpty(), "unchanged: nothing to do");
+                l.onOffer(new SharingMessage.Offer(9, 3, 0, 0, 1000), FLOOR, 0), "no bandwidth: the moved sessions drain at the floor");
+        assertTrue(l.onOffer(new SharingMessage.Offer(9, 4, 0, 0, 1000), FLOOR, 0).isEmpty(), "unchanged: nothing to do");
     }
 
     /**
@@ -78,7 +82,7 @@ class LendingSessionTest {
         LendingSession l = new LendingSession("coop-borrower", new SharingMessage.Offer(9, 1, 5_000, 5_000, 1000),
                 SharingCodecTest.GRANT, 0);
         l.onPathOpened(null);
-        List<Action> a = l.onOffer(new SharingMessage.Offer(9, 2, 0, 5_000, 1000), LendingSession.Drain.FLOOR, 0);
+        List<Action> a = l.onOffer(new SharingMessage.Offer(9, 2, 0, 5_000, 1000), FLOOR, 0);
         assertEquals(List.of(new LendingSession.SetQuota(12_500, 625_000, 1000)), a);
         assertEquals(12_500, l.quotaBytes(), "the status shows the download quota");
         assertEquals(625_000, l.upQuotaBytes());
