@@ -47,7 +47,12 @@ public final class LatencyDemo {
             "\toption bandwidth_kbps_min '100'",
             "\toption bandwidth_kbps_max '5000'");
     static final String DUPLICATION_APPROVED = "duplication:bandwidth_kbps=1000";
-    /** Echoes every datagram on SERVER:5005 and :6005 for at most ARGV[2] s; prints "PORT CLIENT_PORT SEQ" per datagram received. */
+    /**
+     * Echoes every datagram on SERVER:5005 and :6005 for at most ARGV[2] s; prints "PORT CLIENT_PORT
+     * SEQ ARRIVED_NS" per datagram received (ARRIVED_NS: CLOCK_MONOTONIC, which every namespace of
+     * one machine shares) and writes its arrival time into the echo (bytes 28-47, 20 digits), so
+     * that the game can tell the way up from the way down.
+     */
     static final String ECHO = String.join("\n",
             "import socket, select, sys, time",
             "socks = []",
@@ -60,16 +65,21 @@ public final class LatencyDemo {
             "    r, _, _ = select.select(socks, [], [], 0.5)",
             "    for s in r:",
             "        d, a = s.recvfrom(2048)",
-            "        print(s.getsockname()[1], a[1], d[:8].decode('ascii', 'replace'), flush=True)",
+            "        now = time.monotonic_ns()",
+            "        print(s.getsockname()[1], a[1], d[:8].decode('ascii', 'replace'), now, flush=True)",
+            "        if len(d) >= 48:",
+            "            d = d[:28] + b'%020d' % now + d[48:]",
             // the line's loss drops some echoes in inet's own postrouting: EPERM, a lost echo
             "        try:",
             "            s.sendto(d, a)",
             "        except OSError:",
             "            pass");
     /**
-     * The game: COUNT datagrams of 100 bytes (an 8-digit sequence number first) from SPORT to
-     * DST:DPORT, one every GAP s on a fixed grid; counts the echoes, each sequence once, and how
-     * many copies of echoes arrived; prints JSON with round-trip times of the first echo of each.
+     * The game: COUNT datagrams of 100 bytes (an 8-digit sequence number, then the send time in ns
+     * of CLOCK_MONOTONIC, 20 digits) from SPORT to DST:DPORT, one every GAP s on a fixed grid;
+     * counts the echoes, each sequence once, and how many copies of echoes arrived; prints JSON
+     * with round-trip times of the first echo of each and, where the echo carries the server's
+     * arrival time ({@link #ECHO}), the one-way times up and down (p50, p99, max).
      */
     static final String GAME = String.join("\n",
             "import json, socket, sys, threading, time",
@@ -77,7 +87,7 @@ public final class LatencyDemo {
             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
             "s.bind(('0.0.0.0', sport))",
             "s.settimeout(0.2)",
-            "sent_at, rtt, copies = {}, {}, [0]",
+            "sent_at, rtt, up, down, copies = {}, {}, {}, {}, [0]",
             "def rx():",
             "    end = time.monotonic() + count * gap + 2",
             "    while time.monotonic() < end:",
@@ -85,24 +95,37 @@ public final class LatencyDemo {
             "            d, _ = s.recvfrom(2048)",
             "        except socket.timeout:",
             "            continue",
+            "        now = time.monotonic_ns()",
             "        copies[0] += 1",
-            "        q = int(d[:8])",
+            "        try:",
+            "            q = int(d[:8])",
+            "        except ValueError:",
+            "            continue",
             "        if q in sent_at and q not in rtt:",
-            "            rtt[q] = (time.monotonic() - sent_at[q]) * 1000",
+            "            rtt[q] = (now - sent_at[q]) / 1e6",
+            "            if d[28:48].isdigit():",
+            "                at = int(d[28:48])",
+            "                up[q] = (at - sent_at[q]) / 1e6",
+            "                down[q] = (now - at) / 1e6",
             "t = threading.Thread(target=rx)",
             "t.start()",
             "start = time.monotonic()",
             "for i in range(count):",
-            "    sent_at[i] = time.monotonic()",
-            "    s.sendto(b'%08d' % i + b'g' * 92, (dst, dport))",
+            "    sent_at[i] = time.monotonic_ns()",
+            "    s.sendto(b'%08d' % i + b'%020d' % sent_at[i] + b'g' * 72, (dst, dport))",
             "    time.sleep(max(0, start + (i + 1) * gap - time.monotonic()))",
             "t.join()",
+            "def pct(v, p):",
+            "    r = sorted(v)",
+            "    return r[min(len(r) - 1, len(r) * p // 100)] if r else -1",
             "r = sorted(rtt.values())",
             // the worst round trip in each tenth of the run, by sequence: where a tail comes from
             "tenths = [max([v for q, v in rtt.items() if q * 10 // count == k] or [-1]) for k in range(10)]",
             "print(json.dumps({'sent': count, 'echoes': len(rtt), 'echoCopies': copies[0],",
-            "    'rttMedianMs': r[len(r) // 2] if r else -1, 'rttP99Ms': r[min(len(r) - 1, len(r) * 99 // 100)] if r else -1,",
-            "    'rttMaxByTenthMs': tenths}))");
+            "    'rttMedianMs': pct(r, 50), 'rttP99Ms': pct(r, 99), 'rttMaxMs': r[-1] if r else -1,",
+            "    'upP50Ms': pct(up.values(), 50), 'upP99Ms': pct(up.values(), 99), 'upMaxMs': max(up.values(), default=-1),",
+            "    'downP50Ms': pct(down.values(), 50), 'downP99Ms': pct(down.values(), 99),",
+            "    'downMaxMs': max(down.values(), default=-1), 'rttMaxByTenthMs': tenths}))");
     private static final String SAY = "latency demo: ";
 
     private final Path dir;
@@ -254,7 +277,9 @@ public final class LatencyDemo {
         Set<String> seqs = new HashSet<>();
         for (String l : Files.readAllLines(echoLog)) {
             String[] p = l.split(" ");
-            if (p.length == 3 && p[0].equals(Integer.toString(port)) && p[1].equals(Integer.toString(clientPort))) {
+            // "PORT CLIENT_PORT SEQ [ARRIVED_NS]"
+            if ((p.length == 3 || p.length == 4) && p[0].equals(Integer.toString(port))
+                    && p[1].equals(Integer.toString(clientPort))) {
                 seqs.add(p[2]);
             }
         }

@@ -8,76 +8,125 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import net.coopwan.daemon.coop.latency.BondLcClassifier;
 import net.coopwan.lab.ChannelLabIT.Router;
 
 /**
  * Latency-critical traffic benchmark of issue 17 (docs/benchmarks/latency/README.md): a game flow
- * (UDP, 50 packets/s, 100-byte datagrams, echoed by the server) from a's LAN, with duplication on
- * (UDP 5005, LC by the seed's port range, copies over a's line and through b under a
- * duplication-only agreement) and off (the same flow to UDP 6005 beside it, not LC: a's ad hoc
- * rule is off, so it is never upgraded), side by side in each phase of one run:
+ * (UDP 5005, LC by the seed's port range; 50 packets/s of 100 bytes, each stamped with its send
+ * time and echoed by the server with its arrival time) from a's LAN while a bulk iperf3 download
+ * and upload fill a's line, for four set-ups of router a side by side in one run:
  * <ol>
- *   <li>idle: nothing else on a's line;</li>
- *   <li>saturated: an iperf3 TCP download from the server to the LAN host fills a's line (tbf);</li>
- *   <li>loss: random loss on a's line and on b's (nft numgen, each packet drawn on its own); the
- *       game's loss against the product of both lines' losses.</li>
+ *   <li>no coopwan: a's daemon stopped (the kernel's path over a's line, the lab's masquerade);</li>
+ *   <li>duplication only: one copy over a's line and one through b (a duplication-only agreement),
+ *       suppression disabled;</li>
+ *   <li>suppression only: the game over a's line alone ({@code dup_neighbour_copies 0}),
+ *       suppression on its defaults;</li>
+ *   <li>both: the product's defaults, with one copy per line.</li>
  * </ol>
- * With {@code --uplink SPEC} a's ISP link is also the lab's {@link ImpairedUplink} (delay, jitter,
- * Gilbert-Elliott loss). Not run by CI: its name ends in neither Test nor IT.
+ * and per set-up the conditions: idle; saturated (a's line); saturated with 2 % and 5 % random loss
+ * on each line; saturated with bursty loss on each line ({@link LineConditions}); saturated on both
+ * lines (b's own users download and upload too). Per cell: the game's one-way times up and down and
+ * its round trip (p50, p99, max), its loss up and down, the bulk goodput, each line's measured
+ * loss, the bytes b's uplink carried. Not run by CI: its name ends in neither Test nor IT.
  */
 final class LatencyBenchmark {
     static final String PREFIX = "lp";
     static final int PEER_PORT = 47960;
+    /** iperf3 servers: a's download, a's upload, b's download, b's upload. */
     static final int IPERF_PORT = 47961;
     static final int LC_PORT = LatencyDuplicationLabIT.GAME_PORT;
-    static final int OTHER_PORT = LatencyDuplicationLabIT.OTHER_PORT;
     static final String APPROVED = "duplication:bandwidth_kbps=1000";
+    /** The inner IP packet of one game datagram: 100 bytes of payload, UDP and IPv4 headers. */
+    static final int GAME_IP_BYTES = 128;
+    /** The issue's floors. */
+    static final double P99_OVER_IDLE_MS = 10;
+    static final double MAX_BULK_LOSS = 0.20;
+    static final double NEIGHBOUR_BYTES_TOLERANCE = 0.05;
 
-    /** One game's outcome: sent, distinct packets the server got, echoes, rtt median and p99. */
-    record Game(int sent, int up, int echoes, double p50, double p99, String worstByTenth) {
-        double upLossPct() {
-            return 100.0 * (sent - up) / sent;
-        }
+    /** What router a runs. */
+    enum Setup {
+        NONE("no coopwan", false, false),
+        DUPLICATION("duplication only", true, false),
+        SUPPRESSION("suppression only", false, true),
+        BOTH("both", true, true);
 
-        double rtLossPct() {
-            return 100.0 * (sent - echoes) / sent;
+        final String text;
+        final boolean duplicates;
+        final boolean suppresses;
+
+        Setup(String text, boolean duplicates, boolean suppresses) {
+            this.text = text;
+            this.duplicates = duplicates;
+            this.suppresses = suppresses;
         }
     }
 
-    /** One phase: the game with duplication on and off, side by side. */
-    record Phase(String name, String conditions, Game on, Game off, String note, String suppression) {
-        Phase(String name, String conditions, Game on, Game off, String note) {
-            this(name, conditions, on, off, note, "");
+    /** A phase's line conditions: bulk on a's line (and b's), random loss per mille on each line, bursts. */
+    record Condition(String name, boolean bulk, boolean bulkB, int lossPerMille, boolean bursty) {
+        String text() {
+            String load = !bulk ? "idle" : bulkB ? "a's and b's lines saturated" : "a's line saturated";
+            String loss = bursty ? ", bursty loss on each line" : lossPerMille > 0
+                    ? String.format(Locale.ROOT, ", %.0f %% random loss on each line", lossPerMille / 10.0) : "";
+            return load + loss;
+        }
+    }
+
+    static final List<Condition> CONDITIONS = List.of(
+            new Condition("idle", false, false, 0, false),
+            new Condition("saturated", true, false, 0, false),
+            new Condition("loss 2 %", true, false, 20, false),
+            new Condition("loss 5 %", true, false, 50, false),
+            new Condition("bursty", true, false, 0, true),
+            new Condition("both saturated", true, true, 0, false));
+
+    /** One game: sent, distinct packets the server got, echoes; one-way and round-trip times (ms). */
+    record Game(int sent, int up, int echoes, double upP50, double upP99, double upMax, double downP50, double downP99,
+                double downMax, double rttP50, double rttP99, double rttMax) {
+        int lostUp() {
+            return sent - up;
         }
 
-        Phase withNote(String n) {
-            return new Phase(name, conditions, on, off, n, suppression);
+        /** Echoes lost on the way down (of the packets the server got). */
+        int lostDown() {
+            return Math.max(0, up - echoes);
+        }
+    }
+
+    /**
+     * One cell: the game, the bulk goodput down and up (Mbit/s, -1 unknown), each line's loss over
+     * the game (up and down; random: counted, bursty: the share of time in bursts), what b's line
+     * carried up and down meanwhile (IP bytes), and what a's suppression did.
+     */
+    record Cell(Setup setup, Condition condition, Game game, double bulkDown, double bulkUp, double lossA, double lossB,
+                long bUpBytes, long bDownBytes, String suppression) {
+        double bulk() {
+            return bulkDown < 0 || bulkUp < 0 ? -1 : bulkDown + bulkUp;
         }
     }
 
     final boolean quick;
     final long rateAKbps;
-    final int lossA;
-    final int lossB;
     final String uplinkSpec;
     final Path work;
     final int packets;
-    final List<Phase> phases = new ArrayList<>();
+    final List<Cell> cells = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
     final ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
     String load = "";
 
-    LatencyBenchmark(boolean quick, long rateAKbps, int lossA, int lossB, String uplinkSpec, Path work) {
+    LatencyBenchmark(boolean quick, long rateAKbps, String uplinkSpec, Path work) {
         this.quick = quick;
         this.rateAKbps = rateAKbps;
-        this.lossA = lossA;
-        this.lossB = lossB;
         this.uplinkSpec = uplinkSpec;
         this.work = work;
         this.packets = quick ? 500 : 1500;
@@ -86,8 +135,6 @@ final class LatencyBenchmark {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         long rateA = 10;
-        int lossA = 10;
-        int lossB = 10;
         String uplink = null;
         Path work = null;
         Path out = null;
@@ -97,11 +144,6 @@ final class LatencyBenchmark {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--rate-a" -> rateA = Long.parseLong(args[++i]);
-                case "--loss" -> {
-                    String[] v = args[++i].split(",");
-                    lossA = Integer.parseInt(v[0]);
-                    lossB = Integer.parseInt(v[1]);
-                }
                 case "--uplink" -> uplink = args[++i];
                 case "--work" -> work = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
@@ -110,8 +152,8 @@ final class LatencyBenchmark {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (rateA < 1 || rateA > 1000 || lossA < 0 || lossA > 50 || lossB < 0 || lossB > 50) {
-            throw new IllegalArgumentException("--rate-a 1-1000 Mbit/s, --loss A,B 0-50 % each");
+        if (rateA < 1 || rateA > 1000) {
+            throw new IllegalArgumentException("--rate-a 1-1000 Mbit/s");
         }
         if (uplink != null) {
             ImpairedUplink.apply(uplink, new LinkImpairment(1, 0), new LinkImpairment(2, 0));
@@ -121,9 +163,12 @@ final class LatencyBenchmark {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(BenchSupport::closeAll, "close-labs"));
         NeighbourLab.removeLeftovers(PREFIX);
-        LatencyBenchmark b = new LatencyBenchmark(quick, rateA * 1000, lossA, lossB, uplink, work);
+        LatencyBenchmark b = new LatencyBenchmark(quick, rateA * 1000, uplink, work);
         try {
             b.run();
+        } catch (Exception e) {
+            b.notes.add("the run stopped early: " + e);
+            e.printStackTrace(System.out);
         } finally {
             closeAll();
         }
@@ -139,34 +184,46 @@ final class LatencyBenchmark {
 
     String header(String command) {
         return "Command: `" + command + "` (as root), " + stamp() + ". Machine: " + machine() + "; load average " + load
-                + ". a's ISP link " + rateAKbps / 1000 + " Mbit/s (tbf both ways, queue up to " + TBF_LATENCY_MS
+                + ". a's ISP line " + rateAKbps / 1000 + " Mbit/s (tbf both ways, queue up to " + TBF_LATENCY_MS
                 + " ms), b's 20 Mbit/s; a duplication-only agreement (`" + APPROVED + "`), a with one copy per line"
                 + " (`dup_own_copies 1`, `dup_neighbour_copies 1`) so a packet is lost only when both lines lose it; "
-                + packets + " game packets per flow and phase" + (quick ? " (--quick)" : "") + ", after a warm-up LC game"
-                + " of 250 packets that is not reported."
-                + (uplinkSpec == null ? "" : " a's ISP link: `" + uplinkSpec + "` each way (ImpairedUplink).") + "\n";
+                + packets + " game packets per cell" + (quick ? " (--quick)" : "") + " (50 a second), after a warm-up"
+                + " game that is not reported. Bursty loss: bursts of " + LineConditions.BURST_MS + " ms on average"
+                + " (exponential, 10-200 ms) every " + LineConditions.BURST_GAP_MS + " ms on average, each line on its own."
+                + (uplinkSpec == null ? "" : " a's ISP line also: `" + uplinkSpec + "` each way (ImpairedUplink).") + "\n";
     }
+
+    // ------------------------------------------------------------------ the run
+
+    NeighbourLab lab;
+    Path dir;
+    Path echoLog;
+    Router a;
+    Router b;
+    LineConditions lines;
+    final List<Process> tools = new ArrayList<>();
+    int sport = 41000;
 
     void run() throws Exception {
         String prefix = PREFIX + String.format(Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
-        Path dir = Files.createDirectories(work.resolve(prefix));
-        NeighbourLab lab = new NeighbourLab(prefix);
+        dir = Files.createDirectories(work.resolve(prefix));
+        lab = new NeighbourLab(prefix);
         OPEN.add(lab);
-        List<Process> tools = new ArrayList<>();
         OPEN.add(() -> tools.forEach(Process::destroyForcibly));
         if (uplinkSpec != null) {
             OPEN.add(new ImpairedUplink(lab, uplinkSpec, ThreadLocalRandom.current().nextLong()));
         }
+        lines = new LineConditions(lab);
+        OPEN.add(lines);
         StringBuilder why = new StringBuilder();
         if (!(shape(lab, "inet", lab.inetToA(), rateAKbps, why) & shape(lab, "a", lab.aWan(), rateAKbps, why)
                 & shape(lab, "inet", lab.inetToB(), 20_000, why) & shape(lab, "b", lab.bWan(), 20_000, why))) {
             throw new IllegalStateException("tbf refused: " + why);
         }
-        Router a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PEER_PORT);
-        Router b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PEER_PORT);
-        OPEN.add(a::stop);
+        a = new Router(dir, lab.ns(""), "a", lab.aPeer(), PEER_PORT);
+        b = new Router(dir, lab.ns(""), "b", lab.bPeer(), PEER_PORT);
+        OPEN.add(() -> a.stop());
         OPEN.add(b::stop);
-        routerA = a;
         a.uplinkDevice = lab.aWan();
         b.uplinkDevice = lab.bWan();
         a.downKbps = rateAKbps;
@@ -175,107 +232,163 @@ final class LatencyBenchmark {
         b.upKbps = 20_000;
         a.offers = LatencyPathLabIT.OFFERS;
         b.offers = "";
-        a.extra = String.join("\n", EmergencyLabIT.emergencySection(lab), "\toption mode 'concentrator'",
-                EmergencyLabIT.bondThroughConcentrator("wrr"), "config latency 'latency'", "\toption adhoc '0'",
-                "\toption dup_own_copies '1'", "\toption dup_neighbour_copies '1'");
+        a.extra = config(Setup.BOTH);
         b.extra = String.join("\n", EmergencyLabIT.helperListingTheConcentrator(), "config sharing 'sharing'",
                 "\toption window_s '10'");
         Path concConf = EmergencyLabIT.concentratorConfig(dir, lab);
         tools.add(background(lab.in("inet", BondLab.launcher(concConf, dir.resolve("conc-state"))), dir.resolve("conc.log")));
-        Path echoLog = dir.resolve("echo.log");
-        tools.add(background(lab.in("inet", "python3", "-c", LatencyDuplicationLabIT.ECHO, NeighbourLab.SERVER, "3600"),
+        echoLog = dir.resolve("echo.log");
+        tools.add(background(lab.in("inet", "python3", "-c", LatencyDuplicationLabIT.ECHO, NeighbourLab.SERVER, "7200"),
                 echoLog));
-        for (int port : new int[] {IPERF_PORT, IPERF_PORT + 1}) {
+        for (int port = IPERF_PORT; port < IPERF_PORT + 4; port++) {
             tools.add(background(lab.in("inet", "iperf3", "-s", "-p", String.valueOf(port), "-B", NeighbourLab.SERVER),
                     dir.resolve("iperf3-server-" + port + ".log")));
         }
         a.start();
         b.start();
         pairAndAgree(a, b, APPROVED);
+        load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        for (Setup s : Setup.values()) {
+            configure(s);
+            for (Condition c : CONDITIONS) {
+                cells.add(cell(s, c));
+            }
+        }
+        load = load + " at the start, " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the end";
+    }
+
+    /** a's sections for {@code s} (beyond the uplink, peer and offers): the bond, latency and suppression. */
+    String config(Setup s) {
+        return String.join("\n", EmergencyLabIT.emergencySection(lab), "\toption mode 'concentrator'",
+                EmergencyLabIT.bondThroughConcentrator("wrr"), "config latency 'latency'", "\toption adhoc '0'",
+                "\toption dup_own_copies '1'", "\toption dup_neighbour_copies '" + (s.duplicates ? 1 : 0) + "'",
+                "config suppression 'suppress'", "\toption enabled '" + (s.suppresses ? 1 : 0) + "'");
+    }
+
+    /** a restarted for {@code s} (stopped for NONE), ready: its game path up and a warm-up game sent. */
+    void configure(Setup s) throws Exception {
+        a.stop();
+        log("set-up: " + s.text);
+        if (s == Setup.NONE) {
+            Thread.sleep(1000);
+            return;
+        }
+        a.extra = config(s);
+        a.start();
+        awaitListening(a);
+        awaitEstablished(a);
+        // the bond up (its member through b as well when duplicating): the game's path
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         JsonNode d = null;
         while (System.nanoTime() < until) {
             d = rpc(a, "latency", null).path("duplication");
-            if (d.path("on").asBoolean() && d.path("neighbourPathInUse").asBoolean()) {
+            if (s.duplicates ? d.path("on").asBoolean() && d.path("neighbourPathInUse").asBoolean()
+                    : bondUp(rpc(a, "bonds", null))) {
                 break;
             }
             Thread.sleep(250);
         }
-        if (d == null || !d.path("neighbourPathInUse").asBoolean()) {
-            throw new IllegalStateException("a never duplicated through b: " + d + "\n" + a.logText());
-        }
+        log("  a ready: duplication " + d);
         Thread.sleep(1500);
-        load = Files.readString(Path.of("/proc/loadavg")).strip();
-        log("lab " + prefix + " up, duplication through b: " + d);
-
-        int sport = 41000;
-        // a warm-up game, not reported: the first LC session after the start pays the JIT of the
-        // copy path and the pacer thread's start (a first run's idle p99 was 15.8 ms against 4.1 ms
+        // a warm-up game, not reported: the first LC session after a start pays the JIT of the copy
+        // path and the pacer thread's start (a first run's idle p99 was 15.8 ms against 4.1 ms
         // saturated a phase later)
-        Path warm = dir.resolve("warm-up.json");
-        game(LatencyPathLabIT.game(lab, LC_PORT, 40999, 250, warm), warm, echoLog, LC_PORT, 40999);
-        phases.add(phase(lab, dir, echoLog, "idle", "nothing else on a's line", sport++, sport++, null));
-        Process iperf = background(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", String.valueOf(IPERF_PORT),
-                "-R", "-t", String.valueOf(packets / 50 + 8)), dir.resolve("iperf3-client.log"));
-        tools.add(iperf);
-        Thread.sleep(3000); // the download fills the line and its queue
-        phases.add(phase(lab, dir, echoLog, "saturated", "iperf3 TCP download from the server to the LAN host",
-                sport++, sport++, null));
-        iperf.waitFor(15, TimeUnit.SECONDS);
-        iperf.destroyForcibly();
-        String iperfTail = summary(dir.resolve("iperf3-client.log"));
-        // both lines full: a's LAN downloads and so do b's own users (iperf3 in b's namespace over its
-        // uplink); the copy through b then meets a queue too, which is what suppression is for
-        Process iperfA = background(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", String.valueOf(IPERF_PORT),
-                "-R", "-t", String.valueOf(packets / 50 + 8)), dir.resolve("iperf3-client-a2.log"));
-        Process iperfB = background(lab.in("b", "iperf3", "-c", NeighbourLab.SERVER, "-p", String.valueOf(IPERF_PORT + 1),
-                "-R", "-t", String.valueOf(packets / 50 + 8)), dir.resolve("iperf3-client-b.log"));
-        tools.add(iperfA);
-        tools.add(iperfB);
-        Thread.sleep(3000);
-        phases.add(phase(lab, dir, echoLog, "both saturated", "TCP downloads fill a's line and b's", sport++, sport++,
-                null));
-        iperfA.waitFor(15, TimeUnit.SECONDS);
-        iperfB.waitFor(15, TimeUnit.SECONDS);
-        iperfA.destroyForcibly();
-        iperfB.destroyForcibly();
-        phases.set(2, phases.get(2).withNote("iperf3 a: " + summary(dir.resolve("iperf3-client-a2.log")) + "; b: "
-                + summary(dir.resolve("iperf3-client-b.log"))));
-        lab.randomLoss(lossA, lossB);
-        double product = lossA / 100.0 * lossB / 100.0;
-        phases.add(phase(lab, dir, echoLog, "loss", lossA + " % loss on a's line, " + lossB + " % on b's (each way)",
-                sport++, sport++, String.format(Locale.ROOT, "product of both lines' losses %.2f %% each way (round trip"
-                        + " %.2f %%)", 100 * product, 100 * (1 - (1 - product) * (1 - product)))));
-        lab.randomLoss(0, 0);
-        phases.set(1, phases.get(1).withNote("iperf3: " + iperfTail));
+        Path warm = dir.resolve("warm-up-" + s.name().toLowerCase(Locale.ROOT) + ".json");
+        int port = sport++;
+        game(LatencyPathLabIT.game(lab, LC_PORT, port, 150, warm), warm, port);
     }
 
-    /** iperf3's receiver line (its goodput), or what was missing. */
-    static String summary(Path log) throws java.io.IOException {
-        return Files.readAllLines(log).stream().filter(l -> l.contains("receiver")).findFirst()
-                .map(l -> l.replaceAll("\\s+", " ").strip()).orElse("no iperf3 summary");
+    /** Whether the first bond of {@code bonds} has its tunnel established ({@code BondDataPath.describe}). */
+    static boolean bondUp(JsonNode bonds) {
+        JsonNode first = bonds.isArray() ? bonds.path(0) : bonds.path("bonds").path(0);
+        return first.path("tunnel").asText("").startsWith("established");
     }
 
-    Phase phase(NeighbourLab lab, Path dir, Path echoLog, String name, String conditions, int sportOn, int sportOff,
-            String note) throws Exception {
-        log("phase " + name + ": " + conditions);
-        Path onOut = dir.resolve(name + "-on.json");
-        Path offOut = dir.resolve(name + "-off.json");
-        SuppressionWatch watch = new SuppressionWatch(routerA);
-        Process on = LatencyPathLabIT.game(lab, LC_PORT, sportOn, packets, onOut);
-        Process off = LatencyPathLabIT.game(lab, OTHER_PORT, sportOff, packets, offOut);
-        Game gOn = game(on, onOut, echoLog, LC_PORT, sportOn);
-        Game gOff = game(off, offOut, echoLog, OTHER_PORT, sportOff);
-        String suppression = watch.stop();
-        log("  on: " + gOn + "\n  off: " + gOff + "\n  " + suppression);
-        return new Phase(name, conditions, gOn, gOff, note, suppression);
+    Cell cell(Setup s, Condition c) throws Exception {
+        String name = s.name().toLowerCase(Locale.ROOT) + "-" + c.name().replace(' ', '-').replace("%", "pct");
+        log("cell " + s.text + " / " + c.text());
+        lines.set(c.lossPerMille(), c.bursty());
+        int seconds = packets / 50 + 5;
+        List<Process> bulk = new ArrayList<>();
+        Map<String, Path> results = new LinkedHashMap<>();
+        if (c.bulk()) {
+            bulk.add(iperf("lan", IPERF_PORT, true, seconds, name + "-down", results));
+            bulk.add(iperf("lan", IPERF_PORT + 1, false, seconds, name + "-up", results));
+            if (c.bulkB()) {
+                bulk.add(iperf("b", IPERF_PORT + 2, true, seconds, name + "-b-down", results));
+                bulk.add(iperf("b", IPERF_PORT + 3, false, seconds, name + "-b-up", results));
+            }
+            Thread.sleep(3000); // the line and its queues fill
+        }
+        SuppressionWatch watch = s == Setup.NONE ? null : new SuppressionWatch(a);
+        Map<String, long[]> before = lines.counters();
+        long from = System.nanoTime();
+        Path out = dir.resolve(name + ".json");
+        int port = sport++;
+        Game g = game(LatencyPathLabIT.game(lab, LC_PORT, port, packets, out), out, port);
+        long to = System.nanoTime();
+        Map<String, long[]> after = lines.counters();
+        String suppression = watch == null ? "a's daemon stopped" : watch.stop();
+        for (Process p : bulk) {
+            if (!p.waitFor(seconds + 20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        double down = goodput(results.get(name + "-down"));
+        double up = goodput(results.get(name + "-up"));
+        double lossA = c.bursty() ? lines.burstShare(lab.inetToA(), from, to) : lost(before, after, "a");
+        double lossB = c.bursty() ? lines.burstShare(lab.inetToB(), from, to) : lost(before, after, "b");
+        long bUp = delta(before, after, "seen_up_b", 1);
+        long bDown = delta(before, after, "seen_down_b", 1);
+        lines.set(0, false);
+        Cell cell = new Cell(s, c, g, down, up, lossA, lossB, bUp, bDown, suppression);
+        log(String.format(Locale.ROOT, "  %s; bulk %.2f down %.2f up Mbit/s; lines lost %.2f %% / %.2f %%; b's line %d B up,"
+                + " %d B down; %s", g, down, up, 100 * lossA, 100 * lossB, bUp, bDown, suppression));
+        return cell;
     }
 
-    /** Router a, whose suppression each phase watches. */
-    Router routerA;
+    /** An iperf3 client in {@code role}'s namespace ({@code download}: -R), JSON into a file named {@code name}. */
+    Process iperf(String role, int port, boolean download, int seconds, String name, Map<String, Path> results)
+            throws Exception {
+        Path f = dir.resolve(name + ".iperf3.json");
+        results.put(name, f);
+        List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", NeighbourLab.SERVER, "-p", String.valueOf(port), "-J",
+                "-t", String.valueOf(seconds)));
+        if (download) {
+            cmd.add("-R");
+        }
+        Process p = background(lab.in(role, cmd.toArray(String[]::new)), f);
+        tools.add(p);
+        return p;
+    }
+
+    /** The receiver's goodput of an iperf3 -J file, Mbit/s; -1 when it has none. */
+    static double goodput(Path f) {
+        try {
+            JsonNode j = JSON.readTree(Files.readString(f));
+            double bps = j.path("end").path("sum_received").path("bits_per_second").asDouble(-1);
+            return bps < 0 ? -1 : bps / 1e6;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** A line's loss both ways between two readings: lost / seen. */
+    static double lost(Map<String, long[]> before, Map<String, long[]> after, String line) {
+        long seen = delta(before, after, "seen_up_" + line, 0) + delta(before, after, "seen_down_" + line, 0);
+        long lost = delta(before, after, "lost_up_" + line, 0) + delta(before, after, "lost_down_" + line, 0);
+        return seen == 0 ? 0 : (double) lost / seen;
+    }
+
+    /** A counter's growth: {@code field} 0 packets, 1 bytes. */
+    static long delta(Map<String, long[]> before, Map<String, long[]> after, String name, int field) {
+        long[] x = before.get(name);
+        long[] y = after.get(name);
+        return y == null ? 0 : y[field] - (x == null ? 0 : x[field]);
+    }
 
     /**
-     * a's suppression while a phase runs, from its status every 500 ms (bounded: at most 10 minutes
+     * a's suppression while a cell runs, from its status every 500 ms (bounded: at most 10 minutes
      * of polls): how often it enforced and at what ceiling, and what its kernel dropped and marked.
      */
     static final class SuppressionWatch {
@@ -320,14 +433,14 @@ final class LatencyBenchmark {
             thread.interrupt();
             thread.join(5000);
             synchronized (this) {
-                return String.format(Locale.ROOT, "a's suppression: enforcing in %d of %d polls%s; its kernel dropped up to"
-                        + " %d other packets and marked %d (counts since its enforcement last began)", enforcing, polls,
-                        enforcing > 0 ? " (ceiling " + ceiling + " %, " + reason + ")" : "", dropped, marked);
+                return String.format(Locale.ROOT, "suppression enforcing in %d of %d polls%s, dropped up to %d, marked %d",
+                        enforcing, polls, enforcing > 0 ? " (ceiling " + ceiling + " %, " + reason + ")" : "", dropped,
+                        marked);
             }
         }
     }
 
-    Game game(Process p, Path out, Path echoLog, int port, int sport) throws Exception {
+    Game game(Process p, Path out, int sport) throws Exception {
         if (!p.waitFor(packets / 50 + 30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("the game did not end: " + out);
@@ -335,72 +448,148 @@ final class LatencyBenchmark {
         Thread.sleep(500);
         String last = Files.readString(out).strip().lines().reduce((x, y) -> y).orElse("");
         JsonNode j = JSON.readTree(last);
-        StringBuilder tenths = new StringBuilder();
-        for (JsonNode t : j.path("rttMaxByTenthMs")) {
-            tenths.append(tenths.isEmpty() ? "" : " ").append(f(t.asDouble()));
-        }
-        return new Game(j.path("sent").asInt(), LatencyDuplicationLabIT.received(echoLog, port, sport),
-                j.path("echoes").asInt(), j.path("rttMedianMs").asDouble(), j.path("rttP99Ms").asDouble(), tenths.toString());
+        return new Game(j.path("sent").asInt(), LatencyDuplicationLabIT.received(echoLog, LC_PORT, sport),
+                j.path("echoes").asInt(), j.path("upP50Ms").asDouble(), j.path("upP99Ms").asDouble(),
+                j.path("upMaxMs").asDouble(), j.path("downP50Ms").asDouble(), j.path("downP99Ms").asDouble(),
+                j.path("downMaxMs").asDouble(), j.path("rttMedianMs").asDouble(), j.path("rttP99Ms").asDouble(),
+                j.path("rttMaxMs").asDouble());
     }
+
+    // ------------------------------------------------------------------ report
 
     static String f(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+        return v < 0 ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    static String ratio(double a, double b) {
-        return b <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    Cell find(Setup s, Condition c) {
+        return cells.stream().filter(x -> x.setup() == s && x.condition().equals(c)).findFirst().orElse(null);
+    }
+
+    /**
+     * Whether {@code lost} of {@code n} is consistent with a loss rate of at most {@code p}: the
+     * chance of {@code lost} or more at rate {@code p} (binomial) is at least 1 %. With a handful of
+     * expected losses a count a little over the bound is chance, not a failed mechanism.
+     */
+    static boolean atMost(int lost, int n, double p) {
+        if (lost == 0) {
+            return true;
+        }
+        // P(X >= lost) = 1 - P(X <= lost - 1)
+        double term = Math.pow(1 - p, n);
+        double cdf = term;
+        for (int k = 1; k < lost; k++) {
+            term *= (double) (n - k + 1) / k * p / (1 - p);
+            cdf += term;
+        }
+        return p >= 1 || 1 - cdf >= 0.01;
     }
 
     String report() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| phase | duplication | lost up | lost round trip | rtt p50 ms | rtt p99 ms |\n");
-        sb.append("|---|---|---|---|---|---|\n");
-        for (Phase p : phases) {
-            for (boolean on : new boolean[] {true, false}) {
-                Game g = on ? p.on() : p.off();
-                sb.append("| ").append(p.name()).append(" | ").append(on ? "on (UDP 5005, LC)" : "off (UDP 6005)")
-                        .append(" | ").append(g.sent() - g.up()).append(" of ").append(g.sent()).append(" (")
-                        .append(f(g.upLossPct())).append(" %) | ").append(g.sent() - g.echoes()).append(" (")
-                        .append(f(g.rtLossPct())).append(" %) | ").append(f(g.p50())).append(" | ").append(f(g.p99()))
-                        .append(" |\n");
+        sb.append("### The game in each cell (ms; loss in packets of ").append(packets).append(")\n\n```text\n");
+        sb.append(String.format(Locale.ROOT, "%-17s %-15s %17s %17s %17s %9s %9s %12s %15s%n", "set-up", "condition",
+                "up p50/p99/max", "down p50/p99/max", "rtt p50/p99/max", "lost up", "lost down", "bulk dn+up",
+                "lines lost a/b"));
+        for (Cell c : cells) {
+            Game g = c.game();
+            sb.append(String.format(Locale.ROOT, "%-17s %-15s %17s %17s %17s %9d %9d %12s %15s%n", c.setup().text,
+                    c.condition().name(), f(g.upP50()) + "/" + f(g.upP99()) + "/" + f(g.upMax()),
+                    f(g.downP50()) + "/" + f(g.downP99()) + "/" + f(g.downMax()),
+                    f(g.rttP50()) + "/" + f(g.rttP99()) + "/" + f(g.rttMax()), g.lostUp(), g.lostDown(),
+                    c.bulk() < 0 ? "-" : f(c.bulkDown()) + "+" + f(c.bulkUp()),
+                    String.format(Locale.ROOT, "%.2f/%.2f %%", 100 * c.lossA(), 100 * c.lossB())));
+        }
+        sb.append("```\n\n");
+        sb.append("What a's suppression did in each cell (its status polled every 500 ms):\n\n");
+        for (Cell c : cells) {
+            if (c.setup() != Setup.NONE) {
+                sb.append("- ").append(c.setup().text).append(", ").append(c.condition().name()).append(": ")
+                        .append(c.suppression()).append('\n');
             }
         }
-        sb.append("\nRatios, on / off, side by side in each phase:\n\n");
-        for (Phase p : phases) {
-            sb.append("- ").append(p.name()).append(" (").append(p.conditions()).append("): p99 ")
-                    .append(ratio(p.on().p99(), p.off().p99())).append(", p50 ").append(ratio(p.on().p50(), p.off().p50()))
-                    .append(", round-trip loss ").append(ratio(p.on().rtLossPct(), p.off().rtLossPct()))
-                    .append(p.note() == null ? "" : "; " + p.note())
-                    .append(p.suppression().isEmpty() ? "" : "; " + p.suppression())
-                    .append(p.on().worstByTenth().isEmpty() ? "" : "; the LC game's worst rtt in each tenth of its packets: "
-                            + p.on().worstByTenth() + " ms").append("\n");
+        sb.append('\n').append(verdicts());
+        if (!notes.isEmpty()) {
+            sb.append("\n### Notes of this run\n\n");
+            notes.forEach(n -> sb.append("- ").append(n).append('\n'));
         }
-        if (phases.size() >= 4) {
-            Phase idle = phases.get(0);
-            Phase sat = phases.get(1);
-            Phase both = phases.get(2);
-            Phase loss = phases.get(3);
-            double grew = sat.on().p99() - idle.on().p99();
-            sb.append("\n**Goal: the game's p99 within 10 ms of idle while the line is saturated**: with duplication ")
-                    .append(f(idle.on().p99())).append(" -> ").append(f(sat.on().p99())).append(" ms (")
-                    .append(grew <= 10 ? "PASS" : "FAIL").append(", ").append(String.format(Locale.ROOT, "%+.1f", grew))
-                    .append(" ms); without ")
-                    .append(f(idle.off().p99())).append(" -> ").append(f(sat.off().p99())).append(" ms (")
-                    .append(sat.suppression()).append(", on its defaults).")
-                    .append(" With b's line full as well: ").append(f(both.on().p99())).append(" ms with duplication (")
-                    .append(both.on().p99() - idle.on().p99() <= 10 ? "PASS" : "FAIL").append("), ")
-                    .append(f(both.off().p99())).append(" ms without.\n");
-            double product = lossA / 100.0 * lossB / 100.0;
-            int n = loss.on().sent();
-            double sd = Math.sqrt(n * product * (1 - product));
-            int lost = loss.on().sent() - loss.on().up();
-            sb.append("\n**Loss against the product**: the game lost ").append(lost).append(" of ").append(n)
-                    .append(" on the way up, the product of both lines' losses expects ")
-                    .append(String.format(Locale.ROOT, "%.1f (binomial sd %.1f): %s", n * product, sd,
-                            Math.abs(lost - n * product) <= 4 * sd + 1 ? "within 4 sd" : "OUTSIDE 4 sd"))
-                    .append(uplinkSpec == null ? "" : " (a's line also has the impaired link's own loss, so the"
-                            + " product is a lower bound)").append(".\n");
+        return sb.toString();
+    }
+
+    String verdicts() {
+        StringBuilder sb = new StringBuilder("### Verdicts (the issue's floors)\n\n```text\n");
+        // 1. loss with duplication: at most 2 x the product of both lines' losses, each way
+        for (Setup s : List.of(Setup.DUPLICATION, Setup.BOTH)) {
+            for (Condition c : CONDITIONS) {
+                Cell x = find(s, c);
+                if (x == null || (c.lossPerMille() == 0 && !c.bursty())) {
+                    continue;
+                }
+                double bound = 2 * x.lossA() * x.lossB();
+                Game g = x.game();
+                boolean upOk = atMost(g.lostUp(), g.sent(), bound);
+                boolean downOk = atMost(g.lostDown(), g.up(), bound);
+                sb.append(String.format(Locale.ROOT, "%-70s %s%n", s.text + ", " + c.name() + ": lost up " + g.lostUp()
+                        + ", down " + g.lostDown() + " of " + g.sent() + "; 2 x product " + String.format(Locale.ROOT,
+                        "%.3f %%", 100 * bound) + " (" + String.format(Locale.ROOT, "%.1f", bound * g.sent()) + ")",
+                        upOk && downOk ? "PASS" : "FAIL"));
+            }
         }
+        // 2. p99 within 10 ms of idle with suppression on while bulk traffic saturates the line
+        for (Setup s : List.of(Setup.SUPPRESSION, Setup.BOTH)) {
+            Cell idle = find(s, CONDITIONS.get(0));
+            for (Condition c : CONDITIONS) {
+                Cell x = find(s, c);
+                if (idle == null || x == null || !c.bulk()) {
+                    continue;
+                }
+                double up = x.game().upP99() - idle.game().upP99();
+                double dn = x.game().downP99() - idle.game().downP99();
+                sb.append(String.format(Locale.ROOT, "%-70s %s%n", s.text + ", " + c.name() + ": p99 up "
+                        + String.format(Locale.ROOT, "%+.1f", up) + " ms, down " + String.format(Locale.ROOT, "%+.1f", dn)
+                        + " ms over idle", up <= P99_OVER_IDLE_MS && dn <= P99_OVER_IDLE_MS ? "PASS" : "FAIL"));
+            }
+        }
+        // 3. bulk goodput lost to suppression under 20 %
+        for (Setup[] pair : new Setup[][] {{Setup.NONE, Setup.SUPPRESSION}, {Setup.DUPLICATION, Setup.BOTH}}) {
+            for (Condition c : CONDITIONS) {
+                Cell without = find(pair[0], c);
+                Cell with = find(pair[1], c);
+                if (without == null || with == null || !c.bulk() || without.bulk() <= 0 || with.bulk() < 0) {
+                    continue;
+                }
+                double lostShare = 1 - with.bulk() / without.bulk();
+                sb.append(String.format(Locale.ROOT, "%-70s %s%n", "bulk, " + pair[1].text + " against " + pair[0].text
+                        + ", " + c.name() + ": " + f(with.bulk()) + " of " + f(without.bulk()) + " Mbit/s ("
+                        + String.format(Locale.ROOT, "%.0f %% lost", 100 * lostShare) + ")",
+                        lostShare < MAX_BULK_LOSS ? "PASS" : "FAIL"));
+            }
+        }
+        // 4. b's uplink carries only the LC copies: its bytes up within 5 % of the game's copies
+        int copyBytes = GAME_IP_BYTES + BondLcClassifier.COPY_OVERHEAD;
+        for (Setup s : List.of(Setup.DUPLICATION, Setup.BOTH)) {
+            for (Condition c : CONDITIONS) {
+                Cell x = find(s, c);
+                if (x == null || c.bulkB()) {
+                    continue;
+                }
+                long expected = (long) x.game().sent() * copyBytes;
+                double ratio = expected == 0 ? Double.NaN : (double) x.bUpBytes() / expected;
+                sb.append(String.format(Locale.ROOT, "%-70s %s%n", s.text + ", " + c.name() + ": b's line up "
+                        + x.bUpBytes() + " B = " + String.format(Locale.ROOT, "%.3f", ratio) + " x the copies (down "
+                        + x.bDownBytes() + " B)", Math.abs(ratio - 1) <= NEIGHBOUR_BYTES_TOLERANCE ? "PASS" : "FAIL"));
+            }
+        }
+        sb.append("```\n\n");
+        sb.append("1: the game's loss with duplication, each way, is at most twice the product of both lines' losses in"
+                + " the same cell (random: the lines' counted loss; bursty: the share of time each spent in bursts), by a"
+                + " one-sided binomial test at 1 %. 2: with suppression, the game's one-way p99 (each way) is within "
+                + (int) P99_OVER_IDLE_MS + " ms of the same set-up's idle cell. 3: the bulk's goodput (download + upload)"
+                + " with suppression is more than " + (int) (100 * (1 - MAX_BULK_LOSS)) + " % of the set-up without it"
+                + " in the same condition. 4: what b's line carried up while the game ran (IP bytes, counted in inet) is"
+                + " within " + (int) (100 * NEIGHBOUR_BYTES_TOLERANCE) + " % of one copy of each game packet, " + copyBytes
+                + " B (its " + GAME_IP_BYTES + " B and a copy's " + BondLcClassifier.COPY_OVERHEAD + " B of LC_COPY,"
+                + " tunnel and UDP/IP headers); down is information (the concentrator's replies and the member's"
+                + " keep-alives).\n");
         return sb.toString();
     }
 }

@@ -501,7 +501,7 @@ public final class SharingBenchmark {
             Status st = s.at(System.nanoTime());
             long onFrom = System.nanoTime();
             Bulk on = bulk(s, SHARED_PORT, phase, "on-" + rep);
-            capacity(s, rep, off, on, st);
+            capacity(s, rep, off, on, st, Trickles.read(before, after));
             log(String.format(Locale.ROOT, "T = %d s, rep %d: the borrower's split of new sessions during the load: %s", w,
                     rep, split(s.status, onFrom, System.nanoTime())));
         }
@@ -540,12 +540,17 @@ public final class SharingBenchmark {
 
     // ------------------------------------------------------------------ 1. capacity
 
-    void capacity(Setup s, int rep, Bulk off, Bulk on, Status st) {
+    void capacity(Setup s, int rep, Bulk off, Bulk on, Status st, Trickles trickles) {
         int w = s.windowS;
-        // the first second is the loops' ramp; the rest is the figure
-        double offMbit = goodput(off, null);
-        double onMbit = goodput(on, null);
-        double viaB = goodput(on, NeighbourLab.B_WAN);
+        // the first second is the loops' ramp; the rest is the figure. Everything the LAN host
+        // received counts, the trickle sessions too (they are the LAN's goodput as well, and those
+        // through b use the offer): off is a's own line (what came from a's address: the load and
+        // the trickles at home; the trickles through b are the sharing's, not a's line), on is
+        // every path
+        String home = NeighbourLab.A_WAN;
+        double offMbit = goodput(off, home, trickles);
+        double onMbit = goodput(on, null, trickles);
+        double viaB = goodput(on, NeighbourLab.B_WAN, trickles);
         long sessionsOn = on.sessions().size();
         long sessionsViaB = on.sessions().stream().filter(x -> x.seen().equals(NeighbourLab.B_WAN)).count();
         // a session still running when the load's time is up ends "short": cut by the benchmark, not failed
@@ -581,8 +586,18 @@ public final class SharingBenchmark {
                 v.get(v.size() / 2), v.get(v.size() - 1), zero, v.size());
     }
 
-    /** Goodput (Mbit/s) of a bulk run on path {@code seen} (null: all), from 1 s after its start to its last tick. */
-    static double goodput(Bulk b, String seen) {
+    /**
+     * Goodput (Mbit/s) of a bulk run and the trickle sessions at the same time on path
+     * {@code seen} (null: all), from 1 s after the run's start to its last tick.
+     */
+    static double goodput(Bulk b, String seen, Trickles trickles) {
+        long[] w = window(b);
+        return w == null ? Double.NaN
+                : (b.bytes(seen, w[0], w[1]) + trickles.bytes(seen, w[0], w[1])) * 8 / ((w[1] - w[0]) / 1e9) / 1e6;
+    }
+
+    /** A bulk run's measured window {from, to} in nanoTime: 1 s after its first tick to its last; null when under 2 s. */
+    static long[] window(Bulk b) {
         long first = Long.MAX_VALUE;
         long last = 0;
         for (List<long[]> t : b.ticks().values()) {
@@ -591,11 +606,61 @@ public final class SharingBenchmark {
                 last = Math.max(last, t.get(t.size() - 1)[0]);
             }
         }
-        if (last <= first + 2_000_000_000L) {
-            return Double.NaN;
+        return last <= first + 2_000_000_000L ? null : new long[] {first + 1_000_000_000L, last};
+    }
+
+    /**
+     * The trickle sessions' received bytes over time, per session: {nanoTime, cumulative bytes}
+     * from its opening (0) and each progress line (every second while data arrives), and the path
+     * it took.
+     */
+    record Trickles(Map<String, String> seen, Map<String, List<long[]>> series) {
+        static Trickles read(Path... files) throws IOException {
+            Map<String, String> seen = new LinkedHashMap<>();
+            Map<String, List<long[]>> series = new LinkedHashMap<>();
+            for (Path f : files) {
+                if (!Files.exists(f)) {
+                    continue;
+                }
+                for (String l : Files.readAllLines(f)) {
+                    String[] p = l.split(" ");
+                    String key = f.getFileName() + ":" + (p.length > 2 ? p[2] : "");
+                    if (p[0].equals("O") && p.length == 4) {
+                        seen.put(key, p[3]);
+                        series.put(key, new ArrayList<>(List.<long[]>of(new long[] {Long.parseLong(p[1]), 0})));
+                    } else if ((p[0].equals("P") && p.length == 6 || p[0].equals("E") && p.length == 7)
+                            && series.containsKey(key)) {
+                        series.get(key).add(new long[] {Long.parseLong(p[1]), Long.parseLong(p[4])});
+                    }
+                }
+            }
+            return new Trickles(seen, series);
         }
-        long from = first + 1_000_000_000L;
-        return b.bytes(seen, from, last) * 8 / ((last - from) / 1e9) / 1e6;
+
+        /** Bytes the sessions on {@code path} (null: all) received between two instants (linear between readings). */
+        long bytes(String path, long from, long to) {
+            long sum = 0;
+            for (Map.Entry<String, List<long[]>> e : series.entrySet()) {
+                if (path == null || path.equals(seen.get(e.getKey()))) {
+                    sum += at(e.getValue(), to) - at(e.getValue(), from);
+                }
+            }
+            return sum;
+        }
+
+        private static long at(List<long[]> t, long when) {
+            long[] prev = null;
+            for (long[] x : t) {
+                if (x[0] >= when) {
+                    if (prev == null) {
+                        return 0;
+                    }
+                    return prev[1] + Math.round((x[1] - prev[1]) * (double) (when - prev[0]) / (x[0] - prev[0]));
+                }
+                prev = x;
+            }
+            return prev == null ? 0 : prev[1];
+        }
     }
 
     // ------------------------------------------------------------------ 3. hand-back
@@ -1115,8 +1180,9 @@ public final class SharingBenchmark {
         sb.append("```\n\n");
         sb.append(String.format(Locale.ROOT, "off: the LAN's load (%d loops of new sessions, %d KiB each, and %d "
                 + "sessions that last the whole load, the issue's iperf3 -P 8) on port %d, "
-                + "which sharing never moves; on: the same on port %d. via b: the part the server received from b's "
-                + "address; sessions: the share of the sessions that went through b. expected gain: the offer x the "
+                + "which sharing never moves; on: the same on port %d. Each figure counts everything the LAN host "
+                + "received, the trickle sessions of part 2 too: off only what came from a's address (a's line), "
+                + "on every path. via b: the part the server sent to b's address; sessions: the share of the sessions that went through b. expected gain: the offer x the "
                 + "sustained rate of the sharer's kernel quota per window of T, at most 10 s (a sliding window moved every "
                 + "T/20, 25 to 100 ms: %.3f at 1 s, %.3f at 10 s; docs/PROTOCOL.md 3.13). Medians of %d repetitions.%n%n", PARALLEL,
                 SESSION_BYTES / 1024, LONG_SESSIONS, HOME_PORT, SHARED_PORT, quotaRate(1), quotaRate(10), reps));
