@@ -143,8 +143,9 @@ import net.coopwan.config.uci.UciSection;
  *   ask_neighbours  boolean: send SUPPRESSION_REQUEST to neighbours with an agreement   1
  *   app_type        voip | game | other: told to the neighbour   voip
  *   lease_ms        100-60000: a request's life without renewal  3000
- *   shape_percent   0 | 10-100: while suppressing, the LAN shaped to  90
- *                   this share of the uplinks' down_kbps, LC first
+ *   shape_percent   0 | 10-100: while suppressing, the LAN shaped to  85
+ *                   this share of the uplinks' down_kbps (each uplink
+ *                   to this share of its up_kbps), LC first
  * config latency            at most one (docs/latency.md): latency-critical classification
  *   enabled         boolean                                     1
  *   dscp_rule       a | b | none ([0233]: a = not CS0/CS1,      b

@@ -21,8 +21,9 @@ package net.coopwan.config;
  * @param leaseMs           how long a request holds at the neighbour without renewal, 100-60000
  * @param shapePercent      while suppressing, what comes in from the uplinks is shaped on the LAN
  *                          devices ({@code config failover}'s {@code list lan}) to this share of the
- *                          uplinks' {@code down_kbps}, LC traffic skipping the queue; 0 = no shaper
- *                          (also without a LAN device or a known down_kbps), 10-100
+ *                          uplinks' {@code down_kbps}, and what leaves each uplink to this share of
+ *                          its {@code up_kbps}, LC traffic skipping the queues; 0 = no shaper (also
+ *                          without a LAN device or a known rate), 10-100; default 85
  */
 public record Suppression(boolean enabled, int maxDropPercent, long perConnectionKbps, long upKbps,
         long downKbps, boolean dscpCs1, boolean askNeighbours, String appType, int leaseMs, int shapePercent) {
@@ -33,6 +34,6 @@ public record Suppression(boolean enabled, int maxDropPercent, long perConnectio
      * a game's p99 4.9 ms beside a download, against 18 ms with nothing done and 52 ms with drops alone).
      */
     public static Suppression defaults() {
-        return new Suppression(true, 20, 1000, 0, 0, true, true, "voip", 3000, 90);
+        return new Suppression(true, 20, 1000, 0, 0, true, true, "voip", 3000, 85);
     }
 }

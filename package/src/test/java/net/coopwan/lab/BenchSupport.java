@@ -320,12 +320,45 @@ final class BenchSupport {
      * tc police do not work in this kernel); false with the reason in {@code why} when tc refuses.
      */
     static boolean shape(NeighbourLab lab, String role, String dev, long kbps, StringBuilder why) {
+        return shape(lab, role, dev, kbps, "32kb", why);
+    }
+
+    /** {@link #shape} with a burst of {@code burst} (tc's units). */
+    static boolean shape(NeighbourLab lab, String role, String dev, long kbps, String burst, StringBuilder why) {
         Result r = lab.exec(role, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", kbps + "kbit", "burst",
-                "32kb", "latency", TBF_LATENCY_MS + "ms");
+                burst, "latency", TBF_LATENCY_MS + "ms");
         if (r.exitCode() != 0) {
             why.append(role).append(' ').append(dev).append(": ").append(r.stderr().strip()).append("; ");
         }
         return r.exitCode() == 0;
+    }
+
+    /**
+     * Shapes what arrives on {@code dev} in {@code role}'s namespace to {@code kbps} with the same
+     * tbf as {@link #shape}, through an ifb (ingress redirected with mirred): a router's upload line
+     * modelled at the ISP's end, as a real line is, so that the router's own device keeps the
+     * kernel's default qdisc (the suppression's shaper goes there, and never replaces a qdisc
+     * someone configured). The ifb goes with the namespace.
+     */
+    static boolean shapeArrivals(NeighbourLab lab, String role, String dev, long kbps, String burst, StringBuilder why) {
+        String ifb = (dev.length() > 12 ? dev.substring(0, 12) : dev) + "ifb";
+        List<List<String>> steps = List.of(
+                List.of("ip", "link", "add", ifb, "type", "ifb"),
+                List.of("ip", "link", "set", ifb, "up"),
+                List.of("tc", "qdisc", "replace", "dev", ifb, "root", "tbf", "rate", kbps + "kbit", "burst", burst,
+                        "latency", TBF_LATENCY_MS + "ms"),
+                List.of("tc", "qdisc", "add", "dev", dev, "ingress"),
+                List.of("tc", "filter", "add", "dev", dev, "parent", "ffff:", "protocol", "all", "u32", "match", "u32", "0",
+                        "0", "action", "mirred", "egress", "redirect", "dev", ifb));
+        for (List<String> step : steps) {
+            Result r = lab.exec(role, step.toArray(String[]::new));
+            if (r.exitCode() != 0) {
+                why.append(role).append(' ').append(String.join(" ", step)).append(": ").append(r.stderr().strip())
+                        .append("; ");
+                return false;
+            }
+        }
+        return true;
     }
 
     static void unshape(NeighbourLab lab, String role, String dev) {

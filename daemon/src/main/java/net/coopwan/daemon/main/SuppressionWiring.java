@@ -32,6 +32,7 @@ import net.coopwan.daemon.coop.suppression.SuppressionPolicy;
 import net.coopwan.daemon.coop.suppression.SuppressionService;
 import net.coopwan.daemon.coop.suppression.TrafficCapDetector;
 import net.coopwan.daemon.steer.SuppressionRules;
+import net.coopwan.daemon.steer.SuppressionShaper;
 import net.coopwan.daemon.store.AgreementStore;
 import net.coopwan.daemon.uplink.failure.IcmpProber;
 import net.coopwan.daemon.uplink.failure.ProbeTarget;
@@ -93,11 +94,14 @@ final class SuppressionWiring {
         Suppression s = c.suppression();
         List<String> lans = c.emergency().lanDevices();
         try {
-            rules.removeAll(lans);
+            List<String> devices = new java.util.ArrayList<>(lans);
+            devices.addAll(uplinks);
+            rules.removeAll(devices);
         } catch (RuntimeException e) {
             log.accept("suppression: a leftover table could not be removed: " + e.getMessage());
         }
         long shapeDown = shapeDownBytesPerSecond(c, s, lans, log);
+        java.util.Map<String, Long> shapeUp = shapeUpBytesPerSecond(c, s, log);
         PathQualityDetector path = new PathQualityDetector();
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
         // with a shaper and no cap of the owner's, the line counts as busy from 8/9 of the shaper's rate
@@ -105,7 +109,10 @@ final class SuppressionWiring {
         // the path's RTT then no longer shows, and enforcement that ended at every good probe let
         // the ISP's queue fill again within seconds (the latency benchmark: enforcing in 5 of 27 polls)
         long busyDown = s.downKbps() > 0 ? s.downKbps() * 125 : shapeDown * 8 / 9;
-        TrafficCapDetector caps = new TrafficCapDetector(s.upKbps() * 125, busyDown);
+        // (and the same up, from the uplinks' shapers together)
+        long busyUp = s.upKbps() > 0 ? s.upKbps() * 125
+                : shapeUp.values().stream().mapToLong(Long::longValue).sum() * 8 / 9;
+        TrafficCapDetector caps = new TrafficCapDetector(busyUp, busyDown);
         LcLossDetector loss = new LcLossDetector();
         // LC packets are reported by classification's readings of the kernel's counter (LatencyWiring)
         SuppressionPolicy policy = new SuppressionPolicy(c.latency().currentMs() * 1_000_000L,
@@ -113,12 +120,13 @@ final class SuppressionWiring {
                 List.of(path, loss, oneWay, caps));
         path.pauseLearningWhile(policy::enforcing);
         SuppressionDemands demands = new SuppressionDemands(new KernelSuppression(rules, uplinks,
-                s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1(), lans, shapeDown));
+                s.perConnectionKbps() * 125, s.upKbps() * 125, s.downKbps() * 125, s.dscpCs1(),
+                new SuppressionShaper(lans, shapeDown, shapeUp, lcCopyTargets(c, log))));
         SuppressionService service = new SuppressionService(policy, demands, agreements(store), ask(s),
                 new SecureRandom().nextLong() & 0xffff_ffffL, log);
         channel.messages(ChannelHeader.Kind.SUPPRESSION, service);
         SysfsDeviceReader sysfs = new SysfsDeviceReader();
-        UplinkLoad load = s.upKbps() > 0 || busyDown > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
+        UplinkLoad load = busyUp > 0 || busyDown > 0 ? new UplinkLoad(uplinks, sysfs::bytes, caps) : null;
         SuppressionFeeds feeds = new SuppressionFeeds(probes(c, path, gatewayOf, log), load, loss, service::lcCurrent, service);
         feeds.start();
         return new Running(service, path, oneWay, caps, loss, feeds, rules, new java.util.concurrent.atomic.AtomicReference<>());
@@ -144,6 +152,59 @@ final class SuppressionWiring {
         log.accept("suppression: while enforcing, what comes in is shaped to " + kbps + " kbit/s on " + lans
                 + " (" + s.shapePercent() + " % of the uplinks' down_kbps), LC traffic first");
         return kbps * 125;
+    }
+
+    /**
+     * The rate what leaves each enabled uplink is shaped to while suppressing: {@code shape_percent}
+     * of its {@code up_kbps}, in bytes per second; none for an uplink without {@code up_kbps} (a
+     * line says so). Why up as well as down: the upload's queue at the ISP holds the LC packets
+     * going up and the acknowledgements of the download, whose bursts then fill the ISP's queue
+     * going down (the latency benchmark: p99 75 ms each way, suppression on, with an upload beside
+     * the download).
+     */
+    static java.util.Map<String, Long> shapeUpBytesPerSecond(CoopwanConfig c, Suppression s, Consumer<String> log) {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        if (s.shapePercent() == 0) {
+            return m;
+        }
+        for (Uplink u : c.uplinks()) {
+            if (!u.enabled() || m.containsKey(u.device())) {
+                continue;
+            }
+            if (u.upKbps() <= 0) {
+                log.accept("suppression: no shaper on uplink " + u.name() + " (" + u.device() + "): no up_kbps");
+                continue;
+            }
+            long kbps = u.upKbps() * s.shapePercent() / 100;
+            log.accept("suppression: while enforcing, what leaves " + u.device() + " is shaped to " + kbps + " kbit/s ("
+                    + s.shapePercent() + " % of its up_kbps), LC traffic first");
+            m.put(u.device(), kbps * 125);
+        }
+        return m;
+    }
+
+    /**
+     * Where the bond sends its LC copies: each bond's concentrator, as IPv4:port (a concentrator
+     * given by name is left out, with a line: nft needs the address).
+     */
+    static List<String> lcCopyTargets(CoopwanConfig c, Consumer<String> log) {
+        List<String> out = new java.util.ArrayList<>();
+        for (net.coopwan.config.Bond b : c.bonds()) {
+            if (b.tunnel() == null) {
+                continue;
+            }
+            String host = b.tunnel().concentratorHost();
+            String t = host + ":" + b.tunnel().concentratorPort();
+            if (host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                if (!out.contains(t)) {
+                    out.add(t);
+                }
+            } else {
+                log.accept("suppression: bond " + b.name() + "'s concentrator " + host + " is a name: its LC copies going up"
+                        + " share the shaper's queue");
+            }
+        }
+        return out;
     }
 
     /** Duplication started: the bond's LC copy counters feed the loss detector. */

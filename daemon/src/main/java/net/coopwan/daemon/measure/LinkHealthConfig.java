@@ -59,6 +59,12 @@ public record LinkHealthConfig(long probeIntervalNanos, long deadAfterNanos, int
         }
     }
 
+    /** This configuration with {@code deadAfterNanos} at least {@code nanos}. */
+    public LinkHealthConfig withDeadAfterAtLeast(long nanos) {
+        return new LinkHealthConfig(probeIntervalNanos, Math.max(deadAfterNanos, nanos), upAfterEchoes, lossWindow,
+                Math.max(minLossTimeoutNanos, nanos / 2), srttFactor, owdWindow);
+    }
+
     /** This configuration with another {@code upAfterEchoes}. */
     public LinkHealthConfig withUpAfterEchoes(int echoes) {
         return new LinkHealthConfig(probeIntervalNanos, deadAfterNanos, echoes, lossWindow, minLossTimeoutNanos, srttFactor,

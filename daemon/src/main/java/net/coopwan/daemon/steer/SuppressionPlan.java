@@ -14,17 +14,11 @@ import java.util.List;
  * @param totalUpBytesPerSecond  cap of all other traffic out of the uplinks; 0: none
  * @param totalDownBytesPerSecond cap of all other traffic into the uplinks; 0: none
  * @param dscpCs1              rewrite other traffic's DSCP to CS1 (both directions)
- * @param lanDevices           the LAN devices, where what comes in from the uplinks leaves the router
- * @param shapeDownBytesPerSecond the rate other traffic into the LAN is shaped to (an htb on each
- *                             LAN device; LC traffic skips its queue); 0: none. A shaper under the
- *                             uplink's rate moves the queue from the ISP's side to the router's,
- *                             where LC packets skip it: dropping a share of the packets does not,
- *                             since a sender a few ms away keeps its rate through 20 % loss
- *                             (docs/benchmarks/latency/shaping-experiment.sh)
+ * @param shaper               the queues under the line's rate on the LAN devices and the uplinks,
+ *                             LC traffic skipping them ({@link SuppressionShaper}; NONE: none)
  */
 public record SuppressionPlan(List<String> uplinks, int maxDropPercent, long perConnectionBytesPerSecond,
-        long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1, List<String> lanDevices,
-        long shapeDownBytesPerSecond) {
+        long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1, SuppressionShaper shaper) {
 
     public SuppressionPlan {
         uplinks = List.copyOf(uplinks);
@@ -32,10 +26,8 @@ public record SuppressionPlan(List<String> uplinks, int maxDropPercent, long per
             throw new IllegalArgumentException("at least one uplink");
         }
         uplinks.forEach(InterfaceNames::require);
-        lanDevices = List.copyOf(lanDevices);
-        lanDevices.forEach(InterfaceNames::require);
-        if (shapeDownBytesPerSecond < 0) {
-            throw new IllegalArgumentException("shapeDownBytesPerSecond is >= 0 (0: none)");
+        if (shaper == null) {
+            throw new IllegalArgumentException("a shaper, or SuppressionShaper.NONE");
         }
         if (maxDropPercent < 0 || maxDropPercent > 100) {
             throw new IllegalArgumentException("maxDropPercent is 0..100, got " + maxDropPercent);
@@ -49,12 +41,7 @@ public record SuppressionPlan(List<String> uplinks, int maxDropPercent, long per
     public SuppressionPlan(List<String> uplinks, int maxDropPercent, long perConnectionBytesPerSecond,
             long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1) {
         this(uplinks, maxDropPercent, perConnectionBytesPerSecond, totalUpBytesPerSecond, totalDownBytesPerSecond,
-                dscpCs1, List.of(), 0);
-    }
-
-    /** Whether what goes into the LAN is shaped (an htb on each LAN device, LC traffic in its own class). */
-    public boolean shapes() {
-        return shapeDownBytesPerSecond > 0 && !lanDevices.isEmpty();
+                dscpCs1, SuppressionShaper.NONE);
     }
 
     /** No cap at all: then every other packet counts as over the limit ([0314]: drop a fixed share). */

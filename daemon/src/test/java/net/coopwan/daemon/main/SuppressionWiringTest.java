@@ -91,8 +91,8 @@ class SuppressionWiringTest {
         java.nio.file.Path f = dir.resolve("c");
         java.nio.file.Files.writeString(f, wan);
         net.coopwan.config.CoopwanConfig c = net.coopwan.config.ConfigLoader.load(f);
-        // 90 % of 30 000 kbit/s = 27 000 kbit/s = 3 375 000 B/s (the disabled uplink does not count)
-        assertEquals(3_375_000, SuppressionWiring.shapeDownBytesPerSecond(c, Suppression.defaults(),
+        // 85 % of 30 000 kbit/s = 25 500 kbit/s = 3 187 500 B/s (the disabled uplink does not count)
+        assertEquals(3_187_500, SuppressionWiring.shapeDownBytesPerSecond(c, Suppression.defaults(),
                 java.util.List.of("br-lan"), log::add));
         assertEquals(0, SuppressionWiring.shapeDownBytesPerSecond(c, Suppression.defaults(), java.util.List.of(), log::add));
         assertEquals(0, SuppressionWiring.shapeDownBytesPerSecond(c, new Suppression(true, 20, 1000, 0, 0, true, true,
@@ -103,5 +103,28 @@ class SuppressionWiringTest {
         assertEquals(3, log.size(), log.toString());
         org.junit.jupiter.api.Assertions.assertTrue(log.get(1).contains("no LAN device") && log.get(2).contains("without down_kbps"),
                 log.toString());
+    }
+    /**
+     * Up: each enabled uplink with up_kbps is shaped to shape_percent of it on its own device (one
+     * line each, and one for an uplink without up_kbps); the LC copies' targets are the bonds'
+     * concentrators given by address.
+     */
+    @Test
+    void eachUplinkIsShapedToAShareOfItsOwnUpRateAndTheCopiesGoToTheConcentrator() throws Exception {
+        java.util.List<String> log = new java.util.ArrayList<>();
+        String text = String.join("\n", "config uplink 'wan'", "\toption device 'eth0'", "\toption up_kbps '10000'",
+                "config uplink 'lte'", "\toption device 'wwan0'",
+                "config uplink 'old'", "\toption device 'eth9'", "\toption up_kbps '5000'", "\toption enabled '0'", "");
+        net.coopwan.config.CoopwanConfig c = net.coopwan.config.ConfigLoader.load(net.coopwan.config.uci.UciDocument.parse(text, null));
+        // 85 % of 10 000 kbit/s = 1 062 500 B/s; lte has no rate, old is off
+        assertEquals(java.util.Map.of("eth0", 1_062_500L), SuppressionWiring.shapeUpBytesPerSecond(c, Suppression.defaults(),
+                log::add));
+        org.junit.jupiter.api.Assertions.assertTrue(log.size() == 2 && log.get(1).contains("lte") && log.get(1).contains("no up_kbps"),
+                log.toString());
+        assertEquals(java.util.Map.of(), SuppressionWiring.shapeUpBytesPerSecond(c, new Suppression(true, 20, 1000, 0, 0, true,
+                true, "voip", 3000, 0), log::add), "shape_percent 0: none");
+        assertEquals(java.util.List.of("198.18.0.1:4791"), SuppressionWiring.lcCopyTargets(DuplicationWiringTest.withBond(),
+                log::add));
+        assertEquals(java.util.List.of(), SuppressionWiring.lcCopyTargets(c, log::add));
     }
 }

@@ -266,7 +266,7 @@ class SuppressionNetnsTest {
         try (Lab lab = Lab.create()) {
             SuppressionRules rules = new SuppressionRules(lab.r.runner);
             SuppressionService neighbour = new SuppressionService(new SuppressionPolicy(1_000_000_000L, List.of()),
-                    new SuppressionDemands(new KernelSuppression(rules, List.of("hsw0"), 125_000, 0, 0, true, List.of(), 0)),
+                    new SuppressionDemands(new KernelSuppression(rules, List.of("hsw0"), 125_000, 0, 0, true, SuppressionShaper.NONE)),
                     new SuppressionService.Agreements() {
                         @Override
                         public int grantedTo(String peerId) {

@@ -186,22 +186,48 @@ class SuppressionRulesTest {
         assertNull(new SuppressionRules(os).counters());
     }
 
-    /** With a shaper: the LAN devices' set and LC packets into its first class; without a LAN device, none. */
+    /**
+     * With a shaper: the shaped devices' set (LAN and uplinks), and into the first class LC
+     * connections, the bond's LC copies to a concentrator (version 1, type LC_COPY) and small TCP
+     * packets; without a shaped device, no chain.
+     */
     @Test
-    void aShaperPlanClassifiesLcPacketsIntoTheLan() {
+    void aShaperPlanClassifiesLcPacketsLcCopiesAndAcknowledgementsIntoItsFirstClass() {
+        String lc = SteerMarks.hex(SteerMarks.LATENCY_CRITICAL);
         String t = SuppressionRules.render(new SuppressionPlan(List.of("wan"), 20, 125_000, 0, 0, true,
-                List.of("br-lan"), 1_125_000));
-        assertTrue(t.contains("set lans {\n\t\ttype ifname\n\t\telements = { \"br-lan\" }"), t);
-        assertTrue(t.contains("type filter hook postrouting priority mangle; policy accept;\n\t\toifname @lans ct mark and "
-                + SteerMarks.hex(SteerMarks.LATENCY_CRITICAL) + " == " + SteerMarks.hex(SteerMarks.LATENCY_CRITICAL)
-                + " meta priority set c0f:10"), t);
-        assertFalse(SuppressionRules.render(new SuppressionPlan(List.of("wan"), 20, 125_000, 0, 0, true, List.of(),
-                1_125_000)).contains("lans"), "no LAN device: no shaper");
+                new SuppressionShaper(List.of("br-lan"), 1_125_000, java.util.Map.of("wan", 1_000_000L),
+                        List.of("198.18.0.1:51820"))));
+        assertTrue(t.contains("set shaped {\n\t\ttype ifname\n\t\telements = { \"br-lan\", \"wan\" }"), t);
+        assertTrue(t.contains("elements = { 198.18.0.1 . 51820 }"), t);
+        assertTrue(t.contains("type filter hook postrouting priority mangle; policy accept;\n\t\toifname @shaped ct mark and "
+                + lc + " == " + lc + " meta priority set c0f:10"), t);
+        assertTrue(t.contains("oifname @shaped ip daddr . udp dport @lc_copy_targets @th,64,16 0x010b meta priority set c0f:10"), t);
+        assertTrue(t.contains("oifname @shaped meta l4proto tcp meta length <= 80 meta priority set c0f:10"), t);
+        // out of a shaped device no deliberate drop: ECN marks yes, then accepted before the numgen drop
+        assertTrue(t.contains("ecn_up\" accept\n\t\toifname @shaped accept\n\t\tnumgen inc mod 5 < 1"), t);
+        assertFalse(SuppressionRules.render(CAPPED).contains("@shaped"), "no shaper: the seed's drops everywhere");
+        // the header the rule matches is the tunnel's: version, then LC_COPY's code
+        assertEquals(String.format("%02x%02x", net.coopwan.daemon.tunnel.TunnelHeader.VERSION,
+                net.coopwan.daemon.tunnel.PacketType.LC_COPY.code()), SuppressionRules.LC_COPY_HEADER);
+        // no LAN device and no uplink rate: no shaper at all
+        assertFalse(SuppressionRules.render(new SuppressionPlan(List.of("wan"), 20, 125_000, 0, 0, true,
+                new SuppressionShaper(List.of(), 1_125_000, java.util.Map.of("wan", 0L), List.of()))).contains("shape"),
+                "nothing shaped: no chain");
+        // up only: no copy targets, no such rule
+        String up = SuppressionRules.render(new SuppressionPlan(List.of("wan"), 20, 125_000, 0, 0, true,
+                new SuppressionShaper(List.of("br-lan"), 0, java.util.Map.of("wan", 1_000_000L), List.of())));
+        assertTrue(up.contains("elements = { \"wan\" }") && !up.contains("lc_copy_targets"), up);
         List<List<String>> tc = SuppressionRules.shaper("br-lan", 1_125_000);
         assertEquals(List.of("tc", "qdisc", "replace", "dev", "br-lan", "root", "handle", "c0f:", "htb", "default", "20"),
                 tc.get(0));
         assertTrue(tc.get(3).containsAll(List.of("c0f:20", "9000000bit", "prio", "1")), tc.get(3).toString());
-        assertThrows(IllegalArgumentException.class, () -> new SuppressionPlan(List.of("wan"), 20, 0, 0, 0, true,
-                List.of("lan\"; flush"), 1));
+        assertThrows(IllegalArgumentException.class, () -> new SuppressionShaper(List.of("lan\"; flush"), 1, java.util.Map.of(),
+                List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new SuppressionShaper(List.of(), 0, java.util.Map.of("wan", -1L),
+                List.of()));
+        for (String bad : List.of("198.18.0.1", "198.18.0.256:1", "host:51820", "198.18.0.1:65536", "198.18.0.1:1; flush")) {
+            assertThrows(IllegalArgumentException.class, () -> new SuppressionShaper(List.of(), 0, java.util.Map.of(),
+                    List.of(bad)), bad);
+        }
     }
 }

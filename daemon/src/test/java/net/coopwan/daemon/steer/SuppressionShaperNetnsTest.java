@@ -27,8 +27,9 @@ class SuppressionShaperNetnsTest {
                 r.sh("ip", "link", "set", d, "up");
             }
             SuppressionRules rules = new SuppressionRules(r.runner);
-            SuppressionPlan plan = new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true, List.of("hql0"),
-                    1_125_000);
+            SuppressionPlan plan = new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true,
+                    new SuppressionShaper(List.of("hql0"), 1_125_000, java.util.Map.of("hqw0", 250_000L),
+                            List.of("198.18.0.1:4791")));
             rules.apply(plan);
             String q = r.sh("tc", "qdisc", "show", "dev", "hql0");
             String c = r.sh("tc", "class", "show", "dev", "hql0");
@@ -36,14 +37,35 @@ class SuppressionShaperNetnsTest {
             assertTrue(q.contains("qdisc htb c0f: root") && q.contains("pfifo c20: parent c0f:20 limit 37p"), q);
             assertTrue(c.contains("class htb c0f:10") && c.contains("class htb c0f:20") && c.contains("rate 9Mbit"), c);
             String table = r.sh("nft", "list", "table", "inet", "coopwan_supp");
-            assertTrue(table.contains("oifname @lans ct mark & 0x") && table.contains("meta priority set c0f:10"), table);
+            assertTrue(table.contains("oifname @shaped ct mark & 0x") && table.contains("meta priority set c0f:10"), table);
+            // the uplink's shaper: 2 Mbit/s; a sealed LC copy to the concentrator goes into the first
+            // class, a datagram of another type to it and a copy to another port into the second
+            assertTrue(r.sh("tc", "qdisc", "show", "dev", "hqw0").contains("qdisc htb c0f: root"));
+            assertTrue(r.sh("tc", "class", "show", "dev", "hqw0").contains("rate 2Mbit"));
+            r.sh("ip", "link", "set", "hqw1", "up");
+            r.sh("ip", "addr", "add", "198.18.0.2/24", "dev", "hqw0");
+            r.sh("ip", "neigh", "replace", "198.18.0.1", "lladdr", "02:00:00:00:00:01", "dev", "hqw0");
+            r.sh("python3", "-c", String.join("\n", "import socket",
+                    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                    "for i in range(3): s.sendto(bytes([1, 11]) + bytes(98), ('198.18.0.1', 4791))",
+                    "for i in range(5): s.sendto(bytes([1, 3]) + bytes(98), ('198.18.0.1', 4791))",
+                    "for i in range(7): s.sendto(bytes([1, 11]) + bytes(98), ('198.18.0.1', 4792))"));
+            String classes = r.sh("tc", "-s", "class", "show", "dev", "hqw0");
+            assertTrue(classes.matches("(?s).*class htb c0f:10 .*?Sent \\d+ bytes 3 pkt.*"), classes);
+            java.util.regex.Matcher rest = java.util.regex.Pattern.compile("class htb c0f:20 .*?Sent \\d+ bytes (\\d+) pkt",
+                    java.util.regex.Pattern.DOTALL).matcher(classes);
+            // (the 12 datagrams, and whatever the kernel says on a new link: a router solicitation)
+            assertTrue(rest.find() && Integer.parseInt(rest.group(1)) >= 12, classes);
 
             // a new rate in place: still shaped, the new rate
-            rules.apply(new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true, List.of("hql0"), 625_000));
+            rules.apply(new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true,
+                    new SuppressionShaper(List.of("hql0"), 625_000, java.util.Map.of(), List.of())));
             assertTrue(r.sh("tc", "class", "show", "dev", "hql0").contains("rate 5Mbit"));
+            assertFalse(r.sh("tc", "qdisc", "show", "dev", "hqw0").contains("c0f:"), "the uplink's shaper gone with its rate");
 
             rules.stop();
             assertFalse(r.sh("tc", "qdisc", "show", "dev", "hql0").contains("c0f:"), "stop: our shaper gone");
+            assertFalse(r.sh("tc", "qdisc", "show", "dev", "hqw0").contains("c0f:"), "stop: our shaper gone");
             assertFalse(r.runner.run(List.of("nft", "list", "table", "inet", "coopwan_supp"), null, java.time.Duration.ofSeconds(10)).succeeded());
 
             // a killed daemon's shaper, and someone else's root qdisc: the start removes ours only
@@ -55,6 +77,25 @@ class SuppressionShaperNetnsTest {
             new SuppressionRules(r.runner).removeAll(List.of("hql0", "hqo0"));
             assertFalse(r.sh("tc", "qdisc", "show", "dev", "hql0").contains("c0f:"));
             assertTrue(r.sh("tc", "qdisc", "show", "dev", "hqo0").contains("qdisc tbf 1: root"), "not ours: kept");
+        }
+    }
+    /** A device whose root qdisc someone configured (an SQM's, a lab's line) keeps it: no shaper of ours there, before or after. */
+    @Test
+    void aRootQdiscOfSomeoneElsesIsNeverReplaced() {
+        assumeTrue(Netns.available(), "needs root and ip netns");
+        try (Netns r = Netns.create("hq")) {
+            r.sh("ip", "link", "add", "hqw0", "type", "veth", "peer", "name", "hqw1");
+            r.sh("ip", "link", "set", "hqw0", "up");
+            r.sh("tc", "qdisc", "replace", "dev", "hqw0", "root", "handle", "1:", "tbf", "rate", "1mbit", "burst", "3000",
+                    "limit", "30000");
+            SuppressionRules rules = new SuppressionRules(r.runner);
+            rules.apply(new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true,
+                    new SuppressionShaper(List.of(), 0, java.util.Map.of("hqw0", 250_000L), List.of())));
+            assertTrue(r.sh("tc", "qdisc", "show", "dev", "hqw0").contains("qdisc tbf 1: root"), "not replaced");
+            assertFalse(r.sh("nft", "list", "table", "inet", "coopwan_supp").contains("shaped"),
+                    "not counted as shaped: the seed's drops hold its traffic back");
+            rules.stop();
+            assertTrue(r.sh("tc", "qdisc", "show", "dev", "hqw0").contains("qdisc tbf 1: root"), "still there after stop");
         }
     }
 }

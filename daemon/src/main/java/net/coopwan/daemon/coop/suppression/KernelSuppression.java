@@ -4,6 +4,7 @@ import java.util.List;
 
 import net.coopwan.daemon.steer.SuppressionPlan;
 import net.coopwan.daemon.steer.SuppressionRules;
+import net.coopwan.daemon.steer.SuppressionShaper;
 
 /**
  * {@link SuppressionKernel} on steer's {@link SuppressionRules}: the router's caps and uplinks
@@ -16,15 +17,12 @@ public final class KernelSuppression implements SuppressionKernel {
     private final long totalUpBytesPerSecond;
     private final long totalDownBytesPerSecond;
     private final boolean dscpCs1;
-    private final List<String> lanDevices;
-    private final long shapeDownBytesPerSecond;
+    private final SuppressionShaper shaper;
 
-    /** With what comes into the LAN shaped to {@code shapeDownBytesPerSecond} on {@code lanDevices} (0: not). */
+    /** With {@code shaper}'s queues in front of the line while enforcing ({@link SuppressionShaper#NONE}: none). */
     public KernelSuppression(SuppressionRules rules, List<String> uplinks, long perConnectionBytesPerSecond,
-            long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1, List<String> lanDevices,
-            long shapeDownBytesPerSecond) {
-        this.lanDevices = List.copyOf(lanDevices);
-        this.shapeDownBytesPerSecond = shapeDownBytesPerSecond;
+            long totalUpBytesPerSecond, long totalDownBytesPerSecond, boolean dscpCs1, SuppressionShaper shaper) {
+        this.shaper = shaper;
         this.rules = rules;
         this.uplinks = List.copyOf(uplinks);
         this.perConnectionBytesPerSecond = perConnectionBytesPerSecond;
@@ -36,7 +34,7 @@ public final class KernelSuppression implements SuppressionKernel {
     @Override
     public void enforce(int maxDropPercent) {
         rules.apply(new SuppressionPlan(uplinks, maxDropPercent, perConnectionBytesPerSecond,
-                totalUpBytesPerSecond, totalDownBytesPerSecond, dscpCs1, lanDevices, shapeDownBytesPerSecond));
+                totalUpBytesPerSecond, totalDownBytesPerSecond, dscpCs1, shaper));
     }
 
     @Override
