@@ -200,13 +200,19 @@ class SharingPerPacketLabIT {
      * this test's "nothing lost" does not allow (the member's cap leaves 2 % for keep-alives, not
      * for a late tick).
      */
+    /** The stream's port. */
+    static final String STREAM_PORT = "5601";
+
     static int streamMbps(long capKbps) {
         return (int) Math.max(3, Math.min(8, capKbps * 3 / 1000));
     }
 
     /** An iperf3 UDP test through the bond at {@code mbps}, {@code seconds} long, as JSON (-R: down). */
     static Process iperf(NeighbourLab lab, boolean reverse, int mbps, int seconds, Path out) throws Exception {
-        List<String> cmd = new ArrayList<>(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", "5301", "-u", "-b",
+        // (port 5601: not in the seed's League of Legends range, UDP 5000-5500, which would make the
+        // stream latency-critical, and a's suppression would then shape the uplink to its configured
+        // up_kbps while the stream runs)
+        List<String> cmd = new ArrayList<>(lab.in("lan", "iperf3", "-c", NeighbourLab.SERVER, "-p", STREAM_PORT, "-u", "-b",
                 mbps + "M", "-l", "1200", "-t", String.valueOf(seconds), "-J", "--connect-timeout", "3000"));
         if (reverse) {
             cmd.add("-R");
@@ -282,7 +288,7 @@ class SharingPerPacketLabIT {
                 EmergencyLabIT.pairAndAgree(a, b, EmergencyDemo.SHARING_APPROVED);
                 lanIntoBond(lab);
                 lab.exec("a", "ip", "rule", "add", "iif", lab.aLan(), "lookup", "200", "priority", "100").orThrow();
-                tools.add(new ProcessBuilder(lab.in("inet", "iperf3", "-s", "-p", "5301", "-B", NeighbourLab.SERVER))
+                tools.add(new ProcessBuilder(lab.in("inet", "iperf3", "-s", "-p", STREAM_PORT, "-B", NeighbourLab.SERVER))
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
 
                 long[] caps = memberCaps(a, 0);
