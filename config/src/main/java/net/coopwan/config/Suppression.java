@@ -30,8 +30,8 @@ public record Suppression(boolean enabled, int maxDropPercent, long perConnectio
 
     /**
      * On, 20 % (the seed's VoIP ceiling), 1 Mbit/s per connection (the seed's [0298]), no totals, CS1,
-     * ask, VoIP, 3 s lease, the LAN shaped to 90 % of the downlink (docs/benchmarks/latency/shaping-experiment.sh:
-     * a game's p99 4.9 ms beside a download, against 18 ms with nothing done and 52 ms with drops alone).
+     * ask, VoIP, 3 s lease, the LAN and the uplinks shaped to 85 % of the line (docs/PROTOCOL.md 3.14: a
+     * download alone is held at 90 % too, a download and an upload together need more margin).
      */
     public static Suppression defaults() {
         return new Suppression(true, 20, 1000, 0, 0, true, true, "voip", 3000, 85);

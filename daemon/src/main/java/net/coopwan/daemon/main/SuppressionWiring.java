@@ -105,7 +105,7 @@ final class SuppressionWiring {
         PathQualityDetector path = new PathQualityDetector();
         OneWayDelayTrend oneWay = new OneWayDelayTrend();
         // with a shaper and no cap of the owner's, the line counts as busy from 8/9 of the shaper's rate
-        // (80 % of down_kbps at shape_percent 90): the shaper holds a download at its rate, which
+        // (76 % of down_kbps at shape_percent 85): the shaper holds a download at its rate, which
         // the path's RTT then no longer shows, and enforcement that ended at every good probe let
         // the ISP's queue fill again within seconds (the latency benchmark: enforcing in 5 of 27 polls)
         long busyDown = s.downKbps() > 0 ? s.downKbps() * 125 : shapeDown * 8 / 9;
@@ -184,8 +184,8 @@ final class SuppressionWiring {
     }
 
     /**
-     * Where the bond sends its LC copies: each bond's concentrator, as IPv4:port (a concentrator
-     * given by name is left out, with a line: nft needs the address).
+     * Where the bond sends its LC copies: each bond's concentrator, as IPv4:port (one given by an
+     * IPv6 literal is left out, with a line: the set is IPv4's).
      */
     static List<String> lcCopyTargets(CoopwanConfig c, Consumer<String> log) {
         List<String> out = new java.util.ArrayList<>();
@@ -195,13 +195,13 @@ final class SuppressionWiring {
             }
             String host = b.tunnel().concentratorHost();
             String t = host + ":" + b.tunnel().concentratorPort();
-            if (host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            if (SuppressionShaper.isIpv4(host)) {
                 if (!out.contains(t)) {
                     out.add(t);
                 }
             } else {
-                log.accept("suppression: bond " + b.name() + "'s concentrator " + host + " is a name: its LC copies going up"
-                        + " share the shaper's queue");
+                log.accept("suppression: bond " + b.name() + "'s concentrator " + host + " is not IPv4: its LC copies going"
+                        + " up share the shaper's queue");
             }
         }
         return out;

@@ -79,6 +79,11 @@ public final class SuppressionRules {
     private final Duration timeout;
     /** The LAN devices whose root qdisc is our shaper now. */
     private final java.util.Set<String> shaped = new java.util.LinkedHashSet<>();
+    /** The devices whose root qdisc is someone else's (no shaper of ours there), for the log's one line each. */
+    private final java.util.Set<String> foreign = new java.util.HashSet<>();
+    /** The handle of a root qdisc as tc shows it: {@code qdisc fq_codel 0: root ...}. */
+    private static final Pattern ROOT_HANDLE = Pattern.compile("qdisc \\S+ ([0-9a-f]+:) root");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SuppressionRules.class);
 
     public SuppressionRules(CommandRunner runner) {
         this.runner = runner;
@@ -175,26 +180,27 @@ public final class SuppressionRules {
      * a handle of its own (tc's automatic ones are 8001: and up).
      */
     private boolean ourOrDefaultRoot(String device) {
-        CommandResult r = runner.run(List.of("tc", "qdisc", "show", "dev", device, "root"), null, timeout);
-        if (r.exit() != 0) {
-            return false;
-        }
-        Matcher m = ROOT_HANDLE.matcher(r.stdout());
-        return !m.find() || m.group(1).equals("0:") || m.group(1).equals(SHAPER_HANDLE);
+        String handle = rootHandle(device);
+        return handle != null && (handle.equals("0:") || handle.equals(SHAPER_HANDLE));
     }
 
-    /** The handle of a root qdisc as tc shows it: {@code qdisc fq_codel 0: root ...}. */
-    private static final Pattern ROOT_HANDLE = Pattern.compile("qdisc \\S+ ([0-9a-f]+:) root");
-
-    /** The devices whose root qdisc is someone else's (no shaper of ours there), for the log's one line each. */
-    private final java.util.Set<String> foreign = new java.util.HashSet<>();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SuppressionRules.class);
+    /**
+     * The handle of {@code device}'s root qdisc ({@code 0:} when tc lists none); null without the
+     * device (or when tc fails).
+     */
+    private String rootHandle(String device) {
+        CommandResult r = runner.run(List.of("tc", "qdisc", "show", "dev", device, "root"), null, timeout);
+        if (r.exit() != 0) {
+            return null;
+        }
+        Matcher m = ROOT_HANDLE.matcher(r.stdout());
+        return m.find() ? m.group(1) : "0:";
+    }
 
     /** Our shaper off {@code device}: only a root qdisc with our handle; no device or another qdisc is fine. */
     private void unshape(String device) {
         shaped.remove(device);
-        CommandResult r = runner.run(List.of("tc", "qdisc", "show", "dev", device, "root"), null, timeout);
-        if (r.exit() == 0 && r.stdout().contains(" " + SHAPER_HANDLE + " ")) {
+        if (SHAPER_HANDLE.equals(rootHandle(device))) {
             runner.run(List.of("tc", "qdisc", "del", "dev", device, "root", "handle", SHAPER_HANDLE), null, timeout);
         }
     }

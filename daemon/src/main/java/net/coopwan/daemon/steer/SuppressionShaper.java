@@ -43,10 +43,21 @@ public record SuppressionShaper(List<String> lanDevices, long downBytesPerSecond
         upBytesPerSecond = java.util.Collections.unmodifiableMap(up);
         lcCopyTargets = List.copyOf(lcCopyTargets);
         for (String t : lcCopyTargets) {
-            if (!t.matches("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}:[0-9]{1,5}")
-                    || Integer.parseInt(t.substring(t.indexOf(':') + 1)) > 65535) {
+            int colon = t.lastIndexOf(':');
+            if (colon < 0 || !isIpv4(t.substring(0, colon)) || !t.substring(colon + 1).matches("[0-9]{1,5}")
+                    || Integer.parseInt(t.substring(colon + 1)) > 65535) {
                 throw new IllegalArgumentException("an LC copy target is IPv4:port, got " + t);
             }
+        }
+    }
+
+    /** Whether {@code host} is a dotted-quad IPv4 address ({@link Ipv4Cidr#parseAddress}'s strict form). */
+    public static boolean isIpv4(String host) {
+        try {
+            Ipv4Cidr.parseAddress(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
