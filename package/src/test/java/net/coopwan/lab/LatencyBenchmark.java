@@ -119,6 +119,8 @@ final class LatencyBenchmark {
     final String uplinkSpec;
     final Path work;
     final int packets;
+    /** The set-ups this run measures (all unless --setups names some: a diagnosis of one). */
+    List<Setup> setups = List.of(Setup.values());
     final List<Cell> cells = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
@@ -140,6 +142,7 @@ final class LatencyBenchmark {
         Path out = null;
         Path resultsMd = null;
         String command = "docs/benchmarks/latency/run.sh";
+        List<Setup> setups = List.of(Setup.values());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -149,6 +152,8 @@ final class LatencyBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--results-md" -> resultsMd = Path.of(args[++i]);
                 case "--command" -> command = args[++i];
+                case "--setups" -> setups = java.util.Arrays.stream(args[++i].split(","))
+                        .map(n -> Setup.valueOf(n.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -164,6 +169,7 @@ final class LatencyBenchmark {
         Runtime.getRuntime().addShutdownHook(new Thread(BenchSupport::closeAll, "close-labs"));
         NeighbourLab.removeLeftovers(PREFIX);
         LatencyBenchmark b = new LatencyBenchmark(quick, rateA * 1000, uplink, work);
+        b.setups = setups;
         try {
             b.run();
         } catch (Exception e) {
@@ -258,7 +264,7 @@ final class LatencyBenchmark {
         b.start();
         pairAndAgree(a, b, APPROVED);
         load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        for (Setup s : Setup.values()) {
+        for (Setup s : setups) {
             configure(s);
             for (Condition c : CONDITIONS) {
                 cells.add(cell(s, c));

@@ -31,11 +31,17 @@ import java.util.regex.Pattern;
  *   iifname . ip saddr vmap @sealed_up
  * per borrower NAME, per direction (d: down, chain b_NAME; u: up, chain u_NAME):
  *   quota qd_NAME, qu_NAME { over L bytes }   (L moved by {@link #refresh}: {@link SlidingWindowQuota})
- *   counter seen_down_NAME, carried_down_NAME, over_down_NAME, and the same _up_
- *   chain b_NAME: counter name "seen_down_NAME" quota name "qd_NAME" counter name "over_down_NAME" drop
+ *   quota sqd_NAME, squ_NAME { over S bytes } (S moved by {@link #refresh}: {@link HeavyFirstShedding})
+ *   set hd_NAME, hu_NAME                      (a meter per session, at the protected rate R)
+ *   counter seen_down_NAME, carried_down_NAME, over_down_NAME, heavy_down_NAME, shed_down_NAME, and the same _up_
+ *   chain b_NAME: update @hd_NAME { ip daddr . meta l4proto . th dport limit rate over R bytes/second burst B bytes }
+ *                     counter name "heavy_down_NAME" quota name "sqd_NAME" counter name "shed_down_NAME" drop
+ *                 counter name "seen_down_NAME" quota name "qd_NAME" counter name "over_down_NAME" drop
  *                 counter name "carried_down_NAME"
- *   chain u_NAME: the same with qu_NAME and the _up_ counters
+ *   chain u_NAME: the same with ip saddr . th sport, hu_NAME, squ_NAME, qu_NAME and the _up_ counters
  * </pre>
+ * The first rule makes the heaviest sessions lose first when the quota binds
+ * ({@link HeavyFirstShedding}): a borrower's small sessions beside its downloads keep their packets.
  * Priority {@code filter - 1}: before {@code coopwan_help}'s chain (priority filter), so what the
  * shared quota drops is never counted as carried there; the helper's per-path limits (each at
  * the upload's quota, on uploads only) stay as they are and can only drop less. A borrower's
@@ -73,7 +79,7 @@ public final class SharingLenderRules {
     public static final String TABLE = "coopwan_lend";
     private static final String T = FAMILY + " " + TABLE;
     private static final Pattern COUNTER = Pattern.compile(
-            "counter (carried_down|over_down|carried_up|over_up)_([a-z0-9][a-z0-9_]{0,23}) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
+            "counter (carried_down|over_down|shed_down|carried_up|over_up|shed_up)_([a-z0-9][a-z0-9_]{0,23}) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
     /** An element of a sealed map as nft lists it: {@code "peer0" . 100.64.79.1 : jump b_r4795}. */
     private static final Pattern SEALED = Pattern.compile(
             "\"([^\"]+)\" \\. ([0-9.]+) : jump ([bu])_([a-z0-9][a-z0-9_]{0,23})");
@@ -96,6 +102,11 @@ public final class SharingLenderRules {
     private static final class Borrower {
         final SlidingWindowQuota[] windows = new SlidingWindowQuota[2];
         final long[] written = new long[2];
+        /** The shedding quotas' bounds last written and their state, down then up ({@link HeavyFirstShedding}). */
+        final HeavyFirstShedding[] shedding = {new HeavyFirstShedding(), new HeavyFirstShedding()};
+        final long[] shedWritten = new long[2];
+        /** The sessions' protected rate in the rules now, bytes per second, down then up. */
+        final long[] protectedRate = new long[2];
         /** When its objects were removed (a retired borrower's windows go on if it comes back within them). */
         long removedNanos;
     }
@@ -140,6 +151,15 @@ public final class SharingLenderRules {
      * window) and its objects keep their counts. The window is the grant's, fixed for the path.
      */
     public void apply(String name, String tunDevice, EmergencyQuota down, EmergencyQuota up) {
+        apply(name, tunDevice, down, up, 0);
+    }
+
+    /**
+     * As {@link #apply(String, String, EmergencyQuota, EmergencyQuota)}, with {@code sessions}, the
+     * borrower's connections through this router now: the tunnel's queue holds two full packets of
+     * each ({@link #queueBytes(EmergencyQuota, int)}).
+     */
+    public void apply(String name, String tunDevice, EmergencyQuota down, EmergencyQuota up, int sessions) {
         String n = EmergencyGrant.requireName(name);
         InterfaceNames.require(tunDevice);
         String tun = "\"" + tunDevice + "\"";
@@ -160,10 +180,19 @@ public final class SharingLenderRules {
             known.windows[1].threshold(threshold(up), now);
             StringBuilder b = new StringBuilder();
             skeleton(b);
+            for (int i = 0; i < 2; i++) {
+                long rate = HeavyFirstShedding.protectedBytesPerSecond(threshold(q[i]), q[i].windowMs());
+                if (rate != known.protectedRate[i]) {
+                    // the meters of the sessions there were set at the old rate: they start again at the new one
+                    rules(b, DIRECTIONS.get(i), n, rate);
+                    b.append("flush set ").append(T).append(' ').append(heavySet(DIRECTIONS.get(i), n)).append('\n');
+                    known.protectedRate[i] = rate;
+                }
+            }
             element(b, "borrowers", tun, chain("down", n));
             element(b, "uploads", tun, chain("up", n));
             runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
-            shape(tunDevice, down);
+            shape(tunDevice, down, sessions);
             refreshQuietly();
             return;
         }
@@ -179,29 +208,61 @@ public final class SharingLenderRules {
         }
         StringBuilder b = new StringBuilder();
         skeleton(b);
+        EmergencyQuota[] q = {down, up};
         for (int i = 0; i < 2; i++) {
             String d = DIRECTIONS.get(i);
             fresh.written[i] = again ? fresh.windows[i].reopened(created) : fresh.windows[i].initialBound();
-            b.append("add chain ").append(T).append(' ').append(chain(d, n)).append('\n');
-            b.append("flush chain ").append(T).append(' ').append(chain(d, n)).append('\n');
+            fresh.shedWritten[i] = Math.max(0, fresh.written[i] - HeavyFirstShedding.NEW_SESSION_PACKETS * EmergencyQuota.MTU);
+            fresh.shedding[i] = new HeavyFirstShedding();
+            fresh.protectedRate[i] = HeavyFirstShedding.protectedBytesPerSecond(threshold(q[i]), q[i].windowMs());
             // each object anew at zero: nothing of an earlier life may count in this one's windows. In
             // this order: the kernel dumps objects in their order of creation, and refresh needs each
             // direction's seen read before its carried (SlidingWindowQuota)
-            for (String c : List.of("seen_", "carried_", "over_")) {
+            for (String c : COUNTERS) {
                 fresh(b, "counter", c + d + "_" + n, "");
             }
             fresh(b, "quota", quota(d, n), " { over " + fresh.written[i] + " bytes; }");
-            b.append("add rule ").append(T).append(' ').append(chain(d, n)).append(" counter name \"seen_").append(d)
-                    .append('_').append(n).append("\" quota name \"").append(quota(d, n)).append("\" counter name \"over_")
-                    .append(d).append('_').append(n).append("\" drop\n");
-            b.append("add rule ").append(T).append(' ').append(chain(d, n)).append(" counter name \"carried_").append(d)
-                    .append('_').append(n).append("\"\n");
+            fresh(b, "quota", shedQuota(d, n), " { over " + fresh.shedWritten[i] + " bytes; }");
+            fresh(b, "set", heavySet(d, n), HEAVY_SET_SPEC);
+            rules(b, d, n, fresh.protectedRate[i]);
         }
         element(b, "borrowers", tun, chain("down", n));
         element(b, "uploads", tun, chain("up", n));
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
         borrowers.put(n, fresh);
-        shape(tunDevice, down);
+        shape(tunDevice, down, sessions);
+    }
+
+    /** The counters of one direction, in the order they are created (seen before carried: refresh reads them so). */
+    private static final List<String> COUNTERS = List.of("seen_", "carried_", "over_", "heavy_", "shed_");
+    /**
+     * A direction's meters: one per session (address, protocol, port), forgotten 5 s after its last
+     * packet, at most 4096 (a session beyond them is not metered: it is judged by the hard quota only).
+     */
+    private static final String HEAVY_SET_SPEC =
+            " { type ipv4_addr . inet_proto . inet_service; flags dynamic,timeout; timeout 5s; size 4096; }";
+
+    /**
+     * The rules of direction {@code d}'s chain, anew: what a session sends beyond {@code protectedRate}
+     * meets the shedding quota first ({@link HeavyFirstShedding}); everything meets the quota of the
+     * window; what passes is counted. The session is the borrower's end: its address and port (down:
+     * the destination, up: the source), which the borrower's masquerade makes one per session.
+     */
+    private static void rules(StringBuilder b, String d, String n, long protectedRate) {
+        String c = chain(d, n);
+        String key = d.equals("down") ? "ip daddr . meta l4proto . th dport" : "ip saddr . meta l4proto . th sport";
+        b.append("add chain ").append(T).append(' ').append(c).append('\n');
+        b.append("flush chain ").append(T).append(' ').append(c).append('\n');
+        b.append("add rule ").append(T).append(' ').append(c).append(" update @").append(heavySet(d, n)).append(" { ")
+                .append(key).append(" limit rate over ").append(protectedRate).append(" bytes/second burst ")
+                .append(HeavyFirstShedding.protectedBurstBytes(protectedRate)).append(" bytes } counter name \"heavy_")
+                .append(d).append('_').append(n).append("\" quota name \"").append(shedQuota(d, n))
+                .append("\" counter name \"shed_").append(d).append('_').append(n).append("\" drop\n");
+        b.append("add rule ").append(T).append(' ').append(c).append(" counter name \"seen_").append(d)
+                .append('_').append(n).append("\" quota name \"").append(quota(d, n)).append("\" counter name \"over_")
+                .append(d).append('_').append(n).append("\" drop\n");
+        b.append("add rule ").append(T).append(' ').append(c).append(" counter name \"carried_").append(d)
+                .append('_').append(n).append("\"\n");
     }
 
     /**
@@ -232,11 +293,11 @@ public final class SharingLenderRules {
      * is what the quota passed, up to {@link #queueNanos} later. The upload comes in on the device
      * (ingress) and stays policed only.
      */
-    private void shape(String tunDevice, EmergencyQuota down) {
+    private void shape(String tunDevice, EmergencyQuota down, int sessions) {
         long bytesPerSecond = SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs());
         long burst = Math.max(2 * EmergencyQuota.MTU, bytesPerSecond / 100);
         runner.check(List.of("tc", "qdisc", "replace", "dev", tunDevice, "root", "tbf", "rate", bytesPerSecond * 8 + "bit",
-                "burst", String.valueOf(burst), "limit", String.valueOf(queueBytes(down))), null, timeout);
+                "burst", String.valueOf(burst), "limit", String.valueOf(queueBytes(down, sessions))), null, timeout);
     }
 
     /**
@@ -247,7 +308,24 @@ public final class SharingLenderRules {
      * of queue the benchmark's trickling sessions timed out).
      */
     public static long queueBytes(EmergencyQuota down) {
-        return Math.max(20 * EmergencyQuota.MTU, SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs()) / 10);
+        return queueBytes(down, 0);
+    }
+
+    /**
+     * The tunnel's queue for {@code down} with {@code sessions} through it: as {@link
+     * #queueBytes(EmergencyQuota)}, and at least two full packets per session up to a second of
+     * the rate. Behind a small quota (the drain, when the sharer's users took their line back)
+     * thirty sessions get a few packets a second each: with a window of one or two packets a lost
+     * one is found only by a retransmission timeout, and a queue that cannot hold each session's
+     * next packet drops them again and again. The sharing benchmark (T = 1 s) saw every moved
+     * session back off together at such a fall: what passed the drain quota fell from its 110 kB/s
+     * to 3-30 kB/s for 10 s, and two sessions read nothing for 60 s and timed out. Two packets of
+     * each in the queue keep them clocked by it instead; the delay is the drain's, at most a second.
+     */
+    public static long queueBytes(EmergencyQuota down, int sessions) {
+        long rate = SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs());
+        long perSession = Math.min(rate, 2L * EmergencyQuota.MTU * Math.max(0, sessions));
+        return Math.max(Math.max(20 * EmergencyQuota.MTU, rate / 10), perSession);
     }
 
     /** The longest a packet waits in the tunnel's queue for {@code down}, in ns. */
@@ -304,6 +382,17 @@ public final class SharingLenderRules {
                             .append(" bytes; }\n");
                     br.written[i] = bound;
                 }
+                Long heavy = counters.get("heavy_" + d + "_" + n);
+                Long shed = counters.get("shed_" + d + "_" + n);
+                if (heavy != null && shed != null) {
+                    long shedBound = br.shedding[i].bound(heavy, shed, carried, br.windows[i].lastGranted(),
+                            br.windows[i].lastDepth());
+                    if (shedBound != br.shedWritten[i]) {
+                        b.append("add quota ").append(T).append(' ').append(shedQuota(d, n)).append(" { over ")
+                                .append(shedBound).append(" bytes; }\n");
+                        br.shedWritten[i] = shedBound;
+                    }
+                }
             }
         }
         if (!b.isEmpty()) {
@@ -311,7 +400,10 @@ public final class SharingLenderRules {
         }
         if (session.refused() != refusedBefore) {
             // a bound nft refused is not in force: write every one again at the next tick
-            borrowers.values().forEach(br -> java.util.Arrays.fill(br.written, -1));
+            borrowers.values().forEach(br -> {
+                java.util.Arrays.fill(br.written, -1);
+                java.util.Arrays.fill(br.shedWritten, -1);
+            });
         }
     }
 
@@ -383,6 +475,16 @@ public final class SharingLenderRules {
         return "q" + direction.charAt(0) + "_" + name;
     }
 
+    /** The shedding quota of {@code direction}, which only heavy sessions meet: {@code sqd_NAME}, {@code squ_NAME}. */
+    private static String shedQuota(String direction, String name) {
+        return "sq" + direction.charAt(0) + "_" + name;
+    }
+
+    /** The meters of {@code direction}'s sessions: {@code hd_NAME}, {@code hu_NAME}. */
+    private static String heavySet(String direction, String name) {
+        return "h" + direction.charAt(0) + "_" + name;
+    }
+
     /**
      * The per-packet variant's sealed forwarding for borrower {@code name} (applied before):
      * {@code on}, what {@code borrower} sends in on {@code peerDevice} and what the helper's NAT
@@ -428,9 +530,13 @@ public final class SharingLenderRules {
             b.append("delete element ").append(T).append(' ').append(map).append(" { ").append(tun).append(" }\n");
             b.append("flush chain ").append(T).append(' ').append(chain).append('\n');
             b.append("delete chain ").append(T).append(' ').append(chain).append('\n');
-            b.append("add quota ").append(T).append(' ').append(quota(d, n)).append(" { over 0 bytes; }\n");
-            b.append("delete quota ").append(T).append(' ').append(quota(d, n)).append('\n');
-            for (String c : List.of("seen_", "carried_", "over_")) {
+            for (String qo : List.of(quota(d, n), shedQuota(d, n))) {
+                b.append("add quota ").append(T).append(' ').append(qo).append(" { over 0 bytes; }\n");
+                b.append("delete quota ").append(T).append(' ').append(qo).append('\n');
+            }
+            b.append("add set ").append(T).append(' ').append(heavySet(d, n)).append(HEAVY_SET_SPEC).append('\n');
+            b.append("delete set ").append(T).append(' ').append(heavySet(d, n)).append('\n');
+            for (String c : COUNTERS) {
                 b.append("add counter ").append(T).append(' ').append(c).append(d).append('_').append(n).append('\n');
                 b.append("delete counter ").append(T).append(' ').append(c).append(d).append('_').append(n).append('\n');
             }
@@ -486,11 +592,12 @@ public final class SharingLenderRules {
     static List<Counters> parseCounters(String listed) {
         java.util.Map<String, long[]> by = new java.util.TreeMap<>();
         Matcher m = COUNTER.matcher(listed);
+        // what the shedding quota dropped is dropped over the quota too (the heavy sessions' share of it)
         List<String> kinds = List.of("carried_down", "over_down", "carried_up", "over_up");
         while (m.find()) {
             long[] v = by.computeIfAbsent(m.group(2), k -> new long[4]);
             try {
-                v[kinds.indexOf(m.group(1))] = Long.parseLong(m.group(4));
+                v[kinds.indexOf(m.group(1).replace("shed_", "over_"))] += Long.parseLong(m.group(4));
             } catch (NumberFormatException e) {
                 // more than a long: not a counter of ours
             }

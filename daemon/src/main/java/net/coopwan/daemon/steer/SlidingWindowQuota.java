@@ -79,6 +79,9 @@ public final class SlidingWindowQuota {
      * to their ceiling ({@link #reopened}). 0 for the first life.
      */
     private long offset;
+    /** The last {@link #bound}'s allowance and the bucket's depth then. */
+    private long lastGranted;
+    private long lastDepth;
 
     /**
      * A quota whose counter and quota object are created (at zero) after {@code createdNanos}:
@@ -255,6 +258,18 @@ public final class SlidingWindowQuota {
         carriedAtLastWrite = carried;
         long granted = Math.min(allowance, Math.round(tokens));
         ceiling = carried + granted;
+        lastGranted = granted;
+        lastDepth = Math.round(depth(smallest));
         return consumed + granted;
+    }
+
+    /** What the last bound lets pass from its reading on, in bytes (0 before the first bound). */
+    public long lastGranted() {
+        return lastGranted;
+    }
+
+    /** The pacing bucket's depth at the last bound, in bytes (0 before the first bound). */
+    public long lastDepth() {
+        return lastDepth;
     }
 }

@@ -342,4 +342,108 @@ class SharingLenderNetnsTest {
             assertFalse(sharer.sh("nft", "list", "tables").contains("coopwan_lend"));
         }
     }
+    /** TCP sink: {@code PORT FLOWS}; prints "ready", accepts FLOWS connections, reads each to its end, prints the bytes. */
+    private static final String TCP_SINK = """
+            import socket, sys, threading
+            srv = socket.socket()
+            srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            srv.bind(("0.0.0.0", int(sys.argv[1])))
+            srv.listen(8)
+            srv.settimeout(15)
+            print("ready", flush=True)
+            total = [0]
+            def read(c):
+                c.settimeout(20)
+                try:
+                    while True:
+                        d = c.recv(1 << 16)
+                        if not d:
+                            break
+                        total[0] += len(d)
+                except OSError:
+                    pass
+            ts = []
+            for _ in range(int(sys.argv[2])):
+                c, _ = srv.accept()
+                t = threading.Thread(target=read, args=(c,), daemon=True)
+                t.start()
+                ts.append(t)
+            for t in ts:
+                t.join(40)
+            print(total[0], flush=True)
+            """;
+
+    /** TCP source: {@code ADDR PORT FLOWS SECONDS}; FLOWS connections sending as fast as they can for SECONDS, "sent". */
+    private static final String TCP_SOURCE = """
+            import socket, sys, threading, time
+            addr, port, flows, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+            data = b"x" * (1 << 14)
+            def send():
+                s = socket.create_connection((addr, port), timeout=15)
+                end = time.monotonic() + secs
+                try:
+                    while time.monotonic() < end:
+                        s.sendall(data)
+                except OSError:
+                    pass
+                s.close()
+            ts = [threading.Thread(target=send, daemon=True) for _ in range(flows)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(secs + 30)
+            print("sent", flush=True)
+            """;
+
+    /**
+     * Two TCP downloads far above the quota and a small session beside them (20 datagrams of 1000 B
+     * a second, under the protected rate): the quota binds, and it is the downloads that lose, not
+     * the small session. Before the shedding the quota dropped every session alike: the small one
+     * lost 9 of 160 while the quota dropped 11 % of what it judged (HeavyFirstShedding); now 0 to 4
+     * of 160 while it drops about 18 %, and the downloads still get about 0.9 of the quota.
+     */
+    @Test
+    void whenTheQuotaBindsTheDownloadsLoseAndASmallSessionBesideThemDoesNot() throws Exception {
+        try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
+                Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
+            wire(bo, sharer, server);
+            SharingLenderRules rules = LenderTicker.rules(sharer);
+            rules.removeAll();
+            EmergencyQuota quota = new EmergencyQuota(400_000, 1000);
+            rules.apply("bo1", "cwhelp0", quota);
+            int seconds = 8;
+            List<EmergencyHelperNetnsTest.Arrival> got;
+            long downloaded;
+            try (LenderTicker ticks = new LenderTicker(rules, quota.windowMs());
+                    NetnsProcess sink = new NetnsProcess(bo, "python3", "-c", TCP_SINK, "5003", "2")) {
+                assertEquals("ready", sink.line(S10));
+                try (NetnsProcess source = new NetnsProcess(server, "python3", "-c", TCP_SOURCE, BORROWER, "5003", "2",
+                        String.valueOf(seconds + 2))) {
+                    Thread.sleep(1000); // the downloads are at the quota before the small session starts
+                    got = blast(bo, server, 20, seconds, () -> { });
+                    assertEquals("sent", source.line(Duration.ofSeconds(30)));
+                }
+                downloaded = Long.parseLong(sink.line(Duration.ofSeconds(45)));
+                assertEquals(0, ticks.failures());
+            }
+            SharingLenderRules.Counters c = rules.counters().get(0);
+            String listed = sharer.sh("nft", "list", "counters", "table", "inet", "coopwan_lend")
+                    + sharer.sh("tc", "-s", "qdisc", "show", "dev", "cwhelp0");
+            int sent = 20 * seconds;
+            double rate = downloaded / (seconds + 2.0);
+            System.out.printf("sharing lender netns, heavy first: the small session lost %d of %d datagrams; the downloads"
+                    + " got %.0f B/s of the quota's %d B/s (%.2f); dropped %d B%n", sent - got.size(), sent, rate,
+                    quota.quotaBytes(), rate / quota.quotaBytes(), c.droppedBytes());
+            assertTrue(c.droppedBytes() > 100_000, "the quota bound: " + c + "\n" + listed);
+            assertTrue(listed.matches("(?s).*counter shed_down_bo1 \\{\\s*packets [1-9].*"), "the downloads were shed: " + listed);
+            // dropped alike (before), the small session lost half as much as the downloads' share of the drops;
+            // shed first, it loses at most a fifth of that (the tunnel's queue still drops anyone, rarely)
+            double dropShare = (double) c.droppedBytes() / (c.droppedBytes() + c.carriedBytes());
+            double lost = (double) (sent - got.size()) / sent;
+            assertTrue(lost <= dropShare / 5, "the small session lost " + (sent - got.size()) + " of " + sent
+                    + ", the quota dropped " + dropShare + " of what it judged\n" + listed);
+            assertTrue(rate > 0.7 * quota.quotaBytes(), "the downloads got " + rate + " B/s");
+            rules.removeAll();
+        }
+    }
 }

@@ -25,6 +25,12 @@ class SharingLenderRulesTest {
             	counter over_down_r4796 {
             		packets 3 bytes 4500
             	}
+            	counter heavy_down_r4796 {
+            		packets 90 bytes 130000
+            	}
+            	counter shed_down_r4796 {
+            		packets 2 bytes 3000
+            	}
             	counter carried_up_r4796 {
             		packets 80 bytes 6400
             	}
@@ -45,8 +51,8 @@ class SharingLenderRulesTest {
             + "src=198.18.60.2 dst=100.127.255.6 sport=80 dport=1 mark=0 zone=0 use=2\n";
 
     @Test
-    void countersPerBorrowerAllThreeOfThem() {
-        assertEquals(List.of(new SharingLenderRules.Counters("r4796", 170000, 4500, 6400),
+    void countersPerBorrowerAllThreeOfThemWhatWasShedIsDroppedToo() {
+        assertEquals(List.of(new SharingLenderRules.Counters("r4796", 170000, 7500, 6400),
                 new SharingLenderRules.Counters("r4797", 60, 0, 0)), SharingLenderRules.parseCounters(LISTED));
         assertEquals(List.of(), SharingLenderRules.parseCounters(""));
     }
@@ -160,6 +166,15 @@ class SharingLenderRulesTest {
                 + " counter name \"over_down_r4796\" drop"), first);
         assertTrue(first.contains("delete counter " + T + "carried_down_r4796\nadd counter " + T + "carried_down_r4796"),
                 first);
+        // sessions over a sixteenth of 618 750 B/s meet the shedding quota first (HeavyFirstShedding)
+        String heavyRule = "add rule " + T + "b_r4796 update @hd_r4796 { ip daddr . meta l4proto . th dport limit rate over"
+                + " 38671 bytes/second burst 15000 bytes } counter name \"heavy_down_r4796\" quota name \"sqd_r4796\""
+                + " counter name \"shed_down_r4796\" drop";
+        assertTrue(first.contains(heavyRule), first);
+        assertTrue(first.indexOf(heavyRule) < first.indexOf("add rule " + T + "b_r4796 counter name \"seen_down_r4796\""),
+                "the heavy meet the shedding quota before the window's: " + first);
+        assertTrue(first.contains("add rule " + T + "u_r4796 update @hu_r4796 { ip saddr . meta l4proto . th sport"), first);
+        assertTrue(first.contains("add quota " + T + "sqd_r4796 { over 55929 bytes; }"), "two packets under the hard bound: " + first);
         for (String d : List.of("down", "up")) {
             assertTrue(first.lastIndexOf("add counter " + T + "seen_" + d) < first.lastIndexOf("add counter " + T + "carried_" + d),
                     "created before its carried counter, so a dump reads it first: " + first);
@@ -191,6 +206,10 @@ class SharingLenderRulesTest {
         rules.apply("r4796", "cwh4", q2, q1); // the download offer fell
         String fell = ran(r, at);
         assertFalse(fell.contains("quota " + T) || fell.contains("counter " + T), "nothing re-created: " + fell);
+        assertTrue(fell.contains("flush chain " + T + "b_r4796") && fell.contains("limit rate over 16000 bytes/second")
+                && fell.contains("flush set " + T + "hd_r4796"), "the meters start again at the new protected rate: " + fell);
+        assertFalse(fell.contains("flush chain " + T + "u_r4796") || fell.contains("flush set " + T + "hu_r4796"),
+                "the upload's offer did not change: " + fell);
         assertEquals(List.of("add quota " + T + "qd_r4796 { over 430000 bytes; }\n"), nft.sent,
                 "at once: what passes from now on, paced by the bucket at the new rate, 20 full packets deep (more"
                 + " than two ticks of 247 500 per 1.05 s: 23 571); the 300 000 that passed under the larger one are"
@@ -275,5 +294,19 @@ class SharingLenderRulesTest {
             worst = Math.max(worst, sum);
         }
         return worst / (double) threshold;
+    }
+
+    /** The tunnel's queue holds two full packets of each session through it, up to a second of its rate. */
+    @Test
+    void theTunnelsQueueHoldsTwoPacketsOfEachSessionUpToASecond() {
+        EmergencyQuota drain = new EmergencyQuota(125_000, 1000); // drains at 123 750 per 1.1 s: 112 500 B/s
+        assertEquals(30_000, SharingLenderRules.queueBytes(drain), "20 full packets at least");
+        assertEquals(30_000, SharingLenderRules.queueBytes(drain, 5));
+        assertEquals(90_000, SharingLenderRules.queueBytes(drain, 30));
+        assertEquals(112_500, SharingLenderRules.queueBytes(drain, 100), "a second of the rate at most");
+        EmergencyQuota offer = new EmergencyQuota(625_000, 1000); // 562 500 B/s: 100 ms of it
+        assertEquals(56_250, SharingLenderRules.queueBytes(offer, 10));
+        assertEquals(90_000, SharingLenderRules.queueBytes(offer, 30));
+        assertEquals(SharingLenderRules.queueBytes(offer), SharingLenderRules.queueBytes(offer, -1));
     }
 }
