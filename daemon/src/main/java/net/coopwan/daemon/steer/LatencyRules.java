@@ -147,6 +147,26 @@ public final class LatencyRules {
         return parseCounters(listing);
     }
 
+    /** What {@link #packetsOfJson} reads: every counter of the table, in nft's JSON ({@code nft -j -i}). */
+    public static final String LIST_COUNTERS_COMMAND = "list counters table " + FAMILY + " " + TABLE;
+    private static final Pattern JSON_PACKETS = Pattern.compile("\\{\"counter\": \\{[^{}]*\"packets\": ([0-9]{1,18})(?![0-9])");
+
+    /**
+     * Every LC packet seen ({@link Counters#packets}: the packets of all the table's counters) from
+     * a JSON listing of {@link #LIST_COUNTERS_COMMAND}; -1 when it holds no counter (no table yet,
+     * or not nft's answer). For a reading many times a second through a long-lived {@code nft -j -i}.
+     */
+    public static long packetsOfJson(String json) {
+        long sum = 0;
+        boolean any = false;
+        Matcher m = JSON_PACKETS.matcher(json);
+        while (m.find()) {
+            sum += Long.parseLong(m.group(1));
+            any = true;
+        }
+        return any ? sum : -1;
+    }
+
     /** The connections each counter counted (its packets: one per connection). */
     static Counters parseCounters(String listing) {
         Map<String, Long> apps = new TreeMap<>();

@@ -176,4 +176,17 @@ class LatencyRulesTest {
             assertEquals(part, text, "missing part");
         }
     }
+
+    /** The fast reading: the packets of every counter of the table, from nft's JSON; nothing there is -1. */
+    @Test
+    void everyLcPacketFromAJsonListing() {
+        String json = "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"json_schema_version\": 1}}, "
+                + "{\"counter\": {\"family\": \"inet\", \"name\": \"lc_packets\", \"table\": \"coopwan_lc\", "
+                + "\"handle\": 3, \"packets\": 120, \"bytes\": 12000}}, {\"counter\": {\"family\": \"inet\", "
+                + "\"name\": \"app_game\", \"table\": \"coopwan_lc\", \"handle\": 4, \"packets\": 2, \"bytes\": 200}}]}";
+        assertEquals(122, LatencyRules.packetsOfJson(json));
+        assertEquals(-1, LatencyRules.packetsOfJson("{\"nftables\": [{\"metainfo\": {}}]}"));
+        assertEquals(-1, LatencyRules.packetsOfJson(""));
+        assertEquals(-1, LatencyRules.packetsOfJson("{\"counter\": {\"packets\": 99999999999999999999}}"), "more than a long: not ours");
+    }
 }
