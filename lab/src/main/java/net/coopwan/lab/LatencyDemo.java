@@ -125,7 +125,10 @@ public final class LatencyDemo {
             "    'rttMedianMs': pct(r, 50), 'rttP99Ms': pct(r, 99), 'rttMaxMs': r[-1] if r else -1,",
             "    'upP50Ms': pct(up.values(), 50), 'upP99Ms': pct(up.values(), 99), 'upMaxMs': max(up.values(), default=-1),",
             "    'downP50Ms': pct(down.values(), 50), 'downP99Ms': pct(down.values(), 99),",
-            "    'downMaxMs': max(down.values(), default=-1), 'rttMaxByTenthMs': tenths}))");
+            "    'downMaxMs': max(down.values(), default=-1), 'rttMaxByTenthMs': tenths,",
+            // each packet: its send time (CLOCK_MONOTONIC ns, the clock of every namespace) and one-way
+            // times (-1: lost or not stamped), so that a reader can judge a part of the run
+            "    'packets': [[sent_at[q], up.get(q, -1), down.get(q, -1)] for q in range(count)]}))");
     private static final String SAY = "latency demo: ";
 
     private final Path dir;

@@ -79,6 +79,18 @@ public final class SuppressionRules {
     private final Duration timeout;
     /** The LAN devices whose root qdisc is our shaper now. */
     private final java.util.Set<String> shaped = new java.util.LinkedHashSet<>();
+    /** Shapers made at {@link #DRAIN_PERCENT} of their rate, with the rate {@link #settle} gives them. */
+    private final java.util.Map<String, Long> draining = new java.util.LinkedHashMap<>();
+    /**
+     * A new shaper's share of its rate until {@link #settle}: the caller settles it after {@link
+     * #DRAIN_MILLIS}. Suppression begins when the ISP's queue is already full (that is what it
+     * detects), and at 85 % of the line that queue drains at 15 % of it: 50 ms of queue took 330
+     * ms, and an LC packet meanwhile still waited up to 50 ms (the latency benchmark, upload: the
+     * game's worst 10 packets of 500 came in the first 420 ms). At half the rate for 300 ms a queue of
+     * up to 150 ms drains first; the other traffic loses a sixth of a second of half its rate.
+     */
+    public static final int DRAIN_PERCENT = 50;
+    public static final long DRAIN_MILLIS = 300;
     /** The devices whose root qdisc is someone else's (no shaper of ours there), for the log's one line each. */
     private final java.util.Set<String> foreign = new java.util.HashSet<>();
     /** The handle of a root qdisc as tc shows it: {@code qdisc fq_codel 0: root ...}. */
@@ -94,7 +106,7 @@ public final class SuppressionRules {
      * Enforces {@code plan} from now on (the table replaced whole: meters and counters start again;
      * the shaper on each LAN device replaced in place).
      */
-    public void apply(SuppressionPlan plan) {
+    public boolean apply(SuppressionPlan plan) {
         // the devices a shaper of ours may go on: never one whose root qdisc is someone else's (an
         // SQM's cake, a lab's line): replacing it would lose it when ours is removed
         java.util.Set<String> mine = new java.util.LinkedHashSet<>();
@@ -117,14 +129,35 @@ public final class SuppressionRules {
             }
         }
         now.forEach((d, rate) -> {
-            List<List<String>> argv = shaper(d, rate);
+            boolean fresh = !shaped.contains(d);
+            List<List<String>> argv = shaper(d, fresh ? Math.max(1, rate * DRAIN_PERCENT / 100) : rate, mtu(d));
             // htb cannot be changed in place ("change operation not supported"): an htb of ours keeps
             // its root, and only its classes and queue take the new rate
-            for (List<String> a : shaped.contains(d) ? argv.subList(1, argv.size()) : argv) {
+            for (List<String> a : fresh ? argv : argv.subList(1, argv.size())) {
                 runner.check(a, null, timeout);
             }
             shaped.add(d);
+            if (fresh) {
+                draining.put(d, rate);
+            } else {
+                draining.remove(d);
+            }
         });
+        return !draining.isEmpty();
+    }
+
+    /**
+     * The shapers made at {@link #DRAIN_PERCENT} of their rate get their rate (the caller's timer,
+     * {@link #DRAIN_MILLIS} after the {@link #apply} that made them); nothing draining is fine.
+     */
+    public void settle() {
+        for (java.util.Map.Entry<String, Long> e : java.util.List.copyOf(draining.entrySet())) {
+            List<List<String>> argv = shaper(e.getKey(), e.getValue(), mtu(e.getKey()));
+            for (List<String> a : argv.subList(1, argv.size())) {
+                runner.check(a, null, timeout);
+            }
+        }
+        draining.clear();
     }
 
     /** Enforcement off: the table and the shapers are gone; absent is fine. */
@@ -152,16 +185,41 @@ public final class SuppressionRules {
         }
     }
 
-    /**
-     * The tc commands of the shaper on LAN device {@code device}: an htb at {@code bytesPerSecond}
-     * with two classes, LC traffic first (any share of the rate it needs) and the rest at the rate
-     * with a queue of 50 ms of it (at least 10 packets, at most 300), so that the queue forms here
-     * instead of at the ISP. Replaced in place: a new rate keeps the device shaped throughout.
-     */
+    /** {@code device}'s MTU from sysfs, 1500 when it cannot be read. */
+    private int mtu(String device) {
+        CommandResult r = runner.run(List.of("cat", "/sys/class/net/" + device + "/mtu"), null, timeout);
+        try {
+            int m = r.succeeded() ? Integer.parseInt(r.stdout().strip()) : 1500;
+            return m >= 68 && m <= 65_535 ? m : 1500;
+        } catch (NumberFormatException e) {
+            return 1500;
+        }
+    }
+
+    /** {@link #shaper(String, long, int)} on a device of MTU 1500. */
     static List<List<String>> shaper(String device, long bytesPerSecond) {
+        return shaper(device, bytesPerSecond, 1500);
+    }
+
+    /**
+     * The tc commands of the shaper on device {@code device} (of MTU {@code mtu}): an htb at
+     * {@code bytesPerSecond} with two classes, LC traffic first (any share of the rate it needs)
+     * and the rest at the rate with a queue of 50 ms of it, so that the queue forms here instead of
+     * at the ISP. Replaced in place: a new rate keeps the device shaped throughout.
+     *
+     * <p>The rest's queue is a tbf at the class's rate, its bucket one full frame or a millisecond
+     * of the rate, not a packet fifo: htb sends a packet of many segments (GSO: up to 64 kB of a
+     * LAN host's upload, or what GRO merged) as one, so the line behind it got 64 kB at once, the
+     * ISP's queue held 50 ms of it, and an LC packet that came next waited behind that (the latency
+     * benchmark: the game's p99 up 10-27 ms over idle with the shaper on). tbf cuts such a packet
+     * into its segments when it is larger than its bucket, and sends them at the rate.
+     */
+    static List<List<String>> shaper(String device, long bytesPerSecond, int mtu) {
         InterfaceNames.require(device);
         String rate = bytesPerSecond * 8 + "bit";
-        long packets = Math.max(10, Math.min(300, bytesPerSecond / 20 / 1500));
+        long frame = mtu + 14L;
+        long burst = Math.max(frame, bytesPerSecond / 1000);
+        long limit = Math.max(10 * frame, Math.min(300 * frame, bytesPerSecond / 20));
         return List.of(
                 List.of("tc", "qdisc", "replace", "dev", device, "root", "handle", SHAPER_HANDLE, "htb", "default", "20"),
                 List.of("tc", "class", "replace", "dev", device, "parent", SHAPER_HANDLE, "classid", "c0f:1", "htb",
@@ -170,8 +228,8 @@ public final class SuppressionRules {
                         "rate", Math.max(8_000, bytesPerSecond * 8 / 10) + "bit", "ceil", rate, "prio", "0"),
                 List.of("tc", "class", "replace", "dev", device, "parent", "c0f:1", "classid", OTHER_CLASS, "htb",
                         "rate", rate, "ceil", rate, "prio", "1"),
-                List.of("tc", "qdisc", "replace", "dev", device, "parent", OTHER_CLASS, "handle", "c20:", "pfifo",
-                        "limit", String.valueOf(packets)));
+                List.of("tc", "qdisc", "replace", "dev", device, "parent", OTHER_CLASS, "handle", "c20:", "tbf",
+                        "rate", rate, "burst", String.valueOf(burst), "limit", String.valueOf(limit)));
     }
 
     /**
@@ -200,6 +258,7 @@ public final class SuppressionRules {
     /** Our shaper off {@code device}: only a root qdisc with our handle; no device or another qdisc is fine. */
     private void unshape(String device) {
         shaped.remove(device);
+        draining.remove(device);
         if (SHAPER_HANDLE.equals(rootHandle(device))) {
             runner.run(List.of("tc", "qdisc", "del", "dev", device, "root", "handle", SHAPER_HANDLE), null, timeout);
         }

@@ -1,5 +1,6 @@
 package net.coopwan.daemon.steer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,11 +31,15 @@ class SuppressionShaperNetnsTest {
             SuppressionPlan plan = new SuppressionPlan(List.of("hqw0"), 20, 125_000, 0, 0, true,
                     new SuppressionShaper(List.of("hql0"), 1_125_000, java.util.Map.of("hqw0", 250_000L),
                             List.of("198.18.0.1:4791")));
-            rules.apply(plan);
+            assertTrue(rules.apply(plan), "new shapers start at half their rate");
+            // first half the rate (SuppressionRules.DRAIN_PERCENT: the ISP's queue drains), then the rate
+            assertTrue(r.sh("tc", "class", "show", "dev", "hql0").contains("rate 4500Kbit"),
+                    r.sh("tc", "class", "show", "dev", "hql0"));
+            rules.settle();
             String q = r.sh("tc", "qdisc", "show", "dev", "hql0");
             String c = r.sh("tc", "class", "show", "dev", "hql0");
-            // 50 ms of 9 Mbit/s in full packets: 37
-            assertTrue(q.contains("qdisc htb c0f: root") && q.contains("pfifo c20: parent c0f:20 limit 37p"), q);
+            // the rest in a tbf at the rate: 50 ms of 9 Mbit/s queued, a bucket of one full frame
+            assertTrue(q.contains("qdisc htb c0f: root") && q.contains("tbf c20: parent c0f:20 rate 9Mbit burst 151"), q);
             assertTrue(c.contains("class htb c0f:10") && c.contains("class htb c0f:20") && c.contains("rate 9Mbit"), c);
             String table = r.sh("nft", "list", "table", "inet", "coopwan_supp");
             assertTrue(table.contains("oifname @shaped ct mark & 0x") && table.contains("meta priority set c0f:10"), table);
@@ -96,6 +101,74 @@ class SuppressionShaperNetnsTest {
                     "not counted as shaped: the seed's drops hold its traffic back");
             rules.stop();
             assertTrue(r.sh("tc", "qdisc", "show", "dev", "hqw0").contains("qdisc tbf 1: root"), "still there after stop");
+        }
+    }
+
+    /**
+     * A TCP upload whose packets the sender's stack builds as many segments at once (GSO) leaves a
+     * shaped device as single frames: the line behind the shaper never gets 64 kB at once. Without
+     * the tbf the far end received frames of up to 64 kB (veth passes them as they are).
+     */
+    @Test
+    void anUploadOfManySegmentsPerPacketLeavesTheShaperAsSingleFrames() throws Exception {
+        assumeTrue(Netns.available(), "needs root and ip netns");
+        try (Netns r = Netns.create("hq"); Netns far = Netns.create("hq")) {
+            r.veth("hqw0", far, "hqf0");
+            r.sh("ip", "addr", "add", "198.18.61.1/24", "dev", "hqw0");
+            far.sh("ip", "addr", "add", "198.18.61.2/24", "dev", "hqf0");
+            SuppressionRules rules = new SuppressionRules(r.runner);
+            rules.apply(new SuppressionPlan(List.of("hqw0"), 20, 0, 0, 0, false,
+                    new SuppressionShaper(List.of(), 0, java.util.Map.of("hqw0", 1_000_000L), List.of()))); // a bucket of one frame (1 ms of it is less)
+            String receiver = String.join("\n", "import select, socket, sys, time",
+                    "cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))",
+                    "cap.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)",
+                    "cap.bind(('hqf0', 0x0800))",
+                    "cap.setblocking(False)",
+                    "srv = socket.socket()",
+                    "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+                    "srv.bind(('198.18.61.2', 5004))",
+                    "srv.listen(1)",
+                    "print('ready', flush=True)",
+                    "srv.settimeout(10)",
+                    "c, _ = srv.accept()",
+                    "c.setblocking(False)",
+                    "got = largest = frames = 0",
+                    "done = False",
+                    "end = time.monotonic() + 20",
+                    "while time.monotonic() < end and not done:",
+                    "    ready, _, _ = select.select([cap, c], [], [], 0.2)",
+                    "    if c in ready:",
+                    "        d = c.recv(1 << 16)",
+                    "        got += len(d)",
+                    "        done = not d",
+                    "    while True:",
+                    "        try:",
+                    "            f = cap.recv(1 << 17)",
+                    "        except BlockingIOError:",
+                    "            break",
+                    "        frames += 1",
+                    "        largest = max(largest, len(f))",
+                    "print(got, frames, largest, flush=True)");
+            String sender = String.join("\n", "import socket",
+                    "s = socket.create_connection(('198.18.61.2', 5004), timeout=10)",
+                    "data = b'x' * (1 << 16)",
+                    "for _ in range(24):",
+                    "    s.sendall(data)",
+                    "s.close()",
+                    "print('sent', flush=True)");
+            String[] got;
+            try (NetnsProcess rx = new NetnsProcess(far, "python3", "-c", receiver)) {
+                assertEquals("ready", rx.line(java.time.Duration.ofSeconds(10)));
+                try (NetnsProcess tx = new NetnsProcess(r, "python3", "-c", sender)) {
+                    assertEquals("sent", tx.line(java.time.Duration.ofSeconds(20)));
+                }
+                got = rx.line(java.time.Duration.ofSeconds(25)).split(" ");
+            }
+            String stats = r.sh("tc", "-s", "qdisc", "show", "dev", "hqw0");
+            System.out.printf("suppression shaper netns, GSO: %s B in %s frames, the largest %s B%n", got[0], got[1], got[2]);
+            assertEquals(24L << 16, Long.parseLong(got[0]), "the whole upload arrived: " + stats);
+            assertTrue(Integer.parseInt(got[2]) <= 1514, "single frames only: " + String.join(" ", got) + "\n" + stats);
+            rules.stop();
         }
     }
 }

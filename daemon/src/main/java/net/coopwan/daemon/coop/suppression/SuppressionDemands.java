@@ -47,6 +47,13 @@ public final class SuppressionDemands {
         enforced = want;
     }
 
+    /** Time passes: the kernel's timed steps while enforcing. */
+    public void tick(long nowNanos) {
+        if (enforced >= 0) {
+            kernel.tick(nowNanos);
+        }
+    }
+
     /** The ceiling enforced now, or -1 when nothing is. */
     public int enforced() {
         return enforced;

@@ -11,4 +11,8 @@ public interface SuppressionKernel {
 
     /** No enforcement: nothing of it is left in the kernel. */
     void release();
+
+    /** Time passes (the service's tick, every 50 ms): what enforcement does later, at {@code nowNanos}. */
+    default void tick(long nowNanos) {
+    }
 }

@@ -108,6 +108,11 @@ public final class SuppressionService implements SealedMessages {
 
     @Override
     public synchronized void tick(long now, Sender sender) {
+        try {
+            demands.tick(now);
+        } catch (RuntimeException e) {
+            line(null, "own suppression's shaper not settled: " + e.getMessage());
+        }
         SuppressionPolicy.Transition t = policy.evaluate(now);
         if (t != null) {
             lastReason = t.reason();
