@@ -231,10 +231,8 @@ public final class SharingDataPaths implements SharingPaths {
         // up limit before them binds, they can only drop less.
         EmergencyMessage.Grant n = new EmergencyMessage.Grant(upQuotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
                 g.helperAddress(), g.prefixLength(), g.key());
-        // the sessions through here now: the tunnel's queue holds a few packets of each (a fall to the drain)
-        int sessions = Math.max(0, lender.sessions(EmergencyCodec.dotted(g.requesterAddress())));
         lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)),
-                new EmergencyQuota(downQuotaBytes, windowMs), new EmergencyQuota(upQuotaBytes, windowMs), sessions);
+                new EmergencyQuota(downQuotaBytes, windowMs), new EmergencyQuota(upQuotaBytes, windowMs));
         if (upQuotaBytes != g.quotaBytes() || windowMs != g.windowMs()) {
             paths.requota(key(borrowerId), helpLimit(n));
             grants.put(borrowerId, n);

@@ -122,6 +122,15 @@ public final class SharingLenderRules {
     private final NftSession session;
     private final LongSupplier nanos;
     private final Duration timeout;
+    /**
+     * The tbf bucket of each tunnel device, which never shrinks while the device lives: tbf takes a
+     * packet of many segments (GSO, as the sharer's ISP link hands them over) whole when it fits
+     * its bucket, and a new, smaller bucket leaves such a packet at the head of the queue, larger
+     * than any bucket can ever hold: the queue sends nothing again until the bucket grows (the
+     * sharing benchmark: the offer fell to the drain, the bucket from 5625 to 3000 B, and the
+     * tunnel sent nothing for 60 s with 121 kB queued; every moved session stalled or timed out).
+     */
+    private final Map<String, Long> bursts = new HashMap<>();
     /** Per borrower name (in the kernel's spelling). */
     private final Map<String, Borrower> borrowers = new HashMap<>();
     /** Borrowers removed less than a window ago, whose windows a new path of theirs continues. */
@@ -151,15 +160,6 @@ public final class SharingLenderRules {
      * window) and its objects keep their counts. The window is the grant's, fixed for the path.
      */
     public void apply(String name, String tunDevice, EmergencyQuota down, EmergencyQuota up) {
-        apply(name, tunDevice, down, up, 0);
-    }
-
-    /**
-     * As {@link #apply(String, String, EmergencyQuota, EmergencyQuota)}, with {@code sessions}, the
-     * borrower's connections through this router now: the tunnel's queue holds two full packets of
-     * each ({@link #queueBytes(EmergencyQuota, int)}).
-     */
-    public void apply(String name, String tunDevice, EmergencyQuota down, EmergencyQuota up, int sessions) {
         String n = EmergencyGrant.requireName(name);
         InterfaceNames.require(tunDevice);
         String tun = "\"" + tunDevice + "\"";
@@ -192,7 +192,7 @@ public final class SharingLenderRules {
             element(b, "borrowers", tun, chain("down", n));
             element(b, "uploads", tun, chain("up", n));
             runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
-            shape(tunDevice, down, sessions);
+            shape(tunDevice, down);
             refreshQuietly();
             return;
         }
@@ -230,7 +230,7 @@ public final class SharingLenderRules {
         element(b, "uploads", tun, chain("up", n));
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
         borrowers.put(n, fresh);
-        shape(tunDevice, down, sessions);
+        shape(tunDevice, down);
     }
 
     /** The counters of one direction, in the order they are created (seen before carried: refresh reads them so). */
@@ -293,11 +293,12 @@ public final class SharingLenderRules {
      * is what the quota passed, up to {@link #queueNanos} later. The upload comes in on the device
      * (ingress) and stays policed only.
      */
-    private void shape(String tunDevice, EmergencyQuota down, int sessions) {
+    private void shape(String tunDevice, EmergencyQuota down) {
         long bytesPerSecond = SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs());
-        long burst = Math.max(2 * EmergencyQuota.MTU, bytesPerSecond / 100);
+        long burst = Math.max(bursts.getOrDefault(tunDevice, 0L), Math.max(2 * EmergencyQuota.MTU, bytesPerSecond / 100));
+        bursts.put(tunDevice, burst);
         runner.check(List.of("tc", "qdisc", "replace", "dev", tunDevice, "root", "tbf", "rate", bytesPerSecond * 8 + "bit",
-                "burst", String.valueOf(burst), "limit", String.valueOf(queueBytes(down, sessions))), null, timeout);
+                "burst", String.valueOf(burst), "limit", String.valueOf(queueBytes(down))), null, timeout);
     }
 
     /**
@@ -308,24 +309,7 @@ public final class SharingLenderRules {
      * of queue the benchmark's trickling sessions timed out).
      */
     public static long queueBytes(EmergencyQuota down) {
-        return queueBytes(down, 0);
-    }
-
-    /**
-     * The tunnel's queue for {@code down} with {@code sessions} through it: as {@link
-     * #queueBytes(EmergencyQuota)}, and at least two full packets per session up to a second of
-     * the rate. Behind a small quota (the drain, when the sharer's users took their line back)
-     * thirty sessions get a few packets a second each: with a window of one or two packets a lost
-     * one is found only by a retransmission timeout, and a queue that cannot hold each session's
-     * next packet drops them again and again. The sharing benchmark (T = 1 s) saw every moved
-     * session back off together at such a fall: what passed the drain quota fell from its 110 kB/s
-     * to 3-30 kB/s for 10 s, and two sessions read nothing for 60 s and timed out. Two packets of
-     * each in the queue keep them clocked by it instead; the delay is the drain's, at most a second.
-     */
-    public static long queueBytes(EmergencyQuota down, int sessions) {
-        long rate = SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs());
-        long perSession = Math.min(rate, 2L * EmergencyQuota.MTU * Math.max(0, sessions));
-        return Math.max(Math.max(20 * EmergencyQuota.MTU, rate / 10), perSession);
+        return Math.max(20 * EmergencyQuota.MTU, SlidingWindowQuota.shapedBytesPerSecond(threshold(down), down.windowMs()) / 10);
     }
 
     /** The longest a packet waits in the tunnel's queue for {@code down}, in ns. */
@@ -542,6 +526,7 @@ public final class SharingLenderRules {
             }
         }
         runner.check(List.of("nft", "-f", "-"), b.toString(), timeout);
+        bursts.remove(tunDevice); // the device goes with the path; a new one starts with a new tbf
         Borrower gone = borrowers.remove(n);
         if (gone != null) {
             gone.removedNanos = nanos.getAsLong();
@@ -577,6 +562,7 @@ public final class SharingLenderRules {
     /** Removes the table (stop, start after a kill -9). */
     public void removeAll() {
         borrowers.clear();
+        bursts.clear();
         retired.clear();
         session.close();
         runner.check(List.of("nft", "-f", "-"), "add table " + T + "\ndelete table " + T + "\n", timeout);

@@ -79,6 +79,13 @@ public final class SuppressionRules {
     private final Duration timeout;
     /** The LAN devices whose root qdisc is our shaper now. */
     private final java.util.Set<String> shaped = new java.util.LinkedHashSet<>();
+    /**
+     * The bucket of each shaped device's tbf, which never shrinks while our shaper is on it: a
+     * packet of many segments that fitted the old bucket would stay at the head of the queue,
+     * larger than the new one, and nothing would leave it again (SharingLenderRules#bursts, where
+     * the sharing benchmark found it).
+     */
+    private final java.util.Map<String, Long> bursts = new java.util.HashMap<>();
     /** Shapers made at {@link #DRAIN_PERCENT} of their rate, with the rate {@link #settle} gives them. */
     private final java.util.Map<String, Long> draining = new java.util.LinkedHashMap<>();
     /**
@@ -130,7 +137,12 @@ public final class SuppressionRules {
         }
         now.forEach((d, rate) -> {
             boolean fresh = !shaped.contains(d);
-            List<List<String>> argv = shaper(d, fresh ? Math.max(1, rate * DRAIN_PERCENT / 100) : rate, mtu(d));
+            if (fresh) {
+                bursts.remove(d);
+            }
+            List<List<String>> argv = shaper(d, fresh ? Math.max(1, rate * DRAIN_PERCENT / 100) : rate, mtu(d),
+                    bursts.getOrDefault(d, 0L));
+            bursts.put(d, burstOf(argv));
             // htb cannot be changed in place ("change operation not supported"): an htb of ours keeps
             // its root, and only its classes and queue take the new rate
             for (List<String> a : fresh ? argv : argv.subList(1, argv.size())) {
@@ -152,10 +164,11 @@ public final class SuppressionRules {
      */
     public void settle() {
         for (java.util.Map.Entry<String, Long> e : java.util.List.copyOf(draining.entrySet())) {
-            List<List<String>> argv = shaper(e.getKey(), e.getValue(), mtu(e.getKey()));
+            List<List<String>> argv = shaper(e.getKey(), e.getValue(), mtu(e.getKey()), bursts.getOrDefault(e.getKey(), 0L));
             for (List<String> a : argv.subList(1, argv.size())) {
                 runner.check(a, null, timeout);
             }
+            bursts.put(e.getKey(), burstOf(argv));
         }
         draining.clear();
     }
@@ -196,9 +209,15 @@ public final class SuppressionRules {
         }
     }
 
-    /** {@link #shaper(String, long, int)} on a device of MTU 1500. */
+    /** {@link #shaper(String, long, int, long)} on a device of MTU 1500, a new one. */
     static List<List<String>> shaper(String device, long bytesPerSecond) {
-        return shaper(device, bytesPerSecond, 1500);
+        return shaper(device, bytesPerSecond, 1500, 0);
+    }
+
+    /** The tbf bucket in {@code argv} of {@link #shaper} (its last command's {@code burst}). */
+    static long burstOf(List<List<String>> argv) {
+        List<String> last = argv.get(argv.size() - 1);
+        return Long.parseLong(last.get(last.indexOf("burst") + 1));
     }
 
     /**
@@ -214,11 +233,12 @@ public final class SuppressionRules {
      * benchmark: the game's p99 up 10-27 ms over idle with the shaper on). tbf cuts such a packet
      * into its segments when it is larger than its bucket, and sends them at the rate.
      */
-    static List<List<String>> shaper(String device, long bytesPerSecond, int mtu) {
+    static List<List<String>> shaper(String device, long bytesPerSecond, int mtu, long burstBefore) {
         InterfaceNames.require(device);
         String rate = bytesPerSecond * 8 + "bit";
         long frame = mtu + 14L;
-        long burst = Math.max(frame, bytesPerSecond / 1000);
+        // never smaller than the bucket before (bursts: a packet it took whole would never leave)
+        long burst = Math.max(burstBefore, Math.max(frame, bytesPerSecond / 1000));
         long limit = Math.max(10 * frame, Math.min(300 * frame, bytesPerSecond / 20));
         return List.of(
                 List.of("tc", "qdisc", "replace", "dev", device, "root", "handle", SHAPER_HANDLE, "htb", "default", "20"),
@@ -259,6 +279,7 @@ public final class SuppressionRules {
     private void unshape(String device) {
         shaped.remove(device);
         draining.remove(device);
+        bursts.remove(device);
         if (SHAPER_HANDLE.equals(rootHandle(device))) {
             runner.run(List.of("tc", "qdisc", "del", "dev", device, "root", "handle", SHAPER_HANDLE), null, timeout);
         }

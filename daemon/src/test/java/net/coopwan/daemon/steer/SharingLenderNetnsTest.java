@@ -446,4 +446,62 @@ class SharingLenderNetnsTest {
             rules.removeAll();
         }
     }
+
+    /** Bytes the tunnel's tbf has sent so far ({@code tc -s qdisc}). */
+    private static long tunnelSent(Netns sharer) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("qdisc tbf .*?\\n Sent (\\d+) bytes", java.util.regex.Pattern.DOTALL)
+                .matcher(sharer.sh("tc", "-s", "qdisc", "show", "dev", "cwhelp0"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * Downloads above the offer, then the offer falls to the drain (the sharer's users took their
+     * line back): the tunnel's queue keeps sending at the drain's rate. Its tbf took packets of a
+     * few segments whole under the larger bucket; a smaller bucket then left one at the head that
+     * no bucket could hold, and the tunnel sent nothing for 60 s (the sharing benchmark). The
+     * bucket now never shrinks.
+     */
+    @Test
+    void aFallOfTheOfferNeverStallsTheTunnelsQueue() throws Exception {
+        try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
+                Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
+            wire(bo, sharer, server);
+            SharingLenderRules rules = LenderTicker.rules(sharer);
+            rules.removeAll();
+            EmergencyQuota offer = new EmergencyQuota(625_000, 1000);
+            EmergencyQuota drain = new EmergencyQuota(125_000, 1000);
+            rules.apply("bo1", "cwhelp0", offer);
+            // three falls (each stalled the queue about every other time before)
+            long[] carried = new long[3];
+            try (LenderTicker ticks = new LenderTicker(rules, 1000);
+                    NetnsProcess sink = new NetnsProcess(bo, "python3", "-c", TCP_SINK, "5003", "4")) {
+                assertEquals("ready", sink.line(S10));
+                try (NetnsProcess source = new NetnsProcess(server, "python3", "-c", TCP_SOURCE, BORROWER, "5003", "4", "16")) {
+                    for (int i = 0; i < carried.length; i++) {
+                        Thread.sleep(2000);
+                        synchronized (rules) {
+                            rules.apply("bo1", "cwhelp0", drain);
+                        }
+                        Thread.sleep(500);
+                        long before = tunnelSent(sharer);
+                        Thread.sleep(2000);
+                        carried[i] = tunnelSent(sharer) - before;
+                        synchronized (rules) {
+                            rules.apply("bo1", "cwhelp0", offer);
+                        }
+                    }
+                    assertEquals("sent", source.line(Duration.ofSeconds(40)));
+                }
+                sink.line(Duration.ofSeconds(45));
+            }
+            String stats = sharer.sh("tc", "-s", "qdisc", "show", "dev", "cwhelp0");
+            System.out.printf("sharing lender netns, falls to the drain: the tunnel sent %s B in 2 s each (the drain: about %d B/s)%n",
+                    java.util.Arrays.toString(carried), SlidingWindowQuota.shapedBytesPerSecond(drain.quotaBytes() * 99 / 100, 1000));
+            for (long c : carried) {
+                assertTrue(c > 100_000, "the tunnel kept sending at the drain's rate: " + java.util.Arrays.toString(carried)
+                        + " B\n" + stats);
+            }
+            rules.removeAll();
+        }
+    }
 }

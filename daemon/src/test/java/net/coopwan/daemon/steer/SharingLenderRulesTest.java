@@ -295,18 +295,4 @@ class SharingLenderRulesTest {
         }
         return worst / (double) threshold;
     }
-
-    /** The tunnel's queue holds two full packets of each session through it, up to a second of its rate. */
-    @Test
-    void theTunnelsQueueHoldsTwoPacketsOfEachSessionUpToASecond() {
-        EmergencyQuota drain = new EmergencyQuota(125_000, 1000); // drains at 123 750 per 1.1 s: 112 500 B/s
-        assertEquals(30_000, SharingLenderRules.queueBytes(drain), "20 full packets at least");
-        assertEquals(30_000, SharingLenderRules.queueBytes(drain, 5));
-        assertEquals(90_000, SharingLenderRules.queueBytes(drain, 30));
-        assertEquals(112_500, SharingLenderRules.queueBytes(drain, 100), "a second of the rate at most");
-        EmergencyQuota offer = new EmergencyQuota(625_000, 1000); // 562 500 B/s: 100 ms of it
-        assertEquals(56_250, SharingLenderRules.queueBytes(offer, 10));
-        assertEquals(90_000, SharingLenderRules.queueBytes(offer, 30));
-        assertEquals(SharingLenderRules.queueBytes(offer), SharingLenderRules.queueBytes(offer, -1));
-    }
 }
