@@ -49,6 +49,14 @@ class SharingLenderNetnsTest {
         bo.sh("ping", "-n", "-q", "-c", "1", "-W", "2", "198.18.60.2");
     }
 
+    /** {@link #wire}d, and the sharer's lender rules with nothing of an earlier run left. */
+    static SharingLenderRules wiredRules(Netns bo, Netns sharer, Netns server) {
+        wire(bo, sharer, server);
+        SharingLenderRules rules = LenderTicker.rules(sharer);
+        rules.removeAll();
+        return rules;
+    }
+
     /** What runs while the blaster sends. */
     interface During {
         void run() throws Exception;
@@ -298,9 +306,7 @@ class SharingLenderNetnsTest {
     void downloadsToABorrowerStayWithinItsQuotaInEveryWindowAndNearlyFillIt() throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
                 Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
-            wire(bo, sharer, server);
-            SharingLenderRules rules = LenderTicker.rules(sharer);
-            rules.removeAll();
+            SharingLenderRules rules = wiredRules(bo, sharer, server);
             EmergencyQuota quota = new EmergencyQuota(200_000, 1000);
             rules.apply("bo1", "cwhelp0", quota);
             String listed = sharer.sh("nft", "list", "table", "inet", "coopwan_lend");
@@ -406,9 +412,7 @@ class SharingLenderNetnsTest {
     void whenTheQuotaBindsTheDownloadsLoseAndASmallSessionBesideThemDoesNot() throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
                 Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
-            wire(bo, sharer, server);
-            SharingLenderRules rules = LenderTicker.rules(sharer);
-            rules.removeAll();
+            SharingLenderRules rules = wiredRules(bo, sharer, server);
             EmergencyQuota quota = new EmergencyQuota(400_000, 1000);
             rules.apply("bo1", "cwhelp0", quota);
             int seconds = 8;
@@ -465,9 +469,7 @@ class SharingLenderNetnsTest {
     void aFallOfTheOfferNeverStallsTheTunnelsQueue() throws Exception {
         try (Netns bo = Netns.create(EmergencyHelperNetnsTest.PREFIX); Netns sharer = Netns.create(EmergencyHelperNetnsTest.PREFIX);
                 Netns server = Netns.create(EmergencyHelperNetnsTest.PREFIX)) {
-            wire(bo, sharer, server);
-            SharingLenderRules rules = LenderTicker.rules(sharer);
-            rules.removeAll();
+            SharingLenderRules rules = wiredRules(bo, sharer, server);
             EmergencyQuota offer = new EmergencyQuota(625_000, 1000);
             EmergencyQuota drain = new EmergencyQuota(125_000, 1000);
             rules.apply("bo1", "cwhelp0", offer);
