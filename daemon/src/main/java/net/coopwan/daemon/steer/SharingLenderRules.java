@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * <pre>
  * map borrowers   { type ifname : verdict }              "cwh4" : jump b_NAME       (down, per session)
  * map uploads     { type ifname : verdict }              "cwh4" : jump u_NAME       (up, per session)
- * map sealed_down { type ifname . ipv4_addr : verdict }  "peer" . 100.64.79.1 : jump b_NAME (down, per packet)
- * map sealed_up   { type ifname . ipv4_addr : verdict }  "peer" . 100.64.79.1 : jump u_NAME (up, per packet)
+ * map sealed_down { type ifname . ipv4_addr : verdict }  "peer" . 100.64.79.1 : jump sb_NAME (down, per packet)
+ * map sealed_up   { type ifname . ipv4_addr : verdict }  "peer" . 100.64.79.1 : jump su_NAME (up, per packet)
  * chain forward (filter hook forward, priority filter - 1):
  *   oifname vmap @borrowers
  *   iifname vmap @uploads
@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *                 counter name "seen_down_NAME" quota name "qd_NAME" counter name "over_down_NAME" drop
  *                 counter name "carried_down_NAME"
  *   chain u_NAME: the same with ip saddr . th sport, hu_NAME, squ_NAME, qu_NAME and the _up_ counters
+ *   chain sb_NAME, su_NAME: the last two rules of b_NAME, u_NAME only (the sealed forwarding: no meter)
  * </pre>
  * The first rule makes the heaviest sessions lose first when the quota binds
  * ({@link HeavyFirstShedding}): a borrower's small sessions beside its downloads keep their packets.
@@ -80,9 +81,9 @@ public final class SharingLenderRules {
     private static final String T = FAMILY + " " + TABLE;
     private static final Pattern COUNTER = Pattern.compile(
             "counter (carried_down|over_down|shed_down|carried_up|over_up|shed_up)_([a-z0-9][a-z0-9_]{0,23}) \\{\\s*packets ([0-9]+) bytes ([0-9]+)");
-    /** An element of a sealed map as nft lists it: {@code "peer0" . 100.64.79.1 : jump b_r4795}. */
+    /** An element of a sealed map as nft lists it: {@code "peer0" . 100.64.79.1 : jump sb_r4795}. */
     private static final Pattern SEALED = Pattern.compile(
-            "\"([^\"]+)\" \\. ([0-9.]+) : jump ([bu])_([a-z0-9][a-z0-9_]{0,23})");
+            "\"([^\"]+)\" \\. ([0-9.]+) : jump (s?[bu])_([a-z0-9][a-z0-9_]{0,23})");
     /** The original direction's source of a conntrack line: the first {@code src=}. */
     private static final Pattern ORIGINAL_SOURCE = Pattern.compile("^\\S.*?\\bsrc=([0-9.]+)\\s", Pattern.MULTILINE);
     private static final List<String> DIRECTIONS = List.of("down", "up");
@@ -258,11 +259,28 @@ public final class SharingLenderRules {
                 .append(HeavyFirstShedding.protectedBurstBytes(protectedRate)).append(" bytes } counter name \"heavy_")
                 .append(d).append('_').append(n).append("\" quota name \"").append(shedQuota(d, n))
                 .append("\" counter name \"shed_").append(d).append('_').append(n).append("\" drop\n");
+        windowRules(b, c, d, n);
+        // the per-packet variant's sealed forwarding: one flow, the bond's member, which the bond's own
+        // bucket already holds to what the window sustains (docs/PROTOCOL.md 3.13); as one "session" it
+        // would always be heavy and be shed before the window (SharingPerPacketLabIT lost 77 of 10 000)
+        String sealed = sealedChain(d, n);
+        b.append("add chain ").append(T).append(' ').append(sealed).append('\n');
+        b.append("flush chain ").append(T).append(' ').append(sealed).append('\n');
+        windowRules(b, sealed, d, n);
+    }
+
+    /** Into chain {@code c}: the window's quota for direction {@code d} of borrower {@code n}, and what passes counted. */
+    private static void windowRules(StringBuilder b, String c, String d, String n) {
         b.append("add rule ").append(T).append(' ').append(c).append(" counter name \"seen_").append(d)
                 .append('_').append(n).append("\" quota name \"").append(quota(d, n)).append("\" counter name \"over_")
                 .append(d).append('_').append(n).append("\" drop\n");
         b.append("add rule ").append(T).append(' ').append(c).append(" counter name \"carried_").append(d)
                 .append('_').append(n).append("\"\n");
+    }
+
+    /** The chain the sealed forwarding of direction {@code d} jumps to: {@code sb_NAME}, {@code su_NAME}. */
+    private static String sealedChain(String d, String n) {
+        return "s" + chain(d, n);
     }
 
     /**
@@ -482,8 +500,8 @@ public final class SharingLenderRules {
         StringBuilder b = new StringBuilder();
         for (String d : DIRECTIONS) {
             if (on) {
-                element(b, "sealed_" + d, key, chain(d, n));
-            } else if (sealedKeys("sealed_" + d, chain(d, n)).contains(key)) {
+                element(b, "sealed_" + d, key, sealedChain(d, n));
+            } else if (sealedKeys("sealed_" + d, sealedChain(d, n)).contains(key)) {
                 b.append("delete element ").append(T).append(" sealed_").append(d).append(" { ").append(key).append(" }\n");
             }
         }
@@ -501,7 +519,7 @@ public final class SharingLenderRules {
         skeleton(b);
         // whatever sealed entry still jumps to its chains goes first, or the chains could not
         for (String d : DIRECTIONS) {
-            for (String key : sealedKeys("sealed_" + d, chain(d, n))) {
+            for (String key : sealedKeys("sealed_" + d, sealedChain(d, n))) {
                 b.append("delete element ").append(T).append(" sealed_").append(d).append(" { ").append(key).append(" }\n");
             }
         }
@@ -512,8 +530,11 @@ public final class SharingLenderRules {
             b.append("add element ").append(T).append(' ').append(map).append(" { ").append(tun).append(" : jump ")
                     .append(chain).append(" }\n");
             b.append("delete element ").append(T).append(' ').append(map).append(" { ").append(tun).append(" }\n");
-            b.append("flush chain ").append(T).append(' ').append(chain).append('\n');
-            b.append("delete chain ").append(T).append(' ').append(chain).append('\n');
+            for (String c : List.of(chain, sealedChain(d, n))) {
+                b.append("add chain ").append(T).append(' ').append(c).append('\n');
+                b.append("flush chain ").append(T).append(' ').append(c).append('\n');
+                b.append("delete chain ").append(T).append(' ').append(c).append('\n');
+            }
             for (String qo : List.of(quota(d, n), shedQuota(d, n))) {
                 b.append("add quota ").append(T).append(' ').append(qo).append(" { over 0 bytes; }\n");
                 b.append("delete quota ").append(T).append(' ').append(qo).append('\n');

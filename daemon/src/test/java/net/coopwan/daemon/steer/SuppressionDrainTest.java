@@ -59,4 +59,32 @@ class SuppressionDrainTest {
         assertFalse(classLines(r, at).isEmpty());
         assertTrue(classLines(r, at).get(0).contains("rate 4000000bit"), classLines(r, at).toString());
     }
+
+    /**
+     * A lower rate on a shaper already there keeps the tbf's bucket: a packet of many segments that
+     * the larger bucket took whole would otherwise stay at the head of the queue, larger than the
+     * new bucket, and nothing would leave it again (SharingLenderNetnsTest shows it on the kernel).
+     */
+    @Test
+    void aLowerRateNeverShrinksTheBucket() {
+        RecordingCommandRunner r = new RecordingCommandRunner();
+        SuppressionRules rules = new SuppressionRules(r);
+        rules.apply(plan(12_500_000L)); // 100 Mbit/s: a bucket of 1 ms, 12 500 B (6 250 while draining)
+        rules.settle();
+        int at = r.lines().size();
+        rules.apply(plan(1_000_000L)); // 8 Mbit/s: one frame, 1514 B, would be its own bucket
+        List<String> tbf = r.lines().subList(at, r.lines().size()).stream().filter(l -> l.contains(" tbf ")).toList();
+        assertEquals(List.of("tc qdisc replace dev wan0 parent c0f:20 handle c20: tbf rate 8000000bit burst 12500 limit 50000"),
+                tbf);
+        rules.stop();
+        at = r.lines().size();
+        rules.apply(plan(1_000_000L)); // a new shaper after a stop: its own bucket again (at half the rate first)
+        assertTrue(r.lines().subList(at, r.lines().size()).stream().anyMatch(l -> l.contains(" tbf ") && l.contains("burst 1514 ")),
+                r.lines().subList(at, r.lines().size()).toString());
+    }
+
+    private static SuppressionPlan plan(long upBytesPerSecond) {
+        return new SuppressionPlan(List.of("wan0"), 20, 0, 0, 0, false,
+                new SuppressionShaper(List.of(), 0, Map.of("wan0", upBytesPerSecond), List.of()));
+    }
 }
