@@ -325,11 +325,14 @@ public final class SharingDataPaths implements SharingPaths {
     }
 
     @Override
-    public synchronized Bytes lent() {
+    public Bytes lent() {
         long up = 0;
-        for (String id : grants.keySet()) {
-            up += paths.counters(key(id), true).bytesOut() + paths.counters(sealedKey(id), true).bytesOut();
+        synchronized (this) {
+            for (String id : grants.keySet()) {
+                up += paths.counters(key(id), true).bytesOut() + paths.counters(sealedKey(id), true).bytesOut();
+            }
         }
+        // the kernel's counters outside this object's lock (LENDER_READS)
         long down = 0;
         try {
             for (SharingLenderRules.Counters c : lender.counters()) {
@@ -534,21 +537,41 @@ public final class SharingDataPaths implements SharingPaths {
     }
 
     @Override
-    public synchronized PathCounters carried(String peerId, boolean lending) {
+    public PathCounters carried(String peerId, boolean lending) {
+        if (!lending) {
+            return borrowedCarried(peerId);
+        }
         try {
-            if (lending) {
+            String name;
+            synchronized (this) {
                 EmergencyMessage.Grant g = grants.get(peerId);
                 if (g == null) {
                     return PathCounters.ZERO;
                 }
-                String name = EmergencyDataPaths.kernelName(g);
-                for (SharingLenderRules.Counters c : lender.counters()) {
+                name = EmergencyDataPaths.kernelName(g);
+            }
+            // outside the lock (LENDER_READS)
+            for (SharingLenderRules.Counters c : lender.counters()) {
                     if (c.name().equals(name)) {
                         return lent(c);
                     }
                 }
-                return PathCounters.ZERO;
-            }
+            return PathCounters.ZERO;
+        } catch (RuntimeException e) {
+            return PathCounters.ZERO; // a reading, not a change: the next one will do
+        }
+    }
+
+    /*
+     * LENDER_READS: the reads of the lender's kernel counters and of conntrack run a process each
+     * (nft, cat); they are stateless (SharingLenderRules#counters, #sessions) and run outside this
+     * object's lock, which the quota's tick needs. Under it they held the tick back on a busy router,
+     * and a tick that came late left a bound that a well-behaved sender ran into.
+     */
+
+    /** What this router borrowed from {@code peerId}, as its kernel counts it. */
+    private synchronized PathCounters borrowedCarried(String peerId) {
+        try {
             SharingBorrowerRules.Counters c = peerId.equals(borrowingFrom) ? borrower.counters() : null;
             return c == null ? PathCounters.ZERO : borrowed(c);
         } catch (RuntimeException e) {
@@ -574,12 +597,15 @@ public final class SharingDataPaths implements SharingPaths {
     }
 
     @Override
-    public synchronized int lentSessions(String borrowerId) {
-        EmergencyMessage.Grant g = grants.get(borrowerId);
+    public int lentSessions(String borrowerId) {
+        EmergencyMessage.Grant g;
+        synchronized (this) {
+            g = grants.get(borrowerId);
+        }
         if (g == null) {
             return 0;
         }
-        try {
+        try { // outside the lock (LENDER_READS)
             return lender.sessions(EmergencyCodec.dotted(g.requesterAddress()));
         } catch (RuntimeException e) {
             return -1;
