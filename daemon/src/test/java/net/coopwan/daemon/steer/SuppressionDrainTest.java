@@ -34,16 +34,16 @@ class SuppressionDrainTest {
                 classLines(r, 0));
         int at = r.lines().size();
         now[0] += SuppressionRules.DRAIN_MILLIS * 1_000_000L - 1;
-        k.tick(0);
+        k.tick();
         assertEquals(at, r.lines().size(), "not yet");
         now[0] += 1;
-        k.tick(0);
+        k.tick();
         assertEquals(List.of("tc class replace dev wan0 parent c0f:1 classid c0f:20 htb rate 8000000bit ceil 8000000bit prio 1"),
                 classLines(r, at));
         assertTrue(r.lines().subList(at, r.lines().size()).stream().noneMatch(l -> l.contains(" root ")),
                 "the root stays: the classes and the queue change in place");
         at = r.lines().size();
-        k.tick(0);
+        k.tick();
         assertEquals(at, r.lines().size(), "settled once");
 
         k.enforce(30); // a new ceiling: the shaper is there, its rate stays
@@ -51,7 +51,7 @@ class SuppressionDrainTest {
                 classLines(r, at));
         at = r.lines().size();
         now[0] += 10 * SuppressionRules.DRAIN_MILLIS * 1_000_000L;
-        k.tick(0);
+        k.tick();
         assertEquals(at, r.lines().size());
 
         k.release();

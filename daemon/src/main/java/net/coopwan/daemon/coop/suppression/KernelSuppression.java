@@ -51,8 +51,8 @@ public final class KernelSuppression implements SuppressionKernel {
     }
 
     @Override
-    public void tick(long nowNanos) {
-        // its own clock, the one settleAt was read from (the caller's may be another)
+    public void tick() {
+        // its own clock, the one settleAt was read from
         if (settleAt != Long.MIN_VALUE && nanos.getAsLong() - settleAt >= 0) {
             settleAt = Long.MIN_VALUE;
             rules.settle();

@@ -48,9 +48,9 @@ public final class SuppressionDemands {
     }
 
     /** Time passes: the kernel's timed steps while enforcing. */
-    public void tick(long nowNanos) {
+    public void tick() {
         if (enforced >= 0) {
-            kernel.tick(nowNanos);
+            kernel.tick();
         }
     }
 

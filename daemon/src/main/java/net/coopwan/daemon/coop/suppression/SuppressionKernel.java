@@ -12,7 +12,7 @@ public interface SuppressionKernel {
     /** No enforcement: nothing of it is left in the kernel. */
     void release();
 
-    /** Time passes (the service's tick, every 50 ms): what enforcement does later, at {@code nowNanos}. */
-    default void tick(long nowNanos) {
+    /** Time passes (the service's tick, every 50 ms): what enforcement does later, by its own clock. */
+    default void tick() {
     }
 }

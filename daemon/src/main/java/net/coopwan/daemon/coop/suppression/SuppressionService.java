@@ -109,7 +109,7 @@ public final class SuppressionService implements SealedMessages {
     @Override
     public synchronized void tick(long now, Sender sender) {
         try {
-            demands.tick(now);
+            demands.tick();
         } catch (RuntimeException e) {
             line(null, "own suppression's shaper not settled: " + e.getMessage());
         }
