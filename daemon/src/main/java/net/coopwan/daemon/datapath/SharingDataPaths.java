@@ -96,9 +96,17 @@ public final class SharingDataPaths implements SharingPaths {
      * Sharer: moves the sliding windows of the lender's quotas ({@link SharingLenderRules#refresh})
      * while it lends; a thread of its own, because the tick is tens of milliseconds.
      */
-    private ScheduledExecutorService quotaTicker;
-    /** Sharer: whether the last tick failed (one log line per run of failures). */
+    private volatile ScheduledExecutorService quotaTicker;
+    /** Sharer: whether the last tick failed (one log line per run of failures); under {@link #lenderLock}. */
     private boolean tickFailing;
+    /**
+     * Sharer: held around every use of {@link #lender} that changes or moves it (it is not
+     * thread-safe), and by nothing else. The quota's tick takes this lock alone, never this object's:
+     * a tick held back by a borrower's change or a status read leaves a bound in force past its time,
+     * and a sender within the offer runs into it (SharingPerPacketLabIT on a 2-core machine: a
+     * datagram in a thousand lost). Lock order: this object, then this lock.
+     */
+    private final Object lenderLock = new Object();
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -168,7 +176,9 @@ public final class SharingDataPaths implements SharingPaths {
             String name = EmergencyDataPaths.kernelName(grant);
             paths.forwardSealed(sealedKey(borrowerId), address, helpLimit(grant), settings.concentrators(), (device, source, on) -> {
                 try {
-                    lender.sealed(name, device, source, on);
+                    synchronized (lenderLock) {
+                        lender.sealed(name, device, source, on);
+                    }
                 } catch (RuntimeException e) {
                     throw new IOException("the share's quota on the sealed forwarding: " + e.getMessage(), e);
                 }
@@ -208,7 +218,9 @@ public final class SharingDataPaths implements SharingPaths {
         paths.openHelp(key(borrowerId), address, EmergencyMessage.Mode.DIRECT, helpLimit(grant), List.of());
         // both directions at the grant's quota (the larger offer's) until the first offer sets each
         EmergencyQuota q = new EmergencyQuota(grant.quotaBytes(), grant.windowMs());
-        lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)), q, q);
+        synchronized (lenderLock) {
+            lender.apply(EmergencyDataPaths.kernelName(grant), paths.tunOf(key(borrowerId)), q, q);
+        }
         startTicking();
         // the borrower decides per session or per packet; the sharer is ready for both
         forwardSealed(borrowerId, address, grant);
@@ -231,8 +243,10 @@ public final class SharingDataPaths implements SharingPaths {
         // up limit before them binds, they can only drop less.
         EmergencyMessage.Grant n = new EmergencyMessage.Grant(upQuotaBytes, windowMs, g.tunnelPort(), g.requesterAddress(),
                 g.helperAddress(), g.prefixLength(), g.key());
-        lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)),
-                new EmergencyQuota(downQuotaBytes, windowMs), new EmergencyQuota(upQuotaBytes, windowMs));
+        synchronized (lenderLock) {
+            lender.apply(EmergencyDataPaths.kernelName(n), paths.tunOf(key(borrowerId)),
+                    new EmergencyQuota(downQuotaBytes, windowMs), new EmergencyQuota(upQuotaBytes, windowMs));
+        }
         if (upQuotaBytes != g.quotaBytes() || windowMs != g.windowMs()) {
             paths.requota(key(borrowerId), helpLimit(n));
             grants.put(borrowerId, n);
@@ -266,18 +280,25 @@ public final class SharingDataPaths implements SharingPaths {
                 return t;
             });
             ScheduledExecutorService own = quotaTicker;
-            own.schedule(() -> tick(own), SlidingWindowQuota.tickMs(lender.shortestWindowMs()), TimeUnit.MILLISECONDS);
+            long window;
+            synchronized (lenderLock) {
+                window = lender.shortestWindowMs();
+            }
+            long period = SlidingWindowQuota.tickMs(window) * 1_000_000L;
+            own.schedule(() -> tick(own, System.nanoTime() + period), period, TimeUnit.NANOSECONDS);
         }
     }
 
     /**
-     * One tick of the lender's windows, on {@code own}; the next follows at the shortest window's
-     * pace, none once nobody borrows or {@code own} was replaced (stopped and started again: its
-     * last tick must not add a second chain of ticks to the new one).
+     * One tick of the lender's windows, on {@code own}, meant for {@code dueNanos}; the next follows
+     * one tick after that (at a fixed rate: a tick's own work, tens of milliseconds on a busy router,
+     * must not add to the time each bound stays in force), none once nobody borrows or {@code own}
+     * was replaced (stopped and started again: its last tick must not add a second chain of ticks to
+     * the new one). Under {@link #lenderLock} only.
      */
-    private void tick(ScheduledExecutorService own) {
+    private void tick(ScheduledExecutorService own, long dueNanos) {
         long window;
-        synchronized (this) {
+        synchronized (lenderLock) {
             window = lender.shortestWindowMs();
             if (window == 0 || quotaTicker != own) {
                 return;
@@ -295,13 +316,25 @@ public final class SharingDataPaths implements SharingPaths {
                             e.getMessage());
                 }
             }
-            own.schedule(() -> tick(own), SlidingWindowQuota.tickMs(window), TimeUnit.MILLISECONDS);
+        }
+        long now = System.nanoTime();
+        long period = SlidingWindowQuota.tickMs(window) * 1_000_000L;
+        // a tick that came more than a period late starts the rhythm again from now (no catching up in a burst)
+        long next = dueNanos + period - now > 0 ? dueNanos + period : now + period;
+        try {
+            own.schedule(() -> tick(own, next), Math.max(0, next - now), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopped meanwhile
         }
     }
 
     /** Stops the ticks once nobody borrows. */
     private void stopTickingIfIdle() {
-        if (quotaTicker != null && lender.shortestWindowMs() == 0) {
+        boolean idle;
+        synchronized (lenderLock) {
+            idle = lender.shortestWindowMs() == 0;
+        }
+        if (quotaTicker != null && idle) {
             quotaTicker.shutdownNow();
             quotaTicker = null;
         }
@@ -316,7 +349,9 @@ public final class SharingDataPaths implements SharingPaths {
         addresses.remove(borrowerId);
         if (g != null && tun != null) {
             try {
-                lender.remove(EmergencyDataPaths.kernelName(g), tun);
+                synchronized (lenderLock) {
+                    lender.remove(EmergencyDataPaths.kernelName(g), tun);
+                }
             } catch (RuntimeException e) {
                 // the table goes at stop in any case
             }
@@ -407,14 +442,16 @@ public final class SharingDataPaths implements SharingPaths {
      * offer, but at most what the sharer's kernel quota for that direction sustains (the sharer's
      * quota follows each direction's offer, {@code LendingSession.quotaBytes(kbps, window)}; its
      * sliding window holds any window T within the quota and sustains
-     * {@link LendingSession#sustainedKbps} of it), less {@link #CONTROL_PER_MILLE} for the
-     * uncharged control packets. At that rate the sharer's kernel never has to drop a
-     * well-behaved member's packet: the overflow goes on the own members instead of being lost.
+     * {@link LendingSession#sustainedKbps} of it when its ticks are on time; the member keeps a
+     * tick of slack below that, {@link SlidingWindowQuota#lateTolerantPerMille}), less
+     * {@link #CONTROL_PER_MILLE} for the uncharged control packets. At that rate the sharer's kernel
+     * never has to drop a well-behaved member's packet, even on a busy router whose ticks come late:
+     * the overflow goes on the own members instead of being lost.
      */
     static long carriedKbps(long kbps, long windowMs) {
         long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(kbps, windowMs);
         // the quota's own rate in bytes per second, then what its sliding window sustains of it
-        long bytesPerSecond = quota * 1000 / windowMs * SlidingWindowQuota.sustainedPerMille(windowMs) / 1000;
+        long bytesPerSecond = quota * 1000 / windowMs * SlidingWindowQuota.lateTolerantPerMille(windowMs) / 1000;
         // rounded down once, at the end: a small quota (a direction near the floor) would lose a kbit/s per rounding
         return Math.min(kbps, bytesPerSecond * 8 * (1000 - CONTROL_PER_MILLE) / 1_000_000);
     }
@@ -650,7 +687,9 @@ public final class SharingDataPaths implements SharingPaths {
             // nothing more to do at stop
         }
         try {
-            lender.removeAll();
+            synchronized (lenderLock) {
+                lender.removeAll();
+            }
         } catch (RuntimeException e) {
             // nothing more to do at stop
         }

@@ -60,9 +60,9 @@ class SharingDataPathsTest {
                 assertTrue(cap <= up, cap + " above the offer " + up);
                 // the sharer's quota in that direction: that direction's offer (a larger download offer is no help)
                 long quota = net.coopwan.daemon.coop.sharing.LendingSession.quotaBytes(up, windowMs);
-                // what the sharer's sliding window sustains of that quota, in bytes per second
-                long kernel = quota * 1000 / windowMs * net.coopwan.daemon.steer.SlidingWindowQuota.sustainedPerMille(windowMs)
-                        / 1000;
+                // what the sharer's sliding window sustains of that quota with a tick of slack, in bytes per second
+                long kernel = quota * 1000 / windowMs
+                        * net.coopwan.daemon.steer.SlidingWindowQuota.lateTolerantPerMille(windowMs) / 1000;
                 assertTrue(cap * 125 <= kernel * (1000 - SharingDataPaths.CONTROL_PER_MILLE) / 1000,
                         cap + " kbit/s above the kernel's " + kernel + " B/s at T " + windowMs);
                 assertTrue(up == 0 || cap * 125 >= kernel * (1000 - SharingDataPaths.CONTROL_PER_MILLE) / 1000 - 125
@@ -70,8 +70,8 @@ class SharingDataPathsTest {
             }
         }
         long oneSecond = SharingDataPaths.carriedKbps(5000, 1000);
-        assertTrue(oneSecond > 4300 && oneSecond < 4500, "T = 1 s: 90 % of the offer less the control packets, " + oneSecond);
-        assertTrue(SharingDataPaths.carriedKbps(5000, 10_000) > 4300, "T = 10 s: likewise");
+        assertTrue(oneSecond > 4150 && oneSecond < 4300, "T = 1 s: 86 % of the offer less the control packets, " + oneSecond);
+        assertTrue(SharingDataPaths.carriedKbps(5000, 10_000) > 4650, "T = 10 s: 96 % less the control packets");
     }
 
     @Test

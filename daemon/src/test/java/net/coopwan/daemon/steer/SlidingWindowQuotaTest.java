@@ -214,6 +214,63 @@ class SlidingWindowQuotaTest {
         }
     }
 
+    /**
+     * Datagrams of 1400 B, evenly spaced at {@code perMille} of the quota's rate (the kernel's
+     * threshold is 99 % of the quota, SharingLenderRules#threshold), for 30 s of ticks each late by
+     * a random part of {@code lateMs}: how many the bound dropped.
+     */
+    private static int droppedOfASteadySender(long seed, long windowMs, long perMille, long lateMs) {
+        Random rnd = new Random(seed);
+        long quota = windowMs * 625;
+        long threshold = quota * 99 / 100;
+        Kernel k = new Kernel();
+        SlidingWindowQuota q = new SlidingWindowQuota(threshold, windowMs, 0);
+        k.bound = q.initialBound();
+        long tickMicros = SlidingWindowQuota.tickMs(windowMs) * 1000;
+        double gapMicros = 1400 / (quota * perMille / 1000.0 / (windowMs * 1000.0));
+        long due = tickMicros;
+        long nextTick = due;
+        int dropped = 0;
+        for (double t = 0; t < 30_000_000; t += gapMicros) {
+            while (nextTick <= t) {
+                k.bound = q.bound(k.consumed, k.carried, nextTick * 1000, nextTick * 1000);
+                // at a fixed rate (the next is due a period after this one was), each late by up to lateMs
+                due += tickMicros;
+                nextTick = due + rnd.nextInt((int) (lateMs * 1000 + 1));
+            }
+            long before = k.carried;
+            k.packet((long) t, 1400);
+            dropped += k.carried == before ? 1 : 0;
+        }
+        return dropped;
+    }
+
+    @Test
+    void aSenderAtTheLateTolerantRateLosesNothingWhenTicksComeATickLate() {
+        for (long windowMs : new long[] {1000, 10_000}) {
+            long tick = SlidingWindowQuota.tickMs(windowMs);
+            // the per-packet member's cap: 98 % of the late-tolerant rate (SharingDataPaths#carriedKbps)
+            long member = SlidingWindowQuota.lateTolerantPerMille(windowMs) * 98 / 100;
+            for (long seed = 1; seed <= 5; seed++) {
+                assertEquals(0, droppedOfASteadySender(seed, windowMs, member, tick),
+                        windowMs + " ms, seed " + seed + ": ticks up to " + tick + " ms late");
+            }
+            // on time, the on-time rate loses nothing either (the slack is for lateness alone)
+            long sustained = SlidingWindowQuota.sustainedPerMille(windowMs) * 98 / 100;
+            assertEquals(0, droppedOfASteadySender(1, windowMs, sustained, 0), windowMs + " ms on time");
+        }
+        // at T = 1 s the on-time rate is not enough when ticks come late: what the slack is for (at
+        // 10 s the 2 % the member keeps below it are 200 ms of slack already)
+        long sustained = SlidingWindowQuota.sustainedPerMille(1000) * 98 / 100;
+        int lost = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            lost += droppedOfASteadySender(seed, 1000, sustained, SlidingWindowQuota.tickMs(1000));
+        }
+        assertTrue(lost > 0, "1 s: a sender at the on-time rate lost nothing to late ticks");
+        assertEquals(860, SlidingWindowQuota.lateTolerantPerMille(1000));
+        assertEquals(961, SlidingWindowQuota.lateTolerantPerMille(10_000));
+    }
+
     @Test
     void aBurstAfterAnIdleWindowIsPacedByTwoTicksOfRate() {
         // 625 000 B per 1 s: ticks of 50 ms, a bucket of 625 000 / 1.05 s = 595 238 B/s, two ticks deep
