@@ -121,6 +121,11 @@ public final class SharingService implements SealedMessages, AutoCloseable {
     private final List<Map.Entry<String, SharingMessage>> outbox = new ArrayList<>();
     private boolean sampled;
     private long sampledNanos;
+    /** When the worker was last asked for readings, and whether it has been. */
+    private boolean requested;
+    private long requestedNanos;
+    /** The worker's readings arrived since the last sample: the next tick samples them. */
+    private boolean readFresh;
     private final long samplePeriodNanos;
     /** The longest period between two samples of the own line, the sessions and the paths' counters. */
     static final long SAMPLE_MAX_NANOS = 250_000_000L;
@@ -387,14 +392,23 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             send(sender, e.getKey(), e.getValue());
         }
         outbox.clear();
-        // a quarter of the window, at most 0.25 s: the owner's users get their line back within
-        // one window even at T = 1 s (the estimate needs a sample or two, the borrower one more)
-        boolean second = !sampled || now - sampledNanos >= samplePeriodNanos;
+        // readings a quarter of the window apart, at most 0.25 s: the owner's users get their line
+        // back within one window even at T = 1 s (the estimate needs a sample or two, the borrower one more)
+        boolean due = !requested || now - requestedNanos >= samplePeriodNanos;
+        if (due && read(now)) {
+            requested = true;
+            requestedNanos = now;
+        }
+        // each reading is sampled at the first tick after it arrived (within 50 ms), not at the next
+        // request: a reading a whole period old (0.25 s at T = 1 s) was what the estimate saw, and
+        // the owner's own download waited that much longer for the offer to fall
+        boolean second = readFresh;
         if (second) {
-            read(now);
+            readFresh = false;
             sample(now);
         }
-        if (settings.lend() && (second || offerNow)) {
+        // a due offer goes out even while the worker is slow: it is the offer's lease
+        if (settings.lend() && (second || offerNow || due)) {
             // each sample: a changed offer leaves at once; else once a second as its lease
             offerNow = false;
             offer(now, sender);
@@ -425,11 +439,12 @@ public final class SharingService implements SealedMessages, AutoCloseable {
 
     /**
      * Asks the worker for the readings (they may run commands: conntrack, nft counters), so the
-     * channel's lock is never held over a process; this sample uses the last ones.
+     * channel's lock is never held over a process; the first tick after they arrive samples them.
+     * False when the last request is still under way.
      */
-    private void read(long now) {
+    private boolean read(long now) {
         if (reading) {
-            return;
+            return false; // the one asked for is still under way: asked again at the next tick
         }
         reading = true;
         List<String> sharers = new ArrayList<>();
@@ -473,8 +488,10 @@ public final class SharingService implements SealedMessages, AutoCloseable {
                 readCarried = carried;
                 sessionReadings.update(samples, sampledAt, movedTransferKbps, homeTransferKbps);
                 reading = false;
+                readFresh = true;
             }
         });
+        return true;
     }
 
     private void sample(long now) {
