@@ -107,6 +107,14 @@ public final class SharingDataPaths implements SharingPaths {
      * datagram in a thousand lost). Lock order: this object, then this lock.
      */
     private final Object lenderLock = new Object();
+    /** Sharer: when the last tick's bounds were written (0 before the first); under {@link #lenderLock}. */
+    private long lastMovedNanos;
+    /** Sharer: ticks whose bounds were written more than two periods after the last ones, and when the last was logged. */
+    private long lateTicks;
+    private long lateLoggedNanos;
+    private long lateSinceLogged;
+    /** One log line about late ticks at most this often (the count of the others goes with it). */
+    static final long LATE_LOG_NANOS = 10_000_000_000L;
 
     public SharingDataPaths(Settings settings, EmergencyDataPaths paths, SharingBorrowerRules borrower,
             SharingLenderRules lender, Supplier<Bytes> uplink) {
@@ -305,6 +313,7 @@ public final class SharingDataPaths implements SharingPaths {
             }
             try {
                 lender.refresh();
+                lateCheck(System.nanoTime(), SlidingWindowQuota.tickMs(window) * 1_000_000L);
                 if (tickFailing) {
                     tickFailing = false;
                     LOG.info("sharing: the quotas of the borrowers move again");
@@ -328,6 +337,37 @@ public final class SharingDataPaths implements SharingPaths {
         }
     }
 
+    /**
+     * Counts a tick whose bounds were written more than two periods after the last ones. The
+     * per-packet member keeps one tick of slack (SlidingWindowQuota#lateTolerantPerMille); a gap
+     * longer than that is a router too busy to move its quotas in time, where a sender within its
+     * offer may meet the old bound. An admin reads it in the log (one line per 10 s at most) and
+     * SharingPerPacketLabIT tells a loss it explains from one it does not.
+     */
+    private void lateCheck(long nowNanos, long periodNanos) {
+        long gap = lastMovedNanos == 0 ? 0 : nowNanos - lastMovedNanos;
+        lastMovedNanos = nowNanos;
+        if (gap <= 2 * periodNanos) {
+            return;
+        }
+        lateTicks++;
+        lateSinceLogged++;
+        if (lateLoggedNanos == 0 || nowNanos - lateLoggedNanos >= LATE_LOG_NANOS) {
+            LOG.warn("sharing: the borrowers' quotas moved {} ms after their last move, planned every {} ms (a busy router;"
+                    + " {} late since the last such line): a sender within its offer may have met the old bound",
+                    gap / 1_000_000, periodNanos / 1_000_000, lateSinceLogged);
+            lateLoggedNanos = nowNanos;
+            lateSinceLogged = 0;
+        }
+    }
+
+    /** Sharer: how many ticks of the lenders' quotas came more than a period late since start. */
+    public long lateTicks() {
+        synchronized (lenderLock) {
+            return lateTicks;
+        }
+    }
+
     /** Stops the ticks once nobody borrows. */
     private void stopTickingIfIdle() {
         boolean idle;
@@ -337,6 +377,9 @@ public final class SharingDataPaths implements SharingPaths {
         if (quotaTicker != null && idle) {
             quotaTicker.shutdownNow();
             quotaTicker = null;
+            synchronized (lenderLock) {
+                lastMovedNanos = 0; // the next lending's first tick is not late
+            }
         }
     }
 

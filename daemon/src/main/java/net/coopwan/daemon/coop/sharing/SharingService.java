@@ -537,7 +537,7 @@ public final class SharingService implements SealedMessages, AutoCloseable {
             Long at = offerSentNanos.get(id);
             if (seq == null || seq != o.seq() || now - at >= SECOND) {
                 if (send(sender, id, o)) {
-                    if (seq != null && seq != o.seq()) {
+                    if (seq == null || seq != o.seq()) { // the first offer to a borrower too: the admin sees what it began with
                         line(id, "lending: offer " + o.downKbps() + " kbit/s down, " + o.upKbps() + " kbit/s up"
                                 + (stopped.contains(id) ? " (lending stopped by the owner)"
                                 : o.none() ? " (no bandwidth available)" : ""));
