@@ -283,7 +283,12 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    /** Applies one setting ({@code delay}, {@code jitter}, {@code loss}, {@code ge}, {@code rate}, {@code queue}, {@code reorder}) to a model. */
+    /**
+     * Applies one setting ({@code delay}, {@code jitter}, {@code loss}, {@code ge}, {@code gemean},
+     * {@code fades}, {@code rate}, {@code queue}, {@code reorder}, {@code steps}) to a model; the
+     * offsets of {@code steps} count from the model's start (the relay's control line counts them
+     * from the line instead).
+     */
     public static void set(LinkImpairment m, String what, String value) {
         switch (what) {
             case "delay":
@@ -297,6 +302,12 @@ public final class ImpairmentRelay implements AutoCloseable {
                 break;
             case "ge":
                 m.setGilbertElliott(LinkImpairment.GilbertElliott.parse(value));
+                break;
+            case "gemean":
+                m.setGilbertElliott(LinkImpairment.GilbertElliott.parseMean(value));
+                break;
+            case "steps":
+                m.scheduleDelaySteps(LinkImpairment.DelayStep.parseList(value));
                 break;
             case "fades":
                 m.setFades(LinkImpairment.Fades.parse(value));
