@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A user-space UDP relay that impairs a link (the kernel here has no netem): delay, jitter, loss,
- * rate limit with a bounded queue, and outages, each per direction (up = client to upstream, down =
+ * A user-space UDP relay that impairs a link (the kernel here has no netem): delay, jitter, loss
+ * (Bernoulli, bursty per packet as Gilbert-Elliott, or in fades of time), rate limit with a bounded
+ * queue, delay steps on a schedule and outages, each per direction (up = client to upstream, down =
  * upstream to client), modelled by one {@link LinkImpairment} per direction.
  *
  * <p><b>How it sits transparently on an ISP.</b> In the ISP namespace, nftables redirects the
@@ -46,8 +47,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 65535 works. Nothing a peer sends can stop the relay; errors are counted and logged to stderr.
  *
  * <p><b>Control.</b> Lines on stdin, and on TCP 127.0.0.1:control-port when given, each answered by
- * one line: {@code set up|down|both delay|jitter|loss|ge|fades|rate|queue|reorder VALUE}, {@code outage MS
- * [up|down|both]}, {@code stats}, {@code show}, {@code reset}, {@code ping}. On start it prints
+ * one line: {@code set up|down|both delay|jitter|loss|ge|gemean|fades|rate|queue|reorder|steps VALUE},
+ * {@code outage MS [up|down|both]}, {@code stats}, {@code show}, {@code reset}, {@code ping}. A
+ * {@code steps} schedule set by a control line counts its offsets from that line (one given at
+ * start, from the relay's start) and replaces the steps still to come. On start it prints
  * {@code ready ...} on stdout.
  */
 public final class ImpairmentRelay implements AutoCloseable {
@@ -255,7 +258,16 @@ public final class ImpairmentRelay implements AutoCloseable {
                 }
                 case "set": {
                     if (w.length != 4) {
-                        return "error usage: set up|down|both delay|jitter|loss|ge|fades|rate|queue|reorder VALUE";
+                        return "error usage: set up|down|both delay|jitter|loss|ge|gemean|fades|rate|queue|reorder|steps VALUE";
+                    }
+                    if (w[2].equals("steps")) {
+                        // at run time the schedule starts now, as "outage MS" does
+                        List<LinkImpairment.DelayStep> steps = LinkImpairment.DelayStep.parseList(w[3]);
+                        long now = System.nanoTime();
+                        for (Direction d : directions(w[1])) {
+                            d.model.setDelaySteps(now, steps);
+                        }
+                        return "ok";
                     }
                     for (Direction d : directions(w[1])) {
                         set(d.model, w[2], w[3]);
@@ -283,7 +295,12 @@ public final class ImpairmentRelay implements AutoCloseable {
         }
     }
 
-    /** Applies one setting ({@code delay}, {@code jitter}, {@code loss}, {@code ge}, {@code rate}, {@code queue}, {@code reorder}) to a model. */
+    /**
+     * Applies one setting ({@code delay}, {@code jitter}, {@code loss}, {@code ge}, {@code gemean},
+     * {@code fades}, {@code rate}, {@code queue}, {@code reorder}, {@code steps}) to a model; the
+     * offsets of {@code steps} count from the model's start (the relay's control line counts them
+     * from the line instead).
+     */
     public static void set(LinkImpairment m, String what, String value) {
         switch (what) {
             case "delay":
@@ -297,6 +314,12 @@ public final class ImpairmentRelay implements AutoCloseable {
                 break;
             case "ge":
                 m.setGilbertElliott(LinkImpairment.GilbertElliott.parse(value));
+                break;
+            case "gemean":
+                m.setGilbertElliott(LinkImpairment.GilbertElliott.parseMean(value));
+                break;
+            case "steps":
+                m.scheduleDelaySteps(LinkImpairment.DelayStep.parseList(value));
                 break;
             case "fades":
                 m.setFades(LinkImpairment.Fades.parse(value));
@@ -418,7 +441,8 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     /**
      * {@code --listen PORT --upstream ADDR:PORT [--delay-ms N] [--jitter-ms N] [--loss-pct N] [--ge P,R,H[,K]]
-     * [--rate-kbps N] [--queue-ms N] [--reorder] [--outage START:DUR]... [--control-port N] [--seed N]
+     * [--gemean LOSS_PCT,BURST_PACKETS] [--fades GOOD_MS,BAD_MS,H[,K]] [--rate-kbps N] [--queue-ms N] [--reorder]
+     * [--steps AT_MS:DELAY_MS[:JITTER_MS],...] [--outage START:DUR]... [--control-port N] [--seed N]
      * [--lifetime-ms N]}; each impairment flag also as {@code --up-...} and {@code --down-...}.
      */
     public static void main(String[] args) throws Exception {
@@ -498,6 +522,8 @@ public final class ImpairmentRelay implements AutoCloseable {
                 case "--jitter-ms" -> "jitter";
                 case "--loss-pct" -> "loss";
                 case "--ge" -> "ge";
+                case "--gemean" -> "gemean";
+                case "--steps" -> "steps";
                 case "--fades" -> "fades";
                 case "--rate-kbps" -> "rate";
                 case "--queue-ms" -> "queue";
@@ -553,8 +579,10 @@ public final class ImpairmentRelay implements AutoCloseable {
 
     private static IllegalArgumentException usage(String why) {
         return new IllegalArgumentException(why + "\nusage: ImpairmentRelay --listen PORT --upstream ADDR:PORT"
-                + " [--[up-|down-]delay-ms N] [--[up-|down-]jitter-ms N] [--[up-|down-]loss-pct N] [--[up-|down-]ge P,R,LOSS_BAD[,LOSS_GOOD]] [--[up-|down-]fades GOOD_MS,BAD_MS,LOSS_BAD[,LOSS_GOOD]]"
+                + " [--[up-|down-]delay-ms N] [--[up-|down-]jitter-ms N] [--[up-|down-]loss-pct N] [--[up-|down-]ge P,R,LOSS_BAD[,LOSS_GOOD]] [--[up-|down-]gemean LOSS_PCT,BURST_PACKETS]"
+                + " [--[up-|down-]fades GOOD_MS,BAD_MS,LOSS_BAD[,LOSS_GOOD]]"
                 + " [--[up-|down-]rate-kbps N] [--[up-|down-]queue-ms N] [--[up-|down-]reorder]"
+                + " [--[up-|down-]steps AT_MS:DELAY_MS[:JITTER_MS],...]"
                 + " [--[up-|down-]outage START:DUR]... [--control-port N] [--seed N] [--lifetime-ms N]");
     }
 }

@@ -1,5 +1,6 @@
 package net.coopwan.lab;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +16,9 @@ import java.util.Random;
  * serialising link with a FIFO of at most {@code queueMs} of backlog: a datagram leaves when the link
  * has sent everything before it, taking {@code (payload + 28) * 8 / rate} (28 = IPv4 + UDP headers);
  * if the backlog at arrival exceeds {@code queueMs} it is tail-dropped. Then delay plus jitter,
- * uniform in [-jitter, +jitter], never before the datagram has left the rate limiter.
+ * uniform in [-jitter, +jitter], never before the datagram has left the rate limiter. Delay and
+ * jitter may change on a schedule ({@link DelayStep}): a step in force when a datagram arrives
+ * applies to it.
  *
  * <p>Reordering: by default release times are kept monotone (a datagram is never released before
  * the one admitted ahead of it), so jitter varies the gaps but never reorders, like a single queue.
@@ -56,9 +59,52 @@ public final class LinkImpairment {
             }
         }
 
+        /**
+         * The model from what a scenario says of it: {@code meanLossPct} of packets lost in bursts of
+         * {@code meanBurstPackets} on average, every packet of BAD lost and none of GOOD
+         * ({@code lossBad} 100, {@code lossGood} 0). A burst is then a run of BAD, so
+         * {@code r = 1 / meanBurstPackets}; the mean loss {@code p / (p + r)} gives
+         * {@code p = r * loss / (1 - loss)}. Refused when a GOOD run would be shorter than a packet
+         * on average ({@code p} above 100 %: the loss is too high for bursts that short).
+         */
+        public static GilbertElliott ofMean(double meanLossPct, double meanBurstPackets) {
+            if (!(meanLossPct >= 0 && meanLossPct < 100)) {
+                throw new IllegalArgumentException("gemean's loss must be 0..100 % (100 excluded), got " + meanLossPct);
+            }
+            if (!(meanBurstPackets >= 1 && meanBurstPackets < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("gemean's mean burst must be at least 1 packet, got " + meanBurstPackets);
+            }
+            double r = 100 / meanBurstPackets;
+            double p = r * meanLossPct / (100 - meanLossPct);
+            if (p > 100) {
+                throw new IllegalArgumentException("gemean: " + meanLossPct + " % loss cannot come in bursts of "
+                        + meanBurstPackets + " packets (at least " + meanLossPct / (100 - meanLossPct)
+                        + " packets wanted)");
+            }
+            return new GilbertElliott(p, r, 100, 0);
+        }
+
+        /** {@code LOSS_PCT,BURST_PACKETS}, e.g. {@code 1,4}: 1 % of packets lost, 4 in a row on average. */
+        public static GilbertElliott parseMean(String s) {
+            String[] f = s.split(",");
+            if (f.length != 2) {
+                throw new IllegalArgumentException("gemean wants LOSS_PCT,BURST_PACKETS, got " + s);
+            }
+            try {
+                return ofMean(Double.parseDouble(f[0]), Double.parseDouble(f[1]));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("gemean wants numbers, got " + s);
+            }
+        }
+
         /** The long-run share of packets lost, in percent. */
         public double meanLossPct() {
             return (p * lossBad + r * lossGood) / (p + r);
+        }
+
+        /** How many packets a BAD state lasts on average ({@code 1/r}): the mean burst when BAD loses all. */
+        public double meanBadPackets() {
+            return 100 / r;
         }
 
         @Override
@@ -94,6 +140,8 @@ public final class LinkImpairment {
     private long rateKbps;
     private double queueMs = 200;
     private boolean reorder;
+    /** Delay steps still to come, in order, with their absolute times in nanos; applied ones are removed. */
+    private final ArrayDeque<PendingStep> steps = new ArrayDeque<>();
     /** Outage windows as absolute [start, end) nanos pairs; expired ones are pruned. */
     private final List<long[]> outages = new ArrayList<>();
     private long linkFreeAt = Long.MIN_VALUE;
@@ -105,6 +153,9 @@ public final class LinkImpairment {
     private long droppedQueue;
     private long droppedOutage;
     private long errors;
+
+    private record PendingStep(long atNanos, DelayStep step) {
+    }
 
     public LinkImpairment(long seed, long startNanos) {
         this.random = new Random(seed);
@@ -153,6 +204,61 @@ public final class LinkImpairment {
         }
     }
 
+    /**
+     * A change of the base delay on a schedule: {@code atMs} after the schedule's origin (the
+     * relay's start for a schedule given at start, the moment it was set for one set at run time)
+     * the delay becomes {@code delayMs} and, when given (not null), the jitter {@code jitterMs}; a
+     * step without a jitter keeps the one in force. It holds for datagrams that arrive from then on;
+     * those admitted before keep their release times, so with reordering off a step down makes the
+     * next datagrams wait behind the earlier ones (a queue draining), never overtake them.
+     */
+    public record DelayStep(long atMs, double delayMs, Double jitterMs) {
+        public DelayStep {
+            if (atMs < 0) {
+                throw new IllegalArgumentException("a step's offset must be >= 0 ms, got " + atMs);
+            }
+            nonNegative(delayMs, "a step's delay");
+            if (jitterMs != null) {
+                nonNegative(jitterMs, "a step's jitter");
+            }
+        }
+
+        /**
+         * {@code AT_MS:DELAY_MS[:JITTER_MS],...} with increasing offsets, e.g.
+         * {@code 10000:60:10,20000:30:5}; {@code off} (or {@code none}) is no steps.
+         */
+        public static List<DelayStep> parseList(String s) {
+            String v = s.strip();
+            if (v.equals("off") || v.equals("none")) {
+                return List.of();
+            }
+            List<DelayStep> steps = new ArrayList<>();
+            for (String one : v.split(",")) {
+                String[] f = one.strip().split(":");
+                if (f.length < 2 || f.length > 3) {
+                    throw new IllegalArgumentException("steps want AT_MS:DELAY_MS[:JITTER_MS],..., got " + s);
+                }
+                DelayStep step;
+                try {
+                    step = new DelayStep(Long.parseLong(f[0]), Double.parseDouble(f[1]),
+                            f.length == 3 ? Double.valueOf(f[2]) : null);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("steps want numbers, got " + s);
+                }
+                if (!steps.isEmpty() && step.atMs() <= steps.get(steps.size() - 1).atMs()) {
+                    throw new IllegalArgumentException("steps' offsets must increase, got " + s);
+                }
+                steps.add(step);
+            }
+            return List.copyOf(steps);
+        }
+
+        @Override
+        public String toString() {
+            return atMs + ":" + delayMs + (jitterMs == null ? "" : ":" + jitterMs);
+        }
+    }
+
     /** Counters of one direction; {@code received = forwarded + dropped* + errors + queued}. */
     public record Stats(long received, long forwarded, long droppedLoss, long droppedQueue, long droppedOutage,
                         long errors, long queued) {
@@ -168,6 +274,7 @@ public final class LinkImpairment {
     /** Release time in nanos (same clock as nowNanos), or one of the negative DROP_ reasons. */
     public synchronized long admit(long nowNanos, int payloadBytes) {
         received++;
+        applySteps(nowNanos);
         if (inOutage(nowNanos)) {
             droppedOutage++;
             return DROP_OUTAGE;
@@ -257,6 +364,29 @@ public final class LinkImpairment {
         outages.add(new long[] {nowNanos, nowNanos + durationMs * MS});
     }
 
+    /** Delay steps with offsets from the relay's start, in place of those still to come. */
+    public synchronized void scheduleDelaySteps(List<DelayStep> v) {
+        setDelaySteps(startNanos, v);
+    }
+
+    /** Delay steps with offsets from {@code originNanos} (now, at run time), in place of those still to come. */
+    public synchronized void setDelaySteps(long originNanos, List<DelayStep> v) {
+        steps.clear();
+        for (DelayStep step : v) {
+            steps.add(new PendingStep(originNanos + step.atMs() * MS, step));
+        }
+    }
+
+    private void applySteps(long nowNanos) {
+        while (!steps.isEmpty() && nowNanos - steps.peekFirst().atNanos() >= 0) {
+            DelayStep step = steps.pollFirst().step();
+            delayMs = step.delayMs();
+            if (step.jitterMs() != null) {
+                jitterMs = step.jitterMs();
+            }
+        }
+    }
+
     public synchronized void setDelayMs(double v) {
         delayMs = nonNegative(v, "delay");
     }
@@ -330,6 +460,7 @@ public final class LinkImpairment {
         queueMs = 200;
         reorder = false;
         outages.clear();
+        steps.clear();
         linkFreeAt = Long.MIN_VALUE;
         lastRelease = Long.MIN_VALUE;
         received = forwarded = droppedLoss = droppedQueue = droppedOutage = errors = 0;
@@ -345,7 +476,7 @@ public final class LinkImpairment {
 
     public synchronized String settings() {
         return "delay=" + delayMs + " jitter=" + jitterMs + " loss=" + (fades != null ? "fades:" + fades : ge != null ? "ge:" + ge : lossPct) + " rate=" + rateKbps
-                + " queue=" + queueMs + " reorder=" + reorder + " outages=" + outages.size();
+                + " queue=" + queueMs + " reorder=" + reorder + " outages=" + outages.size() + " steps=" + steps.size();
     }
 
     private static double nonNegative(double v, String what) {

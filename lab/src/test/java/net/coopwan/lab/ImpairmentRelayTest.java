@@ -196,4 +196,41 @@ class ImpairmentRelayTest {
         relay.command("reset");
         assertEquals(10, roundTrips(10, 1), "still relaying");
     }
+
+    @Test
+    void burstyLossAndDelayStepsPerDirectionFromFlagsAndControlLines() throws Exception {
+        relay("--up-gemean", "1,4", "--down-ge", "1,30,100", "--down-steps", "60000:40:5,120000:20");
+        String show = relay.command("show");
+        String up = show.substring(0, show.indexOf(" | "));
+        String down = show.substring(show.indexOf(" | "));
+        assertTrue(up.contains("loss=ge:" + LinkImpairment.GilbertElliott.ofMean(1, 4)) && up.endsWith("steps=0"), show);
+        assertTrue(down.contains("loss=ge:1.0,30.0,100.0,0.0") && down.endsWith("steps=2"), show);
+        assertEquals("ok", relay.command("set down gemean 5,2"));
+        assertEquals("ok", relay.command("set up steps 1000:50:5"));
+        assertEquals("ok", relay.command("set down steps off"));
+        show = relay.command("show");
+        assertTrue(show.contains("| down delay=0.0 jitter=0.0 loss=ge:" + LinkImpairment.GilbertElliott.ofMean(5, 2)), show);
+        assertTrue(show.contains("steps=1 |") && show.endsWith("steps=0"), show);
+        assertTrue(relay.command("set down gemean 80,1").startsWith("error gemean"));
+        assertTrue(relay.command("set both steps 2000:1,1000:2").startsWith("error steps' offsets must increase"));
+        assertTrue(show.equals(relay.command("show")), "a refused line changes nothing");
+        assertThrows(IllegalArgumentException.class, () -> ImpairmentRelay.Options.parse(new String[] {"--listen", "0",
+            "--upstream", "127.0.0.1:9", "--up-steps", "10:x"}).create());
+    }
+
+    @Test
+    void aDelayStepSetAtRunTimeCountsFromTheControlLine() throws Exception {
+        relay();
+        Thread.sleep(1000);
+        // from the relay's start this step would be due 100 ms ago; from the line it is 900 ms away
+        assertEquals("ok", relay.command("set up steps 900:150"));
+        assertEquals(1, roundTrips(1, 0));
+        assertTrue(relay.command("show").startsWith("up delay=0.0 "), relay.command("show"));
+        Thread.sleep(1000);
+        long t = System.nanoTime();
+        assertEquals(1, roundTrips(1, 0));
+        long rttMs = (System.nanoTime() - t) / 1_000_000;
+        assertTrue(rttMs >= 150, "round trip after the step " + rttMs + " ms");
+        assertTrue(relay.command("show").startsWith("up delay=150.0 "), relay.command("show"));
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The per-direction model, driven by nowNanos: exact outcomes, no sleeping. */
@@ -233,5 +234,162 @@ class LinkImpairmentTest {
         }
         assertThrows(IllegalArgumentException.class, () -> LinkImpairment.Fades.parse("0,50,100"));
         assertThrows(IllegalArgumentException.class, () -> LinkImpairment.Fades.parse("450,50"));
+    }
+
+    /** Loss runs of a model over n packets one ms apart: {lost, bursts}. */
+    private static long[] lossRuns(LinkImpairment m, int n) {
+        long lost = 0;
+        long bursts = 0;
+        boolean previous = false;
+        for (int i = 0; i < n; i++) {
+            boolean l = m.admit(T0 + i * MS, 100) == LinkImpairment.DROP_LOSS;
+            lost += l ? 1 : 0;
+            bursts += l && !previous ? 1 : 0;
+            previous = l;
+        }
+        return new long[] {lost, bursts};
+    }
+
+    @Test
+    void gemeanComputesPAndRFromTheMeanLossAndBurst() {
+        LinkImpairment.GilbertElliott ge = LinkImpairment.GilbertElliott.parseMean("1,4");
+        assertEquals(25.0, ge.r(), 1e-9);
+        assertEquals(25.0 / 99, ge.p(), 1e-9);
+        assertEquals(100.0, ge.lossBad(), 0);
+        assertEquals(0.0, ge.lossGood(), 0);
+        assertEquals(1.0, ge.meanLossPct(), 1e-9);
+        assertEquals(4.0, ge.meanBadPackets(), 1e-9);
+        assertEquals(0.0, LinkImpairment.GilbertElliott.parseMean("0,3").meanLossPct(), 0);
+        // 50 % in bursts of 1: BAD and GOOD alternate (p = r = 100 %)
+        assertEquals(100.0, LinkImpairment.GilbertElliott.parseMean("50,1").p(), 1e-9);
+        for (String bad : new String[] {"1", "1,4,100", "a,4", "1,0.5", "100,4", "-1,4", "80,1", "1,nan"}) {
+            assertThrows(IllegalArgumentException.class, () -> LinkImpairment.GilbertElliott.parseMean(bad), bad);
+        }
+        LinkImpairment m = new LinkImpairment(3, T0);
+        ImpairmentRelay.set(m, "gemean", "1,4");
+        assertTrue(m.settings().contains("loss=ge:" + ge), m.settings());
+    }
+
+    @Test
+    void gemeanMeetsItsMeanLossAndBurstLengthInTheLongRun() {
+        double[][] cases = {{1, 4}, {5, 2}, {10, 8}, {0.5, 1.5}};
+        int n = 400_000;
+        long seed = 31;
+        for (double[] c : cases) {
+            LinkImpairment m = new LinkImpairment(seed++, T0);
+            m.setGilbertElliott(LinkImpairment.GilbertElliott.ofMean(c[0], c[1]));
+            long[] runs = lossRuns(m, n);
+            double pct = runs[0] * 100.0 / n;
+            double burst = (double) runs[0] / runs[1];
+            String what = "gemean " + c[0] + "," + c[1] + ": " + pct + " % lost in bursts of " + burst;
+            assertEquals(c[0], pct, c[0] * 0.1, what);
+            assertEquals(c[1], burst, c[1] * 0.1, what);
+        }
+    }
+
+    @Test
+    void delayStepsChangeTheDelayAtTheirTimes() {
+        LinkImpairment m = new LinkImpairment(1, T0);
+        m.setDelayMs(30);
+        m.scheduleDelaySteps(LinkImpairment.DelayStep.parseList("10000:60,20000:30"));
+        assertTrue(m.settings().endsWith("steps=2"), m.settings());
+        assertEquals(T0 + 9_999 * MS + 30 * MS, m.admit(T0 + 9_999 * MS, 100), "before the first step");
+        assertEquals(T0 + 10_000 * MS + 60 * MS, m.admit(T0 + 10_000 * MS, 100), "at the first step");
+        assertEquals(T0 + 19_999 * MS + 60 * MS, m.admit(T0 + 19_999 * MS, 100), "before the second");
+        assertTrue(m.settings().startsWith("delay=60.0 ") && m.settings().endsWith("steps=1"), m.settings());
+        // after the step down the next ones wait behind the last one at 60 ms (19 999 + 60)...
+        long last = T0 + 20_059 * MS;
+        for (int ms = 20_000; ms < 20_029; ms++) {
+            assertEquals(last, m.admit(T0 + ms * MS, 100), "queued behind, at " + ms + " ms");
+        }
+        // ...until 30 ms after the step, then 30 ms again
+        for (int ms = 20_030; ms < 21_000; ms++) {
+            assertEquals(T0 + (ms + 30) * MS, m.admit(T0 + ms * MS, 100), "at " + ms + " ms");
+        }
+        assertTrue(m.settings().startsWith("delay=30.0 ") && m.settings().endsWith("steps=0"), m.settings());
+    }
+
+    /** Per phase [0,10), [10,20), [20,30) s: {min, max} of release - arrival in ms, one datagram per ms. */
+    private static double[][] delaysPerPhase(LinkImpairment m, boolean[] monotone, boolean[] overtook) {
+        double[][] d = {{1e9, -1}, {1e9, -1}, {1e9, -1}};
+        long previous = Long.MIN_VALUE;
+        for (int ms = 0; ms < 30_000; ms++) {
+            long now = T0 + ms * MS;
+            long r = m.admit(now, 100);
+            double delay = (r - now) / (double) MS;
+            double[] p = d[ms / 10_000];
+            p[0] = Math.min(p[0], delay);
+            p[1] = Math.max(p[1], delay);
+            monotone[0] &= r >= previous;
+            overtook[ms / 10_000] |= r < previous;
+            previous = Math.max(previous, r);
+        }
+        return d;
+    }
+
+    @Test
+    void delayStepsChangeTheJitterTooAndReorderOnlyWhenAsked() {
+        // reorder on: the drawn times, 30 +- 0, then 60 +- 10, then 30 +- 5
+        LinkImpairment r = new LinkImpairment(5, T0);
+        r.setDelayMs(30);
+        r.setReorder(true);
+        r.scheduleDelaySteps(LinkImpairment.DelayStep.parseList("10000:60:10,20000:30:5"));
+        boolean[] monotone = {true};
+        boolean[] overtook = new boolean[3];
+        double[][] d = delaysPerPhase(r, monotone, overtook);
+        assertEquals(30.0, d[0][0], 1e-6);
+        assertEquals(30.0, d[0][1], 1e-6);
+        assertTrue(d[1][0] >= 50 && d[1][0] < 50.5 && d[1][1] <= 70 && d[1][1] > 69.5, "60 +- 10: " + d[1][0] + ".." + d[1][1]);
+        assertTrue(d[2][0] >= 25 && d[2][0] < 25.5 && d[2][1] <= 35 && d[2][1] > 34.5, "30 +- 5: " + d[2][0] + ".." + d[2][1]);
+        assertTrue(!overtook[0] && overtook[1] && overtook[2], "jitter of 1 ms apart reorders, and so does the step down");
+        assertTrue(!monotone[0]);
+
+        // reorder off: the same schedule never reorders, not across the step down either
+        LinkImpairment f = new LinkImpairment(5, T0);
+        f.setDelayMs(30);
+        f.scheduleDelaySteps(LinkImpairment.DelayStep.parseList("10000:60:10,20000:30:5"));
+        monotone[0] = true;
+        d = delaysPerPhase(f, monotone, new boolean[3]);
+        assertTrue(monotone[0], "release times monotone");
+        assertTrue(d[1][0] >= 50 && d[1][1] <= 70, "60 +- 10 held back only by the ones before: " + d[1][0] + ".." + d[1][1]);
+        // across the step down a datagram waits at most what was ahead of it (up to 70 ms drawn)
+        assertTrue(d[2][0] >= 25 && d[2][1] <= 70, d[2][0] + ".." + d[2][1]);
+    }
+
+    @Test
+    void stepsWithoutJitterKeepItAndRunTimeStepsCountFromTheirOrigin() {
+        LinkImpairment m = new LinkImpairment(9, T0);
+        m.setDelayMs(10);
+        m.setJitterMs(4);
+        m.setReorder(true);
+        long origin = T0 + 7_000 * MS;
+        m.scheduleDelaySteps(LinkImpairment.DelayStep.parseList("1000:500"));
+        m.setDelaySteps(origin, LinkImpairment.DelayStep.parseList("1000:100"));
+        assertTrue(m.settings().endsWith("steps=1"), "the new schedule replaced the one to come: " + m.settings());
+        for (int ms = 0; ms < 3000; ms++) {
+            long now = origin + ms * MS;
+            double delay = (m.admit(now, 100) - now) / (double) MS;
+            double base = ms < 1000 ? 10 : 100;
+            assertTrue(delay >= base - 4 && delay <= base + 4, "at " + ms + " ms after the origin: " + delay);
+        }
+        assertTrue(m.settings().startsWith("delay=100.0 jitter=4.0 "), m.settings());
+        m.scheduleDelaySteps(LinkImpairment.DelayStep.parseList("99000:1"));
+        m.reset();
+        assertTrue(m.settings().endsWith("steps=0"), m.settings());
+        assertEquals(List.of(), LinkImpairment.DelayStep.parseList("off"));
+        ImpairmentRelay.set(m, "steps", "20000:7:1");
+        assertEquals(T0, m.admit(T0 + 19_999 * MS, 100) - 19_999 * MS, "set() counts from the model's start");
+        long r = m.admit(T0 + 20_000 * MS, 100) - T0 - 20_000 * MS;
+        assertTrue(r >= 6 * MS && r <= 8 * MS, "7 +- 1 ms from 20 s after the start: " + r);
+    }
+
+    @Test
+    void badStepsAreRefused() {
+        for (String bad : new String[] {"", "10", "10:5:1:1", "a:5", "10:x", "-1:5", "10:-5", "10:5:-1", "10:5,10:6",
+            "20:5,10:6", "10:5,,20:6"}) {
+            assertThrows(IllegalArgumentException.class, () -> LinkImpairment.DelayStep.parseList(bad), "'" + bad + "'");
+        }
+        assertEquals(List.of(new LinkImpairment.DelayStep(10000, 60, 10.0), new LinkImpairment.DelayStep(20000, 30, null)),
+                LinkImpairment.DelayStep.parseList("10000:60:10, 20000:30"));
     }
 }

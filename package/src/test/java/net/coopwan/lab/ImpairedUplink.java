@@ -43,7 +43,9 @@ final class ImpairedUplink implements AutoCloseable {
     /**
      * @param spec settings for both directions, {@code ;}-separated {@code name=value}, names as the
      *             UDP relay's control ({@code delay}, {@code jitter}, {@code loss}, {@code ge},
-     *             {@code rate}, {@code queue}, {@code reorder}), e.g. {@code delay=15;jitter=5;ge=1,25,100};
+     *             {@code gemean}, {@code fades}, {@code rate}, {@code queue}, {@code reorder},
+     *             {@code steps}, whose offsets count from here), e.g.
+     *             {@code delay=15;jitter=5;ge=1,25,100} or {@code delay=30;jitter=5;gemean=1,4;steps=10000:60:10};
      *             {@code up.NAME} or {@code down.NAME} for one direction
      */
     ImpairedUplink(NeighbourLab lab, String spec, long seed) throws IOException {
