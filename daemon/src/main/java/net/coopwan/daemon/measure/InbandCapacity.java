@@ -221,14 +221,16 @@ public final class InbandCapacity {
      * The link is usable again after being down (or the session restarted): its open window
      * spans the outage and is dropped; an estimate of 0 (a round measured it while it died, or
      * it never had one) becomes its last good estimate, else {@code fallbackBps}, else the
-     * smallest of the others.
+     * smallest of the others. While every other estimate is 0 too (before the first round when
+     * the nominal rates are not all known: the weights are equal and not from here) nothing is
+     * restored, or this link alone would get weight.
      *
      * @return the new estimates when the link's estimate changed, else null
      */
     public synchronized double[] onReturn(int link, double fallbackBps) {
         windowStart[link] = Long.MIN_VALUE;
         fresh[link] = false;
-        if (estimate[link] > 0) {
+        if (estimate[link] > 0 || links > 1 && fallback(link, 0, estimate) <= 0) {
             return null;
         }
         double e = lastGood[link] > 0 ? lastGood[link] : fallback(link, fallbackBps, estimate);

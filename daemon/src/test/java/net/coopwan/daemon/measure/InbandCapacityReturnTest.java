@@ -64,6 +64,14 @@ class InbandCapacityReturnTest {
     }
 
     @Test
+    void nothingIsRestoredBeforeAnyEstimateIsInForce() {
+        // nominal rates not all known, no round yet: the weights are equal and not the estimator's
+        InbandCapacity inband = new InbandCapacity(InbandCapacity.Config.DEFAULT, 2);
+        assertNull(inband.onReturn(1, 3e6));
+        assertArrayEquals(new double[] {0, 0}, inband.estimates());
+    }
+
+    @Test
     void aLinkTheRoundMeasuredAtZeroWhileUpStaysAtZero() {
         // W3: a measured 0 means no traffic; only an outage brings the last estimate back
         InbandCapacity inband = new InbandCapacity(InbandCapacity.Config.DEFAULT, 2);
