@@ -34,9 +34,13 @@ import net.coopwan.daemon.tunnel.TunnelHeader;
  * side are shared by the links, and two streams at once would disturb each other's delays.
  *
  * <p>Between rounds, {@link InbandCapacity} refines the estimates from the bond's own traffic
- * (what the concentrator received on a link while its queue never emptied); the timer thread
- * applies that every {@link #INBAND_UPDATE_NANOS}. All estimates are kept in bit/s on the wire
- * (IP and UDP headers included), the unit the links' rates are in.
+ * (what the concentrator received on a loaded link while its queue never emptied); the timer
+ * thread applies that every {@link #INBAND_UPDATE_NANOS}. All estimates are kept in bit/s on the
+ * wire (IP and UDP headers included), the unit the links' rates are in.
+ *
+ * <p>A member down during a round keeps its last estimate, and a member that comes back with
+ * an estimate of 0 gets its last one at the tick it is usable again (or its nominal rate, or an
+ * equal share): its weight is back at once, not at the next round.
  */
 final class AdaptiveWeights implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(AdaptiveWeights.class);
@@ -61,6 +65,8 @@ final class AdaptiveWeights implements Runnable {
     private volatile boolean measuring;
     private long lastInbandUpdate;
     private double[] loggedWeights;
+    /** Timer thread: each member's usability at the last tick, to see it come back. */
+    private boolean[] wasUsable;
     static final long INBAND_UPDATE_NANOS = 500_000_000L;
 
     AdaptiveWeights(BondDataPath path, BondDataPath.Settings settings) {
@@ -130,6 +136,7 @@ final class AdaptiveWeights implements Runnable {
             inband.discard();
             return;
         }
+        restoreReturned();
         if (nowNanos - lastInbandUpdate < INBAND_UPDATE_NANOS) {
             return;
         }
@@ -162,6 +169,47 @@ final class AdaptiveWeights implements Runnable {
             }
             LOG.info("bond {}: weights {} (in-band: {} on the wire)", settings.bond(), Arrays.toString(round(weights)), sb);
         }
+    }
+
+    /**
+     * Timer thread, every tick: a member usable again after an outage (or a new session) gets
+     * its share at once, not at the next round: {@link InbandCapacity#onReturn} gives an
+     * estimate of 0 its last good one (else the nominal rate, else an equal share), and the
+     * weights go to the scheduler in this tick. Not while a round runs: its result decides, and
+     * it keeps the last estimate of a member it could not measure; the return is seen after it.
+     */
+    private void restoreReturned() {
+        int n = settings.members().size();
+        if (wasUsable == null || wasUsable.length != n) {
+            wasUsable = new boolean[n];
+        }
+        double[] restored = null;
+        for (int i = 0; i < n; i++) {
+            boolean usable = path.scheduler().usable(i);
+            if (usable && !wasUsable[i]) {
+                double[] e = inband.onReturn(i, nominalBps(i));
+                if (e != null) {
+                    restored = e;
+                    LOG.info("bond {}: member {} back with weight from {} kbit/s, its last estimate", settings.bond(),
+                            settings.members().get(i).uplink(), Math.round(e[i] / 1000));
+                }
+            }
+            wasUsable[i] = usable;
+        }
+        if (restored != null) {
+            BondWeights w = BondWeights.fromAvailable(restored);
+            if (w.usable()) {
+                path.scheduler().setWeights(w.toArray());
+                loggedWeights = w.toArray();
+                path.weightsChanged();
+            }
+        }
+    }
+
+    /** The member's nominal up rate (bit/s on the wire), 0 when not configured. */
+    private double nominalBps(int i) {
+        long kbps = settings.members().get(i).upKbps();
+        return kbps > 0 ? kbps * 1000.0 : 0;
     }
 
     private static double[] scale(double[] v, double f) {
@@ -276,12 +324,14 @@ final class AdaptiveWeights implements Runnable {
         SlopsStreamConfig sc = new SlopsStreamConfig(config.packets(), 8L * config.packetBytes(), 512, 0.2);
         long t0 = System.nanoTime();
         int streams = 0;
+        boolean[] abandoned = new boolean[n];
         measuring = true;
         inband.discard();
         try {
             for (int i = 0; i < n && running; i++) {
                 while (running && !round.isFinished(i)) {
                     if (!path.scheduler().usable(i)) {
+                        abandoned[i] = true;
                         round.abandon(i);
                         break;
                     }
@@ -296,17 +346,30 @@ final class AdaptiveWeights implements Runnable {
         }
         if (round.isComplete()) {
             double[] a = new double[n];
-            StringBuilder sb = new StringBuilder();
+            // A member down during the round (abandoned, or measured 0 and down at its end: that 0 is the outage's)
+            // keeps its last estimate, so it has its share the moment it is back; issue 18 saw it
+            // at weight 0 until the next round, 5 minutes later.
+            boolean[] measuredByRound = new boolean[n];
+            double[] nominal = new double[n];
+            boolean anyMeasured = false;
             for (int i = 0; i < n; i++) {
                 a[i] = round.availableBps(i);
-                sb.append(i == 0 ? "" : ", ").append(settings.members().get(i).uplink()).append(' ')
-                        .append(Math.round(a[i] / 1000)).append(" kbit/s");
+                measuredByRound[i] = !abandoned[i] && (a[i] > 0 || path.scheduler().usable(i));
+                anyMeasured |= measuredByRound[i] && a[i] > 0;
+                nominal[i] = nominalBps(i);
             }
-            BondWeights w = round.result();
-            inband.reset(onTheWire(a), ceilings(a));
+            double[] inForce = inband.resetFromRound(onTheWire(a), ceilings(a), measuredByRound, nominal);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                sb.append(i == 0 ? "" : ", ").append(settings.members().get(i).uplink()).append(' ')
+                        .append(measuredByRound[i] ? Math.round(a[i] / 1000) + " kbit/s"
+                                : "down, kept " + Math.round(inForce[i] / 1000) + " kbit/s on the wire");
+            }
+            BondWeights w = BondWeights.fromAvailable(inForce);
             apply(w, "SLoPS: " + sb + "; " + streams + " streams in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             path.weightsChanged();
-            return w.usable();
+            // nothing measured (every member down): kept weights are no measurement, retry soon
+            return w.usable() && anyMeasured;
         }
         return false;
     }

@@ -238,6 +238,14 @@ public final class LinkHealth {
     /**
      * The queue the last echoed probe met: its RTT minus the smallest RTT of the last 30-60 s, or
      * -1 before the first echo. Owner thread.
+     *
+     * <p>Why 30-60 s: the base must follow a route change that raises the delay for good, or that
+     * change reads as a standing queue forever and a loaded link's in-band estimate is cut towards
+     * what it carries; here it is followed within a minute. BBR's 10 s relies on the sender
+     * draining its queue now and then (ProbeRTT) to see the base again, which a bond cannot make
+     * its users' traffic do; LEDBAT's 10 minutes would misread a route change for 10 minutes. A
+     * queue that stands for longer than the window becomes the base: no window is then saturated
+     * and the estimates hold, the safe side.
      */
     public long queueDelayNanos() {
         return lastRttNanos < 0 ? -1 : lastRttNanos - Math.min(minRttNanos, minRttPreviousNanos);

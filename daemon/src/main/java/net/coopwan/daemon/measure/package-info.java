@@ -41,6 +41,27 @@
  * volatile write (W6), optionally adding each link's own goodput to its A (S10: probing a loaded
  * link measures only what is left).
  *
+ * <h2>In-band capacity</h2>
+ * {@link net.coopwan.daemon.measure.InbandCapacity} refines the estimates between rounds from
+ * the bond's own traffic: a window of 500 ms of keep-alive echoes in which the link's queue never
+ * emptied delivered exactly its capacity. Its rules (issue 18, each explained where it is coded):
+ * <ul>
+ *   <li>Saturated means even the window's smallest queue sample (RTT minus base RTT) is at least
+ *       max(8 ms, 3 x the link's RTT jitter): jitter lifts some samples, a standing queue all of
+ *       them. The jitter is measured from successive RTTs (both directions), not taken from the
+ *       one-way jitter of {@link net.coopwan.daemon.measure.LinkHealth}, which sees the way down
+ *       only. A queue still growing from empty is counted from the window in which it stands.</li>
+ *   <li>The base RTT is {@link net.coopwan.daemon.measure.LinkHealth#queueDelayNanos()}'s: the
+ *       smallest RTT of the last 30-60 s, so a route change that raises the delay for good reads
+ *       as a queue for a minute at most.</li>
+ *   <li>Only loaded windows count (20 % of the estimate and 64 kbit/s delivered): keep-alives
+ *       alone, an idle bond or a queue on the way down never move an estimate.</li>
+ *   <li>No window spans a silence of half a window; a member down during a round keeps its last
+ *       estimate, and one that comes back with 0 gets it again at once.</li>
+ * </ul>
+ * {@link net.coopwan.daemon.measure.InbandCapacity.Config#jitterAware()} and the load gates can be
+ * turned off for ablation; everything else has no switch.
+ *
  * <h2>Defaults</h2>
  * The seed gives no K, L, T, w or period. Ours, each explained where it is declared: K = 100,
  * L = 8000 bits, LOST above 20 % missing ({@link net.coopwan.daemon.measure.SlopsStreamConfig});
