@@ -68,10 +68,6 @@ final class TunnelPeer {
     private volatile Sending sending;
     private final ReorderBuffer reorder;
     private final Frame reply = new Frame();
-    private final DelaySpread spread;
-    private final long minReorderWaitNanos;
-    /** Longest reorder wait the spread may ask for: about Linux's minimum RTO, so a real loss is not held longer. */
-    static final long MAX_REORDER_WAIT_NANOS = 200_000_000L;
     private volatile TunnelSession session;
     private final PacketSink tunSink;
     /** Duplication of LC packets (issue 17), or null: then LC_COPY is ignored and nothing is LC. */
@@ -91,8 +87,6 @@ final class TunnelPeer {
         this.extension = extension;
         this.reorder = new ReorderBuffer(reorderConfig, tunSink, true);
         this.tunSink = tunSink;
-        this.minReorderWaitNanos = reorderConfig.maxWaitNanos();
-        this.spread = new DelaySpread(links, 1_000_000_000L);
     }
 
     TunnelSession session() {
@@ -234,7 +228,6 @@ final class TunnelPeer {
         counters.received(link, f.length());
         PacketType type = TunnelHeader.type(b, 0);
         int owd = micros(nowNanos) - TunnelHeader.sendMicros(b, 0);
-        spread.sample(link, owd, nowNanos);
         extension.onHeard(link, type, owd, nowNanos);
         switch (type) {
             case DATA -> {
@@ -243,7 +236,8 @@ final class TunnelPeer {
                     drops.count(TunnelDrop.NOT_ALLOWED);
                     return true;
                 }
-                reorder.offer(TunnelHeader.bucket(b, 0), TunnelHeader.flowSeq(b, 0), f.payload(len), nowNanos);
+                // the link and its delay sample set how long a gap behind this packet is waited for
+                reorder.offer(TunnelHeader.bucket(b, 0), TunnelHeader.flowSeq(b, 0), f.payload(len), link, owd, nowNanos);
             }
             case PROBE -> {
                 long pn = TunnelHeader.packetNumber(b, 0);
@@ -306,26 +300,14 @@ final class TunnelPeer {
         return bytes < 0 || datagrams < 0 ? -1 : 8 * (bytes + IP_UDP_HEADERS * datagrams);
     }
 
-    /** Releases held packets whose wait is over; returns the next deadline. Receiver thread only. */
+    /**
+     * Releases held packets whose wait is over; returns the next deadline. Receiver thread only.
+     * How long a gap waits is the reorder buffer's own: from the links' delays measured on the
+     * data packets, at most the configured reorder wait ({@link ReorderBuffer}).
+     */
     long pollReorder(long nowNanos) {
-        adaptReorderWait(nowNanos);
         reorder.poll(nowNanos);
         return reorder.nextDeadlineNanos();
-    }
-
-    /**
-     * The reorder wait follows the delay spread between links: the configured wait, or the
-     * spread plus a quarter and 5 ms when that is longer, at most {@link #MAX_REORDER_WAIT_NANOS}.
-     */
-    private void adaptReorderWait(long nowNanos) {
-        long s = spread.spreadMicros(nowNanos) * 1000;
-        long want = Math.min(MAX_REORDER_WAIT_NANOS, Math.max(minReorderWaitNanos, s + s / 4 + 5_000_000L));
-        if (s == 0) {
-            want = minReorderWaitNanos;
-        }
-        if (want != reorder.maxWaitNanos()) {
-            reorder.maxWaitNanos(want);
-        }
     }
 
     ReorderBuffer reorder() {

@@ -58,4 +58,36 @@ class ZeroAllocationTest {
             }
         }
     }
+
+    /** The same with link and delay samples: the adaptive wait (estimates, wait classes) allocates nothing. */
+    @Test
+    void adaptivePathAllocatesNothing() {
+        com.sun.management.ThreadMXBean bean = bean();
+        assumeTrue(bean != null);
+        ByteBuffer p = ByteBuffer.allocate(200);
+        ReorderBuffer rb = new ReorderBuffer(ReorderBuffer.Config.defaults(), q -> sink += q.remaining(), true);
+        long now = 0;
+        int[] seq = new int[64];
+        for (int round = 0; round < 2; round++) {
+            long before = bean.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200_000; i++) {
+                int b = i & 63;
+                int link = (i >> 6) & 3;
+                int s = seq[b]++;
+                int pattern = (i >> 6) & 15;
+                int send = pattern == 4 ? s + 1 : pattern == 5 ? s - 1 : pattern == 9 ? s + 1 : s;
+                now += 20_000;
+                rb.offer(b, send, p, link, 1_000_000 + link * 7_000 + (i % 13) * 100, now);
+                if ((i & 255) == 0) {
+                    rb.poll(now + ReorderBuffer.DEFAULT_MAX_WAIT_NANOS);
+                    sink += rb.nextDeadlineNanos() + rb.waitNanos(now);
+                }
+            }
+            long used = bean.getCurrentThreadAllocatedBytes() - before;
+            if (round == 1) {
+                assertTrue(used < 1024, "allocated " + used + " bytes for 200,000 packets (" + sink + ")");
+                assertTrue(rb.reordered() > 0 && rb.gapsSkipped() > 0);
+            }
+        }
+    }
 }
