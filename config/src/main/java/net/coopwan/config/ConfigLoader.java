@@ -99,7 +99,7 @@ import net.coopwan.config.uci.UciSection;
  * config dataplane          at most one
  *   keepalive_ms    20-10000                                   50
  *   dead_after_ms   60-60000, more than keepalive_ms           500
- *   reorder_wait_ms 0-1000                                     30
+ *   reorder_wait_ms 0-1000 (the ceiling of a measured wait)    150
  *   slops_period_s  0 = never, else 10-86400                  300
  *   slops_precision_kbps 1-1000000                             100
  *   slops_packets   10-10000                                   100

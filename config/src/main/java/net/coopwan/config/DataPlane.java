@@ -17,7 +17,7 @@ package net.coopwan.config;
 public record DataPlane(int keepaliveMs, int deadAfterMs, int reorderWaitMs, int slopsPeriodSeconds,
         long slopsPrecisionKbps, int slopsPackets, int slopsPacketBytes) {
 
-    private static final DataPlane DEFAULTS = new DataPlane(50, 500, 30, 300, 100, 100, 1000);
+    private static final DataPlane DEFAULTS = new DataPlane(50, 500, 150, 300, 100, 100, 1000);
 
     /** The values documented in {@code coopwan.default}. */
     public static DataPlane defaults() {

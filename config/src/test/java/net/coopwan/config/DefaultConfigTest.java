@@ -55,7 +55,7 @@ class DefaultConfigTest {
         assertEquals(null, c.concentrator());
         assertEquals(List.of(), c.clients());
         assertEquals(DataPlane.defaults(), c.dataPlane());
-        assertEquals(new DataPlane(50, 500, 30, 300, 100, 100, 1000), c.dataPlane());
+        assertEquals(new DataPlane(50, 500, 150, 300, 100, 100, 1000), c.dataPlane());
     }
 
     /**

@@ -467,7 +467,7 @@ class TunnelConfigTest {
         assertEquals(new Concentrator("::", 4791, "cwc0", "100.64.100.1", 24, "eth0"), c.concentrator());
         assertEquals(List.of(new TunnelClient("home1", KEY, "100.64.100.2"), new TunnelClient("home2", KEY2, "100.64.100.3")),
                 c.clients());
-        assertEquals(new DataPlane(50, 500, 30, 0, 100, 100, 1000), c.dataPlane());
+        assertEquals(new DataPlane(50, 500, 150, 0, 100, 100, 1000), c.dataPlane());
 
         // Edited as a front-end would: only the changed lines change, the result loads.
         UciDocument edited = doc.withOption("bond0", "concentrator", "198.18.0.1:4791")
