@@ -104,6 +104,7 @@ import net.coopwan.config.uci.UciSection;
  *   slops_precision_kbps 1-1000000                             100
  *   slops_packets   10-10000                                   100
  *   slops_packet_bytes 64-1400                                 1000
+ *   list disable    earliest_arrival | adaptive_reorder | inband_jitter | loss_recovery  none
  * config failover           at most one (docs/emergency.md): emergency failover
  *   enabled         boolean: ask the neighbour for help         1
  *   uplink          uplink section watched for failure          the first uplink
@@ -817,7 +818,15 @@ public final class ConfigLoader {
             long precision = r.number("slops_precision_kbps", 1, 1_000_000, d.slopsPrecisionKbps());
             int packets = (int) r.number("slops_packets", 10, 10_000, d.slopsPackets());
             int bytes = (int) r.number("slops_packet_bytes", 64, 1400, d.slopsPacketBytes());
-            return new DataPlane(keepalive, dead, reorder, period, precision, packets, bytes);
+            java.util.Set<String> disabled = new java.util.TreeSet<>();
+            for (String m : r.section().list("disable")) {
+                if (!DataPlane.MECHANISMS.contains(m)) {
+                    throw r.error("disable", "names a mechanism to switch off, one of " + String.join(", ", DataPlane.MECHANISMS)
+                            + "; got '" + m + "'");
+                }
+                disabled.add(m);
+            }
+            return new DataPlane(keepalive, dead, reorder, period, precision, packets, bytes, disabled);
         }
 
         /** The role needs its section; clients must fit the concentrator's network, once each. */

@@ -13,9 +13,45 @@ package net.coopwan.config;
  * @param slopsPrecisionKbps w: the SLoPS bisection stops when its range is this narrow, kbit/s
  * @param slopsPackets       K: packets per SLoPS stream, 10-10000
  * @param slopsPacketBytes   L/8: bytes per SLoPS packet, 64-1400
+ * @param disabled           the real-link mechanisms switched off ({@code list disable}), each one of
+ *                           {@link #MECHANISMS}: for a benchmark that shows what each is worth, or an
+ *                           admin who wants one off; none by default
  */
 public record DataPlane(int keepaliveMs, int deadAfterMs, int reorderWaitMs, int slopsPeriodSeconds,
-        long slopsPrecisionKbps, int slopsPackets, int slopsPacketBytes) {
+        long slopsPrecisionKbps, int slopsPackets, int slopsPacketBytes, java.util.Set<String> disabled) {
+
+    /**
+     * The mechanisms a bond uses on links of different delay, jitter and loss, by the name
+     * {@code list disable} gives them: the scheduler's earliest arrival, the reorder wait measured
+     * from the links' delays, the in-band estimator's jitter and load rules, and the
+     * re-sending of what a link lost.
+     */
+    public static final java.util.List<String> MECHANISMS = java.util.List.of("earliest_arrival", "adaptive_reorder",
+            "inband_jitter", "loss_recovery");
+
+    public DataPlane {
+        disabled = java.util.Set.copyOf(disabled);
+        for (String d : disabled) {
+            if (!MECHANISMS.contains(d)) {
+                throw new IllegalArgumentException("unknown mechanism " + d + ", not one of " + MECHANISMS);
+            }
+        }
+    }
+
+    /** Every mechanism on. */
+    public DataPlane(int keepaliveMs, int deadAfterMs, int reorderWaitMs, int slopsPeriodSeconds, long slopsPrecisionKbps,
+            int slopsPackets, int slopsPacketBytes) {
+        this(keepaliveMs, deadAfterMs, reorderWaitMs, slopsPeriodSeconds, slopsPrecisionKbps, slopsPackets, slopsPacketBytes,
+                java.util.Set.of());
+    }
+
+    /** Whether {@code mechanism} (one of {@link #MECHANISMS}) is on. */
+    public boolean enabled(String mechanism) {
+        if (!MECHANISMS.contains(mechanism)) {
+            throw new IllegalArgumentException("unknown mechanism " + mechanism);
+        }
+        return !disabled.contains(mechanism);
+    }
 
     private static final DataPlane DEFAULTS = new DataPlane(50, 500, 150, 300, 100, 100, 1000);
 

@@ -485,4 +485,18 @@ class TunnelConfigTest {
         assertEquals(edited.text(), Files.readString(f));
         assertEquals(back, ConfigLoader.load(UciDocument.parse(Files.readString(f), f)));
     }
+
+    @Test
+    void dataPlaneMechanismsAreSwitchedOffByName() throws ConfigException {
+        DataPlane d = load(append("config dataplane 'dataplane'", "\tlist disable 'loss_recovery'",
+                "\tlist disable 'earliest_arrival'")).dataPlane();
+        assertEquals(java.util.Set.of("loss_recovery", "earliest_arrival"), d.disabled());
+        assertFalse(d.enabled("loss_recovery"));
+        assertTrue(d.enabled("adaptive_reorder"));
+        assertTrue(DataPlane.defaults().disabled().isEmpty());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(append("config dataplane 'dataplane'", "\tlist disable 'reorder'")));
+        assertTrue(e.getMessage().contains("disable") && e.getMessage().endsWith(
+                "one of earliest_arrival, adaptive_reorder, inband_jitter, loss_recovery; got 'reorder'"), e.getMessage());
+    }
 }

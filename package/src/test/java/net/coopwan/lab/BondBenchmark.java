@@ -217,29 +217,11 @@ public final class BondBenchmark {
     private BondLab startBond(Lab lab, String name, String mode, long[] up, String dataplane, int... members)
             throws IOException, InterruptedException {
         Path d = work.resolve(String.format("%02d-%s", ++tag, name.replaceAll("[^A-Za-z0-9+-]", "_")));
-        Files.createDirectories(d);
-        BondLab b = new BondLab(lab, d);
-        boolean ok = false;
-        try {
-            b.startConcentrator(dataplane);
-            b.startRouter(mode, up, dataplane, members);
-            if (!b.awaitMembersUp(members.length, Duration.ofSeconds(30))) {
-                throw new IllegalStateException("bond members not up within 30 s; logs in " + d);
-            }
-            b.routeLanIntoBond();
-            lab.ping(Lab.LAN, Lab.SERVER_ADDRESS).orThrow();
-            ok = true;
-            return b;
-        } finally {
-            if (!ok) {
-                stopBond(b);
-            }
-        }
+        return BondBenchmarkTools.startBond(lab, d, mode, up, dataplane, members);
     }
 
     private static void stopBond(BondLab b) {
-        b.close();
-        b.unrouteLan();
+        BondBenchmarkTools.stopBond(b);
     }
 
     // S1, S2, S5: rate-limited goodput, SLoPS estimates and overhead from the same runs

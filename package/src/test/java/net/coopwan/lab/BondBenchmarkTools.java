@@ -56,6 +56,37 @@ final class BondBenchmarkTools {
     private static final Pattern LINK_KBPS = Pattern.compile("wan(\\d+) (\\d+) kbit/s");
 
     /** Runs {@code iperf3 -c server -t seconds -J} in lan (TCP, upstream: lan to server). */
+    /**
+     * A concentrator and a router with a bond of {@code members} in {@code mode}, their logs in
+     * {@code dir}; returns once every member is up and the LAN routes into the bond.
+     */
+    static BondLab startBond(Lab lab, Path dir, String mode, long[] up, String dataplane, int... members)
+            throws java.io.IOException, InterruptedException {
+        java.nio.file.Files.createDirectories(dir);
+        BondLab b = new BondLab(lab, dir);
+        boolean ok = false;
+        try {
+            b.startConcentrator(dataplane);
+            b.startRouter(mode, up, dataplane, members);
+            if (!b.awaitMembersUp(members.length, java.time.Duration.ofSeconds(30))) {
+                throw new IllegalStateException("bond members not up within 30 s; logs in " + dir);
+            }
+            b.routeLanIntoBond();
+            lab.ping(Lab.LAN, Lab.SERVER_ADDRESS).orThrow();
+            ok = true;
+            return b;
+        } finally {
+            if (!ok) {
+                stopBond(b);
+            }
+        }
+    }
+
+    static void stopBond(BondLab b) {
+        b.close();
+        b.unrouteLan();
+    }
+
     static Iperf iperf(Lab lab, int seconds) {
         Result r = lab.exec(Lab.LAN, Duration.ofSeconds(seconds + 25L), "iperf3", "-c", Lab.SERVER_ADDRESS,
                 "-t", Integer.toString(seconds), "-J");

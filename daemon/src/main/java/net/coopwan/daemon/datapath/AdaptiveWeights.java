@@ -74,7 +74,15 @@ final class AdaptiveWeights implements Runnable {
         this.settings = settings;
         this.config = settings.adaptive();
         this.board = new WeightBoard(BondWeights.equal(Math.max(1, settings.members().size())));
-        this.inband = new InbandCapacity(InbandCapacity.Config.DEFAULT, Math.max(1, settings.members().size()));
+        this.inband = new InbandCapacity(inbandConfig(settings.mechanisms().inbandJitter()),
+                Math.max(1, settings.members().size()));
+    }
+
+    /** The estimator's config: its jitter, load and return rules on, or the rules before them (inband_jitter off). */
+    static InbandCapacity.Config inbandConfig(boolean realLinkRules) {
+        InbandCapacity.Config d = InbandCapacity.Config.DEFAULT;
+        return realLinkRules ? d : new InbandCapacity.Config(d.windowNanos(), d.saturatedQueueNanos(), d.gain(),
+                d.probeUpStep(), d.minWindowEchoes(), false, d.minLoadShare(), d.minLoadBps()).withMinLoad(0, 0);
     }
 
     private double rmax(int i) {

@@ -65,8 +65,16 @@ public final class BondDataPath implements AutoCloseable {
 
     /** Everything the data path of one bond needs; built from the configuration by the caller. */
     public record Settings(String bond, Bond.Mode mode, List<Member> members, InetSocketAddress concentrator,
-            String clientId, byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive) {
+            String clientId, byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive,
+            Mechanisms mechanisms) {
+        /** Every real-link mechanism on. */
+        public Settings(String bond, Bond.Mode mode, List<Member> members, InetSocketAddress concentrator, String clientId,
+                byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive) {
+            this(bond, mode, members, concentrator, clientId, psk, health, reorderWaitNanos, adaptive, Mechanisms.ALL_ON);
+        }
+
         public Settings {
+            Objects.requireNonNull(mechanisms, "mechanisms");
             members = List.copyOf(members);
             if (members.size() > TunnelHeader.MAX_LINKS) {
                 throw new IllegalArgumentException("a bond has at most " + TunnelHeader.MAX_LINKS + " members");
@@ -137,7 +145,8 @@ public final class BondDataPath implements AutoCloseable {
         this.sources = new Inet4Address[n];
         this.lastProbe = new long[n];
         this.initiator = new TunnelHandshake.Initiator(settings.clientId(), settings.psk(), new SecureRandom());
-        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS).withMaxWaitNanos(settings.reorderWaitNanos());
+        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS)
+                .withMaxWaitNanos(settings.reorderWaitNanos()).withAdaptive(settings.mechanisms().adaptiveReorder());
         this.peer = new TunnelPeer(Math.max(1, n), scheduler, this::send, rc, this::writeTun, drops, new Extension());
         this.adaptive = settings.mode() == Bond.Mode.ADAPTIVE ? new AdaptiveWeights(this, settings) : null;
         if (adaptive != null) {

@@ -41,7 +41,16 @@ public final class Concentrator implements AutoCloseable {
     }
 
     /** Timers and sizes; see docs/PROTOCOL.md section 4. */
-    public record Settings(InetSocketAddress listen, long deadAfterNanos, long reorderWaitNanos, int mtu) {
+    public record Settings(InetSocketAddress listen, long deadAfterNanos, long reorderWaitNanos, int mtu,
+            Mechanisms mechanisms) {
+        /** Every real-link mechanism on. */
+        public Settings(InetSocketAddress listen, long deadAfterNanos, long reorderWaitNanos, int mtu) {
+            this(listen, deadAfterNanos, reorderWaitNanos, mtu, Mechanisms.ALL_ON);
+        }
+
+        public Settings {
+            java.util.Objects.requireNonNull(mechanisms, "mechanisms");
+        }
     }
 
     private final Settings settings;
@@ -70,7 +79,8 @@ public final class Concentrator implements AutoCloseable {
             channel.close();
             throw new IOException("concentrator: cannot listen on UDP " + settings.listen() + ": " + e.getMessage(), e);
         }
-        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS).withMaxWaitNanos(settings.reorderWaitNanos());
+        ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS)
+                .withMaxWaitNanos(settings.reorderWaitNanos()).withAdaptive(settings.mechanisms().adaptiveReorder());
         for (Client c : clients) {
             ClientSession[] self = new ClientSession[1];
             ClientSession s = new ClientSession(c.name(), c.key(), InnerPacket.ipv4(c.address()), settings.deadAfterNanos(),

@@ -93,7 +93,7 @@ public final class ConcentratorService implements AutoCloseable {
             DataPlane dp = config.dataPlane();
             Concentrator conc = new Concentrator(new Concentrator.Settings(
                     new InetSocketAddress(InetAddress.getByName(c.listen()), c.port()),
-                    dp.deadAfterMs() * 1_000_000L, dp.reorderWaitMs() * 1_000_000L, 1500), tun, clients);
+                    dp.deadAfterMs() * 1_000_000L, dp.reorderWaitMs() * 1_000_000L, 1500, Mechanisms.of(dp)), tun, clients);
             conc.start();
             ok = true;
             LOG.info("concentrator: TUN {} {} for {} client(s), masquerading out of {}", c.device(), cidr,
