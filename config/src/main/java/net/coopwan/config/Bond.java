@@ -11,11 +11,22 @@ import java.util.List;
  * @param members names of {@link Uplink} sections
  * @param tunnel  the far end of the bond's tunnels (one per member, all to one concentrator),
  *                or null while the bond has none configured
+ * @param scheduler how mode adaptive picks each packet's member: {@link Scheduler#EARLIEST} (its
+ *                default) or {@link Scheduler#WRR} (the old behaviour, for comparison); the other
+ *                modes have {@link Scheduler#WRR}
  */
-public record Bond(String name, Mode mode, int mtu, List<String> members, BondTunnel tunnel) {
+public record Bond(String name, Mode mode, int mtu, List<String> members, BondTunnel tunnel, Scheduler scheduler) {
 
     public Bond {
         members = List.copyOf(members);
+        if (scheduler == null) {
+            scheduler = Scheduler.defaultFor(mode);
+        }
+    }
+
+    /** A bond with its mode's default scheduler. */
+    public Bond(String name, Mode mode, int mtu, List<String> members, BondTunnel tunnel) {
+        this(name, mode, mtu, members, tunnel, Scheduler.defaultFor(mode));
     }
 
     /** A bond without a far end yet. */
@@ -43,6 +54,39 @@ public record Bond(String name, Mode mode, int mtu, List<String> members, BondTu
                 }
             }
             throw new IllegalArgumentException("unknown bond mode '" + s + "' (wrr, adaptive, active-backup)");
+        }
+    }
+
+    /**
+     * Option {@code scheduler} of a bond in mode adaptive: {@code earliest} sends each packet on
+     * the member where it is expected to arrive first, within the measured rates (issue 18);
+     * {@code wrr} spreads by the weights alone, as before.
+     */
+    public enum Scheduler {
+        EARLIEST("earliest"), WRR("wrr");
+
+        private final String uciName;
+
+        Scheduler(String uciName) {
+            this.uciName = uciName;
+        }
+
+        public String uciName() {
+            return uciName;
+        }
+
+        /** {@link #EARLIEST} for mode adaptive, the only mode with measured rates; else {@link #WRR}. */
+        public static Scheduler defaultFor(Mode mode) {
+            return mode == Mode.ADAPTIVE ? EARLIEST : WRR;
+        }
+
+        public static Scheduler fromUci(String s) {
+            for (Scheduler m : values()) {
+                if (m.uciName.equals(s)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown bond scheduler '" + s + "' (earliest, wrr)");
         }
     }
 }

@@ -78,6 +78,9 @@ import net.coopwan.config.uci.UciSection;
  * config bond 'NAME'        any number; NAME is the interface name (at most 15 characters),
  *                           not an uplink's device
  *   mode            wrr | adaptive | active-backup             adaptive
+ *   scheduler       earliest | wrr; earliest only with mode    earliest (adaptive), else wrr
+ *                   adaptive (each packet on the member where it arrives first, within the
+ *                   measured rates; wrr: by the weights alone)
  *   mtu             576-9000                                   1400
  *   list member     uplink section names, each once (none: the bond carries nothing yet)
  *   concentrator    ADDRESS:PORT, an IP literal (IPv6 in       '' = no far end yet
@@ -104,7 +107,7 @@ import net.coopwan.config.uci.UciSection;
  *   slops_precision_kbps 1-1000000                             100
  *   slops_packets   10-10000                                   100
  *   slops_packet_bytes 64-1400                                 1000
- *   list disable    earliest_arrival | adaptive_reorder | inband_jitter | loss_recovery  none
+ *   list disable    adaptive_reorder | inband_jitter | loss_recovery              none
  * config failover           at most one (docs/emergency.md): emergency failover
  *   enabled         boolean: ask the neighbour for help         1
  *   uplink          uplink section watched for failure          the first uplink
@@ -726,10 +729,16 @@ public final class ConfigLoader {
                         + s.ref() + "'");
             }
             Bond.Mode mode = Bond.Mode.fromUci(r.oneOf("mode", List.of("wrr", "adaptive", "active-backup"), "adaptive"));
+            Bond.Scheduler scheduler = Bond.Scheduler.fromUci(r.oneOf("scheduler", List.of("earliest", "wrr"),
+                    Bond.Scheduler.defaultFor(mode).uciName()));
+            if (scheduler == Bond.Scheduler.EARLIEST && mode != Bond.Mode.ADAPTIVE) {
+                throw r.error("scheduler", "'earliest' needs mode 'adaptive', the mode that measures the members' rates;"
+                        + " mode '" + mode.uciName() + "' takes scheduler 'wrr' or none");
+            }
             int mtu = (int) r.number("mtu", 576, 9000, 1400);
             // Members are checked once every uplink is known: a bond may come first in the file.
             List<String> members = s.list("member");
-            bonds.add(new Bond(s.ref(), mode, mtu, members, bondTunnel(r)));
+            bonds.add(new Bond(s.ref(), mode, mtu, members, bondTunnel(r), scheduler));
             bondReaders.add(r);
         }
 

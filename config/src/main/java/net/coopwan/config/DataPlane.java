@@ -22,12 +22,12 @@ public record DataPlane(int keepaliveMs, int deadAfterMs, int reorderWaitMs, int
 
     /**
      * The mechanisms a bond uses on links of different delay, jitter and loss, by the name
-     * {@code list disable} gives them: the scheduler's earliest arrival, the reorder wait measured
-     * from the links' delays, the in-band estimator's jitter and load rules, and the
-     * re-sending of what a link lost.
+     * {@code list disable} gives them: the reorder wait measured from the links' delays, the in-band
+     * estimator's jitter and load rules, and the re-sending of what a link lost. (The scheduler's
+     * earliest arrival is the bond's own {@code scheduler} option.)
      */
-    public static final java.util.List<String> MECHANISMS = java.util.List.of("earliest_arrival", "adaptive_reorder",
-            "inband_jitter", "loss_recovery");
+    public static final java.util.List<String> MECHANISMS = java.util.List.of("adaptive_reorder", "inband_jitter",
+            "loss_recovery");
 
     public DataPlane {
         disabled = java.util.Set.copyOf(disabled);

@@ -376,6 +376,29 @@ class ConfigLoaderTest {
                 new Bond("b1", Bond.Mode.ADAPTIVE, 1400, List.of("wan"))), c.bonds());
     }
 
+    /** Option scheduler (issue 18): earliest arrival by default in mode adaptive, wrr for comparison. */
+    @Test
+    void bondScheduler() throws ConfigException {
+        fails(append("config bond 'b0'", "\toption scheduler 'fastest'", "\tlist member 'wan'"),
+                P + "20: option 'scheduler' in section 'b0': must be one of earliest, wrr, got 'fastest'");
+        fails(append("config bond 'b0'", "\toption mode 'wrr'", "\toption scheduler 'earliest'", "\tlist member 'wan'"),
+                P + "21: option 'scheduler' in section 'b0': 'earliest' needs mode 'adaptive', the mode that measures"
+                        + " the members' rates; mode 'wrr' takes scheduler 'wrr' or none");
+        fails(append("config bond 'b0'", "\toption mode 'active-backup'", "\toption scheduler 'earliest'",
+                "\tlist member 'wan'"), P + "21: option 'scheduler' in section 'b0': 'earliest' needs mode 'adaptive',"
+                        + " the mode that measures the members' rates; mode 'active-backup' takes scheduler 'wrr' or none");
+        String text = "config bond 'b0'\n\toption scheduler 'wrr'\n\tlist member 'wan'\n\n"
+                + "config bond 'b1'\n\toption scheduler 'earliest'\n\tlist member 'wan'\n\n"
+                + "config bond 'b2'\n\tlist member 'wan'\n\n"
+                + "config bond 'b3'\n\toption mode 'wrr'\n\toption scheduler 'wrr'\n\tlist member 'wan'\n\n" + BASE;
+        List<Bond> b = load(text).bonds();
+        assertEquals(Bond.Scheduler.WRR, b.get(0).scheduler());
+        assertEquals(Bond.Scheduler.EARLIEST, b.get(1).scheduler());
+        assertEquals(Bond.Scheduler.EARLIEST, b.get(2).scheduler(), "the default in mode adaptive");
+        assertEquals(Bond.Scheduler.WRR, b.get(3).scheduler());
+        assertEquals(b.get(2), new Bond("b2", Bond.Mode.ADAPTIVE, 1400, List.of("wan")));
+    }
+
     // ---- general rules ----
 
     @ParameterizedTest

@@ -174,7 +174,7 @@ class DefaultConfigTest {
                         "slops_period_s", "slops_precision_kbps", "slops_packets", "slops_packet_bytes"),
                 "config concentrator 'concentrator'", List.of("listen", "port", "device", "address", "wan_device"),
                 "config client 'home1'", List.of("key", "address"),
-                "config bond 'bond0'", List.of("mode", "mtu", "member", "member", "concentrator", "client_id", "key",
+                "config bond 'bond0'", List.of("mode", "scheduler", "mtu", "member", "member", "concentrator", "client_id", "key",
                         "address"));
         for (Map.Entry<String, List<String>> e : documented.entrySet()) {
             UciSection s = UciDocument.parse(example(shippedText(), e.getKey()), null).sections().get(0);

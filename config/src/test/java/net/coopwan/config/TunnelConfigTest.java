@@ -489,14 +489,14 @@ class TunnelConfigTest {
     @Test
     void dataPlaneMechanismsAreSwitchedOffByName() throws ConfigException {
         DataPlane d = load(append("config dataplane 'dataplane'", "\tlist disable 'loss_recovery'",
-                "\tlist disable 'earliest_arrival'")).dataPlane();
-        assertEquals(java.util.Set.of("loss_recovery", "earliest_arrival"), d.disabled());
+                "\tlist disable 'inband_jitter'")).dataPlane();
+        assertEquals(java.util.Set.of("loss_recovery", "inband_jitter"), d.disabled());
         assertFalse(d.enabled("loss_recovery"));
         assertTrue(d.enabled("adaptive_reorder"));
         assertTrue(DataPlane.defaults().disabled().isEmpty());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load(append("config dataplane 'dataplane'", "\tlist disable 'reorder'")));
         assertTrue(e.getMessage().contains("disable") && e.getMessage().endsWith(
-                "one of earliest_arrival, adaptive_reorder, inband_jitter, loss_recovery; got 'reorder'"), e.getMessage());
+                "one of adaptive_reorder, inband_jitter, loss_recovery; got 'reorder'"), e.getMessage());
     }
 }

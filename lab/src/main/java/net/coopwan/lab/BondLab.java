@@ -121,6 +121,15 @@ public final class BondLab implements AutoCloseable {
      * Like {@link #startRouter(String, long[], String)}, with only the given ISPs (1-based) as
      * members of bond0; every ISP is still configured as an uplink.
      */
+    /** Options added to the router's {@code config bond 'bond0'} (e.g. {@code scheduler 'wrr'}), before start. */
+    private final List<String> bondOptions = new ArrayList<>();
+
+    /** Adds {@code option NAME 'VALUE'} to the router's bond (before {@link #startRouter}). */
+    public BondLab bondOption(String name, String value) {
+        bondOptions.add("\toption " + name + " '" + value + "'");
+        return this;
+    }
+
     public void startRouter(String mode, long[] upKbps, String dataplane, int... memberIsps) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "config global 'global'",
@@ -140,6 +149,7 @@ public final class BondLab implements AutoCloseable {
         lines.add("config bond 'bond0'");
         lines.add("\toption mode '" + mode + "'");
         lines.add("\toption mtu '1400'");
+        lines.addAll(bondOptions);
         lines.add(members.toString().stripTrailing());
         lines.add("\toption concentrator '" + Lab.CONCENTRATOR + ":" + lab.tunnelPort() + "'");
         lines.add("\toption client_id 'home1'");

@@ -62,8 +62,15 @@ final class BondBenchmarkTools {
      */
     static BondLab startBond(Lab lab, Path dir, String mode, long[] up, String dataplane, int... members)
             throws java.io.IOException, InterruptedException {
+        return startBond(lab, dir, mode, List.of(), up, dataplane, members);
+    }
+
+    /** As above, with {@code bondOptions} ({name, value} pairs) on the router's bond. */
+    static BondLab startBond(Lab lab, Path dir, String mode, List<String[]> bondOptions, long[] up, String dataplane,
+            int... members) throws java.io.IOException, InterruptedException {
         java.nio.file.Files.createDirectories(dir);
         BondLab b = new BondLab(lab, dir);
+        bondOptions.forEach(o -> b.bondOption(o[0], o[1]));
         boolean ok = false;
         try {
             b.startConcentrator(dataplane);

@@ -247,6 +247,10 @@ public final class BondManager implements AutoCloseable {
         UciDocument edited = doc;
         if (mode != null) {
             edited = edited.withOption(name, "mode", mode.uciName());
+            if (mode != Bond.Mode.ADAPTIVE && b.scheduler() == Bond.Scheduler.EARLIEST) {
+                // scheduler 'earliest' needs mode adaptive: leaving that mode takes the option with it
+                edited = edited.withoutOption(name, "scheduler");
+            }
         }
         if (mtu != null) {
             edited = edited.withOption(name, "mtu", Integer.toString(mtu));

@@ -102,22 +102,30 @@ final class AdaptiveWeights implements Runnable {
             a[i] = settings.members().get(i).upKbps();
             all &= a[i] > 0;
         }
-        apply(all ? BondWeights.fromAvailable(a) : BondWeights.equal(n), "nominal rates");
+        double[] bps = null;
         if (all) {
-            double[] bps = new double[n];
+            bps = new double[n];
             for (int i = 0; i < n; i++) {
                 bps[i] = a[i] * 1000;
             }
+        }
+        // without every nominal rate there are no rates yet: earliest arrival runs as WRR until measured
+        apply(all ? BondWeights.fromAvailable(a) : BondWeights.equal(n), bps, "nominal rates");
+        if (all) {
             inband.reset(bps, bps);
         }
     }
 
-    private void apply(BondWeights w, String why) {
+    /**
+     * Weights to the scheduler, with the rates they come from (bit/s on the wire, or null when
+     * there are none): earliest arrival models each member's queue at its rate.
+     */
+    private void apply(BondWeights w, double[] bps, String why) {
         if (!w.usable()) {
             LOG.warn("bond {}: every member measured 0 bit/s; keeping the last weights", settings.bond());
             return;
         }
-        path.scheduler().setWeights(w.toArray());
+        setRatesAndWeights(bps, w.toArray());
         loggedWeights = w.toArray();
         LOG.info("bond {}: weights {} ({})", settings.bond(), Arrays.toString(round(w.toArray())), why);
     }
@@ -163,6 +171,7 @@ final class AdaptiveWeights implements Runnable {
             return;
         }
         double[] weights = w.toArray();
+        path.scheduler().setRates(e);
         if (LOG.isDebugEnabled()) {
             LOG.debug("bond {}: in-band estimates {} kbit/s on the wire", settings.bond(), Arrays.toString(round(scale(e, 1e-3))));
         }
@@ -207,11 +216,22 @@ final class AdaptiveWeights implements Runnable {
         if (restored != null) {
             BondWeights w = BondWeights.fromAvailable(restored);
             if (w.usable()) {
-                path.scheduler().setWeights(w.toArray());
+                setRatesAndWeights(restored, w.toArray());
                 loggedWeights = w.toArray();
                 path.weightsChanged();
             }
         }
+    }
+
+    /**
+     * Rates (when known), then weights: two snapshots, which the sender may apply a packet apart;
+     * harmless, as earliest arrival takes only eligibility (weight 0 or not) from the weights.
+     */
+    private void setRatesAndWeights(double[] bps, double[] weights) {
+        if (bps != null) {
+            path.scheduler().setRates(bps);
+        }
+        path.scheduler().setWeights(weights);
     }
 
     /** The member's nominal up rate (bit/s on the wire), 0 when not configured. */
@@ -374,7 +394,7 @@ final class AdaptiveWeights implements Runnable {
                                 : "down, kept " + Math.round(inForce[i] / 1000) + " kbit/s on the wire");
             }
             BondWeights w = BondWeights.fromAvailable(inForce);
-            apply(w, "SLoPS: " + sb + "; " + streams + " streams in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            apply(w, inForce, "SLoPS: " + sb + "; " + streams + " streams in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             path.weightsChanged();
             // nothing measured (every member down): kept weights are no measurement, retry soon
             return w.usable() && anyMeasured;

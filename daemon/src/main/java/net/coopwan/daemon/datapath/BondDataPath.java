@@ -66,11 +66,18 @@ public final class BondDataPath implements AutoCloseable {
     /** Everything the data path of one bond needs; built from the configuration by the caller. */
     public record Settings(String bond, Bond.Mode mode, List<Member> members, InetSocketAddress concentrator,
             String clientId, byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive,
-            Mechanisms mechanisms) {
-        /** Every real-link mechanism on. */
+            Bond.Scheduler scheduler, Mechanisms mechanisms) {
+        /** Every real-link mechanism on, the mode's default scheduler. */
         public Settings(String bond, Bond.Mode mode, List<Member> members, InetSocketAddress concentrator, String clientId,
                 byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive) {
-            this(bond, mode, members, concentrator, clientId, psk, health, reorderWaitNanos, adaptive, Mechanisms.ALL_ON);
+            this(bond, mode, members, concentrator, clientId, psk, health, reorderWaitNanos, adaptive, null, Mechanisms.ALL_ON);
+        }
+
+        /** Every real-link mechanism on. */
+        public Settings(String bond, Bond.Mode mode, List<Member> members, InetSocketAddress concentrator, String clientId,
+                byte[] psk, LinkHealthConfig health, long reorderWaitNanos, Adaptive adaptive, Bond.Scheduler scheduler) {
+            this(bond, mode, members, concentrator, clientId, psk, health, reorderWaitNanos, adaptive, scheduler,
+                    Mechanisms.ALL_ON);
         }
 
         public Settings {
@@ -81,6 +88,9 @@ public final class BondDataPath implements AutoCloseable {
             }
             Objects.requireNonNull(concentrator, "concentrator");
             psk = psk.clone();
+            if (scheduler == null) {
+                scheduler = Bond.Scheduler.defaultFor(mode);
+            }
         }
     }
 
@@ -133,7 +143,7 @@ public final class BondDataPath implements AutoCloseable {
         this.tun = tun;
         this.binder = binder;
         int n = settings.members().size();
-        this.scheduler = SchedulerMode.of(settings.mode()).create(Math.max(1, n));
+        this.scheduler = SchedulerMode.of(settings.mode()).create(Math.max(1, n), settings.scheduler());
         for (int i = 0; i < n; i++) {
             scheduler.setUsable(i, false);
         }
@@ -218,8 +228,9 @@ public final class BondDataPath implements AutoCloseable {
         if (adaptive != null) {
             adaptive.start();
         }
-        LOG.info("bond {}: data path started, {} member(s), far end {} as '{}', mode {}", settings.bond(),
-                settings.members().size(), settings.concentrator(), settings.clientId(), settings.mode().uciName());
+        LOG.info("bond {}: data path started, {} member(s), far end {} as '{}', mode {}{}", settings.bond(),
+                settings.members().size(), settings.concentrator(), settings.clientId(), settings.mode().uciName(),
+                settings.mode() == Bond.Mode.ADAPTIVE ? ", scheduler " + settings.scheduler().uciName() : "");
     }
 
     public String name() {
@@ -835,9 +846,16 @@ public final class BondDataPath implements AutoCloseable {
         public void onEcho(int link, long probePn, long deliveredWireBits, long nowNanos) {
             LinkHealth h = health[link];
             long queue;
+            long base;
             synchronized (h) {
                 h.onProbeEcho(probePn, nowNanos);
                 queue = h.queueDelayNanos();
+                base = h.baseRttNanos();
+            }
+            if (base >= 0) {
+                // earliest arrival: half the base RTT as the one-way delay (the queue our own packets
+                // build is the scheduler's model, not counted twice), the OWD jitter as measured
+                scheduler.setPath(link, base / 2, h.snapshot().jitterMicros() * 1000);
             }
             if (adaptive != null && deliveredWireBits >= 0) {
                 adaptive.onEcho(link, nowNanos, deliveredWireBits, queue);

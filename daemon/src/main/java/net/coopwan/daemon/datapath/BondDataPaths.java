@@ -123,7 +123,7 @@ public final class BondDataPaths implements BondRuntime, EmergencyDataPaths.Neig
                 dp.slopsPrecisionKbps() * 1000.0, dp.slopsPackets(), dp.slopsPacketBytes());
         InetSocketAddress far = new InetSocketAddress(InetAddress.getByName(t.concentratorHost()), t.concentratorPort());
         return new BondDataPath.Settings(bond.name(), bond.mode(), members, far, t.clientId(), t.keyBytes(), health,
-                dp.reorderWaitMs() * 1_000_000L, adaptive, Mechanisms.of(dp));
+                dp.reorderWaitMs() * 1_000_000L, adaptive, bond.scheduler(), Mechanisms.of(dp));
     }
 
     /** The tunnels' link health from the data plane's keep-alive and dead-after settings. */

@@ -251,6 +251,14 @@ public final class LinkHealth {
         return lastRttNanos < 0 ? -1 : lastRttNanos - Math.min(minRttNanos, minRttPreviousNanos);
     }
 
+    /**
+     * The path's base RTT: the smallest RTT of the last 30-60 s (see {@link #queueDelayNanos}),
+     * or -1 before the first echo. Owner thread.
+     */
+    public long baseRttNanos() {
+        return lastRttNanos < 0 ? -1 : Math.min(minRttNanos, minRttPreviousNanos);
+    }
+
     private void rttSample(long r, long nowNanos) {
         if (minRttBucketStart == Long.MIN_VALUE || nowNanos - minRttBucketStart >= MIN_RTT_BUCKET_NANOS) {
             minRttPreviousNanos = minRttNanos;

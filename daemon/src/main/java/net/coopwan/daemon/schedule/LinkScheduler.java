@@ -49,6 +49,23 @@ public interface LinkScheduler {
      */
     void setWeights(double[] weights);
 
+    /**
+     * The links' estimated rates, for a scheduler that models their queues (earliest arrival, see
+     * {@link WeightedRoundRobin#earliestArrival}); the others keep them and ignore them. Unlike
+     * weights these are absolute: they say how long a packet waits behind what the link was given.
+     *
+     * @param bitsPerSecond one finite, non-negative value per link, in bit/s on the wire (IP and
+     *                      UDP headers included, as {@link #pick}'s packetBytes count); 0: unknown
+     * @throws IllegalArgumentException wrong length, negative, NaN or infinite value
+     */
+    void setRates(double[] bitsPerSecond);
+
+    /**
+     * The link's one-way delay and jitter estimates (ns), for the earliest-arrival choice; only
+     * differences between links matter. Changes under 0.1 ms are not republished.
+     */
+    void setPath(int link, long oneWayDelayNanos, long jitterNanos);
+
     /** Marks one link usable or not (tunnel up and keepalive answered, or not). */
     void setUsable(int link, boolean usable);
 

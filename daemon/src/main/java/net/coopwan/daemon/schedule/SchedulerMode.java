@@ -8,16 +8,30 @@ public enum SchedulerMode {
     WRR,
     /**
      * The same scheduler; the measurement loop (SLoPS, W1/W2) sets the weights after each full
-     * round. Until the first round ends it runs 1:1, which is the paper's static baseline.
+     * round. Until the first round ends it runs 1:1, which is the paper's static baseline. With
+     * scheduler earliest (the default) it also gets the measured rates and the links' delays and
+     * sends each packet where it arrives first, within those rates (issue 18).
      */
     ADAPTIVE,
     /** First eligible member gets everything. */
     ACTIVE_BACKUP;
 
-    /** A scheduler for {@code links} members, all usable, equal weights. */
+    /** A scheduler for {@code links} members, all usable, equal weights; WRR in mode adaptive too. */
     public LinkScheduler create(int links) {
+        return create(links, Bond.Scheduler.WRR);
+    }
+
+    /**
+     * A scheduler for {@code links} members, all usable, equal weights: in mode adaptive with
+     * {@link Bond.Scheduler#EARLIEST}, earliest arrival within the weights
+     * ({@link WeightedRoundRobin#earliestArrival}); the other modes have no rates, so they
+     * ignore {@code scheduler}.
+     */
+    public LinkScheduler create(int links, Bond.Scheduler scheduler) {
         return switch (this) {
-            case WRR, ADAPTIVE -> new WeightedRoundRobin(links);
+            case WRR -> new WeightedRoundRobin(links);
+            case ADAPTIVE -> scheduler == Bond.Scheduler.EARLIEST ? WeightedRoundRobin.earliestArrival(links)
+                    : new WeightedRoundRobin(links);
             case ACTIVE_BACKUP -> new ActiveBackup(links);
         };
     }

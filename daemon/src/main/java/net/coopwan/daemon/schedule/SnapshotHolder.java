@@ -24,6 +24,16 @@ abstract class SnapshotHolder implements LinkScheduler {
     }
 
     @Override
+    public final synchronized void setRates(double[] bitsPerSecond) {
+        published = published.withRates(bitsPerSecond);
+    }
+
+    @Override
+    public final synchronized void setPath(int link, long oneWayDelayNanos, long jitterNanos) {
+        published = published.withPath(link, oneWayDelayNanos, jitterNanos);
+    }
+
+    @Override
     public final synchronized void setUsable(int link, boolean usable) {
         published = published.withUsable(link, usable);
     }

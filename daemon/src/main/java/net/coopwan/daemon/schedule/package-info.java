@@ -6,7 +6,10 @@
  *       calls {@code pick}, other threads publish weights and usability as immutable snapshots.</li>
  *   <li>{@link net.coopwan.daemon.schedule.WeightedRoundRobin}: smooth weighted round robin in bytes
  *       (seed 002 W4), with rebasing so a returning link gets no catch-up burst; serves both the
- *       {@code wrr} and the {@code adaptive} bond modes.</li>
+ *       {@code wrr} and the {@code adaptive} bond modes. In mode adaptive it is by default
+ *       {@link net.coopwan.daemon.schedule.WeightedRoundRobin#earliestArrival}: each packet on the
+ *       link where it is expected to arrive first, by a model of each link's queue at its measured
+ *       rate and its delay and jitter (issue 18).</li>
  *   <li>{@link net.coopwan.daemon.schedule.ActiveBackup}: first eligible member in member order.</li>
  *   <li>{@link net.coopwan.daemon.schedule.SchedulerMode}: bond mode to scheduler.</li>
  *   <li>{@link net.coopwan.daemon.schedule.Weights}: bandwidths to weights (W2, W3).</li>

@@ -332,6 +332,21 @@ class BondManagerTest {
         assertEquals("active-backup", bonds.get("bond0").orElseThrow().mode(), "the mode did not change either");
     }
 
+    /** Scheduler 'earliest' is mode adaptive's: a mode change through the API takes it along, else the file would be refused. */
+    @Test
+    void leavingModeAdaptiveTakesSchedulerEarliestAlong() throws Exception {
+        Files.writeString(file, CONFIG + "\nconfig bond 'bond1'\n\toption mode 'adaptive'\n\toption scheduler 'earliest'\n"
+                + "\tlist member 'wan'\n\nconfig bond 'bond2'\n\toption scheduler 'wrr'\n\tlist member 'lte'\n");
+        bonds.close();
+        holder = ConfigHolder.fromFile(file);
+        bonds = manager(holder);
+        assertEquals("wrr", bonds.update("bond1", new BondUpdate("wrr", null)).mode());
+        bonds.update("bond2", new BondUpdate("active-backup", null));
+        String text = Files.readString(file);
+        assertTrue(text.contains("config bond 'bond1'\n\toption mode 'wrr'\n\tlist member 'wan'\n"), text);
+        assertTrue(text.contains("\toption scheduler 'wrr'"), "a scheduler 'wrr' is valid in every mode and stays: " + text);
+    }
+
     @Test
     void membersAreAddedAndRemovedByTheRules() throws Exception {
         bonds.create(BondRequest.of("bond0", "wan"));

@@ -22,7 +22,7 @@ class MechanismsTest {
             DataPlane off = new DataPlane(d.keepaliveMs(), d.deadAfterMs(), d.reorderWaitMs(), d.slopsPeriodSeconds(),
                     d.slopsPrecisionKbps(), d.slopsPackets(), d.slopsPacketBytes(), Set.of(m));
             Mechanisms got = Mechanisms.of(off);
-            boolean[] flags = {got.earliestArrival(), got.adaptiveReorder(), got.inbandJitter(), got.lossRecovery()};
+            boolean[] flags = {got.adaptiveReorder(), got.inbandJitter(), got.lossRecovery()};
             for (int i = 0; i < flags.length; i++) {
                 assertEquals(i != DataPlane.MECHANISMS.indexOf(m), flags[i], m + " off: flag " + i);
             }

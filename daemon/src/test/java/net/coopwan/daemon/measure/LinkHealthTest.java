@@ -321,4 +321,19 @@ class LinkHealthTest {
         roundTrip(health, 4, T0 + 70_000 * MS, 90 * MS);
         assertEquals(30 * MS, health.queueDelayNanos());
     }
+
+    /** The base RTT the scheduler halves into a one-way delay: the smallest of the last 30-60 s. */
+    @Test
+    void baseRttIsTheSmallestRttOfTheLast30To60Seconds() {
+        LinkHealth health = new LinkHealth();
+        assertEquals(-1, health.baseRttNanos());
+        roundTrip(health, 0, T0, 20 * MS);
+        assertEquals(20 * MS, health.baseRttNanos());
+        roundTrip(health, 1, T0 + 50 * MS, 70 * MS);
+        assertEquals(20 * MS, health.baseRttNanos(), "a queue does not raise the base");
+        roundTrip(health, 2, T0 + 40_000 * MS, 60 * MS);
+        assertEquals(20 * MS, health.baseRttNanos());
+        roundTrip(health, 3, T0 + 70_000 * MS, 90 * MS);
+        assertEquals(60 * MS, health.baseRttNanos(), "a longer route becomes the base within a minute");
+    }
 }
