@@ -196,22 +196,25 @@ class LossRecoverySimulationTest {
 
     @Test
     void mostLossIsHiddenAtAboutTheLossRateInOverhead() {
-        Result off = run(false, false, 42);
-        Result on = run(true, true, 42);
-        Result noHold = run(true, false, 42);
-        System.out.println("recovery off:                 " + off);
-        System.out.println("recovery on:                  " + on);
-        System.out.println("recovery on, hold not raised: " + noHold);
-        // without recovery every packet lost on a link is lost to the flow
-        assertEquals(off.linkLost(), off.notDelivered());
-        assertTrue(off.linkLost() > 200, off.toString());
-        // with it, under a tenth of the link loss reaches the flow, lost or out of order
-        assertTrue(on.notDelivered() < 0.1 * on.linkLost(), on.toString());
-        assertTrue(on.notDelivered() + on.late() < 0.1 * on.linkLost(), on.toString());
-        // the cost: the lost packets once more, about the loss rate of the data bytes
-        assertTrue(on.overhead() > 0.5 * on.linkLossRate() && on.overhead() < 2 * on.linkLossRate(), on.toString());
-        assertTrue(on.retransmitted() >= 0.9 * on.linkLost(), on.toString());
-        // without the raised hold the slow link's losses are recovered too, but late: the gap was given up
-        assertTrue(noHold.notDelivered() < 0.1 * noHold.linkLost(), noHold.toString());
+        for (long seed : new long[] {42, 43, 44}) {
+            Result off = run(false, false, seed);
+            Result on = run(true, true, seed);
+            Result noHold = run(true, false, seed);
+            System.out.println("seed " + seed + ", recovery off:                 " + off);
+            System.out.println("seed " + seed + ", recovery on:                  " + on);
+            System.out.println("seed " + seed + ", recovery on, hold not raised: " + noHold);
+            // without recovery every packet lost on a link is lost to the flow
+            assertEquals(off.linkLost(), off.notDelivered());
+            assertTrue(off.linkLost() > 200, off.toString());
+            // with it, under a tenth of the link loss reaches the flow, lost or out of order
+            assertTrue(on.notDelivered() < 0.1 * on.linkLost(), on.toString());
+            assertTrue(on.notDelivered() + on.late() < 0.1 * on.linkLost(), on.toString());
+            // the cost: the lost packets once more, about the loss rate of the data bytes
+            assertTrue(on.overhead() > 0.5 * on.linkLossRate() && on.overhead() < 2 * on.linkLossRate(), on.toString());
+            assertTrue(on.retransmitted() >= 0.9 * on.linkLost(), on.toString());
+            // without the raised hold the slow link's losses are recovered too, but late: the gap was given up
+            assertTrue(noHold.notDelivered() < 0.1 * noHold.linkLost(), noHold.toString());
+            assertTrue(noHold.late() > 0.3 * noHold.linkLost(), noHold.toString());
+        }
     }
 }
