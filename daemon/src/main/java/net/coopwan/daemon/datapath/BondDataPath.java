@@ -180,6 +180,21 @@ public final class BondDataPath implements AutoCloseable {
         LOG.info("bond {}: LC duplication {}", settings.bond(), classifier == null ? "off" : "on");
     }
 
+    /**
+     * Loss recovery on or off (docs/PROTOCOL.md 4.8; on by default, {@code -Dcoopwan.recovery=off}
+     * turns it off from the start): off, this side neither holds packets for retransmission, nor
+     * reports gaps, nor answers NACKs. Any thread.
+     */
+    public void recovery(boolean on) {
+        peer.recovery.enabled(on);
+        LOG.info("bond {}: loss recovery {}", settings.bond(), on ? "on" : "off");
+    }
+
+    /** A loss recovery counter of this bond (both roles: what it sent again, what it reported missing). */
+    public long recoveryCounter(net.coopwan.daemon.recovery.RecoveryCounter c) {
+        return peer.recovery.get(c);
+    }
+
     /** Member link indexes of the router's own uplinks (not through the neighbour). */
     public List<Integer> ownMembers() {
         return memberIndexes(false);
@@ -863,6 +878,19 @@ public final class BondDataPath implements AutoCloseable {
         }
 
         @Override
+        public long bestRttNanos() {
+            long best = -1;
+            LinkHealth[] hs = health;
+            for (LinkHealth h : hs) {
+                net.coopwan.daemon.measure.LinkHealthSnapshot s = h.snapshot();
+                if (s.state() == LinkHealth.State.UP && s.srttNanos() > 0 && (best < 0 || s.srttNanos() < best)) {
+                    best = s.srttNanos();
+                }
+            }
+            return best;
+        }
+
+        @Override
         public void onControl(int link, PacketType type, Frame frame, int payloadLength, long nowNanos) {
             if (adaptive != null && type == PacketType.SLOPS_VERDICT) {
                 adaptive.onVerdict(link, frame, payloadLength);
@@ -891,6 +919,7 @@ public final class BondDataPath implements AutoCloseable {
             l.close();
             l.logSummary();
         }
-        LOG.info("bond {}: data path stopped; drops {}", settings.bond(), drops.nonZero());
+        LOG.info("bond {}: data path stopped; drops {}; loss recovery {} {}", settings.bond(), drops.nonZero(),
+                peer.recovery.enabled() ? "on" : "off", peer.recovery.nonZero());
     }
 }

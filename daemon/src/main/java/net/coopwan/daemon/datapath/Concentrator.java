@@ -136,6 +136,23 @@ public final class Concentrator implements AutoCloseable {
         return sum;
     }
 
+    /** Loss recovery on or off for every client (docs/PROTOCOL.md 4.8; on by default, {@code -Dcoopwan.recovery=off}). */
+    public void recovery(boolean on) {
+        for (ClientSession s : byName.values()) {
+            s.peer.recovery.enabled(on);
+        }
+        LOG.info("concentrator: loss recovery {}", on ? "on" : "off");
+    }
+
+    /** A loss recovery counter summed over the clients. */
+    public long recoveryCounter(net.coopwan.daemon.recovery.RecoveryCounter c) {
+        long sum = 0;
+        for (ClientSession s : byName.values()) {
+            sum += s.peer.recovery.get(c);
+        }
+        return sum;
+    }
+
     /** Bytes sent to {@code client} over its member {@code link} (datagrams as sent), 0 for an unknown client. */
     public long txBytes(String client, int link) {
         ClientSession s = byName.get(client);

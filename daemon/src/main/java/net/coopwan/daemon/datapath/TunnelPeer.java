@@ -2,6 +2,7 @@ package net.coopwan.daemon.datapath;
 
 import java.nio.ByteBuffer;
 
+import net.coopwan.daemon.recovery.LossRecovery;
 import net.coopwan.daemon.reorder.FlowHash;
 import net.coopwan.daemon.reorder.PacketSink;
 import net.coopwan.daemon.reorder.ReorderBuffer;
@@ -49,6 +50,15 @@ final class TunnelPeer {
         default void onHeard(int link, PacketType type, int owdMicros, long nowNanos) {
         }
 
+        /**
+         * The smallest round trip over the usable links, ns, for how long a gap waits for its
+         * retransmission ({@link LossRecovery#holdExtraNanos}); negative when this side does not
+         * measure it (the concentrator). Receiver thread.
+         */
+        default long bestRttNanos() {
+            return -1;
+        }
+
         /** SLoPS and weights packets: the payload is at the frame's payload offset. */
         default void onControl(int link, PacketType type, Frame frame, int payloadLength, long nowNanos) {
         }
@@ -76,6 +86,8 @@ final class TunnelPeer {
     private ByteBuffer lcOut;
     private long noLink;
     private long notSealed;
+    /** Re-sending lost packets (docs/PROTOCOL.md 4.8); its switch is {@link LossRecovery#enabled(boolean)}. */
+    final LossRecovery recovery;
 
     TunnelPeer(int links, LinkScheduler scheduler, LinkSender sender, ReorderBuffer.Config reorderConfig,
             PacketSink tunSink, DropCounters drops, Extension extension) {
@@ -87,6 +99,48 @@ final class TunnelPeer {
         this.extension = extension;
         this.reorder = new ReorderBuffer(reorderConfig, tunSink, true);
         this.tunSink = tunSink;
+        this.recovery = new LossRecovery(LossRecovery.Config.defaults(reorderConfig.maxWaitNanos()), new RecoveryPort());
+    }
+
+    /** What loss recovery needs of this peer: links, the receive side's delays, sealing and sending. */
+    private final class RecoveryPort implements LossRecovery.Port {
+        @Override
+        public boolean usable(int link) {
+            return link < links && scheduler.usable(link);
+        }
+
+        @Override
+        public boolean capped(int link) {
+            return scheduler.capRate(link) >= 0;
+        }
+
+        @Override
+        public double delayMicros(int link) {
+            return reorder.linkDelayMicros(link);
+        }
+
+        @Override
+        public double jitterMicros(int link) {
+            return reorder.linkJitterMicros(link);
+        }
+
+        @Override
+        public boolean sendNack(Frame f, int payloadLength, int link, long nowNanos) {
+            return sendControl(f, payloadLength, link, PacketType.NACK, nowNanos) >= 0;
+        }
+
+        @Override
+        public boolean resend(Frame f, int length, int link, int bucket, int flowSeq, long nowNanos) {
+            TunnelSession s = session;
+            if (s == null) {
+                return false;
+            }
+            if (s.seal(f, length, link, PacketType.DATA, bucket, flowSeq, micros(nowNanos)) < 0) {
+                notSealed++;
+                return false;
+            }
+            return put(link, f);
+        }
     }
 
     TunnelSession session() {
@@ -99,6 +153,7 @@ final class TunnelPeer {
      */
     void session(TunnelSession s) {
         reorder.reset();
+        recovery.reset();
         LcCopies l = lc;
         if (l != null) {
             l.sessionChanged();
@@ -151,10 +206,13 @@ final class TunnelPeer {
         }
         int bucket = flowHash.bucket(f.buffer(), TunnelHeader.LENGTH, length);
         int seq = flowSeq[bucket]++;
-        if (s.seal(f, length, link, PacketType.DATA, bucket, seq, micros(nowNanos)) < 0) {
+        int held = recovery.stage(link, bucket, seq, f.buffer(), TunnelHeader.LENGTH, length, nowNanos);
+        long pn = s.seal(f, length, link, PacketType.DATA, bucket, seq, micros(nowNanos));
+        if (pn < 0) {
             notSealed++;
             return false;
         }
+        recovery.commit(held, pn);
         return put(link, f);
     }
 
@@ -229,6 +287,7 @@ final class TunnelPeer {
         PacketType type = TunnelHeader.type(b, 0);
         int owd = micros(nowNanos) - TunnelHeader.sendMicros(b, 0);
         extension.onHeard(link, type, owd, nowNanos);
+        recovery.onPacket(link, TunnelHeader.packetNumber(b, 0), type == PacketType.DATA, nowNanos);
         switch (type) {
             case DATA -> {
                 if (InnerPacket.version(b, TunnelHeader.LENGTH, len) == 0
@@ -254,6 +313,11 @@ final class TunnelPeer {
                 long delivered = len < ECHO_LENGTH ? -1 : wireBits(b.getLong(TunnelHeader.LENGTH + 12),
                         b.getLong(TunnelHeader.LENGTH + 20));
                 extension.onEcho(link, b.getLong(TunnelHeader.LENGTH), delivered, nowNanos);
+            }
+            case NACK -> {
+                if (!recovery.onNack(link, f, len, nowNanos)) {
+                    drops.count(TunnelDrop.BAD_PAYLOAD);
+                }
             }
             case LC_COPY -> {
                 LcCopies l = lc;
@@ -306,8 +370,14 @@ final class TunnelPeer {
      * data packets, at most the configured reorder wait ({@link ReorderBuffer}).
      */
     long pollReorder(long nowNanos) {
+        reorder.extraWaitNanos(recovery.holdExtraNanos(extension.bestRttNanos()));
         reorder.poll(nowNanos);
-        return reorder.nextDeadlineNanos();
+        long gaps = recovery.poll(nowNanos);
+        long held = reorder.nextDeadlineNanos();
+        if (gaps == Long.MAX_VALUE) {
+            return held;
+        }
+        return held == Long.MAX_VALUE || gaps - held < 0 ? gaps : held;
     }
 
     ReorderBuffer reorder() {

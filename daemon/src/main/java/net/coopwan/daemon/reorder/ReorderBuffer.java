@@ -206,6 +206,8 @@ public final class ReorderBuffer {
     /** The packet being offered: its delay sample (relative, µs), if it has one. */
     private boolean offerSampled;
     private long offerSample;
+    /** Added to each adaptive wait ({@link #extraWaitNanos(long)}), µs. */
+    private double extraWaitMicros;
 
     // Per bucket.
     private final int[] frontier;
@@ -500,9 +502,24 @@ public final class ReorderBuffer {
         }
     }
 
+    /**
+     * Adds {@code nanos} to every adaptive wait from now on (still at most the ceiling): the time a
+     * lost packet's retransmission needs to fill its gap (loss recovery, {@code
+     * net.coopwan.daemon.recovery.LossRecovery#holdExtraNanos}); 0, the default, for none. A gap that
+     * is filled is released at once, so this costs only the gaps nothing fills.
+     */
+    public void extraWaitNanos(long nanos) {
+        this.extraWaitMicros = Math.max(0, nanos) / 1000.0;
+    }
+
+    /** What {@link #extraWaitNanos(long)} set. */
+    public long extraWaitNanos() {
+        return (long) (extraWaitMicros * 1000);
+    }
+
     /** The wait class for the packet being held. */
     private int waitClass(long nowNanos) {
-        long wait = offerSampled ? clampedWait(delays.reachMicros(nowNanos) - offerSample, nowNanos) : maxWait;
+        long wait = offerSampled ? clampedWait(delays.reachMicros(nowNanos) - offerSample + extraWaitMicros, nowNanos) : maxWait;
         return (int) Math.min(WAIT_CLASSES, (wait + classStep - 1) / classStep);
     }
 
@@ -526,7 +543,7 @@ public final class ReorderBuffer {
         if (!adaptive) {
             return maxWait;
         }
-        double d = delays.reachMicros(nowNanos) - delays.minDelayMicros(nowNanos);
+        double d = delays.reachMicros(nowNanos) - delays.minDelayMicros(nowNanos) + extraWaitMicros;
         long wait = Double.isNaN(d) ? maxWait : clampedWait(d, nowNanos);
         return classWait[(int) Math.min(WAIT_CLASSES, (wait + classStep - 1) / classStep)];
     }

@@ -35,9 +35,16 @@ public enum PacketType {
      * ({@code coop.duplication.LcCopyCodec}, docs/PROTOCOL.md 4.7). Bypasses the reorder buffer:
      * the receiver delivers the first copy at once and drops the rest by packet id.
      */
-    LC_COPY(11, true);
+    LC_COPY(11, true),
+    /**
+     * The receiver's report of packet numbers missing on member links, either direction (issue 18):
+     * groups of link, highest missing number and a bitmap of the 64 below it
+     * ({@code recovery.NackCodec}, docs/PROTOCOL.md 4.8). The sender seals each packet still held
+     * again as a new DATA packet. Code 16: 12-15 stay reserved for the cooperation issues.
+     */
+    NACK(16, true);
 
-    private static final PacketType[] BY_CODE = new PacketType[16];
+    private static final PacketType[] BY_CODE = new PacketType[32];
 
     static {
         for (PacketType t : values()) {

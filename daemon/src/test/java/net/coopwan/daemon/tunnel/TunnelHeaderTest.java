@@ -43,7 +43,7 @@ class TunnelHeaderTest {
 
     @Test
     void typeCodesAreStable() {
-        int[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+        int[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16};
         PacketType[] types = PacketType.values();
         for (int i = 0; i < types.length; i++) {
             assertEquals(expected[i], types[i].code(), types[i].name());
@@ -51,6 +51,8 @@ class TunnelHeaderTest {
         }
         assertNull(PacketType.ofCode(0));
         assertNull(PacketType.ofCode(12), "12-15 stay reserved for the cooperation issues");
+        assertNull(PacketType.ofCode(15));
+        assertNull(PacketType.ofCode(17));
         assertNull(PacketType.ofCode(-1));
         assertNull(PacketType.ofCode(255));
     }
