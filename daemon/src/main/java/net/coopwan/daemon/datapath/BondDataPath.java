@@ -158,6 +158,9 @@ public final class BondDataPath implements AutoCloseable {
         ReorderBuffer.Config rc = ReorderBuffer.Config.defaults().withSlots(TunnelPeer.REORDER_SLOTS)
                 .withMaxWaitNanos(settings.reorderWaitNanos()).withAdaptive(settings.mechanisms().adaptiveReorder());
         this.peer = new TunnelPeer(Math.max(1, n), scheduler, this::send, rc, this::writeTun, drops, new Extension());
+        if (!settings.mechanisms().lossRecovery()) {
+            peer.recovery.enabled(false);
+        }
         this.adaptive = settings.mode() == Bond.Mode.ADAPTIVE ? new AdaptiveWeights(this, settings) : null;
         if (adaptive != null) {
             adaptive.applyNominal();
@@ -181,9 +184,9 @@ public final class BondDataPath implements AutoCloseable {
     }
 
     /**
-     * Loss recovery on or off (docs/PROTOCOL.md 4.8; on by default, {@code -Dcoopwan.recovery=off}
-     * turns it off from the start): off, this side neither holds packets for retransmission, nor
-     * reports gaps, nor answers NACKs. Any thread.
+     * Loss recovery on or off (docs/PROTOCOL.md 4.8; on by default, {@code list disable
+     * 'loss_recovery'} of {@code config dataplane} turns it off from the start): off, this side
+     * neither holds packets for retransmission, nor reports gaps, nor answers NACKs. Any thread.
      */
     public void recovery(boolean on) {
         peer.recovery.enabled(on);

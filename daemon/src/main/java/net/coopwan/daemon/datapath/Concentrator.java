@@ -86,6 +86,9 @@ public final class Concentrator implements AutoCloseable {
             ClientSession s = new ClientSession(c.name(), c.key(), InnerPacket.ipv4(c.address()), settings.deadAfterNanos(),
                     rc, this::writeTun, (link, datagram) -> sendTo(self[0], link, datagram), drops);
             self[0] = s;
+            if (!settings.mechanisms().lossRecovery()) {
+                s.peer.recovery.enabled(false);
+            }
             byName.put(c.name(), s);
             byAddress.put(s.innerAddress, s);
         }
@@ -136,7 +139,7 @@ public final class Concentrator implements AutoCloseable {
         return sum;
     }
 
-    /** Loss recovery on or off for every client (docs/PROTOCOL.md 4.8; on by default, {@code -Dcoopwan.recovery=off}). */
+    /** Loss recovery on or off for every client (docs/PROTOCOL.md 4.8; on unless {@code list disable 'loss_recovery'}). */
     public void recovery(boolean on) {
         for (ClientSession s : byName.values()) {
             s.peer.recovery.enabled(on);

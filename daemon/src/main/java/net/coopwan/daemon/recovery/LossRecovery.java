@@ -74,12 +74,9 @@ public final class LossRecovery {
             double budgetCeilingBytes, long maxAgeNanos, long minAllowanceNanos, double jitterFactor,
             long maxAllowanceNanos, double nacksPerSecond, long defaultRttNanos, long holdMarginNanos) {
 
-        /** The ablation switch of the benchmarks: {@code -Dcoopwan.recovery=off} (COOPWAN_JAVA_OPTS). */
-        public static final String PROPERTY = "coopwan.recovery";
-
+        /** On; the data path switches it off when {@code list disable 'loss_recovery'} says so. */
         public static Config defaults(long maxAgeNanos) {
-            boolean on = !"off".equalsIgnoreCase(System.getProperty(PROPERTY, "on"));
-            return new Config(on, 1 << 20, 4096, 1024, 0.1, 128 * 1024, maxAgeNanos, 1_000_000L, 2.0,
+            return new Config(true, 1 << 20, 4096, 1024, 0.1, 128 * 1024, maxAgeNanos, 1_000_000L, 2.0,
                     10_000_000L, 200, 20_000_000L, 3_000_000L);
         }
 
