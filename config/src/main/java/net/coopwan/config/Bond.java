@@ -75,9 +75,14 @@ public record Bond(String name, Mode mode, int mtu, List<String> members, BondTu
             return uciName;
         }
 
-        /** {@link #EARLIEST} for mode adaptive, the only mode with measured rates; else {@link #WRR}. */
+        /**
+         * {@link #WRR} in every mode. Earliest arrival is chosen, not the default: the lab's
+         * real-links benchmark measured it below the weights alone (8+2 Mbit/s, one TCP flow: 7.21
+         * against 8.26 Mbit/s at 5 vs 30 +/- 5 ms one way, 8.51 against 9.12 at equal delays, one
+         * run each; docs/benchmarks/bonding/results-real-links-2026-12-08-quick.md).
+         */
         public static Scheduler defaultFor(Mode mode) {
-            return mode == Mode.ADAPTIVE ? EARLIEST : WRR;
+            return WRR;
         }
 
         public static Scheduler fromUci(String s) {

@@ -394,7 +394,7 @@ class ConfigLoaderTest {
         List<Bond> b = load(text).bonds();
         assertEquals(Bond.Scheduler.WRR, b.get(0).scheduler());
         assertEquals(Bond.Scheduler.EARLIEST, b.get(1).scheduler());
-        assertEquals(Bond.Scheduler.EARLIEST, b.get(2).scheduler(), "the default in mode adaptive");
+        assertEquals(Bond.Scheduler.WRR, b.get(2).scheduler(), "the default in mode adaptive too (earliest is chosen)");
         assertEquals(Bond.Scheduler.WRR, b.get(3).scheduler());
         assertEquals(b.get(2), new Bond("b2", Bond.Mode.ADAPTIVE, 1400, List.of("wan")));
     }
