@@ -228,7 +228,10 @@ final class BondRealLinksBenchmark {
         // neither is told the rates: mode wrr weighs the members equally (the paper's static
         // baseline), adaptive measures
         long[] up = {BondBenchmark.NOMINAL_KBPS, BondBenchmark.NOMINAL_KBPS};
-        Path dir = work.resolve(String.format("%03d-%s-%s", ++tag, s.name(), variant).replaceAll("[^A-Za-z0-9+-]", "_"));
+        // short: the daemon's control socket lives in it, and a unix socket's path has at most 107
+        // bytes (a scenario's full name made the daemon refuse to start); the log line names it
+        Path dir = work.resolve(String.format("%03d-%s", ++tag, variant.replaceAll("[^A-Za-z0-9+-]", "")));
+        log(String.format(Locale.ROOT, "%s / %s: run %d in %s", s.name(), variant, rep, dir.getFileName()));
         BondLab b = BondBenchmarkTools.startBond(lab, dir, adaptive ? "adaptive" : "wrr", bondOptions(variant), up,
                 dataplane(variant), members);
         try {
@@ -240,6 +243,13 @@ final class BondRealLinksBenchmark {
                 note(s.name() + " / " + variant + " run " + rep + " (first transfer): " + cold.error());
             }
             Iperf r = BondBenchmarkTools.iperf(lab, iperfSeconds);
+            if (!r.ok()) {
+                // iperf3's server now and then refuses a test right after the last one ("unable to
+                // receive control message"): once more after a pause, noted
+                note(s.name() + " / " + variant + " run " + rep + ": iperf3 failed once, tried again: " + r.error());
+                Thread.sleep(2000);
+                r = BondBenchmarkTools.iperf(lab, iperfSeconds);
+            }
             if (!r.ok()) {
                 throw new IllegalStateException("iperf3: " + r.error());
             }
