@@ -109,8 +109,7 @@ public final class SharingDataPaths implements SharingPaths {
     private final Object lenderLock = new Object();
     /** Sharer: when the last tick's bounds were written (0 before the first); under {@link #lenderLock}. */
     private long lastMovedNanos;
-    /** Sharer: ticks whose bounds were written more than two periods after the last ones, and when the last was logged. */
-    private long lateTicks;
+    /** Sharer: when the last line about late ticks was logged, and the late ticks since it. */
     private long lateLoggedNanos;
     private long lateSinceLogged;
     /** One log line about late ticks at most this often (the count of the others goes with it). */
@@ -350,7 +349,6 @@ public final class SharingDataPaths implements SharingPaths {
         if (gap <= 2 * periodNanos) {
             return;
         }
-        lateTicks++;
         lateSinceLogged++;
         if (lateLoggedNanos == 0 || nowNanos - lateLoggedNanos >= LATE_LOG_NANOS) {
             LOG.warn("sharing: the borrowers' quotas moved {} ms after their last move, planned every {} ms (a busy router;"
@@ -358,13 +356,6 @@ public final class SharingDataPaths implements SharingPaths {
                     gap / 1_000_000, periodNanos / 1_000_000, lateSinceLogged);
             lateLoggedNanos = nowNanos;
             lateSinceLogged = 0;
-        }
-    }
-
-    /** Sharer: how many ticks of the lenders' quotas came more than a period late since start. */
-    public long lateTicks() {
-        synchronized (lenderLock) {
-            return lateTicks;
         }
     }
 
